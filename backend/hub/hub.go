@@ -1,0 +1,119 @@
+package hub
+
+import (
+	"sort"
+	"sync"
+	"time"
+
+	"framecast/backend/protocol"
+)
+
+// Hub is the fan-out point of one stream. Publish never blocks.
+type Hub struct {
+	mu      sync.Mutex
+	subs    map[*Subscriber]struct{} // guarded by mu
+	nextID  uint64                   // guarded by mu
+	latest  *Frame                   // guarded by mu
+	status  protocol.Status          // guarded by mu
+	changed chan struct{}            // closed (and replaced) when the viewer count changes; guarded by mu
+}
+
+// New returns an empty hub whose stream starts in state idle.
+func New() *Hub {
+	return &Hub{
+		subs:    make(map[*Subscriber]struct{}),
+		changed: make(chan struct{}),
+		status:  protocol.Status{Type: "status", State: protocol.StateIdle},
+	}
+}
+
+// Subscribe adds a viewer. The caller must Unsubscribe it when done.
+func (h *Hub) Subscribe(kind, addr string) *Subscriber {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.nextID++
+	s := newSubscriber(h.nextID, kind, addr)
+	h.subs[s] = struct{}{}
+	h.notifyLocked()
+	return s
+}
+
+// Unsubscribe removes a viewer; it is safe to call twice.
+func (h *Hub) Unsubscribe(s *Subscriber) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if _, ok := h.subs[s]; ok {
+		delete(h.subs, s)
+		h.notifyLocked()
+	}
+}
+
+func (h *Hub) notifyLocked() {
+	close(h.changed)
+	h.changed = make(chan struct{})
+}
+
+// Count returns how many viewers are subscribed.
+func (h *Hub) Count() int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return len(h.subs)
+}
+
+// Changed returns a channel that is closed the next time the viewer count
+// changes. The producer waits on it to sleep while nobody watches.
+func (h *Hub) Changed() <-chan struct{} {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.changed
+}
+
+// Publish offers f to every viewer and keeps it as the latest frame.
+func (h *Hub) Publish(f *Frame) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.latest = f
+	for s := range h.subs {
+		s.offerFrame(f)
+	}
+}
+
+// Latest returns the most recent frame, or nil before the first one.
+func (h *Hub) Latest() *Frame {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.latest
+}
+
+// SetStatus records the stream's state and tells every viewer if it changed.
+func (h *Hub) SetStatus(st protocol.Status) {
+	st.Type = "status"
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if st == h.status {
+		return
+	}
+	h.status = st
+	for s := range h.subs {
+		s.offerStatus(st)
+	}
+}
+
+// Status returns the stream's current state.
+func (h *Hub) Status() protocol.Status {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.status
+}
+
+// Viewers returns every viewer's counters, oldest first.
+func (h *Hub) Viewers(now time.Time) []Stats {
+	h.mu.Lock()
+	out := make([]Stats, 0, len(h.subs))
+	for s := range h.subs {
+		out = append(out, s.Stats(now))
+	}
+	h.mu.Unlock()
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out
+}

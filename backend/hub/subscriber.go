@@ -1,0 +1,109 @@
+package hub
+
+import (
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"framecast/backend/meter"
+	"framecast/backend/protocol"
+)
+
+// Subscriber is one viewer's mailbox. The hub offers frames and status
+// changes; the viewer's writer takes them. Each slot holds only the newest
+// item, so memory per viewer is bounded whatever the viewer's speed.
+type Subscriber struct {
+	ID    uint64
+	Kind  string // "ws", "mjpeg", "snapshot"
+	Addr  string // remote address, for the operator's view
+	Since time.Time
+
+	// wake has room for one signal; it is sent (never closed) whenever a
+	// slot fills or Poke is called, and drained by the writer.
+	wake chan struct{}
+
+	mu     sync.Mutex
+	frame  *Frame           // pending frame; guarded by mu
+	status *protocol.Status // pending status change; guarded by mu
+
+	drops     atomic.Uint64
+	delivered meter.Meter
+	latency   atomic.Int64 // last measured capture→shown latency, µs
+}
+
+func newSubscriber(id uint64, kind, addr string) *Subscriber {
+	return &Subscriber{ID: id, Kind: kind, Addr: addr, Since: time.Now(), wake: make(chan struct{}, 1)}
+}
+
+// Wake is signalled when a frame or status is waiting, or Poke was called.
+func (s *Subscriber) Wake() <-chan struct{} { return s.wake }
+
+// Poke wakes the writer, for example when an ack makes room to send again.
+func (s *Subscriber) Poke() {
+	select {
+	case s.wake <- struct{}{}:
+	default:
+	}
+}
+
+func (s *Subscriber) offerFrame(f *Frame) {
+	s.mu.Lock()
+	if s.frame != nil {
+		s.drops.Add(1)
+	}
+	s.frame = f
+	s.mu.Unlock()
+	s.Poke()
+}
+
+func (s *Subscriber) offerStatus(st protocol.Status) {
+	s.mu.Lock()
+	s.status = &st
+	s.mu.Unlock()
+	s.Poke()
+}
+
+// TakeFrame returns the pending frame, or nil, and empties the slot.
+func (s *Subscriber) TakeFrame() *Frame {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	f := s.frame
+	s.frame = nil
+	return f
+}
+
+// TakeStatus returns the pending status change, or nil, and empties the slot.
+func (s *Subscriber) TakeStatus() *protocol.Status {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	st := s.status
+	s.status = nil
+	return st
+}
+
+// Delivered records that a frame was written to the viewer.
+func (s *Subscriber) Delivered(now time.Time) { s.delivered.Tick(now) }
+
+// SetLatency records the latest capture→shown latency.
+func (s *Subscriber) SetLatency(d time.Duration) { s.latency.Store(d.Microseconds()) }
+
+// Stats is a snapshot of a subscriber's counters, as /api/state reports it.
+type Stats struct {
+	ID        uint64    `json:"id"`
+	Kind      string    `json:"kind"`
+	Addr      string    `json:"addr"`
+	FPS       float64   `json:"fps"`
+	Drops     uint64    `json:"drops"`
+	LatencyMs float64   `json:"latencyMs"`
+	Since     time.Time `json:"since"`
+}
+
+// Stats returns the subscriber's counters at time now.
+func (s *Subscriber) Stats(now time.Time) Stats {
+	return Stats{
+		ID: s.ID, Kind: s.Kind, Addr: s.Addr, Since: s.Since,
+		FPS:       s.delivered.Rate(now),
+		Drops:     s.drops.Load(),
+		LatencyMs: float64(s.latency.Load()) / 1000,
+	}
+}

@@ -1,0 +1,34 @@
+package meter
+
+import (
+	"testing"
+	"time"
+)
+
+func TestRate(t *testing.T) {
+	start := time.Unix(1000, 0)
+	cases := []struct {
+		name   string
+		fps    int
+		for_   time.Duration
+		at     time.Duration
+		expect float64
+	}{
+		{"a steady 30 fps stream reads 30", 30, 5 * time.Second, 5 * time.Second, 30},
+		{"a steady 5 fps stream reads 5", 5, 5 * time.Second, 5 * time.Second, 5},
+		{"a stream that stopped long ago reads 0", 30, time.Second, 10 * time.Second, 0},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			var m Meter
+			step := time.Second / time.Duration(c.fps)
+			for d := time.Duration(0); d < c.for_; d += step {
+				m.Tick(start.Add(d))
+			}
+			got := m.Rate(start.Add(c.at))
+			if got < c.expect-0.6 || got > c.expect+0.6 {
+				t.Fatalf("Rate = %.2f, want %.1f", got, c.expect)
+			}
+		})
+	}
+}

@@ -1,0 +1,43 @@
+package protocol
+
+// Stream states carried by Hello and Status events.
+const (
+	StateLive     = "live"      // frames are flowing
+	StateNoSignal = "no-signal" // the source failed and is being retried
+	StateOff      = "off"       // the operator switched the camera off
+	StateIdle     = "idle"      // nobody watches, so nothing is captured
+)
+
+// MaxInFlight is how many frames a viewer may have sent but not acked.
+const MaxInFlight = 2
+
+// Hello is the first text message a viewer gets after the upgrade.
+type Hello struct {
+	Type        string `json:"type"` // "hello"
+	Stream      string `json:"stream"`
+	State       string `json:"state"`
+	W           int    `json:"w"`
+	H           int    `json:"h"`
+	Quality     int    `json:"quality"`
+	MaxInFlight int    `json:"maxInFlight"`
+}
+
+// Status tells viewers the stream's state changed.
+type Status struct {
+	Type   string `json:"type"` // "status"
+	State  string `json:"state"`
+	Source string `json:"source"`
+	Reason string `json:"reason,omitempty"`
+}
+
+// Bye is sent before the server closes a connection on purpose.
+type Bye struct {
+	Type   string `json:"type"` // "bye"
+	Reason string `json:"reason"`
+}
+
+// Ack is what a viewer sends once it has shown a frame. Acks are cumulative.
+type Ack struct {
+	Type string `json:"type"` // "ack"
+	Seq  uint64 `json:"seq"`
+}

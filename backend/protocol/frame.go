@@ -1,0 +1,60 @@
+// Package protocol holds Framecast's wire format: the binary frame message
+// (length-prefixed JSON header, then JPEG bytes) and the JSON text events.
+package protocol
+
+import (
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+)
+
+// MaxHeaderSize bounds the JSON header of a frame message so a bad peer
+// cannot make a reader allocate without limit.
+const MaxHeaderSize = 64 << 10
+
+// ErrShortFrame is returned when a frame message ends before its header does.
+var ErrShortFrame = errors.New("frame message too short")
+
+// Header describes one frame. Unknown fields in a received header are kept in
+// Extra so a relay can pass them on unchanged.
+type Header struct {
+	Seq uint64 `json:"seq"`
+	TS  int64  `json:"ts"` // capture time, Unix microseconds
+	W   int    `json:"w"`
+	H   int    `json:"h"`
+}
+
+// EncodeFrame builds one binary frame message: a 4-byte big-endian header
+// length, the header JSON, then the JPEG bytes. It allocates once.
+func EncodeFrame(h Header, jpeg []byte) ([]byte, error) {
+	hdr, err := json.Marshal(h)
+	if err != nil {
+		return nil, fmt.Errorf("encode frame header: %w", err)
+	}
+	msg := make([]byte, 4+len(hdr)+len(jpeg))
+	binary.BigEndian.PutUint32(msg, uint32(len(hdr)))
+	copy(msg[4:], hdr)
+	copy(msg[4+len(hdr):], jpeg)
+	return msg, nil
+}
+
+// DecodeFrame splits a binary frame message into its header and JPEG bytes.
+// The returned JPEG slice aliases msg.
+func DecodeFrame(msg []byte) (Header, []byte, error) {
+	var h Header
+	if len(msg) < 4 {
+		return h, nil, ErrShortFrame
+	}
+	n := binary.BigEndian.Uint32(msg)
+	if n > MaxHeaderSize {
+		return h, nil, fmt.Errorf("frame header length %d over limit %d", n, MaxHeaderSize)
+	}
+	if uint64(len(msg)-4) < uint64(n) {
+		return h, nil, fmt.Errorf("%w: header says %d bytes, %d left", ErrShortFrame, n, len(msg)-4)
+	}
+	if err := json.Unmarshal(msg[4:4+n], &h); err != nil {
+		return h, nil, fmt.Errorf("frame header is not JSON: %w", err)
+	}
+	return h, msg[4+n:], nil
+}

@@ -1,0 +1,60 @@
+package protocol
+
+import (
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"testing"
+)
+
+func TestFrameRoundTrip(t *testing.T) {
+	jpeg := []byte{0xFF, 0xD8, 1, 2, 3, 0xFF, 0xD9}
+	in := Header{Seq: 42, TS: 1_700_000_000_123_456, W: 1280, H: 720}
+	msg, err := EncodeFrame(in, jpeg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := binary.BigEndian.Uint32(msg)
+	if int(n)+4+len(jpeg) != len(msg) {
+		t.Fatalf("length prefix %d does not match message of %d bytes", n, len(msg))
+	}
+	out, body, err := DecodeFrame(msg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out != in {
+		t.Fatalf("header = %+v, want %+v", out, in)
+	}
+	if !bytes.Equal(body, jpeg) {
+		t.Fatalf("jpeg = %x, want %x", body, jpeg)
+	}
+}
+
+func TestDecodeFrameRefusesBadInput(t *testing.T) {
+	long := make([]byte, 4)
+	binary.BigEndian.PutUint32(long, 100)
+	huge := make([]byte, 4)
+	binary.BigEndian.PutUint32(huge, MaxHeaderSize+1)
+	notJSON := append([]byte{0, 0, 0, 3}, "abc"...)
+	cases := []struct {
+		name  string
+		msg   []byte
+		short bool
+	}{
+		{"a message shorter than the length prefix is too short", []byte{0, 0}, true},
+		{"a header longer than the message is too short", append(long, "{}"...), true},
+		{"a header length over the limit is refused", append(huge, "{}"...), false},
+		{"a header that is not JSON is refused", notJSON, false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			_, _, err := DecodeFrame(c.msg)
+			if err == nil {
+				t.Fatal("want an error")
+			}
+			if errors.Is(err, ErrShortFrame) != c.short {
+				t.Fatalf("errors.Is(err, ErrShortFrame) = %v for %v", !c.short, err)
+			}
+		})
+	}
+}

@@ -1,0 +1,106 @@
+package source
+
+import (
+	"fmt"
+	"os"
+	"runtime"
+	"time"
+
+	"gocv.io/x/gocv"
+)
+
+// capture reads a camera, a file or a URL through OpenCV's VideoCapture.
+type capture struct {
+	name string
+	vc   *gocv.VideoCapture
+	// loop rewinds at the end (video files) instead of reporting ErrEnded.
+	loop bool
+	// interval paces reads to the file's own frame rate; zero for live
+	// sources, which pace themselves.
+	interval time.Duration
+	next     time.Time
+}
+
+func openCamera(index int, opt Options) (Source, error) {
+	name := fmt.Sprintf("camera:%d", index)
+	if runtime.GOOS == "linux" {
+		// Cameras are /dev/videoN files there, so a missing one can be named
+		// before OpenCV is asked (it would only print a warning).
+		dev := fmt.Sprintf("/dev/video%d", index)
+		if _, err := os.Stat(dev); err != nil {
+			return nil, fmt.Errorf("open %s: no camera at %s", name, dev)
+		}
+	}
+	vc, err := gocv.VideoCaptureDevice(index)
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", name, err)
+	}
+	if !vc.IsOpened() {
+		_ = vc.Close()
+		return nil, fmt.Errorf("open %s: the camera could not be opened (busy or not a capture device)", name)
+	}
+	vc.Set(gocv.VideoCaptureFrameWidth, float64(opt.Width))
+	vc.Set(gocv.VideoCaptureFrameHeight, float64(opt.Height))
+	vc.Set(gocv.VideoCaptureBufferSize, 1) // keep latency low: no backlog of old frames
+	return &capture{name: name, vc: vc}, nil
+}
+
+func openFile(path string) (Source, error) {
+	vc, err := gocv.VideoCaptureFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("open video file %q: %w", path, err)
+	}
+	if !vc.IsOpened() {
+		_ = vc.Close()
+		return nil, fmt.Errorf("open video file %q: not a video OpenCV can read", path)
+	}
+	fps := vc.Get(gocv.VideoCaptureFPS)
+	if fps < 1 || fps > 240 {
+		fps = 30
+	}
+	c := &capture{name: path, vc: vc, loop: true, interval: time.Duration(float64(time.Second) / fps)}
+	probe := gocv.NewMat()
+	defer probe.Close()
+	if !vc.Read(&probe) || probe.Empty() {
+		_ = vc.Close()
+		return nil, fmt.Errorf("open video file %q: no frame could be decoded", path)
+	}
+	vc.Set(gocv.VideoCapturePosFrames, 0)
+	return c, nil
+}
+
+func openURL(url string) (Source, error) {
+	vc, err := gocv.VideoCaptureFile(url)
+	if err != nil {
+		return nil, fmt.Errorf("open stream %s: %w", url, err)
+	}
+	if !vc.IsOpened() {
+		_ = vc.Close()
+		return nil, fmt.Errorf("open stream %s: OpenCV could not connect or read it", url)
+	}
+	return &capture{name: url, vc: vc}, nil
+}
+
+func (c *capture) Read(dst *gocv.Mat) error {
+	if c.interval > 0 {
+		now := time.Now()
+		if c.next.IsZero() || now.Sub(c.next) > c.interval {
+			c.next = now
+		} else {
+			time.Sleep(c.next.Sub(now))
+		}
+		c.next = c.next.Add(c.interval)
+	}
+	if c.vc.Read(dst) && !dst.Empty() {
+		return nil
+	}
+	if c.loop {
+		c.vc.Set(gocv.VideoCapturePosFrames, 0)
+		if c.vc.Read(dst) && !dst.Empty() {
+			return nil
+		}
+	}
+	return fmt.Errorf("%s: %w", c.name, ErrEnded)
+}
+
+func (c *capture) Close() error { return c.vc.Close() }

@@ -1,0 +1,74 @@
+package source
+
+import (
+	"fmt"
+	"image"
+	"image/color"
+	"math"
+	"time"
+
+	"gocv.io/x/gocv"
+)
+
+// pattern is the synthetic test source: colour bars with moving shapes, a
+// frame counter and the wall clock, so a person sees at once that it is live.
+type pattern struct {
+	opt   Options
+	bg    gocv.Mat // the static bars, drawn once
+	n     int
+	start time.Time
+	next  time.Time
+}
+
+func newPattern(opt Options) *pattern {
+	p := &pattern{opt: opt, bg: gocv.NewMatWithSize(opt.Height, opt.Width, gocv.MatTypeCV8UC3), start: time.Now()}
+	bars := []color.RGBA{
+		{192, 192, 192, 0}, {192, 192, 0, 0}, {0, 192, 192, 0}, {0, 192, 0, 0},
+		{192, 0, 192, 0}, {192, 0, 0, 0}, {0, 0, 192, 0}, {32, 32, 32, 0},
+	}
+	w := opt.Width / len(bars)
+	for i, c := range bars {
+		r := image.Rect(i*w, 0, (i+1)*w, opt.Height)
+		if i == len(bars)-1 {
+			r.Max.X = opt.Width
+		}
+		gocv.Rectangle(&p.bg, r, c, -1)
+	}
+	return p
+}
+
+func (p *pattern) Read(dst *gocv.Mat) error {
+	interval := time.Second / time.Duration(p.opt.FPS)
+	now := time.Now()
+	if p.next.IsZero() || now.Sub(p.next) > interval {
+		p.next = now // first frame, or we fell behind: don't burst to catch up
+	} else {
+		time.Sleep(p.next.Sub(now))
+	}
+	p.next = p.next.Add(interval)
+	p.bg.CopyTo(dst)
+	p.draw(dst)
+	p.n++
+	return nil
+}
+
+func (p *pattern) draw(m *gocv.Mat) {
+	w, h := p.opt.Width, p.opt.Height
+	t := time.Since(p.start).Seconds()
+	scale := float64(h) / 720
+
+	// A ball bouncing on a circle and a bar sweeping across show motion.
+	cx := w/2 + int(float64(w)/3*math.Cos(t*1.3))
+	cy := h/2 + int(float64(h)/3*math.Sin(t*2.1))
+	gocv.Circle(m, image.Pt(cx, cy), int(60*scale), color.RGBA{255, 255, 255, 0}, -1)
+	gocv.Circle(m, image.Pt(cx, cy), int(60*scale), color.RGBA{0, 0, 0, 0}, int(4*scale)+1)
+	x := int(math.Mod(t*float64(w)/4, float64(w)))
+	gocv.Rectangle(m, image.Rect(x, h-int(40*scale), x+int(80*scale), h), color.RGBA{0, 255, 255, 0}, -1)
+
+	// Frame counter and wall clock on a dark band.
+	gocv.Rectangle(m, image.Rect(0, 0, w, int(70*scale)), color.RGBA{0, 0, 0, 0}, -1)
+	text := fmt.Sprintf("FRAMECAST  #%06d  %s", p.n, time.Now().Format("15:04:05.000"))
+	gocv.PutText(m, text, image.Pt(int(20*scale), int(50*scale)), gocv.FontHersheyDuplex, 1.4*scale, color.RGBA{255, 255, 255, 0}, int(2*scale)+1)
+}
+
+func (p *pattern) Close() error { return p.bg.Close() }

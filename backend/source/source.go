@@ -1,0 +1,57 @@
+// Package source opens the places frames come from: a synthetic test pattern,
+// a camera, a video file or a network stream, all behind one small interface.
+package source
+
+import (
+	"errors"
+	"fmt"
+	"os"
+
+	"gocv.io/x/gocv"
+)
+
+// ErrEnded is returned by Read when a live source stops giving frames (a
+// camera unplugged, a network stream that ended). The caller may reopen it.
+var ErrEnded = errors.New("source stopped giving frames")
+
+// Source yields frames. Read blocks until the next frame is due and writes it
+// into dst, which the caller owns. A Source is used by one goroutine at a time.
+type Source interface {
+	Read(dst *gocv.Mat) error
+	Close() error
+}
+
+// Options are hints a source may use: the test pattern draws at this size and
+// rate; a camera is asked for them.
+type Options struct {
+	Width, Height int
+	FPS           int
+}
+
+// DefaultOptions is 1280×720 at 30 fps.
+var DefaultOptions = Options{Width: 1280, Height: 720, FPS: 30}
+
+// Open opens the source that spec names. The error names the source and says
+// why it could not be opened.
+func Open(spec Spec, opt Options) (Source, error) {
+	if opt.Width <= 0 || opt.Height <= 0 {
+		opt.Width, opt.Height = DefaultOptions.Width, DefaultOptions.Height
+	}
+	if opt.FPS <= 0 {
+		opt.FPS = DefaultOptions.FPS
+	}
+	switch spec.Kind {
+	case KindTest:
+		return newPattern(opt), nil
+	case KindCamera:
+		return openCamera(spec.Index, opt)
+	case KindFile:
+		if _, err := os.Stat(spec.Path); err != nil {
+			return nil, fmt.Errorf("open video file %q: %w", spec.Path, err)
+		}
+		return openFile(spec.Path)
+	case KindURL:
+		return openURL(spec.URL)
+	}
+	return nil, fmt.Errorf("open source %q: unknown kind", spec.String())
+}

@@ -1,0 +1,128 @@
+package source
+
+import (
+	"image"
+	"image/color"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"gocv.io/x/gocv"
+)
+
+// writeVideo makes a short MJPEG .avi whose frames differ, so a test can see
+// that playback moves.
+func writeVideo(t *testing.T, frames, fps int) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "clip.avi")
+	w, err := gocv.VideoWriterFile(path, "MJPG", float64(fps), 320, 240, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := gocv.NewMatWithSize(240, 320, gocv.MatTypeCV8UC3)
+	defer m.Close()
+	for i := 0; i < frames; i++ {
+		m.SetTo(gocv.NewScalar(0, 0, 0, 0))
+		gocv.Rectangle(&m, image.Rect(i*10, 100, i*10+40, 140), color.RGBA{255, 255, 255, 0}, -1)
+		if err := w.Write(m); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func open(t *testing.T, spec string, opt Options) Source {
+	t.Helper()
+	s, err := ParseSpec(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	src, err := Open(s, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { src.Close() })
+	return src
+}
+
+func TestPatternIsLiveAtItsSizeAndRate(t *testing.T) {
+	src := open(t, "test", Options{Width: 640, Height: 360, FPS: 50})
+	a, b := gocv.NewMat(), gocv.NewMat()
+	defer a.Close()
+	defer b.Close()
+	start := time.Now()
+	if err := src.Read(&a); err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 10; i++ {
+		if err := src.Read(&b); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if el := time.Since(start); el < 150*time.Millisecond {
+		t.Fatalf("11 frames at 50 fps took %v; the pattern is not paced", el)
+	}
+	if b.Cols() != 640 || b.Rows() != 360 || b.Type() != gocv.MatTypeCV8UC3 {
+		t.Fatalf("frame is %dx%d type %v, want 640x360 BGR", b.Cols(), b.Rows(), b.Type())
+	}
+	diff := gocv.NewMat()
+	defer diff.Close()
+	gocv.AbsDiff(a, b, &diff)
+	gray := gocv.NewMat()
+	defer gray.Close()
+	gocv.CvtColor(diff, &gray, gocv.ColorBGRToGray)
+	if gocv.CountNonZero(gray) < 1000 {
+		t.Fatal("consecutive pattern frames are the same; it should move")
+	}
+}
+
+func TestFilePlaysAndLoops(t *testing.T) {
+	path := writeVideo(t, 5, 100)
+	src := open(t, path, Options{})
+	m := gocv.NewMat()
+	defer m.Close()
+	for i := 0; i < 12; i++ { // more reads than frames: it must loop
+		if err := src.Read(&m); err != nil {
+			t.Fatalf("read %d: %v", i, err)
+		}
+		if m.Cols() != 320 || m.Rows() != 240 {
+			t.Fatalf("frame %d is %dx%d, want 320x240", i, m.Cols(), m.Rows())
+		}
+	}
+}
+
+func TestOpenErrorsNameTheSourceAndWhy(t *testing.T) {
+	notVideo := filepath.Join(t.TempDir(), "notes.mp4")
+	if err := os.WriteFile(notVideo, []byte("this is not a video"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		name string
+		spec Spec
+		want []string
+	}{
+		{"a missing file is named", Spec{Kind: KindFile, Path: "/nonexistent/clip.mp4"}, []string{"/nonexistent/clip.mp4", "no such file"}},
+		{"a file that is not a video is named", Spec{Kind: KindFile, Path: notVideo}, []string{notVideo}},
+		{"a missing camera is named", Spec{Kind: KindCamera, Index: 77}, []string{"camera:77"}},
+		{"an unreachable stream is named", Spec{Kind: KindURL, URL: "http://127.0.0.1:1/none.mjpg"}, []string{"http://127.0.0.1:1/none.mjpg"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			src, err := Open(c.spec, Options{})
+			if err == nil {
+				src.Close()
+				t.Fatal("want an error")
+			}
+			for _, w := range c.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Fatalf("error %q does not mention %q", err, w)
+				}
+			}
+		})
+	}
+}
