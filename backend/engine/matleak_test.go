@@ -1,0 +1,32 @@
+//go:build matprofile
+
+package engine
+
+import (
+	"testing"
+
+	"framecast/backend/internal/matcheck"
+)
+
+// Built only with -tags matprofile (make test), where gocv counts Mats.
+func TestNoMatLeaksOverHundredsOfFrames(t *testing.T) {
+	base := matcheck.Count()
+	e, h := start(t, small(), Deps{})
+	s := h.Subscribe("test", "")
+	for i := 0; i < 300; i++ {
+		next(t, s)
+	}
+	set := small()
+	set.MaxWidth = 100
+	if err := e.Update(set); err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 50; i++ {
+		next(t, s)
+	}
+	h.Unsubscribe(s)
+	e.Close()
+	if n := matcheck.Count() - base; n != 0 {
+		t.Fatalf("%d Mats left open after 350 frames and Close", n)
+	}
+}

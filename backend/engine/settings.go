@@ -1,0 +1,52 @@
+// Package engine runs a stream's capture loop: read a frame from the source,
+// process it, scale it, encode it once as JPEG and publish it to the hub.
+package engine
+
+import (
+	"errors"
+	"fmt"
+
+	"framecast/backend/source"
+)
+
+// Settings are what the operator can change while the stream runs.
+type Settings struct {
+	Source    string `json:"source"`    // a source spec, see source.ParseSpec
+	Quality   int    `json:"quality"`   // JPEG quality, 1–100
+	MaxWidth  int    `json:"maxWidth"`  // frames wider than this are scaled down; 0 = no limit
+	MaxHeight int    `json:"maxHeight"` // frames taller than this are scaled down; 0 = no limit
+	FPS       int    `json:"fps"`       // frame rate cap, 1–120
+	Enabled   bool   `json:"enabled"`   // false = camera off: the source is released
+}
+
+// DefaultSettings streams the test pattern at 1280×720, 30 fps, quality 80.
+func DefaultSettings() Settings {
+	return Settings{Source: "test", Quality: 80, MaxWidth: 1280, MaxHeight: 720, FPS: 30, Enabled: true}
+}
+
+// Validate returns every problem with s, in words a person can act on.
+func (s Settings) Validate() error {
+	var errs []error
+	if _, err := source.ParseSpec(s.Source); err != nil {
+		errs = append(errs, err)
+	}
+	if s.Quality < 1 || s.Quality > 100 {
+		errs = append(errs, fmt.Errorf("quality %d: must be from 1 to 100", s.Quality))
+	}
+	if s.MaxWidth < 0 || s.MaxHeight < 0 || s.MaxWidth > 7680 || s.MaxHeight > 4320 {
+		errs = append(errs, fmt.Errorf("max size %dx%d: each side must be from 0 (no limit) to 7680x4320", s.MaxWidth, s.MaxHeight))
+	}
+	if s.FPS < 1 || s.FPS > 120 {
+		errs = append(errs, fmt.Errorf("fps %d: must be from 1 to 120", s.FPS))
+	}
+	return errors.Join(errs...)
+}
+
+// sourceOptions are the hints given to a source opened under s.
+func (s Settings) sourceOptions() source.Options {
+	opt := source.Options{Width: s.MaxWidth, Height: s.MaxHeight, FPS: s.FPS}
+	if opt.Width == 0 || opt.Height == 0 {
+		opt.Width, opt.Height = source.DefaultOptions.Width, source.DefaultOptions.Height
+	}
+	return opt
+}

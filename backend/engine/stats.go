@@ -1,0 +1,48 @@
+package engine
+
+import "time"
+
+// Stats is the stream's state as /api/state and the desktop app show it.
+type Stats struct {
+	Source     string  `json:"source"`
+	State      string  `json:"state"`
+	Enabled    bool    `json:"enabled"`
+	CaptureFPS float64 `json:"captureFps"`
+	OutputFPS  float64 `json:"outputFps"`
+	Width      int     `json:"width"`  // of the last frame sent
+	Height     int     `json:"height"` // of the last frame sent
+	Quality    int     `json:"quality"`
+	MaxWidth   int     `json:"maxWidth"`
+	MaxHeight  int     `json:"maxHeight"`
+	FPSCap     int     `json:"fpsCap"`
+	EncodeMs   float64 `json:"encodeMs"`   // smoothed JPEG encode time
+	FrameBytes int     `json:"frameBytes"` // size of the last JPEG
+	Error      string  `json:"error"`      // why the source is failing, while it is
+}
+
+// Stats returns the stream's current figures.
+func (e *Engine) Stats() Stats {
+	now := time.Now()
+	e.mu.Lock()
+	st, s := e.stats, e.settings
+	e.mu.Unlock()
+	st.Source, st.Enabled, st.Quality = s.Source, s.Enabled, s.Quality
+	st.MaxWidth, st.MaxHeight, st.FPSCap = s.MaxWidth, s.MaxHeight, s.FPS
+	st.CaptureFPS = e.captured.Rate(now)
+	st.OutputFPS = e.output.Rate(now)
+	return st
+}
+
+// recordFrame notes a published frame's figures.
+func (e *Engine) recordFrame(now time.Time, w, h, size int, encode time.Duration) {
+	e.output.Tick(now)
+	ms := float64(encode.Microseconds()) / 1000
+	e.mu.Lock()
+	if e.stats.EncodeMs == 0 {
+		e.stats.EncodeMs = ms
+	} else {
+		e.stats.EncodeMs = 0.9*e.stats.EncodeMs + 0.1*ms
+	}
+	e.stats.Width, e.stats.Height, e.stats.FrameBytes = w, h, size
+	e.mu.Unlock()
+}

@@ -1,0 +1,9 @@
+package source
+
+import (
+	"testing"
+
+	"framecast/backend/internal/matcheck"
+)
+
+func TestMain(m *testing.M) { matcheck.Main(m) }
