@@ -14,7 +14,6 @@ import (
 	"gocv.io/x/gocv"
 )
 
-
 // Main runs the tests, then fails if any Mat is still open.
 func Main(m *testing.M) {
 	code := m.Run()

@@ -7,7 +7,6 @@ import (
 	"testing"
 )
 
-
 // Main runs the tests; without -tags matprofile nothing is counted.
 func Main(m *testing.M) { os.Exit(m.Run()) }
 

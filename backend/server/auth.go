@@ -1,0 +1,90 @@
+package server
+
+import (
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/base64"
+	"net/http"
+	"net/url"
+	"strings"
+)
+
+// wailsOrigin is the Origin the desktop app's own webview sends. It is the
+// one foreign origin allowed to open the WebSocket.
+const wailsOrigin = "wails://wails"
+
+// NewToken returns a random URL-safe token of 128 bits.
+func NewToken() string {
+	b := make([]byte, 16)
+	_, _ = rand.Read(b) // crypto/rand.Read never fails on supported platforms
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// Token returns the current access token.
+func (s *Server) Token() string {
+	s.tokenMu.RLock()
+	defer s.tokenMu.RUnlock()
+	return s.token
+}
+
+// SetToken replaces the access token at once: viewers on the old link are
+// told so and disconnected.
+func (s *Server) SetToken(token string) {
+	s.tokenMu.Lock()
+	s.token = token
+	s.tokenMu.Unlock()
+	s.closeViewers("this link was replaced by a new one")
+}
+
+// validToken compares in constant time; hashing first makes the time
+// independent of the lengths too.
+func (s *Server) validToken(got string) bool {
+	a := sha256.Sum256([]byte(got))
+	b := sha256.Sum256([]byte(s.Token()))
+	return subtle.ConstantTimeCompare(a[:], b[:]) == 1
+}
+
+// requireToken refuses a request without the right token with 401 and no
+// stream data.
+func (s *Server) requireToken(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if s.validToken(r.URL.Query().Get("token")) {
+			next.ServeHTTP(w, r)
+			return
+		}
+		w.Header().Set("Cache-Control", "no-store")
+		if r.URL.Path == "/" {
+			setPageHeaders(w)
+			w.Header().Set("Content-Type", "text/html; charset=utf-8")
+			w.WriteHeader(http.StatusUnauthorized)
+			_, _ = w.Write([]byte(unauthorizedPage))
+			return
+		}
+		http.Error(w, "401 unauthorized: this link's token is missing, wrong or was replaced", http.StatusUnauthorized)
+	})
+}
+
+// checkOrigin accepts clients without an Origin (not browsers), pages from
+// this same host, and the desktop app's webview: never any other site.
+func checkOrigin(r *http.Request) bool {
+	origin := r.Header.Get("Origin")
+	if origin == "" || origin == wailsOrigin {
+		return true
+	}
+	u, err := url.Parse(origin)
+	if err != nil {
+		return false
+	}
+	return strings.EqualFold(u.Host, r.Host)
+}
+
+const unauthorizedPage = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Framecast: link not valid</title>
+<meta name="viewport" content="width=device-width,initial-scale=1">
+<style>body{background:#111;color:#eee;font:16px system-ui,sans-serif;display:grid;place-items:center;height:100vh;margin:0}
+main{max-width:32em;padding:2em;text-align:center}h1{font-size:1.4em}</style></head>
+<body><main><h1>This link is not valid</h1>
+<p>Its access token is missing, wrong, or was replaced by a new link.
+Ask the person who shared the stream for a new link.</p></main></body></html>
+`

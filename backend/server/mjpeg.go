@@ -1,0 +1,49 @@
+package server
+
+import (
+	"fmt"
+	"net/http"
+	"time"
+)
+
+// boundary separates MJPEG parts.
+const boundary = "framecast"
+
+// serveMJPEG streams multipart/x-mixed-replace JPEGs for clients without
+// JavaScript. The boundary goes out right after each frame, and each part is
+// flushed at once, so a browser shows a frame as soon as it arrives.
+func (s *Server) serveMJPEG(w http.ResponseWriter, r *http.Request) {
+	rc := http.NewResponseController(w)
+	h := w.Header()
+	h.Set("Content-Type", "multipart/x-mixed-replace; boundary="+boundary)
+	h.Set("Cache-Control", "no-store")
+	h.Set("X-Content-Type-Options", "nosniff")
+	sub := s.hub.Subscribe("mjpeg", r.RemoteAddr)
+	defer s.hub.Unsubscribe(sub)
+	if _, err := fmt.Fprintf(w, "--%s\r\n", boundary); err != nil || rc.Flush() != nil {
+		return
+	}
+	for {
+		select {
+		case <-r.Context().Done():
+			return
+		case <-sub.Wake():
+		}
+		f := sub.TakeFrame()
+		if f == nil {
+			continue
+		}
+		_ = rc.SetWriteDeadline(time.Now().Add(writeWait))
+		_, err := fmt.Fprintf(w, "Content-Type: image/jpeg\r\nContent-Length: %d\r\nX-Timestamp: %d\r\n\r\n", len(f.JPEG), f.Header.TS)
+		if err == nil {
+			_, err = w.Write(f.JPEG)
+		}
+		if err == nil {
+			_, err = fmt.Fprintf(w, "\r\n--%s\r\n", boundary)
+		}
+		if err != nil || rc.Flush() != nil {
+			return
+		}
+		sub.Delivered(time.Now())
+	}
+}

@@ -1,0 +1,44 @@
+package server
+
+import (
+	"io/fs"
+	"net/http"
+	"strings"
+)
+
+// setPageHeaders keeps the token out of Referer headers and locks the page
+// down to its own scripts.
+func setPageHeaders(w http.ResponseWriter) {
+	h := w.Header()
+	h.Set("Referrer-Policy", "no-referrer")
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' blob: data:; connect-src 'self' ws: wss:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'")
+}
+
+func (s *Server) servePage(w http.ResponseWriter, r *http.Request) {
+	page, err := fs.ReadFile(s.assets, "viewer.html")
+	if err != nil {
+		s.log.Error("viewer page missing from the build", "err", err)
+		http.Error(w, "viewer page missing from this build (run make build)", http.StatusInternalServerError)
+		return
+	}
+	setPageHeaders(w)
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	_, _ = w.Write(page)
+}
+
+// serveAssets serves the viewer's scripts and styles. They carry no stream
+// data and are the same for everyone, so they need no token.
+func (s *Server) serveAssets() http.Handler {
+	files := http.FileServerFS(s.assets)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasSuffix(r.URL.Path, "/") {
+			http.NotFound(w, r) // no directory listings
+			return
+		}
+		w.Header().Set("X-Content-Type-Options", "nosniff")
+		w.Header().Set("Cache-Control", "public, max-age=3600")
+		files.ServeHTTP(w, r)
+	})
+}

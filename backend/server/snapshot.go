@@ -1,0 +1,56 @@
+package server
+
+import (
+	"encoding/json"
+	"net/http"
+	"strconv"
+	"time"
+
+	"framecast/backend/engine"
+	"framecast/backend/hub"
+)
+
+// snapshotWait bounds how long a snapshot waits for a fresh frame.
+const snapshotWait = 5 * time.Second
+
+// serveSnapshot replies with the next frame the engine makes. Subscribing
+// wakes the engine if nobody else watches, so the picture is fresh.
+func (s *Server) serveSnapshot(w http.ResponseWriter, r *http.Request) {
+	sub := s.hub.Subscribe("snapshot", r.RemoteAddr)
+	defer s.hub.Unsubscribe(sub)
+	timeout := time.NewTimer(snapshotWait)
+	defer timeout.Stop()
+	var f *hub.Frame
+	for f == nil {
+		select {
+		case <-r.Context().Done():
+			return
+		case <-timeout.C:
+			if f = s.hub.Latest(); f == nil {
+				http.Error(w, "no frame yet: the source is not giving pictures", http.StatusServiceUnavailable)
+				return
+			}
+		case <-sub.Wake():
+			f = sub.TakeFrame()
+		}
+	}
+	h := w.Header()
+	h.Set("Content-Type", "image/jpeg")
+	h.Set("Cache-Control", "no-store")
+	h.Set("Content-Length", strconv.Itoa(len(f.JPEG)))
+	h.Set("X-Timestamp", strconv.FormatInt(f.Header.TS, 10))
+	_, _ = w.Write(f.JPEG)
+}
+
+// State is the JSON /api/state returns.
+type State struct {
+	engine.Stats
+	Viewers []hub.Stats `json:"viewers"`
+}
+
+func (s *Server) serveState(w http.ResponseWriter, _ *http.Request) {
+	st := State{Stats: s.stream.Stats(), Viewers: s.hub.Viewers(time.Now())}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	_ = json.NewEncoder(w).Encode(st)
+}

@@ -1,0 +1,46 @@
+package server
+
+import (
+	"net"
+	"net/url"
+	"strconv"
+)
+
+// ViewerURLs returns the viewer link for each address the server can be
+// reached on: every LAN address when it listens on all of them.
+func (s *Server) ViewerURLs() []string {
+	tcp, ok := s.Addr().(*net.TCPAddr)
+	if !ok {
+		return nil
+	}
+	var hosts []string
+	if tcp.IP.IsUnspecified() {
+		hosts = localAddresses()
+	} else {
+		hosts = []string{tcp.IP.String()}
+	}
+	q := url.Values{"token": {s.Token()}}.Encode()
+	urls := make([]string, 0, len(hosts))
+	for _, h := range hosts {
+		urls = append(urls, "http://"+net.JoinHostPort(h, strconv.Itoa(tcp.Port))+"/?"+q)
+	}
+	return urls
+}
+
+// localAddresses lists this machine's IPv4 addresses, LAN ones first and
+// loopback last.
+func localAddresses() []string {
+	addrs, err := net.InterfaceAddrs()
+	if err != nil {
+		return []string{"127.0.0.1"}
+	}
+	var lan []string
+	for _, a := range addrs {
+		ipn, ok := a.(*net.IPNet)
+		if !ok || ipn.IP.To4() == nil || ipn.IP.IsLoopback() || ipn.IP.IsLinkLocalUnicast() {
+			continue
+		}
+		lan = append(lan, ipn.IP.String())
+	}
+	return append(lan, "127.0.0.1")
+}

@@ -1,0 +1,198 @@
+package server
+
+import (
+	"encoding/json"
+	"net/http"
+	"sync"
+	"time"
+
+	"framecast/backend/hub"
+	"framecast/backend/protocol"
+
+	"github.com/gorilla/websocket"
+)
+
+// Timing of a WebSocket viewer, named as in gorilla's chat example.
+const (
+	// writeWait bounds one write; a peer that takes longer is dropped.
+	writeWait = 10 * time.Second
+	// pongWait is how long a silent peer may stay connected.
+	pongWait = 30 * time.Second
+	// pingPeriod must be below pongWait so a live peer always answers in time.
+	pingPeriod = 20 * time.Second
+	// maxMessageSize bounds what a viewer may send: acks are tiny.
+	maxMessageSize = 4096
+	// ackTimeout forgets an in-flight frame whose ack never came, so a lost
+	// ack cannot stall a viewer for good.
+	ackTimeout = 5 * time.Second
+)
+
+var upgrader = websocket.Upgrader{
+	ReadBufferSize:  1024,
+	WriteBufferSize: 64 << 10,
+	CheckOrigin:     checkOrigin,
+}
+
+// sentFrame is a frame written to a viewer and not yet acked.
+type sentFrame struct {
+	seq    uint64
+	ts     int64 // capture time, Unix µs
+	sentAt time.Time
+}
+
+// wsViewer is one WebSocket viewer. Only writePump writes to conn; only
+// readPump reads from it.
+type wsViewer struct {
+	conn *websocket.Conn
+	sub  *hub.Subscriber
+
+	mu       sync.Mutex
+	inFlight []sentFrame // oldest first, at most protocol.MaxInFlight; guarded by mu
+
+	// kick carries the reason when the server ends the connection itself.
+	kick chan string
+	// readDone is closed by readPump when the peer has gone.
+	readDone chan struct{}
+}
+
+func (s *Server) serveWS(w http.ResponseWriter, r *http.Request) {
+	conn, err := upgrader.Upgrade(w, r, nil)
+	if err != nil {
+		return // the upgrader has already replied
+	}
+	v := &wsViewer{
+		conn: conn, sub: s.hub.Subscribe("ws", r.RemoteAddr),
+		kick: make(chan string, 1), readDone: make(chan struct{}),
+	}
+	s.viewersMu.Lock()
+	s.viewers[v] = struct{}{}
+	s.viewersMu.Unlock()
+	defer func() {
+		s.viewersMu.Lock()
+		delete(s.viewers, v)
+		s.viewersMu.Unlock()
+		s.hub.Unsubscribe(v.sub)
+		_ = conn.Close()
+	}()
+	go v.readPump()
+	v.writePump(s.hello())
+}
+
+func (s *Server) hello() protocol.Hello {
+	st := s.stream.Stats()
+	return protocol.Hello{Type: "hello", Stream: s.cfg.Name, State: s.hub.Status().State,
+		W: st.Width, H: st.Height, Quality: st.Quality, MaxInFlight: protocol.MaxInFlight}
+}
+
+// closeViewers tells every WebSocket viewer why and disconnects it.
+func (s *Server) closeViewers(reason string) {
+	s.viewersMu.Lock()
+	defer s.viewersMu.Unlock()
+	for v := range s.viewers {
+		select {
+		case v.kick <- reason:
+		default:
+		}
+	}
+}
+
+// readPump reads acks until the peer goes away.
+func (v *wsViewer) readPump() {
+	defer close(v.readDone)
+	v.conn.SetReadLimit(maxMessageSize)
+	_ = v.conn.SetReadDeadline(time.Now().Add(pongWait))
+	v.conn.SetPongHandler(func(string) error { return v.conn.SetReadDeadline(time.Now().Add(pongWait)) })
+	for {
+		kind, msg, err := v.conn.ReadMessage()
+		if err != nil {
+			return
+		}
+		_ = v.conn.SetReadDeadline(time.Now().Add(pongWait))
+		var ack protocol.Ack
+		if kind != websocket.TextMessage || json.Unmarshal(msg, &ack) != nil || ack.Type != "ack" {
+			continue // nothing else a viewer says changes anything
+		}
+		v.acked(ack.Seq, time.Now())
+	}
+}
+
+// acked drops every in-flight frame up to seq, records the latency of seq and
+// wakes the writer, which may now have room.
+func (v *wsViewer) acked(seq uint64, now time.Time) {
+	v.mu.Lock()
+	keep := v.inFlight[:0]
+	for _, f := range v.inFlight {
+		if f.seq == seq {
+			v.sub.SetLatency(now.Sub(time.UnixMicro(f.ts)))
+		}
+		if f.seq > seq {
+			keep = append(keep, f)
+		}
+	}
+	v.inFlight = keep
+	v.mu.Unlock()
+	v.sub.Poke()
+}
+
+// room reports whether another frame may be sent, forgetting frames whose
+// ack is long overdue.
+func (v *wsViewer) room(now time.Time) bool {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	for len(v.inFlight) > 0 && now.Sub(v.inFlight[0].sentAt) > ackTimeout {
+		v.inFlight = v.inFlight[1:]
+	}
+	return len(v.inFlight) < protocol.MaxInFlight
+}
+
+func (v *wsViewer) sent(f *hub.Frame, now time.Time) {
+	v.mu.Lock()
+	v.inFlight = append(v.inFlight, sentFrame{seq: f.Header.Seq, ts: f.Header.TS, sentAt: now})
+	v.mu.Unlock()
+	v.sub.Delivered(now)
+}
+
+// writePump sends hello, then status changes and frames as room allows.
+func (v *wsViewer) writePump(hello protocol.Hello) {
+	ticker := time.NewTicker(pingPeriod)
+	defer ticker.Stop()
+	if v.writeJSON(hello) != nil {
+		return
+	}
+	for {
+		select {
+		case <-v.readDone:
+			return
+		case reason := <-v.kick:
+			_ = v.writeJSON(protocol.Bye{Type: "bye", Reason: reason})
+			_ = v.conn.WriteControl(websocket.CloseMessage,
+				websocket.FormatCloseMessage(websocket.CloseGoingAway, reason), time.Now().Add(time.Second))
+			return
+		case <-ticker.C:
+			_ = v.conn.SetWriteDeadline(time.Now().Add(writeWait))
+			if v.conn.WriteMessage(websocket.PingMessage, nil) != nil {
+				return
+			}
+		case <-v.sub.Wake():
+			if st := v.sub.TakeStatus(); st != nil && v.writeJSON(st) != nil {
+				return
+			}
+			now := time.Now()
+			if !v.room(now) {
+				continue // the next ack pokes us again
+			}
+			if f := v.sub.TakeFrame(); f != nil {
+				_ = v.conn.SetWriteDeadline(now.Add(writeWait))
+				if v.conn.WritePreparedMessage(f.Msg) != nil {
+					return
+				}
+				v.sent(f, now)
+			}
+		}
+	}
+}
+
+func (v *wsViewer) writeJSON(msg any) error {
+	_ = v.conn.SetWriteDeadline(time.Now().Add(writeWait))
+	return v.conn.WriteJSON(msg)
+}

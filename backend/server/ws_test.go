@@ -1,0 +1,200 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"framecast/backend/client"
+	"framecast/backend/protocol"
+
+	"github.com/gorilla/websocket"
+)
+
+func TestViewerGetsHelloThenJPEGFramesWithIncreasingSeq(t *testing.T) {
+	s := startStream(t, smallSettings())
+	v := s.dial(t)
+	m, err := v.Next(5 * time.Second)
+	if err != nil || m.Event != "hello" {
+		t.Fatalf("first message = %+v, %v; want hello", m, err)
+	}
+	var hello protocol.Hello
+	if err := json.Unmarshal(m.Raw, &hello); err != nil || hello.MaxInFlight != 2 {
+		t.Fatalf("hello = %s, want maxInFlight 2", m.Raw)
+	}
+	var last uint64
+	for i := 0; i < 30; i++ {
+		m, err := v.NextFrame(5 * time.Second)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m.Frame.Seq <= last {
+			t.Fatalf("seq %d after %d", m.Frame.Seq, last)
+		}
+		last = m.Frame.Seq
+		if w, h := decodeJPEG(t, m.JPEG); w != m.Frame.W || h != m.Frame.H || w != 320 {
+			t.Fatalf("JPEG is %dx%d, header says %dx%d", w, h, m.Frame.W, m.Frame.H)
+		}
+		if err := v.Ack(m.Frame.Seq); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func TestAtMostTwoFramesInFlightWithoutAcks(t *testing.T) {
+	s := startStream(t, smallSettings())
+	v := s.dial(t)
+	// A gorilla read that times out breaks the connection, so read on a
+	// goroutine and look at what arrived after a while.
+	frames := make(chan uint64, 100)
+	go func() {
+		for {
+			m, err := v.NextFrame(time.Minute)
+			if err != nil {
+				close(frames)
+				return
+			}
+			frames <- m.Frame.Seq
+		}
+	}()
+	time.Sleep(1500 * time.Millisecond) // 45 frames at 30 fps
+	if n := len(frames); n != protocol.MaxInFlight {
+		t.Fatalf("got %d frames without acking in 1.5 s, want exactly %d", n, protocol.MaxInFlight)
+	}
+	<-frames
+	second := <-frames
+	if err := v.Ack(second); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case seq := <-frames:
+		if seq <= second {
+			t.Fatalf("frame after ack has seq %d, want newer than %d", seq, second)
+		}
+	case <-time.After(2 * time.Second):
+		t.Fatal("no frame after acking")
+	}
+}
+
+func TestStalledViewerDoesNotSlowOthers(t *testing.T) {
+	s := startStream(t, smallSettings())
+	// Stalled viewers: connected, but they never read or ack.
+	for i := 0; i < 5; i++ {
+		conn, _, err := websocket.DefaultDialer.Dial(s.wsURL(token), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close()
+	}
+	v := s.dial(t)
+	if _, err := v.NextFrame(5 * time.Second); err != nil {
+		t.Fatal(err)
+	}
+	start, n := time.Now(), 0
+	for time.Since(start) < 2*time.Second {
+		m, err := v.NextFrame(2 * time.Second)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n++
+		if err := v.Ack(m.Frame.Seq); err != nil {
+			t.Fatal(err)
+		}
+	}
+	fps := float64(n) / time.Since(start).Seconds()
+	if fps < 24 {
+		t.Fatalf("the reading viewer got %.1f fps beside stalled ones, want about 30", fps)
+	}
+}
+
+func TestOriginIsChecked(t *testing.T) {
+	s := startStream(t, smallSettings())
+	host := strings.TrimPrefix(s.base, "http://")
+	cases := []struct {
+		name   string
+		origin string
+		ok     bool
+	}{
+		{"a client without Origin is accepted", "", true},
+		{"a page from the same host is accepted", "http://" + host, true},
+		{"the desktop app's webview is accepted", "wails://wails", true},
+		{"another site is refused", "http://evil.example", false},
+		{"another wails-like origin is refused", "wails://evil", false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			h := http.Header{}
+			if c.origin != "" {
+				h.Set("Origin", c.origin)
+			}
+			conn, resp, err := websocket.DefaultDialer.Dial(s.wsURL(token), h)
+			if conn != nil {
+				conn.Close()
+			}
+			if c.ok && err != nil {
+				t.Fatalf("refused: %v", err)
+			}
+			if !c.ok && (err == nil || resp == nil || resp.StatusCode != http.StatusForbidden) {
+				t.Fatalf("err = %v, want 403", err)
+			}
+		})
+	}
+}
+
+func TestNewTokenDisconnectsOldViewersWithAReason(t *testing.T) {
+	s := startStream(t, smallSettings())
+	v := s.dial(t)
+	if _, err := v.NextFrame(5 * time.Second); err != nil {
+		t.Fatal(err)
+	}
+	s.srv.SetToken("new-token-abcdefghijkl")
+	var bye string
+	for {
+		m, err := v.Next(5 * time.Second)
+		if err != nil {
+			if !websocket.IsCloseError(err, websocket.CloseGoingAway) {
+				t.Fatalf("connection ended with %v, want a going-away close", err)
+			}
+			break
+		}
+		if m.Event == "bye" {
+			bye = string(m.Raw)
+		}
+	}
+	if !strings.Contains(bye, "replaced") {
+		t.Fatalf("bye = %q, want a reason about the link being replaced", bye)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if _, err := client.Dial(ctx, s.wsURL(token), nil); err == nil || !strings.Contains(err.Error(), "401") {
+		t.Fatalf("old token dial err = %v, want 401", err)
+	}
+	if _, err := client.Dial(ctx, s.wsURL("new-token-abcdefghijkl"), nil); err != nil {
+		t.Fatalf("new token refused: %v", err)
+	}
+}
+
+func TestStateListsViewersWithFPSAndLatency(t *testing.T) {
+	s := startStream(t, smallSettings())
+	v := s.dial(t)
+	for i := 0; i < 60; i++ {
+		m, err := v.NextFrame(5 * time.Second)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_ = v.Ack(m.Frame.Seq)
+	}
+	var st State
+	if err := json.NewDecoder(get(t, s.base+"/api/state?token="+token, nil).Body).Decode(&st); err != nil {
+		t.Fatal(err)
+	}
+	if st.State != "live" || st.Width != 320 || st.Quality != 70 || st.OutputFPS < 10 || st.EncodeMs <= 0 {
+		t.Fatalf("state = %+v", st.Stats)
+	}
+	if len(st.Viewers) != 1 || st.Viewers[0].Kind != "ws" || st.Viewers[0].FPS < 10 || st.Viewers[0].LatencyMs <= 0 {
+		t.Fatalf("viewers = %+v, want one ws viewer with fps and latency", st.Viewers)
+	}
+}

@@ -1,0 +1,56 @@
+// Command framecast shows live machine-vision video to other people: it
+// captures with OpenCV, encodes JPEG once and streams it to many browsers.
+//
+// Usage:
+//
+//	framecast serve [flags]   headless server (no display needed)
+//	framecast bench [flags]   measure latency and fps with many viewers
+package main
+
+import (
+	"embed"
+	"fmt"
+	"io/fs"
+	"os"
+)
+
+// frontend is the built UI: the viewer page and its assets.
+//
+//go:embed all:frontend/dist
+var frontend embed.FS
+
+func main() {
+	assets, err := fs.Sub(frontend, "frontend/dist")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "framecast:", err)
+		os.Exit(1)
+	}
+	cmd, args := "serve", os.Args[1:]
+	if len(args) > 0 && args[0] != "" && args[0][0] != '-' {
+		cmd, args = args[0], args[1:]
+	}
+	switch cmd {
+	case "serve":
+		err = runServe(args, assets)
+	case "bench":
+		err = runBench(args)
+	case "help":
+		usage()
+		return
+	default:
+		fmt.Fprintf(os.Stderr, "framecast: unknown command %q\n", cmd)
+		usage()
+		os.Exit(2)
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "framecast:", err)
+		os.Exit(1)
+	}
+}
+
+func usage() {
+	fmt.Fprint(os.Stderr, `Usage:
+  framecast serve [flags]   serve the stream headless; -h lists the flags
+  framecast bench [flags]   benchmark latency and fps with many viewers
+`)
+}

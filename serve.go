@@ -1,0 +1,81 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"framecast/backend/engine"
+	"framecast/backend/hub"
+	"framecast/backend/server"
+)
+
+// serveFlags reads the flags shared by serve and the benchmark's server.
+func serveFlags(fset *flag.FlagSet) (*engine.Settings, *server.Config, *string) {
+	s := engine.DefaultSettings()
+	c := server.Config{}
+	fset.StringVar(&s.Source, "source", s.Source, "source: test, camera:N, a video file, or an rtsp:// or http(s):// URL")
+	fset.StringVar(&c.Addr, "addr", ":8188", "listen address")
+	fset.StringVar(&c.Token, "token", "", "access token for viewer links (default: a new random one)")
+	fset.StringVar(&c.Name, "name", "framecast", "stream name shown to viewers")
+	fset.IntVar(&s.Quality, "quality", s.Quality, "JPEG quality, 1-100")
+	fset.IntVar(&s.MaxWidth, "width", s.MaxWidth, "max frame width; larger frames are scaled down (0: no limit)")
+	fset.IntVar(&s.MaxHeight, "height", s.MaxHeight, "max frame height; larger frames are scaled down (0: no limit)")
+	fset.IntVar(&s.FPS, "fps", s.FPS, "frame rate cap, 1-120")
+	level := fset.String("log-level", "info", "log level: debug, info, warn or error")
+	return &s, &c, level
+}
+
+func newLogger(level string) (*slog.Logger, error) {
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(level)); err != nil {
+		return nil, fmt.Errorf("--log-level %q: use debug, info, warn or error", level)
+	}
+	return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: l})), nil
+}
+
+func runServe(args []string, assets fs.FS) error {
+	fset := flag.NewFlagSet("framecast serve", flag.ContinueOnError)
+	settings, cfg, level := serveFlags(fset)
+	if err := fset.Parse(args); err != nil {
+		return err
+	}
+	if fset.NArg() > 0 {
+		return fmt.Errorf("unexpected argument %q", fset.Arg(0))
+	}
+	log, err := newLogger(*level)
+	if err != nil {
+		return err
+	}
+	if cfg.Token == "" {
+		cfg.Token = server.NewToken()
+	}
+	h := hub.New()
+	eng, err := engine.New(*settings, engine.Deps{Hub: h, Log: log})
+	if err != nil {
+		return err
+	}
+	defer eng.Close()
+	srv, err := server.New(*cfg, server.Deps{Hub: h, Stream: eng, Assets: assets, Log: log})
+	if err != nil {
+		return err
+	}
+	defer srv.Close()
+
+	fmt.Printf("Framecast is streaming %s. Open a viewer link:\n", settings.Source)
+	for _, u := range srv.ViewerURLs() {
+		fmt.Println("  " + u)
+	}
+	fmt.Println("Press Ctrl+C to stop.")
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	<-ctx.Done()
+	log.Info("shutting down")
+	return nil
+}
