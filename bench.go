@@ -1,5 +1,54 @@
 package main
 
-import "errors"
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+	"strconv"
+	"strings"
+	"time"
 
-func runBench(args []string) error { return errors.New("bench: not yet") }
+	"framecast/backend/bench"
+)
+
+// runBench starts `framecast serve` as its own process, so its CPU time is
+// measured apart from the viewers', and runs each scenario against it.
+func runBench(args []string) error {
+	fset := flag.NewFlagSet("framecast bench", flag.ContinueOnError)
+	scenarios := fset.String("scenarios", "50/0,50/5,200/0", "comma-separated VIEWERS/SLOW pairs, each a separate run")
+	slowFPS := fset.Int("slow-fps", 5, "frames a second a slow viewer reads")
+	warmup := fset.Duration("warmup", 3*time.Second, "time before measuring")
+	duration := fset.Duration("duration", 15*time.Second, "time measured in each scenario")
+	source := fset.String("source", "test", "source for the server")
+	quality := fset.Int("quality", 80, "JPEG quality")
+	width := fset.Int("width", 1280, "max frame width")
+	height := fset.Int("height", 720, "max frame height")
+	fps := fset.Int("fps", 30, "fps cap")
+	if err := fset.Parse(args); err != nil {
+		return err
+	}
+	binary, err := os.Executable()
+	if err != nil {
+		return err
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	serveArgs := []string{"--source", *source, "--quality", strconv.Itoa(*quality),
+		"--width", strconv.Itoa(*width), "--height", strconv.Itoa(*height), "--fps", strconv.Itoa(*fps)}
+	fmt.Printf("framecast bench: %s at %dx%d, %d fps cap, quality %d\n", *source, *width, *height, *fps, *quality)
+	for _, sc := range strings.Split(*scenarios, ",") {
+		var viewers, slow int
+		if _, err := fmt.Sscanf(strings.TrimSpace(sc), "%d/%d", &viewers, &slow); err != nil || viewers < 1 || slow < 0 || slow > viewers {
+			return fmt.Errorf("scenario %q: want VIEWERS/SLOW, for example 50/5", sc)
+		}
+		res, err := bench.Run(ctx, bench.Config{Binary: binary, ServeArgs: serveArgs, Viewers: viewers,
+			Slow: slow, SlowFPS: *slowFPS, Warmup: *warmup, Duration: *duration})
+		if err != nil {
+			return fmt.Errorf("scenario %s: %w", sc, err)
+		}
+		res.Print(os.Stdout)
+	}
+	return nil
+}

@@ -25,6 +25,11 @@ const (
 	// ackTimeout forgets an in-flight frame whose ack never came, so a lost
 	// ack cannot stall a viewer for good.
 	ackTimeout = 5 * time.Second
+	// queueLimit: when a viewer's acks come this much later than its fastest
+	// ever, frames are queueing in front of it (a slow reader or link). A
+	// second frame in flight would only wait there and go stale, so such a
+	// viewer gets one frame at a time.
+	queueLimit = 50 * time.Millisecond
 )
 
 var upgrader = websocket.Upgrader{
@@ -47,7 +52,9 @@ type wsViewer struct {
 	sub  *hub.Subscriber
 
 	mu       sync.Mutex
-	inFlight []sentFrame // oldest first, at most protocol.MaxInFlight; guarded by mu
+	inFlight []sentFrame   // oldest first, at most protocol.MaxInFlight; guarded by mu
+	minDelay time.Duration // fastest send→ack seen; guarded by mu
+	delay    time.Duration // smoothed send→ack time; guarded by mu
 
 	// kick carries the reason when the server ends the connection itself.
 	kick chan string
@@ -124,6 +131,7 @@ func (v *wsViewer) acked(seq uint64, now time.Time) {
 	for _, f := range v.inFlight {
 		if f.seq == seq {
 			v.sub.SetLatency(now.Sub(time.UnixMicro(f.ts)))
+			v.noteDelay(now.Sub(f.sentAt))
 		}
 		if f.seq > seq {
 			keep = append(keep, f)
@@ -134,6 +142,27 @@ func (v *wsViewer) acked(seq uint64, now time.Time) {
 	v.sub.Poke()
 }
 
+// noteDelay updates the send→ack delay figures; v.mu is held.
+func (v *wsViewer) noteDelay(d time.Duration) {
+	if v.minDelay == 0 || d < v.minDelay {
+		v.minDelay = d
+	}
+	if v.delay == 0 {
+		v.delay = d
+	} else {
+		v.delay += (d - v.delay) / 4
+	}
+}
+
+// window is how many frames may be in flight: protocol.MaxInFlight, or one
+// while frames queue in front of the viewer; v.mu is held.
+func (v *wsViewer) window() int {
+	if v.delay-v.minDelay > queueLimit {
+		return 1
+	}
+	return protocol.MaxInFlight
+}
+
 // room reports whether another frame may be sent, forgetting frames whose
 // ack is long overdue.
 func (v *wsViewer) room(now time.Time) bool {
@@ -142,7 +171,7 @@ func (v *wsViewer) room(now time.Time) bool {
 	for len(v.inFlight) > 0 && now.Sub(v.inFlight[0].sentAt) > ackTimeout {
 		v.inFlight = v.inFlight[1:]
 	}
-	return len(v.inFlight) < protocol.MaxInFlight
+	return len(v.inFlight) < v.window()
 }
 
 func (v *wsViewer) sent(f *hub.Frame, now time.Time) {
