@@ -27,6 +27,7 @@ type Subscriber struct {
 	status *protocol.Status // pending status change; guarded by mu
 
 	drops     atomic.Uint64
+	bytes     atomic.Uint64 // JPEG bytes written to the viewer
 	delivered meter.Meter
 	latency   atomic.Int64 // last measured capture→shown latency, µs
 }
@@ -81,8 +82,11 @@ func (s *Subscriber) TakeStatus() *protocol.Status {
 	return st
 }
 
-// Delivered records that a frame was written to the viewer.
-func (s *Subscriber) Delivered(now time.Time) { s.delivered.Tick(now) }
+// Delivered records that a frame of size bytes was written to the viewer.
+func (s *Subscriber) Delivered(now time.Time, size int) {
+	s.delivered.Tick(now)
+	s.bytes.Add(uint64(size))
+}
 
 // SetLatency records the latest capture→shown latency.
 func (s *Subscriber) SetLatency(d time.Duration) { s.latency.Store(d.Microseconds()) }
@@ -94,6 +98,7 @@ type Stats struct {
 	Addr      string    `json:"addr"`
 	FPS       float64   `json:"fps"`
 	Drops     uint64    `json:"drops"`
+	Bytes     uint64    `json:"bytes"` // JPEG bytes sent so far
 	LatencyMs float64   `json:"latencyMs"`
 	Since     time.Time `json:"since"`
 }
@@ -104,6 +109,7 @@ func (s *Subscriber) Stats(now time.Time) Stats {
 		ID: s.ID, Kind: s.Kind, Addr: s.Addr, Since: s.Since,
 		FPS:       s.delivered.Rate(now),
 		Drops:     s.drops.Load(),
+		Bytes:     s.bytes.Load(),
 		LatencyMs: float64(s.latency.Load()) / 1000,
 	}
 }

@@ -44,6 +44,6 @@ func (s *Server) serveMJPEG(w http.ResponseWriter, r *http.Request) {
 		if err != nil || rc.Flush() != nil {
 			return
 		}
-		sub.Delivered(time.Now())
+		sub.Delivered(time.Now(), len(f.JPEG))
 	}
 }

@@ -67,8 +67,12 @@ func (s *Server) serveWS(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		return // the upgrader has already replied
 	}
+	kind := "ws"
+	if r.Header.Get("Origin") == wailsOrigin {
+		kind = "preview" // the desktop app's own window
+	}
 	v := &wsViewer{
-		conn: conn, sub: s.hub.Subscribe("ws", r.RemoteAddr),
+		conn: conn, sub: s.hub.Subscribe(kind, r.RemoteAddr),
 		kick: make(chan string, 1), readDone: make(chan struct{}),
 	}
 	s.viewersMu.Lock()
@@ -178,7 +182,7 @@ func (v *wsViewer) sent(f *hub.Frame, now time.Time) {
 	v.mu.Lock()
 	v.inFlight = append(v.inFlight, sentFrame{seq: f.Header.Seq, ts: f.Header.TS, sentAt: now})
 	v.mu.Unlock()
-	v.sub.Delivered(now)
+	v.sub.Delivered(now, len(f.JPEG))
 }
 
 // writePump sends hello, then status changes and frames as room allows.
