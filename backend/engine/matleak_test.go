@@ -5,7 +5,7 @@ package engine
 import (
 	"testing"
 
-	"framecast/backend/internal/matcheck"
+	"framecast/internal/matcheck"
 )
 
 // Built only with -tags matprofile (make test), where gocv counts Mats.

@@ -11,7 +11,7 @@ import (
 	"framecast/backend/client"
 	"framecast/backend/engine"
 	"framecast/backend/hub"
-	"framecast/backend/internal/matcheck"
+	"framecast/internal/matcheck"
 
 	"gocv.io/x/gocv"
 )

@@ -3,7 +3,7 @@ package source
 import (
 	"testing"
 
-	"framecast/backend/internal/matcheck"
+	"framecast/internal/matcheck"
 )
 
 func TestMain(m *testing.M) { matcheck.Main(m) }

@@ -1,0 +1,317 @@
+package app
+
+import (
+	"encoding/json"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"testing/fstest"
+	"time"
+
+	"framecast/backend/config"
+	"framecast/internal/matcheck"
+)
+
+func TestMain(m *testing.M) { matcheck.Main(m) }
+
+// fakeRuntime stands in for the Wails runtime, with function fields.
+type fakeRuntime struct {
+	mu     sync.Mutex
+	events []string
+	data   map[string]any
+
+	OpenFileImpl func(title string) (string, error)
+	copied       string
+}
+
+func (f *fakeRuntime) Emit(event string, data any) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.events = append(f.events, event)
+	if f.data == nil {
+		f.data = map[string]any{}
+	}
+	f.data[event] = data
+}
+
+func (f *fakeRuntime) OpenFile(title string) (string, error) { return f.OpenFileImpl(title) }
+func (f *fakeRuntime) CopyText(text string) error            { f.copied = text; return nil }
+
+func (f *fakeRuntime) last(event string) any {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.data[event]
+}
+
+func freePort(t *testing.T) int {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().(*net.TCPAddr).Port
+}
+
+// newApp starts an app whose settings file holds saved (nil: no file).
+func newApp(t *testing.T, saved *config.Settings) (*App, *fakeRuntime, config.Store) {
+	t.Helper()
+	st := config.Store{Path: filepath.Join(t.TempDir(), config.FileName)}
+	if saved != nil {
+		b, _ := json.Marshal(saved)
+		if err := os.WriteFile(st.Path, b, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	assets := fstest.MapFS{"viewer.html": {Data: []byte("<title>viewer</title>")}}
+	a, err := New(Deps{Store: st, Assets: assets, Listen: "127.0.0.1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rt := &fakeRuntime{}
+	a.startup(rt)
+	t.Cleanup(a.close)
+	return a, rt, st
+}
+
+func smallSaved(t *testing.T) config.Settings {
+	s := config.Defaults()
+	s.Stream.MaxWidth, s.Stream.MaxHeight = 320, 180
+	s.Port = freePort(t)
+	s.Token = "saved-token-0123456789"
+	return s
+}
+
+func status(t *testing.T, url string) int {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	return resp.StatusCode
+}
+
+func TestFirstStartMakesAndSavesAToken(t *testing.T) {
+	a, _, st := newApp(t, nil)
+	saved, warnings := st.Load()
+	if len(warnings) != 0 || len(saved.Token) < 22 {
+		t.Fatalf("saved %+v %q, want a generated token of 128 bits", saved, warnings)
+	}
+	sh, err := a.Share()
+	if err != nil || sh.Token != saved.Token || len(sh.Links) == 0 || !strings.HasPrefix(sh.Links[0].QR, "data:image/png;base64,") {
+		t.Fatalf("share = %+v, %v", sh, err)
+	}
+}
+
+func TestASavedSourceThatFailsFallsBackWithoutLosingIt(t *testing.T) {
+	saved := smallSaved(t)
+	saved.Stream.Source = "camera:42"
+	a, _, st := newApp(t, &saved)
+	if got := a.eng.Settings().Source; got != "test" {
+		t.Fatalf("running source %q, want the test pattern", got)
+	}
+	notices, _ := a.Notices()
+	if len(notices) != 1 || !strings.Contains(notices[0], "camera:42") {
+		t.Fatalf("notices %q, want one naming camera:42", notices)
+	}
+	if onDisk, _ := st.Load(); onDisk.Stream.Source != "camera:42" {
+		t.Fatalf("the saved source became %q", onDisk.Stream.Source)
+	}
+}
+
+func TestASavedPortInUseFallsBackWithoutLosingIt(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	saved := smallSaved(t)
+	saved.Port = ln.Addr().(*net.TCPAddr).Port
+	a, _, st := newApp(t, &saved)
+	sh, _ := a.Share()
+	if sh.Port == saved.Port || sh.Port == 0 {
+		t.Fatalf("port %d, want another free one", sh.Port)
+	}
+	notices, _ := a.Notices()
+	if len(notices) != 1 || !strings.Contains(notices[0], "in use") {
+		t.Fatalf("notices %q, want one saying the port is in use", notices)
+	}
+	if onDisk, _ := st.Load(); onDisk.Port != saved.Port {
+		t.Fatalf("saved port became %d", onDisk.Port)
+	}
+}
+
+func TestControlsApplyAndPersistOrRefuseWithAReason(t *testing.T) {
+	saved := smallSaved(t)
+	a, _, st := newApp(t, &saved)
+	cases := []struct {
+		name  string
+		do    func() error
+		err   string
+		check func(config.Settings) bool
+	}{
+		{"quality 50 applies and is saved", func() error { _, err := a.SetQuality(50); return err }, "",
+			func(s config.Settings) bool { return s.Stream.Quality == 50 }},
+		{"quality 0 is refused", func() error { _, err := a.SetQuality(0); return err }, "quality",
+			func(s config.Settings) bool { return s.Stream.Quality == 50 }},
+		{"480p applies", func() error { _, err := a.SetResolution("480p"); return err }, "",
+			func(s config.Settings) bool { return s.Stream.MaxWidth == 854 && s.Stream.MaxHeight == 480 }},
+		{"an unknown resolution is refused", func() error { _, err := a.SetResolution("8k"); return err }, "resolution",
+			func(s config.Settings) bool { return s.Stream.MaxWidth == 854 }},
+		{"fps 15 applies", func() error { _, err := a.SetFPS(15); return err }, "",
+			func(s config.Settings) bool { return s.Stream.FPS == 15 }},
+		{"camera off applies", func() error { _, err := a.SetEnabled(false); return err }, "",
+			func(s config.Settings) bool { return !s.Stream.Enabled }},
+		{"camera on applies", func() error { _, err := a.SetEnabled(true); return err }, "",
+			func(s config.Settings) bool { return s.Stream.Enabled }},
+		{"a missing file is refused and named", func() error { _, err := a.SetSource("/nonexistent/line.mp4"); return err }, "/nonexistent/line.mp4",
+			func(s config.Settings) bool { return s.Stream.Source == "test" }},
+		{"a bad URL is refused", func() error { _, err := a.SetSource("ftp://x/y"); return err }, "unsupported scheme",
+			func(s config.Settings) bool { return s.Stream.Source == "test" }},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			err := c.do()
+			if c.err == "" && err != nil {
+				t.Fatal(err)
+			}
+			if c.err != "" && (err == nil || !strings.Contains(err.Error(), c.err)) {
+				t.Fatalf("err = %v, want one about %q", err, c.err)
+			}
+			onDisk, _ := st.Load()
+			if !c.check(onDisk) {
+				t.Fatalf("saved settings %+v", onDisk.Stream)
+			}
+			running := onDisk
+			running.Stream = a.eng.Settings()
+			if !c.check(running) {
+				t.Fatalf("running settings %+v", running.Stream)
+			}
+		})
+	}
+}
+
+func TestPickFileSwitchesToTheChosenVideoAndCancelChangesNothing(t *testing.T) {
+	saved := smallSaved(t)
+	a, rt, _ := newApp(t, &saved)
+	rt.OpenFileImpl = func(string) (string, error) { return "", nil }
+	if s, err := a.PickFile(); err != nil || s.Source != "test" {
+		t.Fatalf("cancelled dialog gave %+v, %v", s, err)
+	}
+	path := writeClip(t)
+	rt.OpenFileImpl = func(string) (string, error) { return path, nil }
+	if s, err := a.PickFile(); err != nil || s.Source != path {
+		t.Fatalf("picked file gave %+v, %v", s, err)
+	}
+	rt.OpenFileImpl = func(string) (string, error) { return "", fmt.Errorf("portal unavailable") }
+	if _, err := a.PickFile(); err == nil || !strings.Contains(err.Error(), "portal unavailable") {
+		t.Fatalf("dialog failure err = %v", err)
+	}
+}
+
+func TestNewLinkReplacesTheTokenAtOnce(t *testing.T) {
+	saved := smallSaved(t)
+	a, rt, st := newApp(t, &saved)
+	base := fmt.Sprintf("http://127.0.0.1:%d", saved.Port)
+	if code := status(t, base+"/api/state?token="+saved.Token); code != 200 {
+		t.Fatalf("old token status %d before renewal", code)
+	}
+	sh, err := a.NewLink()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if code := status(t, base+"/api/state?token="+saved.Token); code != 401 {
+		t.Fatalf("old token status %d after renewal, want 401", code)
+	}
+	if code := status(t, base+"/api/state?token="+sh.Token); code != 200 {
+		t.Fatalf("new token status %d", code)
+	}
+	if onDisk, _ := st.Load(); onDisk.Token != sh.Token {
+		t.Fatal("the new token was not saved")
+	}
+	if rt.last("server:changed") == nil {
+		t.Fatal("the window was not told the link changed")
+	}
+}
+
+func TestSetPortKeepsTheOldServerWhenTheNewPortIsTaken(t *testing.T) {
+	saved := smallSaved(t)
+	a, _, st := newApp(t, &saved)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	taken := ln.Addr().(*net.TCPAddr).Port
+	if _, err := a.SetPort(taken); err == nil || !strings.Contains(err.Error(), "in use") {
+		t.Fatalf("err = %v, want address in use", err)
+	}
+	if code := status(t, fmt.Sprintf("http://127.0.0.1:%d/healthz", saved.Port)); code != 200 {
+		t.Fatal("the old server stopped after a failed port change")
+	}
+	next := freePort(t)
+	if _, err := a.SetPort(next); err != nil {
+		t.Fatal(err)
+	}
+	if code := status(t, fmt.Sprintf("http://127.0.0.1:%d/healthz", next)); code != 200 {
+		t.Fatal("the new port does not serve")
+	}
+	if _, err := http.Get(fmt.Sprintf("http://127.0.0.1:%d/healthz", saved.Port)); err == nil {
+		t.Fatal("the old port still serves")
+	}
+	if onDisk, _ := st.Load(); onDisk.Port != next {
+		t.Fatalf("saved port %d, want %d", onDisk.Port, next)
+	}
+}
+
+func TestStatsReachTheWindowAFewTimesASecond(t *testing.T) {
+	saved := smallSaved(t)
+	_, rt, _ := newApp(t, &saved)
+	time.Sleep(1200 * time.Millisecond)
+	rt.mu.Lock()
+	n := 0
+	for _, e := range rt.events {
+		if e == "stream:stats" {
+			n++
+		}
+	}
+	rt.mu.Unlock()
+	if n < 2 || n > 4 {
+		t.Fatalf("%d stats events in 1.2 s, want 2 or 3", n)
+	}
+	if _, ok := rt.last("stream:stats").(Stats); !ok {
+		t.Fatalf("stats event carries %T", rt.last("stream:stats"))
+	}
+}
+
+func TestLinuxCamerasAreFoundWithTheirNames(t *testing.T) {
+	dev, sys := t.TempDir(), t.TempDir()
+	for _, n := range []string{"video0", "video2"} {
+		if err := os.WriteFile(filepath.Join(dev, n), nil, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.MkdirAll(filepath.Join(sys, "video0"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(sys, "video0", "name"), []byte("HD Webcam\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cams, err := linuxCameras(dev, sys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []Camera{{"camera:0", "HD Webcam (video0)"}, {"camera:2", "Camera 2"}}
+	if fmt.Sprint(cams) != fmt.Sprint(want) {
+		t.Fatalf("cameras %v, want %v", cams, want)
+	}
+	if cams, _ := linuxCameras(t.TempDir(), sys); cams == nil || len(cams) != 0 {
+		t.Fatalf("no cameras gave %#v, want an empty list", cams)
+	}
+}

@@ -1,0 +1,44 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"io/fs"
+	"os"
+
+	"github.com/wailsapp/wails/v2"
+	"github.com/wailsapp/wails/v2/pkg/options"
+	"github.com/wailsapp/wails/v2/pkg/options/assetserver"
+	"github.com/wailsapp/wails/v2/pkg/options/linux"
+)
+
+// ErrNoDisplay is returned when there is no display to open a window on.
+var ErrNoDisplay = errors.New("no display to open the Framecast window on (DISPLAY and WAYLAND_DISPLAY are unset); run `framecast serve` to stream without a window")
+
+// HasDisplay reports whether a window can be opened. Checked before Wails
+// starts GTK, which would abort the process without one.
+func HasDisplay() bool {
+	return os.Getenv("DISPLAY") != "" || os.Getenv("WAYLAND_DISPLAY") != ""
+}
+
+// Run opens the window and blocks until it is closed, then stops the stream
+// and the server. ui is the built frontend (index.html is the desktop UI);
+// icon is the window icon PNG.
+func Run(a *App, ui fs.FS, icon []byte) error {
+	defer a.close()
+	if !HasDisplay() {
+		return ErrNoDisplay
+	}
+	return wails.Run(&options.App{
+		Title:            "Framecast",
+		Width:            1280,
+		Height:           800,
+		MinWidth:         1024,
+		MinHeight:        640,
+		BackgroundColour: &options.RGBA{R: 17, G: 19, B: 24, A: 255},
+		AssetServer:      &assetserver.Options{Assets: ui},
+		OnStartup:        func(ctx context.Context) { a.startup(wailsRuntime{ctx: ctx}) },
+		Bind:             []any{a},
+		Linux:            &linux.Options{Icon: icon, ProgramName: "framecast"},
+	})
+}

@@ -1,0 +1,179 @@
+// Package config keeps the desktop app's settings in the user's config
+// directory. A missing or corrupt file falls back to defaults with a warning;
+// a corrupt file is kept aside, never silently overwritten.
+package config
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"time"
+
+	"framecast/backend/engine"
+)
+
+// FileName is the settings file inside the app's config directory.
+const FileName = "settings.json"
+
+// Settings is everything the app remembers between runs.
+type Settings struct {
+	Stream engine.Settings `json:"stream"`
+	Port   int             `json:"port"`
+	Token  string          `json:"token"`
+}
+
+// Defaults are used for anything missing or invalid.
+func Defaults() Settings {
+	return Settings{Stream: engine.DefaultSettings(), Port: 8188}
+}
+
+// Validate returns every problem, in words a person can act on.
+func (s Settings) Validate() error {
+	var errs []error
+	if err := s.Stream.Validate(); err != nil {
+		errs = append(errs, err)
+	}
+	if s.Port < 1 || s.Port > 65535 {
+		errs = append(errs, fmt.Errorf("port %d: must be from 1 to 65535", s.Port))
+	}
+	if s.Token != "" && len(s.Token) < 16 {
+		errs = append(errs, errors.New("token: must be at least 16 characters"))
+	}
+	return errors.Join(errs...)
+}
+
+// Dir is the app's config directory: os.UserConfigDir()/framecast.
+func Dir() (string, error) {
+	base, err := os.UserConfigDir()
+	if err != nil {
+		return "", fmt.Errorf("find config directory: %w", err)
+	}
+	return filepath.Join(base, "framecast"), nil
+}
+
+// Store reads and writes one settings file.
+type Store struct {
+	Path string
+}
+
+// Load reads the settings. It always returns usable settings; warnings say
+// what was missing, wrong or kept aside, for the person to see.
+func (st Store) Load() (Settings, []string) {
+	def := Defaults()
+	b, err := os.ReadFile(st.Path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return def, nil
+	}
+	if err != nil {
+		return def, []string{fmt.Sprintf("settings file %s could not be read (%v); using defaults", st.Path, err)}
+	}
+	s, warnings := parse(b)
+	if len(warnings) > 0 {
+		if kept, err := st.keepCopy(b); err == nil {
+			warnings = append(warnings, "the file as it was is kept in "+kept)
+		}
+	}
+	return s, warnings
+}
+
+// parse reads settings from b, field by field: a bad field gets its default
+// and a warning, and the good ones are kept.
+func parse(b []byte) (Settings, []string) {
+	def := Defaults()
+	var raw struct {
+		Stream map[string]json.RawMessage `json:"stream"`
+		Port   json.RawMessage            `json:"port"`
+		Token  json.RawMessage            `json:"token"`
+	}
+	if err := json.Unmarshal(b, &raw); err != nil {
+		return def, []string{fmt.Sprintf("settings file is not valid JSON (%v); using defaults", err)}
+	}
+	var warnings []string
+	s := def
+	field := func(name string, msg json.RawMessage, dst any, reset func()) {
+		if msg == nil {
+			return
+		}
+		if err := json.Unmarshal(msg, dst); err != nil {
+			reset()
+			warnings = append(warnings, fmt.Sprintf("setting %s is invalid (%v); using the default", name, err))
+		}
+	}
+	ds := def.Stream
+	field("stream.source", raw.Stream["source"], &s.Stream.Source, func() { s.Stream.Source = ds.Source })
+	field("stream.quality", raw.Stream["quality"], &s.Stream.Quality, func() { s.Stream.Quality = ds.Quality })
+	field("stream.maxWidth", raw.Stream["maxWidth"], &s.Stream.MaxWidth, func() { s.Stream.MaxWidth = ds.MaxWidth })
+	field("stream.maxHeight", raw.Stream["maxHeight"], &s.Stream.MaxHeight, func() { s.Stream.MaxHeight = ds.MaxHeight })
+	field("stream.fps", raw.Stream["fps"], &s.Stream.FPS, func() { s.Stream.FPS = ds.FPS })
+	field("stream.enabled", raw.Stream["enabled"], &s.Stream.Enabled, func() { s.Stream.Enabled = ds.Enabled })
+	field("port", raw.Port, &s.Port, func() { s.Port = def.Port })
+	field("token", raw.Token, &s.Token, func() { s.Token = def.Token })
+	// Values of the right type may still be out of range: check each alone.
+	warnings = append(warnings, fixRanges(&s)...)
+	return s, warnings
+}
+
+// fixRanges resets each out-of-range value to its default.
+func fixRanges(s *Settings) []string {
+	def := Defaults()
+	var warnings []string
+	check := func(name string, bad bool, reset func()) {
+		if bad {
+			reset()
+			warnings = append(warnings, fmt.Sprintf("setting %s is out of range; using the default", name))
+		}
+	}
+	probe := func(mod func(*engine.Settings)) bool {
+		p := def.Stream
+		mod(&p)
+		return p.Validate() != nil
+	}
+	check("stream.source", probe(func(p *engine.Settings) { p.Source = s.Stream.Source }), func() { s.Stream.Source = def.Stream.Source })
+	check("stream.quality", probe(func(p *engine.Settings) { p.Quality = s.Stream.Quality }), func() { s.Stream.Quality = def.Stream.Quality })
+	check("stream.maxWidth/maxHeight", probe(func(p *engine.Settings) { p.MaxWidth, p.MaxHeight = s.Stream.MaxWidth, s.Stream.MaxHeight }),
+		func() { s.Stream.MaxWidth, s.Stream.MaxHeight = def.Stream.MaxWidth, def.Stream.MaxHeight })
+	check("stream.fps", probe(func(p *engine.Settings) { p.FPS = s.Stream.FPS }), func() { s.Stream.FPS = def.Stream.FPS })
+	check("port", s.Port < 1 || s.Port > 65535, func() { s.Port = def.Port })
+	check("token", s.Token != "" && len(s.Token) < 16, func() { s.Token = "" })
+	return warnings
+}
+
+// keepCopy saves the bytes of a file that could not be fully used, so a
+// later Save does not destroy what the person had.
+func (st Store) keepCopy(b []byte) (string, error) {
+	kept := fmt.Sprintf("%s.bad-%s", st.Path, time.Now().Format("20060102-150405"))
+	return kept, os.WriteFile(kept, b, 0o600)
+}
+
+// Save writes the settings atomically: a crash mid-write leaves the old file.
+func (st Store) Save(s Settings) error {
+	if err := s.Validate(); err != nil {
+		return err
+	}
+	if err := os.MkdirAll(filepath.Dir(st.Path), 0o700); err != nil {
+		return fmt.Errorf("save settings: %w", err)
+	}
+	b, err := json.MarshalIndent(s, "", "  ")
+	if err != nil {
+		return fmt.Errorf("save settings: %w", err)
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(st.Path), FileName+".tmp-*")
+	if err != nil {
+		return fmt.Errorf("save settings: %w", err)
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(append(b, '\n')); err != nil {
+		tmp.Close()
+		return fmt.Errorf("save settings: %w", err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("save settings: %w", err)
+	}
+	if err := os.Rename(tmp.Name(), st.Path); err != nil {
+		return fmt.Errorf("save settings: %w", err)
+	}
+	return nil
+}

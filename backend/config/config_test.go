@@ -1,0 +1,87 @@
+package config
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestLoad(t *testing.T) {
+	cases := []struct {
+		name     string
+		file     string // "" = no file
+		want     func(*Settings)
+		warnings int
+		kept     bool
+	}{
+		{"a missing file gives defaults and no warning", "", func(*Settings) {}, 0, false},
+		{"a valid file is read whole", `{"stream":{"source":"camera:1","quality":55,"maxWidth":640,"maxHeight":480,"fps":15,"enabled":false},"port":9000,"token":"abcdefghijklmnopqrstuv"}`,
+			func(s *Settings) {
+				s.Stream.Source, s.Stream.Quality, s.Stream.MaxWidth, s.Stream.MaxHeight, s.Stream.FPS, s.Stream.Enabled = "camera:1", 55, 640, 480, 15, false
+				s.Port, s.Token = 9000, "abcdefghijklmnopqrstuv"
+			}, 0, false},
+		{"a corrupt file gives defaults, a warning and a kept copy", `{"stream": {"quality": 5`, func(*Settings) {}, 1, true},
+		{"one bad field keeps the others", `{"stream":{"source":"camera:2","quality":"high"},"port":9001}`,
+			func(s *Settings) { s.Stream.Source, s.Port = "camera:2", 9001 }, 1, true},
+		{"an out-of-range value keeps the others", `{"stream":{"quality":500,"fps":12},"port":70000}`,
+			func(s *Settings) { s.Stream.FPS = 12 }, 2, true},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			dir := t.TempDir()
+			st := Store{Path: filepath.Join(dir, FileName)}
+			if c.file != "" {
+				if err := os.WriteFile(st.Path, []byte(c.file), 0o600); err != nil {
+					t.Fatal(err)
+				}
+			}
+			got, warnings := st.Load()
+			want := Defaults()
+			c.want(&want)
+			if got != want {
+				t.Fatalf("got %+v\nwant %+v", got, want)
+			}
+			nkept := 0
+			for _, w := range warnings {
+				if strings.Contains(w, "kept in") {
+					nkept++
+				}
+			}
+			if len(warnings)-nkept != c.warnings {
+				t.Fatalf("warnings %q, want %d about settings", warnings, c.warnings)
+			}
+			copies, _ := filepath.Glob(st.Path + ".bad-*")
+			if (len(copies) == 1) != c.kept || (nkept == 1) != c.kept {
+				t.Fatalf("kept copies %v (warned %d), want kept=%v", copies, nkept, c.kept)
+			}
+			if c.kept {
+				b, _ := os.ReadFile(copies[0])
+				if string(b) != c.file {
+					t.Fatal("the kept copy differs from the original file")
+				}
+			}
+		})
+	}
+}
+
+func TestSaveThenLoadRoundTrips(t *testing.T) {
+	st := Store{Path: filepath.Join(t.TempDir(), "sub", FileName)}
+	s := Defaults()
+	s.Stream.Quality, s.Port, s.Token = 42, 8200, "0123456789abcdef0123"
+	if err := st.Save(s); err != nil {
+		t.Fatal(err)
+	}
+	got, warnings := st.Load()
+	if got != s || len(warnings) != 0 {
+		t.Fatalf("got %+v, %q", got, warnings)
+	}
+	bad := s
+	bad.Stream.Quality = 0
+	if err := st.Save(bad); err == nil {
+		t.Fatal("Save accepted invalid settings")
+	}
+	if got, _ := st.Load(); got != s {
+		t.Fatal("a refused Save changed the file")
+	}
+}
