@@ -65,6 +65,19 @@ func (s *Server) requireToken(next http.Handler) http.Handler {
 	})
 }
 
+// allowDesktopApp lets the desktop app's webview read responses (it asks
+// /healthz and /api/state why a connection failed). No other origin is
+// granted anything.
+func allowDesktopApp(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Add("Vary", "Origin")
+		if r.Header.Get("Origin") == wailsOrigin {
+			w.Header().Set("Access-Control-Allow-Origin", wailsOrigin)
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
 // checkOrigin accepts clients without an Origin (not browsers), pages from
 // this same host, and the desktop app's webview: never any other site.
 func checkOrigin(r *http.Request) bool {

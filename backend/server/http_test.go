@@ -175,3 +175,21 @@ func TestPortInUseIsAClearError(t *testing.T) {
 		t.Fatalf("err = %v, want address already in use", err)
 	}
 }
+
+func TestOnlyTheDesktopAppMayReadResponsesCrossOrigin(t *testing.T) {
+	s := startStream(t, smallSettings())
+	cases := []struct {
+		name, origin, want string
+	}{
+		{"the desktop app's webview is allowed", "wails://wails", "wails://wails"},
+		{"another site is not", "http://evil.example", ""},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			resp := get(t, s.base+"/api/state?token=wrong", http.Header{"Origin": {c.origin}})
+			if got := resp.Header.Get("Access-Control-Allow-Origin"); got != c.want {
+				t.Fatalf("Access-Control-Allow-Origin = %q, want %q", got, c.want)
+			}
+		})
+	}
+}

@@ -126,5 +126,5 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("GET /api/state", s.requireToken(http.HandlerFunc(s.serveState)))
 	mux.Handle("GET /assets/", s.serveAssets())
 	mux.Handle("GET /{$}", s.requireToken(http.HandlerFunc(s.servePage)))
-	return mux
+	return allowDesktopApp(mux)
 }

@@ -1,0 +1,85 @@
+# Framecast: `make run` starts it, `make test` proves it. Both install what is
+# missing first (Debian/Ubuntu packages, the Wails CLI, npm packages), and are
+# quick when everything is there.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := run
+
+GO        ?= go
+GOBIN     := $(shell $(GO) env GOPATH)/bin
+WAILS_VER := v2.11.0
+BIN       := build/bin/framecast
+export PATH := $(GOBIN):$(PATH)
+
+# Debian 12 names; the OpenCV here (4.6) is the one gocv v0.31.0 builds with.
+APT_PKGS := build-essential pkg-config libopencv-dev libwebkit2gtk-4.0-dev libgtk-3-dev \
+            chromium xvfb xauth imagemagick
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+GO_SRC := $(shell find . -name '*.go' -not -path './frontend/*') go.mod go.sum
+FE_SRC := $(shell find frontend -path frontend/node_modules -prune -o -path frontend/dist -prune -o -type f -print)
+
+.PHONY: deps deps-apt deps-wails deps-npm build run test test-go test-frontend test-e2e bench lint clean
+
+deps: deps-apt deps-wails deps-npm
+
+deps-apt:
+	@missing=$$(for p in $(APT_PKGS); do \
+		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "installing:" $$missing; \
+		$(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+deps-wails:
+	@if ! wails version 2>/dev/null | grep -q '$(WAILS_VER)'; then \
+		echo "installing the wails CLI $(WAILS_VER)"; \
+		$(GO) install github.com/wailsapp/wails/v2/cmd/wails@$(WAILS_VER); \
+	fi
+
+deps-npm: frontend/node_modules/.installed
+
+frontend/node_modules/.installed: frontend/package.json frontend/package-lock.json
+	cd frontend && npm ci --no-audit --no-fund
+	@touch $@
+
+frontend/dist/index.html: frontend/node_modules/.installed $(FE_SRC)
+	cd frontend && npm run build
+
+build: deps $(BIN)
+
+# wails build compiles with the desktop,production tags the window needs; the
+# frontend is built above, and bindings are not generated (the UI calls
+# window.go.app.App through its own typed wrapper).
+$(BIN): frontend/dist/index.html $(GO_SRC) build/appicon.png wails.json
+	wails build -s -skipbindings -m -nosyncgomod
+
+# The desktop app where there is a display, the headless server where not.
+run: build
+	@if [ -n "$$DISPLAY$$WAYLAND_DISPLAY" ]; then ./$(BIN); else \
+		echo "no display: starting the headless server instead"; ./$(BIN) serve --source test; fi
+
+test: build lint test-go test-frontend test-e2e
+
+lint:
+	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+	$(GO) vet ./...
+
+# -tags matprofile makes gocv count Mats, so tests fail on a leak.
+# Go tests need frontend/dist only because main.go embeds it.
+test-go:
+	$(GO) test -race -tags matprofile -count=1 ./...
+
+test-frontend:
+	cd frontend && npm test
+
+# The viewer in headless Chromium, and the desktop app under Xvfb; both save
+# screenshots in build/e2e/.
+test-e2e:
+	cd frontend && FRAMECAST_BIN=$(CURDIR)/$(BIN) npm run e2e
+
+bench: build
+	./$(BIN) bench
+
+clean:
+	rm -rf build/bin build/e2e frontend/dist

@@ -1,0 +1,126 @@
+// Helpers for the e2e suite: a real framecast server on a free loopback port
+// and Debian's Chromium driven by playwright-core. No browser is downloaded.
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import fs from 'node:fs/promises';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+/** repoRoot is frontend/.. */
+export const repoRoot = path.resolve(here, '..', '..');
+export const serverBin = process.env.FRAMECAST_BIN || path.join(repoRoot, 'build', 'bin', 'framecast');
+export const chromiumPath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+
+/** freePort asks the kernel for an unused loopback port. */
+export async function freePort() {
+  const srv = net.createServer();
+  srv.listen(0, '127.0.0.1');
+  await once(srv, 'listening');
+  const { port } = srv.address();
+  await new Promise((resolve) => srv.close(resolve));
+  return port;
+}
+
+/**
+ * startServer runs `framecast serve --source test` and resolves once /healthz
+ * answers 200. The returned object's kill() is safe to call more than once.
+ */
+export async function startServer({ token, port }) {
+  await fs.access(serverBin).catch(() => {
+    throw new Error(`server binary ${serverBin} not found: run "make build" or set FRAMECAST_BIN`);
+  });
+  port ??= await freePort();
+  const addr = `127.0.0.1:${port}`;
+  const proc = spawn(serverBin, ['serve', '--source', 'test', '--addr', addr, '--token', token], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let log = '';
+  const keep = (chunk) => { log = (log + chunk).slice(-8000); };
+  proc.stdout.on('data', keep);
+  proc.stderr.on('data', keep);
+  const exited = once(proc, 'exit');
+  const server = {
+    port,
+    base: `http://${addr}`,
+    proc,
+    log: () => log,
+    async kill(signal = 'SIGKILL') {
+      if (proc.exitCode === null && proc.signalCode === null) proc.kill(signal);
+      await exited;
+    },
+  };
+  try {
+    await waitHealthy(server, 15_000);
+  } catch (err) {
+    await server.kill();
+    throw new Error(`${err.message}\nserver log:\n${log}`);
+  }
+  return server;
+}
+
+async function waitHealthy(server, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (server.proc.exitCode !== null) throw new Error(`server exited with code ${server.proc.exitCode}`);
+    try {
+      const res = await fetch(`${server.base}/healthz`, { signal: AbortSignal.timeout(1000) });
+      if (res.status === 200) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${server.base}/healthz did not answer 200 within ${timeoutMs} ms`);
+}
+
+/** launchBrowser opens Chromium with a fresh profile; close() also removes the profile. */
+export async function launchBrowser() {
+  const profile = await fs.mkdtemp(path.join(os.tmpdir(), 'framecast-e2e-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: chromiumPath,
+    headless: true,
+    viewport: { width: 1280, height: 800 },
+    args: [
+      '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync',
+    ],
+  });
+  return {
+    context,
+    async close() {
+      await context.close().catch(() => {});
+      await fs.rm(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+/** viewerState reads the data-* counters the viewer keeps on its root element. */
+export function viewerState(page) {
+  return page.evaluate(() => {
+    const root = document.getElementById('viewer');
+    return {
+      state: root?.dataset.state,
+      frames: Number(root?.dataset.frames ?? 0),
+      lastSeq: Number(root?.dataset.lastSeq ?? -1),
+      latencyMs: Number(root?.dataset.latencyMs ?? NaN),
+      stats: document.getElementById('stats')?.textContent ?? '',
+      message: document.getElementById('message')?.textContent ?? '',
+    };
+  });
+}
+
+/** waitForViewer waits until predicate(viewerState) holds, or fails with the last state. */
+export async function waitForViewer(page, predicate, timeoutMs, what) {
+  const deadline = Date.now() + timeoutMs;
+  let last;
+  while (Date.now() < deadline) {
+    last = await viewerState(page);
+    if (predicate(last)) return last;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; viewer: ${JSON.stringify(last)}`);
+}

@@ -1,0 +1,168 @@
+// One viewer's WebSocket to the server: frames in, acks out, events turned into
+// a connection state, and reconnects with backoff. Drawing is not done here.
+import { Backoff } from './backoff';
+import { diagnose, type Diagnosis } from './diagnose';
+import { parseEvent, type StreamState } from './events';
+import { parseFrame, type Frame } from './frame';
+import { endpoints, type Endpoints } from './urls';
+
+/** ConnectionState is what the viewer should tell the person. */
+export type ConnectionState = 'connecting' | StreamState | 'unauthorized' | 'offline';
+
+/** StateDetail carries extras for a state: when the next try is, and why. */
+export interface StateDetail {
+  /** Unix ms of the next connection attempt (offline and connecting-after-failure). */
+  retryAt?: number;
+  /** Reason the server gave (status or bye), if any. */
+  reason?: string;
+}
+
+/** ConnectionOptions configure a Connection. */
+export interface ConnectionOptions {
+  baseUrl: string;
+  token: string;
+  /** Called for each valid frame; call ack() once the frame is drawn. */
+  onFrame: (frame: Frame, ack: () => void) => void;
+  onState: (state: ConnectionState, detail: StateDetail) => void;
+  /** Bad messages and the like; the connection carries on. */
+  onError?: (message: string) => void;
+  backoff?: Backoff;
+  /** A socket still not open after this long is abandoned. Default 10 s. */
+  connectTimeoutMs?: number;
+}
+
+/**
+ * Connection keeps one WebSocket open while started. Every callback from an
+ * old socket is ignored by comparing its generation with the current one, so
+ * stop() and reconnects never race with late events.
+ */
+export class Connection {
+  private readonly urls: Endpoints;
+  private readonly backoff: Backoff;
+  private ws: WebSocket | null = null;
+  private generation = 0;
+  private running = false;
+  private retryTimer: ReturnType<typeof setTimeout> | undefined;
+  private connectTimer: ReturnType<typeof setTimeout> | undefined;
+  private probe: AbortController | null = null;
+  private reason: string | undefined;
+  private state: ConnectionState | null = null;
+
+  constructor(private readonly options: ConnectionOptions) {
+    this.urls = endpoints(options.baseUrl, options.token);
+    this.backoff = options.backoff ?? new Backoff();
+  }
+
+  /** start connects; it does nothing if already started. */
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.backoff.reset();
+    this.open();
+  }
+
+  /** stop closes the socket and cancels retries; start() may be called again. */
+  stop(): void {
+    this.running = false;
+    this.generation++;
+    clearTimeout(this.retryTimer);
+    clearTimeout(this.connectTimer);
+    this.probe?.abort();
+    this.probe = null;
+    this.ws?.close(1000, 'viewer closed');
+    this.ws = null;
+    this.state = null;
+  }
+
+  private setState(state: ConnectionState, detail: StateDetail): void {
+    this.state = state;
+    this.options.onState(state, detail);
+  }
+
+  private open(): void {
+    const gen = ++this.generation;
+    this.reason = undefined;
+    // While offline, keep saying so (with its countdown) during each retry
+    // instead of flickering to "Connecting…" and back.
+    if (this.state !== 'offline') this.setState('connecting', {});
+    let ws: WebSocket;
+    try {
+      ws = new WebSocket(this.urls.ws);
+    } catch (err) {
+      this.options.onError?.(`cannot open WebSocket: ${String(err)}`);
+      void this.afterClose(gen);
+      return;
+    }
+    ws.binaryType = 'arraybuffer';
+    this.ws = ws;
+    let greeted = false;
+    // A socket stuck in CONNECTING (e.g. a black-holed address) never closes by itself.
+    const connectTimer = setTimeout(() => ws.close(), this.options.connectTimeoutMs ?? 10_000);
+    this.connectTimer = connectTimer;
+    ws.onopen = () => clearTimeout(connectTimer);
+    ws.onmessage = (ev: MessageEvent) => {
+      if (gen !== this.generation) return;
+      if (!greeted) {
+        // The server talked to us, so this connection is good: start backoff over.
+        greeted = true;
+        this.backoff.reset();
+      }
+      if (typeof ev.data === 'string') this.handleText(ev.data);
+      else if (ev.data instanceof ArrayBuffer) this.handleBinary(ws, gen, ev.data);
+    };
+    ws.onclose = () => {
+      clearTimeout(connectTimer);
+      if (gen !== this.generation) return;
+      this.ws = null;
+      void this.afterClose(gen);
+    };
+  }
+
+  private handleText(text: string): void {
+    const ev = parseEvent(text);
+    if (ev === null) {
+      this.options.onError?.(`ignored text message: ${text.slice(0, 80)}`);
+    } else if (ev.type === 'bye') {
+      this.reason = ev.reason;
+    } else if (ev.state !== null) {
+      this.setState(ev.state, { reason: ev.type === 'status' ? ev.reason : undefined });
+    }
+  }
+
+  private handleBinary(ws: WebSocket, gen: number, data: ArrayBuffer): void {
+    const result = parseFrame(data);
+    if (!result.ok) {
+      this.options.onError?.(result.error);
+      return;
+    }
+    // A frame is proof of life when no known state was announced (yet).
+    if (this.state === 'connecting' || this.state === 'offline') this.setState('live', {});
+    const { seq } = result.frame.header;
+    // The ack is bound to the socket the frame came on: a frame drawn after a
+    // reconnect must not ack a sequence number on the new connection.
+    const ack = (): void => {
+      if (gen === this.generation && ws.readyState === WebSocket.OPEN) {
+        ws.send(JSON.stringify({ type: 'ack', seq }));
+      }
+    };
+    this.options.onFrame(result.frame, ack);
+  }
+
+  private async afterClose(gen: number): Promise<void> {
+    this.probe = new AbortController();
+    const diagnosis: Diagnosis = await diagnose(this.urls, { signal: this.probe.signal });
+    if (gen !== this.generation || !this.running) return;
+    if (diagnosis === 'unauthorized') {
+      // Retrying cannot fix a wrong token; a new link can.
+      this.running = false;
+      this.setState('unauthorized', { reason: this.reason });
+      return;
+    }
+    const delay = this.backoff.next();
+    const retryAt = Date.now() + delay;
+    this.setState(diagnosis === 'offline' ? 'offline' : 'connecting', { retryAt, reason: this.reason });
+    this.retryTimer = setTimeout(() => {
+      if (gen === this.generation && this.running) this.open();
+    }, delay);
+  }
+}

@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { diagnose } from './diagnose';
+import { endpoints } from './urls';
+
+const urls = endpoints('http://127.0.0.1:1/', 'T');
+
+// fakeFetch answers by URL; a missing entry is a network failure, like a dead server.
+function fakeFetch(answers: Record<string, () => Response>): typeof fetch {
+  return (async (input: RequestInfo | URL) => {
+    const answer = answers[String(input)];
+    if (!answer) throw new TypeError('Failed to fetch');
+    return answer();
+  }) as typeof fetch;
+}
+
+describe('diagnose', () => {
+  it('reports offline when /healthz cannot be reached', async () => {
+    expect(await diagnose(urls, { fetchImpl: fakeFetch({}) })).toBe('offline');
+  });
+
+  it('reports offline when /healthz answers with an error status', async () => {
+    const fetchImpl = fakeFetch({ [urls.healthz]: () => new Response('bad gateway', { status: 502 }) });
+    expect(await diagnose(urls, { fetchImpl })).toBe('offline');
+  });
+
+  it('reports unauthorized when the server is up and refuses the token', async () => {
+    const fetchImpl = fakeFetch({
+      [urls.healthz]: () => new Response('ok'),
+      [urls.state]: () => new Response('unauthorized', { status: 401 }),
+    });
+    expect(await diagnose(urls, { fetchImpl })).toBe('unauthorized');
+  });
+
+  it('says retry when the server is up and accepts the token', async () => {
+    const fetchImpl = fakeFetch({
+      [urls.healthz]: () => new Response('ok'),
+      [urls.state]: () => new Response('{}', { status: 200 }),
+    });
+    expect(await diagnose(urls, { fetchImpl })).toBe('retry');
+  });
+
+  it('says retry when the state cannot be read, since nothing proves the token wrong', async () => {
+    const fetchImpl = fakeFetch({ [urls.healthz]: () => new Response('ok') });
+    expect(await diagnose(urls, { fetchImpl })).toBe('retry');
+  });
+});

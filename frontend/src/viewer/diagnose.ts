@@ -1,0 +1,40 @@
+// After a WebSocket closes the browser tells us nothing useful (a refused
+// upgrade and a dead server both look like code 1006), so we ask the server
+// over plain HTTP why, and tell the person something they can act on.
+import type { Endpoints } from './urls';
+
+/**
+ * Diagnosis says why a connection ended:
+ * "offline" the server does not answer; "unauthorized" the token is refused;
+ * "retry" the server is up and accepts the token, so just connect again.
+ */
+export type Diagnosis = 'offline' | 'unauthorized' | 'retry';
+
+/** DiagnoseOptions are the knobs of diagnose; fetchImpl exists for tests. */
+export interface DiagnoseOptions {
+  signal?: AbortSignal;
+  timeoutMs?: number;
+  fetchImpl?: typeof fetch;
+}
+
+/** diagnose probes /healthz, then /api/state with the token. It never throws. */
+export async function diagnose(urls: Endpoints, options: DiagnoseOptions = {}): Promise<Diagnosis> {
+  const fetchImpl = options.fetchImpl ?? globalThis.fetch.bind(globalThis);
+  const timeout = AbortSignal.timeout(options.timeoutMs ?? 3000);
+  const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
+  try {
+    // no-cors: the desktop webview has another origin, and reachability is
+    // all we need here; a cross-origin answer comes back opaque (status 0).
+    const health = await fetchImpl(urls.healthz, { mode: 'no-cors', cache: 'no-store', signal });
+    if (health.type !== 'opaque' && !health.ok) return 'offline';
+  } catch {
+    return 'offline';
+  }
+  try {
+    const state = await fetchImpl(urls.state, { cache: 'no-store', signal });
+    return state.status === 401 ? 'unauthorized' : 'retry';
+  } catch {
+    // Up but unreadable (CORS, timeout): nothing proves the token wrong.
+    return 'retry';
+  }
+}

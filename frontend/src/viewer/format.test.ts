@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { statsLine, statusMessage } from './format';
+
+describe('statsLine', () => {
+  it('shows fps, latency and resolution', () => {
+    expect(statsLine(29.96, 12.4, 1280, 720)).toBe('30.0 fps · 12 ms · 1280×720');
+  });
+
+  it('shows a dash for latency and no size before the first frame', () => {
+    expect(statsLine(0, null, 0, 0)).toBe('0.0 fps · – ms');
+  });
+
+  it('never shows a negative latency when clocks disagree a little', () => {
+    expect(statsLine(1, -3, 10, 10)).toBe('1.0 fps · 0 ms · 10×10');
+  });
+});
+
+describe('statusMessage', () => {
+  it('counts down whole seconds to the next try while offline', () => {
+    expect(statusMessage('offline', 10_000 + 2_100, 10_000)).toBe('Server unreachable — retrying in 3s');
+    expect(statusMessage('offline', 10_000, 12_000)).toBe('Server unreachable — retrying now…');
+  });
+
+  it('says nothing while live', () => {
+    expect(statusMessage('live', undefined, 0)).toBe('');
+  });
+
+  const sentences: Array<[Parameters<typeof statusMessage>[0], string]> = [
+    ['connecting', 'Connecting…'],
+    ['no-signal', 'NO SIGNAL — the camera is being retried'],
+    ['off', 'Camera is off'],
+    ['unauthorized', 'This link is not valid (wrong or expired token). Ask for a new link.'],
+  ];
+  for (const [state, text] of sentences) {
+    it(`tells the person "${text}" when ${state}`, () => expect(statusMessage(state, undefined, 0)).toBe(text));
+  }
+});

@@ -1,0 +1,34 @@
+// Text the viewer shows. Kept apart from the DOM code so wording is testable.
+import type { ConnectionState } from './connection';
+
+/** ViewerState is a ConnectionState, or "paused" while the tab is hidden. */
+export type ViewerState = ConnectionState | 'paused';
+
+/** statusMessage is the sentence for a state; "" means nothing to say (live). */
+export function statusMessage(state: ViewerState, retryAt: number | undefined, nowMs: number): string {
+  switch (state) {
+    case 'connecting':
+      return 'Connecting…';
+    case 'live':
+      return '';
+    case 'no-signal':
+      return 'NO SIGNAL — the camera is being retried';
+    case 'off':
+      return 'Camera is off';
+    case 'unauthorized':
+      return 'This link is not valid (wrong or expired token). Ask for a new link.';
+    case 'offline': {
+      const seconds = Math.ceil(((retryAt ?? nowMs) - nowMs) / 1000);
+      return seconds > 0 ? `Server unreachable — retrying in ${seconds}s` : 'Server unreachable — retrying now…';
+    }
+    case 'paused':
+      return 'Paused while the page is hidden';
+  }
+}
+
+/** statsLine is the overlay text, e.g. "30.0 fps · 12 ms · 1280×720". */
+export function statsLine(fps: number, latencyMs: number | null, width: number, height: number): string {
+  const latency = latencyMs === null ? '–' : String(Math.max(0, Math.round(latencyMs)));
+  const size = width > 0 && height > 0 ? ` · ${width}×${height}` : '';
+  return `${fps.toFixed(1)} fps · ${latency} ms${size}`;
+}

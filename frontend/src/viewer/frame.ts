@@ -1,0 +1,77 @@
+// Parsing of one binary WebSocket frame message (docs/protocol.md, "frames"):
+//   [N: uint32 big-endian][N bytes UTF-8 JSON header][JPEG bytes ...]
+// It returns a result instead of throwing, because a bad message from the
+// network must never stop the viewer: the caller logs it and waits for the next.
+
+/** FrameHeader is the JSON header of a frame. Unknown fields are kept, not used. */
+export interface FrameHeader {
+  /** Frame number; increases by at least 1 per frame. */
+  seq: number;
+  /** Capture time, Unix microseconds. */
+  ts: number;
+  /** Width of the JPEG in pixels. */
+  w: number;
+  /** Height of the JPEG in pixels. */
+  h: number;
+  [extra: string]: unknown;
+}
+
+/** Frame is one decoded-enough frame: its header and the raw JPEG bytes. */
+export interface Frame {
+  header: FrameHeader;
+  /** A view into the original message buffer; not copied. */
+  jpeg: Uint8Array;
+}
+
+/** FrameResult is either a frame or a sentence saying what was wrong. */
+export type FrameResult = { ok: true; frame: Frame } | { ok: false; error: string };
+
+const LENGTH_BYTES = 4;
+const REQUIRED_INTEGERS = ['seq', 'ts', 'w', 'h'] as const;
+
+// fatal: a header that is not valid UTF-8 is an error, not replacement chars.
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** parseFrame splits a binary frame message into header and JPEG bytes. */
+export function parseFrame(message: ArrayBuffer | Uint8Array): FrameResult {
+  const bytes = message instanceof Uint8Array ? message : new Uint8Array(message);
+  if (bytes.length < LENGTH_BYTES) {
+    return fail(`frame too short: ${bytes.length} bytes, need at least ${LENGTH_BYTES}`);
+  }
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const headerLength = view.getUint32(0, false);
+  const headerEnd = LENGTH_BYTES + headerLength;
+  if (headerLength === 0) {
+    return fail('frame header length is 0');
+  }
+  if (headerEnd > bytes.length) {
+    return fail(`frame header length ${headerLength} is larger than the ${bytes.length - LENGTH_BYTES} bytes after it`);
+  }
+
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(utf8.decode(bytes.subarray(LENGTH_BYTES, headerEnd)));
+  } catch (err) {
+    return fail(`frame header is not valid UTF-8 JSON: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    return fail('frame header is not a JSON object');
+  }
+  const header = parsed as Record<string, unknown>;
+  for (const key of REQUIRED_INTEGERS) {
+    const value = header[key];
+    if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
+      return fail(`frame header field "${key}" must be a non-negative integer, got ${JSON.stringify(value)}`);
+    }
+  }
+
+  const jpeg = bytes.subarray(headerEnd);
+  if (jpeg.length === 0) {
+    return fail('frame has no JPEG bytes after its header');
+  }
+  return { ok: true, frame: { header: header as FrameHeader, jpeg } };
+}
+
+function fail(error: string): FrameResult {
+  return { ok: false, error };
+}

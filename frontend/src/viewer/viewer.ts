@@ -1,0 +1,132 @@
+// createViewer wires the parts into one live view: a Connection feeds a
+// FrameRenderer, FrameStats measure what was drawn, and the overlay, status
+// message and data-* attributes show it. The page and the desktop UI share it.
+import { Connection, type ConnectionState, type StateDetail } from './connection';
+import { statsLine, statusMessage, type ViewerState } from './format';
+import { FrameRenderer, type DrawnFrame } from './renderer';
+import { FrameStats } from './stats';
+
+/** ViewerStatus is reported to onStatus whenever the state or its message changes. */
+export interface ViewerStatus {
+  state: ViewerState;
+  /** Human sentence for the state; "" while live. */
+  message: string;
+  /** Reason given by the server, if any. */
+  reason?: string;
+}
+
+/** ViewerOptions configure createViewer. */
+export interface ViewerOptions {
+  /** Canvas the frames are drawn on. Its pixel size follows the frames. */
+  canvas: HTMLCanvasElement;
+  /** Element that gets data-state, data-frames, data-last-seq, data-dropped, data-latency-ms. Default: canvas. */
+  root?: HTMLElement;
+  /** Element for the stats line ("30.0 fps · 12 ms · 1280×720"). */
+  overlay?: HTMLElement;
+  /** Element for status sentences; make it an aria-live region. */
+  message?: HTMLElement;
+  /** Server base URL: http(s): or ws(s):, e.g. location.href or "ws://127.0.0.1:8080". */
+  baseUrl: string;
+  /** Stream access token. */
+  token: string;
+  onStatus?: (status: ViewerStatus) => void;
+  /** Close the socket while the document is hidden. Default true. */
+  pauseWhenHidden?: boolean;
+}
+
+/** Viewer is a running view; close() stops it for good. */
+export interface Viewer {
+  readonly state: ViewerState;
+  close(): void;
+}
+
+const OVERLAY_REFRESH_MS = 250;
+
+/** createViewer starts showing the stream at once (unless the page is hidden). */
+export function createViewer(options: ViewerOptions): Viewer {
+  const root = options.root ?? options.canvas;
+  const stats = new FrameStats();
+  const pauseWhenHidden = options.pauseWhenHidden ?? true;
+  let state: ViewerState = 'connecting';
+  let detail: StateDetail = {};
+  let shownMessage: string | null = null;
+  let frames = 0;
+  let size = { w: 0, h: 0 };
+
+  const onDrawn = ({ frame, width, height }: DrawnFrame): void => {
+    const now = Date.now();
+    stats.record(frame.header.ts, now);
+    frames++;
+    size = { w: width, h: height };
+    root.dataset.frames = String(frames);
+    root.dataset.lastSeq = String(frame.header.seq);
+    root.dataset.dropped = String(renderer.dropped);
+  };
+  const logError = (message: string): void => console.warn(`framecast viewer: ${message}`);
+  const renderer = new FrameRenderer(options.canvas, onDrawn, logError);
+
+  const setState = (next: ViewerState, nextDetail: StateDetail): void => {
+    state = next;
+    detail = nextDetail;
+    // Without a connection the last figures are history, not a measurement.
+    if (next !== 'live' && next !== 'no-signal' && next !== 'off') stats.reset();
+    root.dataset.state = next;
+    refresh();
+  };
+
+  // refresh redraws the overlay and, only when it changed, the status message,
+  // so an aria-live region is not re-announced four times a second.
+  const refresh = (): void => {
+    const now = Date.now();
+    const latency = stats.latencyMs();
+    if (latency !== null) root.dataset.latencyMs = latency.toFixed(1);
+    if (options.overlay) options.overlay.textContent = statsLine(stats.fps(now), latency, size.w, size.h);
+    const message = statusMessage(state, detail.retryAt, now);
+    if (message === shownMessage) return;
+    shownMessage = message;
+    if (options.message) {
+      options.message.textContent = message;
+      options.message.hidden = message === '';
+    }
+    options.onStatus?.({ state, message, reason: detail.reason });
+  };
+
+  const connection = new Connection({
+    baseUrl: options.baseUrl,
+    token: options.token,
+    onFrame: (frame, ack) => renderer.push(frame, ack),
+    onState: (next: ConnectionState, nextDetail) => setState(next, nextDetail),
+    onError: logError,
+  });
+
+  const onVisibility = (): void => {
+    if (document.hidden) {
+      connection.stop();
+      setState('paused', {});
+    } else {
+      connection.start();
+    }
+  };
+
+  root.dataset.frames = '0';
+  root.dataset.state = state;
+  const timer = setInterval(refresh, OVERLAY_REFRESH_MS);
+  if (pauseWhenHidden) {
+    document.addEventListener('visibilitychange', onVisibility);
+    onVisibility();
+  } else {
+    connection.start();
+  }
+
+  return {
+    get state() {
+      return state;
+    },
+    close() {
+      clearInterval(timer);
+      document.removeEventListener('visibilitychange', onVisibility);
+      connection.stop();
+      renderer.close();
+    },
+  };
+}
