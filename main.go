@@ -3,6 +3,7 @@
 //
 // Usage:
 //
+//	framecast                 the desktop app (a window with preview and controls)
 //	framecast serve [flags]   headless server (no display needed)
 //	framecast bench [flags]   measure latency and fps with many viewers
 package main
@@ -14,10 +15,16 @@ import (
 	"os"
 )
 
-// frontend is the built UI: the viewer page and its assets.
+// frontend is the built UI: the desktop UI (index.html), the viewer page
+// (viewer.html) and their assets.
 //
 //go:embed all:frontend/dist
 var frontend embed.FS
+
+// icon is the window icon.
+//
+//go:embed build/appicon.png
+var icon []byte
 
 func main() {
 	assets, err := fs.Sub(frontend, "frontend/dist")
@@ -25,11 +32,13 @@ func main() {
 		fmt.Fprintln(os.Stderr, "framecast:", err)
 		os.Exit(1)
 	}
-	cmd, args := "serve", os.Args[1:]
+	cmd, args := "desktop", os.Args[1:]
 	if len(args) > 0 && args[0] != "" && args[0][0] != '-' {
 		cmd, args = args[0], args[1:]
 	}
 	switch cmd {
+	case "desktop":
+		err = runDesktop(args, assets)
 	case "serve":
 		err = runServe(args, assets)
 	case "bench":
@@ -50,6 +59,7 @@ func main() {
 
 func usage() {
 	fmt.Fprint(os.Stderr, `Usage:
+  framecast                 open the desktop app
   framecast serve [flags]   serve the stream headless; -h lists the flags
   framecast bench [flags]   benchmark latency and fps with many viewers
 `)

@@ -1,0 +1,40 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io/fs"
+	"path/filepath"
+
+	"framecast/app"
+	"framecast/backend/config"
+)
+
+// runDesktop opens the window. Without a display it says so in one line and
+// points to `framecast serve`, before anything starts.
+func runDesktop(args []string, assets fs.FS) error {
+	fset := flag.NewFlagSet("framecast", flag.ContinueOnError)
+	level := fset.String("log-level", "info", "log level: debug, info, warn or error")
+	if err := fset.Parse(args); err != nil {
+		return err
+	}
+	if fset.NArg() > 0 {
+		return fmt.Errorf("unknown command %q (try serve or bench)", fset.Arg(0))
+	}
+	if !app.HasDisplay() {
+		return app.ErrNoDisplay
+	}
+	log, err := newLogger(*level)
+	if err != nil {
+		return err
+	}
+	dir, err := config.Dir()
+	if err != nil {
+		return err
+	}
+	a, err := app.New(app.Deps{Store: config.Store{Path: filepath.Join(dir, config.FileName)}, Assets: assets, Log: log})
+	if err != nil {
+		return err
+	}
+	return app.Run(a, assets, icon)
+}

@@ -1,0 +1,116 @@
+// Desktop smoke test: the real Wails app under Xvfb, with the test pattern.
+// Its preview must connect to the app's own server as a viewer at over
+// 20 fps, and a screenshot of the window is saved for a person to look at.
+import assert from 'node:assert/strict';
+import { spawn, execFile } from 'node:child_process';
+import { once } from 'node:events';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import { promisify } from 'node:util';
+import { freePort, repoRoot, serverBin } from './harness.mjs';
+
+const run = promisify(execFile);
+const token = 'desktop-e2e-token-0123456789';
+const shots = path.join(repoRoot, 'build', 'e2e');
+
+let xvfb;
+let display;
+let app;
+let appLog = '';
+let port;
+let config;
+
+/** startXvfb starts a virtual display and resolves with its number. */
+async function startXvfb() {
+  const proc = spawn('Xvfb', ['-displayfd', '3', '-screen', '0', '1440x900x24', '-nolisten', 'tcp'], {
+    stdio: ['ignore', 'ignore', 'pipe', 'pipe'],
+  });
+  const [chunk] = await Promise.race([
+    once(proc.stdio[3], 'data'),
+    new Promise((_, reject) => setTimeout(() => reject(new Error('Xvfb did not start')), 10_000)),
+  ]);
+  return { proc, display: `:${String(chunk).trim()}` };
+}
+
+async function state() {
+  const res = await fetch(`http://127.0.0.1:${port}/api/state?token=${token}`, { signal: AbortSignal.timeout(2000) });
+  assert.equal(res.status, 200);
+  return res.json();
+}
+
+before(async () => {
+  ({ proc: xvfb, display } = await startXvfb());
+  port = await freePort();
+  config = await fs.mkdtemp(path.join(os.tmpdir(), 'framecast-desktop-'));
+  await fs.mkdir(path.join(config, 'framecast'));
+  const settings = {
+    stream: { source: 'test', quality: 80, maxWidth: 1280, maxHeight: 720, fps: 30, enabled: true },
+    port,
+    token,
+  };
+  await fs.writeFile(path.join(config, 'framecast', 'settings.json'), JSON.stringify(settings));
+  app = spawn(serverBin, [], {
+    env: { ...process.env, DISPLAY: display, XDG_CONFIG_HOME: config, WAYLAND_DISPLAY: '' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const keep = (c) => { appLog = (appLog + c).slice(-8000); };
+  app.stdout.on('data', keep);
+  app.stderr.on('data', keep);
+});
+
+after(async () => {
+  if (app && app.exitCode === null) {
+    app.kill('SIGTERM');
+    await Promise.race([once(app, 'exit'), new Promise((r) => setTimeout(r, 3000))]);
+    if (app.exitCode === null) app.kill('SIGKILL');
+  }
+  xvfb?.kill();
+  await fs.rm(config, { recursive: true, force: true });
+});
+
+test('the window previews the test pattern as a live viewer and shows its controls', async () => {
+  const deadline = Date.now() + 60_000;
+  let last;
+  while (Date.now() < deadline) {
+    assert.equal(app.exitCode, null, `the app exited:\n${appLog}`);
+    try {
+      last = await state();
+      const preview = last.viewers.find((v) => v.kind === 'preview');
+      if (preview && preview.fps > 20) break;
+    } catch {
+      // not serving yet
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  const preview = last?.viewers.find((v) => v.kind === 'preview');
+  assert.ok(preview, `no preview viewer in /api/state: ${JSON.stringify(last)}\n${appLog}`);
+  assert.ok(preview.fps > 20, `preview at ${preview.fps} fps, want over 20`);
+  assert.equal(last.state, 'live');
+  assert.equal(last.source, 'test');
+
+  await fs.mkdir(shots, { recursive: true });
+  const a = path.join(shots, 'desktop.png');
+  const b = path.join(shots, 'desktop-later.png');
+  await run('import', ['-display', display, '-window', 'root', a]);
+  await new Promise((r) => setTimeout(r, 700));
+  await run('import', ['-display', display, '-window', 'root', b]);
+  const [shotA, shotB] = await Promise.all([fs.readFile(a), fs.readFile(b)]);
+  assert.ok(shotA.length > 50_000, `screenshot is only ${shotA.length} bytes: the window is blank`);
+  assert.notDeepEqual(shotA, shotB, 'two screenshots 0.7 s apart are the same: the preview is not moving');
+  await fs.rm(b);
+});
+
+test('without a display the app says so in one line and points to serve', async () => {
+  const env = { ...process.env, DISPLAY: '', WAYLAND_DISPLAY: '', XDG_CONFIG_HOME: config };
+  const err = await run(serverBin, [], { env }).then(
+    () => assert.fail('framecast without a display exited 0'),
+    (e) => e,
+  );
+  assert.equal(err.code, 1);
+  const lines = err.stderr.trim().split('\n');
+  assert.equal(lines.length, 1, `stderr: ${err.stderr}`);
+  assert.match(lines[0], /no display/);
+  assert.match(lines[0], /framecast serve/);
+});

@@ -1,0 +1,106 @@
+// Typed access to the Go side of the desktop app. Wails binds app.App's
+// exported methods as window.go.app.App.* (each returns a Promise that
+// rejects with the Go error's message) and offers window.runtime.EventsOn.
+// Video never comes this way: the preview uses the loopback WebSocket.
+
+/** StreamSettings mirrors engine.Settings. */
+export interface StreamSettings {
+  source: string;
+  quality: number;
+  maxWidth: number;
+  maxHeight: number;
+  fps: number;
+  enabled: boolean;
+}
+
+/** ViewerStats mirrors hub.Stats. */
+export interface ViewerStats {
+  id: number;
+  kind: string;
+  addr: string;
+  fps: number;
+  drops: number;
+  latencyMs: number;
+  bytes: number;
+  since: string;
+}
+
+/** AppStats mirrors app.Stats, sent as the "stream:stats" event. */
+export interface AppStats {
+  source: string;
+  state: string;
+  enabled: boolean;
+  captureFps: number;
+  outputFps: number;
+  width: number;
+  height: number;
+  quality: number;
+  encodeMs: number;
+  frameBytes: number;
+  error: string;
+  bandwidthBps: number;
+  viewers: ViewerStats[];
+  remote: number;
+}
+
+/** Share mirrors app.Share. */
+export interface Share {
+  port: number;
+  token: string;
+  previewBase: string;
+  links: { url: string; qr: string }[];
+}
+
+/** Camera mirrors app.Camera. */
+export interface Camera {
+  spec: string;
+  name: string;
+}
+
+/** Backend is the bound Go API. */
+export interface Backend {
+  Settings(): Promise<StreamSettings>;
+  State(): Promise<AppStats>;
+  SetEnabled(on: boolean): Promise<StreamSettings>;
+  SetSource(spec: string): Promise<StreamSettings>;
+  PickFile(): Promise<StreamSettings>;
+  SetQuality(q: number): Promise<StreamSettings>;
+  SetResolution(preset: string): Promise<StreamSettings>;
+  SetFPS(fps: number): Promise<StreamSettings>;
+  Cameras(): Promise<Camera[]>;
+  Share(): Promise<Share>;
+  NewLink(): Promise<Share>;
+  SetPort(port: number): Promise<Share>;
+  CopyText(text: string): Promise<void>;
+  Notices(): Promise<string[]>;
+}
+
+type EventsOn = (name: string, callback: (...data: unknown[]) => void) => () => void;
+
+declare global {
+  interface Window {
+    go?: { app?: { App?: Backend } };
+    runtime?: { EventsOn?: EventsOn };
+  }
+}
+
+/** backend returns the bound API, or throws when not inside the app. */
+export function backend(): Backend {
+  const api = window.go?.app?.App;
+  if (!api) throw new Error('Framecast desktop UI must run inside the Framecast app');
+  return api;
+}
+
+/** onEvent subscribes to a Go event; it returns the unsubscribe function. */
+export function onEvent<T>(name: string, callback: (data: T) => void): () => void {
+  const on = window.runtime?.EventsOn;
+  if (!on) throw new Error('Wails runtime missing');
+  return on(name, (data) => callback(data as T));
+}
+
+/** errorText turns a rejected binding call into a sentence. */
+export function errorText(err: unknown): string {
+  if (err instanceof Error) return err.message;
+  if (typeof err === 'string') return err;
+  return String(err);
+}

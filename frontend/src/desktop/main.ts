@@ -1,0 +1,48 @@
+// Entry of the desktop UI (index.html inside the Wails window). The preview
+// is the shared viewer module on the app's own loopback WebSocket; settings
+// and stats go through Wails bindings and events.
+import '../viewer-page.css';
+import './desktop.css';
+import { createViewer, type Viewer } from '../viewer';
+import { backend, errorText, onEvent, type AppStats, type Share } from './backend';
+import { setupControls } from './controls';
+import { must } from './dom';
+import { notify } from './notices';
+import { setupShare, showShare, showViewers } from './share';
+import { showStats } from './statsbar';
+
+let preview: Viewer | null = null;
+
+/** connect (re)starts the preview on the server's current port and token. */
+function connect(sh: Share): void {
+  preview?.close();
+  preview = createViewer({
+    root: must('preview', HTMLElement),
+    canvas: must('screen', HTMLCanvasElement),
+    overlay: must('overlay', HTMLElement),
+    message: must('message', HTMLElement),
+    baseUrl: sh.previewBase,
+    token: sh.token,
+    // The window is the operator's monitor: keep it live even when covered.
+    pauseWhenHidden: false,
+  });
+}
+
+async function main(): Promise<void> {
+  const api = backend();
+  const changed = (sh: Share): void => {
+    showShare(sh);
+    connect(sh);
+  };
+  onEvent<Share>('server:changed', changed);
+  onEvent<AppStats>('stream:stats', (st) => {
+    showStats(st);
+    showViewers(st);
+  });
+  onEvent<string>('app:notice', (text) => notify(text));
+  for (const n of await api.Notices()) notify(n, 'warning');
+  await setupControls();
+  connect(await setupShare(changed));
+}
+
+main().catch((err) => notify(`Framecast could not start its window: ${errorText(err)}`));

@@ -1,0 +1,19 @@
+// The stats strip under the preview and the state pill in the header.
+import type { AppStats } from './backend';
+import { must } from './dom';
+import { bandwidth, sourceLabel, stateLabel } from './format';
+
+/** showStats updates the strip and the pill. */
+export function showStats(st: AppStats): void {
+  must('st-capture', HTMLElement).textContent = `${st.captureFps.toFixed(1)} fps`;
+  must('st-output', HTMLElement).textContent = `${st.outputFps.toFixed(1)} fps`;
+  must('st-encode', HTMLElement).textContent = `${st.encodeMs.toFixed(1)} ms`;
+  must('st-frame', HTMLElement).textContent = st.width > 0 ? `${st.width}×${st.height} · ${(st.frameBytes / 1024).toFixed(0)} KiB` : '–';
+  must('st-bandwidth', HTMLElement).textContent = bandwidth(st.bandwidthBps);
+  must('st-viewers', HTMLElement).textContent = String(st.remote);
+  const pill = must('state', HTMLElement);
+  pill.textContent = stateLabel(st.state);
+  pill.dataset.state = st.state;
+  pill.title = st.error;
+  must('source-name', HTMLElement).textContent = sourceLabel(st.source);
+}
