@@ -31,10 +31,16 @@ func serveFlags(fset *flag.FlagSet) (*engine.Settings, *server.Config, *string) 
 	return &s, &c, level
 }
 
+// newLogger makes the process's logger. Below debug level it also quiets
+// OpenCV's own console messages: Framecast reports the errors that matter in
+// its own words.
 func newLogger(level string) (*slog.Logger, error) {
 	var l slog.Level
 	if err := l.UnmarshalText([]byte(level)); err != nil {
 		return nil, fmt.Errorf("--log-level %q: use debug, info, warn or error", level)
+	}
+	if _, set := os.LookupEnv("OPENCV_LOG_LEVEL"); !set && l > slog.LevelDebug {
+		_ = os.Setenv("OPENCV_LOG_LEVEL", "OFF")
 	}
 	return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: l})), nil
 }

@@ -70,9 +70,11 @@ func openFile(path string) (Source, error) {
 }
 
 func openURL(url string) (Source, error) {
-	vc, err := gocv.VideoCaptureFile(url)
+	// FFmpeg alone: the other backends OpenCV would try first only add
+	// delay and noise for a network stream.
+	vc, err := gocv.VideoCaptureFileWithAPI(url, gocv.VideoCaptureFFmpeg)
 	if err != nil {
-		return nil, fmt.Errorf("open stream %s: %w", url, err)
+		return nil, fmt.Errorf("open stream %s: could not connect, or it is not a video stream FFmpeg can read", url)
 	}
 	if !vc.IsOpened() {
 		_ = vc.Close()
