@@ -77,8 +77,11 @@ async function waitHealthy(server, timeoutMs) {
   throw new Error(`${server.base}/healthz did not answer 200 within ${timeoutMs} ms`);
 }
 
-/** launchBrowser opens Chromium with a fresh profile; close() also removes the profile. */
-export async function launchBrowser() {
+/**
+ * launchBrowser opens Chromium with a fresh profile; close() also removes the
+ * profile. extraArgs are added to the launch flags.
+ */
+export async function launchBrowser(extraArgs = []) {
   const profile = await fs.mkdtemp(path.join(os.tmpdir(), 'framecast-e2e-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: chromiumPath,
@@ -87,6 +90,7 @@ export async function launchBrowser() {
     args: [
       '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
       '--disable-background-networking', '--disable-component-update', '--disable-sync',
+      ...extraArgs,
     ],
   });
   return {
