@@ -16,13 +16,30 @@ const MaxHeaderSize = 64 << 10
 // ErrShortFrame is returned when a frame message ends before its header does.
 var ErrShortFrame = errors.New("frame message too short")
 
-// Header describes one frame. Unknown fields in a received header are kept in
-// Extra so a relay can pass them on unchanged.
+// Header describes one frame.
 type Header struct {
 	Seq uint64 `json:"seq"`
 	TS  int64  `json:"ts"` // capture time, Unix microseconds
 	W   int    `json:"w"`
 	H   int    `json:"h"`
+	// Detections are what the processing chain found in this frame, in the
+	// pixel coordinates of the transmitted JPEG.
+	Detections []Detection `json:"detections,omitempty"`
+	// Proc is each processor's time on this frame, in chain order.
+	Proc []ProcTime `json:"proc,omitempty"`
+}
+
+// Detection is one thing found in a frame.
+type Detection struct {
+	Label string  `json:"label"`
+	Score float64 `json:"score"`
+	Box   [4]int  `json:"box"` // x, y, w, h
+}
+
+// ProcTime is one processor's cost.
+type ProcTime struct {
+	Name string  `json:"name"`
+	Ms   float64 `json:"ms"`
 }
 
 // EncodeFrame builds one binary frame message: a 4-byte big-endian header

@@ -4,12 +4,15 @@ import (
 	"bytes"
 	"encoding/binary"
 	"errors"
+	"reflect"
 	"testing"
 )
 
 func TestFrameRoundTrip(t *testing.T) {
 	jpeg := []byte{0xFF, 0xD8, 1, 2, 3, 0xFF, 0xD9}
-	in := Header{Seq: 42, TS: 1_700_000_000_123_456, W: 1280, H: 720}
+	in := Header{Seq: 42, TS: 1_700_000_000_123_456, W: 1280, H: 720,
+		Detections: []Detection{{Label: "face", Score: 0.9, Box: [4]int{10, 20, 30, 40}}},
+		Proc:       []ProcTime{{Name: "faces", Ms: 12.5}}}
 	msg, err := EncodeFrame(in, jpeg)
 	if err != nil {
 		t.Fatal(err)
@@ -22,7 +25,7 @@ func TestFrameRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if out != in {
+	if !reflect.DeepEqual(out, in) {
 		t.Fatalf("header = %+v, want %+v", out, in)
 	}
 	if !bytes.Equal(body, jpeg) {

@@ -1,0 +1,55 @@
+package vision
+
+import (
+	"image"
+
+	"framecast/backend/protocol"
+
+	"gocv.io/x/gocv"
+)
+
+// motion finds moving regions: MOG2 background subtraction, a threshold
+// that drops shadows and noise, a dilation that joins fragments, then the
+// bounding box of every outer contour of at least minArea pixels. The frame
+// itself is left as it was.
+type motion struct {
+	mog     gocv.BackgroundSubtractorMOG2
+	kernel  gocv.Mat
+	mask    gocv.Mat
+	minArea float64
+}
+
+// motionLevel separates motion (255 in MOG2's mask) from shadows (127).
+const motionLevel = 200
+
+func newMotion(p params) (Processor, error) {
+	return &motion{
+		mog:     gocv.NewBackgroundSubtractorMOG2WithParams(p.int("history"), p["varThreshold"], true),
+		kernel:  gocv.GetStructuringElement(gocv.MorphRect, image.Pt(5, 5)),
+		mask:    gocv.NewMat(),
+		minArea: p["minArea"],
+	}, nil
+}
+
+func (m *motion) Process(frame *gocv.Mat, dets []protocol.Detection) ([]protocol.Detection, error) {
+	m.mog.Apply(*frame, &m.mask)
+	gocv.Threshold(m.mask, &m.mask, motionLevel, 255, gocv.ThresholdBinary)
+	gocv.DilateWithParams(m.mask, &m.mask, m.kernel, image.Pt(-1, -1), 2, gocv.BorderConstant, colorBlack)
+	contours := gocv.FindContours(m.mask, gocv.RetrievalExternal, gocv.ChainApproxSimple)
+	defer contours.Close()
+	for i := 0; i < contours.Size(); i++ {
+		c := contours.At(i)
+		if gocv.ContourArea(c) < m.minArea {
+			continue
+		}
+		r := gocv.BoundingRect(c)
+		dets = append(dets, protocol.Detection{Label: "motion", Score: 1, Box: [4]int{r.Min.X, r.Min.Y, r.Dx(), r.Dy()}})
+	}
+	return dets, nil
+}
+
+func (m *motion) Close() error {
+	m.kernel.Close()
+	m.mask.Close()
+	return m.mog.Close()
+}
