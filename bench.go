@@ -26,6 +26,7 @@ func runBench(args []string) error {
 	width := fset.Int("width", 1280, "max frame width")
 	height := fset.Int("height", 720, "max frame height")
 	fps := fset.Int("fps", 30, "fps cap")
+	process := fset.String("process", "", "processing chain for the server, as for serve --process")
 	if err := fset.Parse(args); err != nil {
 		return err
 	}
@@ -37,7 +38,10 @@ func runBench(args []string) error {
 	defer stop()
 	serveArgs := []string{"--source", *source, "--quality", strconv.Itoa(*quality),
 		"--width", strconv.Itoa(*width), "--height", strconv.Itoa(*height), "--fps", strconv.Itoa(*fps)}
-	fmt.Printf("framecast bench: %s at %dx%d, %d fps cap, quality %d\n", *source, *width, *height, *fps, *quality)
+	if *process != "" {
+		serveArgs = append(serveArgs, "--process", *process)
+	}
+	fmt.Printf("framecast bench: %s at %dx%d, %d fps cap, quality %d, process %q\n", *source, *width, *height, *fps, *quality, *process)
 	for _, sc := range strings.Split(*scenarios, ",") {
 		var viewers, slow int
 		if _, err := fmt.Sscanf(strings.TrimSpace(sc), "%d/%d", &viewers, &slow); err != nil || viewers < 1 || slow < 0 || slow > viewers {

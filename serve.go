@@ -13,6 +13,7 @@ import (
 	"framecast/backend/engine"
 	"framecast/backend/hub"
 	"framecast/backend/server"
+	"framecast/backend/vision"
 )
 
 // serveFlags reads the flags shared by serve and the benchmark's server.
@@ -27,6 +28,11 @@ func serveFlags(fset *flag.FlagSet) (*engine.Settings, *server.Config, *string) 
 	fset.IntVar(&s.MaxWidth, "width", s.MaxWidth, "max frame width; larger frames are scaled down (0: no limit)")
 	fset.IntVar(&s.MaxHeight, "height", s.MaxHeight, "max frame height; larger frames are scaled down (0: no limit)")
 	fset.IntVar(&s.FPS, "fps", s.FPS, "frame rate cap, 1-120")
+	fset.Func("process", "processing chain, e.g. faces,overlay or blur:size=15,motion:minArea=800", func(v string) error {
+		items, err := vision.ParseChain(v)
+		s.Process = items
+		return err
+	})
 	level := fset.String("log-level", "info", "log level: debug, info, warn or error")
 	return &s, &c, level
 }

@@ -109,6 +109,7 @@ func parse(b []byte) (Settings, []string) {
 	field("stream.maxHeight", raw.Stream["maxHeight"], &s.Stream.MaxHeight, func() { s.Stream.MaxHeight = ds.MaxHeight })
 	field("stream.fps", raw.Stream["fps"], &s.Stream.FPS, func() { s.Stream.FPS = ds.FPS })
 	field("stream.enabled", raw.Stream["enabled"], &s.Stream.Enabled, func() { s.Stream.Enabled = ds.Enabled })
+	field("stream.process", raw.Stream["process"], &s.Stream.Process, func() { s.Stream.Process = ds.Process })
 	field("port", raw.Port, &s.Port, func() { s.Port = def.Port })
 	field("token", raw.Token, &s.Token, func() { s.Token = def.Token })
 	// Values of the right type may still be out of range: check each alone.
@@ -136,6 +137,7 @@ func fixRanges(s *Settings) []string {
 	check("stream.maxWidth/maxHeight", probe(func(p *engine.Settings) { p.MaxWidth, p.MaxHeight = s.Stream.MaxWidth, s.Stream.MaxHeight }),
 		func() { s.Stream.MaxWidth, s.Stream.MaxHeight = def.Stream.MaxWidth, def.Stream.MaxHeight })
 	check("stream.fps", probe(func(p *engine.Settings) { p.FPS = s.Stream.FPS }), func() { s.Stream.FPS = def.Stream.FPS })
+	check("stream.process", probe(func(p *engine.Settings) { p.Process = s.Stream.Process }), func() { s.Stream.Process = def.Stream.Process })
 	check("port", s.Port < 1 || s.Port > 65535, func() { s.Port = def.Port })
 	check("token", s.Token != "" && len(s.Token) < 16, func() { s.Token = "" })
 	return warnings

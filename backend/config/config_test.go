@@ -3,8 +3,11 @@ package config
 import (
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
+
+	"framecast/backend/vision"
 )
 
 func TestLoad(t *testing.T) {
@@ -24,6 +27,12 @@ func TestLoad(t *testing.T) {
 		{"a corrupt file gives defaults, a warning and a kept copy", `{"stream": {"quality": 5`, func(*Settings) {}, 1, true},
 		{"one bad field keeps the others", `{"stream":{"source":"camera:2","quality":"high"},"port":9001}`,
 			func(s *Settings) { s.Stream.Source, s.Port = "camera:2", 9001 }, 1, true},
+		{"a saved processing chain is read", `{"stream":{"process":[{"name":"faces"},{"name":"blur","params":{"size":5}}]}}`,
+			func(s *Settings) {
+				s.Stream.Process = []vision.Item{{Name: "faces"}, {Name: "blur", Params: map[string]float64{"size": 5}}}
+			}, 0, false},
+		{"a bad processing chain is dropped with a warning and kept aside", `{"stream":{"quality":60,"process":[{"name":"sharpen"}]}}`,
+			func(s *Settings) { s.Stream.Quality = 60 }, 1, true},
 		{"an out-of-range value keeps the others", `{"stream":{"quality":500,"fps":12},"port":70000}`,
 			func(s *Settings) { s.Stream.FPS = 12 }, 2, true},
 	}
@@ -39,7 +48,7 @@ func TestLoad(t *testing.T) {
 			got, warnings := st.Load()
 			want := Defaults()
 			c.want(&want)
-			if got != want {
+			if !reflect.DeepEqual(got, want) {
 				t.Fatalf("got %+v\nwant %+v", got, want)
 			}
 			nkept := 0
@@ -73,7 +82,7 @@ func TestSaveThenLoadRoundTrips(t *testing.T) {
 		t.Fatal(err)
 	}
 	got, warnings := st.Load()
-	if got != s || len(warnings) != 0 {
+	if !reflect.DeepEqual(got, s) || len(warnings) != 0 {
 		t.Fatalf("got %+v, %q", got, warnings)
 	}
 	bad := s
@@ -81,7 +90,7 @@ func TestSaveThenLoadRoundTrips(t *testing.T) {
 	if err := st.Save(bad); err == nil {
 		t.Fatal("Save accepted invalid settings")
 	}
-	if got, _ := st.Load(); got != s {
+	if got, _ := st.Load(); !reflect.DeepEqual(got, s) {
 		t.Fatal("a refused Save changed the file")
 	}
 }

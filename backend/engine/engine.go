@@ -6,28 +6,23 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 
 	"framecast/backend/hub"
 	"framecast/backend/meter"
 	"framecast/backend/protocol"
 	"framecast/backend/source"
-
-	"gocv.io/x/gocv"
+	"framecast/backend/vision"
 )
 
 // OpenFunc opens a source; tests replace it with a fake.
 type OpenFunc func(source.Spec, source.Options) (source.Source, error)
 
-// ProcessFunc is the processing hook run on every frame before scaling. It
-// may change the Mat in place. Nil means no processing.
-type ProcessFunc func(*gocv.Mat) error
-
 // Deps are the engine's collaborators.
 type Deps struct {
-	Hub     *hub.Hub
-	Log     *slog.Logger
-	Open    OpenFunc    // nil: source.Open
-	Process ProcessFunc // nil: identity
+	Hub  *hub.Hub
+	Log  *slog.Logger
+	Open OpenFunc // nil: source.Open
 }
 
 // change is a new set of settings, with the source already opened when the
@@ -35,15 +30,19 @@ type Deps struct {
 type change struct {
 	settings Settings
 	src      source.Source // nil: keep the current source (or none, when disabled)
+	chain    *vision.Chain // nil: keep the current chain
 }
 
-// Engine runs one stream's capture loop. Its methods are safe for concurrent
-// use; the loop goroutine alone owns the open source and the Mats.
+// Engine runs one stream: a capture goroutine reads the source and leaves
+// the newest frame in a slot; a processing goroutine takes it, runs the
+// chain, scales, encodes once and publishes. Its methods are safe for
+// concurrent use. The capture goroutine alone owns the open source; Mats
+// move between the two through the slot and are never shared.
 type Engine struct {
-	hub     *hub.Hub
-	log     *slog.Logger
-	open    OpenFunc
-	process ProcessFunc
+	hub  *hub.Hub
+	log  *slog.Logger
+	open OpenFunc
+	slot *slot
 
 	// updateMu serialises Update so sources are opened one at a time.
 	updateMu sync.Mutex
@@ -51,13 +50,16 @@ type Engine struct {
 	changes chan change
 
 	mu       sync.Mutex
-	settings Settings // the settings in force; guarded by mu
-	stats    Stats    // guarded by mu
+	settings Settings      // the settings in force; guarded by mu
+	stats    Stats         // guarded by mu
+	chain    *vision.Chain // set for the processing goroutine to take up; guarded by mu
 
 	captured, output meter.Meter
+	skipped          atomic.Uint64 // frames replaced in the slot before processing
 
 	cancel context.CancelFunc
-	done   chan struct{} // closed when the loop has returned
+	wg     sync.WaitGroup
+	done   chan struct{} // closed when both goroutines have returned
 }
 
 // New validates s, opens its source and starts the loop. A source that cannot
@@ -66,7 +68,7 @@ func New(s Settings, d Deps) (*Engine, error) {
 	if err := s.Validate(); err != nil {
 		return nil, err
 	}
-	e := &Engine{hub: d.Hub, log: d.Log, open: d.Open, process: d.Process,
+	e := &Engine{hub: d.Hub, log: d.Log, open: d.Open,
 		changes: make(chan change), settings: s, done: make(chan struct{})}
 	if e.open == nil {
 		e.open = source.Open
@@ -75,20 +77,33 @@ func New(s Settings, d Deps) (*Engine, error) {
 		e.log = slog.Default()
 	}
 	e.log = e.log.With("component", "engine")
+	chain, err := vision.NewChain(s.Process)
+	if err != nil {
+		return nil, err
+	}
 	var src source.Source
 	if s.Enabled {
-		var err error
 		if src, err = e.openSource(s); err != nil {
+			chain.Close()
 			return nil, err
 		}
 	}
+	e.slot = newSlot()
 	ctx, cancel := context.WithCancel(context.Background())
 	e.cancel = cancel
-	go e.run(ctx, src)
+	e.wg.Add(2)
+	go e.capture(ctx, src)
+	go e.processing(ctx, chain)
+	go func() {
+		e.wg.Wait()
+		e.slot.close()
+		close(e.done)
+	}()
 	return e, nil
 }
 
-// Close stops the loop, releases the source and waits for both.
+// Close stops both goroutines, releases the source and every Mat, and
+// waits for all of it.
 func (e *Engine) Close() {
 	e.cancel()
 	<-e.done
@@ -111,18 +126,30 @@ func (e *Engine) Update(s Settings) error {
 	e.updateMu.Lock()
 	defer e.updateMu.Unlock()
 	old := e.Settings()
+	var chain *vision.Chain
+	if !sameChain(s.Process, old.Process) {
+		var err error
+		if chain, err = vision.NewChain(s.Process); err != nil {
+			return err
+		}
+	}
 	if s.Enabled == old.Enabled && s.Source == old.Source {
-		// Quality, size and fps are read by the loop on every frame.
+		// Quality, size, fps and the chain are taken up on the next frame.
 		e.mu.Lock()
 		e.settings = s
+		e.swapChainLocked(chain)
 		e.mu.Unlock()
-		e.log.Info("settings applied", "quality", s.Quality, "max", fmt.Sprintf("%dx%d", s.MaxWidth, s.MaxHeight), "fps", s.FPS)
+		e.log.Info("settings applied", "quality", s.Quality, "max", fmt.Sprintf("%dx%d", s.MaxWidth, s.MaxHeight),
+			"fps", s.FPS, "process", vision.FormatChain(s.Process))
 		return nil
 	}
-	c := change{settings: s}
+	c := change{settings: s, chain: chain}
 	if s.Enabled && (!old.Enabled || s.Source != old.Source) {
 		src, err := e.openSource(s)
 		if err != nil {
+			if chain != nil {
+				chain.Close()
+			}
 			return err
 		}
 		c.src = src
@@ -133,6 +160,9 @@ func (e *Engine) Update(s Settings) error {
 	case <-e.done:
 		if c.src != nil {
 			_ = c.src.Close()
+		}
+		if chain != nil {
+			chain.Close()
 		}
 		return errors.New("engine is closed")
 	}
@@ -159,10 +189,24 @@ func (e *Engine) setState(state, reason string) {
 // errClosed ends the loop.
 var errClosed = errors.New("closed")
 
-// apply puts a change in force inside the loop, closing the replaced source.
+// swapChainLocked leaves a new chain for the processing goroutine; a chain
+// set before and not yet taken up is closed. e.mu is held.
+func (e *Engine) swapChainLocked(c *vision.Chain) {
+	if c == nil {
+		return
+	}
+	if e.chain != nil {
+		e.chain.Close()
+	}
+	e.chain = c
+}
+
+// apply puts a change in force inside the capture goroutine, closing the
+// replaced source.
 func (e *Engine) apply(c change, src *source.Source) {
 	e.mu.Lock()
 	e.settings = c.settings
+	e.swapChainLocked(c.chain)
 	e.mu.Unlock()
 	if c.src != nil || !c.settings.Enabled {
 		if *src != nil {

@@ -5,12 +5,14 @@ package engine
 import (
 	"testing"
 
+	"framecast/backend/vision"
 	"framecast/internal/matcheck"
 )
 
 // Built only with -tags matprofile (make test), where gocv counts Mats.
 func TestNoMatLeaksOverHundredsOfFrames(t *testing.T) {
 	base := matcheck.Count()
+	var err error
 	e, h := start(t, small(), Deps{})
 	s := h.Subscribe("test", "")
 	for i := 0; i < 300; i++ {
@@ -18,15 +20,20 @@ func TestNoMatLeaksOverHundredsOfFrames(t *testing.T) {
 	}
 	set := small()
 	set.MaxWidth = 100
-	if err := e.Update(set); err != nil {
-		t.Fatal(err)
-	}
-	for i := 0; i < 50; i++ {
-		next(t, s)
+	for _, chain := range []string{"gray,blur,canny", "faces,motion,overlay,clock", ""} {
+		if set.Process, err = vision.ParseChain(chain); err != nil {
+			t.Fatal(err)
+		}
+		if err := e.Update(set); err != nil {
+			t.Fatal(err)
+		}
+		for i := 0; i < 50; i++ {
+			next(t, s)
+		}
 	}
 	h.Unsubscribe(s)
 	e.Close()
 	if n := matcheck.Count() - base; n != 0 {
-		t.Fatalf("%d Mats left open after 350 frames and Close", n)
+		t.Fatalf("%d Mats left open after 450 frames, three chains and Close", n)
 	}
 }

@@ -5,8 +5,10 @@ package engine
 import (
 	"errors"
 	"fmt"
+	"reflect"
 
 	"framecast/backend/source"
+	"framecast/backend/vision"
 )
 
 // Settings are what the operator can change while the stream runs.
@@ -17,6 +19,8 @@ type Settings struct {
 	MaxHeight int    `json:"maxHeight"` // frames taller than this are scaled down; 0 = no limit
 	FPS       int    `json:"fps"`       // frame rate cap, 1–120
 	Enabled   bool   `json:"enabled"`   // false = camera off: the source is released
+	// Process is the processing chain, run on every frame before scaling.
+	Process []vision.Item `json:"process"`
 }
 
 // DefaultSettings streams the test pattern at 1280×720, 30 fps, quality 80.
@@ -39,7 +43,15 @@ func (s Settings) Validate() error {
 	if s.FPS < 1 || s.FPS > 120 {
 		errs = append(errs, fmt.Errorf("fps %d: must be from 1 to 120", s.FPS))
 	}
+	if err := vision.Validate(s.Process); err != nil {
+		errs = append(errs, err)
+	}
 	return errors.Join(errs...)
+}
+
+// sameChain reports whether two chains are the same (nil and empty are).
+func sameChain(a, b []vision.Item) bool {
+	return (len(a) == 0 && len(b) == 0) || reflect.DeepEqual(a, b)
 }
 
 // sourceOptions are the hints given to a source opened under s.

@@ -1,6 +1,11 @@
 package engine
 
-import "time"
+import (
+	"time"
+
+	"framecast/backend/protocol"
+	"framecast/backend/vision"
+)
 
 // Stats is the stream's state as /api/state and the desktop app show it.
 type Stats struct {
@@ -18,6 +23,13 @@ type Stats struct {
 	EncodeMs   float64 `json:"encodeMs"`   // smoothed JPEG encode time
 	FrameBytes int     `json:"frameBytes"` // size of the last JPEG
 	Error      string  `json:"error"`      // why the source is failing, while it is
+	// Process is the processing chain as set.
+	Process []vision.Item `json:"process"`
+	// Chain is each processor's smoothed time per frame, in chain order.
+	Chain []protocol.ProcTime `json:"chain"`
+	// Skipped counts frames dropped because processing was still busy
+	// with an earlier one.
+	Skipped uint64 `json:"skipped"`
 }
 
 // Stats returns the stream's current figures.
@@ -28,13 +40,16 @@ func (e *Engine) Stats() Stats {
 	e.mu.Unlock()
 	st.Source, st.Enabled, st.Quality = s.Source, s.Enabled, s.Quality
 	st.MaxWidth, st.MaxHeight, st.FPSCap = s.MaxWidth, s.MaxHeight, s.FPS
+	st.Process = append([]vision.Item{}, s.Process...)
+	st.Chain = append([]protocol.ProcTime{}, st.Chain...)
+	st.Skipped = e.skipped.Load()
 	st.CaptureFPS = e.captured.Rate(now)
 	st.OutputFPS = e.output.Rate(now)
 	return st
 }
 
 // recordFrame notes a published frame's figures.
-func (e *Engine) recordFrame(now time.Time, w, h, size int, encode time.Duration) {
+func (e *Engine) recordFrame(now time.Time, w, h, size int, encode time.Duration, chain []protocol.ProcTime) {
 	e.output.Tick(now)
 	ms := float64(encode.Microseconds()) / 1000
 	e.mu.Lock()
@@ -44,5 +59,6 @@ func (e *Engine) recordFrame(now time.Time, w, h, size int, encode time.Duration
 		e.stats.EncodeMs = 0.9*e.stats.EncodeMs + 0.1*ms
 	}
 	e.stats.Width, e.stats.Height, e.stats.FrameBytes = w, h, size
+	e.stats.Chain = chain
 	e.mu.Unlock()
 }

@@ -47,7 +47,10 @@ func Open(spec Spec, opt Options) (Source, error) {
 		return openCamera(spec.Index, opt)
 	case KindFile:
 		if _, err := os.Stat(spec.Path); err != nil {
-			return nil, fmt.Errorf("open video file %q: %w", spec.Path, err)
+			return nil, fmt.Errorf("open %s %q: %w", fileKind(spec.Path), spec.Path, err)
+		}
+		if isImage(spec.Path) {
+			return openImage(spec.Path, opt.FPS)
 		}
 		return openFile(spec.Path)
 	case KindURL:

@@ -126,3 +126,32 @@ func TestOpenErrorsNameTheSourceAndWhy(t *testing.T) {
 		})
 	}
 }
+
+func TestAStillImagePlaysAtTheRequestedRate(t *testing.T) {
+	src := open(t, filepath.Join("..", "vision", "testdata", "face.jpg"), Options{FPS: 50})
+	m := gocv.NewMat()
+	defer m.Close()
+	start := time.Now()
+	for i := 0; i < 11; i++ {
+		if err := src.Read(&m); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if el := time.Since(start); el < 180*time.Millisecond {
+		t.Fatalf("11 frames at 50 fps took %v; the image is not paced", el)
+	}
+	if m.Cols() != 640 || m.Rows() != 480 {
+		t.Fatalf("frame is %dx%d, want the photo's 640x480", m.Cols(), m.Rows())
+	}
+}
+
+func TestAnImageThatIsNotAPictureIsRefused(t *testing.T) {
+	bad := filepath.Join(t.TempDir(), "logo.png")
+	if err := os.WriteFile(bad, []byte("not a png"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, err := Open(Spec{Kind: KindFile, Path: bad}, Options{})
+	if err == nil || !strings.Contains(err.Error(), "open image") || !strings.Contains(err.Error(), bad) {
+		t.Fatalf("err = %v, want one naming the image", err)
+	}
+}

@@ -1,0 +1,108 @@
+package engine
+
+import (
+	"context"
+	"time"
+
+	"framecast/backend/hub"
+	"framecast/backend/protocol"
+	"framecast/backend/vision"
+
+	"gocv.io/x/gocv"
+)
+
+// processor is the state owned by the processing goroutine alone.
+type processor struct {
+	e      *Engine
+	chain  *vision.Chain
+	scaled gocv.Mat
+	seq    uint64
+}
+
+// processing takes the newest captured frame, runs the chain, scales,
+// encodes once and publishes, until ctx ends.
+func (e *Engine) processing(ctx context.Context, chain *vision.Chain) {
+	defer e.wg.Done()
+	p := &processor{e: e, chain: chain, scaled: gocv.NewMat()}
+	defer func() {
+		p.scaled.Close()
+		p.chain.Close()
+		e.mu.Lock()
+		if e.chain != nil { // set but never taken up
+			e.chain.Close()
+			e.chain = nil
+		}
+		e.mu.Unlock()
+	}()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-e.slot.ready:
+		}
+		g := e.slot.take()
+		if g == nil {
+			continue
+		}
+		if err := p.frame(g); err != nil {
+			e.log.Error("process frame", "err", err)
+		}
+		e.slot.free <- g.mat
+	}
+}
+
+// takeChain switches to a chain set since the last frame.
+func (p *processor) takeChain() {
+	p.e.mu.Lock()
+	next := p.e.chain
+	p.e.chain = nil
+	p.e.mu.Unlock()
+	if next != nil {
+		p.chain.Close()
+		p.chain = next
+	}
+}
+
+func (p *processor) frame(g *grabbed) error {
+	p.takeChain()
+	s := p.e.Settings()
+	var dets []protocol.Detection
+	var times []protocol.ProcTime
+	if !g.placeholder {
+		var err error
+		if dets, times, err = p.chain.Run(&g.mat); err != nil {
+			return err
+		}
+	}
+	srcW := g.mat.Cols()
+	out := scaleInto(g.mat, &p.scaled, s.MaxWidth, s.MaxHeight)
+	scaleDetections(dets, float64(out.Cols())/float64(srcW))
+	start := time.Now()
+	jpeg, err := encodeJPEG(out, s.Quality)
+	if err != nil {
+		return err
+	}
+	encoded := time.Now()
+	p.seq++
+	f, err := hub.NewFrame(protocol.Header{Seq: p.seq, TS: g.ts.UnixMicro(), W: out.Cols(), H: out.Rows(),
+		Detections: dets, Proc: times}, jpeg)
+	if err != nil {
+		return err
+	}
+	p.e.hub.Publish(f)
+	p.e.recordFrame(encoded, out.Cols(), out.Rows(), len(jpeg), encoded.Sub(start), p.chain.Costs())
+	return nil
+}
+
+// scaleDetections moves boxes found on the captured frame onto the scaled
+// frame that is sent.
+func scaleDetections(dets []protocol.Detection, k float64) {
+	if k == 1 {
+		return
+	}
+	for i := range dets {
+		for j := range dets[i].Box {
+			dets[i].Box[j] = int(float64(dets[i].Box[j])*k + 0.5)
+		}
+	}
+}

@@ -1,0 +1,53 @@
+package source
+
+import (
+	"fmt"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"gocv.io/x/gocv"
+)
+
+// imageExts are the still pictures shown as a live stream.
+var imageExts = map[string]bool{".jpg": true, ".jpeg": true, ".png": true, ".bmp": true, ".webp": true}
+
+func isImage(path string) bool { return imageExts[strings.ToLower(filepath.Ext(path))] }
+
+func fileKind(path string) string {
+	if isImage(path) {
+		return "image"
+	}
+	return "video file"
+}
+
+// still shows one picture as a live stream at a fixed rate: useful for
+// tests and as a placeholder logo.
+type still struct {
+	img      gocv.Mat
+	interval time.Duration
+	next     time.Time
+}
+
+func openImage(path string, fps int) (Source, error) {
+	img := gocv.IMRead(path, gocv.IMReadColor)
+	if img.Empty() {
+		img.Close()
+		return nil, fmt.Errorf("open image %q: not a picture OpenCV can read", path)
+	}
+	return &still{img: img, interval: time.Second / time.Duration(fps)}, nil
+}
+
+func (s *still) Read(dst *gocv.Mat) error {
+	now := time.Now()
+	if s.next.IsZero() || now.Sub(s.next) > s.interval {
+		s.next = now
+	} else {
+		time.Sleep(s.next.Sub(now))
+	}
+	s.next = s.next.Add(s.interval)
+	s.img.CopyTo(dst)
+	return nil
+}
+
+func (s *still) Close() error { return s.img.Close() }
