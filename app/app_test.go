@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
@@ -14,6 +15,7 @@ import (
 	"time"
 
 	"framecast/backend/config"
+	"framecast/backend/vision"
 	"framecast/internal/matcheck"
 )
 
@@ -313,5 +315,29 @@ func TestLinuxCamerasAreFoundWithTheirNames(t *testing.T) {
 	}
 	if cams, _ := linuxCameras(t.TempDir(), sys); cams == nil || len(cams) != 0 {
 		t.Fatalf("no cameras gave %#v, want an empty list", cams)
+	}
+}
+
+func TestTheChainIsSetAsAWholeAndABadOneChangesNothing(t *testing.T) {
+	saved := smallSaved(t)
+	a, _, st := newApp(t, &saved)
+	infos, _ := a.Processors()
+	if len(infos) < 7 {
+		t.Fatalf("%d processors offered, want at least 7", len(infos))
+	}
+	good := []vision.Item{{Name: "faces"}, {Name: "overlay"}}
+	if got, err := a.SetChain(good); err != nil || !reflect.DeepEqual(got, good) {
+		t.Fatalf("SetChain = %+v, %v", got, err)
+	}
+	if onDisk, _ := st.Load(); !reflect.DeepEqual(onDisk.Stream.Process, good) {
+		t.Fatalf("saved chain %+v", onDisk.Stream.Process)
+	}
+	bad := []vision.Item{{Name: "blur", Params: map[string]float64{"size": -1}}}
+	got, err := a.SetChain(bad)
+	if err == nil || !strings.Contains(err.Error(), "blur size -1") || !reflect.DeepEqual(got, good) {
+		t.Fatalf("bad chain gave %+v, %v; want the old chain and a reason", got, err)
+	}
+	if now, _ := a.Chain(); !reflect.DeepEqual(now, good) {
+		t.Fatalf("chain in force %+v", now)
 	}
 }
