@@ -29,7 +29,7 @@ func kinds() []kind {
 			{Name: "high", Title: "High threshold", Min: 0, Max: 500, Step: 1, Default: 150},
 		}}, build: newCanny},
 		{Info: Info{Name: "faces", Title: "Face detection", Params: []Param{
-			{Name: "detectWidth", Title: "Detect at width (px)", Min: 160, Max: 1920, Step: 10, Default: 640},
+			{Name: "detectWidth", Title: "Detect at width (px)", Min: 160, Max: 1920, Step: 10, Default: 320},
 			{Name: "minNeighbors", Title: "Min neighbours", Min: 1, Max: 20, Step: 1, Default: 5},
 			{Name: "minSize", Title: "Min face size (px)", Min: 10, Max: 1000, Step: 1, Default: 40},
 		}}, build: newFaces},
