@@ -27,7 +27,7 @@ func runBench(args []string) error {
 	height := fset.Int("height", 720, "max frame height")
 	fps := fset.Int("fps", 30, "fps cap")
 	process := fset.String("process", "", "processing chain for the server, as for serve --process")
-	if err := fset.Parse(args); err != nil {
+	if err := parseFlags(fset, args); err != nil {
 		return err
 	}
 	binary, err := os.Executable()

@@ -15,7 +15,7 @@ import (
 func runDesktop(args []string, assets fs.FS) error {
 	fset := flag.NewFlagSet("framecast", flag.ContinueOnError)
 	level := fset.String("log-level", "info", "log level: debug, info, warn or error")
-	if err := fset.Parse(args); err != nil {
+	if err := parseFlags(fset, args); err != nil {
 		return err
 	}
 	if fset.NArg() > 0 {

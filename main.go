@@ -10,6 +10,8 @@ package main
 
 import (
 	"embed"
+	"errors"
+	"flag"
 	"fmt"
 	"io/fs"
 	"os"
@@ -51,10 +53,27 @@ func main() {
 		usage()
 		os.Exit(2)
 	}
-	if err != nil {
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		return
+	case errors.As(err, new(usageError)):
+		os.Exit(2) // the flag package has already said what was wrong
+	case err != nil:
 		fmt.Fprintln(os.Stderr, "framecast:", err)
 		os.Exit(1)
 	}
+}
+
+// usageError is a command line the flag package refused and explained.
+type usageError struct{ error }
+
+// parseFlags parses args, marking a refused command line as a usageError.
+func parseFlags(fset *flag.FlagSet, args []string) error {
+	err := fset.Parse(args)
+	if err != nil && !errors.Is(err, flag.ErrHelp) {
+		return usageError{err}
+	}
+	return err
 }
 
 func usage() {

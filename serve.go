@@ -54,7 +54,7 @@ func newLogger(level string) (*slog.Logger, error) {
 func runServe(args []string, assets fs.FS) error {
 	fset := flag.NewFlagSet("framecast serve", flag.ContinueOnError)
 	settings, cfg, level := serveFlags(fset)
-	if err := fset.Parse(args); err != nil {
+	if err := parseFlags(fset, args); err != nil {
 		return err
 	}
 	if fset.NArg() > 0 {

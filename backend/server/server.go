@@ -96,6 +96,7 @@ func New(cfg Config, d Deps) (*Server, error) {
 			s.log.Error("serve", "err", err)
 		}
 	}()
+	go s.reportDrops(ctx)
 	return s, nil
 }
 
