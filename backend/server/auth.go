@@ -22,34 +22,34 @@ func NewToken() string {
 }
 
 // Token returns the current access token.
-func (s *Server) Token() string {
-	s.tokenMu.RLock()
-	defer s.tokenMu.RUnlock()
-	return s.token
+func (sh *Handler) Token() string {
+	sh.tokenMu.RLock()
+	defer sh.tokenMu.RUnlock()
+	return sh.token
 }
 
 // SetToken replaces the access token at once: viewers on the old link are
 // told so and disconnected.
-func (s *Server) SetToken(token string) {
-	s.tokenMu.Lock()
-	s.token = token
-	s.tokenMu.Unlock()
-	s.closeViewers("this link was replaced by a new one")
+func (sh *Handler) SetToken(token string) {
+	sh.tokenMu.Lock()
+	sh.token = token
+	sh.tokenMu.Unlock()
+	sh.closeViewers("this link was replaced by a new one")
 }
 
 // validToken compares in constant time; hashing first makes the time
 // independent of the lengths too.
-func (s *Server) validToken(got string) bool {
+func (sh *Handler) validToken(got string) bool {
 	a := sha256.Sum256([]byte(got))
-	b := sha256.Sum256([]byte(s.Token()))
+	b := sha256.Sum256([]byte(sh.Token()))
 	return subtle.ConstantTimeCompare(a[:], b[:]) == 1
 }
 
 // requireToken refuses a request without the right token with 401 and no
 // stream data.
-func (s *Server) requireToken(next http.Handler) http.Handler {
+func (sh *Handler) requireToken(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if s.validToken(r.URL.Query().Get("token")) {
+		if sh.validToken(r.URL.Query().Get("token")) {
 			next.ServeHTTP(w, r)
 			return
 		}

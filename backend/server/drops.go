@@ -11,7 +11,7 @@ const dropReportEvery = 10 * time.Second
 
 // reportDrops logs, every dropReportEvery, each viewer that had frames
 // replaced in its mailbox since the last report.
-func (s *Server) reportDrops(ctx context.Context) {
+func (sh *Handler) reportDrops(ctx context.Context) {
 	t := time.NewTicker(dropReportEvery)
 	defer t.Stop()
 	seen := map[uint64]uint64{} // viewer id → drops at the last report
@@ -21,10 +21,10 @@ func (s *Server) reportDrops(ctx context.Context) {
 			return
 		case now := <-t.C:
 			next := make(map[uint64]uint64, len(seen))
-			for _, v := range s.hub.Viewers(now) {
+			for _, v := range sh.hub.Viewers(now) {
 				next[v.ID] = v.Drops
 				if n := v.Drops - seen[v.ID]; n > 0 {
-					s.log.Info("viewer is slower than the stream; its oldest frames were skipped",
+					sh.log.Info("viewer is slower than the stream; its oldest frames were skipped",
 						"viewer", v.ID, "addr", v.Addr, "skipped", n, "over", dropReportEvery, "fps", v.FPS)
 				}
 			}

@@ -12,20 +12,22 @@ const boundary = "framecast"
 // serveMJPEG streams multipart/x-mixed-replace JPEGs for clients without
 // JavaScript. The boundary goes out right after each frame, and each part is
 // flushed at once, so a browser shows a frame as soon as it arrives.
-func (s *Server) serveMJPEG(w http.ResponseWriter, r *http.Request) {
+func (sh *Handler) serveMJPEG(w http.ResponseWriter, r *http.Request) {
 	rc := http.NewResponseController(w)
 	h := w.Header()
 	h.Set("Content-Type", "multipart/x-mixed-replace; boundary="+boundary)
 	h.Set("Cache-Control", "no-store")
 	h.Set("X-Content-Type-Options", "nosniff")
-	sub := s.hub.Subscribe("mjpeg", r.RemoteAddr)
-	defer s.hub.Unsubscribe(sub)
+	sub := sh.hub.Subscribe("mjpeg", r.RemoteAddr)
+	defer sh.hub.Unsubscribe(sub)
 	if _, err := fmt.Fprintf(w, "--%s\r\n", boundary); err != nil || rc.Flush() != nil {
 		return
 	}
 	for {
 		select {
 		case <-r.Context().Done():
+			return
+		case <-sh.ctx.Done():
 			return
 		case <-sub.Wake():
 		}

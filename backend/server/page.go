@@ -15,10 +15,10 @@ func setPageHeaders(w http.ResponseWriter) {
 	h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' blob: data:; connect-src 'self' ws: wss:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'")
 }
 
-func (s *Server) servePage(w http.ResponseWriter, r *http.Request) {
-	page, err := fs.ReadFile(s.assets, "viewer.html")
+func (sh *Handler) servePage(w http.ResponseWriter, r *http.Request) {
+	page, err := fs.ReadFile(sh.assets, "viewer.html")
 	if err != nil {
-		s.log.Error("viewer page missing from the build", "err", err)
+		sh.log.Error("viewer page missing from the build", "err", err)
 		http.Error(w, "viewer page missing from this build (run make build)", http.StatusInternalServerError)
 		return
 	}
@@ -30,8 +30,8 @@ func (s *Server) servePage(w http.ResponseWriter, r *http.Request) {
 
 // serveAssets serves the viewer's scripts and styles. They carry no stream
 // data and are the same for everyone, so they need no token.
-func (s *Server) serveAssets() http.Handler {
-	files := http.FileServerFS(s.assets)
+func (sh *Handler) serveAssets() http.Handler {
+	files := http.FileServerFS(sh.assets)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if strings.HasSuffix(r.URL.Path, "/") {
 			http.NotFound(w, r) // no directory listings

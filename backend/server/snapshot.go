@@ -15,9 +15,9 @@ const snapshotWait = 5 * time.Second
 
 // serveSnapshot replies with the next frame the engine makes. Subscribing
 // wakes the engine if nobody else watches, so the picture is fresh.
-func (s *Server) serveSnapshot(w http.ResponseWriter, r *http.Request) {
-	sub := s.hub.Subscribe("snapshot", r.RemoteAddr)
-	defer s.hub.Unsubscribe(sub)
+func (sh *Handler) serveSnapshot(w http.ResponseWriter, r *http.Request) {
+	sub := sh.hub.Subscribe("snapshot", r.RemoteAddr)
+	defer sh.hub.Unsubscribe(sub)
 	timeout := time.NewTimer(snapshotWait)
 	defer timeout.Stop()
 	var f *hub.Frame
@@ -25,8 +25,11 @@ func (s *Server) serveSnapshot(w http.ResponseWriter, r *http.Request) {
 		select {
 		case <-r.Context().Done():
 			return
+		case <-sh.ctx.Done():
+			http.Error(w, "the stream has ended", http.StatusServiceUnavailable)
+			return
 		case <-timeout.C:
-			if f = s.hub.Latest(); f == nil {
+			if f = sh.hub.Latest(); f == nil {
 				http.Error(w, "no frame yet: the source is not giving pictures", http.StatusServiceUnavailable)
 				return
 			}
@@ -48,8 +51,8 @@ type State struct {
 	Viewers []hub.Stats `json:"viewers"`
 }
 
-func (s *Server) serveState(w http.ResponseWriter, _ *http.Request) {
-	st := State{Stats: s.stream.Stats(), Viewers: s.hub.Viewers(time.Now())}
+func (sh *Handler) serveState(w http.ResponseWriter, _ *http.Request) {
+	st := State{Stats: sh.stream.Stats(), Viewers: sh.hub.Viewers(time.Now())}
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Cache-Control", "no-store")
 	_ = json.NewEncoder(w).Encode(st)

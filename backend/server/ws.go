@@ -62,7 +62,7 @@ type wsViewer struct {
 	readDone chan struct{}
 }
 
-func (s *Server) serveWS(w http.ResponseWriter, r *http.Request) {
+func (sh *Handler) serveWS(w http.ResponseWriter, r *http.Request) {
 	conn, err := upgrader.Upgrade(w, r, nil)
 	if err != nil {
 		return // the upgrader has already replied
@@ -72,34 +72,34 @@ func (s *Server) serveWS(w http.ResponseWriter, r *http.Request) {
 		kind = "preview" // the desktop app's own window
 	}
 	v := &wsViewer{
-		conn: conn, sub: s.hub.Subscribe(kind, r.RemoteAddr),
+		conn: conn, sub: sh.hub.Subscribe(kind, r.RemoteAddr),
 		kick: make(chan string, 1), readDone: make(chan struct{}),
 	}
-	s.viewersMu.Lock()
-	s.viewers[v] = struct{}{}
-	s.viewersMu.Unlock()
+	sh.viewersMu.Lock()
+	sh.viewers[v] = struct{}{}
+	sh.viewersMu.Unlock()
 	defer func() {
-		s.viewersMu.Lock()
-		delete(s.viewers, v)
-		s.viewersMu.Unlock()
-		s.hub.Unsubscribe(v.sub)
+		sh.viewersMu.Lock()
+		delete(sh.viewers, v)
+		sh.viewersMu.Unlock()
+		sh.hub.Unsubscribe(v.sub)
 		_ = conn.Close()
 	}()
 	go v.readPump()
-	v.writePump(s.hello())
+	v.writePump(sh.hello())
 }
 
-func (s *Server) hello() protocol.Hello {
-	st := s.stream.Stats()
-	return protocol.Hello{Type: "hello", Stream: s.cfg.Name, State: s.hub.Status().State,
+func (sh *Handler) hello() protocol.Hello {
+	st := sh.stream.Stats()
+	return protocol.Hello{Type: "hello", Stream: sh.name, State: sh.hub.Status().State,
 		W: st.Width, H: st.Height, Quality: st.Quality, MaxInFlight: protocol.MaxInFlight}
 }
 
 // closeViewers tells every WebSocket viewer why and disconnects it.
-func (s *Server) closeViewers(reason string) {
-	s.viewersMu.Lock()
-	defer s.viewersMu.Unlock()
-	for v := range s.viewers {
+func (sh *Handler) closeViewers(reason string) {
+	sh.viewersMu.Lock()
+	defer sh.viewersMu.Unlock()
+	for v := range sh.viewers {
 		select {
 		case v.kick <- reason:
 		default:

@@ -1,0 +1,82 @@
+package server
+
+import (
+	"context"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"sync"
+
+	"framecast/backend/engine"
+	"framecast/backend/hub"
+)
+
+// Stream is what a Handler needs from whatever makes the frames: the engine
+// on the app's own server, a relayed producer on the relay.
+type Stream interface {
+	Stats() engine.Stats
+}
+
+// Deps are a stream's collaborators.
+type Deps struct {
+	Hub    *hub.Hub
+	Stream Stream
+	Assets fs.FS // the built frontend: viewer.html and assets/
+	Log    *slog.Logger
+}
+
+// Handler serves one stream's endpoints (the viewer page, /ws,
+// /stream.mjpg, /snapshot.jpg, /api/state), all behind its token, relative
+// to wherever it is mounted: at / on the app's own server, at /s/{name}/ on
+// the relay.
+type Handler struct {
+	name   string
+	hub    *hub.Hub
+	stream Stream
+	assets fs.FS
+	log    *slog.Logger
+	mux    http.Handler
+
+	tokenMu sync.RWMutex
+	token   string // guarded by tokenMu
+
+	// viewers are the open WebSocket viewers, so Close and SetToken can end
+	// them: http.Server.Shutdown does not close hijacked connections.
+	viewersMu sync.Mutex
+	viewers   map[*wsViewer]struct{} // guarded by viewersMu
+
+	ctx    context.Context // ends every streaming response when cancelled
+	cancel context.CancelFunc
+}
+
+// NewHandler returns the handler of the stream called name.
+func NewHandler(name, token string, d Deps) *Handler {
+	log := d.Log
+	if log == nil {
+		log = slog.Default()
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	sh := &Handler{
+		name: name, hub: d.Hub, stream: d.Stream, assets: d.Assets, log: log.With("component", "server", "stream", name),
+		token: token, viewers: make(map[*wsViewer]struct{}), ctx: ctx, cancel: cancel,
+	}
+	mux := http.NewServeMux()
+	mux.Handle("GET /ws", sh.requireToken(http.HandlerFunc(sh.serveWS)))
+	mux.Handle("GET /stream.mjpg", sh.requireToken(http.HandlerFunc(sh.serveMJPEG)))
+	mux.Handle("GET /snapshot.jpg", sh.requireToken(http.HandlerFunc(sh.serveSnapshot)))
+	mux.Handle("GET /api/state", sh.requireToken(http.HandlerFunc(sh.serveState)))
+	mux.Handle("GET /assets/", sh.serveAssets())
+	mux.Handle("GET /{$}", sh.requireToken(http.HandlerFunc(sh.servePage)))
+	sh.mux = mux
+	go sh.reportDrops(ctx)
+	return sh
+}
+
+func (sh *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) { sh.mux.ServeHTTP(w, r) }
+
+// Close tells every viewer why, disconnects them and ends every streaming
+// response.
+func (sh *Handler) Close(reason string) {
+	sh.closeViewers(reason)
+	sh.cancel()
+}
