@@ -5,6 +5,7 @@
 //
 //	framecast                 the desktop app (a window with preview and controls)
 //	framecast serve [flags]   headless server (no display needed)
+//	framecast relay [flags]   relay that producers push to, for viewers beyond the LAN
 //	framecast bench [flags]   measure latency and fps with many viewers
 package main
 
@@ -43,6 +44,8 @@ func main() {
 		err = runDesktop(args, assets)
 	case "serve":
 		err = runServe(args, assets)
+	case "relay":
+		err = runRelay(args, assets)
 	case "bench":
 		err = runBench(args)
 	case "help":
@@ -80,6 +83,7 @@ func usage() {
 	fmt.Fprint(os.Stderr, `Usage:
   framecast                 open the desktop app
   framecast serve [flags]   serve the stream headless; -h lists the flags
+  framecast relay [flags]   relay streams that producers push, for viewers beyond the LAN
   framecast bench [flags]   benchmark latency and fps with many viewers
 `)
 }

@@ -12,6 +12,7 @@ import (
 
 	"framecast/backend/engine"
 	"framecast/backend/hub"
+	"framecast/backend/push"
 	"framecast/backend/server"
 	"framecast/backend/vision"
 )
@@ -54,6 +55,8 @@ func newLogger(level string) (*slog.Logger, error) {
 func runServe(args []string, assets fs.FS) error {
 	fset := flag.NewFlagSet("framecast serve", flag.ContinueOnError)
 	settings, cfg, level := serveFlags(fset)
+	pushURL := fset.String("push", "", "also push the stream to a relay: wss://relay/ingest/<stream> (viewers use --token there)")
+	publishToken := fset.String("publish-token", "", "the relay's publish token, with --push")
 	if err := parseFlags(fset, args); err != nil {
 		return err
 	}
@@ -82,6 +85,14 @@ func runServe(args []string, assets fs.FS) error {
 	fmt.Printf("Framecast is streaming %s. Open a viewer link:\n", settings.Source)
 	for _, u := range srv.ViewerURLs() {
 		fmt.Println("  " + u)
+	}
+	if *pushURL != "" {
+		p, err := push.New(push.Config{URL: *pushURL, PublishToken: *publishToken, ViewToken: cfg.Token}, h, log)
+		if err != nil {
+			return fmt.Errorf("--push: %w", err)
+		}
+		defer p.Close()
+		fmt.Println("Pushing to the relay; viewers beyond the LAN open:\n  " + p.Status().ViewerURL)
 	}
 	fmt.Println("Press Ctrl+C to stop.")
 

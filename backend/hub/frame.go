@@ -4,7 +4,9 @@
 package hub
 
 import (
+	"encoding/base64"
 	"fmt"
+	"sync"
 
 	"framecast/backend/protocol"
 
@@ -19,6 +21,24 @@ type Frame struct {
 	JPEG []byte
 	// Msg is the binary WebSocket message, framed once for all viewers.
 	Msg *websocket.PreparedMessage
+
+	dataURLOnce sync.Once
+	dataURL     *websocket.PreparedMessage
+}
+
+// DataURL is the frame as the old relay sent it: a text message
+// "data:image/jpeg;base64,…". It is built once, on first use, for all the
+// old-style viewers.
+func (f *Frame) DataURL() *websocket.PreparedMessage {
+	f.dataURLOnce.Do(func() {
+		const prefix = "data:image/jpeg;base64,"
+		b := make([]byte, len(prefix)+base64.StdEncoding.EncodedLen(len(f.JPEG)))
+		copy(b, prefix)
+		base64.StdEncoding.Encode(b[len(prefix):], f.JPEG)
+		// NewPreparedMessage fails only for an unknown message type.
+		f.dataURL, _ = websocket.NewPreparedMessage(websocket.TextMessage, b)
+	})
+	return f.dataURL
 }
 
 // NewFrame builds a Frame, copying jpeg into a new wire message so the caller

@@ -27,6 +27,9 @@ type Header struct {
 	Detections []Detection `json:"detections,omitempty"`
 	// Proc is each processor's time on this frame, in chain order.
 	Proc []ProcTime `json:"proc,omitempty"`
+	// Meta is what an old-style producer sent beside its pictures
+	// ("key=sq=value" messages), attached to the frames that follow.
+	Meta map[string]string `json:"meta,omitempty"`
 }
 
 // Detection is one thing found in a frame.

@@ -56,6 +56,10 @@ type wsViewer struct {
 	minDelay time.Duration // fastest send→ack seen; guarded by mu
 	delay    time.Duration // smoothed send→ack time; guarded by mu
 
+	// dataURL marks an old-style viewer (?format=dataurl): it gets each frame
+	// as a text data URL and never acks, so only its own reading paces it.
+	dataURL bool
+
 	// kick carries the reason when the server ends the connection itself.
 	kick chan string
 	// readDone is closed by readPump when the peer has gone.
@@ -63,17 +67,26 @@ type wsViewer struct {
 }
 
 func (sh *Handler) serveWS(w http.ResponseWriter, r *http.Request) {
-	conn, err := upgrader.Upgrade(w, r, nil)
-	if err != nil {
-		return // the upgrader has already replied
+	format := r.URL.Query().Get("format")
+	if format != "" && format != "binary" && format != "dataurl" {
+		http.Error(w, "format must be binary (the default) or dataurl", http.StatusBadRequest)
+		return
 	}
 	kind := "ws"
 	if r.Header.Get("Origin") == wailsOrigin {
 		kind = "preview" // the desktop app's own window
 	}
+	// Subscribe before the upgrade completes, so no frame published after
+	// the viewer's handshake is missed.
+	sub := sh.hub.Subscribe(kind, r.RemoteAddr)
+	conn, err := upgrader.Upgrade(w, r, nil)
+	if err != nil {
+		sh.hub.Unsubscribe(sub)
+		return // the upgrader has already replied
+	}
 	v := &wsViewer{
-		conn: conn, sub: sh.hub.Subscribe(kind, r.RemoteAddr),
-		kick: make(chan string, 1), readDone: make(chan struct{}),
+		conn: conn, sub: sub,
+		kick: make(chan string, 1), readDone: make(chan struct{}), dataURL: format == "dataurl",
 	}
 	sh.viewersMu.Lock()
 	sh.viewers[v] = struct{}{}
@@ -170,6 +183,9 @@ func (v *wsViewer) window() int {
 // room reports whether another frame may be sent, forgetting frames whose
 // ack is long overdue.
 func (v *wsViewer) room(now time.Time) bool {
+	if v.dataURL {
+		return true
+	}
 	v.mu.Lock()
 	defer v.mu.Unlock()
 	for len(v.inFlight) > 0 && now.Sub(v.inFlight[0].sentAt) > ackTimeout {
@@ -189,15 +205,17 @@ func (v *wsViewer) sent(f *hub.Frame, now time.Time) {
 func (v *wsViewer) writePump(hello protocol.Hello) {
 	ticker := time.NewTicker(pingPeriod)
 	defer ticker.Stop()
-	if v.writeJSON(hello) != nil {
-		return
+	if !v.dataURL && v.writeJSON(hello) != nil {
+		return // old-style pages would take any text for a picture
 	}
 	for {
 		select {
 		case <-v.readDone:
 			return
 		case reason := <-v.kick:
-			_ = v.writeJSON(protocol.Bye{Type: "bye", Reason: reason})
+			if !v.dataURL {
+				_ = v.writeJSON(protocol.Bye{Type: "bye", Reason: reason})
+			}
 			_ = v.conn.WriteControl(websocket.CloseMessage,
 				websocket.FormatCloseMessage(websocket.CloseGoingAway, reason), time.Now().Add(time.Second))
 			return
@@ -207,7 +225,7 @@ func (v *wsViewer) writePump(hello protocol.Hello) {
 				return
 			}
 		case <-v.sub.Wake():
-			if st := v.sub.TakeStatus(); st != nil && v.writeJSON(st) != nil {
+			if st := v.sub.TakeStatus(); st != nil && !v.dataURL && v.writeJSON(st) != nil {
 				return
 			}
 			now := time.Now()
@@ -216,7 +234,11 @@ func (v *wsViewer) writePump(hello protocol.Hello) {
 			}
 			if f := v.sub.TakeFrame(); f != nil {
 				_ = v.conn.SetWriteDeadline(now.Add(writeWait))
-				if v.conn.WritePreparedMessage(f.Msg) != nil {
+				msg := f.Msg
+				if v.dataURL {
+					msg = f.DataURL()
+				}
+				if v.conn.WritePreparedMessage(msg) != nil {
 					return
 				}
 				v.sent(f, now)

@@ -1,0 +1,89 @@
+// Package ingest reads what producers push to a relay: Framecast's binary
+// frames (header JSON, then JPEG) and the old setup's text messages
+// ("img=sq=data:image/jpeg;base64,…" pictures and "key=sq=value" metadata).
+// Every message is checked; a bad one gets an error that says why.
+package ingest
+
+import (
+	"bytes"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"strings"
+
+	"framecast/backend/protocol"
+)
+
+// DefaultMaxFrame is the default limit on one picture's size.
+const DefaultMaxFrame = 8 << 20
+
+// ErrNotJPEG is returned for a picture that is not a JPEG.
+var ErrNotJPEG = errors.New("not a JPEG (it must start with FF D8 FF)")
+
+// legacySep separates key and value in the old setup's text messages.
+const legacySep = "=sq="
+
+// legacyImage is the old setup's picture message prefix.
+const legacyImage = "img" + legacySep + "data:image/jpeg;base64,"
+
+// Message is one parsed producer message: a frame, or metadata.
+type Message struct {
+	Frame  bool
+	Header protocol.Header // for frames; Seq and TS are zero for old-style pictures
+	JPEG   []byte          // for frames
+	Key    string          // for metadata
+	Value  string          // for metadata
+}
+
+// checkJPEG refuses pictures that are too big or not JPEG.
+func checkJPEG(jpeg []byte, maxSize int) error {
+	if len(jpeg) > maxSize {
+		return fmt.Errorf("picture of %d bytes is over the limit of %d", len(jpeg), maxSize)
+	}
+	if len(jpeg) < 4 || !bytes.HasPrefix(jpeg, []byte{0xFF, 0xD8, 0xFF}) {
+		return ErrNotJPEG
+	}
+	return nil
+}
+
+// ParseBinary reads a binary frame message, as /ws sends them.
+func ParseBinary(msg []byte, maxSize int) (Message, error) {
+	h, jpeg, err := protocol.DecodeFrame(msg)
+	if err != nil {
+		return Message{}, err
+	}
+	if err := checkJPEG(jpeg, maxSize); err != nil {
+		return Message{}, err
+	}
+	return Message{Frame: true, Header: h, JPEG: jpeg}, nil
+}
+
+// ParseText reads an old-style text message.
+func ParseText(msg []byte, maxSize int) (Message, error) {
+	s := string(msg)
+	if strings.HasPrefix(s, legacyImage) {
+		b64 := s[len(legacyImage):]
+		if base64.StdEncoding.DecodedLen(len(b64)) > maxSize+3 {
+			return Message{}, fmt.Errorf("picture of about %d bytes is over the limit of %d", base64.StdEncoding.DecodedLen(len(b64)), maxSize)
+		}
+		jpeg, err := base64.StdEncoding.DecodeString(b64)
+		if err != nil {
+			return Message{}, fmt.Errorf("picture is not valid base64: %w", err)
+		}
+		if err := checkJPEG(jpeg, maxSize); err != nil {
+			return Message{}, err
+		}
+		return Message{Frame: true, JPEG: jpeg}, nil
+	}
+	key, value, ok := strings.Cut(s, legacySep)
+	if !ok || key == "" {
+		return Message{}, errors.New(`text message is neither "img=sq=data:image/jpeg;base64,…" nor "key=sq=value"`)
+	}
+	if key == "img" {
+		return Message{}, errors.New("img=sq= must carry a data:image/jpeg;base64, URL")
+	}
+	if len(key) > 64 || len(value) > 4096 {
+		return Message{}, errors.New("metadata key over 64 or value over 4096 bytes")
+	}
+	return Message{Key: key, Value: value}, nil
+}

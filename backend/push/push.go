@@ -1,0 +1,228 @@
+// Package push sends a local stream to a relay, so viewers beyond the LAN
+// can watch it. The connection is outbound only; it reconnects with backoff
+// when the relay goes away, and it never holds up the local viewers: it
+// takes frames from its own newest-wins mailbox, like any viewer, and skips
+// what it cannot send in time.
+package push
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"framecast/backend/hub"
+
+	"github.com/gorilla/websocket"
+)
+
+// Timing of the relay connection.
+const (
+	writeWait  = 10 * time.Second
+	pingPeriod = 20 * time.Second
+	retryFirst = 500 * time.Millisecond
+	retryMax   = 10 * time.Second
+)
+
+// Config says where to push.
+type Config struct {
+	URL          string // ws(s)://relay/ingest/{stream}
+	PublishToken string // the relay's publish token
+	ViewToken    string // the token viewers will use on the relay
+}
+
+// Validate checks the config in words a person can act on.
+func (c Config) Validate() error {
+	u, err := url.Parse(c.URL)
+	switch {
+	case err != nil:
+		return fmt.Errorf("relay URL %q: %w", c.URL, err)
+	case u.Scheme != "ws" && u.Scheme != "wss":
+		return fmt.Errorf("relay URL %q: must start with ws:// or wss://", c.URL)
+	case !strings.HasPrefix(u.Path, "/ingest/") || len(u.Path) == len("/ingest/"):
+		return fmt.Errorf("relay URL %q: must end in /ingest/<stream name>", c.URL)
+	case c.PublishToken == "":
+		return errors.New("publish token: missing")
+	case len(c.ViewToken) < 16:
+		return errors.New("view token: must be at least 16 characters")
+	}
+	return nil
+}
+
+// ViewerURL is the link viewers open on the relay.
+func (c Config) ViewerURL() string {
+	u, err := url.Parse(c.URL)
+	if err != nil {
+		return ""
+	}
+	u.Scheme = map[string]string{"ws": "http", "wss": "https"}[u.Scheme]
+	u.Path = "/s/" + strings.TrimPrefix(u.Path, "/ingest/") + "/"
+	u.RawQuery = url.Values{"token": {c.ViewToken}}.Encode()
+	return u.String()
+}
+
+// Status is the push connection's state, for the window and the log.
+type Status struct {
+	State     string `json:"state"` // "connecting", "connected", "retrying", "stopped"
+	Error     string `json:"error,omitempty"`
+	Sent      uint64 `json:"sent"`
+	ViewerURL string `json:"viewerUrl"`
+}
+
+// Pusher pushes one hub's frames to a relay until Close.
+type Pusher struct {
+	cfg Config
+	hub *hub.Hub
+	log *slog.Logger
+
+	mu     sync.Mutex
+	status Status // guarded by mu
+
+	cancel context.CancelFunc
+	done   chan struct{} // closed when the push goroutine has returned
+}
+
+// New starts pushing h's frames as cfg says.
+func New(cfg Config, h *hub.Hub, log *slog.Logger) (*Pusher, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	if log == nil {
+		log = slog.Default()
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	p := &Pusher{cfg: cfg, hub: h, log: log.With("component", "push", "relay", redact(cfg.URL)),
+		status: Status{State: "connecting", ViewerURL: cfg.ViewerURL()}, cancel: cancel, done: make(chan struct{})}
+	go p.run(ctx)
+	return p, nil
+}
+
+// Close stops pushing and waits for it.
+func (p *Pusher) Close() {
+	p.cancel()
+	<-p.done
+}
+
+// Status returns the connection's state.
+func (p *Pusher) Status() Status {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.status
+}
+
+func (p *Pusher) set(state string, err error) {
+	p.mu.Lock()
+	p.status.State, p.status.Error = state, ""
+	if err != nil {
+		p.status.Error = err.Error()
+	}
+	p.mu.Unlock()
+}
+
+func redact(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "?"
+	}
+	u.RawQuery = ""
+	return u.String()
+}
+
+func (p *Pusher) run(ctx context.Context) {
+	defer close(p.done)
+	backoff := retryFirst
+	for {
+		start := time.Now()
+		err := p.session(ctx)
+		if ctx.Err() != nil {
+			p.set("stopped", nil)
+			return
+		}
+		if time.Since(start) > 5*time.Second {
+			backoff = retryFirst // it had been working: retry quickly
+		}
+		p.set("retrying", err)
+		p.log.Warn("relay connection lost; retrying", "err", err, "in", backoff)
+		select {
+		case <-ctx.Done():
+			p.set("stopped", nil)
+			return
+		case <-time.After(backoff):
+		}
+		backoff = min(backoff*2, retryMax)
+	}
+}
+
+// session connects once and pushes until the connection fails.
+func (p *Pusher) session(ctx context.Context) error {
+	u, _ := url.Parse(p.cfg.URL)
+	q := u.Query()
+	q.Set("token", p.cfg.PublishToken)
+	q.Set("view", p.cfg.ViewToken)
+	u.RawQuery = q.Encode()
+	dialCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	conn, resp, err := websocket.DefaultDialer.DialContext(dialCtx, u.String(), nil)
+	cancel()
+	if err != nil {
+		if resp != nil && resp.StatusCode == 401 {
+			return errors.New("the relay refused the publish token (401)")
+		}
+		return fmt.Errorf("connect: %w", err)
+	}
+	defer conn.Close()
+	p.set("connected", nil)
+	p.log.Info("pushing to the relay", "viewers", p.cfg.ViewerURL())
+
+	sub := p.hub.Subscribe("push", redact(p.cfg.URL))
+	defer p.hub.Unsubscribe(sub)
+	// The relay sends only errors about our messages, and pings; reading
+	// keeps pongs flowing and tells us when it goes away.
+	readErr := make(chan error, 1)
+	go func() {
+		for {
+			_, msg, err := conn.ReadMessage()
+			if err != nil {
+				readErr <- err
+				return
+			}
+			var m struct{ Error string }
+			if json.Unmarshal(msg, &m) == nil && m.Error != "" {
+				p.log.Warn("the relay refused a frame", "err", m.Error)
+			}
+		}
+	}()
+	ping := time.NewTicker(pingPeriod)
+	defer ping.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			_ = conn.WriteControl(websocket.CloseMessage,
+				websocket.FormatCloseMessage(websocket.CloseGoingAway, "producer stopping"), time.Now().Add(time.Second))
+			return ctx.Err()
+		case err := <-readErr:
+			return fmt.Errorf("relay closed the connection: %w", err)
+		case <-ping.C:
+			if err := conn.WriteControl(websocket.PingMessage, nil, time.Now().Add(writeWait)); err != nil {
+				return err
+			}
+		case <-sub.Wake():
+			f := sub.TakeFrame()
+			if f == nil {
+				continue
+			}
+			_ = conn.SetWriteDeadline(time.Now().Add(writeWait))
+			if err := conn.WritePreparedMessage(f.Msg); err != nil {
+				return fmt.Errorf("send: %w", err)
+			}
+			sub.Delivered(time.Now(), len(f.JPEG))
+			p.mu.Lock()
+			p.status.Sent++
+			p.mu.Unlock()
+		}
+	}
+}

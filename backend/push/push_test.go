@@ -1,0 +1,161 @@
+package push
+
+import (
+	"context"
+	"strings"
+	"sync"
+	"testing"
+	"testing/fstest"
+	"time"
+
+	"framecast/backend/client"
+	"framecast/backend/engine"
+	"framecast/backend/hub"
+	"framecast/backend/relay"
+	"framecast/internal/matcheck"
+)
+
+func TestMain(m *testing.M) { matcheck.Main(m) }
+
+const (
+	publishToken = "publish-token-0123456789"
+	viewToken    = "view-token-abcdefghijkl"
+)
+
+func startRelay(t *testing.T, addr string) *relay.Relay {
+	t.Helper()
+	rl, err := relay.New(relay.Config{Addr: addr, PublishToken: publishToken},
+		relay.Deps{Assets: fstest.MapFS{"viewer.html": {Data: []byte("viewer")}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rl
+}
+
+// producer is a local stream (engine on the test pattern) and its pusher.
+func producer(t *testing.T, relayAddr string) (*hub.Hub, *Pusher) {
+	t.Helper()
+	h := hub.New()
+	eng, err := engine.New(engine.Settings{Source: "test", Quality: 60, MaxWidth: 320, MaxHeight: 180, FPS: 30, Enabled: true}, engine.Deps{Hub: h})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := New(Config{URL: "ws://" + relayAddr + "/ingest/line", PublishToken: publishToken, ViewToken: viewToken}, h, nil)
+	if err != nil {
+		eng.Close()
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { p.Close(); eng.Close() })
+	return h, p
+}
+
+func dialRelay(t *testing.T, addr string) *client.Viewer {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		v, err := client.Dial(ctx, "ws://"+addr+"/s/line/ws?token="+viewToken, nil)
+		cancel()
+		if err == nil {
+			t.Cleanup(func() { v.Close() })
+			return v
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no stream on the relay: %v", err)
+		}
+		time.Sleep(100 * time.Millisecond) // the producer has not connected yet
+	}
+}
+
+func TestViewersOnTheRelayGetTheProducersFramesWithItsSeqAndTs(t *testing.T) {
+	rl := startRelay(t, "127.0.0.1:0")
+	defer rl.Close()
+	h, p := producer(t, rl.Addr().String())
+	// Record what the producer made, as a local viewer sees it.
+	local := h.Subscribe("test", "local")
+	defer h.Unsubscribe(local)
+	var mu sync.Mutex
+	made := map[uint64]int64{}
+	go func() {
+		for range time.Tick(5 * time.Millisecond) {
+			if f := local.TakeFrame(); f != nil {
+				mu.Lock()
+				made[f.Header.Seq] = f.Header.TS
+				mu.Unlock()
+			}
+		}
+	}()
+	v := dialRelay(t, rl.Addr().String())
+	for i := 0; i < 20; i++ {
+		m, err := v.NextFrame(5 * time.Second)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_ = v.Ack(m.Frame.Seq)
+		time.Sleep(10 * time.Millisecond)
+		mu.Lock()
+		ts, ok := made[m.Frame.Seq]
+		mu.Unlock()
+		if ok && ts != m.Frame.TS {
+			t.Fatalf("seq %d: ts %d on the relay, %d at the producer", m.Frame.Seq, m.Frame.TS, ts)
+		}
+		if age := time.Since(time.UnixMicro(m.Frame.TS)); age > time.Second {
+			t.Fatalf("frame %d is %v old: ts is not the producer's capture time", m.Frame.Seq, age)
+		}
+	}
+	if st := p.Status(); st.State != "connected" || st.Sent == 0 || !strings.Contains(st.ViewerURL, "/s/line/?token=") {
+		t.Fatalf("push status %+v", st)
+	}
+}
+
+func TestARelayRestartIsRecoveredByTheProducerAndViewers(t *testing.T) {
+	rl := startRelay(t, "127.0.0.1:0")
+	addr := rl.Addr().String()
+	_, p := producer(t, addr)
+	v := dialRelay(t, addr)
+	if _, err := v.NextFrame(5 * time.Second); err != nil {
+		t.Fatal(err)
+	}
+	rl.Close()
+	deadline := time.Now().Add(5 * time.Second)
+	for p.Status().State == "connected" && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	if st := p.Status(); st.State != "retrying" || st.Error == "" {
+		t.Fatalf("push status after the relay went away: %+v", st)
+	}
+	again := startRelay(t, addr)
+	defer again.Close()
+	v2 := dialRelay(t, addr) // a viewer reconnecting, as the viewer page does
+	m, err := v2.NextFrame(10 * time.Second)
+	if err != nil {
+		t.Fatalf("no frame after the relay came back: %v", err)
+	}
+	if m.Frame.W != 320 || p.Status().State != "connected" {
+		t.Fatalf("after restart: frame %+v, push %+v", m.Frame, p.Status())
+	}
+}
+
+func TestConfigIsCheckedAndGivesTheViewerLink(t *testing.T) {
+	cases := []struct {
+		name string
+		cfg  Config
+		want string
+	}{
+		{"an http URL is refused", Config{URL: "http://r/ingest/a", PublishToken: "p", ViewToken: viewToken}, "ws:// or wss://"},
+		{"a URL without a stream is refused", Config{URL: "wss://r/ingest/", PublishToken: "p", ViewToken: viewToken}, "/ingest/<stream name>"},
+		{"a short view token is refused", Config{URL: "wss://r/ingest/a", PublishToken: "p", ViewToken: "short"}, "view token"},
+		{"a missing publish token is refused", Config{URL: "wss://r/ingest/a", ViewToken: viewToken}, "publish token"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			if err := c.cfg.Validate(); err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Fatalf("err = %v, want %q", err, c.want)
+			}
+		})
+	}
+	cfg := Config{URL: "wss://relay.example:8443/ingest/line1", PublishToken: "p", ViewToken: viewToken}
+	if got, want := cfg.ViewerURL(), "https://relay.example:8443/s/line1/?token="+viewToken; got != want {
+		t.Fatalf("viewer URL %q, want %q", got, want)
+	}
+}

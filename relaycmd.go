@@ -1,0 +1,69 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io/fs"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"framecast/backend/ingest"
+	"framecast/backend/relay"
+	"framecast/backend/server"
+)
+
+// runRelay serves named streams that producers push to.
+func runRelay(args []string, assets fs.FS) error {
+	fset := flag.NewFlagSet("framecast relay", flag.ContinueOnError)
+	cfg := relay.Config{}
+	fset.StringVar(&cfg.Addr, "addr", ":8188", "listen address")
+	fset.StringVar(&cfg.PublishToken, "publish-token", "", "token producers must give on /ingest/{stream} (default: a new random one)")
+	fset.IntVar(&cfg.MaxFrame, "max-frame", ingest.DefaultMaxFrame, "largest picture accepted from a producer, bytes")
+	fset.BoolVar(&cfg.LegacyIngest, "legacy-ingest", false, "accept the old Python producer, without a token, on / (insecure)")
+	fset.StringVar(&cfg.LegacyStream, "legacy-stream", "default", "stream the old producer's pictures go to")
+	fset.StringVar(&cfg.LegacyViewToken, "legacy-token", "", "view token of the legacy stream (default: a new random one)")
+	level := fset.String("log-level", "info", "log level: debug, info, warn or error")
+	if err := parseFlags(fset, args); err != nil {
+		return err
+	}
+	log, err := newLogger(*level)
+	if err != nil {
+		return err
+	}
+	if cfg.PublishToken == "" {
+		cfg.PublishToken = server.NewToken()
+	}
+	if cfg.LegacyIngest && cfg.LegacyViewToken == "" {
+		cfg.LegacyViewToken = server.NewToken()
+	}
+	rl, err := relay.New(cfg, relay.Deps{Assets: assets, Log: log})
+	if err != nil {
+		return err
+	}
+	defer rl.Close()
+	fmt.Printf("Framecast relay on %s\n", rl.Addr())
+	fmt.Printf("  producers push to ws://HOST%s/ingest/<stream>?token=%s&view=<view token>\n", portOf(rl.Addr().String()), cfg.PublishToken)
+	fmt.Printf("  viewers open     http://HOST%s/s/<stream>/?token=<view token>\n", portOf(rl.Addr().String()))
+	if cfg.LegacyIngest {
+		log.Warn("--legacy-ingest: anyone who can reach this port can publish to the stream without a token",
+			"stream", cfg.LegacyStream)
+		fmt.Printf("  old producer:    ws://HOST%s/  viewers: /s/%s/?token=%s (old pages: /s/%s/ws?format=dataurl&token=…)\n",
+			portOf(rl.Addr().String()), cfg.LegacyStream, cfg.LegacyViewToken, cfg.LegacyStream)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	<-ctx.Done()
+	return nil
+}
+
+// portOf returns ":port" of a host:port address.
+func portOf(addr string) string {
+	for i := len(addr) - 1; i >= 0; i-- {
+		if addr[i] == ':' {
+			return addr[i:]
+		}
+	}
+	return ""
+}
