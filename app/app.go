@@ -14,6 +14,7 @@ import (
 	"framecast/backend/config"
 	"framecast/backend/engine"
 	"framecast/backend/hub"
+	"framecast/backend/push"
 	"framecast/backend/server"
 )
 
@@ -43,8 +44,10 @@ type App struct {
 	mu       sync.Mutex
 	settings config.Settings
 	srv      *server.Server
-	rt       Runtime  // nil until Startup
-	notices  []string // what the person should know from start-up
+	pusher   *push.Pusher // nil while not pushing to a relay
+	pushQR   [2]string    // the public link and its QR code, made once
+	rt       Runtime      // nil until Startup
+	notices  []string     // what the person should know from start-up
 	stop     context.CancelFunc
 	done     chan struct{} // closed when the stats loop has returned
 }
@@ -91,6 +94,9 @@ func New(d Deps) (*App, error) {
 	// a.settings is what the person chose, fallbacks aside: it is what gets
 	// saved. A new token is saved at once so links survive a restart.
 	a.settings = settings
+	if err := a.startPushLocked(); err != nil {
+		a.notices = append(a.notices, "sharing over the internet is off: "+err.Error())
+	}
 	if newToken {
 		if err := a.store.Save(settings); err != nil {
 			a.log.Warn("save settings", "err", err)
@@ -123,6 +129,11 @@ func (a *App) close() {
 		stop()
 		<-done
 	}
+	a.mu.Lock()
+	if a.pusher != nil {
+		a.pusher.Close()
+	}
+	a.mu.Unlock()
 	srv.Close()
 	a.eng.Close()
 }

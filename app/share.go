@@ -57,6 +57,10 @@ func (a *App) NewLink() (Share, error) {
 	a.srv.SetToken(token)
 	a.settings.Token = token
 	a.saveLocked()
+	// The relay's link follows: republishing sets the new view token there.
+	if err := a.startPushLocked(); err != nil {
+		a.log.Warn("restart push with the new link", "err", err)
+	}
 	a.mu.Unlock()
 	return a.changed()
 }

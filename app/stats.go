@@ -74,6 +74,13 @@ func (a *App) statsLoop(ctx context.Context) {
 			return
 		case now := <-t.C:
 			a.emit("stream:stats", a.stats(now, bw.rate(now)))
+			a.mu.Lock()
+			pushing := a.pusher != nil
+			a.mu.Unlock()
+			if pushing {
+				info, _ := a.Push()
+				a.emit("push:status", info)
+			}
 		}
 	}
 }

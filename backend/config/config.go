@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"time"
 
 	"framecast/backend/engine"
@@ -23,6 +24,36 @@ type Settings struct {
 	Stream engine.Settings `json:"stream"`
 	Port   int             `json:"port"`
 	Token  string          `json:"token"`
+	Push   Push            `json:"push"`
+}
+
+// Push is where the app pushes its stream for viewers beyond the LAN.
+type Push struct {
+	Enabled      bool   `json:"enabled"`
+	Relay        string `json:"relay"`        // e.g. wss://relay.example.com:8188
+	Stream       string `json:"stream"`       // the stream's name on the relay
+	PublishToken string `json:"publishToken"` // the relay's publish token
+}
+
+// streamName is what a relay accepts as a stream name.
+var streamName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$`)
+
+// Validate checks what can be checked without the relay.
+func (p Push) Validate() error {
+	if !p.Enabled {
+		return nil
+	}
+	var errs []error
+	if p.Relay == "" {
+		errs = append(errs, errors.New("relay: give its address, e.g. wss://relay.example.com:8188"))
+	}
+	if !streamName.MatchString(p.Stream) {
+		errs = append(errs, fmt.Errorf("stream name %q: use 1-64 letters, digits, '_', '-' or '.'", p.Stream))
+	}
+	if p.PublishToken == "" {
+		errs = append(errs, errors.New("publish token: missing (the relay operator gives it)"))
+	}
+	return errors.Join(errs...)
 }
 
 // Defaults are used for anything missing or invalid.
@@ -41,6 +72,9 @@ func (s Settings) Validate() error {
 	}
 	if s.Token != "" && len(s.Token) < 16 {
 		errs = append(errs, errors.New("token: must be at least 16 characters"))
+	}
+	if err := s.Push.Validate(); err != nil {
+		errs = append(errs, err)
 	}
 	return errors.Join(errs...)
 }
@@ -87,6 +121,7 @@ func parse(b []byte) (Settings, []string) {
 		Stream map[string]json.RawMessage `json:"stream"`
 		Port   json.RawMessage            `json:"port"`
 		Token  json.RawMessage            `json:"token"`
+		Push   json.RawMessage            `json:"push"`
 	}
 	if err := json.Unmarshal(b, &raw); err != nil {
 		return def, []string{fmt.Sprintf("settings file is not valid JSON (%v); using defaults", err)}
@@ -112,6 +147,7 @@ func parse(b []byte) (Settings, []string) {
 	field("stream.process", raw.Stream["process"], &s.Stream.Process, func() { s.Stream.Process = ds.Process })
 	field("port", raw.Port, &s.Port, func() { s.Port = def.Port })
 	field("token", raw.Token, &s.Token, func() { s.Token = def.Token })
+	field("push", raw.Push, &s.Push, func() { s.Push = def.Push })
 	// Values of the right type may still be out of range: check each alone.
 	warnings = append(warnings, fixRanges(&s)...)
 	return s, warnings
@@ -140,6 +176,7 @@ func fixRanges(s *Settings) []string {
 	check("stream.process", probe(func(p *engine.Settings) { p.Process = s.Stream.Process }), func() { s.Stream.Process = def.Stream.Process })
 	check("port", s.Port < 1 || s.Port > 65535, func() { s.Port = def.Port })
 	check("token", s.Token != "" && len(s.Token) < 16, func() { s.Token = "" })
+	check("push", s.Push.Validate() != nil, func() { s.Push.Enabled = false })
 	return warnings
 }
 
