@@ -26,16 +26,19 @@ export async function freePort() {
 }
 
 /**
- * startServer runs `framecast serve --source test` and resolves once /healthz
- * answers 200. The returned object's kill() is safe to call more than once.
+ * startServer runs `framecast serve --source <source>` (the test pattern by
+ * default; a relative file path is taken from the repository root) with any
+ * extra args, e.g. ['--process', 'faces'], and resolves once /healthz answers
+ * 200. The returned object's kill() is safe to call more than once.
  */
-export async function startServer({ token, port }) {
+export async function startServer({ token, port, source = 'test', args = [] }) {
   await fs.access(serverBin).catch(() => {
     throw new Error(`server binary ${serverBin} not found: run "make build" or set FRAMECAST_BIN`);
   });
   port ??= await freePort();
   const addr = `127.0.0.1:${port}`;
-  const proc = spawn(serverBin, ['serve', '--source', 'test', '--addr', addr, '--token', token], {
+  const spec = source === 'test' || source.includes('://') || source.startsWith('camera:') ? source : path.resolve(repoRoot, source);
+  const proc = spawn(serverBin, ['serve', '--source', spec, '--addr', addr, '--token', token, ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let log = '';

@@ -1,5 +1,6 @@
-// Entry of viewer.html, the page the Go server serves at /?token=T. It only
-// finds its elements and hands them to the shared viewer module.
+// Entry of viewer.html, the page the Go server serves at /?token=T. It finds
+// its elements and hands them to the shared viewer module, and wires the
+// Boxes switch and the detection counts in the top bar.
 import './viewer-page.css';
 import { createViewer, type ViewerStatus } from './viewer';
 
@@ -11,9 +12,11 @@ function must<T extends HTMLElement>(id: string, type: { new (): T }): T {
 
 const root = must('viewer', HTMLElement);
 const canvas = must('screen', HTMLCanvasElement);
+const counts = must('detections', HTMLElement);
+const boxes = must('boxes', HTMLButtonElement);
 const token = new URLSearchParams(location.search).get('token') ?? '';
 
-createViewer({
+const viewer = createViewer({
   root,
   canvas,
   overlay: must('stats', HTMLElement),
@@ -25,4 +28,15 @@ createViewer({
     // Screen readers get the same sentence as the picture's alternative text.
     canvas.setAttribute('aria-label', state === 'live' ? 'Live video from the camera' : `No live video: ${message}`);
   },
+  onDetections: ({ text }) => {
+    counts.textContent = text;
+    counts.hidden = text === '';
+    if (text !== '') boxes.hidden = false;
+  },
+});
+
+boxes.addEventListener('click', () => {
+  const on = !viewer.showDetections;
+  viewer.setShowDetections(on);
+  boxes.setAttribute('aria-pressed', String(on));
 });

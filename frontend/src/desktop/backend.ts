@@ -41,6 +41,39 @@ export interface AppStats {
   bandwidthBps: number;
   viewers: ViewerStats[];
   remote: number;
+  /** Each processor's smoothed cost, in chain order. Older apps send none. */
+  chain?: ProcCost[];
+  /** Frames skipped because processing was slower than the source. */
+  skipped?: number;
+}
+
+/** ProcCost is one chain item's smoothed time per frame. */
+export interface ProcCost {
+  name: string;
+  ms: number;
+}
+
+/** ParamInfo mirrors vision.Param: one tunable number of a processor. */
+export interface ParamInfo {
+  name: string;
+  title: string;
+  min: number;
+  max: number;
+  step: number;
+  default: number;
+}
+
+/** ProcessorInfo mirrors vision.Info: a processor the chain can hold. */
+export interface ProcessorInfo {
+  name: string;
+  title: string;
+  params: ParamInfo[];
+}
+
+/** ChainItem mirrors vision.Item: one processor in the chain, with its parameters. */
+export interface ChainItem {
+  name: string;
+  params: Record<string, number>;
 }
 
 /** Share mirrors app.Share. */
@@ -73,6 +106,10 @@ export interface Backend {
   SetPort(port: number): Promise<Share>;
   CopyText(text: string): Promise<void>;
   Notices(): Promise<string[]>;
+  Processors(): Promise<ProcessorInfo[]>;
+  Chain(): Promise<ChainItem[]>;
+  /** SetChain applies the whole chain at once and returns the chain in force. */
+  SetChain(items: ChainItem[]): Promise<ChainItem[]>;
 }
 
 type EventsOn = (name: string, callback: (...data: unknown[]) => void) => () => void;

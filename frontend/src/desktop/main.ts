@@ -8,6 +8,7 @@ import { backend, errorText, onEvent, type AppStats, type Share } from './backen
 import { setupControls } from './controls';
 import { must } from './dom';
 import { notify } from './notices';
+import { setupProcessing, showChainStats } from './processing';
 import { setupShare, showShare, showViewers } from './share';
 import { showStats } from './statsbar';
 
@@ -38,11 +39,15 @@ async function main(): Promise<void> {
   onEvent<AppStats>('stream:stats', (st) => {
     showStats(st);
     showViewers(st);
+    showChainStats(st);
   });
   onEvent<string>('app:notice', (text) => notify(text));
   for (const n of await api.Notices()) notify(n, 'warning');
   await setupControls();
+  // The panel reports its own failures, so the preview starts regardless.
+  const processing = setupProcessing();
   connect(await setupShare(changed));
+  await processing;
 }
 
 main().catch((err) => notify(`Framecast could not start its window: ${errorText(err)}`));

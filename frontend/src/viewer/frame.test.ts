@@ -48,6 +48,37 @@ describe('parseFrame', () => {
     expect(result.ok && result.frame.header.detections).toEqual([{ label: 'cat' }]);
   });
 
+  it('reads detections and processor times from the header', () => {
+    const header = JSON.stringify({
+      seq: 1, ts: 2, w: 640, h: 360,
+      detections: [{ label: 'face', score: 0.93, box: [10, 20, 30, 40] }],
+      proc: [{ name: 'faces', ms: 12.3 }],
+    });
+    const result = parseFrame(message(header, JPEG));
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.frame.detections).toEqual([{ label: 'face', score: 0.93, box: [10, 20, 30, 40] }]);
+    expect(result.frame.proc).toEqual([{ name: 'faces', ms: 12.3 }]);
+  });
+
+  it('gives empty detections and times for a header without them', () => {
+    const result = parseFrame(message(HEADER, JPEG));
+    expect(result.ok && [result.frame.detections, result.frame.proc]).toEqual([[], []]);
+  });
+
+  it('still delivers the frame when detections and proc are malformed', () => {
+    const header = '{"seq":1,"ts":2,"w":3,"h":4,"detections":{"face":1},"proc":"slow"}';
+    const result = parseFrame(message(header, JPEG));
+    expect(result.ok && [result.frame.detections, result.frame.proc]).toEqual([[], []]);
+  });
+
+  it('drops only the detections whose box has numbers JSON cannot make finite', () => {
+    // 1e999 parses to Infinity.
+    const header = '{"seq":1,"ts":2,"w":3,"h":4,"detections":[{"label":"a","box":[1e999,0,1,1]},{"label":"b","box":[0,0,1,1]}]}';
+    const result = parseFrame(message(header, JPEG));
+    expect(result.ok && result.frame.detections.map((d) => d.label)).toEqual(['b']);
+  });
+
   it('decodes a UTF-8 header with non-ASCII text', () => {
     const result = parseFrame(message('{"seq":1,"ts":2,"w":3,"h":4,"name":"Küche 📷"}', JPEG));
     expect(result.ok && result.frame.header.name).toBe('Küche 📷');

@@ -2,6 +2,7 @@
 //   [N: uint32 big-endian][N bytes UTF-8 JSON header][JPEG bytes ...]
 // It returns a result instead of throwing, because a bad message from the
 // network must never stop the viewer: the caller logs it and waits for the next.
+import { parseDetections, parseProc, type Detection, type ProcTime } from './detections';
 
 /** FrameHeader is the JSON header of a frame. Unknown fields are kept, not used. */
 export interface FrameHeader {
@@ -21,6 +22,10 @@ export interface Frame {
   header: FrameHeader;
   /** A view into the original message buffer; not copied. */
   jpeg: Uint8Array;
+  /** What the server's processing chain found, from the header; [] when none or malformed. */
+  detections: Detection[];
+  /** Each processor's time on this frame, in chain order; [] when none or malformed. */
+  proc: ProcTime[];
 }
 
 /** FrameResult is either a frame or a sentence saying what was wrong. */
@@ -69,7 +74,9 @@ export function parseFrame(message: ArrayBuffer | Uint8Array): FrameResult {
   if (jpeg.length === 0) {
     return fail('frame has no JPEG bytes after its header');
   }
-  return { ok: true, frame: { header: header as FrameHeader, jpeg } };
+  // The optional fields never fail a frame: a picture without boxes beats no picture.
+  const frame: Frame = { header: header as FrameHeader, jpeg, detections: parseDetections(header.detections), proc: parseProc(header.proc) };
+  return { ok: true, frame };
 }
 
 function fail(error: string): FrameResult {

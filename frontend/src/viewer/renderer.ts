@@ -11,6 +11,13 @@ export interface DrawnFrame {
   height: number;
 }
 
+/**
+ * Decorate paints over a frame just drawn (its detections, say). It runs in
+ * the same synchronous step as the frame's drawImage, so what it paints can
+ * never end up over another frame's picture.
+ */
+export type Decorate = (ctx: CanvasRenderingContext2D, drawn: DrawnFrame) => void;
+
 interface Job {
   frame: Frame;
   ack: () => void;
@@ -22,6 +29,9 @@ export class FrameRenderer {
   private busy = false;
   private waiting: Job | null = null;
   private closed = false;
+  // The picture on the canvas, kept so redraw() can paint it again with new
+  // decorations. Only one is held: it is closed when the next one is drawn.
+  private shown: { bitmap: ImageBitmap; drawn: DrawnFrame } | null = null;
   /** dropped counts frames replaced before they could be drawn. */
   dropped = 0;
 
@@ -29,6 +39,7 @@ export class FrameRenderer {
     private readonly canvas: HTMLCanvasElement,
     private readonly onDrawn: (drawn: DrawnFrame) => void,
     private readonly onError: (message: string) => void = () => {},
+    private readonly decorate: Decorate = () => {},
   ) {
     const ctx = canvas.getContext('2d', { alpha: false });
     if (!ctx) throw new Error('canvas 2D context is not available');
@@ -47,10 +58,23 @@ export class FrameRenderer {
     void this.draw({ frame, ack });
   }
 
+  /** redraw paints the frame on the canvas again, with fresh decorations (e.g. boxes switched off). */
+  redraw(): void {
+    if (this.closed || !this.shown) return;
+    this.paint(this.shown.bitmap, this.shown.drawn);
+  }
+
   /** close stops drawing; frames still decoding are thrown away. */
   close(): void {
     this.closed = true;
     this.waiting = null;
+    this.shown?.bitmap.close();
+    this.shown = null;
+  }
+
+  private paint(bitmap: ImageBitmap, drawn: DrawnFrame): void {
+    this.ctx.drawImage(bitmap, 0, 0);
+    this.decorate(this.ctx, drawn);
   }
 
   private async draw(job: Job): Promise<void> {
@@ -59,19 +83,21 @@ export class FrameRenderer {
       // Copy into a Blob: the JPEG is a view into the socket's message buffer.
       const blob = new Blob([job.frame.jpeg.slice()], { type: 'image/jpeg' });
       const bitmap = await createImageBitmap(blob);
-      try {
-        if (this.closed) return;
-        if (this.canvas.width !== bitmap.width || this.canvas.height !== bitmap.height) {
-          this.canvas.width = bitmap.width;
-          this.canvas.height = bitmap.height;
-        }
-        this.ctx.drawImage(bitmap, 0, 0);
-        job.ack();
-        this.onDrawn({ frame: job.frame, width: bitmap.width, height: bitmap.height });
-      } finally {
-        // ImageBitmaps hold decoded pixels outside the JS heap; free them now.
+      if (this.closed) {
         bitmap.close();
+        return;
       }
+      if (this.canvas.width !== bitmap.width || this.canvas.height !== bitmap.height) {
+        this.canvas.width = bitmap.width;
+        this.canvas.height = bitmap.height;
+      }
+      const drawn = { frame: job.frame, width: bitmap.width, height: bitmap.height };
+      // ImageBitmaps hold decoded pixels outside the JS heap: free the old one now.
+      this.shown?.bitmap.close();
+      this.shown = { bitmap, drawn };
+      this.paint(bitmap, drawn);
+      job.ack();
+      this.onDrawn(drawn);
     } catch (err) {
       this.onError(`frame ${job.frame.header.seq} could not be decoded: ${String(err)}`);
       // Ack anyway: the server holds back frames until we ack, and a broken

@@ -1,9 +1,11 @@
 // createViewer wires the parts into one live view: a Connection feeds a
 // FrameRenderer, FrameStats measure what was drawn, and the overlay, status
 // message and data-* attributes show it. The page and the desktop UI share it.
+import { drawDetections } from './boxes';
 import { Connection, type ConnectionState, type StateDetail } from './connection';
+import { countByLabel, countsText, type Detection, type LabelCount } from './detections';
 import { statsLine, statusMessage, type ViewerState } from './format';
-import { FrameRenderer, type DrawnFrame } from './renderer';
+import { FrameRenderer, type Decorate, type DrawnFrame } from './renderer';
 import { FrameStats } from './stats';
 
 /** ViewerStatus is reported to onStatus whenever the state or its message changes. */
@@ -19,7 +21,12 @@ export interface ViewerStatus {
 export interface ViewerOptions {
   /** Canvas the frames are drawn on. Its pixel size follows the frames. */
   canvas: HTMLCanvasElement;
-  /** Element that gets data-state, data-frames, data-last-seq, data-dropped, data-latency-ms. Default: canvas. */
+  /**
+   * Element that gets data-state, data-frames, data-last-seq, data-dropped,
+   * data-latency-ms, and for the last drawn frame data-detections (boxes drawn
+   * on it: 0 while boxes are hidden) and data-boxes (its detections as JSON).
+   * Default: canvas.
+   */
   root?: HTMLElement;
   /** Element for the stats line ("30.0 fps · 12 ms · 1280×720"). */
   overlay?: HTMLElement;
@@ -32,11 +39,27 @@ export interface ViewerOptions {
   onStatus?: (status: ViewerStatus) => void;
   /** Close the socket while the document is hidden. Default true. */
   pauseWhenHidden?: boolean;
+  /** Draw each frame's detections over it. Default true; see Viewer.setShowDetections. */
+  showDetections?: boolean;
+  /** Called when the per-label counts of the drawn frame change, e.g. to show "2 face · 1 motion". */
+  onDetections?: (summary: DetectionSummary) => void;
+}
+
+/** DetectionSummary is what the last drawn frame's detections add up to. */
+export interface DetectionSummary {
+  /** Boxes per label, most first; [] when the frame has none. */
+  counts: LabelCount[];
+  /** The counts as a line, "2 face · 1 motion"; "" when none. */
+  text: string;
 }
 
 /** Viewer is a running view; close() stops it for good. */
 export interface Viewer {
   readonly state: ViewerState;
+  /** Whether detections are drawn over the frames. */
+  readonly showDetections: boolean;
+  /** setShowDetections shows or hides the boxes, at once on the frame already shown. */
+  setShowDetections(on: boolean): void;
   close(): void;
 }
 
@@ -52,6 +75,8 @@ export function createViewer(options: ViewerOptions): Viewer {
   let shownMessage: string | null = null;
   let frames = 0;
   let size = { w: 0, h: 0 };
+  let showDetections = options.showDetections ?? true;
+  let summaryText: string | null = null;
 
   const onDrawn = ({ frame, width, height }: DrawnFrame): void => {
     const now = Date.now();
@@ -63,7 +88,26 @@ export function createViewer(options: ViewerOptions): Viewer {
     root.dataset.dropped = String(renderer.dropped);
   };
   const logError = (message: string): void => console.warn(`framecast viewer: ${message}`);
-  const renderer = new FrameRenderer(options.canvas, onDrawn, logError);
+
+  // decorate runs in the same step as the frame's drawImage: boxes are only
+  // ever drawn over the picture they were found in.
+  const decorate: Decorate = (ctx, { frame, width, height }) => {
+    const shown: Detection[] = showDetections ? frame.detections : [];
+    drawDetections(ctx, shown, { frameW: frame.header.w, frameH: frame.header.h, canvasW: width, canvasH: height });
+    setData('detections', String(shown.length));
+    setData('boxes', JSON.stringify(frame.detections));
+    const counts = countByLabel(frame.detections);
+    const text = countsText(counts);
+    if (text !== summaryText) {
+      summaryText = text;
+      options.onDetections?.({ counts, text });
+    }
+  };
+  // setData skips unchanged values: most frames carry the same boxes as the last.
+  const setData = (key: string, value: string): void => {
+    if (root.dataset[key] !== value) root.dataset[key] = value;
+  };
+  const renderer = new FrameRenderer(options.canvas, onDrawn, logError, decorate);
 
   const setState = (next: ViewerState, nextDetail: StateDetail): void => {
     state = next;
@@ -110,6 +154,8 @@ export function createViewer(options: ViewerOptions): Viewer {
 
   root.dataset.frames = '0';
   root.dataset.state = state;
+  root.dataset.detections = '0';
+  root.dataset.showDetections = String(showDetections);
   const timer = setInterval(refresh, OVERLAY_REFRESH_MS);
   if (pauseWhenHidden) {
     document.addEventListener('visibilitychange', onVisibility);
@@ -121,6 +167,15 @@ export function createViewer(options: ViewerOptions): Viewer {
   return {
     get state() {
       return state;
+    },
+    get showDetections() {
+      return showDetections;
+    },
+    setShowDetections(on: boolean) {
+      if (on === showDetections) return;
+      showDetections = on;
+      root.dataset.showDetections = String(on);
+      renderer.redraw();
     },
     close() {
       clearInterval(timer);

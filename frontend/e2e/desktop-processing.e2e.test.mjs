@@ -1,0 +1,112 @@
+// The desktop UI's Processing panel in Chromium, with the Wails bindings
+// replaced by a recording stand-in (desktop-fake.mjs): every edit must send
+// the whole chain to Go, a refusal must reach the person and put back the
+// chain in force, and stats must show each processor's cost.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { openDesktopUI, waitFor } from './desktop-fake.mjs';
+
+const TOKEN = 'desktop-processing-token-' + Math.random().toString(36).slice(2);
+
+let ui;
+let page;
+const calls = () => ui.calls();
+
+before(async () => {
+  ui = await openDesktopUI(TOKEN);
+  ({ page } = ui);
+});
+
+after(async () => {
+  await ui?.close();
+});
+
+test('the processing panel edits the chain and sends it whole to Go', async () => {
+  const setChain = async (n) => {
+    await waitFor(async () => (await calls()).filter((c) => c[0] === 'SetChain').length >= n, `SetChain call ${n}`);
+    return (await calls()).filter((c) => c[0] === 'SetChain')[n - 1][1];
+  };
+  const titles = () => page.locator('#chain .proc-title').allInnerTexts();
+  assert.equal(await page.locator('#chain-empty').isVisible(), true, 'empty chain is said so');
+  assert.deepEqual(await page.locator('#add-processor option').allInnerTexts(), [
+    'Grayscale', 'Gaussian blur', 'Face detection', 'Motion detection', 'Draw boxes on the frame', 'Timestamp and fps',
+  ]);
+
+  await page.selectOption('#add-processor', 'faces');
+  await page.click('#add-form button');
+  assert.deepEqual(await setChain(1), [{ name: 'faces', params: { minNeighbors: 5, minSize: 40 } }]);
+  await page.selectOption('#add-processor', 'blur');
+  await page.click('#add-form button');
+  assert.deepEqual(await setChain(2), [
+    { name: 'faces', params: { minNeighbors: 5, minSize: 40 } },
+    { name: 'blur', params: { size: 9 } },
+  ]);
+  assert.deepEqual(await titles(), ['Face detection', 'Gaussian blur']);
+  assert.equal(await page.locator('#chain-empty').isVisible(), false);
+
+  // Reorder by keyboard: focus follows the moved item.
+  await page.getByRole('button', { name: 'Move Gaussian blur up' }).focus();
+  await page.keyboard.press('Enter');
+  assert.deepEqual((await setChain(3)).map((i) => i.name), ['blur', 'faces']);
+  assert.deepEqual(await titles(), ['Gaussian blur', 'Face detection']);
+  assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('aria-label')), 'Move Gaussian blur down');
+
+  await page.getByLabel('Min neighbours').fill('8');
+  assert.deepEqual(await setChain(4), [
+    { name: 'blur', params: { size: 9 } },
+    { name: 'faces', params: { minNeighbors: 8, minSize: 40 } },
+  ]);
+  assert.match(await page.locator('#chain li', { hasText: 'Min neighbours' }).innerText(), /Min neighbours\s+8/);
+
+  // A blur size must be odd: an even one is put on the step grid before Go sees it.
+  await page.getByLabel('Kernel size (odd)').fill('10');
+  assert.deepEqual((await setChain(5))[0], { name: 'blur', params: { size: 11 } });
+
+  await page.getByRole('button', { name: 'Remove Gaussian blur' }).click();
+  assert.deepEqual(await setChain(6), [{ name: 'faces', params: { minNeighbors: 8, minSize: 40 } }]);
+  assert.deepEqual(await titles(), ['Face detection']);
+
+  // Wide ranges get a number box; it applies when the person is done typing.
+  await page.selectOption('#add-processor', 'motion');
+  await page.click('#add-form button');
+  await setChain(7);
+  await page.getByLabel('Min area (px²)').fill('800');
+  await page.keyboard.press('Enter');
+  assert.deepEqual((await setChain(8))[1], { name: 'motion', params: { minArea: 800, varThreshold: 16 } });
+});
+
+test('a refused chain shows Go\'s reason and puts back the chain in force', async () => {
+  const before = await page.locator('#chain .proc-title').allInnerTexts();
+  await page.evaluate(() => (window.__refuseChain = 'faces: OpenCV could not load the face cascade'));
+  await page.selectOption('#add-processor', 'gray');
+  await page.click('#add-form button');
+  await waitFor(async () => (await page.locator('.notice.is-error').allInnerTexts()).some((t) => t.includes('could not load the face cascade')), 'chain error');
+  await waitFor(async () => JSON.stringify(await page.locator('#chain .proc-title').allInnerTexts()) === JSON.stringify(before), 'chain put back');
+  await page.evaluate(() => (window.__refuseChain = undefined));
+});
+
+test('stats events show each processor\'s cost and the frames skipped', async () => {
+  const stats = (extra) => ({
+    source: 'test', state: 'live', enabled: true, captureFps: 30, outputFps: 20, width: 1280, height: 720,
+    quality: 80, encodeMs: 4.2, frameBytes: 40960, error: '', bandwidthBps: 1, remote: 0, viewers: [], ...extra,
+  });
+  await page.evaluate((st) => window.__emit('stream:stats', st), stats({ chain: [{ name: 'faces', ms: 18.6 }, { name: 'motion', ms: 2.34 }], skipped: 0 }));
+  assert.deepEqual(await page.locator('#chain .cost').allInnerTexts(), ['19 ms', '2.3 ms']);
+  assert.equal(await page.locator('#skipped').isVisible(), false);
+  await page.evaluate((st) => window.__emit('stream:stats', st), stats({ chain: [{ name: 'faces', ms: 40 }, { name: 'motion', ms: 2 }], skipped: 12 }));
+  assert.match(await page.locator('#skipped').innerText(), /Skipped 12 frames/);
+  // An older app without these fields must not break the panel.
+  await page.evaluate((st) => window.__emit('stream:stats', st), stats({}));
+  assert.deepEqual(await page.locator('#chain .cost').allInnerTexts(), ['– ms', '– ms']);
+  assert.equal(await page.locator('#skipped').isVisible(), false);
+});
+
+test('a full chain fits the side column at 1024×640', async () => {
+  await page.setViewportSize({ width: 1024, height: 640 });
+  await page.waitForTimeout(300);
+  const overflow = await page.evaluate(() => {
+    const side = document.querySelector('.side');
+    return side.scrollWidth - side.clientWidth;
+  });
+  assert.ok(overflow <= 0, `side panel content is ${overflow} px wider than the panel`);
+});

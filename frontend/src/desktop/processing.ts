@@ -1,0 +1,121 @@
+// The Processing panel: the chain of processors Go runs on every frame, in
+// order, with their costs. Each edit sends the whole chain to Go at once; a
+// refusal shows why and puts back the chain really in force.
+import { backend, errorText, type AppStats, type ChainItem, type ProcCost, type ProcessorInfo } from './backend';
+import { addItem, clampParam, costAt, costText, moveItem, removeItem, setParam, skippedText, snapParam, wideRange } from './chain';
+import { chainItem } from './chainitem';
+import { must } from './dom';
+import { notify } from './notices';
+
+// Module state, owned by this file and changed only on the UI thread.
+let infos: ProcessorInfo[] = [];
+/** chain is what the list shows: Go's answer, or an edit on its way to Go. */
+let chain: ChainItem[] = [];
+let shown = '';
+let costs: ProcCost[] = [];
+/** generation numbers SetChain calls, so only the newest answer is shown. */
+let generation = 0;
+
+const list = () => must('chain', HTMLOListElement);
+
+/** show draws the chain, keeping focus on the control that had it (or on one of focusKeys). */
+function show(items: ChainItem[], focusKeys: string[] = []): void {
+  chain = items;
+  const key = JSON.stringify(items);
+  // Go mostly answers with the chain just shown: rebuilding it would only
+  // disturb a control in use.
+  if (key === shown) return;
+  shown = key;
+  const focused = (document.activeElement as HTMLElement | null)?.dataset?.key;
+  const ol = list();
+  const hadFocus = ol.contains(document.activeElement);
+  ol.replaceChildren(...items.map((_, i) => chainItem(infos, items, i, { move, remove, setParam: changeParam })));
+  must('chain-empty', HTMLElement).hidden = items.length > 0;
+  showCosts();
+  const wanted = focusKeys.length > 0 ? focusKeys : hadFocus && focused ? [focused] : [];
+  for (const k of wanted) {
+    const target = ol.querySelector<HTMLElement>(`[data-key="${CSS.escape(k)}"]`);
+    if (target && !(target as HTMLButtonElement).disabled) {
+      target.focus();
+      return;
+    }
+  }
+  if (focusKeys.length > 0) must('add-processor', HTMLSelectElement).focus();
+}
+
+function showCosts(): void {
+  for (const span of list().querySelectorAll<HTMLElement>('[data-cost]')) {
+    span.textContent = costText(costAt(costs, chain, Number(span.dataset.cost)));
+  }
+}
+
+/** apply shows next at once and sends it to Go; Go's answer or refusal has the last word. */
+async function apply(next: ChainItem[], focusKeys: string[] = []): Promise<void> {
+  const gen = ++generation;
+  show(next, focusKeys);
+  const api = backend();
+  try {
+    const got = await api.SetChain(next);
+    if (gen === generation) show(got ?? []);
+  } catch (err) {
+    notify(errorText(err));
+    if (gen !== generation) return;
+    try {
+      show((await api.Chain()) ?? []);
+    } catch (err2) {
+      notify(`Reading the processing chain failed: ${errorText(err2)}`);
+    }
+  }
+}
+
+function move(index: number, delta: number): void {
+  const to = index + delta;
+  // Focus follows the moved item; at an end its other arrow is the one left.
+  void apply(moveItem(chain, index, delta), [`${to}:${delta < 0 ? 'up' : 'down'}`, `${to}:${delta < 0 ? 'down' : 'up'}`]);
+}
+
+function remove(index: number): void {
+  void apply(removeItem(chain, index), [`${index}:remove`, `${index - 1}:remove`]);
+}
+
+function changeParam(index: number, name: string, value: number): void {
+  const p = infos.find((i) => i.name === chain[index]?.name)?.params?.find((q) => q.name === name);
+  // Sliders stay on the step grid (blur sizes must be odd); number boxes take what was typed.
+  const snapped = !p ? value : wideRange(p) ? clampParam(p, value) : snapParam(p, value);
+  // A typed value that snaps back to the one in force changes no chain, but
+  // the box must still show the snapped value.
+  if (snapped !== value) shown = '';
+  void apply(setParam(chain, index, name, snapped));
+}
+
+/** showChainStats puts each processor's cost and the skipped frames from a stats event. */
+export function showChainStats(st: AppStats): void {
+  costs = Array.isArray(st.chain) ? st.chain : [];
+  showCosts();
+  const text = skippedText(st.skipped);
+  const note = must('skipped', HTMLElement);
+  if (note.textContent !== text) note.textContent = text;
+  note.hidden = text === '';
+}
+
+/** setupProcessing fills the panel from Go; it reports a failure itself and never throws. */
+export async function setupProcessing(): Promise<void> {
+  const form = must('add-form', HTMLFormElement);
+  const select = must('add-processor', HTMLSelectElement);
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    const info = infos.find((i) => i.name === select.value);
+    if (info) void apply(addItem(chain, info));
+  });
+  try {
+    const api = backend();
+    const [available, current] = await Promise.all([api.Processors(), api.Chain()]);
+    infos = available ?? [];
+    select.replaceChildren(...infos.map((i) => new Option(i.title, i.name)));
+    form.querySelector('button')!.disabled = infos.length === 0;
+    show(current ?? []);
+  } catch (err) {
+    form.querySelector('button')!.disabled = true;
+    notify(`Processing controls are unavailable: ${errorText(err)}`);
+  }
+}
