@@ -123,6 +123,7 @@ func TestOriginIsChecked(t *testing.T) {
 		{"the desktop app's webview is accepted", "wails://wails", true},
 		{"another site is refused", "http://evil.example", false},
 		{"another wails-like origin is refused", "wails://evil", false},
+		{"an old-style page elsewhere is accepted for data URLs", "http://old-dashboard.example", true},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -130,7 +131,11 @@ func TestOriginIsChecked(t *testing.T) {
 			if c.origin != "" {
 				h.Set("Origin", c.origin)
 			}
-			conn, resp, err := websocket.DefaultDialer.Dial(s.wsURL(token), h)
+			url := s.wsURL(token)
+			if strings.Contains(c.name, "data URLs") {
+				url += "&format=dataurl"
+			}
+			conn, resp, err := websocket.DefaultDialer.Dial(url, h)
 			if conn != nil {
 				conn.Close()
 			}

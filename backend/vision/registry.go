@@ -49,6 +49,9 @@ func Available() []Info {
 	out := make([]Info, len(ks))
 	for i, k := range ks {
 		out[i] = k.Info
+		if out[i].Params == nil {
+			out[i].Params = []Param{} // [] rather than null for the window
+		}
 	}
 	return out
 }
