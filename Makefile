@@ -19,7 +19,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 GO_SRC := $(shell find . -name '*.go' -not -path './frontend/*') go.mod go.sum
 FE_SRC := $(shell find frontend -path frontend/node_modules -prune -o -path frontend/dist -prune -o -type f -print)
 
-.PHONY: deps deps-apt deps-wails deps-npm build run test test-go test-frontend test-e2e bench lint clean
+.PHONY: deps deps-apt deps-wails deps-npm build run test test-go test-frontend test-e2e bench bench-relay lint clean
 
 deps: deps-apt deps-wails deps-npm
 
@@ -80,6 +80,14 @@ test-e2e:
 
 bench: build
 	./$(BIN) bench
+
+# Framecast's relay against the old Node.js ws broadcast relay, same frames.
+bench-relay: build backend/bench/node-relay/node_modules/.installed
+	./$(BIN) bench --relay --scenarios 50/5,200/0
+
+backend/bench/node-relay/node_modules/.installed: backend/bench/node-relay/package.json backend/bench/node-relay/package-lock.json
+	cd backend/bench/node-relay && npm ci --no-audit --no-fund
+	@touch $@
 
 clean:
 	rm -rf build/bin build/e2e frontend/dist

@@ -27,6 +27,8 @@ func runBench(args []string) error {
 	height := fset.Int("height", 720, "max frame height")
 	fps := fset.Int("fps", 30, "fps cap")
 	process := fset.String("process", "", "processing chain for the server, as for serve --process")
+	relayMode := fset.Bool("relay", false, "benchmark framecast relay against the Node.js ws baseline instead of serve")
+	nodeRelay := fset.String("node-relay", "backend/bench/node-relay/relay.mjs", "the baseline relay, with --relay (run npm install in its folder first)")
 	if err := parseFlags(fset, args); err != nil {
 		return err
 	}
@@ -46,6 +48,16 @@ func runBench(args []string) error {
 		var viewers, slow int
 		if _, err := fmt.Sscanf(strings.TrimSpace(sc), "%d/%d", &viewers, &slow); err != nil || viewers < 1 || slow < 0 || slow > viewers {
 			return fmt.Errorf("scenario %q: want VIEWERS/SLOW, for example 50/5", sc)
+		}
+		if *relayMode {
+			cfg := bench.RelayConfig{Binary: binary, NodeRelay: *nodeRelay, Viewers: viewers, Slow: slow, SlowFPS: *slowFPS,
+				FPS: *fps, Quality: *quality, Warmup: *warmup, Duration: *duration}
+			rs, err := bench.RunRelay(ctx, cfg)
+			if err != nil {
+				return fmt.Errorf("relay scenario %s: %w", sc, err)
+			}
+			bench.PrintRelay(os.Stdout, cfg, rs)
+			continue
 		}
 		res, err := bench.Run(ctx, bench.Config{Binary: binary, ServeArgs: serveArgs, Viewers: viewers,
 			Slow: slow, SlowFPS: *slowFPS, Warmup: *warmup, Duration: *duration})

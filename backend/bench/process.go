@@ -2,7 +2,6 @@ package bench
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net"
 	"net/http"
@@ -37,8 +36,20 @@ func startServer(ctx context.Context, binary string, extra []string) (*process, 
 	if err != nil {
 		return nil, err
 	}
-	p := &process{addr: addr, token: "bench-" + strconv.FormatInt(time.Now().UnixNano(), 36)}
-	args := append([]string{"serve", "--addr", addr, "--token", p.token, "--log-level", "warn"}, extra...)
+	token := "bench-" + strconv.FormatInt(time.Now().UnixNano(), 36)
+	args := append([]string{"serve", "--addr", addr, "--token", token, "--log-level", "warn"}, extra...)
+	p, err := startProcess(ctx, addr, "http://"+addr+"/healthz", binary, args...)
+	if err != nil {
+		return nil, err
+	}
+	p.token = token
+	return p, nil
+}
+
+// startProcess runs a server and waits until health answers (any HTTP
+// status, or a plain TCP accept when health is "").
+func startProcess(ctx context.Context, addr, health, binary string, args ...string) (*process, error) {
+	p := &process{addr: addr}
 	p.cmd = exec.CommandContext(ctx, binary, args...)
 	p.cmd.Stderr = os.Stderr
 	if err := p.cmd.Start(); err != nil {
@@ -46,15 +57,19 @@ func startServer(ctx context.Context, binary string, extra []string) (*process, 
 	}
 	deadline := time.Now().Add(15 * time.Second)
 	for time.Now().Before(deadline) {
-		resp, err := http.Get("http://" + addr + "/healthz")
-		if err == nil {
+		if health == "" {
+			if c, err := net.Dial("tcp", addr); err == nil {
+				c.Close()
+				return p, nil
+			}
+		} else if resp, err := http.Get(health); err == nil {
 			resp.Body.Close()
 			return p, nil
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
 	p.stop()
-	return nil, errors.New("server did not answer /healthz within 15 s")
+	return nil, fmt.Errorf("%s did not answer within 15 s", binary)
 }
 
 func (p *process) stop() {

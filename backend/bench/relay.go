@@ -1,0 +1,290 @@
+package bench
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"fmt"
+	"io"
+	"strconv"
+	"sync"
+	"time"
+
+	"framecast/backend/client"
+	"framecast/backend/protocol"
+	"framecast/backend/source"
+
+	"github.com/gorilla/websocket"
+	"gocv.io/x/gocv"
+)
+
+// RelayConfig is one relay benchmark: a producer pushing 1280×720 JPEGs at
+// FPS to a relay, with Viewers watching through it, Slow of them reading only
+// SlowFPS frames a second. Framecast's relay and the Node.js baseline get the
+// same frames, one after the other.
+type RelayConfig struct {
+	Binary    string // the framecast binary, started as `framecast relay`
+	NodeRelay string // the baseline's relay.mjs, started with node
+	Viewers   int
+	Slow      int
+	SlowFPS   int
+	FPS       int
+	Quality   int
+	Warmup    time.Duration
+	Duration  time.Duration
+}
+
+// RelayResult is one relay's figures.
+type RelayResult struct {
+	Name          string
+	Fast, Slow    Group
+	BytesPerFrame int           // what one viewer receives per frame, WebSocket payload
+	CPU           time.Duration // relay process CPU while measuring
+	RSS           int64         // relay resident memory at the end
+	Duration      time.Duration
+}
+
+const (
+	relayPublish = "bench-publish-token-0123"
+	relayView    = "bench-view-token-0123456"
+)
+
+// RunRelay measures Framecast's relay and then the Node.js baseline.
+func RunRelay(ctx context.Context, cfg RelayConfig) ([]RelayResult, error) {
+	frames, err := testFrames(30, cfg.Quality)
+	if err != nil {
+		return nil, err
+	}
+	var out []RelayResult
+	for _, side := range []relaySide{framecastRelay(cfg), nodeRelay(cfg)} {
+		r, err := runRelaySide(ctx, cfg, side, frames)
+		if err != nil {
+			return out, fmt.Errorf("%s: %w", side.name, err)
+		}
+		out = append(out, *r)
+	}
+	return out, nil
+}
+
+// testFrames encodes n frames of the 1280×720 test pattern.
+func testFrames(n, quality int) ([][]byte, error) {
+	src, err := source.Open(source.Spec{Kind: source.KindTest}, source.Options{Width: 1280, Height: 720, FPS: 120})
+	if err != nil {
+		return nil, err
+	}
+	defer src.Close()
+	m := gocv.NewMat()
+	defer m.Close()
+	var frames [][]byte
+	for i := 0; i < n; i++ {
+		if err := src.Read(&m); err != nil {
+			return nil, err
+		}
+		buf, err := gocv.IMEncodeWithParams(gocv.JPEGFileExt, m, []int{gocv.IMWriteJpegQuality, quality})
+		if err != nil {
+			return nil, err
+		}
+		frames = append(frames, append([]byte(nil), buf.GetBytes()...))
+		buf.Close()
+	}
+	return frames, nil
+}
+
+// relaySide is one relay under test: how to start it, publish to it and
+// watch it.
+type relaySide struct {
+	name    string
+	start   func(ctx context.Context, addr string) (*process, error)
+	produce string // producer URL path
+	// message builds what the producer sends for one frame.
+	message func(seq uint64, ts int64, jpeg []byte, b64 string) [][2]any
+	watch   func(ctx context.Context, base string, slow bool, from, to time.Time) (viewerResult, error)
+}
+
+func framecastRelay(cfg RelayConfig) relaySide {
+	return relaySide{
+		name: "framecast relay",
+		start: func(ctx context.Context, addr string) (*process, error) {
+			return startProcess(ctx, addr, "http://"+addr+"/healthz", cfg.Binary, "relay", "--addr", addr,
+				"--publish-token", relayPublish, "--log-level", "warn")
+		},
+		produce: "/ingest/bench?token=" + relayPublish + "&view=" + relayView,
+		message: func(seq uint64, ts int64, jpeg []byte, _ string) [][2]any {
+			msg, _ := protocol.EncodeFrame(protocol.Header{Seq: seq, TS: ts, W: 1280, H: 720}, jpeg)
+			return [][2]any{{websocket.BinaryMessage, msg}}
+		},
+		watch: func(ctx context.Context, base string, slow bool, from, to time.Time) (viewerResult, error) {
+			v, err := client.Dial(ctx, base+"/s/bench/ws?token="+relayView, nil)
+			if err != nil {
+				return viewerResult{}, err
+			}
+			go func() { <-time.After(time.Until(to) + 500*time.Millisecond); v.Close() }()
+			return watch(v, slow, cfg.SlowFPS, from, to), nil
+		},
+	}
+}
+
+func nodeRelay(cfg RelayConfig) relaySide {
+	return relaySide{
+		name: "node ws baseline",
+		start: func(ctx context.Context, addr string) (*process, error) {
+			_, port, _ := splitHostPort(addr)
+			return startProcess(ctx, addr, "", "node", cfg.NodeRelay, port)
+		},
+		produce: "/",
+		// The old producer's way: metadata, then the picture as a base64
+		// data URL; here the metadata is the capture time.
+		message: func(_ uint64, ts int64, _ []byte, b64 string) [][2]any {
+			return [][2]any{
+				{websocket.TextMessage, []byte("ts=sq=" + strconv.FormatInt(ts, 10))},
+				{websocket.TextMessage, []byte("img=sq=data:image/jpeg;base64," + b64)},
+			}
+		},
+		watch: func(ctx context.Context, base string, slow bool, from, to time.Time) (viewerResult, error) {
+			conn, _, err := websocket.DefaultDialer.DialContext(ctx, base+"/", nil)
+			if err != nil {
+				return viewerResult{}, err
+			}
+			go func() { <-time.After(time.Until(to) + 500*time.Millisecond); conn.Close() }()
+			return watchOld(conn, slow, cfg.SlowFPS, from, to), nil
+		},
+	}
+}
+
+func splitHostPort(addr string) (string, string, error) {
+	for i := len(addr) - 1; i >= 0; i-- {
+		if addr[i] == ':' {
+			return addr[:i], addr[i+1:], nil
+		}
+	}
+	return addr, "", fmt.Errorf("no port in %q", addr)
+}
+
+// watchOld reads like the old page: every message, pictures shown as they come.
+func watchOld(conn *websocket.Conn, slow bool, slowFPS int, from, to time.Time) viewerResult {
+	r := viewerResult{slow: slow}
+	var ts int64
+	for {
+		_, msg, err := conn.ReadMessage()
+		if err != nil {
+			return r
+		}
+		now := time.Now()
+		switch {
+		case bytes.HasPrefix(msg, []byte("ts=sq=")):
+			ts, _ = strconv.ParseInt(string(msg[6:]), 10, 64)
+		case bytes.HasPrefix(msg, []byte("img=sq=")):
+			if now.After(from) && now.Before(to) && ts > 0 {
+				r.frames++
+				r.latencies = append(r.latencies, now.Sub(time.UnixMicro(ts)))
+			}
+			if slow {
+				time.Sleep(time.Second / time.Duration(slowFPS))
+			}
+		}
+	}
+}
+
+func runRelaySide(ctx context.Context, cfg RelayConfig, side relaySide, frames [][]byte) (*RelayResult, error) {
+	addr, err := freeAddr()
+	if err != nil {
+		return nil, err
+	}
+	proc, err := side.start(ctx, addr)
+	if err != nil {
+		return nil, err
+	}
+	defer proc.stop()
+	base := "ws://" + addr
+
+	prod, _, err := websocket.DefaultDialer.DialContext(ctx, base+side.produce, nil)
+	if err != nil {
+		return nil, fmt.Errorf("producer: %w", err)
+	}
+	defer prod.Close()
+	go func() { // the old relay echoes everything to the producer too
+		for {
+			if _, _, err := prod.NextReader(); err != nil {
+				return
+			}
+		}
+	}()
+	b64 := make([]string, len(frames))
+	for i, f := range frames {
+		b64[i] = base64.StdEncoding.EncodeToString(f)
+	}
+	res := &RelayResult{Name: side.name, Duration: cfg.Duration}
+	for _, m := range side.message(1, 1, frames[0], b64[0]) {
+		res.BytesPerFrame += len(m[1].([]byte))
+	}
+	stop := make(chan struct{})
+	var prodWG sync.WaitGroup
+	prodWG.Add(1)
+	go func() {
+		defer prodWG.Done()
+		t := time.NewTicker(time.Second / time.Duration(cfg.FPS))
+		defer t.Stop()
+		for seq := uint64(1); ; seq++ {
+			select {
+			case <-stop:
+				return
+			case <-t.C:
+			}
+			i := int(seq) % len(frames)
+			for _, m := range side.message(seq, time.Now().UnixMicro(), frames[i], b64[i]) {
+				_ = prod.SetWriteDeadline(time.Now().Add(5 * time.Second))
+				if prod.WriteMessage(m[0].(int), m[1].([]byte)) != nil {
+					return
+				}
+			}
+		}
+	}()
+	time.Sleep(300 * time.Millisecond) // the relay has the stream now
+
+	from := time.Now().Add(cfg.Warmup)
+	to := from.Add(cfg.Duration)
+	results := make([]viewerResult, cfg.Viewers)
+	errs := make([]error, cfg.Viewers)
+	var wg sync.WaitGroup
+	for i := 0; i < cfg.Viewers; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			results[i], errs[i] = side.watch(ctx, base, i < cfg.Slow, from, to)
+		}()
+	}
+	time.Sleep(time.Until(from))
+	cpu0, _ := proc.cpu()
+	time.Sleep(time.Until(to))
+	cpu1, _ := proc.cpu()
+	res.CPU = cpu1 - cpu0
+	res.RSS, _ = proc.rss()
+	close(stop)
+	prodWG.Wait()
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
+	}
+	res.Fast = summarise(results, false, cfg.Duration)
+	res.Slow = summarise(results, true, cfg.Duration)
+	return res, nil
+}
+
+// PrintRelay writes the relay results side by side.
+func PrintRelay(w io.Writer, cfg RelayConfig, rs []RelayResult) {
+	fmt.Fprintf(w, "relay: 1 producer, 1280x720 JPEG q%d at %d fps; %d viewers (%d read %d frames/s); measured %v after %v\n",
+		cfg.Quality, cfg.FPS, cfg.Viewers, cfg.Slow, cfg.SlowFPS, cfg.Duration, cfg.Warmup)
+	fmt.Fprintf(w, "  %-17s %9s %9s %7s %9s %9s %7s %9s %10s %9s\n", "", "p50", "p99", "min fps", "slow p50", "slow p99", "slow fps", "B/frame", "CPU/frame", "RSS MiB")
+	for _, r := range rs {
+		n := r.Fast.Frames + r.Slow.Frames
+		perFrame := time.Duration(0)
+		if n > 0 {
+			perFrame = r.CPU / time.Duration(n)
+		}
+		fmt.Fprintf(w, "  %-17s %9s %9s %7.1f %9s %9s %7.1f %9d %8.1fµs %9.1f\n", r.Name,
+			ms(r.Fast.P50), ms(r.Fast.P99), r.Fast.MinFPS, ms(r.Slow.P50), ms(r.Slow.P99), r.Slow.MedianFPS,
+			r.BytesPerFrame, float64(perFrame.Nanoseconds())/1000, float64(r.RSS)/(1<<20))
+	}
+}
