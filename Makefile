@@ -19,7 +19,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 GO_SRC := $(shell find . -name '*.go' -not -path './frontend/*') go.mod go.sum
 FE_SRC := $(shell find frontend -path frontend/node_modules -prune -o -path frontend/dist -prune -o -type f -print)
 
-.PHONY: deps deps-apt deps-wails deps-npm build run test test-go test-frontend test-e2e bench bench-relay lint clean
+.PHONY: deps deps-apt deps-wails deps-npm build run test test-go test-frontend test-e2e bench bench-relay fuzz lint clean
 
 deps: deps-apt deps-wails deps-npm
 
@@ -88,6 +88,14 @@ bench-relay: build backend/bench/node-relay/node_modules/.installed
 backend/bench/node-relay/node_modules/.installed: backend/bench/node-relay/package.json backend/bench/node-relay/package-lock.json
 	cd backend/bench/node-relay && npm ci --no-audit --no-fund
 	@touch $@
+
+# Each fuzz target for FUZZTIME (make test runs only their seed corpora).
+FUZZTIME ?= 60s
+FUZZ_TARGETS := protocol:FuzzDecodeFrame ingest:FuzzParse source:FuzzParseSpec config:FuzzLoad
+fuzz: frontend/dist/index.html
+	@for t in $(FUZZ_TARGETS); do pkg=$${t%%:*}; fn=$${t##*:}; \
+		echo "fuzzing $$fn in backend/$$pkg for $(FUZZTIME)"; \
+		$(GO) test -run '^$$' -fuzz "^$$fn\$$" -fuzztime $(FUZZTIME) ./backend/$$pkg || exit 1; done
 
 clean:
 	rm -rf build/bin build/e2e frontend/dist
