@@ -38,6 +38,7 @@ type Config struct {
 	LegacyIngest    bool
 	LegacyStream    string
 	LegacyViewToken string
+	Limits          server.Limits // viewers and wrong tokens; zero: server.DefaultLimits
 }
 
 // Deps are the relay's collaborators.
@@ -50,6 +51,7 @@ type Deps struct {
 // Relay serves many named streams. Close stops it.
 type Relay struct {
 	cfg   Config
+	guard *server.Guard // shared by every stream and the ingest
 	table Table
 	log   *slog.Logger
 	ln    net.Listener
@@ -72,10 +74,10 @@ func New(cfg Config, d Deps) (*Relay, error) {
 	if log == nil {
 		log = slog.Default()
 	}
-	rl := &Relay{cfg: cfg, table: d.Table, log: log.With("component", "relay"), done: make(chan struct{})}
+	rl := &Relay{cfg: cfg, guard: server.NewGuard(cfg.Limits), table: d.Table, log: log.With("component", "relay"), done: make(chan struct{})}
 	if rl.table == nil {
 		rl.table = NewMemTable(func(name, token string) *Stream {
-			return newStream(name, token, server.Deps{Assets: d.Assets, Log: log})
+			return newStream(name, token, server.Deps{Assets: d.Assets, Log: log, Guard: rl.guard, Limits: cfg.Limits})
 		})
 	}
 	ln, err := net.Listen("tcp", cfg.Addr)
@@ -142,8 +144,12 @@ func (rl *Relay) validPublishToken(got string) bool {
 func (rl *Relay) serveIngest(w http.ResponseWriter, r *http.Request) {
 	name := r.PathValue("stream")
 	q := r.URL.Query()
+	if rl.guard.Blocked(w, r) {
+		return
+	}
 	switch {
 	case !rl.validPublishToken(q.Get("token")):
+		rl.guard.Failed(r)
 		http.Error(w, "401 unauthorized: wrong or missing publish token", http.StatusUnauthorized)
 		return
 	case !streamName.MatchString(name):

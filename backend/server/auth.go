@@ -49,10 +49,14 @@ func (sh *Handler) validToken(got string) bool {
 // stream data.
 func (sh *Handler) requireToken(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if sh.guard.Blocked(w, r) {
+			return
+		}
 		if sh.validToken(r.URL.Query().Get("token")) {
 			next.ServeHTTP(w, r)
 			return
 		}
+		sh.guard.Failed(r)
 		w.Header().Set("Cache-Control", "no-store")
 		if r.URL.Path == "/" {
 			setPageHeaders(w)

@@ -23,6 +23,10 @@ type Deps struct {
 	Stream Stream
 	Assets fs.FS // the built frontend: viewer.html and assets/
 	Log    *slog.Logger
+	// Guard limits viewers per address and wrong tokens; nil: a Guard of
+	// this stream's own with Limits.
+	Guard  *Guard
+	Limits Limits // per stream; zero fields take DefaultLimits
 }
 
 // Handler serves one stream's endpoints (the viewer page, /ws,
@@ -36,6 +40,9 @@ type Handler struct {
 	assets fs.FS
 	log    *slog.Logger
 	mux    http.Handler
+	guard  *Guard
+	// maxViewers bounds this stream's WebSocket and MJPEG viewers.
+	maxViewers int
 
 	tokenMu sync.RWMutex
 	token   string // guarded by tokenMu
@@ -44,6 +51,7 @@ type Handler struct {
 	// them: http.Server.Shutdown does not close hijacked connections.
 	viewersMu sync.Mutex
 	viewers   map[*wsViewer]struct{} // guarded by viewersMu
+	streaming int                    // WebSocket and MJPEG viewers now; guarded by viewersMu
 
 	ctx    context.Context // ends every streaming response when cancelled
 	cancel context.CancelFunc
@@ -58,8 +66,12 @@ func NewHandler(name, token string, d Deps) *Handler {
 	ctx, cancel := context.WithCancel(context.Background())
 	sh := &Handler{
 		name: name, hub: d.Hub, stream: d.Stream, assets: d.Assets, log: log.With("component", "server", "stream", name),
-		token: token, viewers: make(map[*wsViewer]struct{}), ctx: ctx, cancel: cancel,
+		token: token, viewers: make(map[*wsViewer]struct{}), ctx: ctx, cancel: cancel, guard: d.Guard,
 	}
+	if sh.guard == nil {
+		sh.guard = NewGuard(d.Limits)
+	}
+	sh.maxViewers = d.Limits.withDefaults().MaxViewers
 	mux := http.NewServeMux()
 	mux.Handle("GET /ws", sh.requireToken(http.HandlerFunc(sh.serveWS)))
 	mux.Handle("GET /stream.mjpg", sh.requireToken(http.HandlerFunc(sh.serveMJPEG)))

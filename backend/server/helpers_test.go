@@ -34,6 +34,11 @@ func smallSettings() engine.Settings {
 
 func startStream(t *testing.T, s engine.Settings) *stream {
 	t.Helper()
+	return startStreamWith(t, s, Limits{})
+}
+
+func startStreamWith(t *testing.T, s engine.Settings, limits Limits) *stream {
+	t.Helper()
 	h := hub.New()
 	eng, err := engine.New(s, engine.Deps{Hub: h})
 	if err != nil {
@@ -43,7 +48,7 @@ func startStream(t *testing.T, s engine.Settings) *stream {
 		"viewer.html":      {Data: []byte("<!doctype html><title>viewer</title>")},
 		"assets/viewer.js": {Data: []byte("console.log(1)")},
 	}
-	srv, err := New(Config{Addr: "127.0.0.1:0", Token: token}, Deps{Hub: h, Stream: eng, Assets: assets})
+	srv, err := New(Config{Addr: "127.0.0.1:0", Token: token}, Deps{Hub: h, Stream: eng, Assets: assets, Limits: limits})
 	if err != nil {
 		eng.Close()
 		t.Fatal(err)

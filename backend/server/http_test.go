@@ -19,7 +19,8 @@ import (
 var jpegMagic = []byte{0xFF, 0xD8, 0xFF}
 
 func TestBadTokensAreRefusedOnEveryEndpoint(t *testing.T) {
-	s := startStream(t, smallSettings())
+	// 25 wrong tokens follow: allow them all, to see each 401.
+	s := startStreamWith(t, smallSettings(), Limits{MaxFailedTokens: 100})
 	paths := []string{"/", "/ws", "/stream.mjpg", "/snapshot.jpg", "/api/state"}
 	tokens := map[string]string{
 		"no token":       "",

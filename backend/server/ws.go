@@ -72,6 +72,11 @@ func (sh *Handler) serveWS(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "format must be binary (the default) or dataurl", http.StatusBadRequest)
 		return
 	}
+	release, ok := sh.admit(w, r)
+	if !ok {
+		return
+	}
+	defer release()
 	kind := "ws"
 	if r.Header.Get("Origin") == wailsOrigin {
 		kind = "preview" // the desktop app's own window
