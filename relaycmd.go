@@ -10,6 +10,7 @@ import (
 	"syscall"
 
 	"framecast/backend/ingest"
+	"framecast/backend/metrics"
 	"framecast/backend/relay"
 	"framecast/backend/server"
 )
@@ -38,7 +39,7 @@ func runRelay(args []string, assets fs.FS) error {
 	if cfg.LegacyIngest && cfg.LegacyViewToken == "" {
 		cfg.LegacyViewToken = server.NewToken()
 	}
-	rl, err := relay.New(cfg, relay.Deps{Assets: assets, Log: log})
+	rl, err := relay.New(cfg, relay.Deps{Assets: assets, Log: log, Metrics: metrics.New()})
 	if err != nil {
 		return err
 	}

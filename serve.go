@@ -12,6 +12,7 @@ import (
 
 	"framecast/backend/engine"
 	"framecast/backend/hub"
+	"framecast/backend/metrics"
 	"framecast/backend/push"
 	"framecast/backend/server"
 	"framecast/backend/vision"
@@ -71,12 +72,14 @@ func runServe(args []string, assets fs.FS) error {
 		cfg.Token = server.NewToken()
 	}
 	h := hub.New()
-	eng, err := engine.New(*settings, engine.Deps{Hub: h, Log: log})
+	m := metrics.New()
+	eng, err := engine.New(*settings, engine.Deps{Hub: h, Log: log, Observer: m})
 	if err != nil {
 		return err
 	}
 	defer eng.Close()
-	srv, err := server.New(*cfg, server.Deps{Hub: h, Stream: eng, Assets: assets, Log: log})
+	m.AddStream(cfg.Name, h, eng)
+	srv, err := server.New(*cfg, server.Deps{Hub: h, Stream: eng, Assets: assets, Log: log, Metrics: m.Handler()})
 	if err != nil {
 		return err
 	}

@@ -83,6 +83,7 @@ func (c *capturer) step(ctx context.Context) error {
 		return c.recover(ctx, err)
 	}
 	c.e.captured.Tick(ts)
+	c.e.nCaptured.Add(1)
 	c.e.setState(protocol.StateLive, "")
 	c.w, c.h = m.Cols(), m.Rows()
 	if c.due(ts, c.e.Settings().FPS) {

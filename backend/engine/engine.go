@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"framecast/backend/hub"
 	"framecast/backend/meter"
@@ -18,11 +19,19 @@ import (
 // OpenFunc opens a source; tests replace it with a fake.
 type OpenFunc func(source.Spec, source.Options) (source.Source, error)
 
+// Observer is told what each frame cost, for metrics. Its methods are
+// called on the processing goroutine and must not block.
+type Observer interface {
+	ObserveEncode(time.Duration)
+	ObserveProcess(processor string, d time.Duration)
+}
+
 // Deps are the engine's collaborators.
 type Deps struct {
-	Hub  *hub.Hub
-	Log  *slog.Logger
-	Open OpenFunc // nil: source.Open
+	Hub      *hub.Hub
+	Log      *slog.Logger
+	Open     OpenFunc // nil: source.Open
+	Observer Observer // nil: nobody watches the costs
 }
 
 // change is a new set of settings, with the source already opened when the
@@ -56,6 +65,9 @@ type Engine struct {
 
 	captured, output meter.Meter
 	skipped          atomic.Uint64 // frames replaced in the slot before processing
+	nCaptured        atomic.Uint64 // frames read from sources, ever
+	nEncoded         atomic.Uint64 // frames encoded and published, ever
+	observer         Observer
 
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
@@ -68,7 +80,7 @@ func New(s Settings, d Deps) (*Engine, error) {
 	if err := s.Validate(); err != nil {
 		return nil, err
 	}
-	e := &Engine{hub: d.Hub, log: d.Log, open: d.Open,
+	e := &Engine{hub: d.Hub, log: d.Log, open: d.Open, observer: d.Observer,
 		changes: make(chan change), settings: s, done: make(chan struct{})}
 	if e.open == nil {
 		e.open = source.Open

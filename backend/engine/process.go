@@ -73,6 +73,11 @@ func (p *processor) frame(g *grabbed) error {
 		if dets, times, err = p.chain.Run(&g.mat); err != nil {
 			return err
 		}
+		if o := p.e.observer; o != nil {
+			for _, t := range times {
+				o.ObserveProcess(t.Name, time.Duration(t.Ms*float64(time.Millisecond)))
+			}
+		}
 	}
 	srcW := g.mat.Cols()
 	out := scaleInto(g.mat, &p.scaled, s.MaxWidth, s.MaxHeight)

@@ -30,6 +30,9 @@ type Stats struct {
 	// Skipped counts frames dropped because processing was still busy
 	// with an earlier one.
 	Skipped uint64 `json:"skipped"`
+	// Captured and Encoded count frames since the engine started.
+	Captured uint64 `json:"captured"`
+	Encoded  uint64 `json:"encoded"`
 }
 
 // Stats returns the stream's current figures.
@@ -43,6 +46,7 @@ func (e *Engine) Stats() Stats {
 	st.Process = append([]vision.Item{}, s.Process...)
 	st.Chain = append([]protocol.ProcTime{}, st.Chain...)
 	st.Skipped = e.skipped.Load()
+	st.Captured, st.Encoded = e.nCaptured.Load(), e.nEncoded.Load()
 	st.CaptureFPS = e.captured.Rate(now)
 	st.OutputFPS = e.output.Rate(now)
 	return st
@@ -51,6 +55,10 @@ func (e *Engine) Stats() Stats {
 // recordFrame notes a published frame's figures.
 func (e *Engine) recordFrame(now time.Time, w, h, size int, encode time.Duration, chain []protocol.ProcTime) {
 	e.output.Tick(now)
+	e.nEncoded.Add(1)
+	if e.observer != nil {
+		e.observer.ObserveEncode(encode)
+	}
 	ms := float64(encode.Microseconds()) / 1000
 	e.mu.Lock()
 	if e.stats.EncodeMs == 0 {

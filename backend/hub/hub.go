@@ -3,6 +3,7 @@ package hub
 import (
 	"sort"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"framecast/backend/protocol"
@@ -16,6 +17,8 @@ type Hub struct {
 	latest  *Frame                   // guarded by mu
 	status  protocol.Status          // guarded by mu
 	changed chan struct{}            // closed (and replaced) when the viewer count changes; guarded by mu
+
+	bytesSent, drops atomic.Uint64 // every viewer's, past ones too
 }
 
 // New returns an empty hub whose stream starts in state idle.
@@ -32,7 +35,7 @@ func (h *Hub) Subscribe(kind, addr string) *Subscriber {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	h.nextID++
-	s := newSubscriber(h.nextID, kind, addr)
+	s := newSubscriber(h.nextID, kind, addr, &h.bytesSent, &h.drops)
 	h.subs[s] = struct{}{}
 	h.notifyLocked()
 	return s
@@ -77,6 +80,10 @@ func (h *Hub) Publish(f *Frame) {
 		s.offerFrame(f)
 	}
 }
+
+// Totals returns the JPEG bytes sent to, and the frames dropped for, every
+// viewer since the hub was made.
+func (h *Hub) Totals() (bytesSent, drops uint64) { return h.bytesSent.Load(), h.drops.Load() }
 
 // Latest returns the most recent frame, or nil before the first one.
 func (h *Hub) Latest() *Frame {

@@ -26,14 +26,17 @@ type Subscriber struct {
 	frame  *Frame           // pending frame; guarded by mu
 	status *protocol.Status // pending status change; guarded by mu
 
-	drops     atomic.Uint64
-	bytes     atomic.Uint64 // JPEG bytes written to the viewer
-	delivered meter.Meter
-	latency   atomic.Int64 // last measured capture→shown latency, µs
+	drops atomic.Uint64
+	bytes atomic.Uint64 // JPEG bytes written to the viewer
+	// hubBytes and hubDrops add up every viewer's, past ones too.
+	hubBytes, hubDrops *atomic.Uint64
+	delivered          meter.Meter
+	latency            atomic.Int64 // last measured capture→shown latency, µs
 }
 
-func newSubscriber(id uint64, kind, addr string) *Subscriber {
-	return &Subscriber{ID: id, Kind: kind, Addr: addr, Since: time.Now(), wake: make(chan struct{}, 1)}
+func newSubscriber(id uint64, kind, addr string, hubBytes, hubDrops *atomic.Uint64) *Subscriber {
+	return &Subscriber{ID: id, Kind: kind, Addr: addr, Since: time.Now(), wake: make(chan struct{}, 1),
+		hubBytes: hubBytes, hubDrops: hubDrops}
 }
 
 // Wake is signalled when a frame or status is waiting, or Poke was called.
@@ -51,6 +54,7 @@ func (s *Subscriber) offerFrame(f *Frame) {
 	s.mu.Lock()
 	if s.frame != nil {
 		s.drops.Add(1)
+		s.hubDrops.Add(1)
 	}
 	s.frame = f
 	s.mu.Unlock()
@@ -86,6 +90,7 @@ func (s *Subscriber) TakeStatus() *protocol.Status {
 func (s *Subscriber) Delivered(now time.Time, size int) {
 	s.delivered.Tick(now)
 	s.bytes.Add(uint64(size))
+	s.hubBytes.Add(uint64(size))
 }
 
 // SetLatency records the latest capture→shown latency.

@@ -137,6 +137,9 @@ func (rl *Relay) ingest(w http.ResponseWriter, r *http.Request, name, viewToken 
 			err = s.publish(m)
 		}
 		if err != nil {
+			if rl.metrics != nil {
+				rl.metrics.IngestError()
+			}
 			log.Debug("producer message refused", "err", err)
 			if p.refuse(err) != nil {
 				break

@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"framecast/backend/ingest"
+	"framecast/backend/metrics"
 	"framecast/backend/server"
 )
 
@@ -43,20 +44,22 @@ type Config struct {
 
 // Deps are the relay's collaborators.
 type Deps struct {
-	Assets fs.FS // the viewer page
-	Log    *slog.Logger
-	Table  Table // nil: streams kept in this process (NewMemTable)
+	Assets  fs.FS // the viewer page
+	Log     *slog.Logger
+	Table   Table            // nil: streams kept in this process (NewMemTable)
+	Metrics *metrics.Metrics // nil: no /metrics
 }
 
 // Relay serves many named streams. Close stops it.
 type Relay struct {
-	cfg   Config
-	guard *server.Guard // shared by every stream and the ingest
-	table Table
-	log   *slog.Logger
-	ln    net.Listener
-	http  *http.Server
-	done  chan struct{}
+	cfg     Config
+	metrics *metrics.Metrics // nil: none
+	guard   *server.Guard    // shared by every stream and the ingest
+	table   Table
+	log     *slog.Logger
+	ln      net.Listener
+	http    *http.Server
+	done    chan struct{}
 }
 
 // New listens on cfg.Addr and starts serving.
@@ -74,10 +77,14 @@ func New(cfg Config, d Deps) (*Relay, error) {
 	if log == nil {
 		log = slog.Default()
 	}
-	rl := &Relay{cfg: cfg, guard: server.NewGuard(cfg.Limits), table: d.Table, log: log.With("component", "relay"), done: make(chan struct{})}
+	rl := &Relay{cfg: cfg, metrics: d.Metrics, guard: server.NewGuard(cfg.Limits), table: d.Table, log: log.With("component", "relay"), done: make(chan struct{})}
 	if rl.table == nil {
 		rl.table = NewMemTable(func(name, token string) *Stream {
-			return newStream(name, token, server.Deps{Assets: d.Assets, Log: log, Guard: rl.guard, Limits: cfg.Limits})
+			s := newStream(name, token, server.Deps{Assets: d.Assets, Log: log, Guard: rl.guard, Limits: cfg.Limits})
+			if rl.metrics != nil {
+				rl.metrics.AddStream(name, s.hub, s)
+			}
+			return s
 		})
 	}
 	ln, err := net.Listen("tcp", cfg.Addr)
@@ -120,6 +127,21 @@ func (rl *Relay) routes() http.Handler {
 	mux.HandleFunc("/s/{stream}/", rl.serveStream)
 	if rl.cfg.LegacyIngest {
 		mux.HandleFunc("GET /{$}", rl.serveLegacyIngest)
+	}
+	if rl.metrics != nil {
+		// Behind the publish token: it names every stream.
+		metrics := rl.metrics.Handler()
+		mux.HandleFunc("GET /metrics", func(w http.ResponseWriter, r *http.Request) {
+			if rl.guard.Blocked(w, r) {
+				return
+			}
+			if !rl.validPublishToken(r.URL.Query().Get("token")) {
+				rl.guard.Failed(r)
+				http.Error(w, "401 unauthorized: /metrics needs the publish token", http.StatusUnauthorized)
+				return
+			}
+			metrics.ServeHTTP(w, r)
+		})
 	}
 	return mux
 }

@@ -27,6 +27,8 @@ type Deps struct {
 	// this stream's own with Limits.
 	Guard  *Guard
 	Limits Limits // per stream; zero fields take DefaultLimits
+	// Metrics, when set, is served at /metrics behind the token.
+	Metrics http.Handler
 }
 
 // Handler serves one stream's endpoints (the viewer page, /ws,
@@ -79,6 +81,9 @@ func NewHandler(name, token string, d Deps) *Handler {
 	mux.Handle("GET /api/state", sh.requireToken(http.HandlerFunc(sh.serveState)))
 	mux.Handle("GET /assets/", sh.serveAssets())
 	mux.Handle("GET /{$}", sh.requireToken(http.HandlerFunc(sh.servePage)))
+	if d.Metrics != nil {
+		mux.Handle("GET /metrics", sh.requireToken(d.Metrics))
+	}
 	sh.mux = mux
 	go sh.reportDrops(ctx)
 	return sh

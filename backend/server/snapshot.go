@@ -42,7 +42,9 @@ func (sh *Handler) serveSnapshot(w http.ResponseWriter, r *http.Request) {
 	h.Set("Cache-Control", "no-store")
 	h.Set("Content-Length", strconv.Itoa(len(f.JPEG)))
 	h.Set("X-Timestamp", strconv.FormatInt(f.Header.TS, 10))
-	_, _ = w.Write(f.JPEG)
+	if _, err := w.Write(f.JPEG); err == nil {
+		sub.Delivered(time.Now(), len(f.JPEG))
+	}
 }
 
 // State is the JSON /api/state returns.

@@ -1,0 +1,83 @@
+package metrics
+
+import (
+	"io"
+	"net/http/httptest"
+	"regexp"
+	"strconv"
+	"testing"
+	"time"
+
+	"framecast/backend/engine"
+	"framecast/backend/hub"
+	"framecast/backend/vision"
+	"framecast/internal/matcheck"
+)
+
+func TestMain(m *testing.M) { matcheck.Main(m) }
+
+// value reads one sample from the exposition text.
+func value(t *testing.T, text, name string) float64 {
+	t.Helper()
+	m := regexp.MustCompile(`(?m)^` + regexp.QuoteMeta(name) + ` ([0-9.e+-]+)$`).FindStringSubmatch(text)
+	if m == nil {
+		t.Fatalf("no %s in:\n%s", name, text)
+	}
+	v, _ := strconv.ParseFloat(m[1], 64)
+	return v
+}
+
+func TestMetricsCountWhatTheStreamDoes(t *testing.T) {
+	m := New()
+	h := hub.New()
+	eng, err := engine.New(engine.Settings{Source: "test", Quality: 60, MaxWidth: 160, MaxHeight: 90, FPS: 60, Enabled: true,
+		Process: []vision.Item{{Name: "gray"}}}, engine.Deps{Hub: h, Observer: m})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer eng.Close()
+	m.AddStream("line", h, eng)
+	fast := h.Subscribe("ws", "fast")
+	slow := h.Subscribe("ws", "slow") // never takes a frame: every frame but the last is a drop
+	for n := 0; n < 20; {
+		<-fast.Wake()
+		if f := fast.TakeFrame(); f != nil {
+			fast.Delivered(time.Now(), len(f.JPEG))
+			n++
+		}
+	}
+	rec := httptest.NewRecorder()
+	m.Handler().ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
+	body, _ := io.ReadAll(rec.Body)
+	text := string(body)
+	if v := value(t, text, `framecast_frames_encoded_total{stream="line"}`); v < 20 {
+		t.Fatalf("encoded %v, want at least 20", v)
+	}
+	if v := value(t, text, `framecast_frames_captured_total{stream="line"}`); v < 20 {
+		t.Fatalf("captured %v", v)
+	}
+	if v := value(t, text, `framecast_bytes_sent_total{stream="line"}`); v <= 0 {
+		t.Fatalf("bytes sent %v", v)
+	}
+	if v := value(t, text, `framecast_frames_dropped_total{stream="line"}`); v < 15 {
+		t.Fatalf("dropped %v, want the slow viewer's", v)
+	}
+	if v := value(t, text, `framecast_viewers{kind="ws",stream="line"}`); v != 2 {
+		t.Fatalf("ws viewers %v, want 2", v)
+	}
+	if v := value(t, text, `framecast_process_seconds_count{processor="gray"}`); v < 20 {
+		t.Fatalf("gray observed %v times", v)
+	}
+	if v := value(t, text, `framecast_encode_seconds_count`); v < 20 {
+		t.Fatalf("encodes observed %v times", v)
+	}
+	m.IngestError()
+	rec = httptest.NewRecorder()
+	m.Handler().ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
+	body, _ = io.ReadAll(rec.Body)
+	if v := value(t, string(body), `framecast_ingest_errors_total`); v != 1 {
+		t.Fatalf("ingest errors %v", v)
+	}
+	h.Unsubscribe(fast)
+	h.Unsubscribe(slow)
+}
