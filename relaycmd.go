@@ -26,12 +26,20 @@ func runRelay(args []string, assets fs.FS) error {
 	fset.StringVar(&cfg.LegacyStream, "legacy-stream", "default", "stream the old producer's pictures go to")
 	fset.StringVar(&cfg.LegacyViewToken, "legacy-token", "", "view token of the legacy stream (default: a new random one)")
 	level := fset.String("log-level", "info", "log level: debug, info, warn or error")
+	loadTLS := tlsFlags(fset)
 	if err := parseFlags(fset, args); err != nil {
 		return err
 	}
 	log, err := newLogger(*level)
 	if err != nil {
 		return err
+	}
+	if cfg.TLS, err = loadTLS(); err != nil {
+		return err
+	}
+	ws, web := "ws", "http"
+	if cfg.TLS != nil {
+		ws, web = "wss", "https"
 	}
 	if cfg.PublishToken == "" {
 		cfg.PublishToken = server.NewToken()
@@ -45,13 +53,13 @@ func runRelay(args []string, assets fs.FS) error {
 	}
 	defer rl.Close()
 	fmt.Printf("Framecast relay on %s\n", rl.Addr())
-	fmt.Printf("  producers push to ws://HOST%s/ingest/<stream>?token=%s&view=<view token>\n", portOf(rl.Addr().String()), cfg.PublishToken)
-	fmt.Printf("  viewers open     http://HOST%s/s/<stream>/?token=<view token>\n", portOf(rl.Addr().String()))
+	fmt.Printf("  producers push to %s://HOST%s/ingest/<stream>?token=%s&view=<view token>\n", ws, portOf(rl.Addr().String()), cfg.PublishToken)
+	fmt.Printf("  viewers open     %s://HOST%s/s/<stream>/?token=<view token>\n", web, portOf(rl.Addr().String()))
 	if cfg.LegacyIngest {
 		log.Warn("--legacy-ingest: anyone who can reach this port can publish to the stream without a token",
 			"stream", cfg.LegacyStream)
-		fmt.Printf("  old producer:    ws://HOST%s/  viewers: /s/%s/?token=%s (old pages: /s/%s/ws?format=dataurl&token=…)\n",
-			portOf(rl.Addr().String()), cfg.LegacyStream, cfg.LegacyViewToken, cfg.LegacyStream)
+		fmt.Printf("  old producer:    %s://HOST%s/  viewers: /s/%s/?token=%s (old pages: /s/%s/ws?format=dataurl&token=…)\n",
+			ws, portOf(rl.Addr().String()), cfg.LegacyStream, cfg.LegacyViewToken, cfg.LegacyStream)
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()

@@ -58,6 +58,7 @@ func runServe(args []string, assets fs.FS) error {
 	settings, cfg, level := serveFlags(fset)
 	pushURL := fset.String("push", "", "also push the stream to a relay: wss://relay/ingest/<stream> (viewers use --token there)")
 	publishToken := fset.String("publish-token", "", "the relay's publish token, with --push")
+	loadTLS := tlsFlags(fset)
 	if err := parseFlags(fset, args); err != nil {
 		return err
 	}
@@ -70,6 +71,9 @@ func runServe(args []string, assets fs.FS) error {
 	}
 	if cfg.Token == "" {
 		cfg.Token = server.NewToken()
+	}
+	if cfg.TLS, err = loadTLS(); err != nil {
+		return err
 	}
 	h := hub.New()
 	m := metrics.New()

@@ -8,6 +8,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"crypto/subtle"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -40,6 +41,7 @@ type Config struct {
 	LegacyStream    string
 	LegacyViewToken string
 	Limits          server.Limits // viewers and wrong tokens; zero: server.DefaultLimits
+	TLS             *tls.Config   // nil: plain HTTP and WebSocket
 }
 
 // Deps are the relay's collaborators.
@@ -87,9 +89,9 @@ func New(cfg Config, d Deps) (*Relay, error) {
 			return s
 		})
 	}
-	ln, err := net.Listen("tcp", cfg.Addr)
+	ln, err := server.Listen(cfg.Addr, cfg.TLS)
 	if err != nil {
-		return nil, fmt.Errorf("listen on %s: %w", cfg.Addr, err)
+		return nil, err
 	}
 	rl.ln = ln
 	rl.http = server.NewHTTPServer(server.WithHealth(rl.routes()), rl.log)

@@ -4,6 +4,7 @@ package server
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -14,19 +15,21 @@ import (
 
 // Config says where and how to serve.
 type Config struct {
-	Addr  string // listen address, e.g. ":8188" or "127.0.0.1:0"
-	Token string // access token for every endpoint but /healthz
-	Name  string // stream name shown to viewers
+	Addr  string      // listen address, e.g. ":8188" or "127.0.0.1:0"
+	Token string      // access token for every endpoint but /healthz
+	Name  string      // stream name shown to viewers
+	TLS   *tls.Config // nil: plain HTTP
 }
 
 // Server serves one stream on its own port: the app's and serve's server.
 // Close stops it and disconnects every viewer.
 type Server struct {
 	*Handler
-	log  *slog.Logger
-	ln   net.Listener
-	http *http.Server
-	done chan struct{} // closed when Serve has returned
+	log   *slog.Logger
+	ln    net.Listener
+	https bool
+	http  *http.Server
+	done  chan struct{} // closed when Serve has returned
 }
 
 // New listens on cfg.Addr and starts serving. A port in use is an error
@@ -38,16 +41,17 @@ func New(cfg Config, d Deps) (*Server, error) {
 	if cfg.Name == "" {
 		cfg.Name = "framecast"
 	}
-	ln, err := net.Listen("tcp", cfg.Addr)
+	ln, err := Listen(cfg.Addr, cfg.TLS)
 	if err != nil {
-		return nil, fmt.Errorf("listen on %s: %w", cfg.Addr, err)
+		return nil, err
 	}
 	log := d.Log
 	if log == nil {
 		log = slog.Default()
 	}
 	d.Log = log
-	s := &Server{Handler: NewHandler(cfg.Name, cfg.Token, d), log: log.With("component", "server"), ln: ln, done: make(chan struct{})}
+	s := &Server{Handler: NewHandler(cfg.Name, cfg.Token, d), log: log.With("component", "server"), ln: ln,
+		https: cfg.TLS != nil, done: make(chan struct{})}
 	s.http = NewHTTPServer(WithHealth(s.Handler), s.log)
 	go func() {
 		defer close(s.done)
@@ -56,6 +60,18 @@ func New(cfg Config, d Deps) (*Server, error) {
 		}
 	}()
 	return s, nil
+}
+
+// Listen opens addr, with TLS when tc is set.
+func Listen(addr string, tc *tls.Config) (net.Listener, error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("listen on %s: %w", addr, err)
+	}
+	if tc != nil {
+		ln = tls.NewListener(ln, tc)
+	}
+	return ln, nil
 }
 
 // Addr is the address the server listens on, with the real port.

@@ -20,9 +20,13 @@ func (s *Server) ViewerURLs() []string {
 		hosts = []string{tcp.IP.String()}
 	}
 	q := url.Values{"token": {s.Token()}}.Encode()
+	scheme := "http://"
+	if s.https {
+		scheme = "https://"
+	}
 	urls := make([]string, 0, len(hosts))
 	for _, h := range hosts {
-		urls = append(urls, "http://"+net.JoinHostPort(h, strconv.Itoa(tcp.Port))+"/?"+q)
+		urls = append(urls, scheme+net.JoinHostPort(h, strconv.Itoa(tcp.Port))+"/?"+q)
 	}
 	return urls
 }
