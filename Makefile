@@ -19,7 +19,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 GO_SRC := $(shell find . -name '*.go' -not -path './frontend/*') go.mod go.sum
 FE_SRC := $(shell find frontend -path frontend/node_modules -prune -o -path frontend/dist -prune -o -type f -print)
 
-.PHONY: deps deps-apt deps-wails deps-npm build run test test-go test-frontend test-e2e bench bench-relay fuzz lint clean
+.PHONY: deps deps-apt deps-wails deps-npm build run test test-go test-frontend test-e2e bench bench-relay fuzz soak test-soak lint clean
 
 deps: deps-apt deps-wails deps-npm
 
@@ -59,7 +59,7 @@ run: build
 	@if [ -n "$$DISPLAY$$WAYLAND_DISPLAY" ]; then ./$(BIN); else \
 		echo "no display: starting the headless server instead"; ./$(BIN) serve --source test; fi
 
-test: build lint test-go test-frontend test-e2e
+test: build lint test-go test-soak test-frontend test-e2e
 
 lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
@@ -69,6 +69,15 @@ lint:
 # Go tests need frontend/dist only because main.go embeds it.
 test-go:
 	$(GO) test -race -tags matprofile -count=1 ./...
+
+# 60 s, 50 viewers, the processing chain on; memory must not grow.
+# make soak runs it for SOAK (an hour by default).
+SOAK ?= 1h
+test-soak:
+	FRAMECAST_SOAK=60s $(GO) test -tags soak,matprofile -count=1 -run Soak -v ./backend/soak | grep -E '^(---|ok|FAIL)|soak_test'
+
+soak:
+	FRAMECAST_SOAK=$(SOAK) $(GO) test -tags soak,matprofile -count=1 -run Soak -timeout 0 -v ./backend/soak
 
 test-frontend:
 	cd frontend && npm test
