@@ -3,6 +3,7 @@
 # quick when everything is there.
 
 SHELL := /bin/bash
+.SHELLFLAGS := -o pipefail -c
 .DEFAULT_GOAL := run
 
 GO        ?= go
