@@ -62,9 +62,15 @@ run: build
 
 test: build lint test-go test-soak test-frontend test-e2e
 
+GOLANGCI_VER := v2.15.0
 lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
+	@if ! golangci-lint version 2>/dev/null | grep -q "$(GOLANGCI_VER:v%=%)"; then \
+		echo "installing golangci-lint $(GOLANGCI_VER) from the Go module proxy"; \
+		$(GO) install github.com/golangci/golangci-lint/v2/cmd/golangci-lint@$(GOLANGCI_VER) || echo "golangci-lint could not be installed: skipped"; \
+	fi
+	@if command -v golangci-lint >/dev/null; then golangci-lint run ./...; fi
 
 # -tags matprofile makes gocv count Mats, so tests fail on a leak.
 # Go tests need frontend/dist only because main.go embeds it.

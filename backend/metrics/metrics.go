@@ -13,6 +13,7 @@ import (
 	"framecast/backend/hub"
 
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
 
@@ -46,7 +47,7 @@ func New() *Metrics {
 			Name: "framecast_ingest_errors_total", Help: "Producer messages the relay refused."}),
 	}
 	m.reg.MustRegister(m.encode, m.process, m.ingestErrors,
-		prometheus.NewGoCollector(), prometheus.NewProcessCollector(prometheus.ProcessCollectorOpts{}))
+		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
 
