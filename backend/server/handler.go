@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 	"sync"
+	"time"
 
 	"framecast/backend/engine"
 	"framecast/backend/hub"
@@ -45,6 +46,7 @@ type Handler struct {
 	guard  *Guard
 	// maxViewers bounds this stream's WebSocket and MJPEG viewers.
 	maxViewers int
+	pongWait   time.Duration
 
 	tokenMu sync.RWMutex
 	token   string // guarded by tokenMu
@@ -73,7 +75,8 @@ func NewHandler(name, token string, d Deps) *Handler {
 	if sh.guard == nil {
 		sh.guard = NewGuard(d.Limits)
 	}
-	sh.maxViewers = d.Limits.withDefaults().MaxViewers
+	limits := d.Limits.withDefaults()
+	sh.maxViewers, sh.pongWait = limits.MaxViewers, limits.PongWait
 	mux := http.NewServeMux()
 	mux.Handle("GET /ws", sh.requireToken(http.HandlerFunc(sh.serveWS)))
 	mux.Handle("GET /stream.mjpg", sh.requireToken(http.HandlerFunc(sh.serveMJPEG)))

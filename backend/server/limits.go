@@ -18,6 +18,9 @@ type Limits struct {
 	// MaxFailedTokens is how many wrong tokens one address may try in
 	// failWindow before it gets 429 for the rest of that window.
 	MaxFailedTokens int
+	// PongWait is how soon a WebSocket viewer that went silent (vanished
+	// without a close) is dropped: 10 s by default.
+	PongWait time.Duration
 }
 
 // DefaultLimits: 500 viewers a stream, 50 per address (an office behind one
@@ -36,6 +39,9 @@ func (l Limits) withDefaults() Limits {
 	}
 	if l.MaxFailedTokens <= 0 {
 		l.MaxFailedTokens = DefaultLimits.MaxFailedTokens
+	}
+	if l.PongWait <= 0 {
+		l.PongWait = defaultPongWait
 	}
 	return l
 }

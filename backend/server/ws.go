@@ -16,10 +16,10 @@ import (
 const (
 	// writeWait bounds one write; a peer that takes longer is dropped.
 	writeWait = 10 * time.Second
-	// pongWait is how long a silent peer may stay connected.
-	pongWait = 30 * time.Second
-	// pingPeriod must be below pongWait so a live peer always answers in time.
-	pingPeriod = 20 * time.Second
+	// defaultPongWait is how long a silent peer may stay connected: a viewer
+	// that vanished without closing is dropped this soon. Pings go out at
+	// two thirds of it, so a live peer always answers in time.
+	defaultPongWait = 10 * time.Second
 	// maxMessageSize bounds what a viewer may send: acks are tiny.
 	maxMessageSize = 4096
 	// ackTimeout forgets an in-flight frame whose ack never came, so a lost
@@ -60,6 +60,8 @@ type wsViewer struct {
 	// as a text data URL and never acks, so only its own reading paces it.
 	dataURL bool
 
+	pongWait time.Duration // see defaultPongWait
+
 	// kick carries the reason when the server ends the connection itself.
 	kick chan string
 	// readDone is closed by readPump when the peer has gone.
@@ -91,7 +93,7 @@ func (sh *Handler) serveWS(w http.ResponseWriter, r *http.Request) {
 	}
 	v := &wsViewer{
 		conn: conn, sub: sub,
-		kick: make(chan string, 1), readDone: make(chan struct{}), dataURL: format == "dataurl",
+		kick: make(chan string, 1), readDone: make(chan struct{}), dataURL: format == "dataurl", pongWait: sh.pongWait,
 	}
 	sh.viewersMu.Lock()
 	sh.viewers[v] = struct{}{}
@@ -129,14 +131,14 @@ func (sh *Handler) closeViewers(reason string) {
 func (v *wsViewer) readPump() {
 	defer close(v.readDone)
 	v.conn.SetReadLimit(maxMessageSize)
-	_ = v.conn.SetReadDeadline(time.Now().Add(pongWait))
-	v.conn.SetPongHandler(func(string) error { return v.conn.SetReadDeadline(time.Now().Add(pongWait)) })
+	_ = v.conn.SetReadDeadline(time.Now().Add(v.pongWait))
+	v.conn.SetPongHandler(func(string) error { return v.conn.SetReadDeadline(time.Now().Add(v.pongWait)) })
 	for {
 		kind, msg, err := v.conn.ReadMessage()
 		if err != nil {
 			return
 		}
-		_ = v.conn.SetReadDeadline(time.Now().Add(pongWait))
+		_ = v.conn.SetReadDeadline(time.Now().Add(v.pongWait))
 		var ack protocol.Ack
 		if kind != websocket.TextMessage || json.Unmarshal(msg, &ack) != nil || ack.Type != "ack" {
 			continue // nothing else a viewer says changes anything
@@ -208,7 +210,7 @@ func (v *wsViewer) sent(f *hub.Frame, now time.Time) {
 
 // writePump sends hello, then status changes and frames as room allows.
 func (v *wsViewer) writePump(hello protocol.Hello) {
-	ticker := time.NewTicker(pingPeriod)
+	ticker := time.NewTicker(v.pongWait * 2 / 3)
 	defer ticker.Stop()
 	if !v.dataURL && v.writeJSON(hello) != nil {
 		return // old-style pages would take any text for a picture
