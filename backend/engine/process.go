@@ -24,6 +24,7 @@ type processor struct {
 func (e *Engine) processing(ctx context.Context, chain *vision.Chain) {
 	defer e.wg.Done()
 	p := &processor{e: e, chain: chain, scaled: gocv.NewMat()}
+	errs := errorSummary{log: e.log, msg: "process frame"}
 	defer func() {
 		p.scaled.Close()
 		p.chain.Close()
@@ -45,7 +46,7 @@ func (e *Engine) processing(ctx context.Context, chain *vision.Chain) {
 			continue
 		}
 		if err := p.frame(g); err != nil {
-			e.log.Error("process frame", "err", err)
+			errs.report(err, time.Now())
 		}
 		e.slot.free <- g.mat
 	}
