@@ -32,7 +32,8 @@ func runDesktop(args []string, assets fs.FS) error {
 	if err != nil {
 		return err
 	}
-	a, err := app.New(app.Deps{Store: config.Store{Path: filepath.Join(dir, config.FileName)}, Assets: assets, Log: log})
+	a, err := app.New(app.Deps{Store: config.Store{Path: filepath.Join(dir, config.FileName)}, Assets: assets, Log: log,
+		TLSDir: filepath.Join(dir, "tls")})
 	if err != nil {
 		return err
 	}

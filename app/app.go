@@ -29,6 +29,9 @@ type Deps struct {
 	// Listen is the host the server listens on: "" for every interface, so
 	// LAN viewers can reach it.
 	Listen string
+	// TLSDir keeps the self-signed certificate used when the person turns
+	// HTTPS on.
+	TLSDir string
 }
 
 // App holds the running stream and the window's state. Bound methods are
@@ -38,6 +41,7 @@ type App struct {
 	assets fs.FS
 	log    *slog.Logger
 	listen string
+	tlsDir string
 	hub    *hub.Hub
 	eng    *engine.Engine
 
@@ -56,7 +60,7 @@ type App struct {
 // source that will not open falls back to the test pattern, and a saved port
 // in use falls back to a free one; each says so in Notices.
 func New(d Deps) (*App, error) {
-	a := &App{store: d.Store, assets: d.Assets, log: d.Log, listen: d.Listen, hub: hub.New()}
+	a := &App{store: d.Store, assets: d.Assets, log: d.Log, listen: d.Listen, tlsDir: d.TLSDir, hub: hub.New()}
 	if a.log == nil {
 		a.log = slog.Default()
 	}
@@ -80,9 +84,9 @@ func New(d Deps) (*App, error) {
 	if newToken {
 		settings.Token = server.NewToken()
 	}
-	srv, err := a.startServer(settings.Port, settings.Token)
+	srv, err := a.startServer(settings.Port, settings.Token, settings.TLS)
 	if err != nil {
-		free, ferr := a.startServer(0, settings.Token)
+		free, ferr := a.startServer(0, settings.Token, settings.TLS)
 		if ferr != nil {
 			eng.Close()
 			return nil, err
@@ -105,9 +109,18 @@ func New(d Deps) (*App, error) {
 	return a, nil
 }
 
-func (a *App) startServer(port int, token string) (*server.Server, error) {
-	return server.New(server.Config{Addr: fmt.Sprintf("%s:%d", a.listen, port), Token: token, Name: "framecast"},
-		server.Deps{Hub: a.hub, Stream: a.eng, Assets: a.assets, Log: a.log})
+// startServer opens the stream's server. Viewers use its main port (HTTPS
+// when tlsOn); the window's preview uses its plain loopback port.
+func (a *App) startServer(port int, token string, tlsOn bool) (*server.Server, error) {
+	cfg := server.Config{Addr: fmt.Sprintf("%s:%d", a.listen, port), Token: token, Name: "framecast", Loopback: true}
+	if tlsOn {
+		tc, err := server.TLS{Auto: true, Dir: a.tlsDir}.Config()
+		if err != nil {
+			return nil, fmt.Errorf("HTTPS: %w", err)
+		}
+		cfg.TLS = tc
+	}
+	return server.New(cfg, server.Deps{Hub: a.hub, Stream: a.eng, Assets: a.assets, Log: a.log})
 }
 
 // startup is called once the window exists. Unexported, like close, so

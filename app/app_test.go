@@ -341,3 +341,34 @@ func TestTheChainIsSetAsAWholeAndABadOneChangesNothing(t *testing.T) {
 		t.Fatalf("chain in force %+v", now)
 	}
 }
+
+func TestHTTPSForViewersKeepsThePreviewOnPlainLoopback(t *testing.T) {
+	saved := smallSaved(t)
+	st := config.Store{Path: filepath.Join(t.TempDir(), config.FileName)}
+	b, _ := json.Marshal(saved)
+	if err := os.WriteFile(st.Path, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	a, err := New(Deps{Store: st, Assets: fstest.MapFS{}, Listen: "127.0.0.1", TLSDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.startup(&fakeRuntime{})
+	defer a.close()
+	sh, err := a.SetTLS(true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !sh.TLS || sh.Port != saved.Port || !strings.HasPrefix(sh.Links[0].URL, "https://") {
+		t.Fatalf("share after HTTPS on: %+v", sh)
+	}
+	if code := status(t, sh.PreviewBase+"/api/state?token="+sh.Token); code != 200 {
+		t.Fatalf("preview base %s: %d", sh.PreviewBase, code)
+	}
+	if onDisk, _ := st.Load(); !onDisk.TLS {
+		t.Fatal("HTTPS on was not saved")
+	}
+	if sh, err = a.SetTLS(false); err != nil || sh.TLS || !strings.HasPrefix(sh.Links[0].URL, "http://") {
+		t.Fatalf("HTTPS off: %+v, %v", sh, err)
+	}
+}

@@ -4,7 +4,6 @@ import (
 	"encoding/base64"
 	"fmt"
 	"net"
-	"strconv"
 
 	"framecast/backend/server"
 
@@ -21,9 +20,11 @@ type Link struct {
 type Share struct {
 	Port  int    `json:"port"`
 	Links []Link `json:"links"`
-	// PreviewBase is where the window's own preview connects: loopback.
+	// PreviewBase is where the window's own preview connects: plain HTTP
+	// on loopback, even when viewers get HTTPS.
 	PreviewBase string `json:"previewBase"`
 	Token       string `json:"token"`
+	TLS         bool   `json:"tls"` // viewer links are https
 }
 
 func portOf(s *server.Server) int {
@@ -38,7 +39,7 @@ func (a *App) Share() (Share, error) {
 	a.mu.Lock()
 	srv := a.srv
 	a.mu.Unlock()
-	sh := Share{Port: portOf(srv), Token: srv.Token(), PreviewBase: "http://127.0.0.1:" + strconv.Itoa(portOf(srv))}
+	sh := Share{Port: portOf(srv), Token: srv.Token(), TLS: srv.HTTPS(), PreviewBase: "http://" + srv.LoopbackAddr().String()}
 	for _, u := range srv.ViewerURLs() {
 		png, err := qrcode.Encode(u, qrcode.Medium, 256)
 		if err != nil {
@@ -78,17 +79,49 @@ func (a *App) SetPort(port int) (Share, error) {
 		a.mu.Unlock()
 		return a.Share()
 	}
-	srv, err := a.startServer(port, old.Token())
+	return a.restartLocked(port, a.settings.TLS, func() { a.settings.Port = port })
+}
+
+// SetTLS turns HTTPS for viewers on or off. It uses a self-signed
+// certificate, made once and kept in the config directory, so browsers warn
+// until it is trusted. The window's preview is not affected.
+func (a *App) SetTLS(on bool) (Share, error) {
+	a.mu.Lock()
+	if a.srv.HTTPS() == on {
+		a.mu.Unlock()
+		return a.Share()
+	}
+	return a.restartLocked(portOf(a.srv), on, func() { a.settings.TLS = on })
+}
+
+// restartLocked replaces the server. On a new port the new one opens first,
+// so a failure leaves everything as it was; on the same port the old one
+// must let go of it first, and comes back as it was if the new one fails.
+// a.mu is held, and released.
+func (a *App) restartLocked(port int, tlsOn bool, commit func()) (Share, error) {
+	old := a.srv
+	samePort := port == portOf(old)
+	if samePort {
+		old.Close()
+	}
+	srv, err := a.startServer(port, old.Token(), tlsOn)
 	if err != nil {
+		if samePort {
+			if back, berr := a.startServer(port, old.Token(), old.HTTPS()); berr == nil {
+				a.srv = back
+			}
+		}
 		a.mu.Unlock()
 		sh, _ := a.Share()
 		return sh, err
 	}
 	a.srv = srv
-	a.settings.Port = port
+	commit()
 	a.saveLocked()
 	a.mu.Unlock()
-	old.Close()
+	if !samePort {
+		old.Close()
+	}
 	return a.changed()
 }
 

@@ -24,6 +24,7 @@ type Settings struct {
 	Stream engine.Settings `json:"stream"`
 	Port   int             `json:"port"`
 	Token  string          `json:"token"`
+	TLS    bool            `json:"tls"` // HTTPS for viewers, self-signed
 	Push   Push            `json:"push"`
 }
 
@@ -122,6 +123,7 @@ func parse(b []byte) (Settings, []string) {
 		Port   json.RawMessage            `json:"port"`
 		Token  json.RawMessage            `json:"token"`
 		Push   json.RawMessage            `json:"push"`
+		TLS    json.RawMessage            `json:"tls"`
 	}
 	if err := json.Unmarshal(b, &raw); err != nil {
 		return def, []string{fmt.Sprintf("settings file is not valid JSON (%v); using defaults", err)}
@@ -148,6 +150,7 @@ func parse(b []byte) (Settings, []string) {
 	field("port", raw.Port, &s.Port, func() { s.Port = def.Port })
 	field("token", raw.Token, &s.Token, func() { s.Token = def.Token })
 	field("push", raw.Push, &s.Push, func() { s.Push = def.Push })
+	field("tls", raw.TLS, &s.TLS, func() { s.TLS = def.TLS })
 	// Values of the right type may still be out of range: check each alone.
 	warnings = append(warnings, fixRanges(&s)...)
 	return s, warnings

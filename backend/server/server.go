@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"sync"
 	"time"
 )
 
@@ -19,6 +20,10 @@ type Config struct {
 	Token string      // access token for every endpoint but /healthz
 	Name  string      // stream name shown to viewers
 	TLS   *tls.Config // nil: plain HTTP
+	// Loopback also serves the stream on a plain-HTTP port of 127.0.0.1,
+	// for the desktop app's own preview: its webview would refuse the
+	// self-signed certificate of --tls auto.
+	Loopback bool
 }
 
 // Server serves one stream on its own port: the app's and serve's server.
@@ -28,8 +33,9 @@ type Server struct {
 	log   *slog.Logger
 	ln    net.Listener
 	https bool
+	loop  net.Listener // nil unless Config.Loopback
 	http  *http.Server
-	done  chan struct{} // closed when Serve has returned
+	done  chan struct{} // closed when every Serve has returned
 }
 
 // New listens on cfg.Addr and starts serving. A port in use is an error
@@ -52,15 +58,40 @@ func New(cfg Config, d Deps) (*Server, error) {
 	d.Log = log
 	s := &Server{Handler: NewHandler(cfg.Name, cfg.Token, d), log: log.With("component", "server"), ln: ln,
 		https: cfg.TLS != nil, done: make(chan struct{})}
-	s.http = NewHTTPServer(WithHealth(s.Handler), s.log)
-	go func() {
-		defer close(s.done)
-		if err := s.http.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
-			s.log.Error("serve", "err", err)
+	listeners := []net.Listener{ln}
+	if cfg.Loopback {
+		if s.loop, err = net.Listen("tcp", "127.0.0.1:0"); err != nil {
+			ln.Close()
+			return nil, fmt.Errorf("listen on loopback: %w", err)
 		}
-	}()
+		listeners = append(listeners, s.loop)
+	}
+	s.http = NewHTTPServer(WithHealth(s.Handler), s.log)
+	var wg sync.WaitGroup
+	for _, l := range listeners {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := s.http.Serve(l); err != nil && !errors.Is(err, http.ErrServerClosed) {
+				s.log.Error("serve", "err", err)
+			}
+		}()
+	}
+	go func() { wg.Wait(); close(s.done) }()
 	return s, nil
 }
+
+// LoopbackAddr is the plain-HTTP loopback address, or nil without
+// Config.Loopback.
+func (s *Server) LoopbackAddr() net.Addr {
+	if s.loop == nil {
+		return nil
+	}
+	return s.loop.Addr()
+}
+
+// HTTPS reports whether the main port serves TLS.
+func (s *Server) HTTPS() bool { return s.https }
 
 // Listen opens addr, with TLS when tc is set.
 func Listen(addr string, tc *tls.Config) (net.Listener, error) {

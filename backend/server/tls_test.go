@@ -110,3 +110,36 @@ func TestTLSFlagsThatCannotWorkAreRefused(t *testing.T) {
 		})
 	}
 }
+
+func TestLoopbackServesTheSameStreamInPlainHTTPBesideTLS(t *testing.T) {
+	tc, err := TLS{Auto: true, Dir: t.TempDir()}.Config()
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := hub.New()
+	eng, err := engine.New(smallSettings(), engine.Deps{Hub: h})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer eng.Close()
+	srv, err := New(Config{Addr: "127.0.0.1:0", Token: token, TLS: tc, Loopback: true}, Deps{Hub: h, Stream: eng})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	loop := srv.LoopbackAddr().String()
+	if !strings.HasPrefix(loop, "127.0.0.1:") || loop == srv.Addr().String() {
+		t.Fatalf("loopback address %q", loop)
+	}
+	resp, err := http.Get("http://" + loop + "/api/state?token=" + token)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Fatalf("loopback status %d", resp.StatusCode)
+	}
+	if resp, err := http.Get("http://" + loop + "/api/state?token=wrong"); err != nil || resp.StatusCode != 401 {
+		t.Fatalf("the loopback port must check the token too: %v", err)
+	}
+}
