@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"runtime"
+	"strconv"
 	"time"
 
 	"gocv.io/x/gocv"
@@ -69,7 +70,24 @@ func openFile(path string) (Source, error) {
 	return c, nil
 }
 
+// StallTimeout is how long a network source may send nothing before its
+// read fails (and the stream shows NO SIGNAL and retries). Without it,
+// OpenCV would wait 30 s.
+const StallTimeout = 5 * time.Second
+
+// ffmpegTimeouts sets StallTimeout for FFmpeg, unless the person set their
+// own FFmpeg capture options. gocv cannot pass open parameters, so OpenCV's
+// documented environment variable is the only way in.
+func ffmpegTimeouts() {
+	const env = "OPENCV_FFMPEG_CAPTURE_OPTIONS"
+	if _, set := os.LookupEnv(env); !set {
+		us := strconv.FormatInt(StallTimeout.Microseconds(), 10)
+		_ = os.Setenv(env, "rw_timeout;"+us+"|timeout;"+us)
+	}
+}
+
 func openURL(url string) (Source, error) {
+	ffmpegTimeouts()
 	// FFmpeg alone: the other backends OpenCV would try first only add
 	// delay and noise for a network stream.
 	vc, err := gocv.VideoCaptureFileWithAPI(url, gocv.VideoCaptureFFmpeg)
