@@ -8,8 +8,12 @@ import { launchBrowser, repoRoot, startServer } from './harness.mjs';
 
 const dist = path.join(repoRoot, 'frontend', 'dist');
 
+/** TINY_PNG is a 1×1 PNG data URL: a QR code stand-in that really decodes. */
+export const TINY_PNG =
+  'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==';
+
 /** fakeBindings runs in the page before its scripts: window.go and window.runtime as Wails would give them. */
-export function fakeBindings({ base, token }) {
+export function fakeBindings({ base, token, qrPNG }) {
   const settings = { source: 'test', quality: 80, maxWidth: 1280, maxHeight: 720, fps: 30, enabled: true };
   const share = { port: Number(new URL(base).port), token, previewBase: base, links: [{ url: `${base}/?token=${token}`, qr: 'data:,' }] };
   const calls = [];
@@ -35,7 +39,14 @@ export function fakeBindings({ base, token }) {
   ];
   // chain is the chain "in force"; window.__refuseChain makes SetChain fail with that message.
   let chain = [];
+  // push is the push "in force"; window.__refusePush makes SetPush fail with that message.
+  let push = { enabled: false, relay: '', stream: '', publishToken: '', state: 'stopped', sent: 0, viewerUrl: '' };
   const copy = (v) => JSON.parse(JSON.stringify(v));
+  // The link viewers open on the relay, as push.Config.ViewerURL makes it.
+  const publicLink = (relay, stream) => {
+    const u = new URL(relay);
+    return `${/^(wss|https):$/.test(u.protocol) ? 'https' : 'http'}://${u.host}/s/${stream}/?token=${token}`;
+  };
   const ok = (name, change) => async (arg) => {
     calls.push([name, arg]);
     change(arg);
@@ -75,6 +86,16 @@ export function fakeBindings({ base, token }) {
           chain = copy(items);
           return copy(chain);
         },
+        Push: async () => copy(push),
+        SetPush: async (p) => {
+          calls.push(['SetPush', copy(p)]);
+          if (window.__refusePush) throw window.__refusePush;
+          // As Go does: a push starts by connecting, with its public link and QR made at once.
+          push = p.enabled
+            ? { ...copy(p), state: 'connecting', sent: 0, viewerUrl: publicLink(p.relay, p.stream), qr: qrPNG }
+            : { ...copy(p), state: 'stopped', sent: 0, viewerUrl: '' };
+          return copy(push);
+        },
       },
     },
   };
@@ -112,7 +133,7 @@ export async function openDesktopUI(token) {
       const type = rel.endsWith('.js') ? 'text/javascript' : rel.endsWith('.css') ? 'text/css' : 'text/html';
       await route.fulfill({ body, contentType: type });
     });
-    await page.addInitScript(fakeBindings, { base: server.base, token });
+    await page.addInitScript(fakeBindings, { base: server.base, token, qrPNG: TINY_PNG });
     await page.setViewportSize({ width: 1280, height: 800 });
     await page.goto(`${server.base}/desktop/index.html`);
     const calls = () => page.evaluate(() => window.__calls);

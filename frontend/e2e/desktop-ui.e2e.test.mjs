@@ -1,14 +1,16 @@
 // The desktop UI (dist/index.html) in Chromium, with the Wails bindings
 // replaced by a recording stand-in and its preview on a real framecast
 // server. Checks that every control calls Go with the right value, that
-// refusals reach the person, and that the layout holds at 1024×640.
+// refusals reach the person, that "Share over the internet" sends its form
+// and shows the push's state, link and QR, and that the layout holds at
+// 1024×640.
 // (The Processing panel has desktop-processing.e2e.test.mjs; the app's Go
 // side is tested in app/; the real window under Xvfb in desktop.e2e.test.mjs.)
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { after, before, test } from 'node:test';
-import { openDesktopUI, waitFor } from './desktop-fake.mjs';
+import { after, before, describe, test } from 'node:test';
+import { TINY_PNG, openDesktopUI, waitFor } from './desktop-fake.mjs';
 import { repoRoot } from './harness.mjs';
 
 const TOKEN = 'desktop-ui-token-' + Math.random().toString(36).slice(2);
@@ -59,7 +61,7 @@ test('each control calls Go at once with its value', async () => {
   assert.deepEqual(await waitFor(() => lastCall('SetSource'), 'SetSource'), ['SetSource', 'rtsp://10.0.0.7/line']);
   assert.match(await page.locator('#source-name').innerText(), /rtsp:\/\/10\.0\.0\.7/);
 
-  await page.click('.link .copy');
+  await page.click('#links .link .copy');
   assert.deepEqual(await waitFor(() => lastCall('CopyText'), 'CopyText'), ['CopyText', `${server.base}/?token=${TOKEN}`]);
 });
 
@@ -92,7 +94,116 @@ test('stats events fill the strip and the viewer list', async () => {
   assert.match(await page.locator('#viewers').innerText(), /192\.168\.1\.20:50123\s+29\.9\s+15 ms\s+2/);
 });
 
+describe('share over the internet', () => {
+  const relay = 'wss://relay.example.com:8188';
+  const publicUrl = `https://relay.example.com:8188/s/line1/?token=${TOKEN}`;
+  const pushCalls = async () => (await calls()).filter((c) => c[0] === 'SetPush');
+  const statusText = () => page.locator('#push-status').innerText();
+  const tone = () => page.getAttribute('#push-status', 'data-tone');
+  const emitStatus = (info) => page.evaluate((i) => window.__emit('push:status', i), info);
+
+  test('the section opens from the share panel with the push off', async () => {
+    assert.equal(await page.locator('#push-relay').isVisible(), false, 'folded until opened');
+    await page.getByText('Share over the internet').click();
+    assert.equal(await page.getByLabel('Relay address').getAttribute('placeholder'), 'wss://relay.example.com:8188');
+    assert.equal(await page.getByRole('switch', { name: 'Push to the relay' }).isChecked(), false);
+    assert.match(await statusText(), /Off/);
+    assert.equal(await tone(), 'off');
+    assert.equal(await page.locator('#push-link').isVisible(), false, 'no public link while off');
+  });
+
+  test('switching on with empty fields says what to fill in, and asks Go nothing', async () => {
+    await page.getByRole('switch', { name: 'Push to the relay' }).click();
+    await waitFor(() => page.locator('#push-relay-hint').isVisible(), 'relay hint');
+    assert.match(await page.locator('#push-relay-hint').innerText(), /relay's address/);
+    assert.match(await page.locator('#push-stream-hint').innerText(), /name/);
+    assert.match(await page.locator('#push-token-hint').innerText(), /publish token/);
+    assert.equal(await page.getAttribute('#push-relay', 'aria-invalid'), 'true');
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'push-relay', 'focus on the first field to fix');
+    assert.equal(await page.locator('#push-enabled').isChecked(), false);
+    assert.equal((await pushCalls()).length, 0);
+    // A hint goes away once its field is right.
+    await page.getByLabel('Relay address').fill('relay.example.com:8188');
+    assert.match(await page.locator('#push-relay-hint').innerText(), /Start it with wss:\/\//);
+    await page.getByLabel('Relay address').fill(relay);
+    assert.equal(await page.locator('#push-relay-hint').isVisible(), false);
+    assert.equal(await page.getAttribute('#push-relay', 'aria-invalid'), null);
+  });
+
+  test('the publish token is hidden until shown', async () => {
+    const token = page.getByLabel('Publish token', { exact: true });
+    await token.fill('publish-token-0123456789');
+    assert.equal(await token.getAttribute('type'), 'password');
+    const show = page.getByRole('button', { name: 'Show publish token' });
+    await show.click();
+    assert.equal(await token.getAttribute('type'), 'text');
+    assert.equal(await show.getAttribute('aria-pressed'), 'true');
+    await show.press('Enter');
+    assert.equal(await token.getAttribute('type'), 'password');
+    assert.equal(await show.getAttribute('aria-pressed'), 'false');
+  });
+
+  test('a refused SetPush shows Go\'s reason and the push in force, keeping what was typed', async () => {
+    await page.getByLabel('Stream name').fill('line1');
+    await page.evaluate(() => (window.__refusePush = 'relay "wss://relay.example.com:8188": publish token refused (401)'));
+    await page.getByRole('switch', { name: 'Push to the relay' }).click();
+    await waitFor(async () => (await page.locator('.notice.is-error').allInnerTexts()).some((t) => t.includes('publish token refused (401)')), 'push error');
+    assert.deepEqual((await pushCalls()).at(-1), ['SetPush', { enabled: true, relay, stream: 'line1', publishToken: 'publish-token-0123456789' }]);
+    await waitFor(async () => !(await page.locator('#push-enabled').isChecked()), 'switch back off');
+    assert.match(await statusText(), /Off/);
+    assert.equal(await page.getByLabel('Stream name').inputValue(), 'line1', 'typed values stay to be fixed');
+    await page.evaluate(() => (window.__refusePush = undefined));
+  });
+
+  test('switching on sends the form to Go and shows the public link with its QR code', async () => {
+    await page.getByRole('switch', { name: 'Push to the relay' }).press('Space');
+    assert.deepEqual(
+      await waitFor(async () => (await pushCalls()).length >= 2 && (await pushCalls()).at(-1), 'SetPush'),
+      ['SetPush', { enabled: true, relay, stream: 'line1', publishToken: 'publish-token-0123456789' }],
+    );
+    await waitFor(async () => /Connecting/.test(await statusText()), 'connecting');
+    assert.equal(await page.locator('#push-enabled').isChecked(), true);
+    assert.equal(await tone(), 'busy');
+    assert.equal(await page.getByLabel('Public viewer link').inputValue(), publicUrl);
+    assert.equal(await page.locator('#push-qr').isVisible(), true);
+  });
+
+  test('push:status events show connected in green and retrying in amber with the error', async () => {
+    const info = { enabled: true, relay, stream: 'line1', publishToken: 'publish-token-0123456789', viewerUrl: publicUrl, qr: TINY_PNG };
+    await emitStatus({ ...info, state: 'connected', sent: 1234 });
+    await waitFor(async () => /Connected/.test(await statusText()), 'connected');
+    assert.equal(await tone(), 'ok');
+    assert.equal(await page.locator('#push-sent').innerText(), 'Sent 1,234 frames');
+    assert.equal(await page.getByLabel('Public viewer link').inputValue(), publicUrl);
+    const qr = await page.evaluate(() => {
+      const img = document.getElementById('push-qr');
+      return { visible: !img.hidden && img.getBoundingClientRect().width > 0, decoded: img.complete && img.naturalWidth > 0, alt: img.alt };
+    });
+    assert.deepEqual(qr, { visible: true, decoded: true, alt: `QR code for ${publicUrl}` });
+    const dot = () => page.evaluate(() => getComputedStyle(document.querySelector('#push-status .dot')).backgroundColor);
+    assert.equal(await dot(), 'rgb(48, 164, 108)', 'connected is green');
+
+    await page.click('#push-copy');
+    assert.deepEqual(await waitFor(() => lastCall('CopyText'), 'CopyText'), ['CopyText', publicUrl]);
+
+    const why = 'dial tcp: lookup relay.example.com on 127.0.0.53:53: no such host; retrying in 4s';
+    await emitStatus({ ...info, state: 'retrying', error: why, sent: 1300 });
+    await waitFor(async () => /Retrying/.test(await statusText()), 'retrying');
+    assert.equal(await tone(), 'warn');
+    assert.equal(await page.locator('#push-error').innerText(), why);
+    assert.equal(await dot(), 'rgb(245, 165, 36)', 'retrying is amber');
+    assert.equal(await page.locator('#push-sent').innerText(), 'Sent 1,300 frames');
+    // Status events never overwrite what the person is typing.
+    await page.getByLabel('Stream name').fill('line2');
+    await emitStatus({ ...info, state: 'retrying', error: why, sent: 1301 });
+    assert.equal(await page.getByLabel('Stream name').inputValue(), 'line2');
+    await page.getByLabel('Stream name').fill('line1');
+  });
+});
+
 test('the layout holds at 1024×640 with no horizontal scrolling', async () => {
+  // With "Share over the internet" open, as the previous tests left it.
+  assert.equal(await page.evaluate(() => document.getElementById('push').open), true);
   await page.setViewportSize({ width: 1024, height: 640 });
   await page.waitForTimeout(300);
   const fit = await page.evaluate(() => {
@@ -110,4 +221,6 @@ test('the layout holds at 1024×640 with no horizontal scrolling', async () => {
   assert.ok(fit.canvasW > 550 && fit.canvasH > 300, `preview only ${fit.canvasW}×${fit.canvasH}`);
   await fs.mkdir(shots, { recursive: true });
   await page.screenshot({ path: path.join(shots, 'desktop-ui-1024x640.png') });
+  await page.locator('#push-status').scrollIntoViewIfNeeded();
+  await page.screenshot({ path: path.join(shots, 'desktop-push-1024x640.png') });
 });

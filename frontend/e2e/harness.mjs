@@ -1,5 +1,6 @@
-// Helpers for the e2e suite: a real framecast server on a free loopback port
-// and Debian's Chromium driven by playwright-core. No browser is downloaded.
+// Helpers for the e2e suite: a real framecast server (or relay) on a free
+// loopback port and Debian's Chromium driven by playwright-core. No browser
+// is downloaded.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import fs from 'node:fs/promises';
@@ -32,13 +33,26 @@ export async function freePort() {
  * 200. The returned object's kill() is safe to call more than once.
  */
 export async function startServer({ token, port, source = 'test', args = [] }) {
+  const spec = source === 'test' || source.includes('://') || source.startsWith('camera:') ? source : path.resolve(repoRoot, source);
+  return startFramecast('serve', ['--source', spec, '--token', token, ...args], port);
+}
+
+/**
+ * startRelay runs `framecast relay --publish-token <publishToken>` with any
+ * extra args and resolves once its /healthz answers 200; kill() as above.
+ */
+export async function startRelay({ publishToken, port, args = [] }) {
+  return startFramecast('relay', ['--publish-token', publishToken, ...args], port);
+}
+
+/** startFramecast runs `framecast <command> --addr 127.0.0.1:<port> <args>` and waits for /healthz. */
+async function startFramecast(command, args, port) {
   await fs.access(serverBin).catch(() => {
     throw new Error(`server binary ${serverBin} not found: run "make build" or set FRAMECAST_BIN`);
   });
   port ??= await freePort();
   const addr = `127.0.0.1:${port}`;
-  const spec = source === 'test' || source.includes('://') || source.startsWith('camera:') ? source : path.resolve(repoRoot, source);
-  const proc = spawn(serverBin, ['serve', '--source', spec, '--addr', addr, '--token', token, ...args], {
+  const proc = spawn(serverBin, [command, '--addr', addr, ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let log = '';
@@ -60,7 +74,7 @@ export async function startServer({ token, port, source = 'test', args = [] }) {
     await waitHealthy(server, 15_000);
   } catch (err) {
     await server.kill();
-    throw new Error(`${err.message}\nserver log:\n${log}`);
+    throw new Error(`${err.message}\n${command} log:\n${log}`);
   }
   return server;
 }

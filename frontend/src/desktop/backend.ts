@@ -84,6 +84,33 @@ export interface Share {
   links: { url: string; qr: string }[];
 }
 
+/** PushSettings mirrors config.Push: where "Share over the internet" pushes. */
+export interface PushSettings {
+  enabled: boolean;
+  /** The relay's address, e.g. wss://relay.example.com:8188. */
+  relay: string;
+  /** The stream's name on the relay. */
+  stream: string;
+  /** The relay's publish token. */
+  publishToken: string;
+}
+
+/** PushState is the push connection's state, as push.Status names it. */
+export type PushState = 'connecting' | 'connected' | 'retrying' | 'stopped';
+
+/** PushInfo mirrors app.PushInfo, also sent as the "push:status" event while pushing. */
+export interface PushInfo extends PushSettings {
+  state: PushState;
+  /** Why the last connection failed, while retrying. */
+  error?: string;
+  /** Frames sent to the relay so far. */
+  sent: number;
+  /** The public link on the relay; empty while not pushing. */
+  viewerUrl: string;
+  /** PNG data URL of viewerUrl's QR code. */
+  qr?: string;
+}
+
 /** Camera mirrors app.Camera. */
 export interface Camera {
   spec: string;
@@ -110,6 +137,9 @@ export interface Backend {
   Chain(): Promise<ChainItem[]>;
   /** SetChain applies the whole chain at once and returns the chain in force. */
   SetChain(items: ChainItem[]): Promise<ChainItem[]>;
+  Push(): Promise<PushInfo>;
+  /** SetPush applies push settings; on refusal the push that was running keeps running. */
+  SetPush(p: PushSettings): Promise<PushInfo>;
 }
 
 type EventsOn = (name: string, callback: (...data: unknown[]) => void) => () => void;

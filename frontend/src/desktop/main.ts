@@ -9,6 +9,7 @@ import { setupControls } from './controls';
 import { must } from './dom';
 import { notify } from './notices';
 import { setupProcessing, showChainStats } from './processing';
+import { refreshPush, setupPush } from './push';
 import { setupShare, showShare, showViewers } from './share';
 import { showStats } from './statsbar';
 
@@ -34,6 +35,8 @@ async function main(): Promise<void> {
   const changed = (sh: Share): void => {
     showShare(sh);
     connect(sh);
+    // A new token makes a new public link too; Go has republished by now.
+    void refreshPush();
   };
   onEvent<Share>('server:changed', changed);
   onEvent<AppStats>('stream:stats', (st) => {
@@ -46,8 +49,9 @@ async function main(): Promise<void> {
   await setupControls();
   // The panel reports its own failures, so the preview starts regardless.
   const processing = setupProcessing();
+  const push = setupPush();
   connect(await setupShare(changed));
-  await processing;
+  await Promise.all([processing, push]);
 }
 
 main().catch((err) => notify(`Framecast could not start its window: ${errorText(err)}`));

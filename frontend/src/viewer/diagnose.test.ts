@@ -23,6 +23,17 @@ describe('diagnose', () => {
     expect(await diagnose(urls, { fetchImpl })).toBe('offline');
   });
 
+  it('asks the stream when healthz is not served under the page\'s path, as on a relay', async () => {
+    const relay = endpoints('http://relay.example:8188/s/line1/?token=x', 'T');
+    const answers = {
+      [relay.healthz]: () => new Response('404 page not found', { status: 404 }),
+      [relay.state]: () => new Response('unauthorized', { status: 401 }),
+    };
+    expect(await diagnose(relay, { fetchImpl: fakeFetch(answers) })).toBe('unauthorized');
+    answers[relay.state] = () => new Response('{}', { status: 200 });
+    expect(await diagnose(relay, { fetchImpl: fakeFetch(answers) })).toBe('retry');
+  });
+
   it('reports unauthorized when the server is up and refuses the token', async () => {
     const fetchImpl = fakeFetch({
       [urls.healthz]: () => new Response('ok'),

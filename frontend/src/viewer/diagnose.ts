@@ -17,7 +17,7 @@ export interface DiagnoseOptions {
   fetchImpl?: typeof fetch;
 }
 
-/** diagnose probes /healthz, then /api/state with the token. It never throws. */
+/** diagnose probes healthz, then api/state with the token, next to the page. It never throws. */
 export async function diagnose(urls: Endpoints, options: DiagnoseOptions = {}): Promise<Diagnosis> {
   const fetchImpl = options.fetchImpl ?? globalThis.fetch.bind(globalThis);
   const timeout = AbortSignal.timeout(options.timeoutMs ?? 3000);
@@ -26,7 +26,10 @@ export async function diagnose(urls: Endpoints, options: DiagnoseOptions = {}): 
     // no-cors: the desktop webview has another origin, and reachability is
     // all we need here; a cross-origin answer comes back opaque (status 0).
     const health = await fetchImpl(urls.healthz, { mode: 'no-cors', cache: 'no-store', signal });
-    if (health.type !== 'opaque' && !health.ok) return 'offline';
+    // Any answer but a server error means someone is there: a relay serves
+    // /healthz only at its root, so under /s/{stream}/ it answers 404. A
+    // proxy whose server is gone answers 502–504.
+    if (health.type !== 'opaque' && health.status >= 500) return 'offline';
   } catch {
     return 'offline';
   }

@@ -23,6 +23,15 @@ describe('endpoints', () => {
       'https://example.org/cam/viewer.html?token=x#top',
       { ws: 'wss://example.org/cam/ws?token=T', healthz: 'https://example.org/cam/healthz', state: 'https://example.org/cam/api/state?token=T' },
     ],
+    [
+      'stays under a relay\'s stream prefix',
+      'https://relay.example.com:8188/s/line1/?token=V',
+      {
+        ws: 'wss://relay.example.com:8188/s/line1/ws?token=T',
+        healthz: 'https://relay.example.com:8188/s/line1/healthz',
+        state: 'https://relay.example.com:8188/s/line1/api/state?token=T',
+      },
+    ],
   ];
   for (const [name, base, want] of cases) {
     it(name, () => expect(endpoints(base, 'T')).toEqual(want));

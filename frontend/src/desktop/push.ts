@@ -1,0 +1,175 @@
+// "Share over the internet" in the share panel: where to push (relay,
+// stream name, publish token), on/off, the connection's state, the public
+// link with copy and QR, and the frames sent. Changes go to Go through
+// SetPush; a refusal shows Go's reason and the state really in force, and
+// keeps what the person typed so they can fix it.
+import { backend, errorText, onEvent, type PushInfo } from './backend';
+import { must } from './dom';
+import { notify } from './notices';
+import { pushHints, pushPayload, pushView, sentText, type PushField, type PushForm, type PushHints } from './pushform';
+
+const fields: Record<PushField, string> = { relay: 'push-relay', stream: 'push-stream', publishToken: 'push-token' };
+const input = (f: PushField) => must(fields[f], HTMLInputElement);
+const toggle = () => must('push-enabled', HTMLInputElement);
+
+// Module state, owned by this file and changed only on the UI thread.
+/** inForce is Go's last word on the push. */
+let inForce: PushInfo | null = null;
+/** generation numbers SetPush calls: only the newest answer is shown, and status events wait for it. */
+let generation = 0;
+let pending = false;
+
+function readForm(): PushForm {
+  return { relay: input('relay').value, stream: input('stream').value, publishToken: input('publishToken').value };
+}
+
+function fillForm(info: PushInfo): void {
+  input('relay').value = info.relay;
+  input('stream').value = info.stream;
+  input('publishToken').value = info.publishToken;
+}
+
+/** showHints marks the fields in hints, clears the others, and returns the first one marked. */
+function showHints(hints: PushHints): HTMLInputElement | null {
+  let first: HTMLInputElement | null = null;
+  for (const f of Object.keys(fields) as PushField[]) {
+    const hint = must(`${fields[f]}-hint`, HTMLElement);
+    const text = hints[f] ?? '';
+    hint.textContent = text;
+    hint.hidden = text === '';
+    if (text) {
+      input(f).setAttribute('aria-invalid', 'true');
+      first ??= input(f);
+    } else {
+      input(f).removeAttribute('aria-invalid');
+    }
+  }
+  return first;
+}
+
+function setText(node: HTMLElement, text: string): void {
+  // The indicator is a live region: only a real change should be read out.
+  if (node.textContent !== text) node.textContent = text;
+}
+
+/** show puts a push state into the section; the fields are left to fillForm. */
+function show(info: PushInfo): void {
+  inForce = info;
+  toggle().checked = info.enabled;
+  const view = pushView(info);
+  const status = must('push-status', HTMLElement);
+  status.dataset.tone = view.tone;
+  setText(must('push-state', HTMLElement), view.label);
+  setText(must('push-error', HTMLElement), view.detail);
+
+  const url = info.viewerUrl ?? '';
+  must('push-link', HTMLElement).hidden = url === '';
+  const link = must('push-url', HTMLInputElement);
+  if (link.value !== url) link.value = url;
+  const qr = must('push-qr', HTMLImageElement);
+  const src = url && info.qr ? info.qr : '';
+  if (qr.getAttribute('src') !== src) {
+    if (src) qr.src = src;
+    else qr.removeAttribute('src');
+  }
+  qr.hidden = src === '';
+  qr.alt = url ? `QR code for ${url}` : '';
+
+  const sent = must('push-sent', HTMLElement);
+  sent.hidden = info.state === 'stopped' && !(info.sent > 0);
+  setText(sent, sentText(info.sent));
+}
+
+/** apply sends the form to Go with the push on or off. */
+async function apply(enabled: boolean): Promise<void> {
+  const form = readForm();
+  if (enabled) {
+    const bad = showHints(pushHints(form));
+    if (bad) {
+      // Nothing was sent: the switch shows what is still in force.
+      toggle().checked = inForce?.enabled ?? false;
+      bad.focus();
+      return;
+    }
+  }
+  showHints({});
+  const gen = ++generation;
+  pending = true;
+  const api = backend();
+  try {
+    const info = await api.SetPush(pushPayload(form, enabled));
+    if (gen !== generation) return;
+    fillForm(info);
+    show(info);
+  } catch (err) {
+    notify(errorText(err));
+    if (gen !== generation) return;
+    await showInForce();
+  } finally {
+    if (gen === generation) pending = false;
+  }
+}
+
+async function showInForce(): Promise<void> {
+  try {
+    show(await backend().Push());
+  } catch (err) {
+    notify(`Reading the push state failed: ${errorText(err)}`);
+  }
+}
+
+/** refreshPush shows the push state in force, e.g. after New link changed the public link. */
+export async function refreshPush(): Promise<void> {
+  // A change on its way to Go brings its own answer.
+  if (!pending) await showInForce();
+}
+
+/** setupPush wires the section and shows the push in force; it reports a failure itself and never throws. */
+export async function setupPush(): Promise<void> {
+  const form = must('push-form', HTMLFormElement);
+  toggle().addEventListener('change', () => void apply(toggle().checked));
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    void apply(toggle().checked);
+  });
+  // A shown hint follows the typing, so it goes away once the field is right.
+  for (const f of Object.keys(fields) as PushField[]) {
+    input(f).addEventListener('input', () => {
+      if (input(f).hasAttribute('aria-invalid')) {
+        const hints = pushHints(readForm());
+        const shown = (Object.keys(fields) as PushField[]).filter((g) => input(g).hasAttribute('aria-invalid'));
+        showHints(Object.fromEntries(shown.map((g) => [g, hints[g]])));
+      }
+    });
+  }
+  const reveal = must('push-token-show', HTMLButtonElement);
+  reveal.addEventListener('click', () => {
+    const on = input('publishToken').type === 'password';
+    input('publishToken').type = on ? 'text' : 'password';
+    reveal.setAttribute('aria-pressed', String(on));
+  });
+  must('push-copy', HTMLButtonElement).addEventListener('click', async () => {
+    const copy = must('push-copy', HTMLButtonElement);
+    const url = inForce?.viewerUrl ?? '';
+    if (!url) return;
+    try {
+      await backend().CopyText(url);
+      copy.textContent = 'Copied';
+      setTimeout(() => (copy.textContent = 'Copy'), 1500);
+    } catch (err) {
+      notify(`Copy failed: ${errorText(err)}`);
+    }
+  });
+  onEvent<PushInfo>('push:status', (info) => {
+    // Go's answer to a change on its way has the last word, not a status sent before it.
+    if (!pending) show(info);
+  });
+  try {
+    const info = await backend().Push();
+    fillForm(info);
+    show(info);
+    if (info.enabled) must('push', HTMLDetailsElement).open = true;
+  } catch (err) {
+    notify(`Share over the internet is unavailable: ${errorText(err)}`);
+  }
+}
