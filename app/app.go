@@ -98,7 +98,7 @@ func New(d Deps) (*App, error) {
 	// a.settings is what the person chose, fallbacks aside: it is what gets
 	// saved. A new token is saved at once so links survive a restart.
 	a.settings = settings
-	if err := a.startPushLocked(); err != nil {
+	if err := a.startPushLocked(settings.Push); err != nil {
 		a.notices = append(a.notices, "sharing over the internet is off: "+err.Error())
 	}
 	if newToken {

@@ -42,22 +42,25 @@ func pushConfig(p config.Push, viewToken string) (push.Config, error) {
 	return cfg, cfg.Validate()
 }
 
-// startPushLocked starts pushing as a.settings.Push says, after stopping any
-// pusher running; a.mu is held.
-func (a *App) startPushLocked() error {
+// startPushLocked pushes as p says, with the app's token as the view token.
+// The new pusher starts before the old one stops, so a push that cannot
+// start leaves the running one as it was. a.mu is held.
+func (a *App) startPushLocked(p config.Push) error {
+	var next *push.Pusher
+	if p.Enabled {
+		cfg, err := pushConfig(p, a.settings.Token)
+		if err != nil {
+			return err
+		}
+		if next, err = push.New(cfg, a.hub, a.log); err != nil {
+			return err
+		}
+	}
 	if a.pusher != nil {
 		a.pusher.Close()
-		a.pusher = nil
 	}
-	if !a.settings.Push.Enabled {
-		return nil
-	}
-	cfg, err := pushConfig(a.settings.Push, a.settings.Token)
-	if err != nil {
-		return err
-	}
-	a.pusher, err = push.New(cfg, a.hub, a.log)
-	return err
+	a.pusher = next
+	return nil
 }
 
 // Push returns the push settings and the connection's state.
@@ -101,8 +104,10 @@ func (a *App) SetPush(p config.Push) (PushInfo, error) {
 	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
+	if err := a.startPushLocked(p); err != nil {
+		return a.pushInfoLocked(), err
+	}
 	a.settings.Push = p
-	err = a.startPushLocked()
 	a.saveLocked()
-	return a.pushInfoLocked(), err
+	return a.pushInfoLocked(), nil
 }

@@ -59,7 +59,7 @@ func (a *App) NewLink() (Share, error) {
 	a.settings.Token = token
 	a.saveLocked()
 	// The relay's link follows: republishing sets the new view token there.
-	if err := a.startPushLocked(); err != nil {
+	if err := a.startPushLocked(a.settings.Push); err != nil {
 		a.log.Warn("restart push with the new link", "err", err)
 	}
 	a.mu.Unlock()

@@ -127,6 +127,14 @@ func (rl *Relay) routes() http.Handler {
 		http.Redirect(w, r, u.String(), http.StatusMovedPermanently)
 	})
 	mux.HandleFunc("/s/{stream}/", rl.serveStream)
+	// A viewer page asks healthz next to itself; no token, as at the root.
+	mux.HandleFunc("GET /s/{stream}/healthz", func(w http.ResponseWriter, r *http.Request) {
+		if rl.table.Lookup(r.PathValue("stream")) == nil {
+			http.NotFound(w, r)
+			return
+		}
+		_, _ = w.Write([]byte("ok\n"))
+	})
 	if rl.cfg.LegacyIngest {
 		mux.HandleFunc("GET /{$}", rl.serveLegacyIngest)
 	}
