@@ -15,7 +15,7 @@ export const TINY_PNG =
 /** fakeBindings runs in the page before its scripts: window.go and window.runtime as Wails would give them. */
 export function fakeBindings({ base, token, qrPNG }) {
   const settings = { source: 'test', quality: 80, maxWidth: 1280, maxHeight: 720, fps: 30, enabled: true };
-  const share = { port: Number(new URL(base).port), token, previewBase: base, links: [{ url: `${base}/?token=${token}`, qr: 'data:,' }] };
+  const share = { port: Number(new URL(base).port), token, previewBase: base, tls: false, links: [{ url: `${base}/?token=${token}`, qr: 'data:,' }] };
   const calls = [];
   const handlers = {};
   const processors = [
@@ -72,6 +72,12 @@ export function fakeBindings({ base, token, qrPNG }) {
         Cameras: async () => [],
         Share: async () => share,
         NewLink: async () => (calls.push(['NewLink']), share),
+        SetTLS: async (on) => {
+          calls.push(['SetTLS', on]);
+          share.tls = on;
+          share.links = share.links.map((l) => ({ ...l, url: l.url.replace(/^https?:/, on ? 'https:' : 'http:') }));
+          return share;
+        },
         SetPort: async (p) => {
           calls.push(['SetPort', p]);
           throw `listen on :${p}: bind: permission denied`;

@@ -63,6 +63,13 @@ test('each control calls Go at once with its value', async () => {
 
   await page.click('#links .link .copy');
   assert.deepEqual(await waitFor(() => lastCall('CopyText'), 'CopyText'), ['CopyText', `${server.base}/?token=${TOKEN}`]);
+
+  await page.click('#tls');
+  assert.deepEqual(await waitFor(() => lastCall('SetTLS'), 'SetTLS'), ['SetTLS', true]);
+  await waitFor(async () => (await page.locator('#links .link .url').first().inputValue()).startsWith('https://'), 'https links');
+  assert.equal(await page.locator('#tls').isChecked(), true);
+  await page.click('#tls');
+  assert.deepEqual(await waitFor(async () => (await lastCall('SetTLS'))?.[1] === false && lastCall('SetTLS'), 'HTTPS off'), ['SetTLS', false]);
 });
 
 test('refusals and bad input reach the person in words', async () => {

@@ -81,6 +81,8 @@ export interface Share {
   port: number;
   token: string;
   previewBase: string;
+  /** Viewer links are https (the preview stays on plain loopback). */
+  tls: boolean;
   links: { url: string; qr: string }[];
 }
 
@@ -131,6 +133,7 @@ export interface Backend {
   Share(): Promise<Share>;
   NewLink(): Promise<Share>;
   SetPort(port: number): Promise<Share>;
+  SetTLS(on: boolean): Promise<Share>;
   CopyText(text: string): Promise<void>;
   Notices(): Promise<string[]>;
   Processors(): Promise<ProcessorInfo[]>;

@@ -32,6 +32,7 @@ export function showShare(sh: Share): void {
     list.append(item);
   }
   must('port', HTMLInputElement).value = String(sh.port);
+  must('tls', HTMLInputElement).checked = sh.tls;
 }
 
 /** showViewers fills the remote viewer table. */
@@ -77,6 +78,15 @@ export async function setupShare(onChange: (sh: Share) => void): Promise<Share> 
       onChange(await api.SetPort(port));
     } catch (err) {
       notify(errorText(err));
+      showShare(await api.Share());
+    }
+  });
+  const tls = must('tls', HTMLInputElement);
+  tls.addEventListener('change', async () => {
+    try {
+      onChange(await api.SetTLS(tls.checked));
+    } catch (err) {
+      notify(`HTTPS: ${errorText(err)}`);
       showShare(await api.Share());
     }
   });
