@@ -16,10 +16,8 @@ type capture struct {
 	vc   *gocv.VideoCapture
 	// loop rewinds at the end (video files) instead of reporting ErrEnded.
 	loop bool
-	// interval paces reads to the file's own frame rate; zero for live
-	// sources, which pace themselves.
-	interval time.Duration
-	next     time.Time
+	// pace keeps a file to its own frame rate; live sources pace themselves.
+	pace pacer
 }
 
 func openCamera(index int, opt Options) (Source, error) {
@@ -59,7 +57,7 @@ func openFile(path string) (Source, error) {
 	if fps < 1 || fps > 240 {
 		fps = 30
 	}
-	c := &capture{name: path, vc: vc, loop: true, interval: time.Duration(float64(time.Second) / fps)}
+	c := &capture{name: path, vc: vc, loop: true, pace: newPacer(fps)}
 	probe := gocv.NewMat()
 	defer probe.Close()
 	if !vc.Read(&probe) || probe.Empty() {
@@ -102,15 +100,7 @@ func openURL(url string) (Source, error) {
 }
 
 func (c *capture) Read(dst *gocv.Mat) error {
-	if c.interval > 0 {
-		now := time.Now()
-		if c.next.IsZero() || now.Sub(c.next) > c.interval {
-			c.next = now
-		} else {
-			time.Sleep(c.next.Sub(now))
-		}
-		c.next = c.next.Add(c.interval)
-	}
+	c.pace.wait()
 	if c.vc.Read(dst) && !dst.Empty() {
 		return nil
 	}

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"path/filepath"
 	"strings"
-	"time"
 
 	"gocv.io/x/gocv"
 )
@@ -24,9 +23,8 @@ func fileKind(path string) string {
 // still shows one picture as a live stream at a fixed rate: useful for
 // tests and as a placeholder logo.
 type still struct {
-	img      gocv.Mat
-	interval time.Duration
-	next     time.Time
+	img  gocv.Mat
+	pace pacer
 }
 
 func openImage(path string, fps int) (Source, error) {
@@ -35,17 +33,11 @@ func openImage(path string, fps int) (Source, error) {
 		img.Close()
 		return nil, fmt.Errorf("open image %q: not a picture OpenCV can read", path)
 	}
-	return &still{img: img, interval: time.Second / time.Duration(fps)}, nil
+	return &still{img: img, pace: newPacer(float64(fps))}, nil
 }
 
 func (s *still) Read(dst *gocv.Mat) error {
-	now := time.Now()
-	if s.next.IsZero() || now.Sub(s.next) > s.interval {
-		s.next = now
-	} else {
-		time.Sleep(s.next.Sub(now))
-	}
-	s.next = s.next.Add(s.interval)
+	s.pace.wait()
 	s.img.CopyTo(dst)
 	return nil
 }

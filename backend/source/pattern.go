@@ -17,11 +17,12 @@ type pattern struct {
 	bg    gocv.Mat // the static bars, drawn once
 	n     int
 	start time.Time
-	next  time.Time
+	pace  pacer
 }
 
 func newPattern(opt Options) *pattern {
-	p := &pattern{opt: opt, bg: gocv.NewMatWithSize(opt.Height, opt.Width, gocv.MatTypeCV8UC3), start: time.Now()}
+	p := &pattern{opt: opt, bg: gocv.NewMatWithSize(opt.Height, opt.Width, gocv.MatTypeCV8UC3), start: time.Now(),
+		pace: newPacer(float64(opt.FPS))}
 	bars := []color.RGBA{
 		{192, 192, 192, 0}, {192, 192, 0, 0}, {0, 192, 192, 0}, {0, 192, 0, 0},
 		{192, 0, 192, 0}, {192, 0, 0, 0}, {0, 0, 192, 0}, {32, 32, 32, 0},
@@ -38,14 +39,7 @@ func newPattern(opt Options) *pattern {
 }
 
 func (p *pattern) Read(dst *gocv.Mat) error {
-	interval := time.Second / time.Duration(p.opt.FPS)
-	now := time.Now()
-	if p.next.IsZero() || now.Sub(p.next) > interval {
-		p.next = now // first frame, or we fell behind: don't burst to catch up
-	} else {
-		time.Sleep(p.next.Sub(now))
-	}
-	p.next = p.next.Add(interval)
+	p.pace.wait()
 	p.bg.CopyTo(dst)
 	p.draw(dst)
 	p.n++
