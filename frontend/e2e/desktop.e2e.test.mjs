@@ -102,6 +102,31 @@ test('the window previews the test pattern as a live viewer and shows its contro
   await fs.rm(b);
 });
 
+test('SIGTERM closes viewers with a reason and the app exits within 2 s', async () => {
+  // A remote viewer, to see the close it gets.
+  const ws = new WebSocket(`ws://127.0.0.1:${port}/ws?token=${token}`);
+  await new Promise((resolve, reject) => {
+    ws.onopen = resolve;
+    ws.onerror = () => reject(new Error('viewer could not connect'));
+  });
+  const closed = new Promise((resolve) => {
+    ws.onclose = (e) => resolve(e);
+  });
+  const start = Date.now();
+  app.kill('SIGTERM');
+  const [code] = await Promise.race([
+    once(app, 'exit'),
+    new Promise((_, reject) => setTimeout(() => reject(new Error(`still running 2 s after SIGTERM:\n${appLog}`)), 2000)),
+  ]);
+  const took = Date.now() - start;
+  const close = await closed;
+  assert.equal(close.code, 1001, `viewer closed with ${close.code}`);
+  assert.match(close.reason, /shutting down/);
+  assert.ok(took < 2000, `exit took ${took} ms`);
+  assert.ok(code === 0 || code === null, `exit code ${code}`);
+  await assert.rejects(fetch(`http://127.0.0.1:${port}/healthz`), 'the port still answers after exit');
+});
+
 test('without a display the app says so in one line and points to serve', async () => {
   const env = { ...process.env, DISPLAY: '', WAYLAND_DISPLAY: '', XDG_CONFIG_HOME: config };
   const err = await run(serverBin, [], { env }).then(
