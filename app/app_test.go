@@ -125,6 +125,12 @@ func TestASavedSourceThatFailsFallsBackWithoutLosingIt(t *testing.T) {
 	if onDisk, _ := st.Load(); onDisk.Stream.Source != "camera:42" {
 		t.Fatalf("the saved source became %q", onDisk.Stream.Source)
 	}
+	if _, err := a.SetQuality(33); err != nil {
+		t.Fatal(err)
+	}
+	if onDisk, _ := st.Load(); onDisk.Stream.Source != "camera:42" || onDisk.Stream.Quality != 33 {
+		t.Fatalf("after a quality change the file says %+v; want camera:42 kept and quality 33", onDisk.Stream)
+	}
 }
 
 func TestASavedPortInUseFallsBackWithoutLosingIt(t *testing.T) {

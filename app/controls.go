@@ -23,6 +23,9 @@ var resolutions = map[string][2]int{
 
 // update applies a change to the stream settings. The engine refuses bad
 // ones with a reason, and then nothing changes: not the stream, not the file.
+// Only the changed setting is written to the file: after a fallback (a saved
+// camera that was missing at start), changing the quality must not replace
+// the saved camera with the test pattern.
 func (a *App) update(change func(*engine.Settings)) (engine.Settings, error) {
 	s := a.eng.Settings()
 	change(&s)
@@ -30,7 +33,7 @@ func (a *App) update(change func(*engine.Settings)) (engine.Settings, error) {
 		return a.eng.Settings(), err
 	}
 	a.mu.Lock()
-	a.settings.Stream = s
+	change(&a.settings.Stream)
 	a.saveLocked()
 	a.mu.Unlock()
 	return s, nil
