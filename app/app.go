@@ -5,9 +5,11 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io/fs"
 	"log/slog"
+	"os"
 	"sync"
 	"time"
 
@@ -32,6 +34,8 @@ type Deps struct {
 	// TLSDir keeps the self-signed certificate used when the person turns
 	// HTTPS on.
 	TLSDir string
+	// FindCameras lists the machine's cameras; nil: (*App).Cameras.
+	FindCameras func() ([]Camera, error)
 }
 
 // App holds the running stream and the window's state. Bound methods are
@@ -65,10 +69,22 @@ func New(d Deps) (*App, error) {
 		a.log = slog.Default()
 	}
 	a.log = a.log.With("component", "app")
+	_, statErr := os.Stat(d.Store.Path)
+	firstRun := errors.Is(statErr, fs.ErrNotExist)
 	settings, warnings := d.Store.Load()
 	a.notices = append(a.notices, warnings...)
 	for _, w := range warnings {
 		a.log.Warn("settings", "warning", w)
+	}
+	if firstRun {
+		// The first time, show the camera if there is one.
+		find := d.FindCameras
+		if find == nil {
+			find = a.Cameras
+		}
+		if cams, err := find(); err == nil && len(cams) > 0 {
+			settings.Stream.Source = cams[0].Spec
+		}
 	}
 	eng, err := engine.New(settings.Stream, engine.Deps{Hub: a.hub, Log: d.Log})
 	if err != nil {

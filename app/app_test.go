@@ -111,6 +111,24 @@ func TestFirstStartMakesAndSavesAToken(t *testing.T) {
 	}
 }
 
+func TestTheFirstStartShowsTheCameraIfThereIsOne(t *testing.T) {
+	st := config.Store{Path: filepath.Join(t.TempDir(), config.FileName)}
+	find := func() ([]Camera, error) { return []Camera{{Spec: "camera:42", Name: "Fake"}}, nil }
+	a, err := New(Deps{Store: st, Assets: fstest.MapFS{}, Listen: "127.0.0.1", FindCameras: find})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.close()
+	// There is no /dev/video42, so the stream falls back to the test
+	// pattern, and the camera stays the choice for next time.
+	if onDisk, _ := st.Load(); onDisk.Stream.Source != "camera:42" {
+		t.Fatalf("first start saved source %q, want the camera found", onDisk.Stream.Source)
+	}
+	if notices, _ := a.Notices(); len(notices) != 1 || !strings.Contains(notices[0], "camera:42") {
+		t.Fatalf("notices %q", notices)
+	}
+}
+
 func TestASavedSourceThatFailsFallsBackWithoutLosingIt(t *testing.T) {
 	saved := smallSaved(t)
 	saved.Stream.Source = "camera:42"
