@@ -17,6 +17,7 @@ import (
 	"framecast/backend/config"
 	"framecast/backend/vision"
 	"framecast/internal/matcheck"
+	"framecast/internal/testclip"
 )
 
 func TestMain(m *testing.M) { matcheck.Main(m) }
@@ -230,7 +231,7 @@ func TestPickFileSwitchesToTheChosenVideoAndCancelChangesNothing(t *testing.T) {
 	if s, err := a.PickFile(); err != nil || s.Source != "test" {
 		t.Fatalf("cancelled dialog gave %+v, %v", s, err)
 	}
-	path := writeClip(t)
+	path := testclip.Write(t, 5, 25, 160, 120)
 	rt.OpenFileImpl = func(string) (string, error) { return path, nil }
 	if s, err := a.PickFile(); err != nil || s.Source != path {
 		t.Fatalf("picked file gave %+v, %v", s, err)

@@ -1,38 +1,12 @@
 package engine
 
 import (
-	"image"
-	"image/color"
 	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
-	"gocv.io/x/gocv"
+	"framecast/internal/testclip"
 )
-
-// writeClip writes an MJPEG .avi of n frames with a moving square.
-func writeClip(t *testing.T, n int) string {
-	t.Helper()
-	path := filepath.Join(t.TempDir(), "clip.avi")
-	w, err := gocv.VideoWriterFile(path, "MJPG", 30, 320, 180, true)
-	if err != nil {
-		t.Fatal(err)
-	}
-	m := gocv.NewMatWithSize(180, 320, gocv.MatTypeCV8UC3)
-	defer m.Close()
-	for i := 0; i < n; i++ {
-		m.SetTo(gocv.NewScalar(30, 30, 30, 0))
-		gocv.Rectangle(&m, image.Rect(i*5, 60, i*5+40, 120), color.RGBA{255, 255, 255, 0}, -1)
-		if err := w.Write(m); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := w.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return path
-}
 
 func TestATruncatedOrCorruptFileKeepsTheStreamAlive(t *testing.T) {
 	cases := []struct {
@@ -59,7 +33,7 @@ func TestATruncatedOrCorruptFileKeepsTheStreamAlive(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name+" plays what it can and the stream goes on", func(t *testing.T) {
-			path := writeClip(t, 60)
+			path := testclip.Write(t, 60, 30, 320, 180)
 			if err := c.spoil(path); err != nil {
 				t.Fatal(err)
 			}

@@ -2,18 +2,15 @@ package server
 
 import (
 	"bytes"
-	"image"
-	"image/color"
 	"io"
 	"mime"
 	"mime/multipart"
 	"net/http"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
-	"gocv.io/x/gocv"
+	"framecast/internal/testclip"
 )
 
 var jpegMagic = []byte{0xFF, 0xD8, 0xFF}
@@ -112,21 +109,7 @@ func TestSnapshotIsAFreshJPEG(t *testing.T) {
 }
 
 func TestAFileSourcePlaysAVideoTheTestMade(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "line.avi")
-	vw, err := gocv.VideoWriterFile(path, "MJPG", 25, 200, 100, true)
-	if err != nil {
-		t.Fatal(err)
-	}
-	m := gocv.NewMatWithSize(100, 200, gocv.MatTypeCV8UC3)
-	for i := 0; i < 10; i++ {
-		m.SetTo(gocv.NewScalar(0, 0, 0, 0))
-		gocv.Rectangle(&m, image.Rect(i*15, 30, i*15+30, 70), color.RGBA{0, 255, 0, 0}, -1)
-		if err := vw.Write(m); err != nil {
-			t.Fatal(err)
-		}
-	}
-	m.Close()
-	vw.Close()
+	path := testclip.Write(t, 10, 25, 200, 100)
 	set := smallSettings()
 	set.Source = path
 	s := startStream(t, set)

@@ -1,40 +1,16 @@
 package source
 
 import (
-	"image"
-	"image/color"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"framecast/internal/testclip"
+
 	"gocv.io/x/gocv"
 )
-
-// writeVideo makes a short MJPEG .avi whose frames differ, so a test can see
-// that playback moves.
-func writeVideo(t *testing.T, frames, fps int) string {
-	t.Helper()
-	path := filepath.Join(t.TempDir(), "clip.avi")
-	w, err := gocv.VideoWriterFile(path, "MJPG", float64(fps), 320, 240, true)
-	if err != nil {
-		t.Fatal(err)
-	}
-	m := gocv.NewMatWithSize(240, 320, gocv.MatTypeCV8UC3)
-	defer m.Close()
-	for i := 0; i < frames; i++ {
-		m.SetTo(gocv.NewScalar(0, 0, 0, 0))
-		gocv.Rectangle(&m, image.Rect(i*10, 100, i*10+40, 140), color.RGBA{255, 255, 255, 0}, -1)
-		if err := w.Write(m); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := w.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return path
-}
 
 func open(t *testing.T, spec string, opt Options) Source {
 	t.Helper()
@@ -82,7 +58,7 @@ func TestPatternIsLiveAtItsSizeAndRate(t *testing.T) {
 }
 
 func TestFilePlaysAndLoops(t *testing.T) {
-	path := writeVideo(t, 5, 100)
+	path := testclip.Write(t, 5, 100, 320, 240)
 	src := open(t, path, Options{})
 	m := gocv.NewMat()
 	defer m.Close()
