@@ -27,6 +27,7 @@ func runRelay(args []string, assets fs.FS) error {
 	fset.StringVar(&cfg.LegacyViewToken, "legacy-token", "", "view token of the legacy stream (default: a new random one)")
 	level := fset.String("log-level", "info", "log level: debug, info, warn or error")
 	loadTLS := tlsFlags(fset)
+	limits := limitFlags(fset)
 	if err := parseFlags(fset, args); err != nil {
 		return err
 	}
@@ -37,6 +38,7 @@ func runRelay(args []string, assets fs.FS) error {
 	if cfg.TLS, err = loadTLS(); err != nil {
 		return err
 	}
+	cfg.Limits = *limits
 	ws, web := "ws", "http"
 	if cfg.TLS != nil {
 		ws, web = "wss", "https"

@@ -59,6 +59,7 @@ func runServe(args []string, assets fs.FS) error {
 	pushURL := fset.String("push", "", "also push the stream to a relay: wss://relay/ingest/<stream> (viewers use --token there)")
 	publishToken := fset.String("publish-token", "", "the relay's publish token, with --push")
 	loadTLS := tlsFlags(fset)
+	limits := limitFlags(fset)
 	if err := parseFlags(fset, args); err != nil {
 		return err
 	}
@@ -83,7 +84,7 @@ func runServe(args []string, assets fs.FS) error {
 	}
 	defer eng.Close()
 	m.AddStream(cfg.Name, h, eng)
-	srv, err := server.New(*cfg, server.Deps{Hub: h, Stream: eng, Assets: assets, Log: log, Metrics: m.Handler()})
+	srv, err := server.New(*cfg, server.Deps{Hub: h, Stream: eng, Assets: assets, Log: log, Metrics: m.Handler(), Limits: *limits})
 	if err != nil {
 		return err
 	}

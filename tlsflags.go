@@ -5,10 +5,21 @@ import (
 	"flag"
 	"fmt"
 	"path/filepath"
+	"time"
 
 	"framecast/backend/config"
 	"framecast/backend/server"
 )
+
+// limitFlags adds the viewer limits, shared by serve and relay.
+func limitFlags(fset *flag.FlagSet) *server.Limits {
+	l := server.DefaultLimits
+	fset.IntVar(&l.MaxViewers, "max-viewers", l.MaxViewers, "WebSocket and MJPEG viewers per stream")
+	fset.IntVar(&l.MaxPerIP, "max-per-ip", l.MaxPerIP, "streaming connections per client address")
+	fset.IntVar(&l.MaxFailedTokens, "max-failed-tokens", l.MaxFailedTokens, "wrong tokens per address per minute before 429")
+	fset.DurationVar(&l.PongWait, "pong-wait", 10*time.Second, "drop a viewer silent for this long")
+	return &l
+}
 
 // tlsFlags adds --tls, --tls-cert and --tls-key; the returned function gives
 // the TLS config they ask for, or nil for plain HTTP.

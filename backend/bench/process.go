@@ -37,7 +37,8 @@ func startServer(ctx context.Context, binary string, extra []string) (*process, 
 		return nil, err
 	}
 	token := "bench-" + strconv.FormatInt(time.Now().UnixNano(), 36)
-	args := append([]string{"serve", "--addr", addr, "--token", token, "--log-level", "warn"}, extra...)
+	// All viewers come from this one address.
+	args := append([]string{"serve", "--addr", addr, "--token", token, "--log-level", "warn", "--max-per-ip", "100000"}, extra...)
 	p, err := startProcess(ctx, addr, "http://"+addr+"/healthz", binary, args...)
 	if err != nil {
 		return nil, err

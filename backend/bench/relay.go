@@ -106,7 +106,7 @@ func framecastRelay(cfg RelayConfig) relaySide {
 		name: "framecast relay",
 		start: func(ctx context.Context, addr string) (*process, error) {
 			return startProcess(ctx, addr, "http://"+addr+"/healthz", cfg.Binary, "relay", "--addr", addr,
-				"--publish-token", relayPublish, "--log-level", "warn")
+				"--publish-token", relayPublish, "--log-level", "warn", "--max-per-ip", "100000")
 		},
 		produce: "/ingest/bench?token=" + relayPublish + "&view=" + relayView,
 		message: func(seq uint64, ts int64, jpeg []byte, _ string) [][2]any {
