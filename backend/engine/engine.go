@@ -55,7 +55,7 @@ type Engine struct {
 
 	// updateMu serialises Update so sources are opened one at a time.
 	updateMu sync.Mutex
-	// changes carries settings to the loop; it is never closed.
+	// changes carries settings to the capture goroutine; it is never closed.
 	changes chan change
 
 	mu       sync.Mutex
@@ -74,8 +74,8 @@ type Engine struct {
 	done   chan struct{} // closed when both goroutines have returned
 }
 
-// New validates s, opens its source and starts the loop. A source that cannot
-// be opened is an error; nothing is left running.
+// New validates s, opens its source and starts both goroutines. A source
+// that cannot be opened is an error; nothing is left running.
 func New(s Settings, d Deps) (*Engine, error) {
 	if err := s.Validate(); err != nil {
 		return nil, err
@@ -198,7 +198,7 @@ func (e *Engine) setState(state, reason string) {
 	e.hub.SetStatus(protocol.Status{State: state, Source: src, Reason: reason})
 }
 
-// errClosed ends the loop.
+// errClosed ends the capture goroutine.
 var errClosed = errors.New("closed")
 
 // swapChainLocked leaves a new chain for the processing goroutine; a chain
