@@ -145,3 +145,18 @@ export async function waitForViewer(page, predicate, timeoutMs, what) {
   }
   throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; viewer: ${JSON.stringify(last)}`);
 }
+
+/**
+ * canvasColours samples the viewer's canvas: how many distinct colours it
+ * shows (1 means blank) and its pixel size.
+ */
+export function canvasColours(page) {
+  return page.evaluate(() => {
+    const canvas = document.getElementById('screen');
+    const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
+    const seen = new Set();
+    const step = Math.max(4, Math.floor(data.length / 4 / 2000)) * 4;
+    for (let i = 0; i < data.length; i += step) seen.add(`${data[i]},${data[i + 1]},${data[i + 2]}`);
+    return { distinct: seen.size, width: canvas.width, height: canvas.height };
+  });
+}

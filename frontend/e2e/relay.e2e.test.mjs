@@ -9,7 +9,7 @@ import http from 'node:http';
 import { once } from 'node:events';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { launchBrowser, repoRoot, startRelay, startServer, viewerState, waitForViewer } from './harness.mjs';
+import { canvasColours, launchBrowser, repoRoot, startRelay, startServer, viewerState, waitForViewer } from './harness.mjs';
 
 const rand = () => Math.random().toString(36).slice(2, 10);
 const PUBLISH = `relay-publish-${rand()}-${rand()}`;
@@ -93,14 +93,7 @@ describe('viewers on the relay of a pushed stream', () => {
     assert.ok(v.latencyMs < 1000, `data-latency-ms ${v.latencyMs}`);
     assert.equal(v.message, '', 'no status message while live');
 
-    const picture = await page.evaluate(() => {
-      const canvas = document.getElementById('screen');
-      const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
-      const seen = new Set();
-      const step = Math.max(4, Math.floor(data.length / 4 / 2000)) * 4;
-      for (let i = 0; i < data.length; i += step) seen.add(`${data[i]},${data[i + 1]},${data[i + 2]}`);
-      return { distinct: seen.size, width: canvas.width, height: canvas.height };
-    });
+    const picture = await canvasColours(page);
     assert.deepEqual([picture.width, picture.height], [1280, 720]);
     assert.ok(picture.distinct > 1, `canvas is one colour (${JSON.stringify(picture)})`);
 

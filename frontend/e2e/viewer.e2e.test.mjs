@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { launchBrowser, repoRoot, startServer, viewerState, waitForViewer } from './harness.mjs';
+import { canvasColours, launchBrowser, repoRoot, startServer, viewerState, waitForViewer } from './harness.mjs';
 
 const TOKEN = 'e2e-token-' + Math.random().toString(36).slice(2);
 const screenshotPath = path.join(repoRoot, 'build', 'e2e', 'viewer.png');
@@ -44,14 +44,7 @@ describe('viewer page against a live server', () => {
     assert.match(v.stats, /\d+×\d+/, 'resolution shown');
     assert.equal(v.message, '', 'no status message while live');
 
-    const colours = await page.evaluate(() => {
-      const canvas = document.getElementById('screen');
-      const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
-      const seen = new Set();
-      const step = Math.max(4, Math.floor(data.length / 4 / 2000)) * 4;
-      for (let i = 0; i < data.length; i += step) seen.add(`${data[i]},${data[i + 1]},${data[i + 2]}`);
-      return { distinct: seen.size, width: canvas.width, height: canvas.height };
-    });
+    const colours = await canvasColours(page);
     assert.ok(colours.width > 0 && colours.height > 0, 'canvas has the frame size');
     assert.ok(colours.distinct > 1, `canvas is one colour (${JSON.stringify(colours)})`);
 
