@@ -71,6 +71,7 @@ type Status struct {
 	State     string `json:"state"` // "connecting", "connected", "retrying", "stopped"
 	Error     string `json:"error,omitempty"`
 	Sent      uint64 `json:"sent"`
+	Viewers   int    `json:"viewers"` // watching on the relay, as it last said
 	ViewerURL string `json:"viewerUrl"`
 }
 
@@ -178,11 +179,27 @@ func (p *Pusher) session(ctx context.Context) error {
 	p.set("connected", nil)
 	p.log.Info("pushing to the relay", "viewers", p.cfg.ViewerURL())
 
-	sub := p.hub.Subscribe("push", redact(p.cfg.URL))
-	defer p.hub.Unsubscribe(sub)
-	// The relay sends only errors about our messages, and pings; reading
-	// keeps pongs flowing and tells us when it goes away.
+	// The relay says how many watch there; with nobody, the push takes no
+	// frames, so local capture can stop when nobody watches here either.
+	// Until it says, assume somebody does.
+	var sub *hub.Subscriber
+	defer func() {
+		if sub != nil {
+			p.hub.Unsubscribe(sub)
+		}
+	}()
+	demand := func(watching bool) {
+		switch {
+		case watching && sub == nil:
+			sub = p.hub.Subscribe("push", redact(p.cfg.URL))
+		case !watching && sub != nil:
+			p.hub.Unsubscribe(sub)
+			sub = nil
+		}
+	}
+	demand(true)
 	readErr := make(chan error, 1)
+	viewers := make(chan int, 1)
 	go func() {
 		for {
 			_, msg, err := conn.ReadMessage()
@@ -190,15 +207,33 @@ func (p *Pusher) session(ctx context.Context) error {
 				readErr <- err
 				return
 			}
-			var m struct{ Error string }
-			if json.Unmarshal(msg, &m) == nil && m.Error != "" {
+			var m struct {
+				Type  string
+				Error string
+				Count int
+			}
+			if json.Unmarshal(msg, &m) != nil {
+				continue
+			}
+			switch {
+			case m.Error != "":
 				p.log.Warn("the relay refused a frame", "err", m.Error)
+			case m.Type == "viewers":
+				select { // keep only the newest count
+				case <-viewers:
+				default:
+				}
+				viewers <- m.Count
 			}
 		}
 	}()
 	ping := time.NewTicker(pingPeriod)
 	defer ping.Stop()
 	for {
+		var wake <-chan struct{}
+		if sub != nil {
+			wake = sub.Wake()
+		}
 		select {
 		case <-ctx.Done():
 			_ = conn.WriteControl(websocket.CloseMessage,
@@ -206,11 +241,16 @@ func (p *Pusher) session(ctx context.Context) error {
 			return ctx.Err()
 		case err := <-readErr:
 			return fmt.Errorf("relay closed the connection: %w", err)
+		case n := <-viewers:
+			demand(n > 0)
+			p.mu.Lock()
+			p.status.Viewers = n
+			p.mu.Unlock()
 		case <-ping.C:
 			if err := conn.WriteControl(websocket.PingMessage, nil, time.Now().Add(writeWait)); err != nil {
 				return err
 			}
-		case <-sub.Wake():
+		case <-wake:
 			f := sub.TakeFrame()
 			if f == nil {
 				continue

@@ -136,6 +136,33 @@ func TestARelayRestartIsRecoveredByTheProducerAndViewers(t *testing.T) {
 	}
 }
 
+func TestThePushTakesFramesOnlyWhileSomebodyWatchesOnTheRelay(t *testing.T) {
+	rl := startRelay(t, "127.0.0.1:0")
+	defer rl.Close()
+	h, p := producer(t, rl.Addr().String())
+	waitCount := func(want int, why string) {
+		t.Helper()
+		deadline := time.Now().Add(5 * time.Second)
+		for h.Count() != want {
+			if time.Now().After(deadline) {
+				t.Fatalf("%s: %d local viewers, want %d (push %+v)", why, h.Count(), want, p.Status())
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+	}
+	waitCount(0, "nobody watches on the relay, so the push is not a viewer here")
+	v := dialRelay(t, rl.Addr().String())
+	waitCount(1, "a viewer on the relay makes the push take frames")
+	if _, err := v.NextFrame(5 * time.Second); err != nil {
+		t.Fatalf("the relay viewer got no frame: %v", err)
+	}
+	if st := p.Status(); st.Viewers != 1 {
+		t.Fatalf("push status says %d watch, want 1", st.Viewers)
+	}
+	v.Close()
+	waitCount(0, "the relay viewer left")
+}
+
 func TestConfigIsCheckedAndGivesTheViewerLink(t *testing.T) {
 	cases := []struct {
 		name string

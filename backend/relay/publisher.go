@@ -101,10 +101,22 @@ func (rl *Relay) ingest(w http.ResponseWriter, r *http.Request, name, viewToken 
 	go func() {
 		t := time.NewTicker(pingPeriod)
 		defer t.Stop()
+		last := -1
 		for {
+			// Framecast producers hear how many watch, so they can stop
+			// capturing while nobody does; old producers only ever send.
+			changed := s.hub.Changed()
+			if n := s.hub.Count(); !legacy && n != last {
+				msg, _ := json.Marshal(map[string]any{"type": "viewers", "count": n})
+				if p.write(websocket.TextMessage, msg) != nil {
+					return
+				}
+				last = n
+			}
 			select {
 			case <-stopPing:
 				return
+			case <-changed:
 			case <-t.C:
 				if p.write(websocket.PingMessage, nil) != nil {
 					return

@@ -219,13 +219,20 @@ func TestBadProducerInputIsRefusedAndNothingIsBroadcast(t *testing.T) {
 			if err := prod.WriteMessage(c.kind, c.msg); err != nil {
 				t.Fatal(err)
 			}
-			_ = prod.SetReadDeadline(time.Now().Add(5 * time.Second))
-			_, reply, err := prod.ReadMessage()
-			if err != nil {
-				t.Fatal(err)
-			}
 			var e struct{ Type, Error string }
-			if json.Unmarshal(reply, &e) != nil || e.Type != "error" || !strings.Contains(e.Error, c.want) {
+			var reply []byte
+			for e.Type == "" || e.Type == "viewers" { // viewer counts may come between
+				_ = prod.SetReadDeadline(time.Now().Add(5 * time.Second))
+				var err error
+				if _, reply, err = prod.ReadMessage(); err != nil {
+					t.Fatal(err)
+				}
+				e.Type = ""
+				if json.Unmarshal(reply, &e) != nil {
+					t.Fatalf("reply %q is not JSON", reply)
+				}
+			}
+			if e.Type != "error" || !strings.Contains(e.Error, c.want) {
 				t.Fatalf("reply %s, want an error about %q", reply, c.want)
 			}
 		})
@@ -244,6 +251,39 @@ func TestBadProducerInputIsRefusedAndNothingIsBroadcast(t *testing.T) {
 		}
 	case <-time.After(5 * time.Second):
 		t.Fatal("a good frame after bad ones did not arrive")
+	}
+}
+
+func TestTheProducerHearsHowManyWatch(t *testing.T) {
+	rl := startRelay(t, "127.0.0.1:0", false)
+	prod := produce(t, rl, "cam", viewToken)
+	count := func() int {
+		t.Helper()
+		for {
+			_ = prod.SetReadDeadline(time.Now().Add(5 * time.Second))
+			_, msg, err := prod.ReadMessage()
+			if err != nil {
+				t.Fatal(err)
+			}
+			var m struct {
+				Type  string
+				Count int
+			}
+			if json.Unmarshal(msg, &m) == nil && m.Type == "viewers" {
+				return m.Count
+			}
+		}
+	}
+	if n := count(); n != 0 {
+		t.Fatalf("first count %d, want 0", n)
+	}
+	v := watch(t, rl, "cam", viewToken, "")
+	if n := count(); n != 1 {
+		t.Fatalf("count after a viewer joined %d, want 1", n)
+	}
+	v.Close()
+	if n := count(); n != 0 {
+		t.Fatalf("count after the viewer left %d, want 0", n)
 	}
 }
 
