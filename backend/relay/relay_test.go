@@ -16,6 +16,7 @@ import (
 
 	"framecast/backend/client"
 	"framecast/backend/protocol"
+	"framecast/backend/server"
 
 	"github.com/gorilla/websocket"
 )
@@ -350,5 +351,26 @@ func TestRepublishingReplacesTheProducerAndKeepsViewers(t *testing.T) {
 	m, err := v.NextFrame(5 * time.Second)
 	if err != nil || m.Frame.Seq != 2 {
 		t.Fatalf("viewer after republish got %+v, %v", m.Frame, err)
+	}
+}
+
+func TestIdleStreamsAreForgottenAndBusyOnesKept(t *testing.T) {
+	tbl := newMemTable(func(name, token string) *Stream {
+		return newStream(name, token, server.Deps{Assets: assets})
+	}, 100*time.Millisecond)
+	defer tbl.Close()
+	tbl.Publish("idle", viewToken)
+	busy := tbl.Publish("busy", viewToken)
+	sub := busy.hub.Subscribe("ws", "viewer")
+	defer busy.hub.Unsubscribe(sub)
+	deadline := time.Now().Add(5 * time.Second)
+	for tbl.Lookup("idle") != nil {
+		if time.Now().After(deadline) {
+			t.Fatal("an idle stream was kept past its time")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if tbl.Lookup("busy") == nil {
+		t.Fatal("a stream with a viewer was forgotten")
 	}
 }

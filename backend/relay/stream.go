@@ -116,6 +116,14 @@ func (s *Stream) publish(m ingest.Message) error {
 	return nil
 }
 
+// idle reports whether the stream has neither a producer nor viewers.
+func (s *Stream) idle() bool {
+	s.mu.Lock()
+	p := s.publisher
+	s.mu.Unlock()
+	return p == nil && s.hub.Count() == 0
+}
+
 func (s *Stream) close(reason string) {
 	s.mu.Lock()
 	p := s.publisher
