@@ -36,6 +36,14 @@ test('the preview plays the stream live through the shared viewer module', async
   assert.equal(await page.getAttribute('#preview', 'data-state'), 'live');
 });
 
+test('the operator can hide the detection boxes in the preview', async () => {
+  assert.equal(await page.getAttribute('#preview', 'data-show-detections'), 'true');
+  await page.click('#preview-boxes');
+  await waitFor(async () => (await page.getAttribute('#preview', 'data-show-detections')) === 'false', 'boxes hidden');
+  await page.click('#preview-boxes');
+  await waitFor(async () => (await page.getAttribute('#preview', 'data-show-detections')) === 'true', 'boxes shown');
+});
+
 test('start-up notices are shown', async () => {
   await waitFor(() => page.locator('.notice.is-warning').count(), 'a warning');
   assert.match(await page.locator('.notice.is-warning').first().innerText(), /not valid JSON/);

@@ -27,7 +27,14 @@ function connect(sh: Share): void {
     token: sh.token,
     // The window is the operator's monitor: keep it live even when covered.
     pauseWhenHidden: false,
+    showDetections: must('preview-boxes', HTMLInputElement).checked,
   });
+}
+
+/** setupPreviewBoxes lets the operator hide the boxes drawn over the preview. */
+function setupPreviewBoxes(): void {
+  const toggle = must('preview-boxes', HTMLInputElement);
+  toggle.addEventListener('change', () => preview?.setShowDetections(toggle.checked));
 }
 
 async function main(): Promise<void> {
@@ -47,6 +54,7 @@ async function main(): Promise<void> {
   onEvent<string>('app:notice', (text) => notify(text));
   for (const n of await api.Notices()) notify(n, 'warning');
   await setupControls();
+  setupPreviewBoxes();
   // The panel reports its own failures, so the preview starts regardless.
   const processing = setupProcessing();
   const push = setupPush();
