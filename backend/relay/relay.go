@@ -6,8 +6,6 @@ package relay
 
 import (
 	"context"
-	"crypto/sha256"
-	"crypto/subtle"
 	"crypto/tls"
 	"errors"
 	"fmt"
@@ -168,8 +166,7 @@ func (rl *Relay) serveStream(w http.ResponseWriter, r *http.Request) {
 }
 
 func (rl *Relay) validPublishToken(got string) bool {
-	a, b := sha256.Sum256([]byte(got)), sha256.Sum256([]byte(rl.cfg.PublishToken))
-	return subtle.ConstantTimeCompare(a[:], b[:]) == 1
+	return server.EqualTokens(got, rl.cfg.PublishToken)
 }
 
 // serveIngest takes a producer on /ingest/{stream}?token=P&view=V.

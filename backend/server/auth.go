@@ -37,13 +37,14 @@ func (sh *Handler) SetToken(token string) {
 	sh.closeViewers("this link was replaced by a new one")
 }
 
-// validToken compares in constant time; hashing first makes the time
-// independent of the lengths too.
-func (sh *Handler) validToken(got string) bool {
-	a := sha256.Sum256([]byte(got))
-	b := sha256.Sum256([]byte(sh.Token()))
+// EqualTokens compares a token given with the expected one in constant
+// time; hashing first makes the time independent of the lengths too.
+func EqualTokens(got, want string) bool {
+	a, b := sha256.Sum256([]byte(got)), sha256.Sum256([]byte(want))
 	return subtle.ConstantTimeCompare(a[:], b[:]) == 1
 }
+
+func (sh *Handler) validToken(got string) bool { return EqualTokens(got, sh.Token()) }
 
 // requireToken refuses a request without the right token with 401 and no
 // stream data.
