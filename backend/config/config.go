@@ -10,10 +10,10 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"regexp"
 	"time"
 
 	"framecast/backend/engine"
+	"framecast/backend/protocol"
 )
 
 // FileName is the settings file inside the app's config directory.
@@ -36,9 +36,6 @@ type Push struct {
 	PublishToken string `json:"publishToken"` // the relay's publish token
 }
 
-// streamName is what a relay accepts as a stream name.
-var streamName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$`)
-
 // Validate checks what can be checked without the relay.
 func (p Push) Validate() error {
 	if !p.Enabled {
@@ -48,7 +45,7 @@ func (p Push) Validate() error {
 	if p.Relay == "" {
 		errs = append(errs, errors.New("relay: give its address, e.g. wss://relay.example.com:8188"))
 	}
-	if !streamName.MatchString(p.Stream) {
+	if !protocol.ValidStreamName(p.Stream) {
 		errs = append(errs, fmt.Errorf("stream name %q: use 1-64 letters, digits, '_', '-' or '.'", p.Stream))
 	}
 	if p.PublishToken == "" {

@@ -13,17 +13,14 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"regexp"
 	"strings"
 	"time"
 
 	"framecast/backend/ingest"
 	"framecast/backend/metrics"
+	"framecast/backend/protocol"
 	"framecast/backend/server"
 )
-
-// streamName is what a stream may be called: it goes into URLs.
-var streamName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$`)
 
 // minViewToken is the shortest view token a producer may set.
 const minViewToken = 16
@@ -70,7 +67,7 @@ func New(cfg Config, d Deps) (*Relay, error) {
 	if cfg.MaxFrame <= 0 {
 		cfg.MaxFrame = ingest.DefaultMaxFrame
 	}
-	if cfg.LegacyIngest && (!streamName.MatchString(cfg.LegacyStream) || len(cfg.LegacyViewToken) < minViewToken) {
+	if cfg.LegacyIngest && (!protocol.ValidStreamName(cfg.LegacyStream) || len(cfg.LegacyViewToken) < minViewToken) {
 		return nil, errors.New("legacy ingest needs a valid stream name and a view token of at least 16 characters")
 	}
 	log := d.Log
@@ -181,7 +178,7 @@ func (rl *Relay) serveIngest(w http.ResponseWriter, r *http.Request) {
 		rl.guard.Failed(r)
 		http.Error(w, "401 unauthorized: wrong or missing publish token", http.StatusUnauthorized)
 		return
-	case !streamName.MatchString(name):
+	case !protocol.ValidStreamName(name):
 		http.Error(w, "stream names are 1-64 letters, digits, '_', '-' or '.'", http.StatusBadRequest)
 		return
 	case len(q.Get("view")) < minViewToken:
