@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io/fs"
+	"net"
 	"os"
 	"os/signal"
 	"syscall"
@@ -54,27 +55,19 @@ func runRelay(args []string, assets fs.FS) error {
 		return err
 	}
 	defer rl.Close()
+	_, p, _ := net.SplitHostPort(rl.Addr().String())
+	port := ":" + p
 	fmt.Printf("Framecast relay on %s\n", rl.Addr())
-	fmt.Printf("  producers push to %s://HOST%s/ingest/<stream>?token=%s&view=<view token>\n", ws, portOf(rl.Addr().String()), cfg.PublishToken)
-	fmt.Printf("  viewers open     %s://HOST%s/s/<stream>/?token=<view token>\n", web, portOf(rl.Addr().String()))
+	fmt.Printf("  producers push to %s://HOST%s/ingest/<stream>?token=%s&view=<view token>\n", ws, port, cfg.PublishToken)
+	fmt.Printf("  viewers open     %s://HOST%s/s/<stream>/?token=<view token>\n", web, port)
 	if cfg.LegacyIngest {
 		log.Warn("--legacy-ingest: anyone who can reach this port can publish to the stream without a token",
 			"stream", cfg.LegacyStream)
 		fmt.Printf("  old producer:    %s://HOST%s/  viewers: /s/%s/?token=%s (old pages: /s/%s/ws?format=dataurl&token=…)\n",
-			ws, portOf(rl.Addr().String()), cfg.LegacyStream, cfg.LegacyViewToken, cfg.LegacyStream)
+			ws, port, cfg.LegacyStream, cfg.LegacyViewToken, cfg.LegacyStream)
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	<-ctx.Done()
 	return nil
-}
-
-// portOf returns ":port" of a host:port address.
-func portOf(addr string) string {
-	for i := len(addr) - 1; i >= 0; i-- {
-		if addr[i] == ':' {
-			return addr[i:]
-		}
-	}
-	return ""
 }

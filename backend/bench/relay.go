@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"io"
+	"net"
 	"strconv"
 	"sync"
 	"time"
@@ -128,7 +129,7 @@ func nodeRelay(cfg RelayConfig) relaySide {
 	return relaySide{
 		name: "node ws baseline",
 		start: func(ctx context.Context, addr string) (*process, error) {
-			_, port, _ := splitHostPort(addr)
+			_, port, _ := net.SplitHostPort(addr)
 			return startProcess(ctx, addr, "", "node", cfg.NodeRelay, port)
 		},
 		produce: "/",
@@ -149,15 +150,6 @@ func nodeRelay(cfg RelayConfig) relaySide {
 			return watchOld(conn, slow, cfg.SlowFPS, from, to), nil
 		},
 	}
-}
-
-func splitHostPort(addr string) (string, string, error) {
-	for i := len(addr) - 1; i >= 0; i-- {
-		if addr[i] == ':' {
-			return addr[:i], addr[i+1:], nil
-		}
-	}
-	return addr, "", fmt.Errorf("no port in %q", addr)
 }
 
 // watchOld reads like the old page: every message, pictures shown as they come.
