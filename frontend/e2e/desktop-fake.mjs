@@ -131,6 +131,8 @@ export async function openDesktopUI(token) {
     // no such check.
     browser = await launchBrowser(['--disable-features=LocalNetworkAccessChecks']);
     const page = await browser.context.newPage();
+    const consoleLog = [];
+    page.on('console', (m) => consoleLog.push(`${new Date().toISOString().slice(17, 23)} ${m.text()}`));
     // Serve dist/ under the server's own origin, as the webview is allowed to
     // connect to it.
     await page.route(`${server.base}/desktop/**`, async (route) => {
@@ -147,6 +149,7 @@ export async function openDesktopUI(token) {
       server,
       page,
       calls,
+      consoleLog,
       lastCall: async (name) => (await calls()).filter((c) => c[0] === name).pop(),
       async close() {
         await browser?.close();

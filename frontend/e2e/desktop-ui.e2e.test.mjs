@@ -32,7 +32,16 @@ after(async () => {
 });
 
 test('the preview plays the stream live through the shared viewer module', async () => {
-  await waitFor(async () => Number(await page.getAttribute('#preview', 'data-frames')) > 20, 'preview frames');
+  const seen = () => page.evaluate(() => ({ ...document.getElementById('preview').dataset, message: document.getElementById('message').textContent }));
+  const explain = async (err) => {
+    throw new Error(`${err.message}; preview ${JSON.stringify(await seen())}; console ${JSON.stringify(ui.consoleLog)}`);
+  };
+  // Once in a few clean-machine runs the first connection came late (the
+  // page went live after about 5 s); the console is printed if it does again.
+  // The rate asked of a live preview is unchanged: 20 frames within 5 s.
+  await waitFor(async () => (await page.getAttribute('#preview', 'data-state')) === 'live', 'preview live', 15_000).catch(explain);
+  const from = Number(await page.getAttribute('#preview', 'data-frames'));
+  await waitFor(async () => Number(await page.getAttribute('#preview', 'data-frames')) > from + 20, 'preview frames').catch(explain);
   assert.equal(await page.getAttribute('#preview', 'data-state'), 'live');
 });
 
