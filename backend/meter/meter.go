@@ -11,40 +11,60 @@ import (
 // following a change within a couple of seconds.
 const window = 2 * time.Second
 
-// size bounds the remembered events: enough for 120 fps over the window.
-const size = 256
+// slot is the time one bucket counts. Events are counted per slot, not
+// remembered one by one, so any rate can be measured in fixed memory.
+const slot = 100 * time.Millisecond
+
+// slots is how many buckets the window needs, plus the one partly inside it.
+const slots = int(window/slot) + 1
 
 // Meter counts events in a sliding window. It is safe for concurrent use.
 type Meter struct {
-	mu    sync.Mutex
-	times [size]time.Time // ring of event times; guarded by mu
-	next  int
-	n     int
+	mu     sync.Mutex
+	counts [slots]uint64 // events per slot, a ring indexed by slot number; guarded by mu
+	last   int64         // slot number of the newest event; guarded by mu
 }
 
 // Tick records one event at time now.
 func (m *Meter) Tick(now time.Time) {
+	n := now.UnixNano() / int64(slot)
 	m.mu.Lock()
-	m.times[m.next] = now
-	m.next = (m.next + 1) % size
-	if m.n < size {
-		m.n++
+	m.advance(n)
+	if n > m.last-int64(slots) { // an event older than the window is not counted
+		m.counts[n%int64(slots)]++
 	}
 	m.mu.Unlock()
 }
 
+// advance clears the slots between the newest event's and n; m.mu is held.
+func (m *Meter) advance(n int64) {
+	if n <= m.last {
+		return
+	}
+	for i := m.last + 1; i <= n && i <= m.last+int64(slots); i++ {
+		m.counts[i%int64(slots)] = 0
+	}
+	m.last = n
+}
+
 // Rate returns events per second over the window that ends at now.
 func (m *Meter) Rate(now time.Time) float64 {
+	end := now.UnixNano()
+	from := end - int64(window)
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	from := now.Add(-window)
-	count := 0
-	for i := 1; i <= m.n; i++ {
-		t := m.times[(m.next-i+size)%size]
-		if !t.After(from) {
-			break
+	var sum float64
+	for i := int64(0); i < int64(slots); i++ {
+		n := m.last - i
+		start, stop := n*int64(slot), (n+1)*int64(slot)
+		if stop <= from || start > end {
+			continue
 		}
-		count++
+		c := float64(m.counts[n%int64(slots)])
+		if start < from { // the oldest slot counts for the part inside the window
+			c *= float64(stop-from) / float64(slot)
+		}
+		sum += c
 	}
-	return float64(count) / window.Seconds()
+	return sum / window.Seconds()
 }

@@ -17,6 +17,8 @@ func TestRate(t *testing.T) {
 		{"a steady 30 fps stream reads 30", 30, 5 * time.Second, 5 * time.Second, 30},
 		{"a steady 5 fps stream reads 5", 5, 5 * time.Second, 5 * time.Second, 5},
 		{"a stream that stopped long ago reads 0", 30, time.Second, 10 * time.Second, 0},
+		{"a 500 fps stream reads 500, with no ceiling", 500, 5 * time.Second, 5 * time.Second, 500},
+		{"a stream that stopped a second ago reads half its rate", 60, 5 * time.Second, 6 * time.Second, 30},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
