@@ -23,9 +23,9 @@ func runRelay(args []string, assets fs.FS) error {
 	fset.StringVar(&cfg.Addr, "addr", ":8188", "listen address")
 	fset.StringVar(&cfg.PublishToken, "publish-token", "", "token producers must give on /ingest/{stream} (default: a new random one)")
 	fset.IntVar(&cfg.MaxFrame, "max-frame", ingest.DefaultMaxFrame, "largest picture accepted from a producer, bytes")
-	fset.BoolVar(&cfg.LegacyIngest, "legacy-ingest", false, "accept the old Python producer, without a token, on / (insecure)")
-	fset.StringVar(&cfg.LegacyStream, "legacy-stream", "default", "stream the old producer's pictures go to")
-	fset.StringVar(&cfg.LegacyViewToken, "legacy-token", "", "view token of the legacy stream (default: a new random one)")
+	fset.BoolVar(&cfg.LegacyIngest, "legacy-ingest", false, "serve the old Node.js relay's root /: the old Python producer and old pages connect there unchanged (open to anyone who can reach the port, unless --legacy-token)")
+	fset.StringVar(&cfg.LegacyStream, "legacy-stream", "default", "name of the stream on / (its Framecast viewer page is /s/<name>/)")
+	fset.StringVar(&cfg.LegacyToken, "legacy-token", "", "with --legacy-ingest: / needs ?token=<this>, and it is the stream's view token (default: / is open)")
 	level := fset.String("log-level", "info", "log level: debug, info, warn or error")
 	loadTLS := tlsFlags(fset)
 	limits := limitFlags(fset)
@@ -47,9 +47,6 @@ func runRelay(args []string, assets fs.FS) error {
 	if cfg.PublishToken == "" {
 		cfg.PublishToken = server.NewToken()
 	}
-	if cfg.LegacyIngest && cfg.LegacyViewToken == "" {
-		cfg.LegacyViewToken = server.NewToken()
-	}
 	rl, err := relay.New(cfg, relay.Deps{Assets: assets, Log: log, Metrics: metrics.New()})
 	if err != nil {
 		return err
@@ -61,10 +58,15 @@ func runRelay(args []string, assets fs.FS) error {
 	fmt.Printf("  producers push to %s://HOST%s/ingest/<stream>?token=%s&view=<view token>\n", ws, port, cfg.PublishToken)
 	fmt.Printf("  viewers open     %s://HOST%s/s/<stream>/?token=<view token>\n", web, port)
 	if cfg.LegacyIngest {
-		log.Warn("--legacy-ingest: anyone who can reach this port can publish to the stream without a token",
-			"stream", cfg.LegacyStream)
-		fmt.Printf("  old producer:    %s://HOST%s/  viewers: /s/%s/?token=%s (old pages: /s/%s/ws?format=dataurl&token=…)\n",
-			ws, port, cfg.LegacyStream, cfg.LegacyViewToken, cfg.LegacyStream)
+		root := fmt.Sprintf("%s://HOST%s/", ws, port)
+		if cfg.LegacyToken == "" {
+			log.Warn("--legacy-ingest: / is open, as the old relay was: anyone who can reach this port can publish to and watch the stream; --legacy-token closes it",
+				"stream", cfg.LegacyStream)
+		} else {
+			root += "?token=" + cfg.LegacyToken
+		}
+		fmt.Printf("  old setup:       producer and old pages connect to %s (stream %q)\n", root, cfg.LegacyStream)
+		fmt.Printf("                   Framecast's page: %s://HOST%s/s/%s/?token=%s\n", web, port, cfg.LegacyStream, rl.LegacyViewToken())
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()

@@ -83,8 +83,8 @@ func runServe(args []string, assets fs.FS) error {
 		return err
 	}
 	defer eng.Close()
-	m.AddStream(cfg.Name, h, eng)
-	srv, err := server.New(*cfg, server.Deps{Hub: h, Stream: eng, Assets: assets, Log: log, Metrics: m.Handler(), Limits: *limits})
+	m.Watch(func() []metrics.Stream { return []metrics.Stream{{Name: cfg.Name, Hub: h, Stats: eng.Stats}} })
+	srv, err := server.New(*cfg, server.Deps{Hub: h, Stream: eng, Assets: assets, Log: log, Metrics: m.Handler(), OnPanic: m.Panic, Limits: *limits})
 	if err != nil {
 		return err
 	}

@@ -29,10 +29,18 @@ type Stats struct {
 	Chain []protocol.ProcTime `json:"chain"`
 	// Skipped counts frames dropped because processing was still busy
 	// with an earlier one.
-	Skipped uint64 `json:"skipped"`
-	// Captured and Encoded count frames since the engine started.
-	Captured uint64 `json:"captured"`
-	Encoded  uint64 `json:"encoded"`
+	Skipped uint64 `json:"skipped,omitempty"`
+	// Captured and Encoded count frames since the engine started; a relay
+	// does neither.
+	Captured uint64 `json:"captured,omitempty"`
+	Encoded  uint64 `json:"encoded,omitempty"`
+	// Received counts the pictures a relay took from its producers and
+	// Refused the producer messages it refused, the last of them with its
+	// reason in LastRefusal. On a relay CaptureFPS is the rate pictures
+	// arrive at and OutputFPS the rate they are passed on to viewers.
+	Received    uint64 `json:"received,omitempty"`
+	Refused     uint64 `json:"refused,omitempty"`
+	LastRefusal string `json:"lastRefusal,omitempty"`
 }
 
 // Stats returns the stream's current figures.

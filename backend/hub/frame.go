@@ -22,23 +22,50 @@ type Frame struct {
 	// Msg is the binary WebSocket message, framed once for all viewers.
 	Msg *websocket.PreparedMessage
 
-	dataURLOnce sync.Once
-	dataURL     *websocket.PreparedMessage
+	legacyOnce sync.Once
+	legacyMsg  *websocket.PreparedMessage
+	dataURLMsg *websocket.PreparedMessage
 }
 
-// DataURL is the frame as the old relay sent it: a text message
-// "data:image/jpeg;base64,…". It is built once, on first use, for all the
-// old-style viewers.
-func (f *Frame) DataURL() *websocket.PreparedMessage {
-	f.dataURLOnce.Do(func() {
-		const prefix = "data:image/jpeg;base64,"
-		b := make([]byte, len(prefix)+base64.StdEncoding.EncodedLen(len(f.JPEG)))
-		copy(b, prefix)
-		base64.StdEncoding.Encode(b[len(prefix):], f.JPEG)
-		// NewPreparedMessage fails only for an unknown message type.
-		f.dataURL, _ = websocket.NewPreparedMessage(websocket.TextMessage, b)
+// LegacyPicturePrefix starts the old setup's picture message; a data URL
+// follows "img=sq=".
+const LegacyPicturePrefix = "img=sq=data:image/jpeg;base64,"
+
+// SetLegacyText gives the frame its picture as the old setup's producer sent
+// it (LegacyPicturePrefix, then the JPEG in base64), so old-style viewers get
+// those very bytes and nothing is encoded again. Call it before Publish.
+func (f *Frame) SetLegacyText(msg []byte) {
+	f.legacyOnce.Do(func() { f.prepareLegacy(msg) })
+}
+
+func (f *Frame) legacyText() {
+	f.legacyOnce.Do(func() {
+		b := make([]byte, len(LegacyPicturePrefix)+base64.StdEncoding.EncodedLen(len(f.JPEG)))
+		copy(b, LegacyPicturePrefix)
+		base64.StdEncoding.Encode(b[len(LegacyPicturePrefix):], f.JPEG)
+		f.prepareLegacy(b)
 	})
-	return f.dataURL
+}
+
+func (f *Frame) prepareLegacy(msg []byte) {
+	// NewPreparedMessage fails only for an unknown message type.
+	f.legacyMsg, _ = websocket.NewPreparedMessage(websocket.TextMessage, msg)
+	f.dataURLMsg, _ = websocket.NewPreparedMessage(websocket.TextMessage, msg[len("img=sq="):])
+}
+
+// LegacyText is the frame as the old setup's producer sent it and the old
+// relay forwarded it: a text message "img=sq=data:image/jpeg;base64,…". It
+// is built once, on first use, for all the old-style viewers.
+func (f *Frame) LegacyText() *websocket.PreparedMessage {
+	f.legacyText()
+	return f.legacyMsg
+}
+
+// DataURL is the frame as a bare text data URL, "data:image/jpeg;base64,…",
+// for pages that set img.src from each message. Built once, as LegacyText.
+func (f *Frame) DataURL() *websocket.PreparedMessage {
+	f.legacyText()
+	return f.dataURLMsg
 }
 
 // NewFrame builds a Frame, copying jpeg into a new wire message so the caller

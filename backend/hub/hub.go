@@ -11,14 +11,28 @@ import (
 
 // Hub is the fan-out point of one stream. Publish never blocks.
 type Hub struct {
-	mu      sync.Mutex
-	subs    map[*Subscriber]struct{} // guarded by mu
-	nextID  uint64                   // guarded by mu
-	latest  *Frame                   // guarded by mu
-	status  protocol.Status          // guarded by mu
-	changed chan struct{}            // closed (and replaced) when the viewer count changes; guarded by mu
+	mu        sync.Mutex
+	subs      map[*Subscriber]struct{} // guarded by mu
+	nextID    uint64                   // guarded by mu
+	latest    *Frame                   // guarded by mu
+	status    protocol.Status          // guarded by mu
+	changed   chan struct{}            // closed (and replaced) when the viewer count changes; guarded by mu
+	meta      map[string]Meta          // each metadata key's newest value; guarded by mu
+	metaOrder uint64                   // numbers metadata values; guarded by mu
 
-	bytesSent, drops atomic.Uint64 // every viewer's, past ones too
+	totals counters // every viewer's, past ones too
+}
+
+// counters are frames and bytes sent, and frames dropped.
+type counters struct {
+	frames, bytes, drops atomic.Uint64
+}
+
+// Totals are a hub's counters since it was made, every viewer's together.
+type Totals struct {
+	FramesSent uint64 // frames written to viewers
+	BytesSent  uint64 // JPEG bytes written to viewers
+	Drops      uint64 // frames replaced in viewers' mailboxes before they took them
 }
 
 // New returns an empty hub whose stream starts in state idle.
@@ -34,8 +48,12 @@ func New() *Hub {
 func (h *Hub) Subscribe(kind, addr string) *Subscriber {
 	h.mu.Lock()
 	defer h.mu.Unlock()
+	return h.subscribeLocked(kind, addr)
+}
+
+func (h *Hub) subscribeLocked(kind, addr string) *Subscriber {
 	h.nextID++
-	s := newSubscriber(h.nextID, kind, addr, &h.bytesSent, &h.drops)
+	s := newSubscriber(h.nextID, kind, addr, &h.totals)
 	h.subs[s] = struct{}{}
 	h.notifyLocked()
 	return s
@@ -81,9 +99,11 @@ func (h *Hub) Publish(f *Frame) {
 	}
 }
 
-// Totals returns the JPEG bytes sent to, and the frames dropped for, every
-// viewer since the hub was made.
-func (h *Hub) Totals() (bytesSent, drops uint64) { return h.bytesSent.Load(), h.drops.Load() }
+// Totals returns what every viewer was sent and dropped since the hub was
+// made.
+func (h *Hub) Totals() Totals {
+	return Totals{FramesSent: h.totals.frames.Load(), BytesSent: h.totals.bytes.Load(), Drops: h.totals.drops.Load()}
+}
 
 // Latest returns the most recent frame, or nil before the first one.
 func (h *Hub) Latest() *Frame {

@@ -107,3 +107,48 @@ func TestPublishNeverBlocksOnAViewerThatNeverReads(t *testing.T) {
 		t.Fatal("Publish blocked on viewers that never take frames")
 	}
 }
+
+func TestMetadataKeepsTheNewestValuePerKeyInTheOrderSent(t *testing.T) {
+	h := New()
+	h.PublishMeta(Meta{Key: "title", Value: "line 1"})
+	late := func() []Meta { return h.SubscribeMeta("legacy", "late").TakeMeta() }
+	plain := h.Subscribe("ws", "plain")
+	slow := h.SubscribeMeta("legacy", "slow")
+	_ = slow.TakeMeta()
+	h.PublishMeta(Meta{Key: "a1", Value: "[1]", After: 1})
+	h.PublishMeta(Meta{Key: "a2", Value: "x", After: 1})
+	h.PublishMeta(Meta{Key: "a1", Value: "[2]", After: 2})
+	got := slow.TakeMeta()
+	if len(got) != 2 || got[0].Key != "a2" || got[1].Key != "a1" || got[1].Value != "[2]" || got[1].After != 2 {
+		t.Fatalf("slow viewer got %+v, want a2 then a1=[2] (the newest a1, where it was sent)", got)
+	}
+	if again := slow.TakeMeta(); again != nil {
+		t.Fatalf("taken values came again: %+v", again)
+	}
+	if m := plain.TakeMeta(); m != nil {
+		t.Fatalf("a viewer that takes no metadata got %+v", m)
+	}
+	if got := late(); len(got) != 3 || got[0].Key != "title" {
+		t.Fatalf("a viewer that joined late got %+v, want every key's value, oldest first", got)
+	}
+	h.ResetMeta()
+	if got := late(); len(got) != 0 {
+		t.Fatalf("after a reset a new viewer got %+v", got)
+	}
+}
+
+func TestTotalsCountFramesAndBytesSent(t *testing.T) {
+	h := New()
+	s := h.Subscribe("ws", "a")
+	for seq := uint64(1); seq <= 3; seq++ {
+		h.Publish(frame(t, seq))
+		if f := s.TakeFrame(); f != nil {
+			s.Delivered(time.Now(), len(f.JPEG))
+		}
+	}
+	h.Publish(frame(t, 4))
+	h.Publish(frame(t, 5)) // replaces 4 unseen: one drop
+	if got := h.Totals(); got.FramesSent != 3 || got.BytesSent != 15 || got.Drops != 1 {
+		t.Fatalf("totals %+v, want 3 frames, 15 bytes, 1 drop", got)
+	}
+}

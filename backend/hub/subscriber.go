@@ -25,18 +25,18 @@ type Subscriber struct {
 	mu     sync.Mutex
 	frame  *Frame           // pending frame; guarded by mu
 	status *protocol.Status // pending status change; guarded by mu
+	meta   map[string]Meta  // pending metadata, newest per key; nil unless made by SubscribeMeta; guarded by mu
 
 	drops atomic.Uint64
 	bytes atomic.Uint64 // JPEG bytes written to the viewer
-	// hubBytes and hubDrops add up every viewer's, past ones too.
-	hubBytes, hubDrops *atomic.Uint64
-	delivered          meter.Meter
-	latency            atomic.Int64 // last measured capture→shown latency, µs
+	// hub adds up every viewer's counters, past ones too.
+	hub       *counters
+	delivered meter.Meter
+	latency   atomic.Int64 // last measured capture→shown latency, µs
 }
 
-func newSubscriber(id uint64, kind, addr string, hubBytes, hubDrops *atomic.Uint64) *Subscriber {
-	return &Subscriber{ID: id, Kind: kind, Addr: addr, Since: time.Now(), wake: make(chan struct{}, 1),
-		hubBytes: hubBytes, hubDrops: hubDrops}
+func newSubscriber(id uint64, kind, addr string, hub *counters) *Subscriber {
+	return &Subscriber{ID: id, Kind: kind, Addr: addr, Since: time.Now(), wake: make(chan struct{}, 1), hub: hub}
 }
 
 // Wake is signalled when a frame or status is waiting, or Poke was called.
@@ -54,7 +54,7 @@ func (s *Subscriber) offerFrame(f *Frame) {
 	s.mu.Lock()
 	if s.frame != nil {
 		s.drops.Add(1)
-		s.hubDrops.Add(1)
+		s.hub.drops.Add(1)
 	}
 	s.frame = f
 	s.mu.Unlock()
@@ -90,7 +90,8 @@ func (s *Subscriber) TakeStatus() *protocol.Status {
 func (s *Subscriber) Delivered(now time.Time, size int) {
 	s.delivered.Tick(now)
 	s.bytes.Add(uint64(size))
-	s.hubBytes.Add(uint64(size))
+	s.hub.bytes.Add(uint64(size))
+	s.hub.frames.Add(1)
 }
 
 // SetLatency records the latest capture→shown latency.

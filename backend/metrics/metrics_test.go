@@ -5,6 +5,7 @@ import (
 	"net/http/httptest"
 	"regexp"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -36,7 +37,7 @@ func TestMetricsCountWhatTheStreamDoes(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer eng.Close()
-	m.AddStream("line", h, eng)
+	m.Watch(func() []Stream { return []Stream{{Name: "line", Hub: h, Stats: eng.Stats}} })
 	fast := h.Subscribe("ws", "fast")
 	slow := h.Subscribe("ws", "slow") // never takes a frame: every frame but the last is a drop
 	for n := 0; n < 20; {
@@ -59,6 +60,12 @@ func TestMetricsCountWhatTheStreamDoes(t *testing.T) {
 	if v := value(t, text, `framecast_bytes_sent_total{stream="line"}`); v <= 0 {
 		t.Fatalf("bytes sent %v", v)
 	}
+	if v := value(t, text, `framecast_frames_sent_total{stream="line"}`); v != 20 {
+		t.Fatalf("sent %v, want the 20 frames the fast viewer took", v)
+	}
+	if strings.Contains(text, "viewer=") {
+		t.Fatalf("a series per viewer connection:\n%s", text)
+	}
 	if v := value(t, text, `framecast_frames_dropped_total{stream="line"}`); v < 15 {
 		t.Fatalf("dropped %v, want the slow viewer's", v)
 	}
@@ -80,4 +87,51 @@ func TestMetricsCountWhatTheStreamDoes(t *testing.T) {
 	}
 	h.Unsubscribe(fast)
 	h.Unsubscribe(slow)
+}
+
+// scrape reads the metrics as Prometheus would.
+func scrape(t *testing.T, m *Metrics) string {
+	t.Helper()
+	rec := httptest.NewRecorder()
+	m.Handler().ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
+	if rec.Code != 200 {
+		t.Fatalf("scrape: %d %s", rec.Code, rec.Body)
+	}
+	return rec.Body.String()
+}
+
+func TestStreamsComeAndGoBetweenScrapes(t *testing.T) {
+	m := New()
+	live := map[string]*hub.Hub{}
+	m.Watch(func() []Stream {
+		var out []Stream
+		for name, h := range live {
+			out = append(out, Stream{Name: name, Hub: h, Relay: true,
+				Stats: func() engine.Stats { return engine.Stats{Received: uint64(len(name)), CaptureFPS: 40} }})
+		}
+		return out
+	})
+	for _, name := range []string{"a", "bb", "ccc"} {
+		live[name] = hub.New()
+	}
+	text := scrape(t, m)
+	for _, name := range []string{"a", "bb", "ccc"} {
+		if v := value(t, text, `framecast_frames_received_total{stream="`+name+`"}`); v != float64(len(name)) {
+			t.Fatalf("stream %s received %v", name, v)
+		}
+	}
+	if v := value(t, text, `framecast_fps{direction="in",stream="a"}`); v != 40 {
+		t.Fatalf("input fps %v", v)
+	}
+	if strings.Contains(text, "framecast_frames_captured_total") {
+		t.Fatal("a relayed stream claims frames captured")
+	}
+	delete(live, "bb")
+	if text = scrape(t, m); strings.Contains(text, `stream="bb"`) {
+		t.Fatal("a forgotten stream is still exported")
+	}
+	live["bb"] = hub.New() // the same name again, as a producer that returns
+	if v := value(t, scrape(t, m), `framecast_frames_received_total{stream="bb"}`); v != 2 {
+		t.Fatalf("stream bb back: received %v", v)
+	}
 }

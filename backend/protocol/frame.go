@@ -13,6 +13,10 @@ import (
 // cannot make a reader allocate without limit.
 const MaxHeaderSize = 64 << 10
 
+// ErrHeaderTooBig is returned for a frame whose header is over MaxHeaderSize:
+// no viewer would read it.
+var ErrHeaderTooBig = errors.New("frame header too big")
+
 // ErrShortFrame is returned when a frame message ends before its header does.
 var ErrShortFrame = errors.New("frame message too short")
 
@@ -28,9 +32,17 @@ type Header struct {
 	// Proc is each processor's time on this frame, in chain order.
 	Proc []ProcTime `json:"proc,omitempty"`
 	// Meta is what an old-style producer sent beside its pictures
-	// ("key=sq=value" messages), attached to the frames that follow.
+	// ("key=sq=value" messages): the newest value of each key.
 	Meta map[string]string `json:"meta,omitempty"`
+	// MetaSeq says, for each key in Meta, the seq of the picture its value
+	// was sent after: the old setup sends a picture, then what belongs to
+	// it. A value with MetaSeq one below this frame's Seq belongs to the
+	// picture before this one.
+	MetaSeq map[string]uint64 `json:"metaSeq,omitempty"`
 }
+
+// MaxMetaKeys bounds the metadata keys of one stream.
+const MaxMetaKeys = 32
 
 // Detection is one thing found in a frame.
 type Detection struct {
@@ -51,6 +63,9 @@ func EncodeFrame(h Header, jpeg []byte) ([]byte, error) {
 	hdr, err := json.Marshal(h)
 	if err != nil {
 		return nil, fmt.Errorf("encode frame header: %w", err)
+	}
+	if len(hdr) > MaxHeaderSize {
+		return nil, fmt.Errorf("%w: %d bytes, over the limit of %d", ErrHeaderTooBig, len(hdr), MaxHeaderSize)
 	}
 	msg := make([]byte, 4+len(hdr)+len(jpeg))
 	binary.BigEndian.PutUint32(msg, uint32(len(hdr)))

@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -59,5 +60,24 @@ func TestDecodeFrameRefusesBadInput(t *testing.T) {
 				t.Fatalf("errors.Is(err, ErrShortFrame) = %v for %v", !c.short, err)
 			}
 		})
+	}
+}
+
+func TestAFrameWithAHeaderOverTheLimitIsNotEncoded(t *testing.T) {
+	meta := map[string]string{}
+	for i := 0; i < 20; i++ {
+		meta[strings.Repeat("k", i+1)] = strings.Repeat("v", 4000)
+	}
+	if _, err := EncodeFrame(Header{Seq: 1, Meta: meta}, []byte{0xFF, 0xD8, 0xFF}); !errors.Is(err, ErrHeaderTooBig) {
+		t.Fatalf("a header of about 80 KB: err %v, want ErrHeaderTooBig", err)
+	}
+	delete(meta, "k")
+	for k := range meta {
+		if len(k) > 15 {
+			delete(meta, k)
+		}
+	}
+	if _, err := EncodeFrame(Header{Seq: 1, Meta: meta}, []byte{0xFF, 0xD8, 0xFF}); err != nil {
+		t.Fatalf("a header of about 56 KB: %v", err)
 	}
 }

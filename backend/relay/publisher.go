@@ -1,10 +1,13 @@
 package relay
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
+	"log/slog"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"framecast/backend/ingest"
@@ -27,17 +30,29 @@ var producerUpgrader = websocket.Upgrader{
 	CheckOrigin: func(r *http.Request) bool { return r.Header.Get("Origin") == "" },
 }
 
-// publisher is one producer connection. Its goroutine alone reads from
-// conn; writes (errors, pings, the closing frame) go through writeMu.
+// publisher is one producer connection. Its reader goroutine alone reads
+// from conn; writes (errors, pings, the closing frame) go through writeMu.
 type publisher struct {
 	conn    *websocket.Conn
+	addr    string
+	wait    time.Duration // how long it may stay silent
 	writeMu sync.Mutex
+	heard   atomic.Int64 // when it last sent a message, Unix ns
 
 	mu sync.Mutex
 	// kicked is why the relay ends the connection, once it does; after that
 	// the read deadline stays in the past. Guarded by mu.
 	kicked string
 }
+
+func newPublisher(conn *websocket.Conn, addr string, wait time.Duration) *publisher {
+	p := &publisher{conn: conn, addr: addr, wait: wait}
+	p.heard.Store(time.Now().UnixNano())
+	return p
+}
+
+// lastHeard is when the producer last sent a message.
+func (p *publisher) lastHeard() time.Time { return time.Unix(0, p.heard.Load()) }
 
 // kick ends the connection from the relay's side: the reader wakes at once.
 func (p *publisher) kick(reason string) {
@@ -49,13 +64,13 @@ func (p *publisher) kick(reason string) {
 	_ = p.conn.SetReadDeadline(time.Now())
 }
 
-// extend gives the producer pongWait more to say something, unless it has
+// extend gives the producer its wait more to say something, unless it has
 // been kicked.
 func (p *publisher) extend() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.kicked == "" {
-		_ = p.conn.SetReadDeadline(time.Now().Add(pongWait))
+		_ = p.conn.SetReadDeadline(time.Now().Add(p.wait))
 	}
 }
 
@@ -72,92 +87,150 @@ func (p *publisher) write(kind int, data []byte) error {
 	return p.conn.WriteMessage(kind, data)
 }
 
+// closeWith sends a close frame with code and reason.
+func (p *publisher) closeWith(code int, reason string) {
+	p.writeMu.Lock()
+	defer p.writeMu.Unlock()
+	_ = p.conn.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(code, reason), time.Now().Add(time.Second))
+}
+
 // refuse tells the producer why its message was not broadcast.
 func (p *publisher) refuse(err error) error {
 	msg, _ := json.Marshal(map[string]string{"type": "error", "error": err.Error()})
 	return p.write(websocket.TextMessage, msg)
 }
 
-// ingest runs one producer until it goes away or is replaced.
-func (rl *Relay) ingest(w http.ResponseWriter, r *http.Request, name, viewToken string, legacy bool) {
-	// The stream exists before the producer hears back, so viewers can join
-	// as soon as the producer is connected.
-	s := rl.table.Publish(name, viewToken)
+// readLimit bounds one producer message: a picture, a third bigger in
+// base64, and its header.
+func (rl *Relay) readLimit() int64 { return int64(rl.cfg.MaxFrame)*4/3 + 64<<10 }
+
+// ingest runs one producer on /ingest, whose request has passed every
+// check, until it goes away or is replaced.
+func (rl *Relay) ingest(w http.ResponseWriter, r *http.Request, name, viewToken string) {
 	conn, err := producerUpgrader.Upgrade(w, r, nil)
 	if err != nil {
-		return
+		return // the upgrader has replied; nothing has changed
 	}
 	defer conn.Close()
-	p := &publisher{conn: conn}
-	s.attach(p)
-	log := rl.log.With("stream", name, "producer", r.RemoteAddr, "legacy", legacy)
+	p := newPublisher(conn, r.RemoteAddr, pongWait)
+	log := rl.log.With("stream", name, "producer", r.RemoteAddr)
+	s, err := rl.attach(p, name, viewToken)
+	if err != nil {
+		// Another producer took the stream between the check and now.
+		log.Info("producer refused", "err", err)
+		p.closeWith(websocket.ClosePolicyViolation, err.Error())
+		return
+	}
 	log.Info("producer connected")
-
-	// base64 makes old-style pictures a third bigger.
-	conn.SetReadLimit(int64(rl.cfg.MaxFrame)*4/3 + 64<<10)
+	conn.SetReadLimit(rl.readLimit())
 	conn.SetPongHandler(func(string) error { p.extend(); return nil })
-	stopPing := make(chan struct{})
-	defer close(stopPing)
+	stop := make(chan struct{})
+	pinged := make(chan struct{})
 	go func() {
-		t := time.NewTicker(pingPeriod)
-		defer t.Stop()
-		last := -1
-		for {
-			// Framecast producers hear how many watch, so they can stop
-			// capturing while nobody does; old producers only ever send.
-			changed := s.hub.Changed()
-			if n := s.hub.Count(); !legacy && n != last {
-				msg, _ := json.Marshal(map[string]any{"type": "viewers", "count": n})
-				if p.write(websocket.TextMessage, msg) != nil {
-					return
-				}
-				last = n
-			}
-			select {
-			case <-stopPing:
-				return
-			case <-changed:
-			case <-t.C:
-				if p.write(websocket.PingMessage, nil) != nil {
-					return
-				}
-			}
-		}
+		defer close(pinged)
+		p.tellViewers(s, stop)
 	}()
+	reason := rl.readProducer(p, s, log)
+	close(stop)
+	<-pinged
+	s.detach(p, reason)
+	log.Info("producer gone", "reason", reason)
+}
 
-	reason := "the producer went away"
+// attach opens the stream and makes p its producer; a stream forgotten in
+// between is opened again.
+func (rl *Relay) attach(p *publisher, name, viewToken string) (*Stream, error) {
 	for {
-		p.extend()
-		kind, msg, err := conn.ReadMessage()
-		if err != nil {
-			if kicked := p.kickReason(); kicked != "" {
-				reason = kicked
-				_ = conn.WriteControl(websocket.CloseMessage,
-					websocket.FormatCloseMessage(websocket.CloseGoingAway, reason), time.Now().Add(time.Second))
-			} else if errors.Is(err, websocket.ErrReadLimit) {
-				log.Warn("producer message over the size limit", "limit", rl.cfg.MaxFrame)
+		s := rl.table.Open(name, viewToken)
+		if err := s.attach(p, viewToken); !errors.Is(err, errGone) {
+			return s, err
+		}
+	}
+}
+
+// tellViewers tells a Framecast producer how many watch, so it can stop
+// capturing while nobody does, and pings it, until stop is closed.
+func (p *publisher) tellViewers(s *Stream, stop <-chan struct{}) {
+	t := time.NewTicker(pingPeriod)
+	defer t.Stop()
+	last := -1
+	for {
+		changed := s.hub.Changed()
+		if n := s.hub.Count(); n != last {
+			msg, _ := json.Marshal(map[string]any{"type": "viewers", "count": n})
+			if p.write(websocket.TextMessage, msg) != nil {
+				return
 			}
-			break
+			last = n
 		}
-		var m ingest.Message
-		if kind == websocket.BinaryMessage {
-			m, err = ingest.ParseBinary(msg, rl.cfg.MaxFrame)
-		} else {
-			m, err = ingest.ParseText(msg, rl.cfg.MaxFrame)
-		}
-		if err == nil {
-			err = s.publish(m)
-		}
-		if err != nil {
-			if rl.metrics != nil {
-				rl.metrics.IngestError()
-			}
-			log.Debug("producer message refused", "err", err)
-			if p.refuse(err) != nil {
-				break
+		select {
+		case <-stop:
+			return
+		case <-changed:
+		case <-t.C:
+			if p.write(websocket.PingMessage, nil) != nil {
+				return
 			}
 		}
 	}
-	s.detach(p, reason)
-	log.Info("producer gone", "reason", reason)
+}
+
+// readProducer reads a Framecast producer's messages until it goes, and
+// says why it went. Refused messages get an error reply: Framecast's push
+// reads them.
+func (rl *Relay) readProducer(p *publisher, s *Stream, log *slog.Logger) string {
+	for {
+		p.extend()
+		kind, msg, err := p.conn.ReadMessage()
+		if err != nil {
+			if kicked := p.kickReason(); kicked != "" {
+				p.closeWith(websocket.CloseGoingAway, kicked)
+				return kicked
+			}
+			if errors.Is(err, websocket.ErrReadLimit) {
+				log.Warn("producer message over the size limit", "limit", rl.cfg.MaxFrame)
+			}
+			return "the producer went away"
+		}
+		now := time.Now()
+		p.heard.Store(now.UnixNano())
+		if err := rl.handleMessage(p, s, kind, msg, now); err != nil {
+			if p.refuse(err) != nil {
+				return "the producer went away"
+			}
+		}
+	}
+}
+
+// handleMessage checks one producer message and passes it on; a refused
+// one is counted and its error returned. Nothing a producer sends may make
+// it panic (FuzzProducerMessages).
+func (rl *Relay) handleMessage(p *publisher, s *Stream, kind int, msg []byte, now time.Time) error {
+	var m ingest.Message
+	var err error
+	var legacyText []byte
+	if kind == websocket.BinaryMessage {
+		m, err = ingest.ParseBinary(msg, rl.cfg.MaxFrame)
+	} else {
+		m, err = ingest.ParseText(msg, rl.cfg.MaxFrame)
+		legacyText = msg
+	}
+	if kind == websocket.BinaryMessage || bytes.HasPrefix(msg, []byte("img=sq=")) {
+		s.in.Tick(now) // a picture arrived, good or not
+	}
+	if err == nil {
+		err = s.publish(p, m, legacyText)
+	}
+	if err != nil {
+		rl.refused(s, err, p.addr, now)
+	}
+	return err
+}
+
+// refused counts and logs a refused producer message.
+func (rl *Relay) refused(s *Stream, err error, addr string, now time.Time) {
+	if rl.metrics != nil {
+		rl.metrics.IngestError()
+	}
+	s.refused(err, addr, now)
 }

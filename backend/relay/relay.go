@@ -13,13 +13,14 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"strings"
 	"time"
 
 	"framecast/backend/ingest"
 	"framecast/backend/metrics"
 	"framecast/backend/protocol"
 	"framecast/backend/server"
+
+	"github.com/gorilla/websocket"
 )
 
 // minViewToken is the shortest view token a producer may set.
@@ -30,13 +31,17 @@ type Config struct {
 	Addr         string // listen address
 	PublishToken string // producers must give it on /ingest
 	MaxFrame     int    // largest picture accepted, bytes (0: ingest.DefaultMaxFrame)
-	// LegacyIngest accepts the old setup's unauthenticated producer on "/"
-	// into the stream LegacyStream, watched with LegacyViewToken.
-	LegacyIngest    bool
-	LegacyStream    string
-	LegacyViewToken string
-	Limits          server.Limits // viewers and wrong tokens; zero: server.DefaultLimits
-	TLS             *tls.Config   // nil: plain HTTP and WebSocket
+	// LegacyIngest serves the old Node.js relay's root "/": its producer and
+	// its pages connect there (see legacy.go), to the stream LegacyStream,
+	// which exists from the start.
+	LegacyIngest bool
+	LegacyStream string
+	// LegacyToken, when set, is needed on "/" as ?token= and is the legacy
+	// stream's view token; empty, "/" is open as the old relay was and the
+	// stream's /s/ pages take a random token (Relay.LegacyViewToken).
+	LegacyToken string
+	Limits      server.Limits // viewers and wrong tokens; zero: server.DefaultLimits
+	TLS         *tls.Config   // nil: plain HTTP and WebSocket
 }
 
 // Deps are the relay's collaborators.
@@ -54,6 +59,7 @@ type Relay struct {
 	guard   *server.Guard    // shared by every stream and the ingest
 	table   Table
 	log     *slog.Logger
+	legacy  *Stream // the stream on "/", or nil
 	ln      net.Listener
 	http    *http.Server
 	done    chan struct{}
@@ -67,29 +73,44 @@ func New(cfg Config, d Deps) (*Relay, error) {
 	if cfg.MaxFrame <= 0 {
 		cfg.MaxFrame = ingest.DefaultMaxFrame
 	}
-	if cfg.LegacyIngest && (!protocol.ValidStreamName(cfg.LegacyStream) || len(cfg.LegacyViewToken) < minViewToken) {
-		return nil, errors.New("legacy ingest needs a valid stream name and a view token of at least 16 characters")
+	if cfg.LegacyIngest && !protocol.ValidStreamName(cfg.LegacyStream) {
+		return nil, fmt.Errorf("legacy stream %q: stream names are 1-64 letters, digits, '_', '-' or '.'", cfg.LegacyStream)
+	}
+	if cfg.LegacyToken != "" && len(cfg.LegacyToken) < minViewToken {
+		return nil, fmt.Errorf("legacy token: must be at least %d characters", minViewToken)
 	}
 	log := d.Log
 	if log == nil {
 		log = slog.Default()
 	}
 	rl := &Relay{cfg: cfg, metrics: d.Metrics, guard: server.NewGuard(cfg.Limits), table: d.Table, log: log.With("component", "relay"), done: make(chan struct{})}
+	var onPanic func()
+	if rl.metrics != nil {
+		onPanic = rl.metrics.Panic
+	}
 	if rl.table == nil {
 		rl.table = NewMemTable(func(name, token string) *Stream {
-			s := newStream(name, token, server.Deps{Assets: d.Assets, Log: log, Guard: rl.guard, Limits: cfg.Limits})
-			if rl.metrics != nil {
-				rl.metrics.AddStream(name, s.hub, s)
-			}
-			return s
+			return newStream(name, token, server.Deps{Assets: d.Assets, Log: log, Guard: rl.guard, Limits: cfg.Limits, OnPanic: onPanic})
 		})
+	}
+	if cfg.LegacyIngest {
+		token := cfg.LegacyToken
+		if token == "" {
+			token = server.NewToken()
+		}
+		rl.legacy = rl.table.Open(cfg.LegacyStream, token)
+		rl.legacy.pin()
 	}
 	ln, err := server.Listen(cfg.Addr, cfg.TLS)
 	if err != nil {
+		rl.table.Close()
 		return nil, err
 	}
+	if rl.metrics != nil {
+		rl.metrics.Watch(rl.metricStreams)
+	}
 	rl.ln = ln
-	rl.http = server.NewHTTPServer(server.WithHealth(rl.routes()), rl.log)
+	rl.http = server.NewHTTPServer(server.WithHealth(rl.routes()), rl.log, onPanic)
 	go func() {
 		defer close(rl.done)
 		if err := rl.http.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
@@ -97,6 +118,25 @@ func New(cfg Config, d Deps) (*Relay, error) {
 		}
 	}()
 	return rl, nil
+}
+
+// metricStreams lists the live streams for a metrics scrape.
+func (rl *Relay) metricStreams() []metrics.Stream {
+	streams := rl.table.Streams()
+	out := make([]metrics.Stream, len(streams))
+	for i, s := range streams {
+		out[i] = metrics.Stream{Name: s.Name, Hub: s.hub, Stats: s.Stats, Relay: true}
+	}
+	return out
+}
+
+// LegacyViewToken is the view token of the legacy stream's /s/ pages, or
+// "" without LegacyIngest.
+func (rl *Relay) LegacyViewToken() string {
+	if rl.legacy == nil {
+		return ""
+	}
+	return rl.legacy.handler.Token()
 }
 
 // Addr is the address the relay listens on.
@@ -130,8 +170,8 @@ func (rl *Relay) routes() http.Handler {
 		}
 		_, _ = w.Write([]byte("ok\n"))
 	})
-	if rl.cfg.LegacyIngest {
-		mux.HandleFunc("GET /{$}", rl.serveLegacyIngest)
+	if rl.legacy != nil {
+		mux.HandleFunc("GET /{$}", rl.serveRoot)
 	}
 	if rl.metrics != nil {
 		// Behind the publish token: it names every stream.
@@ -166,10 +206,13 @@ func (rl *Relay) validPublishToken(got string) bool {
 	return server.EqualTokens(got, rl.cfg.PublishToken)
 }
 
-// serveIngest takes a producer on /ingest/{stream}?token=P&view=V.
+// serveIngest takes a producer on /ingest/{stream}?token=P&view=V. Every
+// check comes before the upgrade, and the stream table is touched only once
+// the producer's WebSocket is open: a refused request changes nothing.
 func (rl *Relay) serveIngest(w http.ResponseWriter, r *http.Request) {
 	name := r.PathValue("stream")
 	q := r.URL.Query()
+	view := q.Get("view")
 	if rl.guard.Blocked(w, r) {
 		return
 	}
@@ -181,18 +224,21 @@ func (rl *Relay) serveIngest(w http.ResponseWriter, r *http.Request) {
 	case !protocol.ValidStreamName(name):
 		http.Error(w, "stream names are 1-64 letters, digits, '_', '-' or '.'", http.StatusBadRequest)
 		return
-	case len(q.Get("view")) < minViewToken:
+	case len(view) < minViewToken:
 		http.Error(w, fmt.Sprintf("view: the stream's view token must be at least %d characters", minViewToken), http.StatusBadRequest)
 		return
-	}
-	rl.ingest(w, r, name, q.Get("view"), false)
-}
-
-// serveLegacyIngest takes the old setup's producer, which has no token.
-func (rl *Relay) serveLegacyIngest(w http.ResponseWriter, r *http.Request) {
-	if !strings.EqualFold(r.Header.Get("Upgrade"), "websocket") {
-		http.Error(w, "this relay takes old-style producers here; viewers open /s/"+rl.cfg.LegacyStream+"/?token=…", http.StatusNotFound)
+	case !websocket.IsWebSocketUpgrade(r):
+		http.Error(w, "this is a producer's WebSocket endpoint: connect with a WebSocket client", http.StatusBadRequest)
+		return
+	case r.Header.Get("Origin") != "":
+		// Producers are programs: a page on another site must not publish
+		// with a visitor's publish token.
+		http.Error(w, "producers may not connect from a web page (Origin set)", http.StatusForbidden)
 		return
 	}
-	rl.ingest(w, r, rl.cfg.LegacyStream, rl.cfg.LegacyViewToken, true)
+	if s := rl.table.Lookup(name); s != nil && s.conflicts(view) {
+		http.Error(w, fmt.Sprintf("409 conflict: stream %q has a live producer with another view token", name), http.StatusConflict)
+		return
+	}
+	rl.ingest(w, r, name, view)
 }

@@ -30,11 +30,21 @@ var assets = fstest.MapFS{"viewer.html": {Data: []byte("<title>viewer</title>")}
 
 func startRelay(t *testing.T, addr string, legacy bool) *Relay {
 	t.Helper()
-	cfg := Config{Addr: addr, PublishToken: publishToken, MaxFrame: 64 << 10}
-	if legacy {
-		cfg.LegacyIngest, cfg.LegacyStream, cfg.LegacyViewToken = true, "legacy", viewToken
-	}
-	rl, err := New(cfg, Deps{Assets: assets})
+	return startRelayWith(t, func(cfg *Config, _ *Deps) {
+		cfg.Addr = addr
+		if legacy {
+			cfg.LegacyIngest, cfg.LegacyStream, cfg.LegacyToken = true, "legacy", viewToken
+		}
+	})
+}
+
+// startRelayWith starts a relay on a loopback port that change may adjust.
+func startRelayWith(t *testing.T, change func(*Config, *Deps)) *Relay {
+	t.Helper()
+	cfg := Config{Addr: "127.0.0.1:0", PublishToken: publishToken, MaxFrame: 64 << 10}
+	d := Deps{Assets: assets}
+	change(&cfg, &d)
+	rl, err := New(cfg, d)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -115,39 +125,6 @@ func TestProducerFramesReachViewersWithTheirSeqTsAndDetections(t *testing.T) {
 			t.Fatalf("relayed %+v, want the producer's %+v", m.Frame, in)
 		}
 		_ = v.Ack(m.Frame.Seq)
-	}
-}
-
-func TestOldStyleTextProducerIsAccepted(t *testing.T) {
-	rl := startRelay(t, "127.0.0.1:0", true)
-	conn, _, err := websocket.DefaultDialer.Dial(wsBase(rl)+"/", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
-	jpg := picture(t, 80, 60, color.RGBA{0, 200, 0, 255})
-	// The viewer can only join once the stream exists: after the first message.
-	if err := conn.WriteMessage(websocket.TextMessage, []byte(`a1=sq=[[1,2,3,4]]`)); err != nil {
-		t.Fatal(err)
-	}
-	deadline := time.Now().Add(5 * time.Second)
-	for rl.table.Lookup("legacy") == nil && time.Now().Before(deadline) {
-		time.Sleep(10 * time.Millisecond)
-	}
-	v := watch(t, rl, "legacy", viewToken, "")
-	msg := "img=sq=data:image/jpeg;base64," + base64.StdEncoding.EncodeToString(jpg)
-	if err := conn.WriteMessage(websocket.TextMessage, []byte(msg)); err != nil {
-		t.Fatal(err)
-	}
-	m, err := v.NextFrame(5 * time.Second)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(m.JPEG, jpg) || m.Frame.W != 80 || m.Frame.H != 60 || m.Frame.Seq != 1 || m.Frame.Meta["a1"] != "[[1,2,3,4]]" {
-		t.Fatalf("old-style frame relayed as %+v", m.Frame)
-	}
-	if age := time.Since(time.UnixMicro(m.Frame.TS)); age < 0 || age > 5*time.Second {
-		t.Fatalf("old-style frame stamped %v ago", age)
 	}
 }
 
@@ -359,8 +336,8 @@ func TestIdleStreamsAreForgottenAndBusyOnesKept(t *testing.T) {
 		return newStream(name, token, server.Deps{Assets: assets})
 	}, 100*time.Millisecond)
 	defer tbl.Close()
-	tbl.Publish("idle", viewToken)
-	busy := tbl.Publish("busy", viewToken)
+	tbl.Open("idle", viewToken)
+	busy := tbl.Open("busy", viewToken)
 	sub := busy.hub.Subscribe("ws", "viewer")
 	defer busy.hub.Unsubscribe(sub)
 	deadline := time.Now().Add(5 * time.Second)

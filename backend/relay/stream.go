@@ -1,6 +1,10 @@
 package relay
 
 import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
 	"sync"
 	"time"
 
@@ -12,59 +16,177 @@ import (
 	"framecast/backend/server"
 )
 
+// Why a producer is refused.
+var (
+	// ErrConflict: the stream has a live producer with another view token.
+	ErrConflict = errors.New("the stream has a live producer with another view token")
+	// errGone: the stream was forgotten in the meantime; open it again.
+	errGone = errors.New("the stream was forgotten")
+	// errProducerLive: an old-style picture sender while the producer sends.
+	errProducerLive = errors.New("another producer is sending to this stream; it takes over once that one has sent nothing for 2 s")
+	// errNotProducer: a message from a producer that was replaced meanwhile.
+	errNotProducer = errors.New("this producer was replaced")
+	// errMetaTooLong: an old-style text message over the metadata limits.
+	errMetaTooLong = errors.New("metadata key over 64 or value over 4096 bytes")
+)
+
+// legacyTakeover is how long an old-style producer must have been silent
+// before another picture sender takes the stream.
+const legacyTakeover = 2 * time.Second
+
+// refusalLogEvery bounds the log lines about refused producer messages.
+const refusalLogEvery = 10 * time.Second
+
 // Stream is one relayed stream: a hub its viewers watch, fed by whichever
 // producer publishes under its name. Viewers stay when producers change.
 type Stream struct {
 	Name    string
 	hub     *hub.Hub
 	handler *server.Handler
-	frames  meter.Meter
+	log     *slog.Logger
+	// pinned marks the legacy stream: it exists from the start, is never
+	// forgotten, and its view token never changes.
+	pinned bool
+
+	in  meter.Meter // pictures arriving from the producer, refused or not
+	out meter.Meter // pictures passed on to viewers
 
 	mu        sync.Mutex
-	publisher *publisher        // the producer now; guarded by mu
-	meta      map[string]string // old-style metadata for the frames that follow; guarded by mu
-	seq       uint64            // numbers old-style frames; guarded by mu
-	last      engine.Stats      // guarded by mu
+	publisher *publisher // the producer now; guarded by mu
+	closed    bool       // the stream was forgotten or the relay closed; guarded by mu
+	seq       uint64     // numbers old-style pictures; guarded by mu
+	lastSeq   uint64     // seq of the last picture passed on; guarded by mu
+	received  uint64     // pictures passed on, ever; guarded by mu
+	width     int        // of the last picture; guarded by mu
+	height    int        // guarded by mu
+	bytes     int        // of the last picture; guarded by mu
+	refusals  refusals   // guarded by mu
+}
+
+// refusals counts refused producer messages and paces the log lines.
+type refusals struct {
+	n        uint64    // ever
+	last     string    // the last reason
+	logged   time.Time // when the last line was written
+	unlogged uint64    // refused since then
 }
 
 func newStream(name, viewToken string, d server.Deps) *Stream {
-	s := &Stream{Name: name, hub: hub.New()}
+	s := &Stream{Name: name, hub: hub.New(), log: d.Log}
+	if s.log == nil {
+		s.log = slog.Default()
+	}
+	s.log = s.log.With("component", "relay", "stream", name)
 	d.Hub, d.Stream = s.hub, s
 	s.handler = server.NewHandler(name, viewToken, d)
 	s.hub.SetStatus(protocol.Status{State: protocol.StateNoSignal, Source: name, Reason: "waiting for the producer"})
 	return s
 }
 
-func (s *Stream) setViewToken(token string) {
-	if s.handler.Token() != token {
-		s.handler.SetToken(token)
-	}
+// pin makes the stream permanent, with a fixed view token.
+func (s *Stream) pin() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.pinned = true
 }
 
-// Stats is the stream's state for /api/state.
+// Stats is the stream's state for /api/state and /metrics.
 func (s *Stream) Stats() engine.Stats {
+	now := time.Now()
 	s.mu.Lock()
-	st := s.last
+	st := engine.Stats{Width: s.width, Height: s.height, FrameBytes: s.bytes, Received: s.received,
+		Refused: s.refusals.n, LastRefusal: s.refusals.last}
 	s.mu.Unlock()
 	st.Source = "relay:" + s.Name
 	st.State = s.hub.Status().State
 	st.Enabled = true
-	st.CaptureFPS = s.frames.Rate(time.Now())
-	st.OutputFPS = st.CaptureFPS
+	st.CaptureFPS = s.in.Rate(now)
+	st.OutputFPS = s.out.Rate(now)
 	return st
 }
 
-// attach makes p the producer, replacing (and disconnecting) the old one.
-func (s *Stream) attach(p *publisher) {
+// conflicts reports whether a producer with viewToken would be refused
+// now: the stream has a live producer with another token, or its token is
+// fixed.
+func (s *Stream) conflicts(viewToken string) bool {
 	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.conflictsLocked(viewToken)
+}
+
+func (s *Stream) conflictsLocked(viewToken string) bool {
+	return (s.publisher != nil || s.pinned) && !server.EqualTokens(viewToken, s.handler.Token())
+}
+
+// attach makes p the producer with viewToken, replacing (and disconnecting)
+// a producer with the same token: a producer that restarted. A live
+// producer with another token keeps the stream (ErrConflict). A new token
+// on a stream without a producer replaces the link: its viewers are told.
+func (s *Stream) attach(p *publisher, viewToken string) error {
+	s.mu.Lock()
+	switch {
+	case s.closed:
+		s.mu.Unlock()
+		return errGone
+	case s.conflictsLocked(viewToken):
+		s.mu.Unlock()
+		return ErrConflict
+	}
+	if s.handler.Token() != viewToken {
+		s.handler.SetToken(viewToken)
+	}
 	old := s.publisher
 	s.publisher = p
-	s.meta = nil
 	s.mu.Unlock()
+	s.started(old)
+	return nil
+}
+
+// attachLegacy makes p, an old-style picture sender, the producer, unless
+// the producer now has sent something in the last legacyTakeover.
+func (s *Stream) attachLegacy(p *publisher, now time.Time) error {
+	s.mu.Lock()
+	switch {
+	case s.closed:
+		s.mu.Unlock()
+		return errGone
+	case s.publisher == p:
+		s.mu.Unlock()
+		return nil
+	case s.publisher != nil && now.Sub(s.publisher.lastHeard()) < legacyTakeover:
+		s.mu.Unlock()
+		return errProducerLive
+	}
+	old := s.publisher
+	s.publisher = p
+	s.mu.Unlock()
+	s.started(old)
+	return nil
+}
+
+// started follows a change of producer: the old one goes, metadata starts
+// afresh, viewers see the stream live.
+func (s *Stream) started(old *publisher) {
 	if old != nil {
 		old.kick("replaced by a new publisher")
 	}
+	s.hub.ResetMeta()
 	s.hub.SetStatus(protocol.Status{State: protocol.StateLive, Source: s.Name})
+}
+
+// producing reports whether p is the producer now, and when it last sent.
+func (s *Stream) producing(p *publisher) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.publisher == p
+}
+
+// liveProducer reports whether someone other than p produces and has sent
+// something in the last legacyTakeover.
+func (s *Stream) liveProducer(p *publisher, now time.Time) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.publisher != nil && s.publisher != p && now.Sub(s.publisher.lastHeard()) < legacyTakeover
 }
 
 // detach forgets p if it is still the producer: viewers see NO SIGNAL.
@@ -80,52 +202,148 @@ func (s *Stream) detach(p *publisher, reason string) {
 	}
 }
 
-// publish passes a producer's message on to every viewer.
-func (s *Stream) publish(m ingest.Message) error {
-	s.mu.Lock()
+// publish passes producer p's message on to every viewer. legacyText is the
+// old-style picture message as received (nil for binary frames), which
+// old-style viewers then get unchanged.
+func (s *Stream) publish(p *publisher, m ingest.Message, legacyText []byte) error {
 	if !m.Frame {
-		if s.meta == nil {
-			s.meta = map[string]string{}
-		}
-		s.meta[m.Key] = m.Value
+		return s.publishMeta(p, m.Key, m.Value)
+	}
+	now := time.Now()
+	s.mu.Lock()
+	if s.publisher != p {
 		s.mu.Unlock()
-		return nil
+		return errNotProducer
 	}
 	h := m.Header
 	if h.Seq == 0 { // an old-style picture: number and time it here
 		s.seq++
-		h.Seq, h.TS = s.seq, time.Now().UnixMicro()
+		h.Seq, h.TS = s.seq, now.UnixMicro()
 	}
+	s.mu.Unlock()
 	if h.W == 0 || h.H == 0 {
 		h.W, h.H = jpegSize(m.JPEG)
 	}
-	if len(s.meta) > 0 {
-		h.Meta = make(map[string]string, len(s.meta))
-		for k, v := range s.meta {
-			h.Meta[k] = v
-		}
+	if len(h.Meta) > protocol.MaxMetaKeys {
+		return fmt.Errorf("frame header has %d meta keys, over the limit of %d", len(h.Meta), protocol.MaxMetaKeys)
 	}
-	s.last.Width, s.last.Height, s.last.FrameBytes = h.W, h.H, len(m.JPEG)
-	s.mu.Unlock()
+	if len(h.Meta) == 0 {
+		h.Meta, h.MetaSeq = metaHeader(s.hub.Meta())
+	}
 	f, err := hub.NewFrame(h, m.JPEG)
 	if err != nil {
 		return err
 	}
-	s.frames.Tick(time.Now())
+	if legacyText != nil {
+		f.SetLegacyText(legacyText)
+	}
+	s.mu.Lock()
+	if s.publisher != p {
+		s.mu.Unlock()
+		return errNotProducer
+	}
+	s.lastSeq, s.received = h.Seq, s.received+1
+	s.width, s.height, s.bytes = h.W, h.H, len(m.JPEG)
+	s.mu.Unlock()
+	s.out.Tick(now)
 	s.hub.Publish(f)
 	return nil
 }
 
-// idle reports whether the stream has neither a producer nor viewers.
+// metaHeader is the header's view of the stream's metadata.
+func metaHeader(ms []hub.Meta) (map[string]string, map[string]uint64) {
+	if len(ms) == 0 {
+		return nil, nil
+	}
+	meta, seq := make(map[string]string, len(ms)), make(map[string]uint64, len(ms))
+	for _, m := range ms {
+		meta[m.Key], seq[m.Key] = m.Value, m.After
+	}
+	return meta, seq
+}
+
+// metaBudget is how much of a frame header metadata may take: the rest
+// (seq, ts, size, detections of an old-style picture: none) fits in 1 KiB.
+const metaBudget = protocol.MaxHeaderSize - 1<<10
+
+// publishMeta records producer p's "key=sq=value" as belonging to the
+// picture it last sent, within the limits on keys and header size.
+func (s *Stream) publishMeta(p *publisher, key, value string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.publisher != p {
+		return errNotProducer
+	}
+	cur := s.hub.Meta()
+	next := make([]hub.Meta, 0, len(cur)+1)
+	for _, m := range cur {
+		if m.Key != key {
+			next = append(next, m)
+		}
+	}
+	if len(next) >= protocol.MaxMetaKeys {
+		return fmt.Errorf("metadata key %q refused: the stream has %d keys already, the limit", key, protocol.MaxMetaKeys)
+	}
+	m := hub.Meta{Key: key, Value: value, After: s.lastSeq}
+	meta, seq := metaHeader(append(next, m))
+	b, err := json.Marshal(protocol.Header{Meta: meta, MetaSeq: seq})
+	if err != nil {
+		return fmt.Errorf("metadata: %w", err)
+	}
+	if len(b) > metaBudget {
+		return fmt.Errorf("metadata key %q refused: with it, a frame header would take %d bytes, over the limit of %d", key, len(b), metaBudget)
+	}
+	s.hub.PublishMeta(m)
+	return nil
+}
+
+// refused counts a refused producer message, keeps its reason for
+// /api/state and logs it: the first at once, the rest summed up every
+// refusalLogEvery.
+func (s *Stream) refused(err error, producer string, now time.Time) {
+	s.mu.Lock()
+	r := &s.refusals
+	r.n++
+	r.last = now.UTC().Format(time.RFC3339) + " " + err.Error()
+	r.unlogged++
+	var n uint64
+	if now.Sub(r.logged) >= refusalLogEvery {
+		n, r.unlogged, r.logged = r.unlogged, 0, now
+	}
+	s.mu.Unlock()
+	if n > 0 {
+		s.log.Warn("producer messages refused", "count", n, "last", err, "producer", producer)
+	}
+}
+
+// idle reports whether the stream has neither a producer nor viewers and
+// may be forgotten.
 func (s *Stream) idle() bool {
 	s.mu.Lock()
-	p := s.publisher
+	defer s.mu.Unlock()
+	return s.idleLocked()
+}
+
+func (s *Stream) idleLocked() bool {
+	return !s.pinned && s.publisher == nil && s.hub.Count() == 0
+}
+
+// forget closes the stream if it is still idle, and reports whether it did.
+func (s *Stream) forget() bool {
+	s.mu.Lock()
+	if !s.idleLocked() || s.closed {
+		s.mu.Unlock()
+		return false
+	}
+	s.closed = true
 	s.mu.Unlock()
-	return p == nil && s.hub.Count() == 0
+	s.handler.Close("the stream was idle")
+	return true
 }
 
 func (s *Stream) close(reason string) {
 	s.mu.Lock()
+	s.closed = true
 	p := s.publisher
 	s.mu.Unlock()
 	if p != nil {

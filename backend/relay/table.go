@@ -14,14 +14,18 @@ const idleStreamTTL = 10 * time.Minute
 // version can spread streams over several relays (on NATS, say) without
 // touching the hub or the ingest code: a distributed Table would return
 // Streams whose frames come from the machine their producer is on.
+//
+// A Table only makes and forgets streams: who produces a stream, and with
+// which view token, is the Stream's to decide (Stream.attach), once the
+// producer's connection is open.
 type Table interface {
-	// Publish returns the stream called name for a producer, making it if
-	// it is new, and sets its view token.
-	Publish(name, viewToken string) *Stream
+	// Open returns the stream called name, making it with viewToken if it
+	// is new. An existing stream is returned as it is.
+	Open(name, viewToken string) *Stream
 	// Lookup returns the stream called name, or nil.
 	Lookup(name string) *Stream
-	// Names lists the streams.
-	Names() []string
+	// Streams lists the streams.
+	Streams() []*Stream
 	// Close ends every stream.
 	Close()
 }
@@ -41,7 +45,7 @@ type memTable struct {
 }
 
 // NewMemTable returns a Table in this process's memory; newStream makes a
-// stream the first time a name is published.
+// stream the first time a name is opened.
 func NewMemTable(newStream func(name, viewToken string) *Stream) Table {
 	return newMemTable(newStream, idleStreamTTL)
 }
@@ -63,33 +67,35 @@ func (t *memTable) reap() {
 		case <-t.stop:
 			return
 		case now := <-tick.C:
-			t.mu.Lock()
-			for name, s := range t.streams {
-				if !s.idle() {
-					delete(t.idle, name)
-					continue
-				}
-				since, seen := t.idle[name]
-				switch {
-				case !seen:
-					t.idle[name] = now
-				case now.Sub(since) >= t.ttl:
-					s.close("the stream was idle")
-					delete(t.streams, name)
-					delete(t.idle, name)
-				}
-			}
-			t.mu.Unlock()
+			t.reapIdle(now)
 		}
 	}
 }
 
-func (t *memTable) Publish(name, viewToken string) *Stream {
+func (t *memTable) reapIdle(now time.Time) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	for name, s := range t.streams {
+		if !s.idle() {
+			delete(t.idle, name)
+			continue
+		}
+		since, seen := t.idle[name]
+		switch {
+		case !seen:
+			t.idle[name] = now
+		case now.Sub(since) >= t.ttl && s.forget():
+			delete(t.streams, name)
+			delete(t.idle, name)
+		}
+	}
+}
+
+func (t *memTable) Open(name, viewToken string) *Stream {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	delete(t.idle, name) // a producer is coming: the idle clock starts again
 	if s, ok := t.streams[name]; ok {
-		s.setViewToken(viewToken)
 		return s
 	}
 	s := t.newStream(name, viewToken)
@@ -103,14 +109,14 @@ func (t *memTable) Lookup(name string) *Stream {
 	return t.streams[name]
 }
 
-func (t *memTable) Names() []string {
+func (t *memTable) Streams() []*Stream {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	names := make([]string, 0, len(t.streams))
-	for n := range t.streams {
-		names = append(names, n)
+	out := make([]*Stream, 0, len(t.streams))
+	for _, s := range t.streams {
+		out = append(out, s)
 	}
-	return names
+	return out
 }
 
 func (t *memTable) Close() {

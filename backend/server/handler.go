@@ -30,6 +30,8 @@ type Deps struct {
 	Limits Limits // per stream; zero fields take DefaultLimits
 	// Metrics, when set, is served at /metrics behind the token.
 	Metrics http.Handler
+	// OnPanic counts an HTTP handler that panicked; nil: not counted.
+	OnPanic func()
 }
 
 // Handler serves one stream's endpoints (the viewer page, /ws,
@@ -91,6 +93,12 @@ func NewHandler(name, token string, d Deps) *Handler {
 	go sh.reportDrops(ctx)
 	return sh
 }
+
+// Done is closed when the handler is closed: streaming responses end.
+func (sh *Handler) Done() <-chan struct{} { return sh.ctx.Done() }
+
+// PongWait is how soon a silent WebSocket viewer is dropped.
+func (sh *Handler) PongWait() time.Duration { return sh.pongWait }
 
 func (sh *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) { sh.mux.ServeHTTP(w, r) }
 

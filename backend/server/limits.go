@@ -140,9 +140,11 @@ func (g *Guard) acquire(ip string) (release func(), ok bool) {
 	}, true
 }
 
-// admit checks a streaming viewer (WebSocket or MJPEG) against the limits
-// before it is served; it replies itself and returns ok=false when refused.
-func (sh *Handler) admit(w http.ResponseWriter, r *http.Request) (release func(), ok bool) {
+// Admit checks a streaming viewer (WebSocket or MJPEG, or the relay's
+// old-style clients) against the limits before it is served; it replies
+// itself and returns ok=false when refused. The caller calls release when
+// the viewer has gone.
+func (sh *Handler) Admit(w http.ResponseWriter, r *http.Request) (release func(), ok bool) {
 	sh.viewersMu.Lock()
 	if sh.streaming >= sh.maxViewers {
 		sh.viewersMu.Unlock()

@@ -13,7 +13,7 @@ const boundary = "framecast"
 // JavaScript. The boundary goes out right after each frame, and each part is
 // flushed at once, so a browser shows a frame as soon as it arrives.
 func (sh *Handler) serveMJPEG(w http.ResponseWriter, r *http.Request) {
-	release, ok := sh.admit(w, r)
+	release, ok := sh.Admit(w, r)
 	if !ok {
 		return
 	}

@@ -66,7 +66,7 @@ func New(cfg Config, d Deps) (*Server, error) {
 		}
 		listeners = append(listeners, s.loop)
 	}
-	s.http = NewHTTPServer(WithHealth(s.Handler), s.log)
+	s.http = NewHTTPServer(WithHealth(s.Handler), s.log, d.OnPanic)
 	var wg sync.WaitGroup
 	for _, l := range listeners {
 		wg.Add(1)
@@ -119,10 +119,12 @@ func (s *Server) Close() {
 	<-s.done
 }
 
-// NewHTTPServer wraps h with Framecast's timeouts and logging.
-func NewHTTPServer(h http.Handler, log *slog.Logger) *http.Server {
+// NewHTTPServer wraps h with Framecast's timeouts and logging. A handler
+// that panics is logged at error level and counted with onPanic (nil: not
+// counted).
+func NewHTTPServer(h http.Handler, log *slog.Logger, onPanic func()) *http.Server {
 	return &http.Server{
-		Handler:           allowDesktopApp(h),
+		Handler:           recoverPanics(allowDesktopApp(h), log, onPanic),
 		ReadHeaderTimeout: 5 * time.Second,
 		IdleTimeout:       60 * time.Second,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelDebug),

@@ -50,11 +50,16 @@ func (sh *Handler) serveSnapshot(w http.ResponseWriter, r *http.Request) {
 // State is the JSON /api/state returns.
 type State struct {
 	engine.Stats
-	Viewers []hub.Stats `json:"viewers"`
+	// Sent, BytesSent and Dropped add up every viewer's, past ones too.
+	Sent      uint64      `json:"sent"`
+	BytesSent uint64      `json:"bytesSent"`
+	Dropped   uint64      `json:"dropped"`
+	Viewers   []hub.Stats `json:"viewers"`
 }
 
 func (sh *Handler) serveState(w http.ResponseWriter, _ *http.Request) {
-	st := State{Stats: sh.stream.Stats(), Viewers: sh.hub.Viewers(time.Now())}
+	t := sh.hub.Totals()
+	st := State{Stats: sh.stream.Stats(), Sent: t.FramesSent, BytesSent: t.BytesSent, Dropped: t.Drops, Viewers: sh.hub.Viewers(time.Now())}
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Cache-Control", "no-store")
 	_ = json.NewEncoder(w).Encode(st)

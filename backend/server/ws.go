@@ -74,7 +74,7 @@ func (sh *Handler) serveWS(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "format must be binary (the default) or dataurl", http.StatusBadRequest)
 		return
 	}
-	release, ok := sh.admit(w, r)
+	release, ok := sh.Admit(w, r)
 	if !ok {
 		return
 	}
