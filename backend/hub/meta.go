@@ -65,6 +65,9 @@ func (h *Hub) SubscribeMeta(kind, addr string) *Subscriber {
 	for k, v := range h.meta {
 		s.meta[k] = v
 	}
+	if len(s.meta) > 0 {
+		s.Poke()
+	}
 	return s
 }
 

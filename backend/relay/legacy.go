@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"framecast/backend/hub"
+	"framecast/backend/protocol"
 	"framecast/backend/server"
 
 	"github.com/gorilla/websocket"
@@ -50,6 +51,10 @@ type rootClient struct {
 	p    *publisher // this client as a producer, once it sends pictures
 	sub  *hub.Subscriber
 	role atomic.Int32
+	// early is what the client said in "key=sq=value" form before its
+	// first picture, at most protocol.MaxMetaKeys messages: a producer's
+	// metadata if a picture follows. Only the reader uses it.
+	early [][]byte
 	// readDone is closed when the reader has returned.
 	readDone chan struct{}
 }
@@ -87,6 +92,8 @@ func (rl *Relay) serveRoot(w http.ResponseWriter, r *http.Request) {
 	go func() {
 		defer close(written)
 		c.writePump()
+		// A write that failed or timed out ends the client: wake the reader.
+		c.p.kick("the connection failed")
 	}()
 	reason := c.readPump()
 	close(c.readDone)
@@ -146,8 +153,14 @@ func (c *rootClient) read(kind int, rd io.Reader, now time.Time) error {
 			_ = c.rl.handleMessage(c.p, c.s, kind, msg, now)
 		case roleSender:
 			c.rl.refused(c.s, errProducerLive, c.p.addr, now)
+		case roleViewer:
+			// A viewer's words change nothing, but a producer may say
+			// something before its first picture: keep it until then.
+			if kind == websocket.TextMessage && len(msg) <= maxRootText && bytes.Contains(msg, []byte("=sq=")) && len(c.early) < protocol.MaxMetaKeys {
+				c.early = append(c.early, msg)
+			}
 		}
-		return nil // a viewer's words change nothing
+		return nil
 	}
 	if c.role.Load() != roleProducer {
 		if err := c.s.attachLegacy(c.p, now); err != nil {
@@ -157,6 +170,10 @@ func (c *rootClient) read(kind int, rd io.Reader, now time.Time) error {
 			return err
 		}
 		c.becomeProducer()
+		for _, msg := range c.early {
+			_ = c.rl.handleMessage(c.p, c.s, websocket.TextMessage, msg, now)
+		}
+		c.early = nil
 	}
 	rest, err := io.ReadAll(rd)
 	if err != nil {
