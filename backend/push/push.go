@@ -173,6 +173,9 @@ func (p *Pusher) session(ctx context.Context) error {
 		if resp != nil && resp.StatusCode == 401 {
 			return errors.New("the relay refused the publish token (401)")
 		}
+		if resp != nil && resp.StatusCode == 409 {
+			return errors.New("another producer is pushing this stream name with another link (409); retrying until it stops")
+		}
 		return fmt.Errorf("connect: %w", err)
 	}
 	defer conn.Close()

@@ -13,6 +13,8 @@ import (
 	"framecast/backend/hub"
 	"framecast/backend/relay"
 	"framecast/internal/matcheck"
+
+	"github.com/gorilla/websocket"
 )
 
 func TestMain(m *testing.M) { matcheck.Main(m) }
@@ -184,5 +186,29 @@ func TestConfigIsCheckedAndGivesTheViewerLink(t *testing.T) {
 	cfg := Config{URL: "wss://relay.example:8443/ingest/line1", PublishToken: "p", ViewToken: viewToken}
 	if got, want := cfg.ViewerURL(), "https://relay.example:8443/s/line1/?token="+viewToken; got != want {
 		t.Fatalf("viewer URL %q, want %q", got, want)
+	}
+}
+
+func TestAPushToAStreamLiveWithAnotherLinkSaysWhyAndRetries(t *testing.T) {
+	rl := startRelay(t, "127.0.0.1:0")
+	defer rl.Close()
+	other, _, err := websocket.DefaultDialer.Dial("ws://"+rl.Addr().String()+"/ingest/line?token="+publishToken+"&view=someone-elses-view-token", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, p := producer(t, rl.Addr().String())
+	deadline := time.Now().Add(5 * time.Second)
+	for !strings.Contains(p.Status().Error, "409") {
+		if time.Now().After(deadline) {
+			t.Fatalf("push status %+v, want the 409 explained", p.Status())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	other.Close() // the other producer stops: the push gets the stream
+	for p.Status().State != "connected" {
+		if time.Now().After(deadline.Add(10 * time.Second)) {
+			t.Fatalf("push status %+v after the other producer left", p.Status())
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
 }
