@@ -174,21 +174,6 @@ func (s *Stream) started(old *publisher) {
 	s.hub.SetStatus(protocol.Status{State: protocol.StateLive, Source: s.Name})
 }
 
-// producing reports whether p is the producer now, and when it last sent.
-func (s *Stream) producing(p *publisher) bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.publisher == p
-}
-
-// liveProducer reports whether someone other than p produces and has sent
-// something in the last legacyTakeover.
-func (s *Stream) liveProducer(p *publisher, now time.Time) bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.publisher != nil && s.publisher != p && now.Sub(s.publisher.lastHeard()) < legacyTakeover
-}
-
 // detach forgets p if it is still the producer: viewers see NO SIGNAL.
 func (s *Stream) detach(p *publisher, reason string) {
 	s.mu.Lock()
