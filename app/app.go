@@ -136,8 +136,12 @@ func (a *App) startServer(port int, token string, tlsOn bool) (*server.Server, e
 		}
 		cfg.TLS = tc
 	}
-	return server.New(cfg, server.Deps{Hub: a.hub, Stream: a.eng, Assets: a.assets, Log: a.log})
+	return server.New(cfg, server.Deps{Hub: a.hub, Stream: a.eng, Assets: a.assets, Log: a.log, Origins: []string{webviewOrigin}})
 }
+
+// webviewOrigin is the Origin the window's own webview sends: its preview
+// may open the stream and read why a connection failed.
+const webviewOrigin = "wails://wails"
 
 // startup is called once the window exists. Unexported, like close, so
 // Wails does not offer it to the window as a bound method.

@@ -7,41 +7,8 @@ import (
 	"framecast/backend/vision"
 )
 
-// Stats is the stream's state as /api/state and the desktop app show it.
-type Stats struct {
-	Source     string  `json:"source"`
-	State      string  `json:"state"`
-	Enabled    bool    `json:"enabled"`
-	CaptureFPS float64 `json:"captureFps"`
-	OutputFPS  float64 `json:"outputFps"`
-	Width      int     `json:"width"`  // of the last frame sent
-	Height     int     `json:"height"` // of the last frame sent
-	Quality    int     `json:"quality"`
-	MaxWidth   int     `json:"maxWidth"`
-	MaxHeight  int     `json:"maxHeight"`
-	FPSCap     int     `json:"fpsCap"`
-	EncodeMs   float64 `json:"encodeMs"`   // smoothed JPEG encode time
-	FrameBytes int     `json:"frameBytes"` // size of the last JPEG
-	Error      string  `json:"error"`      // why the source is failing, while it is
-	// Process is the processing chain as set.
-	Process []vision.Item `json:"process"`
-	// Chain is each processor's smoothed time per frame, in chain order.
-	Chain []protocol.ProcTime `json:"chain"`
-	// Skipped counts frames dropped because processing was still busy
-	// with an earlier one.
-	Skipped uint64 `json:"skipped,omitempty"`
-	// Captured and Encoded count frames since the engine started; a relay
-	// does neither.
-	Captured uint64 `json:"captured,omitempty"`
-	Encoded  uint64 `json:"encoded,omitempty"`
-	// Received counts the pictures a relay took from its producers and
-	// Refused the producer messages it refused, the last of them with its
-	// reason in LastRefusal. On a relay CaptureFPS is the rate pictures
-	// arrive at and OutputFPS the rate they are passed on to viewers.
-	Received    uint64 `json:"received,omitempty"`
-	Refused     uint64 `json:"refused,omitempty"`
-	LastRefusal string `json:"lastRefusal,omitempty"`
-}
+// Stats is the stream's state; see protocol.Stats.
+type Stats = protocol.Stats
 
 // Stats returns the stream's current figures.
 func (e *Engine) Stats() Stats {

@@ -8,8 +8,8 @@ import (
 	"net/http"
 	"time"
 
-	"framecast/backend/engine"
 	"framecast/backend/hub"
+	"framecast/backend/protocol"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
@@ -20,7 +20,7 @@ import (
 type Stream struct {
 	Name  string
 	Hub   *hub.Hub
-	Stats func() engine.Stats
+	Stats func() protocol.Stats
 	// Relay marks a relayed stream: it counts pictures received and
 	// refused instead of captured and encoded.
 	Relay bool

@@ -40,8 +40,12 @@ type Config struct {
 	// stream's view token; empty, "/" is open as the old relay was and the
 	// stream's /s/ pages take a random token (Relay.LegacyViewToken).
 	LegacyToken string
-	Limits      server.Limits // viewers and wrong tokens; zero: server.DefaultLimits
-	TLS         *tls.Config   // nil: plain HTTP and WebSocket
+	// AllowOrigins are foreign page origins allowed like same-host pages
+	// (--allow-origin). Pages for the old relay need none: ?format=dataurl
+	// and the root take any.
+	AllowOrigins []string
+	Limits       server.Limits // viewers and wrong tokens; zero: server.DefaultLimits
+	TLS          *tls.Config   // nil: plain HTTP and WebSocket
 }
 
 // Deps are the relay's collaborators.
@@ -90,7 +94,8 @@ func New(cfg Config, d Deps) (*Relay, error) {
 	}
 	if rl.table == nil {
 		rl.table = NewMemTable(func(name, token string) *Stream {
-			return newStream(name, token, server.Deps{Assets: d.Assets, Log: log, Guard: rl.guard, Limits: cfg.Limits, OnPanic: onPanic})
+			return newStream(name, token, server.Deps{Assets: d.Assets, Log: log, Guard: rl.guard, Limits: cfg.Limits, OnPanic: onPanic,
+				Origins: cfg.AllowOrigins, AnyOriginDataURL: true})
 		})
 	}
 	if cfg.LegacyIngest {
@@ -110,7 +115,7 @@ func New(cfg Config, d Deps) (*Relay, error) {
 		rl.metrics.Watch(rl.metricStreams)
 	}
 	rl.ln = ln
-	rl.http = server.NewHTTPServer(server.WithHealth(rl.routes()), rl.log, onPanic)
+	rl.http = server.NewHTTPServer(server.AllowOrigins(server.WithHealth(rl.routes()), cfg.AllowOrigins), rl.log, onPanic)
 	go func() {
 		defer close(rl.done)
 		if err := rl.http.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {

@@ -8,7 +8,6 @@ import (
 	"sync"
 	"time"
 
-	"framecast/backend/engine"
 	"framecast/backend/hub"
 	"framecast/backend/ingest"
 	"framecast/backend/meter"
@@ -91,10 +90,10 @@ func (s *Stream) pin() {
 }
 
 // Stats is the stream's state for /api/state and /metrics.
-func (s *Stream) Stats() engine.Stats {
+func (s *Stream) Stats() protocol.Stats {
 	now := time.Now()
 	s.mu.Lock()
-	st := engine.Stats{Width: s.width, Height: s.height, FrameBytes: s.bytes, Received: s.received,
+	st := protocol.Stats{Width: s.width, Height: s.height, FrameBytes: s.bytes, Received: s.received,
 		Refused: s.refusals.n, LastRefusal: s.refusals.last}
 	s.mu.Unlock()
 	st.Source = "relay:" + s.Name

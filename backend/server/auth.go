@@ -7,12 +7,9 @@ import (
 	"encoding/base64"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 )
-
-// wailsOrigin is the Origin the desktop app's own webview sends. It is the
-// one foreign origin allowed to open the WebSocket.
-const wailsOrigin = "wails://wails"
 
 // NewToken returns a random URL-safe token of 128 bits.
 func NewToken() string {
@@ -70,27 +67,42 @@ func (sh *Handler) requireToken(next http.Handler) http.Handler {
 	})
 }
 
-// allowDesktopApp lets the desktop app's webview read responses (it asks
-// /healthz and /api/state why a connection failed). No other origin is
-// granted anything.
-func allowDesktopApp(next http.Handler) http.Handler {
+// allowOrigins lets pages of the listed origins (the desktop app's webview,
+// --allow-origin) read responses: the app's preview asks /healthz and
+// /api/state why a connection failed. No other origin is granted anything.
+func allowOrigins(next http.Handler, origins []string) http.Handler {
+	if len(origins) == 0 {
+		return next
+	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Add("Vary", "Origin")
-		if r.Header.Get("Origin") == wailsOrigin {
-			w.Header().Set("Access-Control-Allow-Origin", wailsOrigin)
+		if o := r.Header.Get("Origin"); o != "" && slices.Contains(origins, o) {
+			w.Header().Set("Access-Control-Allow-Origin", o)
 		}
 		next.ServeHTTP(w, r)
 	})
 }
 
+// AllowOrigins is allowOrigins for the relay, which serves many streams on
+// one HTTP server.
+func AllowOrigins(next http.Handler, origins []string) http.Handler {
+	return allowOrigins(next, origins)
+}
+
 // checkOrigin accepts clients without an Origin (not browsers), pages from
-// this same host, and the desktop app's webview: never any other site. The
-// one exception is ?format=dataurl, which exists for pages written for the
-// old Node.js relay: they live on their own sites by nature, and the token
-// in the URL they are given is what protects the stream.
-func checkOrigin(r *http.Request) bool {
+// this same host, and the origins configured (the desktop app's webview,
+// --allow-origin): never any other site. On a relay's streams
+// ?format=dataurl is accepted from anywhere: it exists for pages written
+// for the old Node.js relay, which live on their own sites by nature, and
+// the token in the URL they are given is what protects the stream. The
+// app's own server, which a LAN page has no reason to reach from another
+// site, does not make that exception.
+func (sh *Handler) checkOrigin(r *http.Request) bool {
 	origin := r.Header.Get("Origin")
-	if origin == "" || origin == wailsOrigin || r.URL.Query().Get("format") == "dataurl" {
+	switch {
+	case origin == "", slices.Contains(sh.origins, origin):
+		return true
+	case sh.anyOriginDataURL && r.URL.Query().Get("format") == "dataurl":
 		return true
 	}
 	u, err := url.Parse(origin)

@@ -8,14 +8,16 @@ import (
 	"sync"
 	"time"
 
-	"framecast/backend/engine"
 	"framecast/backend/hub"
+	"framecast/backend/protocol"
+
+	"github.com/gorilla/websocket"
 )
 
 // Stream is what a Handler needs from whatever makes the frames: the engine
 // on the app's own server, a relayed producer on the relay.
 type Stream interface {
-	Stats() engine.Stats
+	Stats() protocol.Stats
 }
 
 // Deps are a stream's collaborators.
@@ -32,6 +34,13 @@ type Deps struct {
 	Metrics http.Handler
 	// OnPanic counts an HTTP handler that panicked; nil: not counted.
 	OnPanic func()
+	// Origins are the foreign page origins allowed to open /ws and read
+	// responses, besides pages of the same host: the desktop app gives its
+	// webview's ("wails://wails"), --allow-origin adds more.
+	Origins []string
+	// AnyOriginDataURL accepts ?format=dataurl from any site: the relay's
+	// streams, for pages written for the old Node.js relay.
+	AnyOriginDataURL bool
 }
 
 // Handler serves one stream's endpoints (the viewer page, /ws,
@@ -46,6 +55,10 @@ type Handler struct {
 	log    *slog.Logger
 	mux    http.Handler
 	guard  *Guard
+	// upgrader checks Origin by this stream's rules (checkOrigin).
+	upgrader         websocket.Upgrader
+	origins          []string
+	anyOriginDataURL bool
 	// maxViewers bounds this stream's WebSocket and MJPEG viewers.
 	maxViewers int
 	pongWait   time.Duration
@@ -77,6 +90,8 @@ func NewHandler(name, token string, d Deps) *Handler {
 	if sh.guard == nil {
 		sh.guard = NewGuard(d.Limits)
 	}
+	sh.origins, sh.anyOriginDataURL = d.Origins, d.AnyOriginDataURL
+	sh.upgrader = websocket.Upgrader{ReadBufferSize: 1024, WriteBufferSize: 64 << 10, CheckOrigin: sh.checkOrigin}
 	limits := d.Limits.withDefaults()
 	sh.maxViewers, sh.pongWait = limits.MaxViewers, limits.PongWait
 	mux := http.NewServeMux()

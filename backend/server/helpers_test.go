@@ -48,7 +48,8 @@ func startStreamWith(t *testing.T, s engine.Settings, limits Limits) *stream {
 		"viewer.html":      {Data: []byte("<!doctype html><title>viewer</title>")},
 		"assets/viewer.js": {Data: []byte("console.log(1)")},
 	}
-	srv, err := New(Config{Addr: "127.0.0.1:0", Token: token}, Deps{Hub: h, Stream: eng, Assets: assets, Limits: limits})
+	srv, err := New(Config{Addr: "127.0.0.1:0", Token: token, Loopback: true}, Deps{Hub: h, Stream: eng, Assets: assets, Limits: limits,
+		Origins: []string{"wails://wails"}})
 	if err != nil {
 		eng.Close()
 		t.Fatal(err)

@@ -66,7 +66,16 @@ func New(cfg Config, d Deps) (*Server, error) {
 		}
 		listeners = append(listeners, s.loop)
 	}
-	s.http = NewHTTPServer(WithHealth(s.Handler), s.log, d.OnPanic)
+	s.http = NewHTTPServer(allowOrigins(WithHealth(s.Handler), d.Origins), s.log, d.OnPanic)
+	if s.loop != nil {
+		loop := s.loop.Addr().String()
+		s.http.ConnContext = func(ctx context.Context, c net.Conn) context.Context {
+			if c.LocalAddr().String() == loop {
+				return context.WithValue(ctx, loopbackKey{}, true)
+			}
+			return ctx
+		}
+	}
 	var wg sync.WaitGroup
 	for _, l := range listeners {
 		wg.Add(1)
@@ -88,6 +97,17 @@ func (s *Server) LoopbackAddr() net.Addr {
 		return nil
 	}
 	return s.loop.Addr()
+}
+
+// loopbackKey marks, in a request's context, a connection that came in on
+// the desktop preview's loopback listener.
+type loopbackKey struct{}
+
+// onLoopbackListener reports whether the request came in on the loopback
+// listener of Config.Loopback: only the desktop app's own preview does.
+func onLoopbackListener(ctx context.Context) bool {
+	v, _ := ctx.Value(loopbackKey{}).(bool)
+	return v
 }
 
 // HTTPS reports whether the main port serves TLS.
@@ -124,7 +144,7 @@ func (s *Server) Close() {
 // counted).
 func NewHTTPServer(h http.Handler, log *slog.Logger, onPanic func()) *http.Server {
 	return &http.Server{
-		Handler:           recoverPanics(allowDesktopApp(h), log, onPanic),
+		Handler:           recoverPanics(h, log, onPanic),
 		ReadHeaderTimeout: 5 * time.Second,
 		IdleTimeout:       60 * time.Second,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelDebug),

@@ -6,8 +6,8 @@ import (
 	"strconv"
 	"time"
 
-	"framecast/backend/engine"
 	"framecast/backend/hub"
+	"framecast/backend/protocol"
 )
 
 // snapshotWait bounds how long a snapshot waits for a fresh frame.
@@ -49,7 +49,7 @@ func (sh *Handler) serveSnapshot(w http.ResponseWriter, r *http.Request) {
 
 // State is the JSON /api/state returns.
 type State struct {
-	engine.Stats
+	protocol.Stats
 	// Sent, BytesSent and Dropped add up every viewer's, past ones too.
 	Sent      uint64      `json:"sent"`
 	BytesSent uint64      `json:"bytesSent"`

@@ -32,12 +32,6 @@ const (
 	queueLimit = 50 * time.Millisecond
 )
 
-var upgrader = websocket.Upgrader{
-	ReadBufferSize:  1024,
-	WriteBufferSize: 64 << 10,
-	CheckOrigin:     checkOrigin,
-}
-
 // sentFrame is a frame written to a viewer and not yet acked.
 type sentFrame struct {
 	seq    uint64
@@ -80,13 +74,13 @@ func (sh *Handler) serveWS(w http.ResponseWriter, r *http.Request) {
 	}
 	defer release()
 	kind := "ws"
-	if r.Header.Get("Origin") == wailsOrigin {
+	if onLoopbackListener(r.Context()) {
 		kind = "preview" // the desktop app's own window
 	}
 	// Subscribe before the upgrade completes, so no frame published after
 	// the viewer's handshake is missed.
 	sub := sh.hub.Subscribe(kind, r.RemoteAddr)
-	conn, err := upgrader.Upgrade(w, r, nil)
+	conn, err := sh.upgrader.Upgrade(w, r, nil)
 	if err != nil {
 		sh.hub.Unsubscribe(sub)
 		return // the upgrader has already replied

@@ -123,7 +123,7 @@ func TestOriginIsChecked(t *testing.T) {
 		{"the desktop app's webview is accepted", "wails://wails", true},
 		{"another site is refused", "http://evil.example", false},
 		{"another wails-like origin is refused", "wails://evil", false},
-		{"an old-style page elsewhere is accepted for data URLs", "http://old-dashboard.example", true},
+		{"a page elsewhere asking for data URLs is refused: only a relay's streams take any origin", "http://old-dashboard.example", false},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -201,5 +201,34 @@ func TestStateListsViewersWithFPSAndLatency(t *testing.T) {
 	}
 	if len(st.Viewers) != 1 || st.Viewers[0].Kind != "ws" || st.Viewers[0].FPS < 10 || st.Viewers[0].LatencyMs <= 0 {
 		t.Fatalf("viewers = %+v, want one ws viewer with fps and latency", st.Viewers)
+	}
+}
+
+func TestOnlyConnectionsOnTheLoopbackListenerAreThePreview(t *testing.T) {
+	s := startStream(t, smallSettings())
+	kinds := func() []string {
+		var out []string
+		for _, v := range s.hub.Viewers(time.Now()) {
+			out = append(out, v.Kind)
+		}
+		return out
+	}
+	wails := http.Header{"Origin": {"wails://wails"}}
+	main, _, err := websocket.DefaultDialer.Dial(s.wsURL(token), wails)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer main.Close()
+	loop, _, err := websocket.DefaultDialer.Dial("ws://"+s.srv.LoopbackAddr().String()+"/ws?token="+token, wails)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer loop.Close()
+	deadline := time.Now().Add(5 * time.Second)
+	for len(kinds()) < 2 && time.Now().Before(deadline) {
+		time.Sleep(5 * time.Millisecond)
+	}
+	if got := kinds(); len(got) != 2 || got[0] != "ws" || got[1] != "preview" {
+		t.Fatalf("kinds %v: a client on the public port that says it is the webview is a viewer like any other; only the loopback listener's is the preview", got)
 	}
 }

@@ -21,10 +21,7 @@ type Processor interface {
 
 // Item is one step of a chain as a person sets it: a processor name and its
 // parameters. Missing parameters take their defaults.
-type Item struct {
-	Name   string             `json:"name"`
-	Params map[string]float64 `json:"params,omitempty"`
-}
+type Item = protocol.ChainItem
 
 // Param describes one parameter of a processor, for validation and for the
 // desktop app's controls.

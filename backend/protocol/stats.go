@@ -1,0 +1,47 @@
+package protocol
+
+// ChainItem is one step of a processing chain as a person sets it: a
+// processor name and its parameters. Missing parameters take their
+// defaults.
+type ChainItem struct {
+	Name   string             `json:"name"`
+	Params map[string]float64 `json:"params,omitempty"`
+}
+
+// Stats is a stream's state as /api/state, /metrics and the desktop app
+// show it: the engine's on the app's server, a relayed producer's on the
+// relay. It is a neutral type, so the relay builds without the engine.
+type Stats struct {
+	Source     string  `json:"source"`
+	State      string  `json:"state"`
+	Enabled    bool    `json:"enabled"`
+	CaptureFPS float64 `json:"captureFps"`
+	OutputFPS  float64 `json:"outputFps"`
+	Width      int     `json:"width"`  // of the last frame sent
+	Height     int     `json:"height"` // of the last frame sent
+	Quality    int     `json:"quality"`
+	MaxWidth   int     `json:"maxWidth"`
+	MaxHeight  int     `json:"maxHeight"`
+	FPSCap     int     `json:"fpsCap"`
+	EncodeMs   float64 `json:"encodeMs"`   // smoothed JPEG encode time
+	FrameBytes int     `json:"frameBytes"` // size of the last JPEG
+	Error      string  `json:"error"`      // why the source is failing, while it is
+	// Process is the processing chain as set.
+	Process []ChainItem `json:"process"`
+	// Chain is each processor's smoothed time per frame, in chain order.
+	Chain []ProcTime `json:"chain"`
+	// Skipped counts frames dropped because processing was still busy
+	// with an earlier one.
+	Skipped uint64 `json:"skipped,omitempty"`
+	// Captured and Encoded count frames since the engine started; a relay
+	// does neither.
+	Captured uint64 `json:"captured,omitempty"`
+	Encoded  uint64 `json:"encoded,omitempty"`
+	// Received counts the pictures a relay took from its producers and
+	// Refused the producer messages it refused, the last of them with its
+	// reason in LastRefusal. On a relay CaptureFPS is the rate pictures
+	// arrive at and OutputFPS the rate they are passed on to viewers.
+	Received    uint64 `json:"received,omitempty"`
+	Refused     uint64 `json:"refused,omitempty"`
+	LastRefusal string `json:"lastRefusal,omitempty"`
+}
