@@ -21,7 +21,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 GO_SRC := $(shell find . -name '*.go' -not -path './frontend/*') go.mod go.sum
 FE_SRC := $(shell find frontend -path frontend/node_modules -prune -o -path frontend/dist -prune -o -type f -print)
 
-.PHONY: deps deps-apt deps-wails deps-npm build run test test-go test-frontend test-e2e bench bench-relay fuzz soak test-soak lint clean
+.PHONY: deps deps-apt deps-wails deps-npm build relay run test test-go test-frontend test-e2e bench bench-relay fuzz soak test-soak lint clean
 
 deps: deps-apt deps-wails deps-npm
 
@@ -55,6 +55,12 @@ build: deps $(BIN)
 # window.go.app.App through its own typed wrapper).
 $(BIN): frontend/dist/index.html $(GO_SRC) build/appicon.png wails.json
 	wails build -s -skipbindings -m -nosyncgomod
+
+# The relay alone, for a public server: one static file, no OpenCV, no
+# WebKit (cmd/framecast-relay). Copy build/bin/framecast-relay anywhere.
+relay: deps-npm frontend/dist/index.html
+	CGO_ENABLED=0 $(GO) build -trimpath -o build/bin/framecast-relay ./cmd/framecast-relay
+	@file build/bin/framecast-relay 2>/dev/null || true
 
 # The desktop app where there is a display, the headless server where not.
 run: build

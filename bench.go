@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"framecast/backend/bench"
+	"framecast/internal/cli"
 )
 
 // runBench starts `framecast serve` as its own process, so its CPU time is
@@ -29,7 +30,7 @@ func runBench(args []string) error {
 	process := fset.String("process", "", "processing chain for the server, as for serve --process")
 	relayMode := fset.Bool("relay", false, "benchmark framecast relay against the Node.js ws baseline instead of serve")
 	nodeRelay := fset.String("node-relay", "backend/bench/node-relay/relay.mjs", "the baseline relay, with --relay (run npm install in its folder first)")
-	if err := parseFlags(fset, args); err != nil {
+	if err := cli.ParseFlags(fset, args); err != nil {
 		return err
 	}
 	binary, err := os.Executable()

@@ -8,6 +8,7 @@ import (
 
 	"framecast/app"
 	"framecast/backend/config"
+	"framecast/internal/cli"
 )
 
 // runDesktop opens the window. Without a display it says so in one line and
@@ -15,7 +16,7 @@ import (
 func runDesktop(args []string, assets fs.FS) error {
 	fset := flag.NewFlagSet("framecast", flag.ContinueOnError)
 	level := fset.String("log-level", "info", "log level: debug, info, warn or error")
-	if err := parseFlags(fset, args); err != nil {
+	if err := cli.ParseFlags(fset, args); err != nil {
 		return err
 	}
 	if fset.NArg() > 0 {
@@ -28,7 +29,7 @@ func runDesktop(args []string, assets fs.FS) error {
 	if err != nil {
 		return err
 	}
-	dir, err := config.Dir()
+	dir, err := cli.ConfigDir()
 	if err != nil {
 		return err
 	}

@@ -11,11 +11,12 @@ package main
 
 import (
 	"embed"
-	"errors"
-	"flag"
 	"fmt"
 	"io/fs"
 	"os"
+
+	"framecast/internal/cli"
+	"framecast/internal/relaycli"
 )
 
 // frontend is the built UI: the desktop UI (index.html), the viewer page
@@ -45,7 +46,7 @@ func main() {
 	case "serve":
 		err = runServe(args, assets)
 	case "relay":
-		err = runRelay(args, assets)
+		err = relaycli.Run("framecast relay", args, assets)
 	case "bench":
 		err = runBench(args)
 	case "help":
@@ -56,27 +57,7 @@ func main() {
 		usage()
 		os.Exit(2)
 	}
-	switch {
-	case errors.Is(err, flag.ErrHelp):
-		return
-	case errors.As(err, new(usageError)):
-		os.Exit(2) // the flag package has already said what was wrong
-	case err != nil:
-		fmt.Fprintln(os.Stderr, "framecast:", err)
-		os.Exit(1)
-	}
-}
-
-// usageError is a command line the flag package refused and explained.
-type usageError struct{ error }
-
-// parseFlags parses args, marking a refused command line as a usageError.
-func parseFlags(fset *flag.FlagSet, args []string) error {
-	err := fset.Parse(args)
-	if err != nil && !errors.Is(err, flag.ErrHelp) {
-		return usageError{err}
-	}
-	return err
+	cli.Exit("framecast", err)
 }
 
 func usage() {

@@ -16,6 +16,7 @@ import (
 	"framecast/backend/push"
 	"framecast/backend/server"
 	"framecast/backend/vision"
+	"framecast/internal/cli"
 )
 
 // serveFlags reads the flags shared by serve and the benchmark's server.
@@ -43,14 +44,14 @@ func serveFlags(fset *flag.FlagSet) (*engine.Settings, *server.Config, *string) 
 // OpenCV's own console messages: Framecast reports the errors that matter in
 // its own words.
 func newLogger(level string) (*slog.Logger, error) {
-	var l slog.Level
-	if err := l.UnmarshalText([]byte(level)); err != nil {
-		return nil, fmt.Errorf("--log-level %q: use debug, info, warn or error", level)
+	log, err := cli.NewLogger(level)
+	if err != nil {
+		return nil, err
 	}
-	if _, set := os.LookupEnv("OPENCV_LOG_LEVEL"); !set && l > slog.LevelDebug {
+	if _, set := os.LookupEnv("OPENCV_LOG_LEVEL"); !set && !log.Enabled(context.Background(), slog.LevelDebug) {
 		_ = os.Setenv("OPENCV_LOG_LEVEL", "OFF")
 	}
-	return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: l})), nil
+	return log, nil
 }
 
 func runServe(args []string, assets fs.FS) error {
@@ -58,9 +59,9 @@ func runServe(args []string, assets fs.FS) error {
 	settings, cfg, level := serveFlags(fset)
 	pushURL := fset.String("push", "", "also push the stream to a relay: wss://relay/ingest/<stream> (viewers use --token there)")
 	publishToken := fset.String("publish-token", "", "the relay's publish token, with --push")
-	loadTLS := tlsFlags(fset)
-	limits := limitFlags(fset)
-	if err := parseFlags(fset, args); err != nil {
+	loadTLS := cli.TLSFlags(fset)
+	limits := cli.LimitFlags(fset)
+	if err := cli.ParseFlags(fset, args); err != nil {
 		return err
 	}
 	if fset.NArg() > 0 {

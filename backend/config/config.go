@@ -77,15 +77,6 @@ func (s Settings) Validate() error {
 	return errors.Join(errs...)
 }
 
-// Dir is the app's config directory: os.UserConfigDir()/framecast.
-func Dir() (string, error) {
-	base, err := os.UserConfigDir()
-	if err != nil {
-		return "", fmt.Errorf("find config directory: %w", err)
-	}
-	return filepath.Join(base, "framecast"), nil
-}
-
 // Store reads and writes one settings file.
 type Store struct {
 	Path string

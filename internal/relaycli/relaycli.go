@@ -1,4 +1,7 @@
-package main
+// Package relaycli is the relay's command line, shared by `framecast relay`
+// and the static `framecast-relay`: flags, start-up banner, and running
+// until a signal.
+package relaycli
 
 import (
 	"context"
@@ -14,11 +17,13 @@ import (
 	"framecast/backend/metrics"
 	"framecast/backend/relay"
 	"framecast/backend/server"
+	"framecast/internal/cli"
 )
 
-// runRelay serves named streams that producers push to.
-func runRelay(args []string, assets fs.FS) error {
-	fset := flag.NewFlagSet("framecast relay", flag.ContinueOnError)
+// Run is the relay command called prog: it serves named streams that
+// producers push to until SIGINT or SIGTERM.
+func Run(prog string, args []string, assets fs.FS) error {
+	fset := flag.NewFlagSet(prog, flag.ContinueOnError)
 	cfg := relay.Config{}
 	fset.StringVar(&cfg.Addr, "addr", ":8188", "listen address")
 	fset.StringVar(&cfg.PublishToken, "publish-token", "", "token producers must give on /ingest/{stream} (default: a new random one)")
@@ -27,12 +32,15 @@ func runRelay(args []string, assets fs.FS) error {
 	fset.StringVar(&cfg.LegacyStream, "legacy-stream", "default", "name of the stream on / (its Framecast viewer page is /s/<name>/)")
 	fset.StringVar(&cfg.LegacyToken, "legacy-token", "", "with --legacy-ingest: / needs ?token=<this>, and it is the stream's view token (default: / is open)")
 	level := fset.String("log-level", "info", "log level: debug, info, warn or error")
-	loadTLS := tlsFlags(fset)
-	limits := limitFlags(fset)
-	if err := parseFlags(fset, args); err != nil {
+	loadTLS := cli.TLSFlags(fset)
+	limits := cli.LimitFlags(fset)
+	if err := cli.ParseFlags(fset, args); err != nil {
 		return err
 	}
-	log, err := newLogger(*level)
+	if fset.NArg() > 0 {
+		return fmt.Errorf("unexpected argument %q", fset.Arg(0))
+	}
+	log, err := cli.NewLogger(*level)
 	if err != nil {
 		return err
 	}
