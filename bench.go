@@ -29,7 +29,8 @@ func runBench(args []string) error {
 	fps := fset.Int("fps", 30, "fps cap")
 	process := fset.String("process", "", "processing chain for the server, as for serve --process")
 	relayMode := fset.Bool("relay", false, "benchmark framecast relay against the Node.js ws baseline instead of serve")
-	nodeRelay := fset.String("node-relay", "backend/bench/node-relay/relay.mjs", "the baseline relay, with --relay (run npm install in its folder first)")
+	nodeRelay := fset.String("node-relay", "backend/bench/node-relay/relay.mjs", "the baseline relay, with --relay (run npm install in its folder first); empty: none")
+	relayBins := fset.String("relay-bin", "", "with --relay: framecast-relay binaries to measure, comma-separated (default: this binary's relay command)")
 	if err := cli.ParseFlags(fset, args); err != nil {
 		return err
 	}
@@ -51,7 +52,11 @@ func runBench(args []string) error {
 			return fmt.Errorf("scenario %q: want VIEWERS/SLOW, for example 50/5", sc)
 		}
 		if *relayMode {
-			cfg := bench.RelayConfig{Binary: binary, NodeRelay: *nodeRelay, Viewers: viewers, Slow: slow, SlowFPS: *slowFPS,
+			var relays []string
+			if *relayBins != "" {
+				relays = strings.Split(*relayBins, ",")
+			}
+			cfg := bench.RelayConfig{Binary: binary, Relays: relays, NodeRelay: *nodeRelay, Viewers: viewers, Slow: slow, SlowFPS: *slowFPS,
 				FPS: *fps, Quality: *quality, Warmup: *warmup, Duration: *duration}
 			rs, err := bench.RunRelay(ctx, cfg)
 			if err != nil {

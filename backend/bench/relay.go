@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"path/filepath"
 	"strconv"
 	"sync"
 	"time"
@@ -24,8 +25,11 @@ import (
 // SlowFPS frames a second. Framecast's relay and the Node.js baseline get the
 // same frames, one after the other.
 type RelayConfig struct {
-	Binary    string // the framecast binary, started as `framecast relay`
-	NodeRelay string // the baseline's relay.mjs, started with node
+	Binary string // the framecast binary, started as `framecast relay`
+	// Relays are relay binaries to measure instead, each started as it is
+	// (framecast-relay builds, old and new, side by side in one run).
+	Relays    []string
+	NodeRelay string // the baseline's relay.mjs, started with node; "": none
 	Viewers   int
 	Slow      int
 	SlowFPS   int
@@ -56,8 +60,18 @@ func RunRelay(ctx context.Context, cfg RelayConfig) ([]RelayResult, error) {
 	if err != nil {
 		return nil, err
 	}
+	var sides []relaySide
+	if len(cfg.Relays) == 0 {
+		sides = append(sides, framecastRelay(cfg, "framecast relay", cfg.Binary, "relay"))
+	}
+	for _, bin := range cfg.Relays {
+		sides = append(sides, framecastRelay(cfg, filepath.Base(bin), bin))
+	}
+	if cfg.NodeRelay != "" {
+		sides = append(sides, nodeRelay(cfg))
+	}
 	var out []RelayResult
-	for _, side := range []relaySide{framecastRelay(cfg), nodeRelay(cfg)} {
+	for _, side := range sides {
 		r, err := runRelaySide(ctx, cfg, side, frames)
 		if err != nil {
 			return out, fmt.Errorf("%s: %w", side.name, err)
@@ -102,12 +116,15 @@ type relaySide struct {
 	watch   func(ctx context.Context, base string, slow bool, from, to time.Time) (viewerResult, error)
 }
 
-func framecastRelay(cfg RelayConfig) relaySide {
+// framecastRelay is a Framecast relay: binary with the leading args (the
+// "relay" command of the framecast binary, or none for framecast-relay).
+func framecastRelay(cfg RelayConfig, name, binary string, args ...string) relaySide {
 	return relaySide{
-		name: "framecast relay",
+		name: name,
 		start: func(ctx context.Context, addr string) (*process, error) {
-			return startProcess(ctx, addr, "http://"+addr+"/healthz", cfg.Binary, "relay", "--addr", addr,
+			args := append(append([]string{}, args...), "--addr", addr,
 				"--publish-token", relayPublish, "--log-level", "warn", "--max-per-ip", "100000")
+			return startProcess(ctx, addr, "http://"+addr+"/healthz", binary, args...)
 		},
 		produce: "/ingest/bench?token=" + relayPublish + "&view=" + relayView,
 		message: func(seq uint64, ts int64, jpeg []byte, _ string) [][2]any {

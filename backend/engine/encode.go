@@ -34,13 +34,13 @@ func scaleInto(src gocv.Mat, dst *gocv.Mat, maxW, maxH int) gocv.Mat {
 	return *dst
 }
 
-// encodeJPEG encodes m at the given quality and returns a copy of the bytes,
-// so the native buffer can be freed at once.
-func encodeJPEG(m gocv.Mat, quality int) ([]byte, error) {
+// encodeJPEG encodes m at the given quality. The bytes live in native
+// memory: the caller copies them (straight into the frame's wire message)
+// and then closes the buffer.
+func encodeJPEG(m gocv.Mat, quality int) (*gocv.NativeByteBuffer, error) {
 	buf, err := gocv.IMEncodeWithParams(gocv.JPEGFileExt, m, []int{gocv.IMWriteJpegQuality, quality})
 	if err != nil {
 		return nil, fmt.Errorf("encode jpeg: %w", err)
 	}
-	defer buf.Close()
-	return append([]byte(nil), buf.GetBytes()...), nil
+	return buf, nil
 }

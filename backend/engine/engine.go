@@ -59,9 +59,10 @@ type Engine struct {
 	changes chan change
 
 	mu       sync.Mutex
-	settings Settings      // the settings in force; guarded by mu
-	stats    Stats         // guarded by mu
-	chain    *vision.Chain // set for the processing goroutine to take up; guarded by mu
+	settings Settings        // the settings in force; guarded by mu
+	stats    Stats           // guarded by mu
+	status   protocol.Status // the last status given to the hub; guarded by mu
+	chain    *vision.Chain   // set for the processing goroutine to take up; guarded by mu
 
 	captured, output meter.Meter
 	skipped          atomic.Uint64 // frames replaced in the slot before processing
@@ -188,14 +189,20 @@ func (e *Engine) openSource(s Settings) (source.Source, error) {
 	return e.open(spec, s.sourceOptions())
 }
 
-// setState records the stream state and tells viewers when it changes.
+// setState records the stream state and tells viewers when it changes. It
+// is called for every captured frame, so an unchanged state costs one lock.
 func (e *Engine) setState(state, reason string) {
 	e.mu.Lock()
+	st := protocol.Status{Type: "status", State: state, Source: e.settings.Source, Reason: reason}
+	if st == e.status {
+		e.mu.Unlock()
+		return
+	}
+	e.status = st
 	e.stats.State = state
 	e.stats.Error = reason
-	src := e.settings.Source
 	e.mu.Unlock()
-	e.hub.SetStatus(protocol.Status{State: state, Source: src, Reason: reason})
+	e.hub.SetStatus(st)
 }
 
 // errClosed ends the capture goroutine.

@@ -84,19 +84,22 @@ func (p *processor) frame(g *grabbed) error {
 	out := scaleInto(g.mat, &p.scaled, s.MaxWidth, s.MaxHeight)
 	scaleDetections(dets, float64(out.Cols())/float64(srcW))
 	start := time.Now()
-	jpeg, err := encodeJPEG(out, s.Quality)
+	buf, err := encodeJPEG(out, s.Quality)
 	if err != nil {
 		return err
 	}
+	defer buf.Close()
 	encoded := time.Now()
 	p.seq++
+	// NewFrame copies the JPEG from native memory into the wire message:
+	// the only copy it gets.
 	f, err := hub.NewFrame(protocol.Header{Seq: p.seq, TS: g.ts.UnixMicro(), W: out.Cols(), H: out.Rows(),
-		Detections: dets, Proc: times}, jpeg)
+		Detections: dets, Proc: times}, buf.GetBytes())
 	if err != nil {
 		return err
 	}
 	p.e.hub.Publish(f)
-	p.e.recordFrame(encoded, out.Cols(), out.Rows(), len(jpeg), encoded.Sub(start), p.chain.Costs())
+	p.e.recordFrame(encoded, out.Cols(), out.Rows(), len(f.JPEG), encoded.Sub(start), p.chain.Costs())
 	return nil
 }
 

@@ -81,3 +81,15 @@ func NewFrame(h protocol.Header, jpeg []byte) (*Frame, error) {
 	}
 	return &Frame{Header: h, JPEG: wire[len(wire)-len(jpeg):], Msg: msg}, nil
 }
+
+// FrameFromWire makes a Frame of a wire message that is already what
+// viewers get (a producer's, checked by the relay): its bytes are sent as
+// they are, with no copy and no header written again. h and jpeg are the
+// message's header and the JPEG slice of msg; msg must not change after.
+func FrameFromWire(h protocol.Header, msg, jpeg []byte) (*Frame, error) {
+	pm, err := websocket.NewPreparedMessage(websocket.BinaryMessage, msg)
+	if err != nil {
+		return nil, fmt.Errorf("prepare frame message: %w", err)
+	}
+	return &Frame{Header: h, JPEG: jpeg, Msg: pm}, nil
+}

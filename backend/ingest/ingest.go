@@ -31,8 +31,11 @@ type Message struct {
 	Frame  bool
 	Header protocol.Header // for frames; Seq and TS are zero for old-style pictures
 	JPEG   []byte          // for frames
-	Key    string          // for metadata
-	Value  string          // for metadata
+	// Wire is the whole binary message the frame came in, which JPEG
+	// aliases; nil for old-style pictures.
+	Wire  []byte
+	Key   string // for metadata
+	Value string // for metadata
 }
 
 // checkJPEG refuses pictures that are too big or not JPEG.
@@ -55,7 +58,7 @@ func ParseBinary(msg []byte, maxSize int) (Message, error) {
 	if err := checkJPEG(jpeg, maxSize); err != nil {
 		return Message{}, err
 	}
-	return Message{Frame: true, Header: h, JPEG: jpeg}, nil
+	return Message{Frame: true, Header: h, JPEG: jpeg, Wire: msg}, nil
 }
 
 // ParseText reads an old-style text message.

@@ -1,5 +1,11 @@
 package protocol
 
+import (
+	"bytes"
+	"encoding/json"
+	"strconv"
+)
+
 // Stream states carried by Hello and Status events.
 const (
 	StateLive     = "live"      // frames are flowing
@@ -40,4 +46,24 @@ type Bye struct {
 type Ack struct {
 	Type string `json:"type"` // "ack"
 	Seq  uint64 `json:"seq"`
+}
+
+// ackPrefix starts every ack the viewer page sends, as encoding/json writes
+// it: the fast path of ParseAck.
+const ackPrefix = `{"type":"ack","seq":`
+
+// ParseAck reads an ack message. The viewer's own form,
+// {"type":"ack","seq":N}, is read without encoding/json (each viewer sends
+// one per frame); any other spelling of it goes through encoding/json.
+func ParseAck(msg []byte) (seq uint64, ok bool) {
+	if rest, found := bytes.CutPrefix(msg, []byte(ackPrefix)); found && len(rest) > 1 && rest[len(rest)-1] == '}' {
+		if n, err := strconv.ParseUint(string(rest[:len(rest)-1]), 10, 64); err == nil {
+			return n, true
+		}
+	}
+	var a Ack
+	if json.Unmarshal(msg, &a) != nil || a.Type != "ack" {
+		return 0, false
+	}
+	return a.Seq, true
 }

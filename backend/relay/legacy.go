@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"io"
 	"net/http"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -40,7 +41,11 @@ const (
 // --legacy-token) by design, and says so at start.
 func anyOrigin(*http.Request) bool { return true }
 
-var rootUpgrader = websocket.Upgrader{ReadBufferSize: 4096, WriteBufferSize: 16 << 10, CheckOrigin: anyOrigin}
+// newRootUpgrader upgrades root clients; they borrow a write buffer only
+// while they write metadata (pictures are prepared messages).
+func newRootUpgrader() websocket.Upgrader {
+	return websocket.Upgrader{ReadBufferSize: 4096, WriteBufferSize: 4096, WriteBufferPool: &sync.Pool{}, CheckOrigin: anyOrigin}
+}
 
 // rootClient is one connection on "/". Only serveRoot's goroutine reads
 // from conn; only writePump writes to it.
@@ -80,7 +85,7 @@ func (rl *Relay) serveRoot(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer release()
-	conn, err := rootUpgrader.Upgrade(w, r, nil)
+	conn, err := rl.rootUpgrader.Upgrade(w, r, nil)
 	if err != nil {
 		return
 	}

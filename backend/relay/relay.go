@@ -64,9 +64,11 @@ type Relay struct {
 	table   Table
 	log     *slog.Logger
 	legacy  *Stream // the stream on "/", or nil
-	ln      net.Listener
-	http    *http.Server
-	done    chan struct{}
+	// rootUpgrader upgrades the clients of "/"; see legacy.go.
+	rootUpgrader websocket.Upgrader
+	ln           net.Listener
+	http         *http.Server
+	done         chan struct{}
 }
 
 // New listens on cfg.Addr and starts serving.
@@ -87,7 +89,8 @@ func New(cfg Config, d Deps) (*Relay, error) {
 	if log == nil {
 		log = slog.Default()
 	}
-	rl := &Relay{cfg: cfg, metrics: d.Metrics, guard: server.NewGuard(cfg.Limits), table: d.Table, log: log.With("component", "relay"), done: make(chan struct{})}
+	rl := &Relay{cfg: cfg, metrics: d.Metrics, guard: server.NewGuard(cfg.Limits), table: d.Table, log: log.With("component", "relay"),
+		rootUpgrader: newRootUpgrader(), done: make(chan struct{})}
 	var onPanic func()
 	if rl.metrics != nil {
 		onPanic = rl.metrics.Panic

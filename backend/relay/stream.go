@@ -194,27 +194,36 @@ func (s *Stream) publish(p *publisher, m ingest.Message, legacyText []byte) erro
 		return s.publishMeta(p, m.Key, m.Value)
 	}
 	now := time.Now()
-	s.mu.Lock()
-	if s.publisher != p {
-		s.mu.Unlock()
-		return errNotProducer
-	}
 	h := m.Header
-	if h.Seq == 0 { // an old-style picture: number and time it here
-		s.seq++
-		h.Seq, h.TS = s.seq, now.UnixMicro()
-	}
-	s.mu.Unlock()
-	if h.W == 0 || h.H == 0 {
-		h.W, h.H = jpegSize(m.JPEG)
-	}
 	if len(h.Meta) > protocol.MaxMetaKeys {
 		return fmt.Errorf("frame header has %d meta keys, over the limit of %d", len(h.Meta), protocol.MaxMetaKeys)
 	}
-	if len(h.Meta) == 0 {
-		h.Meta, h.MetaSeq = metaHeader(s.hub.Meta())
+	// A Framecast producer's frame is already what viewers get: it is
+	// passed on as it came, unless the relay has something to add.
+	asIs := m.Wire != nil
+	if h.Seq == 0 { // an old-style picture: number and time it here
+		s.mu.Lock()
+		s.seq++
+		h.Seq, h.TS = s.seq, now.UnixMicro()
+		s.mu.Unlock()
+		asIs = false
 	}
-	f, err := hub.NewFrame(h, m.JPEG)
+	if h.W == 0 || h.H == 0 {
+		h.W, h.H = jpegSize(m.JPEG)
+		asIs = false
+	}
+	if len(h.Meta) == 0 {
+		if h.Meta, h.MetaSeq = metaHeader(s.hub.Meta()); h.Meta != nil {
+			asIs = false
+		}
+	}
+	var f *hub.Frame
+	var err error
+	if asIs {
+		f, err = hub.FrameFromWire(h, m.Wire, m.JPEG)
+	} else {
+		f, err = hub.NewFrame(h, m.JPEG)
+	}
 	if err != nil {
 		return err
 	}

@@ -91,7 +91,10 @@ func NewHandler(name, token string, d Deps) *Handler {
 		sh.guard = NewGuard(d.Limits)
 	}
 	sh.origins, sh.anyOriginDataURL = d.Origins, d.AnyOriginDataURL
-	sh.upgrader = websocket.Upgrader{ReadBufferSize: 1024, WriteBufferSize: 64 << 10, CheckOrigin: sh.checkOrigin}
+	// Viewers borrow a write buffer only while they write an event: frames
+	// go out as prepared messages, which need none, so a buffer per
+	// connection would sit idle.
+	sh.upgrader = websocket.Upgrader{ReadBufferSize: 1024, WriteBufferSize: 4096, WriteBufferPool: &sync.Pool{}, CheckOrigin: sh.checkOrigin}
 	limits := d.Limits.withDefaults()
 	sh.maxViewers, sh.pongWait = limits.MaxViewers, limits.PongWait
 	mux := http.NewServeMux()

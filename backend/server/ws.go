@@ -1,7 +1,6 @@
 package server
 
 import (
-	"encoding/json"
 	"net/http"
 	"sync"
 	"time"
@@ -133,11 +132,11 @@ func (v *wsViewer) readPump() {
 			return
 		}
 		_ = v.conn.SetReadDeadline(time.Now().Add(v.pongWait))
-		var ack protocol.Ack
-		if kind != websocket.TextMessage || json.Unmarshal(msg, &ack) != nil || ack.Type != "ack" {
+		seq, ok := protocol.ParseAck(msg)
+		if kind != websocket.TextMessage || !ok {
 			continue // nothing else a viewer says changes anything
 		}
-		v.acked(ack.Seq, time.Now())
+		v.acked(seq, time.Now())
 	}
 }
 
