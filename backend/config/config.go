@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -27,6 +28,9 @@ type Settings struct {
 	TLS    bool            `json:"tls"` // HTTPS for viewers, self-signed
 	Push   Push            `json:"push"`
 }
+
+// maxRelayURL bounds the relay address a person types.
+const maxRelayURL = 2048
 
 // Push is where the app pushes its stream for viewers beyond the LAN.
 type Push struct {
@@ -51,6 +55,9 @@ func (p Push) Validate() error {
 	if p.PublishToken == "" {
 		errs = append(errs, errors.New("publish token: missing (the relay operator gives it)"))
 	}
+	if len(p.PublishToken) > protocol.MaxTokenLen || len(p.Relay) > maxRelayURL {
+		errs = append(errs, fmt.Errorf("publish token or relay address: too long (at most %d and %d characters)", protocol.MaxTokenLen, maxRelayURL))
+	}
 	return errors.Join(errs...)
 }
 
@@ -68,8 +75,8 @@ func (s Settings) Validate() error {
 	if s.Port < 1 || s.Port > 65535 {
 		errs = append(errs, fmt.Errorf("port %d: must be from 1 to 65535", s.Port))
 	}
-	if s.Token != "" && len(s.Token) < 16 {
-		errs = append(errs, errors.New("token: must be at least 16 characters"))
+	if s.Token != "" && (len(s.Token) < 16 || len(s.Token) > protocol.MaxTokenLen) {
+		errs = append(errs, fmt.Errorf("token: must be 16 to %d characters", protocol.MaxTokenLen))
 	}
 	if err := s.Push.Validate(); err != nil {
 		errs = append(errs, err)
@@ -86,9 +93,18 @@ type Store struct {
 // what was missing, wrong or kept aside, for the person to see.
 func (st Store) Load() (Settings, []string) {
 	def := Defaults()
-	b, err := os.ReadFile(st.Path)
+	b, err := st.read()
 	if errors.Is(err, fs.ErrNotExist) {
 		return def, nil
+	}
+	if errors.Is(err, errTooBig) {
+		// Reading it would take that much memory and more: move it aside
+		// whole instead of copying it.
+		warnings := []string{fmt.Sprintf("settings file %s is over the %d KiB a settings file can be; using defaults", st.Path, MaxFileSize>>10)}
+		if kept, err := st.moveAside(); err == nil {
+			warnings = append(warnings, "the file as it was is kept in "+kept)
+		}
+		return def, warnings
 	}
 	if err != nil {
 		return def, []string{fmt.Sprintf("settings file %s could not be read (%v); using defaults", st.Path, err)}
@@ -166,7 +182,9 @@ func fixRanges(s *Settings) []string {
 	check("stream.fps", probe(func(p *engine.Settings) { p.FPS = s.Stream.FPS }), func() { s.Stream.FPS = def.Stream.FPS })
 	check("stream.process", probe(func(p *engine.Settings) { p.Process = s.Stream.Process }), func() { s.Stream.Process = def.Stream.Process })
 	check("port", s.Port < 1 || s.Port > 65535, func() { s.Port = def.Port })
-	check("token", s.Token != "" && len(s.Token) < 16, func() { s.Token = "" })
+	check("token", s.Token != "" && (len(s.Token) < 16 || len(s.Token) > protocol.MaxTokenLen), func() { s.Token = "" })
+	check("push", len(s.Push.PublishToken) > protocol.MaxTokenLen || len(s.Push.Relay) > maxRelayURL || len(s.Push.Stream) > 64,
+		func() { s.Push = def.Push })
 	check("push", s.Push.Validate() != nil, func() { s.Push.Enabled = false })
 	return warnings
 }
@@ -174,8 +192,41 @@ func fixRanges(s *Settings) []string {
 // keepCopy saves the bytes of a file that could not be fully used, so a
 // later Save does not destroy what the person had.
 func (st Store) keepCopy(b []byte) (string, error) {
-	kept := fmt.Sprintf("%s.bad-%s", st.Path, time.Now().Format("20060102-150405"))
+	kept := st.asidePath()
 	return kept, os.WriteFile(kept, b, 0o600)
+}
+
+// moveAside renames the settings file to where keepCopy would copy it.
+func (st Store) moveAside() (string, error) {
+	kept := st.asidePath()
+	return kept, os.Rename(st.Path, kept)
+}
+
+func (st Store) asidePath() string {
+	return fmt.Sprintf("%s.bad-%s", st.Path, time.Now().Format("20060102-150405"))
+}
+
+// MaxFileSize bounds the settings file: what the app writes is a few KiB.
+const MaxFileSize = 1 << 20
+
+var errTooBig = errors.New("settings file too big")
+
+// read reads the settings file, refusing one over MaxFileSize without
+// reading it all.
+func (st Store) read() ([]byte, error) {
+	f, err := os.Open(st.Path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(b) > MaxFileSize {
+		return nil, errTooBig
+	}
+	return b, nil
 }
 
 // Save writes the settings atomically: a crash mid-write leaves the old file.

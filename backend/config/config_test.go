@@ -35,6 +35,12 @@ func TestLoad(t *testing.T) {
 			func(s *Settings) { s.Stream.Quality = 60 }, 1, true},
 		{"an out-of-range value keeps the others", `{"stream":{"quality":500,"fps":12},"port":70000}`,
 			func(s *Settings) { s.Stream.FPS = 12 }, 2, true},
+		{"a token over 256 characters is dropped and the others kept", `{"token":"` + strings.Repeat("t", 257) + `","port":9002}`,
+			func(s *Settings) { s.Port = 9002 }, 1, true},
+		{"a publish token over 256 characters drops the push settings", `{"port":9003,"push":{"enabled":true,"relay":"wss://r.example","stream":"a","publishToken":"` + strings.Repeat("p", 257) + `"}}`,
+			func(s *Settings) { s.Port = 9003 }, 1, true},
+		{"a file over 1 MiB is not read, and kept aside whole", `{"port":9004,"token":"` + strings.Repeat("x", MaxFileSize) + `"}`,
+			func(*Settings) {}, 1, true},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
