@@ -59,6 +59,7 @@ func runServe(args []string, assets fs.FS) error {
 	settings, cfg, level := serveFlags(fset)
 	pushURL := fset.String("push", "", "also push the stream to a relay: wss://relay/ingest/<stream> (viewers use --token there)")
 	publishToken := fset.String("publish-token", "", "the relay's publish token, with --push")
+	caFile := fset.String("ca-file", "", "with a wss:// --push: PEM file of the CA that signed the relay's certificate, trusted instead of the system's CAs (for a relay on a private CA)")
 	loadTLS := cli.TLSFlags(fset)
 	limits := cli.LimitFlags(fset)
 	if err := cli.ParseFlags(fset, args); err != nil {
@@ -74,9 +75,12 @@ func runServe(args []string, assets fs.FS) error {
 	if cfg.Token == "" {
 		cfg.Token = server.NewToken()
 	}
-	if cfg.TLS, err = loadTLS(); err != nil {
+	tc, stopTLS, err := loadTLS(log)
+	if err != nil {
 		return err
 	}
+	defer stopTLS()
+	cfg.TLS = tc
 	h := hub.New()
 	m := metrics.New()
 	eng, err := engine.New(*settings, engine.Deps{Hub: h, Log: log, Observer: m})
@@ -96,7 +100,7 @@ func runServe(args []string, assets fs.FS) error {
 		fmt.Println("  " + u)
 	}
 	if *pushURL != "" {
-		p, err := push.New(push.Config{URL: *pushURL, PublishToken: *publishToken, ViewToken: cfg.Token}, h, log)
+		p, err := push.New(push.Config{URL: *pushURL, PublishToken: *publishToken, ViewToken: cfg.Token, CAFile: *caFile}, h, log)
 		if err != nil {
 			return fmt.Errorf("--push: %w", err)
 		}

@@ -7,6 +7,7 @@ package push
 
 import (
 	"context"
+	"crypto/x509"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -34,6 +35,11 @@ type Config struct {
 	URL          string // ws(s)://relay/ingest/{stream}
 	PublishToken string // the relay's publish token
 	ViewToken    string // the token viewers will use on the relay
+	// CAFile is a PEM file of the CA that signed a wss:// relay's
+	// certificate (--ca-file), for a relay on a private CA. When set, it is
+	// the only CA trusted for the relay, instead of the system's; empty,
+	// the system's CAs are.
+	CAFile string
 }
 
 // Validate checks the config in words a person can act on.
@@ -50,6 +56,8 @@ func (c Config) Validate() error {
 		return errors.New("publish token: missing")
 	case len(c.ViewToken) < 16:
 		return errors.New("view token: must be at least 16 characters")
+	case c.CAFile != "" && u.Scheme != "wss":
+		return fmt.Errorf("CA file %s: only a wss:// relay has a certificate to check; %q is not one", c.CAFile, c.URL)
 	}
 	return nil
 }
@@ -77,9 +85,10 @@ type Status struct {
 
 // Pusher pushes one hub's frames to a relay until Close.
 type Pusher struct {
-	cfg Config
-	hub *hub.Hub
-	log *slog.Logger
+	cfg    Config
+	hub    *hub.Hub
+	log    *slog.Logger
+	dialer *websocket.Dialer // checks the relay's certificate against cfg.CAFile's CA, or the system's
 
 	mu     sync.Mutex
 	status Status // guarded by mu
@@ -93,11 +102,15 @@ func New(cfg Config, h *hub.Hub, log *slog.Logger) (*Pusher, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
+	dialer, err := newDialer(cfg.CAFile)
+	if err != nil {
+		return nil, err
+	}
 	if log == nil {
 		log = slog.Default()
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	p := &Pusher{cfg: cfg, hub: h, log: log.With("component", "push", "relay", redact(cfg.URL)),
+	p := &Pusher{cfg: cfg, hub: h, dialer: dialer, log: log.With("component", "push", "relay", redact(cfg.URL)),
 		status: Status{State: "connecting", ViewerURL: cfg.ViewerURL()}, cancel: cancel, done: make(chan struct{})}
 	go p.run(ctx)
 	return p, nil
@@ -167,7 +180,7 @@ func (p *Pusher) session(ctx context.Context) error {
 	q.Set("view", p.cfg.ViewToken)
 	u.RawQuery = q.Encode()
 	dialCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
-	conn, resp, err := websocket.DefaultDialer.DialContext(dialCtx, u.String(), nil)
+	conn, resp, err := p.dialer.DialContext(dialCtx, u.String(), nil)
 	cancel()
 	if err != nil {
 		if resp != nil && resp.StatusCode == 401 {
@@ -176,11 +189,14 @@ func (p *Pusher) session(ctx context.Context) error {
 		if resp != nil && resp.StatusCode == 409 {
 			return errors.New("another producer is pushing this stream name with another link (409); retrying until it stops")
 		}
+		if errors.As(err, new(x509.UnknownAuthorityError)) {
+			return fmt.Errorf("connect: the relay's certificate is not from a CA trusted here; a relay on a private CA needs its CA certificate (--ca-file): %w", err)
+		}
 		return fmt.Errorf("connect: %w", err)
 	}
 	defer conn.Close()
 	p.set("connected", nil)
-	p.log.Info("pushing to the relay", "viewers", p.cfg.ViewerURL())
+	p.log.Info("pushing to the relay", "viewers", redact(p.cfg.ViewerURL())) // the link without its token
 
 	// The relay says how many watch there; with nobody, the push takes no
 	// frames, so local capture can stop when nobody watches here either.

@@ -71,11 +71,10 @@ func (rl *Relay) serveRoot(w http.ResponseWriter, r *http.Request) {
 			"Viewers open /s/"+rl.legacy.Name+"/?token=… instead.", http.StatusUpgradeRequired)
 		return
 	}
-	if rl.guard.Blocked(w, r) {
-		return
-	}
 	if rl.cfg.LegacyToken != "" && !server.EqualTokens(r.URL.Query().Get("token"), rl.cfg.LegacyToken) {
-		rl.guard.Failed(r)
+		if rl.guard.Refused(w, r) {
+			return
+		}
 		http.Error(w, "401 unauthorized: this relay's root needs ?token=", http.StatusUnauthorized)
 		return
 	}

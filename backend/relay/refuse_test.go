@@ -71,6 +71,7 @@ func TestRefusedProducerRequestsChangeNothing(t *testing.T) {
 		{"a wrong publish token", wsIngest + "cam?token=wrong-publish-token-000&view=" + other, nil, true, http.StatusUnauthorized},
 		{"a bad stream name", wsIngest + "cam%20two?token=" + publishToken + "&view=" + other, nil, true, http.StatusBadRequest},
 		{"a short view token", wsIngest + "cam?token=" + publishToken + "&view=short", nil, true, http.StatusBadRequest},
+		{"a view token over 256 characters", wsIngest + "cam?token=" + publishToken + "&view=" + strings.Repeat("v", 257), nil, true, http.StatusBadRequest},
 		{"another view token while the producer is live", wsIngest + "cam?token=" + publishToken + "&view=" + other, nil, true, http.StatusConflict},
 	}
 	for _, c := range cases {

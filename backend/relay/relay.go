@@ -63,7 +63,8 @@ type Relay struct {
 	guard   *server.Guard    // shared by every stream and the ingest
 	table   Table
 	log     *slog.Logger
-	legacy  *Stream // the stream on "/", or nil
+	legacy  *Stream         // the stream on "/", or nil
+	unknown *server.Handler // answers for stream names not in table (serveStream)
 	// rootUpgrader upgrades the clients of "/"; see legacy.go.
 	rootUpgrader websocket.Upgrader
 	ln           net.Listener
@@ -73,8 +74,8 @@ type Relay struct {
 
 // New listens on cfg.Addr and starts serving.
 func New(cfg Config, d Deps) (*Relay, error) {
-	if len(cfg.PublishToken) < minViewToken {
-		return nil, fmt.Errorf("publish token: must be at least %d characters", minViewToken)
+	if len(cfg.PublishToken) < minViewToken || len(cfg.PublishToken) > protocol.MaxTokenLen {
+		return nil, fmt.Errorf("publish token: must be %d to %d characters", minViewToken, protocol.MaxTokenLen)
 	}
 	if cfg.MaxFrame <= 0 {
 		cfg.MaxFrame = ingest.DefaultMaxFrame
@@ -82,8 +83,8 @@ func New(cfg Config, d Deps) (*Relay, error) {
 	if cfg.LegacyIngest && !protocol.ValidStreamName(cfg.LegacyStream) {
 		return nil, fmt.Errorf("legacy stream %q: stream names are 1-64 letters, digits, '_', '-' or '.'", cfg.LegacyStream)
 	}
-	if cfg.LegacyToken != "" && len(cfg.LegacyToken) < minViewToken {
-		return nil, fmt.Errorf("legacy token: must be at least %d characters", minViewToken)
+	if cfg.LegacyToken != "" && (len(cfg.LegacyToken) < minViewToken || len(cfg.LegacyToken) > protocol.MaxTokenLen) {
+		return nil, fmt.Errorf("legacy token: must be %d to %d characters", minViewToken, protocol.MaxTokenLen)
 	}
 	log := d.Log
 	if log == nil {
@@ -101,6 +102,8 @@ func New(cfg Config, d Deps) (*Relay, error) {
 				Origins: cfg.AllowOrigins, AnyOriginDataURL: true})
 		})
 	}
+	rl.unknown = server.NewRefusingHandler(server.Deps{Assets: d.Assets, Log: log, Guard: rl.guard, Limits: cfg.Limits, OnPanic: onPanic,
+		Origins: cfg.AllowOrigins, AnyOriginDataURL: true})
 	if cfg.LegacyIngest {
 		token := cfg.LegacyToken
 		if token == "" {
@@ -109,7 +112,7 @@ func New(cfg Config, d Deps) (*Relay, error) {
 		rl.legacy = rl.table.Open(cfg.LegacyStream, token)
 		rl.legacy.pin()
 	}
-	ln, err := server.Listen(cfg.Addr, cfg.TLS)
+	ln, err := server.Listen(cfg.Addr, cfg.TLS, cfg.Limits, rl.log)
 	if err != nil {
 		rl.table.Close()
 		return nil, err
@@ -118,7 +121,8 @@ func New(cfg Config, d Deps) (*Relay, error) {
 		rl.metrics.Watch(rl.metricStreams)
 	}
 	rl.ln = ln
-	rl.http = server.NewHTTPServer(server.AllowOrigins(server.WithHealth(rl.routes()), cfg.AllowOrigins), rl.log, onPanic)
+	rl.http = server.NewHTTPServer(server.TrustProxies(server.AllowOrigins(server.WithHealth(rl.routes()), cfg.AllowOrigins), cfg.Limits.TrustedProxies),
+		rl.log, onPanic)
 	go func() {
 		defer close(rl.done)
 		if err := rl.http.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
@@ -170,12 +174,11 @@ func (rl *Relay) routes() http.Handler {
 		http.Redirect(w, r, u.String(), http.StatusMovedPermanently)
 	})
 	mux.HandleFunc("/s/{stream}/", rl.serveStream)
-	// A viewer page asks healthz next to itself; no token, as at the root.
-	mux.HandleFunc("GET /s/{stream}/healthz", func(w http.ResponseWriter, r *http.Request) {
-		if rl.table.Lookup(r.PathValue("stream")) == nil {
-			http.NotFound(w, r)
-			return
-		}
+	// A viewer page asks healthz next to itself, with no token, to tell a
+	// relay that is down from one that is up. It says only that: the same
+	// answer for every name, so it cannot tell which streams exist.
+	mux.HandleFunc("GET /s/{stream}/healthz", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		_, _ = w.Write([]byte("ok\n"))
 	})
 	if rl.legacy != nil {
@@ -185,11 +188,10 @@ func (rl *Relay) routes() http.Handler {
 		// Behind the publish token: it names every stream.
 		metrics := rl.metrics.Handler()
 		mux.HandleFunc("GET /metrics", func(w http.ResponseWriter, r *http.Request) {
-			if rl.guard.Blocked(w, r) {
-				return
-			}
 			if !rl.validPublishToken(r.URL.Query().Get("token")) {
-				rl.guard.Failed(r)
+				if rl.guard.Refused(w, r) {
+					return
+				}
 				http.Error(w, "401 unauthorized: /metrics needs the publish token", http.StatusUnauthorized)
 				return
 			}
@@ -199,15 +201,17 @@ func (rl *Relay) routes() http.Handler {
 	return mux
 }
 
-// serveStream hands a viewer's request to its stream's handler.
+// serveStream hands a viewer's request to its stream's handler. A name
+// the relay does not have goes to rl.unknown, which answers every request
+// as a stream answers a wrong token: without the token, a stream that
+// exists and one that does not look the same.
 func (rl *Relay) serveStream(w http.ResponseWriter, r *http.Request) {
 	name := r.PathValue("stream")
-	s := rl.table.Lookup(name)
-	if s == nil {
-		http.Error(w, fmt.Sprintf("no stream called %q on this relay (yet)", name), http.StatusNotFound)
-		return
+	h := rl.unknown
+	if s := rl.table.Lookup(name); s != nil {
+		h = s.handler
 	}
-	http.StripPrefix("/s/"+name, s.handler).ServeHTTP(w, r)
+	http.StripPrefix("/s/"+name, h).ServeHTTP(w, r)
 }
 
 func (rl *Relay) validPublishToken(got string) bool {
@@ -221,19 +225,18 @@ func (rl *Relay) serveIngest(w http.ResponseWriter, r *http.Request) {
 	name := r.PathValue("stream")
 	q := r.URL.Query()
 	view := q.Get("view")
-	if rl.guard.Blocked(w, r) {
-		return
-	}
 	switch {
 	case !rl.validPublishToken(q.Get("token")):
-		rl.guard.Failed(r)
+		if rl.guard.Refused(w, r) {
+			return
+		}
 		http.Error(w, "401 unauthorized: wrong or missing publish token", http.StatusUnauthorized)
 		return
 	case !protocol.ValidStreamName(name):
 		http.Error(w, "stream names are 1-64 letters, digits, '_', '-' or '.'", http.StatusBadRequest)
 		return
-	case len(view) < minViewToken:
-		http.Error(w, fmt.Sprintf("view: the stream's view token must be at least %d characters", minViewToken), http.StatusBadRequest)
+	case len(view) < minViewToken || len(view) > protocol.MaxTokenLen:
+		http.Error(w, fmt.Sprintf("view: the stream's view token must be %d to %d characters", minViewToken, protocol.MaxTokenLen), http.StatusBadRequest)
 		return
 	case !websocket.IsWebSocketUpgrade(r):
 		http.Error(w, "this is a producer's WebSocket endpoint: connect with a WebSocket client", http.StatusBadRequest)

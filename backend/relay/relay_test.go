@@ -78,6 +78,12 @@ func produce(t *testing.T, rl *Relay, name, view string) *websocket.Conn {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { conn.Close() })
+	// The relay attaches a producer once its upgrade is done, just after
+	// the client hears back: wait for it, so viewers find the stream.
+	waitFor(t, "the producer of "+name, func() bool {
+		s := rl.table.Lookup(name)
+		return s != nil && s.handler.Token() == view && s.conflicts("not-" + view)
+	})
 	return conn
 }
 

@@ -39,10 +39,11 @@ func sample(text, name string) float64 {
 	return v
 }
 
-// waitFor polls cond until it holds or 5 s have passed.
+// waitFor polls cond until it holds or 15 s have passed (make test runs
+// packages side by side under -race on two cores).
 func waitFor(t *testing.T, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
+	deadline := time.Now().Add(15 * time.Second)
 	for !cond() {
 		if time.Now().After(deadline) {
 			t.Fatalf("timed out waiting for %s", what)

@@ -9,6 +9,8 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+
+	"framecast/backend/protocol"
 )
 
 // NewToken returns a random URL-safe token of 128 bits.
@@ -37,6 +39,9 @@ func (sh *Handler) SetToken(token string) {
 // EqualTokens compares a token given with the expected one in constant
 // time; hashing first makes the time independent of the lengths too.
 func EqualTokens(got, want string) bool {
+	if len(got) > protocol.MaxTokenLen {
+		return false // no token is this long: spare the hashing
+	}
 	a, b := sha256.Sum256([]byte(got)), sha256.Sum256([]byte(want))
 	return subtle.ConstantTimeCompare(a[:], b[:]) == 1
 }
@@ -44,17 +49,17 @@ func EqualTokens(got, want string) bool {
 func (sh *Handler) validToken(got string) bool { return EqualTokens(got, sh.Token()) }
 
 // requireToken refuses a request without the right token with 401 and no
-// stream data.
+// stream data. The right token is always served; wrong ones count against
+// the address, which gets 429 for them once it has tried too many.
 func (sh *Handler) requireToken(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if sh.guard.Blocked(w, r) {
-			return
-		}
 		if sh.validToken(r.URL.Query().Get("token")) {
 			next.ServeHTTP(w, r)
 			return
 		}
-		sh.guard.Failed(r)
+		if sh.guard.Refused(w, r) {
+			return
+		}
 		w.Header().Set("Cache-Control", "no-store")
 		if r.URL.Path == "/" {
 			setPageHeaders(w)
@@ -119,5 +124,6 @@ const unauthorizedPage = `<!doctype html>
 main{max-width:32em;padding:2em;text-align:center}h1{font-size:1.4em}</style></head>
 <body><main><h1>This link is not valid</h1>
 <p>Its access token is missing, wrong, or was replaced by a new link.
-Ask the person who shared the stream for a new link.</p></main></body></html>
+Ask the person who shared the stream for a new link, or try again once
+the stream has started.</p></main></body></html>
 `

@@ -1,31 +1,52 @@
 package server
 
 import (
-	"net"
+	"fmt"
 	"net/http"
+	"net/netip"
 	"strconv"
-	"sync"
 	"time"
 )
 
-// Limits bound what viewers can take. Zero fields take the defaults.
+// Limits bound what clients can take. Zero fields take the defaults.
 type Limits struct {
-	// MaxViewers is how many WebSocket and MJPEG viewers one stream serves
-	// (a Handler's own; a shared Guard ignores it).
+	// MaxViewers is how many WebSocket and MJPEG viewers (and snapshots
+	// waiting for their frame) one stream serves (a Handler's own; a shared
+	// Guard ignores it).
 	MaxViewers int
 	// MaxPerIP is how many of those one client address may hold at once.
 	MaxPerIP int
 	// MaxFailedTokens is how many wrong tokens one address may try in
-	// failWindow before it gets 429 for the rest of that window.
+	// failWindow before its wrong tokens get 429 for the rest of that window.
 	MaxFailedTokens int
 	// PongWait is how soon a WebSocket viewer that went silent (vanished
 	// without a close) is dropped: 10 s by default.
 	PongWait time.Duration
+
+	// MaxConns bounds the TCP connections the server's listener keeps open,
+	// of any kind (Listen): what bounds its file descriptors. Zero: 4,096,
+	// or twice MaxConnsPerIP when that is more.
+	MaxConns int
+	// MaxConnsPerIP bounds those of one client address. Zero: 128, or twice
+	// MaxPerIP when that is more. So the defaults follow a raised MaxPerIP
+	// (the benchmark's, say): an address's viewers always fit.
+	MaxConnsPerIP int
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For or
+	// Forwarded header names the client (clientaddr.go). Their own address
+	// is exempt from MaxConnsPerIP: every client behind them shares it.
+	TrustedProxies []netip.Prefix
 }
 
 // DefaultLimits: 500 viewers a stream, 50 per address (an office behind one
-// NAT), 20 wrong tokens a minute.
-var DefaultLimits = Limits{MaxViewers: 500, MaxPerIP: 50, MaxFailedTokens: 20}
+// NAT), 20 wrong tokens a minute; 4,096 connections in all and 128 per
+// address.
+//
+// 128 per address fits the 50 viewers of that office, each with its
+// WebSocket and, for a few seconds, the page's own requests, with room to
+// spare. 4,096 in all keeps well below the file descriptors a process gets
+// on any current system (Go raises the soft limit to the hard one, at least
+// 4,096 and usually far more), and takes 32 addresses at their cap to fill.
+var DefaultLimits = Limits{MaxViewers: 500, MaxPerIP: 50, MaxFailedTokens: 20, MaxConns: 4096, MaxConnsPerIP: 128}
 
 // failWindow is how long wrong tokens are remembered.
 const failWindow = time.Minute
@@ -43,107 +64,34 @@ func (l Limits) withDefaults() Limits {
 	if l.PongWait <= 0 {
 		l.PongWait = defaultPongWait
 	}
+	if l.MaxConnsPerIP <= 0 {
+		l.MaxConnsPerIP = max(DefaultLimits.MaxConnsPerIP, 2*l.MaxPerIP)
+	}
+	if l.MaxConns <= 0 {
+		l.MaxConns = max(DefaultLimits.MaxConns, 2*l.MaxConnsPerIP)
+	}
 	return l
 }
 
-// Guard counts connections and wrong tokens per client address. One Guard
-// may serve many streams (the relay shares one), so spreading guesses over
-// streams does not help.
-type Guard struct {
-	limits Limits
-
-	mu    sync.Mutex
-	conns map[string]int      // open streaming connections per address; guarded by mu
-	fails map[string]failures // wrong tokens per address; guarded by mu
-}
-
-type failures struct {
-	n     int
-	since time.Time
-}
-
-// NewGuard returns a Guard with the given limits.
-func NewGuard(l Limits) *Guard {
-	return &Guard{limits: l.withDefaults(), conns: map[string]int{}, fails: map[string]failures{}}
-}
-
-// clientIP is the address a request came from. Forwarding headers are not
-// trusted: anyone can write them.
-func clientIP(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
+// Validate reports limits that cannot work together, in words a person can
+// act on. Zero fields are valid: they take the defaults.
+func (l Limits) Validate() error {
+	l = l.withDefaults()
+	if l.MaxConnsPerIP >= l.MaxConns {
+		return fmt.Errorf("connections per address (--max-conns-per-ip %d) must be fewer than connections in all (--max-conns %d), or one address could take every one",
+			l.MaxConnsPerIP, l.MaxConns)
 	}
-	return host
+	if l.MaxConnsPerIP < l.MaxPerIP {
+		return fmt.Errorf("connections per address (--max-conns-per-ip %d) must be at least the streaming connections per address (--max-per-ip %d)",
+			l.MaxConnsPerIP, l.MaxPerIP)
+	}
+	return nil
 }
 
-// Blocked reports whether r's address has used up its wrong tokens; if so it
-// has replied 429.
-func (g *Guard) Blocked(w http.ResponseWriter, r *http.Request) bool {
-	if !g.blocked(clientIP(r), time.Now()) {
-		return false
-	}
-	w.Header().Set("Retry-After", strconv.Itoa(int(failWindow.Seconds())))
-	http.Error(w, "429 too many wrong tokens from your address; wait a minute", http.StatusTooManyRequests)
-	return true
-}
-
-// Failed records a wrong token from r's address.
-func (g *Guard) Failed(r *http.Request) { g.failed(clientIP(r), time.Now()) }
-
-// blocked reports whether ip has used up its wrong tokens.
-func (g *Guard) blocked(ip string, now time.Time) bool {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	f, ok := g.fails[ip]
-	if ok && now.Sub(f.since) > failWindow {
-		delete(g.fails, ip)
-		return false
-	}
-	return ok && f.n >= g.limits.MaxFailedTokens
-}
-
-// failed records a wrong token from ip, forgetting stale entries as it goes
-// so the map cannot grow without bound.
-func (g *Guard) failed(ip string, now time.Time) {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	if len(g.fails) > 10000 {
-		for k, f := range g.fails {
-			if now.Sub(f.since) > failWindow {
-				delete(g.fails, k)
-			}
-		}
-	}
-	f, ok := g.fails[ip]
-	if !ok || now.Sub(f.since) > failWindow {
-		f = failures{since: now}
-	}
-	f.n++
-	g.fails[ip] = f
-}
-
-// acquire takes one of ip's connection slots; release gives it back.
-func (g *Guard) acquire(ip string) (release func(), ok bool) {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	if g.conns[ip] >= g.limits.MaxPerIP {
-		return nil, false
-	}
-	g.conns[ip]++
-	return func() {
-		g.mu.Lock()
-		defer g.mu.Unlock()
-		if g.conns[ip]--; g.conns[ip] <= 0 {
-			delete(g.conns, ip)
-		}
-	}, true
-}
-
-// Admit checks a streaming viewer (WebSocket or MJPEG, or the relay's
-// old-style clients) against the limits before it is served; it replies
-// itself and returns ok=false when refused. The caller calls release when
-// the viewer has gone.
+// Admit checks a streaming viewer (WebSocket or MJPEG, the relay's
+// old-style clients, or a snapshot waiting for its frame) against the
+// limits before it is served; it replies itself and returns ok=false when
+// refused. The caller calls release when the viewer has gone.
 func (sh *Handler) Admit(w http.ResponseWriter, r *http.Request) (release func(), ok bool) {
 	sh.viewersMu.Lock()
 	if sh.streaming >= sh.maxViewers {

@@ -3,7 +3,6 @@ package server
 import (
 	"io/fs"
 	"net/http"
-	"strings"
 )
 
 // setPageHeaders keeps the token out of Referer headers and locks the page
@@ -26,19 +25,4 @@ func (sh *Handler) servePage(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	_, _ = w.Write(page)
-}
-
-// serveAssets serves the viewer's scripts and styles. They carry no stream
-// data and are the same for everyone, so they need no token.
-func (sh *Handler) serveAssets() http.Handler {
-	files := http.FileServerFS(sh.assets)
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if strings.HasSuffix(r.URL.Path, "/") {
-			http.NotFound(w, r) // no directory listings
-			return
-		}
-		w.Header().Set("X-Content-Type-Options", "nosniff")
-		w.Header().Set("Cache-Control", "public, max-age=3600")
-		files.ServeHTTP(w, r)
-	})
 }

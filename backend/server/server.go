@@ -12,6 +12,8 @@ import (
 	"net/http"
 	"sync"
 	"time"
+
+	"framecast/backend/protocol"
 )
 
 // Config says where and how to serve.
@@ -44,18 +46,21 @@ func New(cfg Config, d Deps) (*Server, error) {
 	if cfg.Token == "" {
 		return nil, errors.New("server: empty token")
 	}
+	if len(cfg.Token) > protocol.MaxTokenLen {
+		return nil, fmt.Errorf("token: at most %d characters", protocol.MaxTokenLen)
+	}
 	if cfg.Name == "" {
 		cfg.Name = "framecast"
-	}
-	ln, err := Listen(cfg.Addr, cfg.TLS)
-	if err != nil {
-		return nil, err
 	}
 	log := d.Log
 	if log == nil {
 		log = slog.Default()
 	}
 	d.Log = log
+	ln, err := Listen(cfg.Addr, cfg.TLS, d.Limits, log.With("component", "server"))
+	if err != nil {
+		return nil, err
+	}
 	s := &Server{Handler: NewHandler(cfg.Name, cfg.Token, d), log: log.With("component", "server"), ln: ln,
 		https: cfg.TLS != nil, done: make(chan struct{})}
 	listeners := []net.Listener{ln}
@@ -66,7 +71,7 @@ func New(cfg Config, d Deps) (*Server, error) {
 		}
 		listeners = append(listeners, s.loop)
 	}
-	s.http = NewHTTPServer(allowOrigins(WithHealth(s.Handler), d.Origins), s.log, d.OnPanic)
+	s.http = NewHTTPServer(TrustProxies(allowOrigins(WithHealth(s.Handler), d.Origins), d.Limits.TrustedProxies), s.log, d.OnPanic)
 	if s.loop != nil {
 		loop := s.loop.Addr().String()
 		s.http.ConnContext = func(ctx context.Context, c net.Conn) context.Context {
@@ -113,14 +118,23 @@ func onLoopbackListener(ctx context.Context) bool {
 // HTTPS reports whether the main port serves TLS.
 func (s *Server) HTTPS() bool { return s.https }
 
-// Listen opens addr, with TLS when tc is set.
-func Listen(addr string, tc *tls.Config) (net.Listener, error) {
+// Listen opens addr, with TLS when tc is set, keeping its connections
+// within l's MaxConns and MaxConnsPerIP (connLimiter); log says when it
+// refuses some. Limits that cannot work together are an error.
+func Listen(addr string, tc *tls.Config, l Limits, log *slog.Logger) (net.Listener, error) {
+	if err := l.Validate(); err != nil {
+		return nil, err
+	}
+	if log == nil {
+		log = slog.Default()
+	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return nil, fmt.Errorf("listen on %s: %w", addr, err)
 	}
+	ln = newConnLimiter(ln, l, log)
 	if tc != nil {
-		ln = tls.NewListener(ln, tc)
+		ln = tls.NewListener(ln, tc) // on top: a refused connection costs no handshake
 	}
 	return ln, nil
 }
@@ -139,14 +153,40 @@ func (s *Server) Close() {
 	<-s.done
 }
 
+// Timeouts of plain HTTP connections. A WebSocket, once upgraded, is no
+// longer the http.Server's: it keeps its own (ws.go), and so does an MJPEG
+// stream, which is one long response.
+const (
+	// readHeaderTimeout bounds how long a client takes to send a request's
+	// headers (the TLS handshake too): a connection that says nothing is
+	// closed this soon.
+	readHeaderTimeout = 5 * time.Second
+	// idleTimeout closes a kept-alive connection with no next request. The
+	// viewer page needs none kept for long: its frames come over the
+	// WebSocket, and it asks healthz and api/state only after a failure.
+	idleTimeout = 15 * time.Second
+	// maxHeaderBytes bounds a request's headers, well above what a browser
+	// sends to a stream.
+	maxHeaderBytes = 64 << 10
+)
+
+// httpTimeouts are the http.Server's timeouts: the constants above, or
+// shorter ones in tests.
+type httpTimeouts struct{ header, idle time.Duration }
+
 // NewHTTPServer wraps h with Framecast's timeouts and logging. A handler
 // that panics is logged at error level and counted with onPanic (nil: not
 // counted).
 func NewHTTPServer(h http.Handler, log *slog.Logger, onPanic func()) *http.Server {
+	return newHTTPServer(h, log, onPanic, httpTimeouts{header: readHeaderTimeout, idle: idleTimeout})
+}
+
+func newHTTPServer(h http.Handler, log *slog.Logger, onPanic func(), t httpTimeouts) *http.Server {
 	return &http.Server{
 		Handler:           recoverPanics(h, log, onPanic),
-		ReadHeaderTimeout: 5 * time.Second,
-		IdleTimeout:       60 * time.Second,
+		ReadHeaderTimeout: t.header,
+		IdleTimeout:       t.idle,
+		MaxHeaderBytes:    maxHeaderBytes,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelDebug),
 	}
 }

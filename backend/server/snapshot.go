@@ -14,8 +14,15 @@ import (
 const snapshotWait = 5 * time.Second
 
 // serveSnapshot replies with the next frame the engine makes. Subscribing
-// wakes the engine if nobody else watches, so the picture is fresh.
+// wakes the engine if nobody else watches, so the picture is fresh. While
+// it waits (up to snapshotWait) it holds a viewer slot like any viewer, so
+// snapshots cannot get round the viewer limits.
 func (sh *Handler) serveSnapshot(w http.ResponseWriter, r *http.Request) {
+	release, ok := sh.Admit(w, r)
+	if !ok {
+		return
+	}
+	defer release()
 	sub := sh.hub.Subscribe("snapshot", r.RemoteAddr)
 	defer sh.hub.Unsubscribe(sub)
 	timeout := time.NewTimer(snapshotWait)

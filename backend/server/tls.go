@@ -49,23 +49,25 @@ func (t TLS) Config() (*tls.Config, error) {
 	return &tls.Config{Certificates: []tls.Certificate{pair}, MinVersion: tls.VersionTLS12}, nil
 }
 
-// ensureSelfSigned makes a certificate unless a usable one is there.
+// ensureSelfSigned makes a certificate unless a usable one is there: a
+// pair that loads and matches, good for another week. A kept key is made
+// private too, as an older version may have left it readable by all.
 func ensureSelfSigned(certFile, keyFile string) error {
-	if b, err := os.ReadFile(certFile); err == nil {
-		if blk, _ := pem.Decode(b); blk != nil {
-			if c, err := x509.ParseCertificate(blk.Bytes); err == nil && time.Until(c.NotAfter) > 7*24*time.Hour {
-				if _, err := os.Stat(keyFile); err == nil {
-					return nil
-				}
-			}
+	if pair, err := tls.LoadX509KeyPair(certFile, keyFile); err == nil && time.Until(pair.Leaf.NotAfter) > 7*24*time.Hour {
+		if err := os.Chmod(keyFile, 0o600); err != nil {
+			return fmt.Errorf("make TLS key private: %w", err)
 		}
+		return nil
 	}
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
-		return err
+		return fmt.Errorf("make TLS key: %w", err)
 	}
-	serial, _ := rand.Int(rand.Reader, new(big.Int).Lsh(big.NewInt(1), 120))
-	host, _ := os.Hostname()
+	serial, err := rand.Int(rand.Reader, new(big.Int).Lsh(big.NewInt(1), 120))
+	if err != nil {
+		return fmt.Errorf("make certificate serial: %w", err)
+	}
+	host, _ := os.Hostname() // "" leaves only localhost and the addresses
 	tmpl := &x509.Certificate{
 		SerialNumber: serial,
 		Subject:      pkix.Name{CommonName: "Framecast on " + host, Organization: []string{"Framecast"}},
@@ -73,24 +75,61 @@ func ensureSelfSigned(certFile, keyFile string) error {
 		NotAfter:     time.Now().AddDate(1, 0, 0),
 		KeyUsage:     x509.KeyUsageDigitalSignature,
 		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
-		DNSNames:     []string{"localhost", host},
+		DNSNames:     []string{"localhost"},
+	}
+	if host != "" {
+		tmpl.DNSNames = append(tmpl.DNSNames, host)
 	}
 	for _, a := range localAddresses() {
 		tmpl.IPAddresses = append(tmpl.IPAddresses, net.ParseIP(a))
 	}
 	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
 	if err != nil {
-		return err
+		return fmt.Errorf("make TLS certificate: %w", err)
 	}
 	keyDER, err := x509.MarshalECPrivateKey(key)
 	if err != nil {
-		return err
+		return fmt.Errorf("encode TLS key: %w", err)
 	}
 	if err := os.MkdirAll(filepath.Dir(certFile), 0o700); err != nil {
 		return fmt.Errorf("make TLS directory: %w", err)
 	}
-	if err := os.WriteFile(keyFile, pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: keyDER}), 0o600); err != nil {
+	if err := replaceFile(keyFile, pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: keyDER}), 0o600); err != nil {
+		return fmt.Errorf("write TLS key: %w", err)
+	}
+	if err := replaceFile(certFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o644); err != nil {
+		return fmt.Errorf("write TLS certificate: %w", err)
+	}
+	return nil
+}
+
+// replaceFile puts data in path with mode perm whatever was there: it writes
+// a new file beside it and renames it over. os.WriteFile would keep an old
+// file's mode, and a new private key would stay as readable as the old file
+// was, and for a moment be half written.
+func replaceFile(path string, data []byte, perm os.FileMode) error {
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	if err != nil {
 		return err
 	}
-	return os.WriteFile(certFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o644)
+	// CreateTemp makes the file 0600, so a key is never readable by others,
+	// not even before the Chmod.
+	tmp := f.Name()
+	_, err = f.Write(data)
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Chmod(tmp, perm)
+	}
+	if err == nil {
+		err = os.Rename(tmp, path)
+	}
+	if err != nil {
+		_ = os.Remove(tmp) // the error that matters is err
+	}
+	return err
 }

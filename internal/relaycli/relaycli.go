@@ -44,9 +44,12 @@ func Run(prog string, args []string, assets fs.FS) error {
 	if err != nil {
 		return err
 	}
-	if cfg.TLS, err = loadTLS(); err != nil {
+	tc, stopTLS, err := loadTLS(log)
+	if err != nil {
 		return err
 	}
+	defer stopTLS()
+	cfg.TLS = tc
 	cfg.Limits = *limits
 	ws, web := "ws", "http"
 	if cfg.TLS != nil {
