@@ -62,6 +62,7 @@ func runServe(args []string, assets fs.FS) error {
 	caFile := fset.String("ca-file", "", "with a wss:// --push: PEM file of the CA that signed the relay's certificate, trusted instead of the system's CAs (for a relay on a private CA)")
 	loadTLS := cli.TLSFlags(fset)
 	limits := cli.LimitFlags(fset)
+	origins := cli.OriginFlag(fset)
 	if err := cli.ParseFlags(fset, args); err != nil {
 		return err
 	}
@@ -89,7 +90,7 @@ func runServe(args []string, assets fs.FS) error {
 	}
 	defer eng.Close()
 	m.Watch(func() []metrics.Stream { return []metrics.Stream{{Name: cfg.Name, Hub: h, Stats: eng.Stats}} })
-	srv, err := server.New(*cfg, server.Deps{Hub: h, Stream: eng, Assets: assets, Log: log, Metrics: m.Handler(), OnPanic: m.Panic, Limits: *limits})
+	srv, err := server.New(*cfg, server.Deps{Hub: h, Stream: eng, Assets: assets, Log: log, Metrics: m.Handler(), OnPanic: m.Panic, Limits: *limits, Origins: *origins})
 	if err != nil {
 		return err
 	}

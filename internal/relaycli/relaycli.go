@@ -34,6 +34,7 @@ func Run(prog string, args []string, assets fs.FS) error {
 	level := fset.String("log-level", "info", "log level: debug, info, warn or error")
 	loadTLS := cli.TLSFlags(fset)
 	limits := cli.LimitFlags(fset)
+	origins := cli.OriginFlag(fset)
 	if err := cli.ParseFlags(fset, args); err != nil {
 		return err
 	}
@@ -50,7 +51,7 @@ func Run(prog string, args []string, assets fs.FS) error {
 	}
 	defer stopTLS()
 	cfg.TLS = tc
-	cfg.Limits = *limits
+	cfg.Limits, cfg.AllowOrigins = *limits, *origins
 	ws, web := "ws", "http"
 	if cfg.TLS != nil {
 		ws, web = "wss", "https"
