@@ -26,9 +26,9 @@ export async function diagnose(urls: Endpoints, options: DiagnoseOptions = {}): 
     // no-cors: the desktop webview has another origin, and reachability is
     // all we need here; a cross-origin answer comes back opaque (status 0).
     const health = await fetchImpl(urls.healthz, { mode: 'no-cors', cache: 'no-store', signal });
-    // Any answer but a server error means someone is there: a relay serves
-    // /healthz only at its root, so under /s/{stream}/ it answers 404. A
-    // proxy whose server is gone answers 502–504.
+    // Any answer but a server error means someone is there (a relay
+    // answers /s/{stream}/healthz for every name, so it tells nobody which
+    // streams exist). A proxy whose server is gone answers 502–504.
     if (health.type !== 'opaque' && health.status >= 500) return 'offline';
   } catch {
     return 'offline';
