@@ -124,9 +124,12 @@ test-e2e:
 bench: build
 	./$(BIN) bench
 
-# Framecast's relay against the old Node.js ws broadcast relay, same frames.
-bench-relay: build backend/bench/node-relay/node_modules/.installed
-	./$(BIN) bench --relay --scenarios 50/5,200/0
+# The static relay (what a server runs) against the old Node.js ws broadcast
+# relay, same frames. RELAY_BINS adds builds to compare in the same run.
+RELAY_BINS ?=
+bench-relay: build relay backend/bench/node-relay/node_modules/.installed
+	./$(BIN) bench --relay --relay-bin build/bin/framecast-relay$(if $(RELAY_BINS),$(comma)$(RELAY_BINS)) --scenarios 50/5,200/0
+comma := ,
 
 backend/bench/node-relay/node_modules/.installed: backend/bench/node-relay/package.json backend/bench/node-relay/package-lock.json
 	cd backend/bench/node-relay && npm ci --no-audit --no-fund
