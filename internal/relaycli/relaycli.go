@@ -26,7 +26,8 @@ func Run(prog string, args []string, assets fs.FS) error {
 	fset := flag.NewFlagSet(prog, flag.ContinueOnError)
 	cfg := relay.Config{}
 	fset.StringVar(&cfg.Addr, "addr", ":8188", "listen address")
-	fset.StringVar(&cfg.PublishToken, "publish-token", "", "token producers must give on /ingest/{stream} (default: a new random one)")
+	fset.StringVar(&cfg.PublishToken, "publish-token", os.Getenv("FRAMECAST_PUBLISH_TOKEN"),
+		"token producers must give on /ingest/{stream} (default: $FRAMECAST_PUBLISH_TOKEN, which keeps it out of ps, or a new random one)")
 	fset.IntVar(&cfg.MaxFrame, "max-frame", ingest.DefaultMaxFrame, "largest picture accepted from a producer, bytes")
 	fset.BoolVar(&cfg.LegacyIngest, "legacy-ingest", false, "serve the old Node.js relay's root /: the old Python producer and old pages connect there unchanged (open to anyone who can reach the port, unless --legacy-token)")
 	fset.StringVar(&cfg.LegacyStream, "legacy-stream", "default", "name of the stream on / (its Framecast viewer page is /s/<name>/)")
