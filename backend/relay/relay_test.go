@@ -82,7 +82,7 @@ func produce(t *testing.T, rl *Relay, name, view string) *websocket.Conn {
 	// the client hears back: wait for it, so viewers find the stream.
 	waitFor(t, "the producer of "+name, func() bool {
 		s := rl.table.Lookup(name)
-		return s != nil && s.handler.Token() == view && s.conflicts("not-" + view)
+		return s != nil && s.handler.Token() == view && s.conflicts("not-"+view)
 	})
 	return conn
 }
