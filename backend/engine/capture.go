@@ -5,6 +5,7 @@ import (
 	"errors"
 	"time"
 
+	"framecast/backend/backoff"
 	"framecast/backend/protocol"
 	"framecast/backend/source"
 
@@ -130,9 +131,9 @@ func (c *capturer) recover(ctx context.Context, cause error) error {
 	if c.w == 0 {
 		c.w, c.h = s.sourceOptions().Width, s.sourceOptions().Height
 	}
-	backoff := retryFirst
+	retry := backoff.New(retryFirst, retryMax)
 	for {
-		retryAt := time.Now().Add(backoff)
+		retryAt := time.Now().Add(retry.Next())
 		for time.Now().Before(retryAt) {
 			if e.hub.Count() > 0 {
 				drawNoSignal(&c.blank, c.w, c.h, s.Source, cause.Error())
@@ -161,6 +162,5 @@ func (c *capturer) recover(ctx context.Context, cause error) error {
 		}
 		cause = err
 		e.setState(protocol.StateNoSignal, err.Error())
-		backoff = min(backoff*2, retryMax)
 	}
 }

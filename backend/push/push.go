@@ -17,6 +17,7 @@ import (
 	"sync"
 	"time"
 
+	"framecast/backend/backoff"
 	"framecast/backend/hub"
 
 	"github.com/gorilla/websocket"
@@ -149,7 +150,7 @@ func redact(raw string) string {
 
 func (p *Pusher) run(ctx context.Context) {
 	defer close(p.done)
-	backoff := retryFirst
+	retry := backoff.New(retryFirst, retryMax)
 	for {
 		start := time.Now()
 		err := p.session(ctx)
@@ -158,17 +159,17 @@ func (p *Pusher) run(ctx context.Context) {
 			return
 		}
 		if time.Since(start) > 5*time.Second {
-			backoff = retryFirst // it had been working: retry quickly
+			retry.Reset() // it had been working: retry quickly
 		}
+		wait := retry.Next()
 		p.set("retrying", err)
-		p.log.Warn("relay connection lost; retrying", "err", err, "in", backoff)
+		p.log.Warn("relay connection lost; retrying", "err", err, "in", wait.Round(time.Millisecond))
 		select {
 		case <-ctx.Done():
 			p.set("stopped", nil)
 			return
-		case <-time.After(backoff):
+		case <-time.After(wait):
 		}
-		backoff = min(backoff*2, retryMax)
 	}
 }
 
