@@ -126,7 +126,7 @@ func (c *capturer) recover(ctx context.Context, cause error) error {
 	}
 	c.src = nil
 	s := e.Settings()
-	e.log.Warn("source lost; retrying", "source", s.Source, "err", cause)
+	e.log.Warn("source lost; retrying", "source", protocol.Redact(s.Source), "err", cause)
 	e.setState(protocol.StateNoSignal, cause.Error())
 	if c.w == 0 {
 		c.w, c.h = s.sourceOptions().Width, s.sourceOptions().Height
@@ -156,7 +156,7 @@ func (c *capturer) recover(ctx context.Context, cause error) error {
 		}
 		src, err := e.openSource(s)
 		if err == nil {
-			e.log.Info("source back", "source", s.Source)
+			e.log.Info("source back", "source", protocol.Redact(s.Source))
 			c.src = src
 			return nil
 		}

@@ -235,7 +235,7 @@ func (e *Engine) apply(c change, src *source.Source) {
 		}
 		*src = c.src
 	}
-	e.log.Info("settings applied", "source", c.settings.Source, "quality", c.settings.Quality,
+	e.log.Info("settings applied", "source", protocol.Redact(c.settings.Source), "quality", c.settings.Quality,
 		"max", fmt.Sprintf("%dx%d", c.settings.MaxWidth, c.settings.MaxHeight), "fps", c.settings.FPS, "enabled", c.settings.Enabled)
 }
 

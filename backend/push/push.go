@@ -19,6 +19,7 @@ import (
 
 	"framecast/backend/backoff"
 	"framecast/backend/hub"
+	"framecast/backend/protocol"
 
 	"github.com/gorilla/websocket"
 )
@@ -111,7 +112,7 @@ func New(cfg Config, h *hub.Hub, log *slog.Logger) (*Pusher, error) {
 		log = slog.Default()
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	p := &Pusher{cfg: cfg, hub: h, dialer: dialer, log: log.With("component", "push", "relay", redact(cfg.URL)),
+	p := &Pusher{cfg: cfg, hub: h, dialer: dialer, log: log.With("component", "push", "relay", protocol.Redact(cfg.URL)),
 		status: Status{State: "connecting", ViewerURL: cfg.ViewerURL()}, cancel: cancel, done: make(chan struct{})}
 	go p.run(ctx)
 	return p, nil
@@ -137,15 +138,6 @@ func (p *Pusher) set(state string, err error) {
 		p.status.Error = err.Error()
 	}
 	p.mu.Unlock()
-}
-
-func redact(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return "?"
-	}
-	u.RawQuery = ""
-	return u.String()
 }
 
 func (p *Pusher) run(ctx context.Context) {
@@ -197,7 +189,7 @@ func (p *Pusher) session(ctx context.Context) error {
 	}
 	defer conn.Close()
 	p.set("connected", nil)
-	p.log.Info("pushing to the relay", "viewers", redact(p.cfg.ViewerURL())) // the link without its token
+	p.log.Info("pushing to the relay", "viewers", protocol.Redact(p.cfg.ViewerURL())) // the link without its token
 
 	// The relay says how many watch there; with nobody, the push takes no
 	// frames, so local capture can stop when nobody watches here either.
@@ -211,7 +203,7 @@ func (p *Pusher) session(ctx context.Context) error {
 	demand := func(watching bool) {
 		switch {
 		case watching && sub == nil:
-			sub = p.hub.Subscribe("push", redact(p.cfg.URL))
+			sub = p.hub.Subscribe("push", protocol.Redact(p.cfg.URL))
 		case !watching && sub != nil:
 			p.hub.Unsubscribe(sub)
 			sub = nil

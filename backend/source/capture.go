@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"time"
 
+	"framecast/backend/protocol"
+
 	"gocv.io/x/gocv"
 )
 
@@ -90,11 +92,11 @@ func openURL(url string) (Source, error) {
 	// delay and noise for a network stream.
 	vc, err := gocv.VideoCaptureFileWithAPI(url, gocv.VideoCaptureFFmpeg)
 	if err != nil {
-		return nil, fmt.Errorf("open stream %s: could not connect, or it is not a video stream FFmpeg can read", url)
+		return nil, fmt.Errorf("open stream %s: could not connect, or it is not a video stream FFmpeg can read", protocol.Redact(url))
 	}
 	if !vc.IsOpened() {
 		_ = vc.Close()
-		return nil, fmt.Errorf("open stream %s: OpenCV could not connect or read it", url)
+		return nil, fmt.Errorf("open stream %s: OpenCV could not connect or read it", protocol.Redact(url))
 	}
 	return &capture{name: url, vc: vc}, nil
 }

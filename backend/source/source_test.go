@@ -86,6 +86,9 @@ func TestOpenErrorsNameTheSourceAndWhy(t *testing.T) {
 		{"a file that is not a video is named", Spec{Kind: KindFile, Path: notVideo}, []string{notVideo}},
 		{"a missing camera is named", Spec{Kind: KindCamera, Index: 77}, []string{"camera:77"}},
 		{"an unreachable stream is named", Spec{Kind: KindURL, URL: "http://127.0.0.1:1/none.mjpg"}, []string{"http://127.0.0.1:1/none.mjpg"}},
+		// The reason reaches viewers as the NO SIGNAL status: no password.
+		{"a camera's password is not repeated", Spec{Kind: KindURL, URL: "http://admin:secret@127.0.0.1:1/live?token=t0ken"},
+			[]string{"http://admin:redacted@127.0.0.1:1/live?redacted"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -98,6 +101,9 @@ func TestOpenErrorsNameTheSourceAndWhy(t *testing.T) {
 				if !strings.Contains(err.Error(), w) {
 					t.Fatalf("error %q does not mention %q", err, w)
 				}
+			}
+			if strings.Contains(err.Error(), "secret") || strings.Contains(err.Error(), "t0ken") {
+				t.Fatalf("error %q gives a secret away", err)
 			}
 		})
 	}
