@@ -14,6 +14,7 @@ func TestParseAck(t *testing.T) {
 		ok   bool
 	}{
 		{"the viewer page's own ack is read", string(own), 12345, true},
+		{"an ack with a trailing newline, as Go's json.Encoder writes it, is read", string(own) + "\n", 12345, true},
 		{"another spelling of an ack is read too", `{ "seq": 7, "type": "ack" }`, 7, true},
 		{"the largest seq is read", `{"type":"ack","seq":18446744073709551615}`, 1<<64 - 1, true},
 		{"a seq past uint64 is no ack", `{"type":"ack","seq":18446744073709551616}`, 0, false},
@@ -34,6 +35,7 @@ func TestParseAck(t *testing.T) {
 
 func BenchmarkParseAck(b *testing.B) {
 	msg, _ := json.Marshal(Ack{Type: "ack", Seq: 123456})
+	msg = append(msg, '\n')
 	b.ReportAllocs()
 	for b.Loop() {
 		if _, ok := ParseAck(msg); !ok {

@@ -56,7 +56,8 @@ const ackPrefix = `{"type":"ack","seq":`
 // {"type":"ack","seq":N}, is read without encoding/json (each viewer sends
 // one per frame); any other spelling of it goes through encoding/json.
 func ParseAck(msg []byte) (seq uint64, ok bool) {
-	if rest, found := bytes.CutPrefix(msg, []byte(ackPrefix)); found && len(rest) > 1 && rest[len(rest)-1] == '}' {
+	// Go's json.Encoder ends the message with a newline; JSON.stringify does not.
+	if rest, found := bytes.CutPrefix(bytes.TrimRight(msg, " \t\r\n"), []byte(ackPrefix)); found && len(rest) > 1 && rest[len(rest)-1] == '}' {
 		if n, err := strconv.ParseUint(string(rest[:len(rest)-1]), 10, 64); err == nil {
 			return n, true
 		}

@@ -1,6 +1,8 @@
 package server
 
 import (
+	"errors"
+	"io"
 	"net/http"
 	"sync"
 	"time"
@@ -126,24 +128,35 @@ func (v *wsViewer) readPump() {
 	v.conn.SetReadLimit(maxMessageSize)
 	_ = v.conn.SetReadDeadline(time.Now().Add(v.pongWait))
 	v.conn.SetPongHandler(func(string) error { return v.conn.SetReadDeadline(time.Now().Add(v.pongWait)) })
+	// One buffer for every message: an ack a frame, for as long as the
+	// viewer watches, should cost no allocation.
+	buf := make([]byte, maxMessageSize)
 	for {
-		kind, msg, err := v.conn.ReadMessage()
+		kind, r, err := v.conn.NextReader()
 		if err != nil {
 			return
 		}
-		_ = v.conn.SetReadDeadline(time.Now().Add(v.pongWait))
-		seq, ok := protocol.ParseAck(msg)
+		n, err := io.ReadFull(r, buf)
+		if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
+			return // over the read limit, or the connection failed
+		}
+		now := time.Now()
+		_ = v.conn.SetReadDeadline(now.Add(v.pongWait))
+		seq, ok := protocol.ParseAck(buf[:n])
 		if kind != websocket.TextMessage || !ok {
 			continue // nothing else a viewer says changes anything
 		}
-		v.acked(seq, time.Now())
+		v.acked(seq, now)
 	}
 }
 
 // acked drops every in-flight frame up to seq, records the latency of seq and
-// wakes the writer, which may now have room.
+// wakes the writer if it was waiting for room: a frame came while the window
+// was full. Otherwise the writer is woken by the next frame anyway, and an
+// ack costs no wake-up.
 func (v *wsViewer) acked(seq uint64, now time.Time) {
 	v.mu.Lock()
+	wasFull := len(v.inFlight) >= v.window()
 	keep := v.inFlight[:0]
 	for _, f := range v.inFlight {
 		if f.seq == seq {
@@ -156,7 +169,9 @@ func (v *wsViewer) acked(seq uint64, now time.Time) {
 	}
 	v.inFlight = keep
 	v.mu.Unlock()
-	v.sub.Poke()
+	if wasFull {
+		v.sub.Poke()
+	}
 }
 
 // noteDelay updates the send→ack delay figures; v.mu is held.
