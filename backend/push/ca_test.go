@@ -1,15 +1,8 @@
 package push
 
 import (
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/tls"
 	"crypto/x509"
-	"crypto/x509/pkix"
-	"encoding/pem"
-	"math/big"
-	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -22,74 +15,19 @@ import (
 	"framecast/backend/protocol"
 	"framecast/backend/relay"
 	"framecast/backend/server"
+	"framecast/internal/testcert"
 
 	"github.com/gorilla/websocket"
 )
 
-// privateCA is a CA of the test's own, as a company runs for its servers.
-type privateCA struct {
-	cert *x509.Certificate
-	key  *ecdsa.PrivateKey
-	file string // the CA certificate in PEM, for --ca-file
-}
-
-func newPrivateCA(t *testing.T, name string) *privateCA {
-	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tmpl := &x509.Certificate{
-		SerialNumber:          big.NewInt(1),
-		Subject:               pkix.Name{CommonName: name},
-		NotBefore:             time.Now().Add(-time.Hour),
-		NotAfter:              time.Now().Add(time.Hour),
-		KeyUsage:              x509.KeyUsageCertSign,
-		BasicConstraintsValid: true,
-		IsCA:                  true,
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cert, err := x509.ParseCertificate(der)
-	if err != nil {
-		t.Fatal(err)
-	}
-	file := filepath.Join(t.TempDir(), "ca.pem")
-	if err := os.WriteFile(file, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return &privateCA{cert: cert, key: key, file: file}
-}
-
-// serverTLS is a relay's config with a certificate for 127.0.0.1 that ca
-// signed.
-func (ca *privateCA) serverTLS(t *testing.T) *tls.Config {
-	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tmpl := &x509.Certificate{
-		SerialNumber: big.NewInt(2),
-		Subject:      pkix.Name{CommonName: "relay"},
-		NotBefore:    time.Now().Add(-time.Hour),
-		NotAfter:     time.Now().Add(time.Hour),
-		KeyUsage:     x509.KeyUsageDigitalSignature,
-		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
-		IPAddresses:  []net.IP{net.IPv4(127, 0, 0, 1)},
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, ca.cert, &key.PublicKey, ca.key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &tls.Config{Certificates: []tls.Certificate{{Certificate: [][]byte{der}, PrivateKey: key}}, MinVersion: tls.VersionTLS12}
+// serverTLS is a relay's config with ca's certificate for 127.0.0.1.
+func serverTLS(t *testing.T, ca *testcert.CA) *tls.Config {
+	return &tls.Config{Certificates: []tls.Certificate{ca.Loopback(t)}, MinVersion: tls.VersionTLS12}
 }
 
 func TestARelayOnAPrivateCAIsTrustedOnlyWithItsCAFile(t *testing.T) {
-	ca := newPrivateCA(t, "Framecast test CA")
-	rl, err := relay.New(relay.Config{Addr: "127.0.0.1:0", PublishToken: publishToken, TLS: ca.serverTLS(t)},
+	ca := testcert.NewCA(t, "Framecast test CA")
+	rl, err := relay.New(relay.Config{Addr: "127.0.0.1:0", PublishToken: publishToken, TLS: serverTLS(t, ca)},
 		relay.Deps{Assets: fstest.MapFS{"viewer.html": {Data: []byte("viewer")}}})
 	if err != nil {
 		t.Fatal(err)
@@ -103,8 +41,8 @@ func TestARelayOnAPrivateCAIsTrustedOnlyWithItsCAFile(t *testing.T) {
 		want   string // "connected", or what the error says
 	}{
 		{"without --ca-file the system's CAs refuse the relay, and the error says what to give", "", "--ca-file"},
-		{"with another CA's file the relay is refused", newPrivateCA(t, "another CA").file, "certificate signed by unknown authority"},
-		{"with its CA's file the relay is accepted", ca.file, "connected"},
+		{"with another CA's file the relay is refused", testcert.NewCA(t, "another CA").File, "certificate signed by unknown authority"},
+		{"with its CA's file the relay is accepted", ca.File, "connected"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -139,8 +77,8 @@ func TestARelayOnAPrivateCAIsTrustedOnlyWithItsCAFile(t *testing.T) {
 }
 
 func TestFramesReachViewersOfARelayOnAPrivateCA(t *testing.T) {
-	ca := newPrivateCA(t, "Framecast test CA")
-	rl, err := relay.New(relay.Config{Addr: "127.0.0.1:0", PublishToken: publishToken, TLS: ca.serverTLS(t)},
+	ca := testcert.NewCA(t, "Framecast test CA")
+	rl, err := relay.New(relay.Config{Addr: "127.0.0.1:0", PublishToken: publishToken, TLS: serverTLS(t, ca)},
 		relay.Deps{Assets: fstest.MapFS{"viewer.html": {Data: []byte("viewer")}}})
 	if err != nil {
 		t.Fatal(err)
@@ -152,14 +90,14 @@ func TestFramesReachViewersOfARelayOnAPrivateCA(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer eng.Close()
-	p, err := New(Config{URL: "wss://" + rl.Addr().String() + "/ingest/line", PublishToken: publishToken, ViewToken: viewToken, CAFile: ca.file}, h, nil)
+	p, err := New(Config{URL: "wss://" + rl.Addr().String() + "/ingest/line", PublishToken: publishToken, ViewToken: viewToken, CAFile: ca.File}, h, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer p.Close()
 
 	roots := x509.NewCertPool()
-	roots.AddCert(ca.cert)
+	roots.AddCert(ca.Cert)
 	d := websocket.Dialer{TLSClientConfig: &tls.Config{RootCAs: roots}, HandshakeTimeout: 5 * time.Second}
 	var view *websocket.Conn
 	deadline := time.Now().Add(10 * time.Second)

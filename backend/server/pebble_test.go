@@ -2,14 +2,9 @@ package server_test
 
 import (
 	"bytes"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/tls"
 	"crypto/x509"
-	"crypto/x509/pkix"
 	"log"
-	"math/big"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -17,7 +12,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
-	"time"
+
+	"framecast/internal/testcert"
 
 	"github.com/letsencrypt/pebble/v2/ca"
 	"github.com/letsencrypt/pebble/v2/db"
@@ -56,7 +52,7 @@ func newPebble(t *testing.T) *pebble {
 	p := &pebble{t: t, log: &lockedBuffer{}, srv: httptest.NewUnstartedServer(nil)}
 	// The API's own certificate, made here as cmd/pebble's comes from its
 	// test/certs, so Client can trust it before the server starts.
-	p.apiCert = loopbackCert(t)
+	p.apiCert = testcert.SelfSigned(t, "pebble API")
 	p.srv.TLS = &tls.Config{Certificates: []tls.Certificate{p.apiCert}}
 	t.Cleanup(func() {
 		if t.Failed() {
@@ -129,33 +125,6 @@ func (p *pebble) ChallengeFor(leaf *x509.Certificate) string {
 		z.RUnlock()
 	}
 	return strings.Join(types, ",")
-}
-
-// loopbackCert is a self-signed certificate for 127.0.0.1.
-func loopbackCert(t *testing.T) tls.Certificate {
-	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tmpl := &x509.Certificate{
-		SerialNumber: big.NewInt(1),
-		Subject:      pkix.Name{CommonName: "pebble API"},
-		NotBefore:    time.Now().Add(-time.Hour),
-		NotAfter:     time.Now().Add(time.Hour),
-		KeyUsage:     x509.KeyUsageDigitalSignature,
-		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
-		IPAddresses:  []net.IP{net.IPv4(127, 0, 0, 1)},
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	leaf, err := x509.ParseCertificate(der)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key, Leaf: leaf}
 }
 
 // startDNS serves, over TCP as Pebble's VA asks, 127.0.0.1 for every name
