@@ -58,7 +58,7 @@ func sameChain(a, b []vision.Item) bool {
 func (s Settings) sourceOptions() source.Options {
 	opt := source.Options{Width: s.MaxWidth, Height: s.MaxHeight, FPS: s.FPS}
 	if opt.Width == 0 || opt.Height == 0 {
-		opt.Width, opt.Height = source.DefaultOptions.Width, source.DefaultOptions.Height
+		opt.Width, opt.Height = source.DefaultOptions().Width, source.DefaultOptions().Height
 	}
 	return opt
 }

@@ -44,7 +44,7 @@ type Config struct {
 	// (--allow-origin). Pages for the old relay need none: ?format=dataurl
 	// and the root take any.
 	AllowOrigins []string
-	Limits       server.Limits // viewers and wrong tokens; zero: server.DefaultLimits
+	Limits       server.Limits // viewers and wrong tokens; zero: server.DefaultLimits()
 	TLS          *tls.Config   // nil: plain HTTP and WebSocket
 }
 

@@ -29,7 +29,7 @@ type Deps struct {
 	// Guard limits viewers per address and wrong tokens; nil: a Guard of
 	// this stream's own with Limits.
 	Guard  *Guard
-	Limits Limits // per stream; zero fields take DefaultLimits
+	Limits Limits // per stream; zero fields take DefaultLimits()
 	// Metrics, when set, is served at /metrics behind the token.
 	Metrics http.Handler
 	// OnPanic counts an HTTP handler that panicked; nil: not counted.

@@ -37,7 +37,7 @@ type Limits struct {
 	TrustedProxies []netip.Prefix
 }
 
-// DefaultLimits: 500 viewers a stream, 50 per address (an office behind one
+// DefaultLimits are 500 viewers a stream, 50 per address (an office behind one
 // NAT), 20 wrong tokens a minute; 4,096 connections in all and 128 per
 // address.
 //
@@ -46,29 +46,32 @@ type Limits struct {
 // spare. 4,096 in all keeps well below the file descriptors a process gets
 // on any current system (Go raises the soft limit to the hard one, at least
 // 4,096 and usually far more), and takes 32 addresses at their cap to fill.
-var DefaultLimits = Limits{MaxViewers: 500, MaxPerIP: 50, MaxFailedTokens: 20, MaxConns: 4096, MaxConnsPerIP: 128}
+func DefaultLimits() Limits {
+	return Limits{MaxViewers: 500, MaxPerIP: 50, MaxFailedTokens: 20, MaxConns: 4096, MaxConnsPerIP: 128}
+}
 
 // failWindow is how long wrong tokens are remembered.
 const failWindow = time.Minute
 
 func (l Limits) withDefaults() Limits {
+	def := DefaultLimits()
 	if l.MaxViewers <= 0 {
-		l.MaxViewers = DefaultLimits.MaxViewers
+		l.MaxViewers = def.MaxViewers
 	}
 	if l.MaxPerIP <= 0 {
-		l.MaxPerIP = DefaultLimits.MaxPerIP
+		l.MaxPerIP = def.MaxPerIP
 	}
 	if l.MaxFailedTokens <= 0 {
-		l.MaxFailedTokens = DefaultLimits.MaxFailedTokens
+		l.MaxFailedTokens = def.MaxFailedTokens
 	}
 	if l.PongWait <= 0 {
 		l.PongWait = defaultPongWait
 	}
 	if l.MaxConnsPerIP <= 0 {
-		l.MaxConnsPerIP = max(DefaultLimits.MaxConnsPerIP, 2*l.MaxPerIP)
+		l.MaxConnsPerIP = max(def.MaxConnsPerIP, 2*l.MaxPerIP)
 	}
 	if l.MaxConns <= 0 {
-		l.MaxConns = max(DefaultLimits.MaxConns, 2*l.MaxConnsPerIP)
+		l.MaxConns = max(def.MaxConns, 2*l.MaxConnsPerIP)
 	}
 	return l
 }

@@ -28,17 +28,17 @@ type Options struct {
 	FPS           int
 }
 
-// DefaultOptions is 1280×720 at 30 fps.
-var DefaultOptions = Options{Width: 1280, Height: 720, FPS: 30}
+// DefaultOptions are 1280×720 at 30 fps: a function, so no caller can change them for everyone.
+func DefaultOptions() Options { return Options{Width: 1280, Height: 720, FPS: 30} }
 
 // Open opens the source that spec names. The error names the source and says
 // why it could not be opened.
 func Open(spec Spec, opt Options) (Source, error) {
 	if opt.Width <= 0 || opt.Height <= 0 {
-		opt.Width, opt.Height = DefaultOptions.Width, DefaultOptions.Height
+		opt.Width, opt.Height = DefaultOptions().Width, DefaultOptions().Height
 	}
 	if opt.FPS <= 0 {
-		opt.FPS = DefaultOptions.FPS
+		opt.FPS = DefaultOptions().FPS
 	}
 	switch spec.Kind {
 	case KindTest:

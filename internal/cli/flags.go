@@ -69,7 +69,7 @@ func ConfigDir() (string, error) {
 // LimitFlags adds the viewer and connection limits, shared by serve and
 // relay.
 func LimitFlags(fset *flag.FlagSet) *server.Limits {
-	l := server.DefaultLimits
+	l := server.DefaultLimits()
 	fset.IntVar(&l.MaxViewers, "max-viewers", l.MaxViewers, "WebSocket and MJPEG viewers per stream")
 	fset.IntVar(&l.MaxPerIP, "max-per-ip", l.MaxPerIP, "streaming connections per client address")
 	fset.IntVar(&l.MaxFailedTokens, "max-failed-tokens", l.MaxFailedTokens, "wrong tokens per address per minute before 429")
