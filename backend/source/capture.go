@@ -1,6 +1,7 @@
 package source
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"runtime"
@@ -22,9 +23,18 @@ type capture struct {
 	pace pacer
 }
 
-func openCamera(index int, opt Options) (Source, error) {
-	name := fmt.Sprintf("camera:%d", index)
-	if runtime.GOOS == "linux" {
+// cameraAPIs maps the API names a spec may give to OpenCV's.
+var cameraAPIs = map[string]gocv.VideoCaptureAPI{
+	"":             gocv.VideoCaptureAny,
+	"dshow":        gocv.VideoCaptureDshow,
+	"msmf":         gocv.VideoCaptureMSMF,
+	"v4l2":         gocv.VideoCaptureV4L2,
+	"avfoundation": gocv.VideoCaptureAVFoundation,
+}
+
+func openCamera(index int, api string, opt Options) (Source, error) {
+	name := Spec{Kind: KindCamera, Index: index, API: api}.String()
+	if runtime.GOOS == "linux" && (api == "" || api == "v4l2") {
 		// Cameras are /dev/videoN files there, so a missing one can be named
 		// before OpenCV is asked (it would only print a warning).
 		dev := fmt.Sprintf("/dev/video%d", index)
@@ -32,13 +42,16 @@ func openCamera(index int, opt Options) (Source, error) {
 			return nil, fmt.Errorf("open %s: no camera at %s", name, dev)
 		}
 	}
-	vc, err := gocv.VideoCaptureDevice(index)
-	if err != nil {
-		return nil, fmt.Errorf("open %s: %w", name, err)
-	}
-	if !vc.IsOpened() {
+	vc, err := gocv.VideoCaptureDeviceWithAPI(index, cameraAPIs[api])
+	if err == nil && !vc.IsOpened() {
 		_ = vc.Close()
-		return nil, fmt.Errorf("open %s: the camera could not be opened (busy or not a capture device)", name)
+		err = errors.New("busy or not a capture device")
+	}
+	switch {
+	case err != nil && api != "":
+		return nil, fmt.Errorf("open %s: the camera could not be opened with the %s API (%w; or an API this system or its OpenCV does not have)", name, api, err)
+	case err != nil:
+		return nil, fmt.Errorf("open %s: the camera could not be opened (%w)", name, err)
 	}
 	vc.Set(gocv.VideoCaptureFrameWidth, float64(opt.Width))
 	vc.Set(gocv.VideoCaptureFrameHeight, float64(opt.Height))

@@ -5,7 +5,7 @@ import "testing"
 // FuzzParseSpec: any text parses or is refused, and what parses reads back
 // the same from its String form.
 func FuzzParseSpec(f *testing.F) {
-	for _, s := range []string{"test", "camera:0", "camera:-1", "rtsp://cam/live", "http://", "/tmp/a.mp4", "", "ftp://x", "camera:99999999999999999999"} {
+	for _, s := range []string{"test", "camera:0", "camera:0?api=dshow", "camera:2?api=any", "camera:-1", "rtsp://cam/live", "http://", "/tmp/a.mp4", "", "ftp://x", "camera:99999999999999999999"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {

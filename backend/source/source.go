@@ -44,7 +44,7 @@ func Open(spec Spec, opt Options) (Source, error) {
 	case KindTest:
 		return newPattern(opt), nil
 	case KindCamera:
-		return openCamera(spec.Index, opt)
+		return openCamera(spec.Index, spec.API, opt)
 	case KindFile:
 		if _, err := os.Stat(spec.Path); err != nil {
 			return nil, fmt.Errorf("open %s %q: %w", fileKind(spec.Path), spec.Path, err)

@@ -85,6 +85,7 @@ func TestOpenErrorsNameTheSourceAndWhy(t *testing.T) {
 		{"a missing file is named", Spec{Kind: KindFile, Path: "/nonexistent/clip.mp4"}, []string{"/nonexistent/clip.mp4", "no such file"}},
 		{"a file that is not a video is named", Spec{Kind: KindFile, Path: notVideo}, []string{notVideo}},
 		{"a missing camera is named", Spec{Kind: KindCamera, Index: 77}, []string{"camera:77"}},
+		{"a camera API this system lacks is named", Spec{Kind: KindCamera, Index: 0, API: "dshow"}, []string{"camera:0?api=dshow", "dshow API"}},
 		{"an unreachable stream is named", Spec{Kind: KindURL, URL: "http://127.0.0.1:1/none.mjpg"}, []string{"http://127.0.0.1:1/none.mjpg"}},
 		// The reason reaches viewers as the NO SIGNAL status: no password.
 		{"a camera's password is not repeated", Spec{Kind: KindURL, URL: "http://admin:secret@127.0.0.1:1/live?token=t0ken"},

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -22,14 +23,21 @@ const (
 // ErrEmptySpec is returned for an empty source spec.
 var ErrEmptySpec = errors.New("empty source")
 
-// Spec names a source, as a person writes it: "test", "camera:0", a file
-// path, or an rtsp://, http:// or https:// URL.
+// Spec names a source, as a person writes it: "test", "camera:0" (with
+// "?api=dshow" and the like to choose the camera API), a file path, or an
+// rtsp://, http:// or https:// URL.
 type Spec struct {
 	Kind  Kind
 	Index int    // camera index, for KindCamera
+	API   string // camera API, for KindCamera: one of cameraAPINames; "" lets OpenCV choose
 	Path  string // for KindFile
 	URL   string // for KindURL
 }
+
+// cameraAPINames are the camera APIs a spec may name: DirectShow and Media
+// Foundation on Windows, V4L2 on Linux, AVFoundation on macOS. "any" lets
+// OpenCV choose, as no api= does.
+var cameraAPINames = []string{"dshow", "msmf", "v4l2", "avfoundation", "any"}
 
 // ParseSpec reads a source spec.
 func ParseSpec(s string) (Spec, error) {
@@ -40,11 +48,7 @@ func ParseSpec(s string) (Spec, error) {
 	case s == "test":
 		return Spec{Kind: KindTest}, nil
 	case strings.HasPrefix(s, "camera:"):
-		n, err := strconv.Atoi(strings.TrimPrefix(s, "camera:"))
-		if err != nil || n < 0 || n > 255 {
-			return Spec{}, fmt.Errorf("source %q: camera index must be a number from 0 to 255", s)
-		}
-		return Spec{Kind: KindCamera, Index: n}, nil
+		return parseCamera(s)
 	case strings.Contains(s, "://"):
 		u, err := url.Parse(s)
 		if err != nil {
@@ -63,12 +67,40 @@ func ParseSpec(s string) (Spec, error) {
 	return Spec{Kind: KindFile, Path: s}, nil
 }
 
+// parseCamera reads "camera:N" and "camera:N?api=NAME".
+func parseCamera(s string) (Spec, error) {
+	index, query, _ := strings.Cut(strings.TrimPrefix(s, "camera:"), "?")
+	n, err := strconv.Atoi(index)
+	if err != nil || n < 0 || n > 255 {
+		return Spec{}, fmt.Errorf("source %q: camera index must be a number from 0 to 255", s)
+	}
+	spec := Spec{Kind: KindCamera, Index: n}
+	if query == "" {
+		return spec, nil
+	}
+	q, err := url.ParseQuery(query)
+	if err != nil || len(q) != 1 || len(q["api"]) != 1 {
+		return Spec{}, fmt.Errorf("source %q: after camera:N only ?api=NAME may follow", s)
+	}
+	api := strings.ToLower(q.Get("api"))
+	if !slices.Contains(cameraAPINames, api) {
+		return Spec{}, fmt.Errorf("source %q: camera API %q is not one of %s", s, q.Get("api"), strings.Join(cameraAPINames, ", "))
+	}
+	if api != "any" {
+		spec.API = api
+	}
+	return spec, nil
+}
+
 // String gives the spec back in the form ParseSpec reads.
 func (s Spec) String() string {
 	switch s.Kind {
 	case KindTest:
 		return "test"
 	case KindCamera:
+		if s.API != "" {
+			return "camera:" + strconv.Itoa(s.Index) + "?api=" + s.API
+		}
 		return "camera:" + strconv.Itoa(s.Index)
 	case KindURL:
 		return s.URL
