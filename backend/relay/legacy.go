@@ -89,6 +89,10 @@ func (rl *Relay) serveRoot(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer conn.Close()
+	if !rl.handlers.Add(conn) {
+		return // the relay is closing
+	}
+	defer rl.handlers.Done(conn)
 	c := &rootClient{rl: rl, s: s, conn: conn, p: newPublisher(conn, r.RemoteAddr, max(s.handler.PongWait(), pongWait)),
 		sub: s.hub.SubscribeMeta("legacy", r.RemoteAddr), readDone: make(chan struct{})}
 	defer s.hub.Unsubscribe(c.sub)

@@ -112,6 +112,10 @@ func (rl *Relay) ingest(w http.ResponseWriter, r *http.Request, name, viewToken 
 		return // the upgrader has replied; nothing has changed
 	}
 	defer conn.Close()
+	if !rl.handlers.Add(conn) {
+		return // the relay is closing
+	}
+	defer rl.handlers.Done(conn)
 	p := newPublisher(conn, r.RemoteAddr, pongWait)
 	log := rl.log.With("stream", name, "producer", r.RemoteAddr)
 	s, err := rl.attach(p, name, viewToken)

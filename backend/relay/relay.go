@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"sync"
 	"time"
 
 	"framecast/backend/ingest"
@@ -67,9 +68,13 @@ type Relay struct {
 	unknown *server.Handler // answers for stream names not in table (serveStream)
 	// rootUpgrader upgrades the clients of "/"; see legacy.go.
 	rootUpgrader websocket.Upgrader
-	ln           net.Listener
-	http         *http.Server
-	done         chan struct{}
+	// handlers are the producers' and root clients' handlers, on hijacked
+	// connections: Close waits for them.
+	handlers  server.Tracker
+	closeOnce sync.Once // Close may be called more than once
+	ln        net.Listener
+	http      *http.Server
+	done      chan struct{}
 }
 
 // New listens on cfg.Addr and starts serving.
@@ -154,14 +159,18 @@ func (rl *Relay) LegacyViewToken() string {
 // Addr is the address the relay listens on.
 func (rl *Relay) Addr() net.Addr { return rl.ln.Addr() }
 
-// Close disconnects producers and viewers and stops.
+// Close disconnects producers and viewers, waits for their handlers and
+// stops; calling it again does nothing more.
 func (rl *Relay) Close() {
-	rl.table.Close()
-	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
-	defer cancel()
-	if err := rl.http.Shutdown(ctx); err != nil {
-		_ = rl.http.Close()
-	}
+	rl.closeOnce.Do(func() {
+		rl.table.Close()
+		rl.handlers.Close()
+		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+		defer cancel()
+		if err := rl.http.Shutdown(ctx); err != nil {
+			_ = rl.http.Close()
+		}
+	})
 	<-rl.done
 }
 

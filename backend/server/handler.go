@@ -70,7 +70,9 @@ type Handler struct {
 	// them: http.Server.Shutdown does not close hijacked connections.
 	viewersMu sync.Mutex
 	viewers   map[*wsViewer]struct{} // guarded by viewersMu
-	streaming int                    // WebSocket and MJPEG viewers now; guarded by viewersMu
+	// handlers are the WebSocket viewers' handlers, which Close waits for.
+	handlers  Tracker
+	streaming int // WebSocket and MJPEG viewers now; guarded by viewersMu
 
 	ctx    context.Context // ends every streaming response when cancelled
 	cancel context.CancelFunc
@@ -120,9 +122,10 @@ func (sh *Handler) PongWait() time.Duration { return sh.pongWait }
 
 func (sh *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) { sh.mux.ServeHTTP(w, r) }
 
-// Close tells every viewer why, disconnects them and ends every streaming
-// response.
+// Close tells every viewer why, disconnects them, ends every streaming
+// response, and returns once every WebSocket viewer's handler has.
 func (sh *Handler) Close(reason string) {
 	sh.closeViewers(reason)
 	sh.cancel()
+	sh.handlers.Close()
 }

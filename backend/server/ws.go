@@ -90,17 +90,24 @@ func (sh *Handler) serveWS(w http.ResponseWriter, r *http.Request) {
 		conn: conn, sub: sub,
 		kick: make(chan string, 1), readDone: make(chan struct{}), dataURL: format == "dataurl", pongWait: sh.pongWait,
 	}
+	if !sh.handlers.Add(conn) {
+		sh.hub.Unsubscribe(sub)
+		_ = conn.Close() // the stream is closing
+		return
+	}
 	sh.viewersMu.Lock()
 	sh.viewers[v] = struct{}{}
 	sh.viewersMu.Unlock()
+	go v.readPump()
 	defer func() {
 		sh.viewersMu.Lock()
 		delete(sh.viewers, v)
 		sh.viewersMu.Unlock()
 		sh.hub.Unsubscribe(v.sub)
 		_ = conn.Close()
+		<-v.readDone // the close ends readPump
+		sh.handlers.Done(conn)
 	}()
-	go v.readPump()
 	v.writePump(sh.hello())
 }
 
