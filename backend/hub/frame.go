@@ -27,12 +27,8 @@ type Frame struct {
 	dataURLMsg *websocket.PreparedMessage
 }
 
-// LegacyPicturePrefix starts the old setup's picture message; a data URL
-// follows "img=sq=".
-const LegacyPicturePrefix = "img=sq=data:image/jpeg;base64,"
-
 // SetLegacyText gives the frame its picture as the old setup's producer sent
-// it (LegacyPicturePrefix, then the JPEG in base64), so old-style viewers get
+// it (protocol.LegacyPicturePrefix, then the JPEG in base64), so old-style viewers get
 // those very bytes and nothing is encoded again. Call it before Publish.
 func (f *Frame) SetLegacyText(msg []byte) {
 	f.legacyOnce.Do(func() { f.prepareLegacy(msg) })
@@ -40,9 +36,9 @@ func (f *Frame) SetLegacyText(msg []byte) {
 
 func (f *Frame) legacyText() {
 	f.legacyOnce.Do(func() {
-		b := make([]byte, len(LegacyPicturePrefix)+base64.StdEncoding.EncodedLen(len(f.JPEG)))
-		copy(b, LegacyPicturePrefix)
-		base64.StdEncoding.Encode(b[len(LegacyPicturePrefix):], f.JPEG)
+		b := make([]byte, len(protocol.LegacyPicturePrefix)+base64.StdEncoding.EncodedLen(len(f.JPEG)))
+		copy(b, protocol.LegacyPicturePrefix)
+		base64.StdEncoding.Encode(b[len(protocol.LegacyPicturePrefix):], f.JPEG)
 		f.prepareLegacy(b)
 	})
 }
@@ -50,7 +46,7 @@ func (f *Frame) legacyText() {
 func (f *Frame) prepareLegacy(msg []byte) {
 	// NewPreparedMessage fails only for an unknown message type.
 	f.legacyMsg, _ = websocket.NewPreparedMessage(websocket.TextMessage, msg)
-	f.dataURLMsg, _ = websocket.NewPreparedMessage(websocket.TextMessage, msg[len("img=sq="):])
+	f.dataURLMsg, _ = websocket.NewPreparedMessage(websocket.TextMessage, msg[len(protocol.LegacyPictureKey):])
 }
 
 // LegacyText is the frame as the old setup's producer sent it and the old

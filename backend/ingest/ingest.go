@@ -17,14 +17,12 @@ import (
 // DefaultMaxFrame is the default limit on one picture's size.
 const DefaultMaxFrame = 8 << 20
 
+// ErrMetaTooLong is returned for metadata over protocol.MaxMetaKey or
+// protocol.MaxMetaValue.
+var ErrMetaTooLong = fmt.Errorf("metadata key over %d or value over %d bytes", protocol.MaxMetaKey, protocol.MaxMetaValue)
+
 // ErrNotJPEG is returned for a picture that is not a JPEG.
 var ErrNotJPEG = errors.New("not a JPEG (it must start with FF D8 FF)")
-
-// legacySep separates key and value in the old setup's text messages.
-const legacySep = "=sq="
-
-// legacyImage is the old setup's picture message prefix.
-const legacyImage = "img" + legacySep + "data:image/jpeg;base64,"
 
 // Message is one parsed producer message: a frame, or metadata.
 type Message struct {
@@ -64,8 +62,8 @@ func ParseBinary(msg []byte, maxSize int) (Message, error) {
 // ParseText reads an old-style text message.
 func ParseText(msg []byte, maxSize int) (Message, error) {
 	s := string(msg)
-	if strings.HasPrefix(s, legacyImage) {
-		b64 := s[len(legacyImage):]
+	if strings.HasPrefix(s, protocol.LegacyPicturePrefix) {
+		b64 := s[len(protocol.LegacyPicturePrefix):]
 		if base64.StdEncoding.DecodedLen(len(b64)) > maxSize+3 {
 			return Message{}, fmt.Errorf("picture of about %d bytes is over the limit of %d", base64.StdEncoding.DecodedLen(len(b64)), maxSize)
 		}
@@ -78,15 +76,15 @@ func ParseText(msg []byte, maxSize int) (Message, error) {
 		}
 		return Message{Frame: true, JPEG: jpeg}, nil
 	}
-	key, value, ok := strings.Cut(s, legacySep)
+	key, value, ok := strings.Cut(s, protocol.LegacySep)
 	if !ok || key == "" {
 		return Message{}, errors.New(`text message is neither "img=sq=data:image/jpeg;base64,…" nor "key=sq=value"`)
 	}
 	if key == "img" {
 		return Message{}, errors.New("img=sq= must carry a data:image/jpeg;base64, URL")
 	}
-	if len(key) > 64 || len(value) > 4096 {
-		return Message{}, errors.New("metadata key over 64 or value over 4096 bytes")
+	if len(key) > protocol.MaxMetaKey || len(value) > protocol.MaxMetaValue {
+		return Message{}, ErrMetaTooLong
 	}
 	return Message{Key: key, Value: value}, nil
 }

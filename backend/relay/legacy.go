@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"framecast/backend/hub"
+	"framecast/backend/ingest"
 	"framecast/backend/protocol"
 	"framecast/backend/server"
 
@@ -26,7 +27,7 @@ import (
 
 // maxRootText bounds a root client's text message that is not a picture:
 // metadata is at most a 64-byte key and a 4,096-byte value.
-const maxRootText = 64 + len("=sq=") + 4096
+const maxRootText = protocol.MaxMetaKey + len(protocol.LegacySep) + protocol.MaxMetaValue
 
 // Roles of a root client.
 const (
@@ -136,13 +137,13 @@ func (c *rootClient) readPump() string {
 // read takes one message. Only a connection error is returned: the client
 // never hears of a refusal, since an old producer never reads.
 func (c *rootClient) read(kind int, rd io.Reader, now time.Time) error {
-	head := make([]byte, len(hub.LegacyPicturePrefix))
+	head := make([]byte, len(protocol.LegacyPicturePrefix))
 	n, err := io.ReadFull(rd, head)
 	if err != nil && err != io.ErrUnexpectedEOF && err != io.EOF {
 		return err
 	}
 	head = head[:n]
-	picture := kind == websocket.TextMessage && bytes.HasPrefix(head, []byte("img=sq="))
+	picture := kind == websocket.TextMessage && bytes.HasPrefix(head, []byte(protocol.LegacyPictureKey))
 	if !picture {
 		rest, err := io.ReadAll(io.LimitReader(rd, int64(maxRootText)))
 		if err != nil {
@@ -155,7 +156,7 @@ func (c *rootClient) read(kind int, rd io.Reader, now time.Time) error {
 		switch c.role.Load() {
 		case roleProducer:
 			if len(msg) > maxRootText {
-				c.rl.refused(c.s, errMetaTooLong, c.p.addr, now)
+				c.rl.refused(c.s, ingest.ErrMetaTooLong, c.p.addr, now)
 				return nil
 			}
 			_ = c.rl.handleMessage(c.p, c.s, kind, msg, now)
@@ -164,7 +165,7 @@ func (c *rootClient) read(kind int, rd io.Reader, now time.Time) error {
 		case roleViewer:
 			// A viewer's words change nothing, but a producer may say
 			// something before its first picture: keep it until then.
-			if kind == websocket.TextMessage && len(msg) <= maxRootText && bytes.Contains(msg, []byte("=sq=")) && len(c.early) < protocol.MaxMetaKeys {
+			if kind == websocket.TextMessage && len(msg) <= maxRootText && bytes.Contains(msg, []byte(protocol.LegacySep)) && len(c.early) < protocol.MaxMetaKeys {
 				c.early = append(c.early, msg)
 			}
 		}
@@ -261,5 +262,5 @@ func (c *rootClient) writeView() error {
 }
 
 func (c *rootClient) writeMeta(m hub.Meta) error {
-	return c.conn.WriteMessage(websocket.TextMessage, []byte(m.Key+"=sq="+m.Value))
+	return c.conn.WriteMessage(websocket.TextMessage, []byte(m.Key+protocol.LegacySep+m.Value))
 }

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"framecast/backend/ingest"
+	"framecast/backend/protocol"
 
 	"github.com/gorilla/websocket"
 )
@@ -219,7 +220,7 @@ func (rl *Relay) handleMessage(p *publisher, s *Stream, kind int, msg []byte, no
 		m, err = ingest.ParseText(msg, rl.cfg.MaxFrame)
 		legacyText = msg
 	}
-	if kind == websocket.BinaryMessage || bytes.HasPrefix(msg, []byte("img=sq=")) {
+	if kind == websocket.BinaryMessage || bytes.HasPrefix(msg, []byte(protocol.LegacyPictureKey)) {
 		s.in.Tick(now) // a picture arrived, good or not
 	}
 	if err == nil {

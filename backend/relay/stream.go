@@ -25,8 +25,6 @@ var (
 	errProducerLive = errors.New("another producer is sending to this stream; it takes over once that one has sent nothing for 2 s")
 	// errNotProducer: a message from a producer that was replaced meanwhile.
 	errNotProducer = errors.New("this producer was replaced")
-	// errMetaTooLong: an old-style text message over the metadata limits.
-	errMetaTooLong = errors.New("metadata key over 64 or value over 4096 bytes")
 )
 
 // legacyTakeover is how long an old-style producer must have been silent
