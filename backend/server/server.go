@@ -61,16 +61,18 @@ func New(cfg Config, d Deps) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{Handler: NewHandler(cfg.Name, cfg.Token, d), log: log.With("component", "server"), ln: ln,
-		https: cfg.TLS != nil, done: make(chan struct{})}
 	listeners := []net.Listener{ln}
+	var loop net.Listener
 	if cfg.Loopback {
-		if s.loop, err = net.Listen("tcp", "127.0.0.1:0"); err != nil {
+		if loop, err = net.Listen("tcp", "127.0.0.1:0"); err != nil {
 			ln.Close()
 			return nil, fmt.Errorf("listen on loopback: %w", err)
 		}
-		listeners = append(listeners, s.loop)
+		listeners = append(listeners, loop)
 	}
+	// The handler starts a goroutine: made only once nothing else can fail.
+	s := &Server{Handler: NewHandler(cfg.Name, cfg.Token, d), log: log.With("component", "server"), ln: ln,
+		loop: loop, https: cfg.TLS != nil, done: make(chan struct{})}
 	s.http = NewHTTPServer(TrustProxies(allowOrigins(WithHealth(s.Handler), d.Origins), d.Limits.TrustedProxies), s.log, d.OnPanic)
 	if s.loop != nil {
 		loop := s.loop.Addr().String()
