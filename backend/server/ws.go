@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"framecast/backend/hub"
@@ -56,9 +57,14 @@ type wsViewer struct {
 	dataURL bool
 
 	pongWait time.Duration // see defaultPongWait
+	// deadline is the write deadline last set; only writePump uses it.
+	deadline time.Time
 
-	// kick carries the reason when the server ends the connection itself.
-	kick chan string
+	// kick holds the reason when the server ends the connection itself;
+	// gone is set when the peer has gone. Both then poke the writer, so
+	// it waits on one channel for everything but pings.
+	kick atomic.Pointer[string]
+	gone atomic.Bool
 	// readDone is closed by readPump when the peer has gone.
 	readDone chan struct{}
 }
@@ -88,7 +94,7 @@ func (sh *Handler) serveWS(w http.ResponseWriter, r *http.Request) {
 	}
 	v := &wsViewer{
 		conn: conn, sub: sub,
-		kick: make(chan string, 1), readDone: make(chan struct{}), dataURL: format == "dataurl", pongWait: sh.pongWait,
+		readDone: make(chan struct{}), dataURL: format == "dataurl", pongWait: sh.pongWait,
 	}
 	if !sh.handlers.Add(conn) {
 		sh.hub.Unsubscribe(sub)
@@ -122,16 +128,18 @@ func (sh *Handler) closeViewers(reason string) {
 	sh.viewersMu.Lock()
 	defer sh.viewersMu.Unlock()
 	for v := range sh.viewers {
-		select {
-		case v.kick <- reason:
-		default:
-		}
+		v.kick.CompareAndSwap(nil, &reason)
+		v.sub.Poke()
 	}
 }
 
-// readPump reads acks until the peer goes away.
+// readPump reads acks until the peer goes away. As in gorilla's chat
+// example only pongs move the read deadline: a live peer answers every ping,
+// and an ack a frame then costs no timer.
 func (v *wsViewer) readPump() {
 	defer close(v.readDone)
+	defer v.sub.Poke()
+	defer v.gone.Store(true)
 	v.conn.SetReadLimit(maxMessageSize)
 	_ = v.conn.SetReadDeadline(time.Now().Add(v.pongWait))
 	v.conn.SetPongHandler(func(string) error { return v.conn.SetReadDeadline(time.Now().Add(v.pongWait)) })
@@ -147,13 +155,11 @@ func (v *wsViewer) readPump() {
 		if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
 			return // over the read limit, or the connection failed
 		}
-		now := time.Now()
-		_ = v.conn.SetReadDeadline(now.Add(v.pongWait))
 		seq, ok := protocol.ParseAck(buf[:n])
 		if kind != websocket.TextMessage || !ok {
 			continue // nothing else a viewer says changes anything
 		}
-		v.acked(seq, now)
+		v.acked(seq, time.Now())
 	}
 }
 
@@ -232,21 +238,19 @@ func (v *wsViewer) writePump(hello protocol.Hello) {
 	}
 	for {
 		select {
-		case <-v.readDone:
-			return
-		case reason := <-v.kick:
-			if !v.dataURL {
-				_ = v.writeJSON(protocol.Bye{Type: "bye", Reason: reason})
-			}
-			_ = v.conn.WriteControl(websocket.CloseMessage,
-				websocket.FormatCloseMessage(websocket.CloseGoingAway, reason), time.Now().Add(time.Second))
-			return
 		case <-ticker.C:
-			_ = v.conn.SetWriteDeadline(time.Now().Add(writeWait))
+			v.setDeadline(time.Now())
 			if v.conn.WriteMessage(websocket.PingMessage, nil) != nil {
 				return
 			}
 		case <-v.sub.Wake():
+			if v.gone.Load() {
+				return
+			}
+			if reason := v.kick.Load(); reason != nil {
+				v.bye(*reason)
+				return
+			}
 			if st := v.sub.TakeStatus(); st != nil && !v.dataURL && v.writeJSON(st) != nil {
 				return
 			}
@@ -255,7 +259,7 @@ func (v *wsViewer) writePump(hello protocol.Hello) {
 				continue // the next ack pokes us again
 			}
 			if f := v.sub.TakeFrame(); f != nil {
-				_ = v.conn.SetWriteDeadline(now.Add(writeWait))
+				v.setDeadline(now)
 				msg := f.Msg
 				if v.dataURL {
 					msg = f.DataURL()
@@ -269,7 +273,27 @@ func (v *wsViewer) writePump(hello protocol.Hello) {
 	}
 }
 
+// bye tells the viewer why the server ends the connection, and closes it.
+func (v *wsViewer) bye(reason string) {
+	if !v.dataURL {
+		_ = v.writeJSON(protocol.Bye{Type: "bye", Reason: reason})
+	}
+	_ = v.conn.WriteControl(websocket.CloseMessage,
+		websocket.FormatCloseMessage(websocket.CloseGoingAway, reason), time.Now().Add(time.Second))
+}
+
+// setDeadline gives the next write writeWait from now. The deadline is moved
+// only when it has come a second closer, so a frame a viewer costs no timer
+// change; a peer that stops reading is still dropped within writeWait.
+func (v *wsViewer) setDeadline(now time.Time) {
+	if v.deadline.Sub(now) > writeWait-time.Second {
+		return
+	}
+	v.deadline = now.Add(writeWait)
+	_ = v.conn.SetWriteDeadline(v.deadline)
+}
+
 func (v *wsViewer) writeJSON(msg any) error {
-	_ = v.conn.SetWriteDeadline(time.Now().Add(writeWait))
+	v.setDeadline(time.Now())
 	return v.conn.WriteJSON(msg)
 }
