@@ -2,19 +2,22 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"flag"
 	"fmt"
 	"io/fs"
 	"log/slog"
+	"net"
 	"os"
 	"os/signal"
+	"strconv"
 	"syscall"
 
+	"framecast/backend/config"
 	"framecast/backend/engine"
-	"framecast/backend/hub"
 	"framecast/backend/metrics"
-	"framecast/backend/push"
 	"framecast/backend/server"
+	"framecast/backend/station"
 	"framecast/backend/vision"
 	"framecast/internal/cli"
 )
@@ -73,40 +76,37 @@ func runServe(args []string, assets fs.FS) error {
 	if err != nil {
 		return err
 	}
-	if cfg.Token == "" {
-		cfg.Token = server.NewToken()
-	}
 	tc, stopTLS, err := loadTLS(log)
 	if err != nil {
 		return err
 	}
 	defer stopTLS()
-	cfg.TLS = tc
-	h := hub.New()
-	m := metrics.New()
-	eng, err := engine.New(*settings, engine.Deps{Hub: h, Log: log, Observer: m})
+	host, port, err := splitAddr(cfg.Addr)
 	if err != nil {
 		return err
 	}
-	defer eng.Close()
-	m.Watch(func() []metrics.Stream { return []metrics.Stream{{Name: cfg.Name, Hub: h, Stats: eng.Stats}} })
-	srv, err := server.New(*cfg, server.Deps{Hub: h, Stream: eng, Assets: assets, Log: log, Metrics: m.Handler(), OnPanic: m.Panic, Limits: *limits, Origins: *origins})
-	if err != nil {
-		return err
-	}
-	defer srv.Close()
-
-	fmt.Printf("Framecast is streaming %s. Open a viewer link:\n", settings.Source)
-	for _, u := range srv.ViewerURLs() {
-		fmt.Println("  " + u)
-	}
+	s := config.Settings{Stream: *settings, Port: port, Token: cfg.Token, TLS: tc != nil}
 	if *pushURL != "" {
-		p, err := push.New(push.Config{URL: *pushURL, PublishToken: *publishToken, ViewToken: cfg.Token, CAFile: *caFile}, h, log)
-		if err != nil {
+		if s.Push, err = station.PushFromURL(*pushURL, *publishToken); err != nil {
 			return fmt.Errorf("--push: %w", err)
 		}
-		defer p.Close()
-		fmt.Println("Pushing to the relay; viewers beyond the LAN open:\n  " + p.Status().ViewerURL)
+	}
+	st, err := station.New(s, station.Deps{
+		Assets: assets, Log: log, Name: cfg.Name, Listen: host,
+		TLS:    func() (*tls.Config, error) { return tc, nil },
+		Limits: *limits, Origins: *origins, Metrics: metrics.New(), CAFile: *caFile,
+	})
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+
+	fmt.Printf("Framecast is streaming %s. Open a viewer link:\n", settings.Source)
+	for _, u := range st.Server().ViewerURLs() {
+		fmt.Println("  " + u)
+	}
+	if _, status := st.Push(); *pushURL != "" {
+		fmt.Println("Pushing to the relay; viewers beyond the LAN open:\n  " + status.ViewerURL)
 	}
 	fmt.Println("Press Ctrl+C to stop.")
 
@@ -115,4 +115,17 @@ func runServe(args []string, assets fs.FS) error {
 	<-ctx.Done()
 	log.Info("shutting down")
 	return nil
+}
+
+// splitAddr reads --addr, ":8188" or "host:port", as a host and a port.
+func splitAddr(addr string) (string, int, error) {
+	host, p, err := net.SplitHostPort(addr)
+	if err != nil {
+		return "", 0, fmt.Errorf("--addr %q: %w", addr, err)
+	}
+	port, err := strconv.Atoi(p)
+	if err != nil || port < 0 || port > 65535 {
+		return "", 0, fmt.Errorf("--addr %q: the port must be a number from 0 to 65535", addr)
+	}
+	return host, port, nil
 }

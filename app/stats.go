@@ -39,11 +39,11 @@ func (a *App) State() (Stats, error) {
 }
 
 // Settings returns the stream settings in force.
-func (a *App) Settings() (engine.Settings, error) { return a.eng.Settings(), nil }
+func (a *App) Settings() (engine.Settings, error) { return a.st.Settings(), nil }
 
 func (a *App) stats(now time.Time, bps float64) Stats {
-	st := Stats{Stats: a.eng.Stats(), BandwidthBps: bps, Viewers: []hub.Stats{}}
-	for _, v := range a.hub.Viewers(now) {
+	st := Stats{Stats: a.st.Stats(), BandwidthBps: bps, Viewers: []hub.Stats{}}
+	for _, v := range a.st.Viewers(now) {
 		if v.Kind != "preview" {
 			st.Viewers = append(st.Viewers, v)
 		}
@@ -56,13 +56,13 @@ func (a *App) stats(now time.Time, bps float64) Stats {
 // take their count with them, so a drop is treated as a restart.
 func (a *App) totalBytes() uint64 {
 	var n uint64
-	for _, v := range a.hub.Viewers(time.Now()) {
+	for _, v := range a.st.Viewers(time.Now()) {
 		n += v.Bytes
 	}
 	return n
 }
 
-// statsLoop sends "stream:stats" to the window a few times a second.
+// statsLoop sends EventStats to the window a few times a second.
 func (a *App) statsLoop(ctx context.Context) {
 	defer close(a.done)
 	t := time.NewTicker(statsEvery)
@@ -73,13 +73,10 @@ func (a *App) statsLoop(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		case now := <-t.C:
-			a.emit("stream:stats", a.stats(now, bw.rate(now)))
-			a.mu.Lock()
-			pushing := a.pusher != nil
-			a.mu.Unlock()
-			if pushing {
+			a.emit(EventStats, a.stats(now, bw.rate(now)))
+			if a.st.Pushing() {
 				info, _ := a.Push()
-				a.emit("push:status", info)
+				a.emit(EventPushStatus, info)
 			}
 		}
 	}

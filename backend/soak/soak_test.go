@@ -15,9 +15,10 @@ import (
 	"time"
 
 	"framecast/backend/client"
+	"framecast/backend/config"
 	"framecast/backend/engine"
-	"framecast/backend/hub"
 	"framecast/backend/server"
+	"framecast/backend/station"
 	"framecast/backend/vision"
 )
 
@@ -55,20 +56,16 @@ func TestSoak(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := hub.New()
-	eng, err := engine.New(engine.Settings{Source: "test", Quality: 70, MaxWidth: 640, MaxHeight: 360, FPS: 30, Enabled: true, Process: chain},
-		engine.Deps{Hub: h})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer eng.Close()
 	const token = "soak-token-0123456789"
-	srv, err := server.New(server.Config{Addr: "127.0.0.1:0", Token: token},
-		server.Deps{Hub: h, Stream: eng, Assets: fstest.MapFS{}, Limits: server.Limits{MaxPerIP: 100}})
+	s := config.Defaults()
+	s.Stream = engine.Settings{Source: "test", Quality: 70, MaxWidth: 640, MaxHeight: 360, FPS: 30, Enabled: true, Process: chain}
+	s.Token = token
+	st, err := station.New(s, station.Deps{Listen: "127.0.0.1", Assets: fstest.MapFS{}, Limits: server.Limits{MaxPerIP: 100}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer srv.Close()
+	defer st.Close()
+	srv := st.Server()
 
 	ctx, cancel := context.WithTimeout(context.Background(), d)
 	defer cancel()
@@ -115,7 +112,7 @@ func TestSoak(t *testing.T) {
 		t.Fatalf("a viewer failed: %v", err)
 	}
 	t.Logf("%v, 50 viewers: %d frames delivered; RSS %d MiB after warm-up, peak %d MiB; engine %+v",
-		d, frames.Load(), base>>20, peak>>20, eng.Stats().Chain)
+		d, frames.Load(), base>>20, peak>>20, st.Stats().Chain)
 	if peak-base > 40<<20 {
 		t.Fatalf("RSS grew from %d MiB to %d MiB", base>>20, peak>>20)
 	}
