@@ -26,7 +26,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 GO_SRC := $(shell find . -name '*.go' -not -path './frontend/*') go.mod go.sum
 FE_SRC := $(shell find frontend -path frontend/node_modules -prune -o -path frontend/dist -prune -o -type f -print)
 
-.PHONY: deps deps-apt deps-wails deps-npm build relay run test vulncheck test-go test-frontend test-e2e bench bench-relay fuzz soak test-soak lint clean
+.PHONY: deps deps-apt deps-wails deps-npm build relay run generate test vulncheck test-go test-frontend test-e2e bench bench-relay fuzz soak test-soak lint clean
 
 deps: deps-apt deps-wails deps-npm
 
@@ -56,8 +56,8 @@ frontend/dist/index.html: frontend/node_modules/.installed $(FE_SRC)
 build: deps $(BIN)
 
 # wails build compiles with the desktop,production tags the window needs; the
-# frontend is built above, and bindings are not generated (the UI calls
-# window.go.app.App through its own typed wrapper).
+# frontend is built above, and Wails' bindings are not generated (the UI
+# calls window.go.app.App through backend.ts, typed by make generate).
 $(BIN): frontend/dist/index.html $(GO_SRC) build/appicon.png wails.json
 	wails build -s -skipbindings -m -nosyncgomod
 
@@ -73,6 +73,15 @@ run: build
 		echo "no display: starting the headless server instead"; ./$(BIN) serve --source test; fi
 
 test: build lint vulncheck test-go test-soak test-frontend test-e2e
+
+# The desktop window's contract with Go, written from the Go code:
+# frontend/src/desktop/generated.ts (bound methods, their types, events,
+# resolution presets) and frontend/e2e/desktop-contract.json (the same facts
+# for the e2e fake). Run it after changing any of them and commit the result:
+# test-go fails while they are stale (cmd/tsgen's test), and the frontend
+# build type-checks the UI and the e2e fake bindings against them.
+generate:
+	$(GO) run ./cmd/tsgen
 
 # govulncheck against a vulnerability database built from the
 # golang.org/x/vulndb module (vuln.go.dev cannot be reached here): it fails
@@ -117,9 +126,12 @@ test-frontend:
 	cd frontend && npm test
 
 # The viewer in headless Chromium, and the desktop app under Xvfb; both save
-# screenshots in build/e2e/.
+# screenshots in build/e2e/. E2E_CACHE, when set, is the XDG_CACHE_HOME they
+# run with: .ci/run gives them an empty one, as on a new machine (Mesa's
+# shader cache lives there), and leaves Go's and golangci-lint's caches warm.
+E2E_CACHE ?=
 test-e2e:
-	cd frontend && FRAMECAST_BIN=$(CURDIR)/$(BIN) npm run e2e
+	cd frontend && $(if $(E2E_CACHE),XDG_CACHE_HOME=$(E2E_CACHE)) FRAMECAST_BIN=$(CURDIR)/$(BIN) npm run e2e
 
 bench: build
 	./$(BIN) bench

@@ -4,9 +4,12 @@
 // chain in force, and stats must show each processor's cost.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { openDesktopUI, waitFor } from './desktop-fake.mjs';
+import { contract, openDesktopUI, waitFor } from './desktop-fake.mjs';
 
 const TOKEN = 'desktop-processing-token-' + Math.random().toString(36).slice(2);
+
+/** defaults are processor name's parameters at Go's defaults, as the panel adds it. */
+const defaults = (name) => Object.fromEntries(contract.processors.find((p) => p.name === name).params.map((p) => [p.name, p.default]));
 
 let ui;
 let page;
@@ -28,18 +31,18 @@ test('the processing panel edits the chain and sends it whole to Go', async () =
   };
   const titles = () => page.locator('#chain .proc-title').allInnerTexts();
   assert.equal(await page.locator('#chain-empty').isVisible(), true, 'empty chain is said so');
-  assert.deepEqual(await page.locator('#add-processor option').allInnerTexts(), [
-    'Grayscale', 'Gaussian blur', 'Face detection', 'Motion detection', 'Draw boxes on the frame', 'Timestamp and fps',
-  ]);
+  // The picker offers every processor Go has, in Go's order.
+  assert.deepEqual(await page.locator('#add-processor option').allInnerTexts(), contract.processors.map((p) => p.title));
+  assert.ok(contract.processors.some((p) => p.name === 'faces'), 'Go offers faces, which this test adds');
 
   await page.selectOption('#add-processor', 'faces');
   await page.click('#add-form button');
-  assert.deepEqual(await setChain(1), [{ name: 'faces', params: { minNeighbors: 5, minSize: 40 } }]);
+  assert.deepEqual(await setChain(1), [{ name: 'faces', params: defaults('faces') }]);
   await page.selectOption('#add-processor', 'blur');
   await page.click('#add-form button');
   assert.deepEqual(await setChain(2), [
-    { name: 'faces', params: { minNeighbors: 5, minSize: 40 } },
-    { name: 'blur', params: { size: 9 } },
+    { name: 'faces', params: defaults('faces') },
+    { name: 'blur', params: defaults('blur') },
   ]);
   assert.deepEqual(await titles(), ['Face detection', 'Gaussian blur']);
   assert.equal(await page.locator('#chain-empty').isVisible(), false);
@@ -53,8 +56,8 @@ test('the processing panel edits the chain and sends it whole to Go', async () =
 
   await page.getByLabel('Min neighbours').fill('8');
   assert.deepEqual(await setChain(4), [
-    { name: 'blur', params: { size: 9 } },
-    { name: 'faces', params: { minNeighbors: 8, minSize: 40 } },
+    { name: 'blur', params: defaults('blur') },
+    { name: 'faces', params: { ...defaults('faces'), minNeighbors: 8 } },
   ]);
   assert.match(await page.locator('#chain li', { hasText: 'Min neighbours' }).innerText(), /Min neighbours\s+8/);
 
@@ -63,7 +66,7 @@ test('the processing panel edits the chain and sends it whole to Go', async () =
   assert.deepEqual((await setChain(5))[0], { name: 'blur', params: { size: 11 } });
 
   await page.getByRole('button', { name: 'Remove Gaussian blur' }).click();
-  assert.deepEqual(await setChain(6), [{ name: 'faces', params: { minNeighbors: 8, minSize: 40 } }]);
+  assert.deepEqual(await setChain(6), [{ name: 'faces', params: { ...defaults('faces'), minNeighbors: 8 } }]);
   assert.deepEqual(await titles(), ['Face detection']);
 
   // Wide ranges get a number box; it applies when the person is done typing.
@@ -72,7 +75,7 @@ test('the processing panel edits the chain and sends it whole to Go', async () =
   await setChain(7);
   await page.getByLabel('Min area (px²)').fill('800');
   await page.keyboard.press('Enter');
-  assert.deepEqual((await setChain(8))[1], { name: 'motion', params: { minArea: 800, varThreshold: 16 } });
+  assert.deepEqual((await setChain(8))[1], { name: 'motion', params: { ...defaults('motion'), minArea: 800 } });
 });
 
 test('a refused chain shows Go\'s reason and puts back the chain in force', async () => {

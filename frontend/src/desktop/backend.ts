@@ -3,147 +3,47 @@
 // rejects with the Go error's message) and offers window.runtime.EventsOn.
 // Video never comes this way: the preview uses the loopback WebSocket.
 
-/** StreamSettings mirrors engine.Settings. */
-export interface StreamSettings {
-  source: string;
-  quality: number;
-  maxWidth: number;
-  maxHeight: number;
-  fps: number;
-  enabled: boolean;
-}
+import type {
+  AppPushInfo,
+  AppShare,
+  AppStats,
+  Backend,
+  ConfigPush,
+  EngineSettings,
+  EventName,
+  EventPayloads,
+  HubStats,
+  ProtocolChainItem,
+  ProtocolProcTime,
+  SourceCamera,
+  VisionInfo,
+  VisionParam,
+} from './generated';
 
-/** ViewerStats mirrors hub.Stats. */
-export interface ViewerStats {
-  id: number;
-  kind: string;
-  addr: string;
-  fps: number;
-  drops: number;
-  latencyMs: number;
-  bytes: number;
-  since: string;
-}
-
-/** AppStats mirrors app.Stats, sent as the "stream:stats" event. */
-export interface AppStats {
-  source: string;
-  state: string;
-  enabled: boolean;
-  captureFps: number;
-  outputFps: number;
-  width: number;
-  height: number;
-  quality: number;
-  encodeMs: number;
-  frameBytes: number;
-  error: string;
-  bandwidthBps: number;
-  viewers: ViewerStats[];
-  remote: number;
-  /** Each processor's smoothed cost, in chain order. Older apps send none. */
-  chain?: ProcCost[];
-  /** Frames skipped because processing was slower than the source. */
-  skipped?: number;
-}
-
-/** ProcCost is one chain item's smoothed time per frame. */
-export interface ProcCost {
-  name: string;
-  ms: number;
-}
-
-/** ParamInfo mirrors vision.Param: one tunable number of a processor. */
-export interface ParamInfo {
-  name: string;
-  title: string;
-  min: number;
-  max: number;
-  step: number;
-  default: number;
-}
-
-/** ProcessorInfo mirrors vision.Info: a processor the chain can hold. */
-export interface ProcessorInfo {
-  name: string;
-  title: string;
-  params: ParamInfo[];
-}
-
-/** ChainItem mirrors vision.Item: one processor in the chain, with its parameters. */
-export interface ChainItem {
-  name: string;
-  params: Record<string, number>;
-}
-
-/** Share mirrors app.Share. */
-export interface Share {
-  port: number;
-  token: string;
-  previewBase: string;
-  /** Viewer links are https (the preview stays on plain loopback). */
-  tls: boolean;
-  links: { url: string; qr: string }[];
-}
-
-/** PushSettings mirrors config.Push: where "Share over the internet" pushes. */
-export interface PushSettings {
-  enabled: boolean;
-  /** The relay's address, e.g. wss://relay.example.com:8188. */
-  relay: string;
-  /** The stream's name on the relay. */
-  stream: string;
-  /** The relay's publish token. */
-  publishToken: string;
-}
-
-/** PushState is the push connection's state, as push.Status names it. */
-export type PushState = 'connecting' | 'connected' | 'retrying' | 'stopped';
-
-/** PushInfo mirrors app.PushInfo, also sent as the "push:status" event while pushing. */
-export interface PushInfo extends PushSettings {
-  state: PushState;
-  /** Why the last connection failed, while retrying. */
-  error?: string;
-  /** Frames sent to the relay so far. */
-  sent: number;
-  /** The public link on the relay; empty while not pushing. */
-  viewerUrl: string;
-  /** PNG data URL of viewerUrl's QR code. */
-  qr?: string;
-}
-
-/** Camera mirrors app.Camera. */
-export interface Camera {
-  spec: string;
-  name: string;
-}
-
-/** Backend is the bound Go API. */
-export interface Backend {
-  Settings(): Promise<StreamSettings>;
-  State(): Promise<AppStats>;
-  SetEnabled(on: boolean): Promise<StreamSettings>;
-  SetSource(spec: string): Promise<StreamSettings>;
-  PickFile(): Promise<StreamSettings>;
-  SetQuality(q: number): Promise<StreamSettings>;
-  SetResolution(preset: string): Promise<StreamSettings>;
-  SetFPS(fps: number): Promise<StreamSettings>;
-  Cameras(): Promise<Camera[]>;
-  Share(): Promise<Share>;
-  NewLink(): Promise<Share>;
-  SetPort(port: number): Promise<Share>;
-  SetTLS(on: boolean): Promise<Share>;
-  CopyText(text: string): Promise<void>;
-  Notices(): Promise<string[]>;
-  Processors(): Promise<ProcessorInfo[]>;
-  Chain(): Promise<ChainItem[]>;
-  /** SetChain applies the whole chain at once and returns the chain in force. */
-  SetChain(items: ChainItem[]): Promise<ChainItem[]>;
-  Push(): Promise<PushInfo>;
-  /** SetPush applies push settings; on refusal the push that was running keeps running. */
-  SetPush(p: PushSettings): Promise<PushInfo>;
-}
+// The types come from Go (generated.ts, written by `make generate`); these
+// are the names the UI knows them by.
+export type { AppStats, Backend, EventName, EventPayloads };
+export { Events, resolutions, type Resolution } from './generated';
+/** StreamSettings are engine.Settings. */
+export type StreamSettings = EngineSettings;
+/** ViewerStats are hub.Stats: one remote viewer. */
+export type ViewerStats = HubStats;
+/** ProcCost is one chain item's smoothed time per frame (protocol.ProcTime). */
+export type ProcCost = ProtocolProcTime;
+/** ParamInfo is vision.Param: one tunable number of a processor. */
+export type ParamInfo = VisionParam;
+/** ProcessorInfo is vision.Info: a processor the chain can hold. */
+export type ProcessorInfo = VisionInfo;
+/** ChainItem is vision.Item: one processor in the chain, with its parameters. */
+export type ChainItem = ProtocolChainItem;
+/** Share is app.Share: the viewer links and the preview's address. */
+export type Share = AppShare;
+/** PushSettings are config.Push: where "Share over the internet" pushes. */
+export type PushSettings = ConfigPush;
+/** PushInfo is app.PushInfo, also sent as the "push:status" event while pushing. */
+export type PushInfo = AppPushInfo;
+/** Camera is a camera the source picker offers. */
+export type Camera = SourceCamera;
 
 type EventsOn = (name: string, callback: (...data: unknown[]) => void) => () => void;
 
@@ -161,11 +61,14 @@ export function backend(): Backend {
   return api;
 }
 
-/** onEvent subscribes to a Go event; it returns the unsubscribe function. */
-export function onEvent<T>(name: string, callback: (data: T) => void): () => void {
+/**
+ * onEvent subscribes to a Go event (one of Events), its callback typed by the
+ * event's payload; it returns the unsubscribe function.
+ */
+export function onEvent<N extends EventName>(name: N, callback: (data: EventPayloads[N]) => void): () => void {
   const on = window.runtime?.EventsOn;
   if (!on) throw new Error('Wails runtime missing');
-  return on(name, (data) => callback(data as T));
+  return on(name, (data) => callback(data as EventPayloads[N]));
 }
 
 /** errorText turns a rejected binding call into a sentence. */

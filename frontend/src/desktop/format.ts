@@ -1,18 +1,10 @@
 // Pure helpers for the desktop UI's text and choices, kept apart from the
 // DOM so they are easy to test.
-import type { StreamSettings } from './backend';
+import { resolutions, type StreamSettings } from './backend';
 
-/** The resolution presets the Go side knows, with their max sizes. */
-export const presets: Record<string, [number, number]> = {
-  '480p': [854, 480],
-  '720p': [1280, 720],
-  '1080p': [1920, 1080],
-  source: [0, 0],
-};
-
-/** presetOf names the preset that matches the settings, or "" for none. */
+/** presetOf names the preset (one of Go's resolutions) that matches the settings, or "" for none. */
 export function presetOf(s: Pick<StreamSettings, 'maxWidth' | 'maxHeight'>): string {
-  for (const [name, [w, h]] of Object.entries(presets)) {
+  for (const [name, [w, h]] of Object.entries(resolutions)) {
     if (w === s.maxWidth && h === s.maxHeight) return name;
   }
   return '';

@@ -4,7 +4,7 @@
 import '../viewer-page.css';
 import './desktop.css';
 import { createViewer, type Viewer } from '../viewer';
-import { backend, errorText, onEvent, type AppStats, type Share } from './backend';
+import { Events, backend, errorText, onEvent, type Share } from './backend';
 import { setupControls } from './controls';
 import { must } from './dom';
 import { notify } from './notices';
@@ -45,13 +45,13 @@ async function main(): Promise<void> {
     // A new token makes a new public link too; Go has republished by now.
     void refreshPush();
   };
-  onEvent<Share>('server:changed', changed);
-  onEvent<AppStats>('stream:stats', (st) => {
+  onEvent(Events.serverChanged, changed);
+  onEvent(Events.stats, (st) => {
     showStats(st);
     showViewers(st);
     showChainStats(st);
   });
-  onEvent<string>('app:notice', (text) => notify(text));
+  onEvent(Events.notice, (text) => notify(text));
   for (const n of await api.Notices()) notify(n, 'warning');
   await setupControls();
   setupPreviewBoxes();

@@ -3,7 +3,7 @@
 // link with copy and QR, and the frames sent. Changes go to Go through
 // SetPush; a refusal shows Go's reason and the state really in force, and
 // keeps what the person typed so they can fix it.
-import { backend, errorText, onEvent, type PushInfo } from './backend';
+import { Events, backend, errorText, onEvent, type PushInfo } from './backend';
 import { must } from './dom';
 import { notify } from './notices';
 import { pushHints, pushPayload, pushView, sentText, type PushField, type PushForm, type PushHints } from './pushform';
@@ -160,7 +160,7 @@ export async function setupPush(): Promise<void> {
       notify(`Copy failed: ${errorText(err)}`);
     }
   });
-  onEvent<PushInfo>('push:status', (info) => {
+  onEvent(Events.pushStatus, (info) => {
     // Go's answer to a change on its way has the last word, not a status sent before it.
     if (!pending) show(info);
   });

@@ -1,0 +1,18 @@
+// The test hooks desktop-bindings.mjs puts on the page's window, for its type
+// check (tsconfig.e2e.json).
+import type { EventName, EventPayloads } from '../src/desktop/backend';
+
+declare global {
+  interface Window {
+    /** __calls records the binding calls, as [method, argument]. */
+    __calls: unknown[][];
+    /** __emit sends an event to the page as Go would. */
+    __emit: <N extends EventName>(name: N, data: EventPayloads[N]) => void;
+    /** __refuseChain, when set, is the message SetChain fails with. */
+    __refuseChain?: string;
+    /** __refusePush, when set, is the message SetPush fails with. */
+    __refusePush?: string;
+  }
+}
+
+export {};
