@@ -45,24 +45,39 @@ func (a *App) NewLink() (Share, error) {
 // SetPort moves the server to another port. The new one is opened first: if
 // it is in use, the error says so and the old one keeps serving.
 func (a *App) SetPort(port int) (Share, error) {
-	return a.afterRestart(a.st.Port() != port, a.st.SetPort(port))
+	changing := a.st.Port() != port
+	moved, err := a.st.SetPort(port)
+	return a.afterRestart(changing, moved, err)
 }
 
 // SetTLS turns HTTPS for viewers on or off. It uses a self-signed
 // certificate, made once and kept in the config directory, so browsers warn
 // until it is trusted. The window's preview is not affected.
 func (a *App) SetTLS(on bool) (Share, error) {
-	return a.afterRestart(a.st.Server().HTTPS() != on, a.st.SetTLS(on))
+	changing := a.st.Server().HTTPS() != on
+	moved, err := a.st.SetTLS(on)
+	return a.afterRestart(changing, moved, err)
 }
 
 // afterRestart answers a port or HTTPS change: the links as they are now,
-// and the window told when they changed.
-func (a *App) afterRestart(changing bool, err error) (Share, error) {
+// the window told when they changed, and the operator told who lost the
+// picture (their pages say the stream moved and to ask for a new link).
+func (a *App) afterRestart(changing bool, moved int, err error) (Share, error) {
 	if err != nil || !changing {
 		sh, _ := a.Share()
 		return sh, err
 	}
+	if moved > 0 {
+		a.emit(EventNotice, movedNotice(moved))
+	}
 	return a.changed()
+}
+
+func movedNotice(n int) string {
+	if n == 1 {
+		return "1 remote viewer was disconnected: send them the new link"
+	}
+	return fmt.Sprintf("%d remote viewers were disconnected: send them the new link", n)
 }
 
 // changed tells the window the links changed, so the preview reconnects.

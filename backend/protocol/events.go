@@ -40,6 +40,10 @@ type Status struct {
 type Bye struct {
 	Type   string `json:"type"` // "bye"
 	Reason string `json:"reason"`
+	// Moved: the stream no longer serves at this address (its port or
+	// HTTPS changed). Retrying cannot help; the page says to ask for a new
+	// link.
+	Moved bool `json:"moved,omitempty"`
 }
 
 // Ack is what a viewer sends once it has shown a frame. Acks are cumulative.

@@ -136,7 +136,9 @@ func Listen(addr string, tc *tls.Config, l Limits, log *slog.Logger) (net.Listen
 	}
 	ln = newConnLimiter(ln, l, log)
 	if tc != nil {
-		ln = tls.NewListener(ln, tc) // on top: a refused connection costs no handshake
+		// On top: a refused connection costs no handshake. Plain HTTP on
+		// this port gets a redirect to https.
+		ln = newHTTPSListener(ln, tc)
 	}
 	return ln, nil
 }

@@ -63,7 +63,7 @@ type wsViewer struct {
 	// kick holds the reason when the server ends the connection itself;
 	// gone is set when the peer has gone. Both then poke the writer, so
 	// it waits on one channel for everything but pings.
-	kick atomic.Pointer[string]
+	kick atomic.Pointer[protocol.Bye]
 	gone atomic.Bool
 	// readDone is closed by readPump when the peer has gone.
 	readDone chan struct{}
@@ -128,9 +128,31 @@ func (sh *Handler) closeViewers(reason string) {
 	sh.viewersMu.Lock()
 	defer sh.viewersMu.Unlock()
 	for v := range sh.viewers {
-		v.kick.CompareAndSwap(nil, &reason)
+		v.kick.CompareAndSwap(nil, &protocol.Bye{Type: "bye", Reason: reason})
 		v.sub.Poke()
 	}
+}
+
+// Move tells remote viewers that the stream no longer serves at this
+// address (its port or HTTPS changed), so their pages stop retrying and say
+// why, and returns how many remote viewers of any kind there are: the
+// operator is told how many lose the picture. The desktop's own preview is
+// told only why: it follows the move by itself. Close the server after.
+func (sh *Handler) Move(reason string) int {
+	sh.viewersMu.Lock()
+	for v := range sh.viewers {
+		bye := &protocol.Bye{Type: "bye", Reason: reason, Moved: v.sub.Kind != "preview"}
+		v.kick.CompareAndSwap(nil, bye)
+		v.sub.Poke()
+	}
+	sh.viewersMu.Unlock()
+	n := 0
+	for _, st := range sh.hub.Viewers(time.Now()) {
+		if st.Kind != "preview" {
+			n++
+		}
+	}
+	return n
 }
 
 // readPump reads acks until the peer goes away. As in gorilla's chat
@@ -247,8 +269,8 @@ func (v *wsViewer) writePump(hello protocol.Hello) {
 			if v.gone.Load() {
 				return
 			}
-			if reason := v.kick.Load(); reason != nil {
-				v.bye(*reason)
+			if bye := v.kick.Load(); bye != nil {
+				v.bye(bye)
 				return
 			}
 			if st := v.sub.TakeStatus(); st != nil && !v.dataURL && v.writeJSON(st) != nil {
@@ -274,12 +296,12 @@ func (v *wsViewer) writePump(hello protocol.Hello) {
 }
 
 // bye tells the viewer why the server ends the connection, and closes it.
-func (v *wsViewer) bye(reason string) {
+func (v *wsViewer) bye(bye *protocol.Bye) {
 	if !v.dataURL {
-		_ = v.writeJSON(protocol.Bye{Type: "bye", Reason: reason})
+		_ = v.writeJSON(bye)
 	}
 	_ = v.conn.WriteControl(websocket.CloseMessage,
-		websocket.FormatCloseMessage(websocket.CloseGoingAway, reason), time.Now().Add(time.Second))
+		websocket.FormatCloseMessage(websocket.CloseGoingAway, bye.Reason), time.Now().Add(time.Second))
 }
 
 // setDeadline gives the next write writeWait from now. The deadline is moved

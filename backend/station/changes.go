@@ -42,38 +42,47 @@ func (st *Station) NewLink() string {
 }
 
 // SetPort moves the server to another port. The new one opens first: if it
-// is in use, the error says so and the old one keeps serving.
-func (st *Station) SetPort(port int) error {
+// is in use, the error says so and the old one keeps serving. Remote viewers
+// are told the stream moved; moved is how many lost the picture.
+func (st *Station) SetPort(port int) (moved int, err error) {
 	if port < 1 || port > 65535 {
-		return fmt.Errorf("port %d: must be from 1 to 65535", port)
+		return 0, fmt.Errorf("port %d: must be from 1 to 65535", port)
 	}
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	if st.Port() == port {
-		return nil
+		return 0, nil
 	}
-	return st.restartLocked(port, st.srv.Load().HTTPS(), func() { st.settings.Port = port })
+	return st.restartLocked(port, st.srv.Load().HTTPS(), "this stream moved to another port: ask for a new link",
+		func() { st.settings.Port = port })
 }
 
 // SetTLS turns HTTPS for viewers on or off. The window's preview, on its
-// loopback port, is not affected.
-func (st *Station) SetTLS(on bool) error {
+// loopback port, is not affected. Remote viewers are told the stream moved;
+// moved is how many lost the picture.
+func (st *Station) SetTLS(on bool) (moved int, err error) {
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	if st.srv.Load().HTTPS() == on {
-		return nil
+		return 0, nil
 	}
-	return st.restartLocked(st.Port(), on, func() { st.settings.TLS = on })
+	why := "this stream now uses plain HTTP: ask for a new link"
+	if on {
+		why = "this stream now uses HTTPS: ask for a new link"
+	}
+	return st.restartLocked(st.Port(), on, why, func() { st.settings.TLS = on })
 }
 
 // restartLocked replaces the server. On a new port the new one opens first,
 // so a failure leaves everything as it was; on the same port the old one
 // must let go of it first, and comes back as it was if the new one fails.
-// st.mu is held.
-func (st *Station) restartLocked(port int, tlsOn bool, commit func()) error {
+// The old one's remote viewers are told why they go. st.mu is held.
+func (st *Station) restartLocked(port int, tlsOn bool, why string, commit func()) (int, error) {
 	old := st.srv.Load()
 	samePort := port == portOf(old)
+	moved := 0
 	if samePort {
+		moved = old.Move(why)
 		old.Close()
 	}
 	srv, err := st.startServer(port, old.Token(), tlsOn)
@@ -83,17 +92,19 @@ func (st *Station) restartLocked(port int, tlsOn bool, commit func()) error {
 			if berr != nil {
 				// Nothing serves now: say so rather than keep a closed server.
 				st.log.Error("the server could not come back on its port", "port", port, "err", berr)
-				return fmt.Errorf("%w; and the old server could not come back: %v", err, berr)
+				return moved, fmt.Errorf("%w; and the old server could not come back: %v", err, berr)
 			}
 			st.srv.Store(back)
 		}
-		return err
+		return moved, err
 	}
 	st.srv.Store(srv)
 	commit()
 	st.saveLocked()
 	if !samePort {
+		moved = old.Move(why)
 		old.Close()
 	}
-	return nil
+	st.log.Info("the server moved", "port", port, "https", tlsOn, "viewers disconnected", moved)
+	return moved, nil
 }

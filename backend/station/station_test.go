@@ -2,6 +2,7 @@ package station
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net"
 	"path/filepath"
@@ -15,6 +16,7 @@ import (
 	"framecast/backend/client"
 	"framecast/backend/config"
 	"framecast/backend/engine"
+	"framecast/backend/protocol"
 	"framecast/internal/matcheck"
 )
 
@@ -180,5 +182,43 @@ func TestPushFromURLReadsServesIngestURL(t *testing.T) {
 		if err != nil || p.Relay != c.relay || p.Stream != c.stream || !p.Enabled {
 			t.Errorf("%s: %+v, %v", c.in, p, err)
 		}
+	}
+}
+
+func TestMovingThePortTellsRemoteViewersAndCountsThem(t *testing.T) {
+	st := start(t, small(), Deps{})
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	v, err := client.Dial(ctx, fmt.Sprintf("ws://127.0.0.1:%d/ws?token=%s", st.Port(), small().Token), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer v.Close()
+	if _, err := v.NextFrame(5 * time.Second); err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	next := ln.Addr().(*net.TCPAddr).Port
+	ln.Close() // the operator types a number: the test needs a free one
+	moved, err := st.SetPort(next)
+	if err != nil || moved != 1 {
+		t.Fatalf("SetPort = %d, %v; want 1 viewer moved", moved, err)
+	}
+	for {
+		m, err := v.Next(5 * time.Second)
+		if err != nil {
+			t.Fatalf("no bye before the connection ended: %v", err)
+		}
+		if m.Event != "bye" {
+			continue
+		}
+		var bye protocol.Bye
+		if err := json.Unmarshal(m.Raw, &bye); err != nil || !bye.Moved || !strings.Contains(bye.Reason, "new link") {
+			t.Fatalf("bye %s, want moved with a reason", m.Raw)
+		}
+		return
 	}
 }

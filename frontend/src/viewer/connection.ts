@@ -7,7 +7,7 @@ import { parseFrame, type Frame } from './frame';
 import { endpoints, type Endpoints } from './urls';
 
 /** ConnectionState is what the viewer should tell the person. */
-export type ConnectionState = 'connecting' | StreamState | 'unauthorized' | 'offline';
+export type ConnectionState = 'connecting' | StreamState | 'unauthorized' | 'offline' | 'moved';
 
 /** StateDetail carries extras for a state: when the next try is, and why. */
 export interface StateDetail {
@@ -46,6 +46,8 @@ export class Connection {
   private connectTimer: ReturnType<typeof setTimeout> | undefined;
   private probe: AbortController | null = null;
   private reason: string | undefined;
+  /** The server said the stream moved away from this address. */
+  private moved = false;
   private state: ConnectionState | null = null;
 
   constructor(private readonly options: ConnectionOptions) {
@@ -57,6 +59,7 @@ export class Connection {
   start(): void {
     if (this.running) return;
     this.running = true;
+    this.moved = false;
     this.backoff.reset();
     this.open();
   }
@@ -124,6 +127,7 @@ export class Connection {
       this.options.onError?.(`ignored text message: ${text.slice(0, 80)}`);
     } else if (ev.type === 'bye') {
       this.reason = ev.reason;
+      this.moved = ev.moved === true;
     } else if (ev.state !== null) {
       this.setState(ev.state, { reason: ev.type === 'status' ? ev.reason : undefined });
     }
@@ -149,6 +153,13 @@ export class Connection {
   }
 
   private async afterClose(gen: number): Promise<void> {
+    if (this.moved) {
+      // The old address will not serve this stream again: say so once
+      // instead of retrying a port that is gone or speaks another scheme.
+      this.running = false;
+      this.setState('moved', { reason: this.reason });
+      return;
+    }
     this.probe = new AbortController();
     const diagnosis: Diagnosis = await diagnose(this.urls, { signal: this.probe.signal });
     if (gen !== this.generation || !this.running) return;

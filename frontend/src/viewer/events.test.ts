@@ -24,8 +24,13 @@ describe('parseEvent', () => {
     });
   });
 
+  it('reads a bye that says the stream moved', () => {
+    expect(parseEvent('{"type":"bye","reason":"moved","moved":true}')).toEqual({ type: 'bye', reason: 'moved', moved: true });
+    expect(parseEvent('{"type":"bye","reason":"x","moved":"yes"}')).toEqual({ type: 'bye', reason: 'x', moved: false });
+  });
+
   it('reads bye with its reason', () => {
-    expect(parseEvent('{"type":"bye","reason":"shutdown"}')).toEqual({ type: 'bye', reason: 'shutdown' });
+    expect(parseEvent('{"type":"bye","reason":"shutdown"}')).toEqual({ type: 'bye', reason: 'shutdown', moved: false });
   });
 
   const ignored: Array<[string, string]> = [

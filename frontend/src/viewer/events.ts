@@ -30,6 +30,8 @@ export interface StatusEvent {
 export interface ByeEvent {
   type: 'bye';
   reason?: string;
+  /** The stream no longer serves at this address (port or HTTPS changed): retrying cannot help. */
+  moved?: boolean;
 }
 
 /** ServerEvent is any event the viewer understands. */
@@ -59,7 +61,7 @@ export function parseEvent(text: string): ServerEvent | null {
       // waits for frames or a known state instead.
       return { ...m, type: m.type, state: isStreamState(m.state) ? m.state : null };
     case 'bye':
-      return { type: 'bye', reason: typeof m.reason === 'string' ? m.reason : undefined };
+      return { type: 'bye', reason: typeof m.reason === 'string' ? m.reason : undefined, moved: m.moved === true };
     default:
       return null;
   }

@@ -17,6 +17,8 @@ export function statusMessage(state: ViewerState, retryAt: number | undefined, n
       return 'Camera is off';
     case 'unauthorized':
       return 'This link is not valid (wrong or expired token). Ask for a new link.';
+    case 'moved':
+      return 'This stream moved to a new address. Ask for a new link.';
     case 'offline': {
       const seconds = Math.ceil(((retryAt ?? nowMs) - nowMs) / 1000);
       return seconds > 0 ? `Server unreachable — retrying in ${seconds}s` : 'Server unreachable — retrying now…';
