@@ -15,6 +15,7 @@ import (
 	"io/fs"
 	"os"
 
+	"framecast/backend/source"
 	"framecast/internal/cli"
 	"framecast/internal/relaycli"
 )
@@ -33,6 +34,12 @@ var icon []byte
 func main() {
 	assets, err := fs.Sub(frontend, "frontend/dist")
 	if err != nil {
+		fmt.Fprintln(os.Stderr, "framecast:", err)
+		os.Exit(1)
+	}
+	// Once, before any source opens: network sources that go silent fail
+	// after source.StallTimeout instead of OpenCV's 30 s.
+	if err := source.SetFFmpegStallTimeout(); err != nil {
 		fmt.Fprintln(os.Stderr, "framecast:", err)
 		os.Exit(1)
 	}

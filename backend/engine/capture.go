@@ -50,6 +50,10 @@ func (e *Engine) capture(ctx context.Context, src source.Source) {
 	for {
 		hubChanged := e.hub.Changed()
 		select {
+		case <-ctx.Done():
+			// Checked on every frame: Close must not wait for the
+			// viewers to leave.
+			return
 		case ch := <-e.changes:
 			e.apply(ch, &c.src)
 			continue

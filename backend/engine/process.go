@@ -94,7 +94,7 @@ func (p *processor) frame(g *grabbed) error {
 	// NewFrame copies the JPEG from native memory into the wire message:
 	// the only copy it gets.
 	f, err := hub.NewFrame(protocol.Header{Seq: p.seq, TS: g.ts.UnixMicro(), W: out.Cols(), H: out.Rows(),
-		Detections: dets, Proc: times}, buf.GetBytes())
+		Detections: dets, Proc: times, Placeholder: g.placeholder}, buf.GetBytes())
 	if err != nil {
 		return err
 	}

@@ -39,6 +39,10 @@ type Header struct {
 	// it. A value with MetaSeq one below this frame's Seq belongs to the
 	// picture before this one.
 	MetaSeq map[string]uint64 `json:"metaSeq,omitempty"`
+	// Placeholder marks the NO SIGNAL picture sent while the source is lost
+	// and being retried: it shows no capture, so a viewer (or a test) can
+	// tell it from a real frame without looking at its pixels.
+	Placeholder bool `json:"placeholder,omitempty"`
 }
 
 // MaxMetaKeys bounds the metadata keys of one stream.

@@ -34,6 +34,32 @@ func TestFrameRoundTrip(t *testing.T) {
 	}
 }
 
+func TestThePlaceholderMarkTravelsOnlyOnNoSignalFrames(t *testing.T) {
+	cases := []struct {
+		name    string
+		in      Header
+		wireHas bool // whether the header JSON names the field
+	}{
+		{"a NO SIGNAL frame says so", Header{Seq: 1, W: 2, H: 2, Placeholder: true}, true},
+		{"a real frame carries no mark at all", Header{Seq: 2, W: 2, H: 2}, false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			msg, err := EncodeFrame(c.in, []byte{0xFF, 0xD8, 0xFF})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if has := bytes.Contains(msg, []byte(`"placeholder":true`)); has != c.wireHas {
+				t.Fatalf("header %s: placeholder named = %v, want %v", msg[4:len(msg)-3], has, c.wireHas)
+			}
+			out, _, err := DecodeFrame(msg)
+			if err != nil || out.Placeholder != c.in.Placeholder {
+				t.Fatalf("decoded %+v, %v; want placeholder %v", out, err, c.in.Placeholder)
+			}
+		})
+	}
+}
+
 func TestDecodeFrameRefusesBadInput(t *testing.T) {
 	long := make([]byte, 4)
 	binary.BigEndian.PutUint32(long, 100)

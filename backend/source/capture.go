@@ -84,23 +84,33 @@ func openFile(path string) (Source, error) {
 }
 
 // StallTimeout is how long a network source may send nothing before its
-// read fails (and the stream shows NO SIGNAL and retries). Without it,
-// OpenCV would wait 30 s.
+// read fails (and the stream shows NO SIGNAL and retries), once
+// SetFFmpegStallTimeout has run. Without it, OpenCV would wait 30 s.
 const StallTimeout = 5 * time.Second
 
-// ffmpegTimeouts sets StallTimeout for FFmpeg, unless the person set their
-// own FFmpeg capture options. gocv cannot pass open parameters, so OpenCV's
-// documented environment variable is the only way in.
-func ffmpegTimeouts() {
-	const env = "OPENCV_FFMPEG_CAPTURE_OPTIONS"
-	if _, set := os.LookupEnv(env); !set {
-		us := strconv.FormatInt(StallTimeout.Microseconds(), 10)
-		_ = os.Setenv(env, "rw_timeout;"+us+"|timeout;"+us)
+// FFmpegOptionsEnv is the environment variable OpenCV's FFmpeg backend reads
+// its capture options from ("key;value|key;value"), at every open.
+const FFmpegOptionsEnv = "OPENCV_FFMPEG_CAPTURE_OPTIONS"
+
+// SetFFmpegStallTimeout makes network sources fail after StallTimeout of
+// silence, by setting FFmpegOptionsEnv, unless the person set their own
+// FFmpeg capture options. The variable holds for the whole process, so the
+// program calls this once at start, before it opens any source; opening a
+// source never changes the environment. It is the only way in: gocv
+// v0.31.0 cannot pass open parameters, and OpenCV takes its read timeout
+// (CAP_PROP_READ_TIMEOUT_MSEC) only at open.
+func SetFFmpegStallTimeout() error {
+	if _, set := os.LookupEnv(FFmpegOptionsEnv); set {
+		return nil
 	}
+	us := strconv.FormatInt(StallTimeout.Microseconds(), 10)
+	if err := os.Setenv(FFmpegOptionsEnv, "rw_timeout;"+us+"|timeout;"+us); err != nil {
+		return fmt.Errorf("set %s: %w", FFmpegOptionsEnv, err)
+	}
+	return nil
 }
 
 func openURL(url string) (Source, error) {
-	ffmpegTimeouts()
 	// FFmpeg alone: the other backends OpenCV would try first only add
 	// delay and noise for a network stream.
 	vc, err := gocv.VideoCaptureFileWithAPI(url, gocv.VideoCaptureFFmpeg)
