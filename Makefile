@@ -20,7 +20,7 @@ export PATH := $(GOBIN):$(PATH)
 # Debian 12 names; the OpenCV here (4.6) is the one gocv v0.31.0 builds with.
 # python3-opencv and python3-websockets run the old setup's producer in e2e.
 APT_PKGS := build-essential pkg-config libopencv-dev libwebkit2gtk-4.0-dev libgtk-3-dev \
-            chromium xvfb xauth imagemagick python3-opencv python3-websockets
+            chromium xvfb xauth xdotool imagemagick python3-opencv python3-websockets
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 GO_SRC := $(shell find . -name '*.go' -not -path './frontend/*') go.mod go.sum

@@ -38,5 +38,11 @@ func runDesktop(args []string, assets fs.FS) error {
 	if err != nil {
 		return err
 	}
+	// As serve does: the links work whether or not anyone looks at the
+	// window, and a terminal is where an operator copies from.
+	fmt.Println("Framecast is open. Viewer links:")
+	for _, u := range app.ViewerURLs(a) {
+		fmt.Println("  " + u)
+	}
 	return app.Run(a, assets, icon)
 }

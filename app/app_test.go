@@ -81,6 +81,8 @@ func (f *fakeRuntime) wait() {
 
 func (f *fakeRuntime) OpenFile(title string) (string, error) { return f.OpenFileImpl(title) }
 func (f *fakeRuntime) CopyText(text string) error            { f.copied = text; return nil }
+func (f *fakeRuntime) Quit()                                 {}
+func (f *fakeRuntime) Edit(string)                           {}
 
 func (f *fakeRuntime) last(event string) any {
 	f.mu.Lock()

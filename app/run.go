@@ -38,6 +38,7 @@ func Run(a *App, ui fs.FS, icon []byte) error {
 		BackgroundColour: &options.RGBA{R: 17, G: 19, B: 24, A: 255},
 		AssetServer:      &assetserver.Options{Assets: ui},
 		OnStartup:        func(ctx context.Context) { a.startup(wailsRuntime{ctx: ctx}) },
+		Menu:             a.appMenu(),
 		Bind:             []any{a},
 		Linux:            &linux.Options{Icon: icon, ProgramName: "framecast"},
 	})

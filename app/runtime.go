@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"strconv"
 
 	"github.com/wailsapp/wails/v2/pkg/runtime"
 )
@@ -12,6 +13,11 @@ type Runtime interface {
 	Emit(event string, data any)
 	OpenFile(title string) (string, error)
 	CopyText(text string) error
+	// Quit closes the window and ends Run, as closing the window does.
+	Quit()
+	// Edit runs an editing command (cut, copy, paste, selectAll) on what
+	// has the focus in the window.
+	Edit(command string)
 }
 
 // wailsRuntime is the real Runtime, bound to the context Wails gave Startup.
@@ -30,3 +36,9 @@ func (w wailsRuntime) OpenFile(title string) (string, error) {
 }
 
 func (w wailsRuntime) CopyText(text string) error { return runtime.ClipboardSetText(w.ctx, text) }
+
+func (w wailsRuntime) Quit() { runtime.Quit(w.ctx) }
+
+func (w wailsRuntime) Edit(command string) {
+	runtime.WindowExecJS(w.ctx, "document.execCommand("+strconv.Quote(command)+")")
+}

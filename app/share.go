@@ -99,3 +99,7 @@ func (a *App) CopyText(text string) error {
 	}
 	return rt.CopyText(text)
 }
+
+// ViewerURLs are a's viewer links now, for the terminal. A function, not a
+// method: Wails binds every exported method to the window.
+func ViewerURLs(a *App) []string { return a.st.Server().ViewerURLs() }
