@@ -69,6 +69,36 @@ async function state() {
   return res.json();
 }
 
+/** startApp starts the desktop app on the Xvfb display, with the config made in before. */
+function startApp() {
+  appLog = '';
+  app = spawn(serverBin, [], {
+    env: { ...process.env, DISPLAY: display, XDG_CONFIG_HOME: config, WAYLAND_DISPLAY: '' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const keep = (c) => { appLog = (appLog + c).slice(-8000); };
+  app.stdout.on('data', keep);
+  app.stderr.on('data', keep);
+}
+
+/** previewLive waits until the window's preview watches the stream at over 20 fps. */
+async function previewLive(timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  let last;
+  while (Date.now() < deadline) {
+    assert.equal(app.exitCode, null, `the app exited:\n${appLog}`);
+    try {
+      last = await state();
+      const preview = last.viewers.find((v) => v.kind === 'preview');
+      if (preview && preview.fps > 20) return last;
+    } catch {
+      // not serving yet
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  return last;
+}
+
 before(async () => {
   ({ proc: xvfb, display } = await startXvfb());
   port = await freePort();
@@ -80,13 +110,7 @@ before(async () => {
     token,
   };
   await fs.writeFile(path.join(config, 'framecast', 'settings.json'), JSON.stringify(settings));
-  app = spawn(serverBin, [], {
-    env: { ...process.env, DISPLAY: display, XDG_CONFIG_HOME: config, WAYLAND_DISPLAY: '' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const keep = (c) => { appLog = (appLog + c).slice(-8000); };
-  app.stdout.on('data', keep);
-  app.stderr.on('data', keep);
+  startApp();
 });
 
 after(async () => {
@@ -100,19 +124,7 @@ after(async () => {
 });
 
 test('the window previews the test pattern as a live viewer and shows its controls', async () => {
-  const deadline = Date.now() + 60_000;
-  let last;
-  while (Date.now() < deadline) {
-    assert.equal(app.exitCode, null, `the app exited:\n${appLog}`);
-    try {
-      last = await state();
-      const preview = last.viewers.find((v) => v.kind === 'preview');
-      if (preview && preview.fps > 20) break;
-    } catch {
-      // not serving yet
-    }
-    await new Promise((r) => setTimeout(r, 500));
-  }
+  const last = await previewLive(60_000);
   const preview = last?.viewers.find((v) => v.kind === 'preview');
   assert.ok(preview, `no preview viewer in /api/state: ${JSON.stringify(last)}\n${appLog}`);
   assert.ok(preview.fps > 20, `preview at ${preview.fps} fps, want over 20`);
@@ -153,6 +165,28 @@ test('SIGTERM closes viewers with a reason and the app exits within 2 s', async 
   assert.ok(took < 2000, `exit took ${took} ms`);
   assert.ok(code === 0 || code === null, `exit code ${code}`);
   await assert.rejects(fetch(`http://127.0.0.1:${port}/healthz`), 'the port still answers after exit');
+});
+
+test('the terminal shows the viewer links, and Ctrl+Q quits within 2 s', async () => {
+  startApp();
+  const last = await previewLive(60_000);
+  assert.ok(last?.viewers.some((v) => v.kind === 'preview'), `the window did not come up:\n${appLog}`);
+  assert.match(appLog, new RegExp(`http://127\\.0\\.0\\.1:${port}/\\?token=${token}`), 'the viewer link is not printed');
+  const env = { ...process.env, DISPLAY: display };
+  const { stdout } = await run('xdotool', ['search', '--onlyvisible', '--name', '^Framecast$'], { env });
+  const win = stdout.trim().split('\n').pop();
+  assert.ok(win, 'no Framecast window on the display');
+  // A click gives the window the keyboard (there is no window manager),
+  // then the keys go in as a person's would (XTEST).
+  await run('xdotool', ['mousemove', '--window', win, '300', '300', 'click', '1'], { env });
+  const start = Date.now();
+  await run('xdotool', ['key', 'ctrl+q'], { env });
+  const [code] = await Promise.race([
+    once(app, 'exit'),
+    new Promise((_, reject) => setTimeout(() => reject(new Error(`still running 2 s after Ctrl+Q:\n${appLog}`)), 2000)),
+  ]);
+  assert.ok(code === 0 || code === null, `exit code ${code} after ${Date.now() - start} ms`);
+  await assert.rejects(fetch(`http://127.0.0.1:${port}/healthz`), 'the port still answers after quitting');
 });
 
 test('without a display the app says so in one line and points to serve', async () => {
