@@ -17,8 +17,10 @@ import (
 // on many goroutines read its bytes at the same time.
 type Frame struct {
 	Header protocol.Header
-	// JPEG is the picture; it aliases the tail of the wire message.
+	// JPEG is the picture; it aliases the tail of Wire.
 	JPEG []byte
+	// Wire is the binary message as viewers get it: header, then JPEG.
+	Wire []byte
 	// Msg is the binary WebSocket message, framed once for all viewers.
 	Msg *websocket.PreparedMessage
 
@@ -75,7 +77,7 @@ func NewFrame(h protocol.Header, jpeg []byte) (*Frame, error) {
 	if err != nil {
 		return nil, fmt.Errorf("prepare frame message: %w", err)
 	}
-	return &Frame{Header: h, JPEG: wire[len(wire)-len(jpeg):], Msg: msg}, nil
+	return &Frame{Header: h, JPEG: wire[len(wire)-len(jpeg):], Wire: wire, Msg: msg}, nil
 }
 
 // FrameFromWire makes a Frame of a wire message that is already what
@@ -87,5 +89,5 @@ func FrameFromWire(h protocol.Header, msg, jpeg []byte) (*Frame, error) {
 	if err != nil {
 		return nil, fmt.Errorf("prepare frame message: %w", err)
 	}
-	return &Frame{Header: h, JPEG: jpeg, Msg: pm}, nil
+	return &Frame{Header: h, JPEG: jpeg, Wire: msg, Msg: pm}, nil
 }

@@ -44,4 +44,8 @@ type Stats struct {
 	Received    uint64 `json:"received,omitempty"`
 	Refused     uint64 `json:"refused,omitempty"`
 	LastRefusal string `json:"lastRefusal,omitempty"`
+	// On relays joined in a cluster (--nats): the relay that holds the
+	// producer, and the viewers on every relay.
+	Holder         string `json:"holder,omitempty"`
+	ClusterViewers int    `json:"clusterViewers,omitempty"`
 }

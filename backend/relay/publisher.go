@@ -12,6 +12,7 @@ import (
 
 	"framecast/backend/ingest"
 	"framecast/backend/protocol"
+	"framecast/backend/server"
 
 	"github.com/gorilla/websocket"
 )
@@ -147,9 +148,17 @@ func (rl *Relay) ingest(w http.ResponseWriter, r *http.Request, name, viewToken 
 func (rl *Relay) attach(p *publisher, name, viewToken string) (*Stream, error) {
 	for {
 		s := rl.table.Open(name, viewToken)
-		if err := s.attach(p, viewToken); !errors.Is(err, errGone) {
-			return s, err
+		err := s.attach(p, viewToken)
+		if errors.Is(err, errGone) {
+			continue
 		}
+		if err == nil && rl.bus != nil {
+			// One producer cluster-wide: claimed before any frame goes out.
+			if err = rl.bus.Claim(name, server.HashToken(viewToken), time.Now(), s.viewers()); err != nil {
+				s.detach(p, "refused by the cluster")
+			}
+		}
+		return s, err
 	}
 }
 
@@ -158,10 +167,18 @@ func (rl *Relay) attach(p *publisher, name, viewToken string) (*Stream, error) {
 func (p *publisher) tellViewers(s *Stream, stop <-chan struct{}) {
 	t := time.NewTicker(pingPeriod)
 	defer t.Stop()
+	// In a cluster, viewers on other relays come and go without this hub
+	// changing: look again every linkEvery.
+	var cluster <-chan time.Time
+	if s.link != nil {
+		ct := time.NewTicker(linkEvery)
+		defer ct.Stop()
+		cluster = ct.C
+	}
 	last := -1
 	for {
 		changed := s.hub.Changed()
-		if n := s.hub.Count(); n != last {
+		if n := s.viewers(); n != last {
 			msg, _ := json.Marshal(map[string]any{"type": "viewers", "count": n})
 			if p.write(websocket.TextMessage, msg) != nil {
 				return
@@ -172,6 +189,7 @@ func (p *publisher) tellViewers(s *Stream, stop <-chan struct{}) {
 		case <-stop:
 			return
 		case <-changed:
+		case <-cluster:
 		case <-t.C:
 			if p.write(websocket.PingMessage, nil) != nil {
 				return

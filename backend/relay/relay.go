@@ -55,6 +55,8 @@ type Deps struct {
 	Log     *slog.Logger
 	Table   Table            // nil: streams kept in this process (NewMemTable)
 	Metrics *metrics.Metrics // nil: no /metrics
+	// Bus joins this relay to others (cluster.go); nil: on its own.
+	Bus Bus
 }
 
 // Relay serves many named streams. Close stops it.
@@ -65,6 +67,7 @@ type Relay struct {
 	table   Table
 	log     *slog.Logger
 	legacy  *Stream         // the stream on "/", or nil
+	bus     Bus             // nil: a relay on its own
 	unknown *server.Handler // answers for stream names not in table (serveStream)
 	// rootUpgrader upgrades the clients of "/"; see legacy.go.
 	rootUpgrader websocket.Upgrader
@@ -95,7 +98,7 @@ func New(cfg Config, d Deps) (*Relay, error) {
 	if log == nil {
 		log = slog.Default()
 	}
-	rl := &Relay{cfg: cfg, metrics: d.Metrics, guard: server.NewGuard(cfg.Limits), table: d.Table, log: log.With("component", "relay"),
+	rl := &Relay{cfg: cfg, metrics: d.Metrics, guard: server.NewGuard(cfg.Limits), table: d.Table, log: log.With("component", "relay"), bus: d.Bus,
 		rootUpgrader: newRootUpgrader(), done: make(chan struct{})}
 	var onPanic func()
 	if rl.metrics != nil {
@@ -104,7 +107,7 @@ func New(cfg Config, d Deps) (*Relay, error) {
 	if rl.table == nil {
 		rl.table = NewMemTable(func(name, token string) *Stream {
 			return newStream(name, token, server.Deps{Assets: d.Assets, Log: log, Guard: rl.guard, Limits: cfg.Limits, OnPanic: onPanic,
-				Origins: cfg.AllowOrigins, AnyOriginDataURL: true})
+				Origins: cfg.AllowOrigins, AnyOriginDataURL: true}, d.Bus)
 		})
 	}
 	rl.unknown = server.NewRefusingHandler(server.Deps{Assets: d.Assets, Log: log, Guard: rl.guard, Limits: cfg.Limits, OnPanic: onPanic,
@@ -219,6 +222,8 @@ func (rl *Relay) serveStream(w http.ResponseWriter, r *http.Request) {
 	h := rl.unknown
 	if s := rl.table.Lookup(name); s != nil {
 		h = s.handler
+	} else if s := rl.remoteStream(name); s != nil {
+		h = s.handler
 	}
 	http.StripPrefix("/s/"+name, h).ServeHTTP(w, r)
 }
@@ -256,9 +261,36 @@ func (rl *Relay) serveIngest(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "producers may not connect from a web page (Origin set)", http.StatusForbidden)
 		return
 	}
-	if s := rl.table.Lookup(name); s != nil && s.conflicts(view) {
+	if s := rl.table.Lookup(name); (s != nil && s.conflicts(view)) || rl.clusterConflict(name, view) {
 		http.Error(w, fmt.Sprintf("409 conflict: stream %q has a live producer with another view token", name), http.StatusConflict)
 		return
 	}
 	rl.ingest(w, r, name, view)
+}
+
+// remoteStream opens, for a viewer, a stream whose producer is on another
+// relay of the cluster, with that stream's view token hash; nil when the
+// cluster has no such stream (or there is no cluster).
+func (rl *Relay) remoteStream(name string) *Stream {
+	if rl.bus == nil || !protocol.ValidStreamName(name) {
+		return nil
+	}
+	e, ok, err := rl.bus.Lookup(name)
+	if err != nil || !ok {
+		return nil
+	}
+	// A token nobody knows until the table's hash replaces it.
+	s := rl.table.Open(name, server.NewToken())
+	s.adoptHash(e.Hash)
+	return s
+}
+
+// clusterConflict reports whether another relay of the cluster holds a
+// live producer of the stream with another view token.
+func (rl *Relay) clusterConflict(name, view string) bool {
+	if rl.bus == nil {
+		return false
+	}
+	e, ok, err := rl.bus.Lookup(name)
+	return err == nil && ok && e.Relay != rl.bus.ID() && !server.MatchesHash(view, e.Hash)
 }

@@ -337,7 +337,7 @@ func TestRepublishingReplacesTheProducerAndKeepsViewers(t *testing.T) {
 
 func TestIdleStreamsAreForgottenAndBusyOnesKept(t *testing.T) {
 	tbl := newMemTable(func(name, token string) *Stream {
-		return newStream(name, token, server.Deps{Assets: assets})
+		return newStream(name, token, server.Deps{Assets: assets}, nil)
 	}, 100*time.Millisecond)
 	defer tbl.Close()
 	tbl.Open("idle", viewToken)

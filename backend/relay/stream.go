@@ -48,8 +48,12 @@ type Stream struct {
 	in  meter.Meter // pictures arriving from the producer, refused or not
 	out meter.Meter // pictures passed on to viewers
 
+	bus  Bus   // nil: a relay on its own
+	link *link // the stream's part in the cluster; nil without bus
+
 	mu        sync.Mutex
 	publisher *publisher // the producer now; guarded by mu
+	since     time.Time  // when publisher came; guarded by mu
 	closed    bool       // the stream was forgotten or the relay closed; guarded by mu
 	seq       uint64     // numbers old-style pictures; guarded by mu
 	lastSeq   uint64     // seq of the last picture passed on; guarded by mu
@@ -68,8 +72,8 @@ type refusals struct {
 	unlogged uint64    // refused since then
 }
 
-func newStream(name, viewToken string, d server.Deps) *Stream {
-	s := &Stream{Name: name, hub: hub.New(), log: d.Log}
+func newStream(name, viewToken string, d server.Deps, bus Bus) *Stream {
+	s := &Stream{Name: name, hub: hub.New(), log: d.Log, bus: bus}
 	if s.log == nil {
 		s.log = slog.Default()
 	}
@@ -77,6 +81,9 @@ func newStream(name, viewToken string, d server.Deps) *Stream {
 	d.Hub, d.Stream = s.hub, s
 	s.handler = server.NewHandler(name, viewToken, d)
 	s.hub.SetStatus(protocol.Status{State: protocol.StateNoSignal, Source: name, Reason: "waiting for the producer"})
+	if bus != nil {
+		s.link = newLink(bus, s)
+	}
 	return s
 }
 
@@ -99,7 +106,48 @@ func (s *Stream) Stats() protocol.Stats {
 	st.Enabled = true
 	st.CaptureFPS = s.in.Rate(now)
 	st.OutputFPS = s.out.Rate(now)
+	if s.link != nil {
+		st.Holder, st.ClusterViewers, _ = s.link.state()
+	}
 	return st
+}
+
+// producing reports whether a producer is attached here, and since when.
+func (s *Stream) producing() (bool, time.Time) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.publisher != nil, s.since
+}
+
+// viewers is how many watch the stream: on every relay of a cluster.
+func (s *Stream) viewers() int {
+	n := s.hub.Count()
+	if s.link != nil {
+		if _, total, _ := s.link.state(); total > n {
+			return total
+		}
+	}
+	return n
+}
+
+// adoptHash takes the view token's hash from the cluster's table: another
+// relay holds the producer and knows the token.
+func (s *Stream) adoptHash(hash [32]byte) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.publisher == nil && !s.pinned && s.handler.TokenHash() != hash {
+		s.handler.SetTokenHash(hash)
+	}
+}
+
+// toBus sends a status change to the other relays, when this one holds
+// the producer.
+func (s *Stream) toBus(st protocol.Status) {
+	if s.bus == nil {
+		return
+	}
+	b, _ := json.Marshal(st)
+	_ = s.bus.Publish(KindStatus, s.Name, b)
 }
 
 // conflicts reports whether a producer with viewToken would be refused
@@ -112,7 +160,7 @@ func (s *Stream) conflicts(viewToken string) bool {
 }
 
 func (s *Stream) conflictsLocked(viewToken string) bool {
-	return (s.publisher != nil || s.pinned) && !server.EqualTokens(viewToken, s.handler.Token())
+	return (s.publisher != nil || s.pinned) && !server.MatchesHash(viewToken, s.handler.TokenHash())
 }
 
 // attach makes p the producer with viewToken, replacing (and disconnecting)
@@ -129,11 +177,11 @@ func (s *Stream) attach(p *publisher, viewToken string) error {
 		s.mu.Unlock()
 		return ErrConflict
 	}
-	if s.handler.Token() != viewToken {
+	if !s.handler.KnowToken(viewToken) {
 		s.handler.SetToken(viewToken)
 	}
 	old := s.publisher
-	s.publisher = p
+	s.publisher, s.since = p, time.Now()
 	s.mu.Unlock()
 	s.started(old)
 	return nil
@@ -155,7 +203,7 @@ func (s *Stream) attachLegacy(p *publisher, now time.Time) error {
 		return errProducerLive
 	}
 	old := s.publisher
-	s.publisher = p
+	s.publisher, s.since = p, now
 	s.mu.Unlock()
 	s.started(old)
 	return nil
@@ -168,7 +216,9 @@ func (s *Stream) started(old *publisher) {
 		old.kick("replaced by a new publisher")
 	}
 	s.hub.ResetMeta()
-	s.hub.SetStatus(protocol.Status{State: protocol.StateLive, Source: s.Name})
+	st := protocol.Status{State: protocol.StateLive, Source: s.Name}
+	s.hub.SetStatus(st)
+	s.toBus(st)
 }
 
 // detach forgets p if it is still the producer: viewers see NO SIGNAL.
@@ -180,7 +230,12 @@ func (s *Stream) detach(p *publisher, reason string) {
 	}
 	s.mu.Unlock()
 	if current {
-		s.hub.SetStatus(protocol.Status{State: protocol.StateNoSignal, Source: s.Name, Reason: reason})
+		st := protocol.Status{State: protocol.StateNoSignal, Source: s.Name, Reason: reason}
+		s.hub.SetStatus(st)
+		s.toBus(st)
+		if s.bus != nil {
+			s.bus.Release(s.Name)
+		}
 	}
 }
 
@@ -228,6 +283,9 @@ func (s *Stream) publish(p *publisher, m ingest.Message, legacyText []byte) erro
 	if legacyText != nil {
 		f.SetLegacyText(legacyText)
 	}
+	if s.bus != nil && len(f.Wire) > s.bus.MaxPayload() {
+		return fmt.Errorf("frame of %d bytes refused: relays in this cluster pass on at most %d (the NATS server's max_payload); lower the quality or the size", len(f.Wire), s.bus.MaxPayload())
+	}
 	s.mu.Lock()
 	if s.publisher != p {
 		s.mu.Unlock()
@@ -238,6 +296,11 @@ func (s *Stream) publish(p *publisher, m ingest.Message, legacyText []byte) erro
 	s.mu.Unlock()
 	s.out.Tick(now)
 	s.hub.Publish(f)
+	if s.link != nil {
+		if _, _, remote := s.link.state(); remote > 0 {
+			_ = s.bus.Publish(KindFrames, s.Name, f.Wire)
+		}
+	}
 	return nil
 }
 
@@ -328,6 +391,9 @@ func (s *Stream) forget() bool {
 	}
 	s.closed = true
 	s.mu.Unlock()
+	if s.link != nil {
+		s.link.close()
+	}
 	s.handler.Close("the stream was idle")
 	return true
 }
@@ -339,6 +405,9 @@ func (s *Stream) close(reason string) {
 	s.mu.Unlock()
 	if p != nil {
 		p.kick(reason)
+	}
+	if s.link != nil {
+		s.link.close()
 	}
 	s.handler.Close(reason)
 }

@@ -31,9 +31,54 @@ func (sh *Handler) Token() string {
 // told so and disconnected.
 func (sh *Handler) SetToken(token string) {
 	sh.tokenMu.Lock()
-	sh.token = token
+	sh.token, sh.hash = token, HashToken(token)
 	sh.tokenMu.Unlock()
 	sh.closeViewers("this link was replaced by a new one")
+}
+
+// SetTokenHash replaces the access token by its hash alone, for a stream
+// whose token only another relay knows; viewers on the old link are told
+// and disconnected, as by SetToken. Token then returns "".
+func (sh *Handler) SetTokenHash(hash [32]byte) {
+	sh.tokenMu.Lock()
+	changed := sh.hash != hash
+	sh.token, sh.hash = "", hash
+	sh.tokenMu.Unlock()
+	if changed {
+		sh.closeViewers("this link was replaced by a new one")
+	}
+}
+
+// KnowToken records the token itself when only its hash was known (see
+// SetTokenHash): the same link, so nobody is disconnected. It reports
+// whether token is the stream's.
+func (sh *Handler) KnowToken(token string) bool {
+	sh.tokenMu.Lock()
+	defer sh.tokenMu.Unlock()
+	if !MatchesHash(token, sh.hash) {
+		return false
+	}
+	sh.token = token
+	return true
+}
+
+// TokenHash is the SHA-256 of the access token.
+func (sh *Handler) TokenHash() [32]byte {
+	sh.tokenMu.RLock()
+	defer sh.tokenMu.RUnlock()
+	return sh.hash
+}
+
+// HashToken is the SHA-256 of a token, as a stream table keeps it.
+func HashToken(token string) [32]byte { return sha256.Sum256([]byte(token)) }
+
+// MatchesHash reports in constant time whether got hashes to hash.
+func MatchesHash(got string, hash [32]byte) bool {
+	if len(got) > protocol.MaxTokenLen {
+		return false // no token is this long: spare the hashing
+	}
+	h := HashToken(got)
+	return subtle.ConstantTimeCompare(h[:], hash[:]) == 1
 }
 
 // EqualTokens compares a token given with the expected one in constant
@@ -46,7 +91,7 @@ func EqualTokens(got, want string) bool {
 	return subtle.ConstantTimeCompare(a[:], b[:]) == 1
 }
 
-func (sh *Handler) validToken(got string) bool { return EqualTokens(got, sh.Token()) }
+func (sh *Handler) validToken(got string) bool { return MatchesHash(got, sh.TokenHash()) }
 
 // requireToken refuses a request without the right token with 401 and no
 // stream data. The right token is always served; wrong ones count against

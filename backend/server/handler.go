@@ -64,7 +64,8 @@ type Handler struct {
 	pongWait   time.Duration
 
 	tokenMu sync.RWMutex
-	token   string // guarded by tokenMu
+	token   string // guarded by tokenMu; "" when only its hash is known
+	hash    [32]byte // SHA-256 of the token, what requests are checked against; guarded by tokenMu
 
 	// viewers are the open WebSocket viewers, so Close and SetToken can end
 	// them: http.Server.Shutdown does not close hijacked connections.
@@ -87,7 +88,7 @@ func NewHandler(name, token string, d Deps) *Handler {
 	ctx, cancel := context.WithCancel(context.Background())
 	sh := &Handler{
 		name: name, hub: d.Hub, stream: d.Stream, assets: d.Assets, log: log.With("component", "server", "stream", name),
-		token: token, viewers: make(map[*wsViewer]struct{}), ctx: ctx, cancel: cancel, guard: d.Guard,
+		token: token, hash: HashToken(token), viewers: make(map[*wsViewer]struct{}), ctx: ctx, cancel: cancel, guard: d.Guard,
 	}
 	if sh.guard == nil {
 		sh.guard = NewGuard(d.Limits)

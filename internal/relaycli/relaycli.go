@@ -32,6 +32,12 @@ func Run(prog string, args []string, assets fs.FS) error {
 	fset.BoolVar(&cfg.LegacyIngest, "legacy-ingest", false, "serve the old Node.js relay's root /: the old Python producer and old pages connect there unchanged (open to anyone who can reach the port, unless --legacy-token)")
 	fset.StringVar(&cfg.LegacyStream, "legacy-stream", "default", "name of the stream on / (its Framecast viewer page is /s/<name>/)")
 	fset.StringVar(&cfg.LegacyToken, "legacy-token", "", "with --legacy-ingest: / needs ?token=<this>, and it is the stream's view token (default: / is open)")
+	natsURLs := fset.String("nats", "", "share streams with other relays through NATS: nats://host:4222[,nats://…] (JetStream on); a producer may push to any of them and viewers watch on all")
+	natsName := fset.String("nats-name", "", "this relay's name in the cluster (default: the host name and port)")
+	natsReplicas := fset.Int("nats-replicas", 1, "copies of the shared stream table: 3 on a NATS cluster of 3 or more servers")
+	embedAddr := fset.String("nats-embed", "", "run a NATS server inside this relay on ADDR (host:port) and join it; --nats adds other servers")
+	embedCluster := fset.String("nats-cluster", "", "with --nats-embed: address the other embedded servers' routes connect to (host:port)")
+	embedRoutes := fset.String("nats-routes", "", "with --nats-embed: the other servers' routes, nats-route://host:port[,…]")
 	level := fset.String("log-level", "info", "log level: debug, info, warn or error")
 	loadTLS := cli.TLSFlags(fset)
 	limits := cli.LimitFlags(fset)
@@ -60,7 +66,17 @@ func Run(prog string, args []string, assets fs.FS) error {
 	if cfg.PublishToken == "" {
 		cfg.PublishToken = server.NewToken()
 	}
-	rl, err := relay.New(cfg, relay.Deps{Assets: assets, Log: log, Metrics: metrics.New()})
+	bus, closeBus, err := joinCluster(clusterFlags{urls: *natsURLs, name: *natsName, replicas: *natsReplicas,
+		embed: *embedAddr, cluster: *embedCluster, routes: *embedRoutes, addr: cfg.Addr}, log)
+	if err != nil {
+		return err
+	}
+	defer closeBus()
+	d := relay.Deps{Assets: assets, Log: log, Metrics: metrics.New()}
+	if bus != nil {
+		d.Bus = bus
+	}
+	rl, err := relay.New(cfg, d)
 	if err != nil {
 		return err
 	}

@@ -1,0 +1,213 @@
+// Package natsbus joins relays through NATS: the stream table lives in a
+// JetStream key-value bucket, so every relay checks view tokens the same way
+// and a stream has one producer cluster-wide, and frames, status changes
+// and viewer counts travel on a subject per stream. It implements
+// relay.Bus; the relay package itself knows nothing of NATS.
+package natsbus
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync/atomic"
+	"time"
+
+	"framecast/backend/relay"
+
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+)
+
+// Bucket is the key-value bucket of the stream table.
+const Bucket = "framecast_streams"
+
+// bucketTTL forgets an entry nobody refreshed: a relay that died.
+const bucketTTL = 30 * time.Second
+
+// opTimeout bounds one key-value operation.
+const opTimeout = 3 * time.Second
+
+// Config says how to reach NATS.
+type Config struct {
+	URLs string // comma-separated nats:// URLs
+	// Name is this relay's name in the cluster (default: a random one).
+	Name string
+	// Replicas of the stream table: 3 in a cluster of 3 or more NATS
+	// servers, so it survives one of them dying; 1 for one server.
+	Replicas int
+}
+
+// Bus is one relay's connection to the others.
+type Bus struct {
+	name string
+	nc   *nats.Conn
+	kv   jetstream.KeyValue
+	log  *slog.Logger
+}
+
+var _ relay.Bus = (*Bus)(nil)
+
+// Connect connects to NATS and opens (or makes) the stream table. NATS
+// reconnects by itself for as long as the relay runs, to any server of
+// the cluster.
+func Connect(cfg Config, log *slog.Logger) (*Bus, error) {
+	if log == nil {
+		log = slog.Default()
+	}
+	if cfg.Name == "" {
+		cfg.Name = "relay-" + nats.NewInbox()[len(nats.InboxPrefix):][:8]
+	}
+	if cfg.Replicas <= 0 {
+		cfg.Replicas = 1
+	}
+	b := &Bus{name: cfg.Name, log: log.With("component", "nats")}
+	nc, err := nats.Connect(cfg.URLs, nats.Name("framecast "+cfg.Name), nats.MaxReconnects(-1),
+		nats.ReconnectWait(500*time.Millisecond), nats.RetryOnFailedConnect(false),
+		nats.DisconnectErrHandler(func(_ *nats.Conn, err error) { b.log.Warn("disconnected from NATS", "err", err) }),
+		nats.ReconnectHandler(func(c *nats.Conn) { b.log.Info("reconnected to NATS", "server", c.ConnectedUrlRedacted()) }),
+		nats.ErrorHandler(func(_ *nats.Conn, s *nats.Subscription, err error) {
+			if errors.Is(err, nats.ErrSlowConsumer) {
+				slowConsumers.Add(1)
+				b.log.Warn("NATS slow consumer: frames dropped for a subject", "subject", s.Subject)
+				return
+			}
+			b.log.Warn("NATS", "err", err)
+		}))
+	if err != nil {
+		return nil, fmt.Errorf("connect to NATS %s: %w", cfg.URLs, err)
+	}
+	js, err := jetstream.New(nc)
+	if err != nil {
+		nc.Close()
+		return nil, err
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	b.kv, err = js.CreateOrUpdateKeyValue(ctx, jetstream.KeyValueConfig{Bucket: Bucket, History: 1, TTL: bucketTTL,
+		Replicas: cfg.Replicas, Storage: jetstream.MemoryStorage})
+	if err != nil {
+		nc.Close()
+		return nil, fmt.Errorf("NATS stream table (JetStream must be on): %w", err)
+	}
+	b.nc = nc
+	return b, nil
+}
+
+// ID is this relay's name in the cluster.
+func (b *Bus) ID() string { return b.name }
+
+// MaxPayload is the largest message the NATS server takes.
+func (b *Bus) MaxPayload() int { return int(b.nc.MaxPayload()) }
+
+// Close leaves the cluster.
+func (b *Bus) Close() { b.nc.Close() }
+
+// entry is a stream's row in the table, as stored.
+type entry struct {
+	Hash    []byte    `json:"hash"`  // SHA-256 of the view token
+	Relay   string    `json:"relay"` // which relay holds the producer
+	Since   time.Time `json:"since"`
+	Viewers int       `json:"viewers"` // cluster-wide, as that relay counts them
+}
+
+// Lookup returns the stream's live entry. An entry its relay has not
+// refreshed for relay.HolderTimeout is not live: that relay died.
+func (b *Bus) Lookup(name string) (relay.Entry, bool, error) {
+	e, _, err := b.get(name)
+	if err != nil || e == nil {
+		return relay.Entry{}, false, err
+	}
+	return *e, true, nil
+}
+
+func (b *Bus) get(name string) (*relay.Entry, uint64, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), opTimeout)
+	defer cancel()
+	kve, err := b.kv.Get(ctx, name)
+	if errors.Is(err, jetstream.ErrKeyNotFound) {
+		return nil, 0, nil
+	}
+	if err != nil {
+		return nil, 0, err
+	}
+	var row entry
+	if err := json.Unmarshal(kve.Value(), &row); err != nil || len(row.Hash) != 32 {
+		return nil, kve.Revision(), nil // not ours to read: treated as absent
+	}
+	e := &relay.Entry{Relay: row.Relay, Since: row.Since, Viewers: row.Viewers, At: kve.Created()}
+	copy(e.Hash[:], row.Hash)
+	if time.Since(e.At) > relay.HolderTimeout {
+		return nil, kve.Revision(), nil
+	}
+	return e, kve.Revision(), nil
+}
+
+// Claim makes this relay the stream's holder, or refreshes its claim, with
+// the cluster-wide viewer count. It fails with relay.ErrConflict while
+// another relay's live producer has another view token.
+func (b *Bus) Claim(name string, hash [32]byte, since time.Time, viewers int) error {
+	cur, rev, err := b.get(name)
+	if err != nil {
+		return err
+	}
+	if cur != nil && cur.Relay != b.name && cur.Hash != hash {
+		return relay.ErrConflict
+	}
+	v, _ := json.Marshal(entry{Hash: hash[:], Relay: b.name, Since: since, Viewers: viewers})
+	ctx, cancel := context.WithTimeout(context.Background(), opTimeout)
+	defer cancel()
+	if rev == 0 {
+		_, err = b.kv.Create(ctx, name, v)
+	} else {
+		_, err = b.kv.Update(ctx, name, v, rev)
+	}
+	if err != nil {
+		return fmt.Errorf("claim %q in the NATS stream table: %w", name, err)
+	}
+	return nil
+}
+
+// Release removes this relay's claim on the stream, if it still holds it.
+func (b *Bus) Release(name string) {
+	cur, rev, err := b.get(name)
+	if err != nil || cur == nil || cur.Relay != b.name {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), opTimeout)
+	defer cancel()
+	_ = b.kv.Delete(ctx, name, jetstream.LastRevision(rev))
+}
+
+// Publish sends data on the stream's subject of that kind.
+func (b *Bus) Publish(kind relay.Kind, name string, data []byte) error {
+	return b.nc.Publish(subject(kind, name), data)
+}
+
+// Subscribe calls fn with every message on the stream's subject of that
+// kind, until cancel. Frames a slow relay cannot take are dropped by NATS
+// (a slow consumer, counted and logged), never queued without bound.
+func (b *Bus) Subscribe(kind relay.Kind, name string, fn func([]byte)) (cancel func(), err error) {
+	sub, err := b.nc.Subscribe(subject(kind, name), func(m *nats.Msg) { fn(m.Data) })
+	if err != nil {
+		return nil, err
+	}
+	if kind == relay.KindFrames {
+		// A few frames of backlog at most: a late frame is no use.
+		_ = sub.SetPendingLimits(8, 64<<20)
+	}
+	return func() { _ = sub.Unsubscribe() }, nil
+}
+
+// Stats are the connection's counters, for tests and /metrics.
+func (b *Bus) Stats() nats.Statistics { return b.nc.Stats() }
+
+func subject(kind relay.Kind, name string) string { return "framecast." + string(kind) + "." + name }
+
+// slowConsumers counts NATS slow-consumer events: frames dropped for a
+// relay that could not keep up.
+var slowConsumers atomic.Uint64
+
+// SlowConsumers is how many slow-consumer events there were.
+func SlowConsumers() uint64 { return slowConsumers.Load() }

@@ -1,0 +1,290 @@
+package natsbus_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"image"
+	"image/color"
+	"image/jpeg"
+	"net"
+	"net/http"
+	"strings"
+	"testing"
+	"testing/fstest"
+	"time"
+
+	"framecast/backend/client"
+	"framecast/backend/hub"
+	"framecast/backend/natsbus"
+	"framecast/backend/protocol"
+	"framecast/backend/push"
+	"framecast/backend/relay"
+
+	"github.com/nats-io/nats-server/v2/server"
+)
+
+const (
+	publishToken = "cluster-publish-token-0123"
+	viewToken    = "cluster-view-token-0123456"
+)
+
+// natsCluster starts three NATS servers routed to each other, with
+// JetStream, on loopback ports the kernel gives.
+func natsCluster(t *testing.T) []*server.Server {
+	t.Helper()
+	// Every server must know the routes from the start (JetStream needs
+	// them): the cluster ports are picked first. Clients take any port.
+	ports := make([]int, 3)
+	var routes []string
+	for i := range ports {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		ports[i] = ln.Addr().(*net.TCPAddr).Port
+		ln.Close()
+		routes = append(routes, fmt.Sprintf("nats-route://127.0.0.1:%d", ports[i]))
+	}
+	var servers []*server.Server
+	for i := range 3 {
+		opts := &server.Options{ServerName: fmt.Sprintf("n%d", i), Host: "127.0.0.1", Port: server.RANDOM_PORT,
+			JetStream: true, StoreDir: t.TempDir(), NoSigs: true, NoLog: !testing.Verbose(),
+			Cluster: server.ClusterOpts{Name: "test", Host: "127.0.0.1", Port: ports[i]},
+			Routes:  server.RoutesFromStr(strings.Join(routes, ","))}
+		s, err := server.NewServer(opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if testing.Verbose() {
+			s.ConfigureLogger()
+		}
+		go s.Start()
+		if !s.ReadyForConnections(10 * time.Second) {
+			t.Fatal("NATS server did not start")
+		}
+		t.Cleanup(s.Shutdown)
+		servers = append(servers, s)
+	}
+	deadline := time.Now().Add(20 * time.Second)
+	for _, s := range servers {
+		for s.NumRoutes() < 2 || !s.JetStreamIsCurrent() {
+			if time.Now().After(deadline) {
+				t.Fatalf("the NATS cluster did not form: %d routes", s.NumRoutes())
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+	}
+	return servers
+}
+
+type node struct {
+	bus   *natsbus.Bus
+	relay *relay.Relay
+}
+
+// relays starts one relay per NATS server, each connected to its own
+// server first and to the others after it.
+func relays(t *testing.T, servers []*server.Server) []node {
+	t.Helper()
+	var nodes []node
+	for i, s := range servers {
+		urls := []string{s.ClientURL()}
+		for j, o := range servers {
+			if j != i {
+				urls = append(urls, o.ClientURL())
+			}
+		}
+		var bus *natsbus.Bus
+		var err error
+		deadline := time.Now().Add(20 * time.Second)
+		for bus == nil {
+			// JetStream needs a meta leader before the table can be made.
+			if bus, err = natsbus.Connect(natsbus.Config{URLs: strings.Join(urls, ","), Name: fmt.Sprintf("relay%d", i), Replicas: 3}, nil); err != nil {
+				if time.Now().After(deadline) {
+					t.Fatal(err)
+				}
+				time.Sleep(200 * time.Millisecond)
+			}
+		}
+		t.Cleanup(bus.Close)
+		rl, err := relay.New(relay.Config{Addr: "127.0.0.1:0", PublishToken: publishToken},
+			relay.Deps{Assets: fstest.MapFS{"viewer.html": {Data: []byte("viewer")}}, Bus: bus})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(rl.Close)
+		nodes = append(nodes, node{bus: bus, relay: rl})
+	}
+	return nodes
+}
+
+// produce pushes a 30 fps stream of a real JPEG to the relay at addr, and
+// returns a function that stops it.
+func produce(t *testing.T, addr string) func() {
+	t.Helper()
+	pic := testJPEG(t, 320, 180)
+	h := hub.New()
+	p, err := push.New(push.Config{URL: "ws://" + addr + "/ingest/line", PublishToken: publishToken, ViewToken: viewToken}, h, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stop := make(chan struct{})
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		tick := time.NewTicker(time.Second / 30)
+		defer tick.Stop()
+		for seq := uint64(1); ; seq++ {
+			select {
+			case <-stop:
+				return
+			case now := <-tick.C:
+				f, _ := hub.NewFrame(protocol.Header{Seq: seq, TS: now.UnixMicro(), W: 320, H: 180}, pic)
+				h.Publish(f)
+			}
+		}
+	}()
+	return func() { close(stop); <-done; p.Close() }
+}
+
+// testJPEG is a w×h JPEG of a gradient.
+func testJPEG(t *testing.T, w, h int) []byte {
+	t.Helper()
+	img := image.NewRGBA(image.Rect(0, 0, w, h))
+	for y := range h {
+		for x := range w {
+			img.Set(x, y, color.RGBA{R: uint8(x), G: uint8(y), B: 128, A: 255})
+		}
+	}
+	var buf bytes.Buffer
+	if err := jpeg.Encode(&buf, img, &jpeg.Options{Quality: 80}); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+func watch(t *testing.T, addr string) *client.Viewer {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	v, err := client.Dial(ctx, "ws://"+addr+"/s/line/ws?token="+viewToken, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = v.Close() })
+	return v
+}
+
+// frames reads n frames, acking each, within timeout.
+func frames(v *client.Viewer, n int, timeout time.Duration) error {
+	deadline := time.Now().Add(timeout)
+	for range n {
+		m, err := v.NextFrame(time.Until(deadline))
+		if err != nil {
+			return err
+		}
+		_ = v.Ack(m.Frame.Seq)
+	}
+	return nil
+}
+
+func state(t *testing.T, addr, token string) (protocol.Stats, int) {
+	t.Helper()
+	resp, err := http.Get("http://" + addr + "/s/line/api/state?token=" + token)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var st protocol.Stats
+	_ = json.NewDecoder(resp.Body).Decode(&st)
+	return st, resp.StatusCode
+}
+
+func eventually(t *testing.T, what string, timeout time.Duration, ok func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	for !ok() {
+		if time.Now().After(deadline) {
+			t.Fatalf("%s: not within %v", what, timeout)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+func TestThreeRelaysOnANATSClusterShareAStream(t *testing.T) {
+	servers := natsCluster(t)
+	nodes := relays(t, servers)
+	a, b, c := nodes[0], nodes[1], nodes[2]
+	stop := produce(t, a.relay.Addr().String())
+	defer func() { stop() }()
+	eventually(t, "relay B knows the stream", 10*time.Second, func() bool {
+		_, code := state(t, b.relay.Addr().String(), viewToken)
+		return code == http.StatusOK
+	})
+
+	// Token checks on every relay: wrong tokens see nothing.
+	for i, n := range nodes {
+		if _, code := state(t, n.relay.Addr().String(), "wrong-token-0123456789"); code != http.StatusUnauthorized {
+			t.Fatalf("relay %d answered a wrong token with %d", i, code)
+		}
+	}
+
+	// Interest: with nobody watching on C, C receives no frames.
+	vb := watch(t, b.relay.Addr().String())
+	if err := frames(vb, 5, 10*time.Second); err != nil {
+		t.Fatalf("viewer on relay B: %v", err)
+	}
+	beforeB, beforeC := b.bus.Stats().InBytes, c.bus.Stats().InBytes
+	if err := frames(vb, 30, 10*time.Second); err != nil {
+		t.Fatalf("viewer on relay B: %v", err)
+	}
+	gotB, gotC := b.bus.Stats().InBytes-beforeB, c.bus.Stats().InBytes-beforeC
+	if gotB < 30*uint64(len(testJPEG(t, 320, 180))) || gotC > gotB/10 {
+		t.Fatalf("while B watched 30 frames, relay B received %d bytes from NATS and relay C, with no viewers, %d", gotB, gotC)
+	}
+	vc := watch(t, c.relay.Addr().String())
+	if err := frames(vc, 30, 10*time.Second); err != nil {
+		t.Fatalf("viewer on relay C: %v", err)
+	}
+
+	// Counts summed: the producer's relay and the others see both viewers.
+	eventually(t, "cluster-wide viewer count 2 on relay A", 5*time.Second, func() bool {
+		st, _ := state(t, a.relay.Addr().String(), viewToken)
+		return st.ClusterViewers == 2 && st.Holder == a.bus.ID()
+	})
+	eventually(t, "relay B shows the count and the holder", 5*time.Second, func() bool {
+		st, _ := state(t, b.relay.Addr().String(), viewToken)
+		return st.ClusterViewers == 2 && st.Holder == a.bus.ID()
+	})
+
+	// One producer cluster-wide: another view token is refused on B.
+	req, _ := http.NewRequest("GET", "http://"+b.relay.Addr().String()+"/ingest/line?token="+publishToken+"&view=another-view-token-0123", nil)
+	req.Header.Set("Connection", "Upgrade")
+	req.Header.Set("Upgrade", "websocket")
+	req.Header.Set("Sec-WebSocket-Version", "13")
+	req.Header.Set("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ==")
+	if resp, err := http.DefaultClient.Do(req); err != nil || resp.StatusCode != http.StatusConflict {
+		t.Fatalf("a second producer with another token on relay B: %v %v, want 409", resp.Status, err)
+	}
+
+	// A NATS node dies: B's relay moves to another and its viewer goes on.
+	servers[1].Shutdown()
+	if err := frames(vb, 30, 15*time.Second); err != nil {
+		t.Fatalf("viewer on relay B after its NATS node died: %v", err)
+	}
+
+	// The producer's relay dies: the producer pushes to C instead, and the
+	// viewer on C gets frames again.
+	stop()
+	a.relay.Close()
+	stop = produce(t, c.relay.Addr().String())
+	if err := frames(vc, 30, 15*time.Second); err != nil {
+		t.Fatalf("viewer on relay C after the producer moved there: %v", err)
+	}
+	eventually(t, "relay C holds the stream", 5*time.Second, func() bool {
+		st, _ := state(t, c.relay.Addr().String(), viewToken)
+		return st.Holder == c.bus.ID()
+	})
+}
