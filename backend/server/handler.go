@@ -64,7 +64,7 @@ type Handler struct {
 	pongWait   time.Duration
 
 	tokenMu sync.RWMutex
-	token   string // guarded by tokenMu; "" when only its hash is known
+	token   string   // guarded by tokenMu; "" when only its hash is known
 	hash    [32]byte // SHA-256 of the token, what requests are checked against; guarded by tokenMu
 
 	// viewers are the open WebSocket viewers, so Close and SetToken can end
