@@ -29,9 +29,22 @@ export const contract = /** @type {Contract} */ (JSON.parse(await fs.readFile(ne
 
 /**
  * fakeBindings runs in the page before its scripts: window.go and window.runtime as Wails would give them.
- * @param {{ base: string, token: string, qrPNG: string, contract: Contract }} args
+ * With gated, the calls that read Go's state answer only after window.__release(), as a slow start would.
+ * @param {{ base: string, token: string, qrPNG: string, contract: Contract, gated?: boolean }} args
  */
-export function fakeBindings({ base, token, qrPNG, contract }) {
+export function fakeBindings({ base, token, qrPNG, contract, gated = false }) {
+  /** @type {Promise<void>} */
+  const opened = gated ? new Promise((resolve) => (window.__release = resolve)) : Promise.resolve();
+  /**
+   * read makes a getter that answers once the gate is open.
+   * @template T
+   * @param {() => T} get
+   * @returns {() => Promise<T>}
+   */
+  const read = (get) => async () => {
+    await opened;
+    return get();
+  };
   /** @type {StreamSettings} */
   const settings = { ...contract.settings };
   /** @type {Share} */
@@ -87,24 +100,39 @@ export function fakeBindings({ base, token, qrPNG, contract }) {
   window.go = {
     app: {
       App: {
-        Settings: async () => ({ ...settings }),
-        State: async () => copy(state),
+        Settings: read(() => ({ ...settings })),
+        State: read(() => copy(state)),
         SetEnabled: ok('SetEnabled', (on) => (settings.enabled = on)),
-        SetQuality: ok('SetQuality', (q) => (settings.quality = q)),
+        // Go's engine.Settings.Validate refuses these out of range.
+        SetQuality: ok('SetQuality', (q) => {
+          if (!(q >= 1 && q <= 100)) throw `quality ${q}: use 1–100`;
+          settings.quality = q;
+        }),
         SetResolution: ok('SetResolution', (preset) => {
           // As app.SetResolution does, from Go's own presets.
           const size = contract.resolutions[preset];
           if (!size) throw `resolution "${preset}": choose ${Object.keys(contract.resolutions).join(', ')}`;
           [settings.maxWidth, settings.maxHeight] = size;
         }),
-        SetFPS: ok('SetFPS', (f) => (settings.fps = f)),
-        SetSource: ok('SetSource', (s) => (settings.source = s)),
+        SetFPS: ok('SetFPS', (f) => {
+          if (!(f >= 1 && f <= 120)) throw `fps ${f}: use 1–120`;
+          settings.fps = f;
+        }),
+        // As source.ParseSpec refuses; window.__refuseSource is a source that will not open.
+        SetSource: ok('SetSource', (s) => {
+          const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(s)?.[1];
+          if (scheme && !['rtsp', 'rtsps', 'http', 'https'].includes(scheme)) {
+            throw `source "${s}": unsupported scheme "${scheme}" (use rtsp, http or https)`;
+          }
+          if (window.__refuseSource) throw window.__refuseSource;
+          settings.source = s;
+        }),
         PickFile: async () => {
           calls.push(['PickFile']);
           throw 'open video file "/tmp/broken.mp4": not a video OpenCV can read';
         },
-        Cameras: async () => [],
-        Share: async () => share,
+        Cameras: read(() => []),
+        Share: read(() => share),
         NewLink: async () => (calls.push(['NewLink']), share),
         SetTLS: async (on) => {
           calls.push(['SetTLS', on]);
@@ -117,16 +145,16 @@ export function fakeBindings({ base, token, qrPNG, contract }) {
           throw `listen on :${p}: bind: permission denied`;
         },
         CopyText: async (t) => void calls.push(['CopyText', t]),
-        Notices: async () => ['settings file is not valid JSON; using defaults'],
-        Processors: async () => copy(contract.processors),
-        Chain: async () => copy(chain),
+        Notices: read(() => ['settings file is not valid JSON; using defaults']),
+        Processors: read(() => copy(contract.processors)),
+        Chain: read(() => copy(chain)),
         SetChain: async (items) => {
           calls.push(['SetChain', copy(items)]);
           if (window.__refuseChain) throw window.__refuseChain;
           chain = copy(items);
           return copy(chain);
         },
-        Push: async () => copy(push),
+        Push: read(() => copy(push)),
         SetPush: async (p) => {
           calls.push(['SetPush', copy(p)]);
           if (window.__refusePush) throw window.__refusePush;

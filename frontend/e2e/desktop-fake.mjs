@@ -27,10 +27,37 @@ export async function waitFor(fn, what, ms = 5000) {
 }
 
 /**
- * openDesktopUI starts a server and opens the desktop UI against it with fake
- * bindings. calls() reads the recorded binding calls; close() ends it all.
+ * openPage opens the desktop UI in a new page of context against server,
+ * with fake bindings (gated: Go's state arrives only on window.__release()).
+ * It resolves once the page has started loading, not once Go has answered.
  */
-export async function openDesktopUI(token) {
+async function openPage(context, server, token, { gated = false, width = 1280, height = 800 } = {}) {
+  const page = await context.newPage();
+  const consoleLog = [];
+  page.on('console', (m) => consoleLog.push(`${new Date().toISOString().slice(17, 23)} ${m.text()}`));
+  // Serve dist/ under the server's own origin, as the webview is allowed to
+  // connect to it.
+  await page.route(`${server.base}/desktop/**`, async (route) => {
+    const rel = new URL(route.request().url()).pathname.replace(/^\/desktop\//, '');
+    const body = await fs.readFile(path.join(dist, rel));
+    const type = rel.endsWith('.js') ? 'text/javascript' : rel.endsWith('.css') ? 'text/css' : 'text/html';
+    await route.fulfill({ body, contentType: type });
+  });
+  await page.addInitScript(fakeBindings, { base: server.base, token, qrPNG: TINY_PNG, contract, gated });
+  await page.setViewportSize({ width, height });
+  await page.goto(`${server.base}/desktop/index.html`);
+  // The type check already holds the fake to Go's methods; this holds the page to it too.
+  const bound = await page.evaluate(() => Object.keys(window.go?.app?.App ?? {}));
+  assert.deepEqual(bound.sort(), [...contract.methods].sort(), 'the fake bindings are not the methods app.App binds');
+  return { page, consoleLog };
+}
+
+/**
+ * openDesktopUI starts a server and opens the desktop UI against it with fake
+ * bindings. calls() reads the recorded binding calls; openPage(options) opens
+ * another page on the same server; close() ends it all.
+ */
+export async function openDesktopUI(token, options = {}) {
   const server = await startServer({ token });
   let browser;
   try {
@@ -38,23 +65,7 @@ export async function openDesktopUI(token) {
     // Access check would block their loopback WebSocket; the Wails webview has
     // no such check.
     browser = await launchBrowser(['--disable-features=LocalNetworkAccessChecks']);
-    const page = await browser.context.newPage();
-    const consoleLog = [];
-    page.on('console', (m) => consoleLog.push(`${new Date().toISOString().slice(17, 23)} ${m.text()}`));
-    // Serve dist/ under the server's own origin, as the webview is allowed to
-    // connect to it.
-    await page.route(`${server.base}/desktop/**`, async (route) => {
-      const rel = new URL(route.request().url()).pathname.replace(/^\/desktop\//, '');
-      const body = await fs.readFile(path.join(dist, rel));
-      const type = rel.endsWith('.js') ? 'text/javascript' : rel.endsWith('.css') ? 'text/css' : 'text/html';
-      await route.fulfill({ body, contentType: type });
-    });
-    await page.addInitScript(fakeBindings, { base: server.base, token, qrPNG: TINY_PNG, contract });
-    await page.setViewportSize({ width: 1280, height: 800 });
-    await page.goto(`${server.base}/desktop/index.html`);
-    // The type check already holds the fake to Go's methods; this holds the page to it too.
-    const bound = await page.evaluate(() => Object.keys(window.go?.app?.App ?? {}));
-    assert.deepEqual(bound.sort(), [...contract.methods].sort(), 'the fake bindings are not the methods app.App binds');
+    const { page, consoleLog } = await openPage(browser.context, server, token, options);
     const calls = () => page.evaluate(() => window.__calls);
     return {
       server,
@@ -62,6 +73,7 @@ export async function openDesktopUI(token) {
       calls,
       consoleLog,
       lastCall: async (name) => (await calls()).filter((c) => c[0] === name).pop(),
+      openPage: (opts) => openPage(browser.context, server, token, opts),
       async close() {
         await browser?.close();
         await server.kill();
@@ -72,4 +84,14 @@ export async function openDesktopUI(token) {
     await server.kill();
     throw err;
   }
+}
+
+/** waitReady waits until every panel has had Go's first answer. */
+export function waitReady(page) {
+  return waitFor(() => page.evaluate(() => !document.querySelector('.app')?.hasAttribute('aria-busy')), 'the UI to have its first state from Go');
+}
+
+/** token22 makes a token as Go's server.NewToken does: 22 base64url characters. */
+export function token22() {
+  return Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString('base64url');
 }

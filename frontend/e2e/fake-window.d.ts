@@ -12,6 +12,10 @@ declare global {
     __refuseChain?: string;
     /** __refusePush, when set, is the message SetPush fails with. */
     __refusePush?: string;
+    /** __refuseSource, when set, is the message SetSource fails with. */
+    __refuseSource?: string;
+    /** __release, on a gated page, lets the calls that read Go's state answer. */
+    __release?: () => void;
   }
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ChainItem, ParamInfo, ProcessorInfo } from './backend';
-import { addItem, clampParam, costAt, costText, moveItem, paramValue, removeItem, setParam, skippedText, snapParam, titleOf, wideRange } from './chain';
+import { addItem, costAt, costText, moveItem, paramProblem, paramValue, removeItem, setParam, skippedText, snapParam, titleOf, wideRange } from './chain';
 
 const blurSize: ParamInfo = { name: 'size', title: 'Kernel size (odd)', min: 1, max: 99, step: 2, default: 9 };
 const blur: ProcessorInfo = { name: 'blur', title: 'Gaussian blur', params: [blurSize] };
@@ -80,9 +80,12 @@ describe('parameters', () => {
     expect(snapParam({ name: 'a', title: 'a', min: 1, max: 10, step: 4, default: 1 }, 10)).toBe(9);
   });
 
-  it('keeps a typed value in range without moving it onto the step grid', () => {
+  it('takes a typed value in range off the step grid, and refuses one out of range instead of clamping it', () => {
     const minArea: ParamInfo = { name: 'minArea', title: '', min: 1, max: 1_000_000, step: 50, default: 500 };
-    expect([clampParam(minArea, 800), clampParam(minArea, 0), clampParam(minArea, 2e6), clampParam(minArea, Number.NaN)]).toEqual([800, 1, 1_000_000, 500]);
+    expect(paramProblem(minArea, 800)).toBe('');
+    expect(paramProblem(minArea, -5)).toBe('-5 is out of range: use 1–1000000');
+    expect(paramProblem(minArea, 2e6)).toBe('2000000 is out of range: use 1–1000000');
+    expect(paramProblem(minArea, Number.NaN)).toBe('Type a number from 1 to 1000000');
   });
 
   it('prefers a number box to a slider for wide ranges', () => {

@@ -2,6 +2,7 @@
 // returns a new chain, never changing the one it was given, so the panel can
 // send it to Go whole and still show the old one if Go refuses.
 import type { ChainItem, ParamInfo, ProcCost, ProcessorInfo } from './backend';
+import { numberProblem } from './format';
 
 /** addItem appends a processor with every parameter at its default. */
 export function addItem(chain: readonly ChainItem[], info: ProcessorInfo): ChainItem[] {
@@ -53,13 +54,12 @@ export function snapParam(p: ParamInfo, value: number): number {
 }
 
 /**
- * clampParam keeps a typed value within p's range but off its step grid: in
- * a number box a person who types 800 means 800, even where the grid from
- * min = 1 in steps of 50 would make it 801.
+ * paramProblem says why value cannot be p's, or '' when Go will take it: a
+ * number box refuses a value out of range rather than clamp it in silence
+ * (−5 typed as a minimum area is not 1).
  */
-export function clampParam(p: ParamInfo, value: number): number {
-  if (!Number.isFinite(value)) return p.default;
-  return Math.min(Math.max(value, p.min), p.max);
+export function paramProblem(p: ParamInfo, value: number): string {
+  return numberProblem(Number.isFinite(value) ? String(value) : '', p.min, p.max);
 }
 
 /** titleOf names a chain item as the picker does; an unknown name shows as itself. */

@@ -9,7 +9,11 @@ import { el } from './dom';
 export interface ItemActions {
   move(index: number, delta: number): void;
   remove(index: number): void;
-  setParam(index: number, name: string, value: number): void;
+  /**
+   * setParam gets a parameter's new value. For a number box it gets the box
+   * and its help line too, to say there why a value is refused.
+   */
+  setParam(index: number, name: string, value: number, box?: { input: HTMLInputElement; help: HTMLElement }): void;
 }
 
 /**
@@ -68,8 +72,21 @@ export function chainItem(infos: readonly ProcessorInfo[], chain: readonly Chain
       // The number follows the thumb at once; Go gets the value when it rests.
       input.addEventListener('input', () => (out.value = input.value));
     }
-    input.addEventListener('change', () => actions.setParam(index, p.name, Number(input.value)));
     row.append(label, input);
+    if (input.type === 'range') {
+      input.addEventListener('change', () => actions.setParam(index, p.name, Number(input.value)));
+    } else {
+      // A number box says its range below it, and there why a value is refused.
+      const help = el('p', `${p.min}–${p.max}`, 'help');
+      help.id = `${id}-help`;
+      help.dataset.help = help.textContent ?? '';
+      input.setAttribute('aria-describedby', help.id);
+      input.addEventListener('change', () =>
+        // Letters in a number box read as "": NaN is refused, not taken as 0.
+        actions.setParam(index, p.name, input.validity.badInput || input.value.trim() === '' ? NaN : Number(input.value), { input, help }),
+      );
+      row.append(help);
+    }
     li.append(row);
   }
   return li;

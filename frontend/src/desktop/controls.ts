@@ -1,49 +1,78 @@
-// The camera panel: on/off, source picker, URL, quality, resolution, fps.
-// Every change goes to Go at once; a refusal shows why and puts the control
-// back to what is really in force.
+// The camera panel: on/off, source picker (with recent files and URLs), a URL
+// or file path, quality, resolution, fps. Every change goes to Go at once; a
+// refusal shows why and puts the control back to what is really in force. A
+// number out of range is refused next to its field and never sent.
 import { backend, errorText, type Camera, type StreamSettings } from './backend';
-import { must } from './dom';
-import { isStreamURL, presetOf, sourceLabel } from './format';
-import { notify } from './notices';
+import { must, setProblem } from './dom';
+import { numberProblem, presetOf, sourceLabel, sourceTextProblem } from './format';
+import { notify, resolve } from './notices';
+import { isRecentKind, loadRecent, remember } from './recent';
 
 const enabled = () => must('enabled', HTMLInputElement);
 const sourceSel = () => must('source', HTMLSelectElement);
 const quality = () => must('quality', HTMLInputElement);
+const qualityBox = () => must('quality-number', HTMLInputElement);
+const fpsBox = () => must('fps', HTMLInputElement);
 
-let cameras: Camera[] = [];
+// Module state, owned by this file and changed only on the UI thread.
+/** cameras is null while the first scan runs. */
+let cameras: Camera[] | null = null;
+let recent: string[] = [];
+/** inForce is Go's last word on the settings. */
+let inForce: StreamSettings | null = null;
 
-/** show puts the settings in force into the controls. */
+/** show puts the settings in force into the controls, and enables them. */
 export function show(s: StreamSettings): void {
+  inForce = s;
   enabled().checked = s.enabled;
   fillSources(s.source);
   quality().value = String(s.quality);
-  must('quality-value', HTMLOutputElement).value = String(s.quality);
+  qualityBox().value = String(s.quality);
+  setProblem(qualityBox(), must('quality-help', HTMLElement), '');
   must('resolution', HTMLSelectElement).value = presetOf(s) || 'source';
-  const fps = must('fps', HTMLSelectElement);
-  if (![...fps.options].some((o) => o.value === String(s.fps))) fps.add(new Option(String(s.fps)));
-  fps.value = String(s.fps);
+  fpsBox().value = String(s.fps);
+  setProblem(fpsBox(), must('fps-help', HTMLElement), '');
   must('source-name', HTMLElement).textContent = sourceLabel(s.source);
+  must('source-name', HTMLElement).title = s.source;
+  must('camera-fields', HTMLFieldSetElement).disabled = false;
 }
 
 function fillSources(current: string): void {
   const sel = sourceSel();
   sel.replaceChildren(new Option('Test pattern', 'test'));
-  if (cameras.length === 0) {
-    const none = new Option('No camera found', '');
+  if (cameras === null || cameras.length === 0) {
+    const none = new Option(cameras === null ? 'Looking for cameras…' : 'No camera found', '');
     none.disabled = true;
     sel.add(none);
   }
-  for (const c of cameras) sel.add(new Option(c.name, c.spec));
+  for (const c of cameras ?? []) sel.add(new Option(c.name, c.spec));
+  if (recent.length > 0) {
+    const group = document.createElement('optgroup');
+    group.label = 'Recent';
+    for (const spec of recent) {
+      const o = new Option(sourceLabel(spec), spec);
+      o.title = spec;
+      group.append(o);
+    }
+    sel.add(group);
+  }
   if (![...sel.options].some((o) => o.value === current)) sel.add(new Option(sourceLabel(current), current));
   sel.value = current;
 }
 
-/** apply runs a change and shows its result, or its error and the truth. */
-async function apply(change: () => Promise<StreamSettings>): Promise<void> {
+/**
+ * apply runs a change and shows its result, or its error and the truth. cause
+ * names what the change is about: a change that works takes away the error a
+ * failed one of the same cause left.
+ */
+async function apply(cause: string, change: () => Promise<StreamSettings>): Promise<void> {
   try {
-    show(await change());
+    const s = await change();
+    if (cause === 'source' && isRecentKind(s.source)) recent = remember(s.source);
+    show(s);
+    resolve(cause);
   } catch (err) {
-    notify(errorText(err));
+    notify(errorText(err), 'error', cause);
     show(await backend().Settings());
   }
 }
@@ -51,42 +80,68 @@ async function apply(change: () => Promise<StreamSettings>): Promise<void> {
 async function scanCameras(): Promise<void> {
   try {
     cameras = await backend().Cameras();
+    resolve('cameras');
   } catch (err) {
-    notify(`Looking for cameras failed: ${errorText(err)}`);
+    notify(`Looking for cameras failed: ${errorText(err)}`, 'error', 'cameras');
     cameras = [];
   }
 }
 
-/** setupControls wires the panel and shows the settings in force. */
+/**
+ * checked reads a number box: its value when it is within min..max, or null
+ * after saying why not next to it.
+ */
+function checked(box: HTMLInputElement, help: string, min: number, max: number): number | null {
+  // A box holding letters reads as "" in the DOM; badInput tells them apart.
+  const problem = box.validity.badInput ? `Type a number from ${min} to ${max}` : numberProblem(box.value, min, max, true);
+  setProblem(box, must(help, HTMLElement), problem);
+  return problem ? null : Number(box.value);
+}
+
+/** setupControls wires the panel and shows the settings in force; the controls wait disabled until then. */
 export async function setupControls(): Promise<void> {
   const api = backend();
-  await scanCameras();
-  show(await api.Settings());
+  recent = loadRecent();
+  const scanned = scanCameras();
 
-  enabled().addEventListener('change', () => void apply(() => api.SetEnabled(enabled().checked)));
-  sourceSel().addEventListener('change', () => void apply(() => api.SetSource(sourceSel().value)));
-  must('pick-file', HTMLButtonElement).addEventListener('click', () => void apply(() => api.PickFile()));
+  enabled().addEventListener('change', () => void apply('source', () => api.SetEnabled(enabled().checked)));
+  sourceSel().addEventListener('change', () => void apply('source', () => api.SetSource(sourceSel().value)));
+  must('pick-file', HTMLButtonElement).addEventListener('click', () => void apply('source', () => api.PickFile()));
   must('refresh-cameras', HTMLButtonElement).addEventListener('click', async () => {
     await scanCameras();
-    show(await api.Settings());
-    if (cameras.length === 0) notify('No camera found on this machine.', 'notice');
+    if (inForce) fillSources(inForce.source);
+    if (cameras?.length === 0) notify('No camera found on this machine.', 'notice', 'cameras');
   });
+  const url = must('url', HTMLInputElement);
+  const urlHelp = must('url-help', HTMLElement);
+  url.addEventListener('input', () => setProblem(url, urlHelp, ''));
   must('url-form', HTMLFormElement).addEventListener('submit', (e) => {
     e.preventDefault();
-    const url = must('url', HTMLInputElement).value.trim();
-    if (!isStreamURL(url)) {
-      notify(`"${url}" is not an rtsp:// or http(s):// URL.`);
-      return;
-    }
-    void apply(() => api.SetSource(url));
+    // A URL or a file path: Go's source.ParseSpec tells them apart.
+    const problem = sourceTextProblem(url.value);
+    setProblem(url, urlHelp, problem);
+    if (!problem) void apply('source', () => api.SetSource(url.value.trim()));
   });
   // The number follows the thumb at once; the stream changes when it rests.
   quality().addEventListener('input', () => {
-    must('quality-value', HTMLOutputElement).value = quality().value;
+    qualityBox().value = quality().value;
+    setProblem(qualityBox(), must('quality-help', HTMLElement), '');
   });
-  quality().addEventListener('change', () => void apply(() => api.SetQuality(Number(quality().value))));
+  quality().addEventListener('change', () => void apply('quality', () => api.SetQuality(Number(quality().value))));
+  qualityBox().addEventListener('change', () => {
+    const q = checked(qualityBox(), 'quality-help', 1, 100);
+    if (q === null) return;
+    quality().value = String(q);
+    void apply('quality', () => api.SetQuality(q));
+  });
   const resolution = must('resolution', HTMLSelectElement);
-  resolution.addEventListener('change', () => void apply(() => api.SetResolution(resolution.value)));
-  const fps = must('fps', HTMLSelectElement);
-  fps.addEventListener('change', () => void apply(() => api.SetFPS(Number(fps.value))));
+  resolution.addEventListener('change', () => void apply('resolution', () => api.SetResolution(resolution.value)));
+  fpsBox().addEventListener('change', () => {
+    const fps = checked(fpsBox(), 'fps-help', 1, 120);
+    if (fps !== null) void apply('fps', () => api.SetFPS(fps));
+  });
+
+  show(await api.Settings());
+  await scanned;
+  if (inForce) fillSources(inForce.source);
 }

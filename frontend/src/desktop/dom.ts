@@ -14,3 +14,20 @@ export function el<K extends keyof HTMLElementTagNameMap>(tag: K, text = '', cla
   if (className) e.className = className;
   return e;
 }
+
+/**
+ * setProblem shows in a field's help line why its value was refused, and
+ * marks the field; with text '' it puts back the usual help (data-help). The
+ * line is always there, so neither moves a control.
+ */
+export function setProblem(field: HTMLElement, help: HTMLElement, text: string): void {
+  if (text) {
+    field.setAttribute('aria-invalid', 'true');
+    help.dataset.problem = '';
+  } else {
+    field.removeAttribute('aria-invalid');
+    delete help.dataset.problem;
+  }
+  const shown = text || (help.dataset.help ?? '');
+  if (help.textContent !== shown) help.textContent = shown;
+}

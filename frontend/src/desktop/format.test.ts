@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bandwidth, isStreamURL, presetOf, sourceLabel, stateLabel } from './format';
+import { bandwidth, linkParts, numberProblem, presetOf, sourceLabel, sourceTextProblem, stateLabel } from './format';
 
 describe('presetOf', () => {
   it('names the preset whose max size matches', () => {
@@ -32,15 +32,53 @@ describe('sourceLabel', () => {
   });
 });
 
-describe('isStreamURL', () => {
-  it('accepts rtsp and http(s) URLs with a host', () => {
-    expect(isStreamURL('rtsp://10.0.0.5/stream')).toBe(true);
-    expect(isStreamURL(' https://cam.local/video.mjpg ')).toBe(true);
+describe('sourceTextProblem', () => {
+  it('lets stream URLs, file paths and typed specs through to Go', () => {
+    for (const ok of ['rtsp://10.0.0.5/stream', ' https://cam.local/video.mjpg ', '/home/me/line.mp4', 'C:\\videos\\line.mp4', 'line.mp4', 'camera:0', 'test']) {
+      expect(sourceTextProblem(ok), ok).toBe('');
+    }
   });
-  it('refuses other schemes and non-URLs', () => {
-    expect(isStreamURL('ftp://x/y')).toBe(false);
-    expect(isStreamURL('camera:0')).toBe(false);
-    expect(isStreamURL('not a url')).toBe(false);
+  it('refuses what Go would refuse on any machine', () => {
+    expect(sourceTextProblem('  ')).toMatch(/Type a stream URL or a file path/);
+    expect(sourceTextProblem('ftp://x/y')).toMatch(/ftp:\/\/ cannot be opened/);
+    expect(sourceTextProblem('rtsp://')).not.toBe('');
+  });
+});
+
+describe('numberProblem', () => {
+  it('takes a number within the range', () => {
+    expect(numberProblem('35', 1, 100, true)).toBe('');
+    expect(numberProblem('0.5', 0, 1)).toBe('');
+  });
+  it('refuses a number out of range instead of clamping it', () => {
+    expect(numberProblem('-5', 1, 1000000)).toBe('-5 is out of range: use 1–1000000');
+    expect(numberProblem('150', 1, 100, true)).toBe('150 is out of range: use 1–100');
+  });
+  it('refuses what is not a number, or not whole where whole is asked', () => {
+    expect(numberProblem('', 1, 120, true)).toBe('Type a number from 1 to 120');
+    expect(numberProblem('abc', 1, 120, true)).toBe('Type a number from 1 to 120');
+    expect(numberProblem('29.97', 1, 120, true)).toBe('Use a whole number, 1–120');
+  });
+});
+
+describe('linkParts', () => {
+  it('keeps host and port whole and shortens the token in the middle', () => {
+    expect(linkParts('http://192.168.100.200:43567/?token=Xk3f9aB2cD4eF6gH8iJ0Qz')).toEqual({
+      scheme: 'http://',
+      host: '192.168.100.200:43567',
+      rest: '/?token=Xk3f9a…J0Qz',
+    });
+  });
+  it('keeps a short token and other paths as they are', () => {
+    expect(linkParts('https://relay.example.com:8188/s/line1/?token=abc')).toEqual({
+      scheme: 'https://',
+      host: 'relay.example.com:8188',
+      rest: '/s/line1/?token=abc',
+    });
+    expect(linkParts('http://[fe80::1]:8080/?token=0123456789abcdefghijkl').host).toBe('[fe80::1]:8080');
+  });
+  it('shows what is not a URL as it is', () => {
+    expect(linkParts('not a url')).toEqual({ scheme: '', host: 'not a url', rest: '' });
   });
 });
 

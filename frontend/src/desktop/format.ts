@@ -28,14 +28,70 @@ export function sourceLabel(spec: string): string {
   return `File: ${slash >= 0 ? spec.slice(slash + 1) : spec}`;
 }
 
-/** isStreamURL tells whether a typed URL is one the Go side accepts. */
-export function isStreamURL(text: string): boolean {
+const streamSchemes = ['rtsp:', 'rtsps:', 'http:', 'https:'];
+
+/**
+ * sourceTextProblem says why what was typed in the URL field cannot be a
+ * source, or '' when it goes to SetSource: a stream URL, a file path, or
+ * "test" and "camera:N" as typed. Only what Go's source.ParseSpec refuses
+ * whatever the machine is refused here; whether it opens is Go's to say.
+ */
+export function sourceTextProblem(text: string): string {
+  const t = text.trim();
+  if (t === '') return 'Type a stream URL or a file path';
+  if (!t.includes('://')) return '';
+  let u: URL;
   try {
-    const u = new URL(text.trim());
-    return ['rtsp:', 'rtsps:', 'http:', 'https:'].includes(u.protocol) && u.host !== '';
+    u = new URL(t);
   } catch {
-    return false;
+    return 'Not a URL: write it as rtsp://host/path';
   }
+  if (!streamSchemes.includes(u.protocol)) return `${u.protocol}// cannot be opened: use rtsp:// or http(s)://`;
+  if (u.host === '') return 'The URL has no host';
+  return '';
+}
+
+/**
+ * numberProblem says why a typed number is refused, or '' when it is
+ * within min..max (and whole, where whole is asked). Nothing is clamped:
+ * a refused value is never sent.
+ */
+export function numberProblem(text: string, min: number, max: number, whole = false): string {
+  const t = text.trim();
+  const v = Number(t);
+  if (t === '' || !Number.isFinite(v)) return `Type a number from ${min} to ${max}`;
+  if (v < min || v > max) return `${t} is out of range: use ${min}–${max}`;
+  if (whole && !Number.isInteger(v)) return `Use a whole number, ${min}–${max}`;
+  return '';
+}
+
+/** LinkParts is a link as the share panel shows it. */
+export interface LinkParts {
+  /** The scheme: "http://". */
+  scheme: string;
+  /** The host and port, whole: "192.168.1.20:8080". */
+  host: string;
+  /** The rest, the token shortened in the middle: "/?token=Xk3f9a…Qz0w". */
+  rest: string;
+}
+
+/**
+ * linkParts splits url for showing: host and port whole, the token cut in the middle
+ * to its first head and last tail characters. The whole link goes in title and
+ * Copy; this is only what fits the column.
+ */
+export function linkParts(url: string, head = 6, tail = 4): LinkParts {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return { scheme: '', host: url, rest: '' };
+  }
+  const whole = url.startsWith(u.origin) ? url.slice(u.origin.length) : `${u.pathname}${u.search}${u.hash}`;
+  const rest = whole.replace(/([?&]token=)([^&#]*)/, (_, key: string, token: string) =>
+    token.length > head + tail + 1 ? `${key}${token.slice(0, head)}…${token.slice(-tail)}` : `${key}${token}`,
+  );
+  return { scheme: `${u.protocol}//`, host: u.host, rest };
 }
 
 /** stateLabel is the short word in the header pill. */

@@ -1,10 +1,12 @@
 // Entry of the desktop UI (index.html inside the Wails window). The preview
 // is the shared viewer module on the app's own loopback WebSocket; settings
-// and stats go through Wails bindings and events.
+// and stats go through Wails bindings and events. Each panel asks Go for its
+// facts at once and in parallel, and its controls wait, disabled, until they
+// arrive: nothing shows a value that is not in force.
 import '../viewer-page.css';
 import './desktop.css';
 import { createViewer, type Viewer } from '../viewer';
-import { Events, backend, errorText, onEvent, type Share } from './backend';
+import { Events, backend, errorText, onEvent, type AppStats, type Share } from './backend';
 import { setupControls } from './controls';
 import { must } from './dom';
 import { notify } from './notices';
@@ -37,6 +39,18 @@ function setupPreviewBoxes(): void {
   toggle.addEventListener('change', () => preview?.setShowDetections(toggle.checked));
 }
 
+function showAll(st: AppStats): void {
+  showStats(st);
+  showViewers(st);
+  showChainStats(st);
+}
+
+/** showStartupNotices shows what Go noticed at start-up as one warning, a line each. */
+async function showStartupNotices(): Promise<void> {
+  const notices = await backend().Notices();
+  if (notices.length > 0) notify(notices.join('\n'), 'warning', 'startup');
+}
+
 async function main(): Promise<void> {
   const api = backend();
   const changed = (sh: Share): void => {
@@ -45,21 +59,29 @@ async function main(): Promise<void> {
     // A new token makes a new public link too; Go has republished by now.
     void refreshPush();
   };
+  let statsSeen = false;
   onEvent(Events.serverChanged, changed);
   onEvent(Events.stats, (st) => {
-    showStats(st);
-    showViewers(st);
-    showChainStats(st);
+    statsSeen = true;
+    showAll(st);
   });
-  onEvent(Events.notice, (text) => notify(text));
-  for (const n of await api.Notices()) notify(n, 'warning');
-  await setupControls();
+  onEvent(Events.notice, (text) => notify(text, 'warning', 'app'));
   setupPreviewBoxes();
-  // The panel reports its own failures, so the preview starts regardless.
-  const processing = setupProcessing();
-  const push = setupPush();
-  connect(await setupShare(changed));
-  await Promise.all([processing, push]);
+  // The first figures now, not at the first stats event; one that came
+  // first is newer than this answer.
+  const state = api.State().then((st) => {
+    if (!statsSeen) showAll(st);
+  });
+  await Promise.all([
+    state,
+    showStartupNotices(),
+    setupControls(),
+    // These two report their own failures and never throw.
+    setupProcessing(),
+    setupPush(),
+    setupShare(changed).then(connect),
+  ]);
+  document.querySelector('.app')?.removeAttribute('aria-busy');
 }
 
-main().catch((err) => notify(`Framecast could not start its window: ${errorText(err)}`));
+main().catch((err) => notify(`Framecast could not start its window: ${errorText(err)}`, 'error', 'startup'));

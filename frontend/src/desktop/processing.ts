@@ -2,10 +2,10 @@
 // order, with their costs. Each edit sends the whole chain to Go at once; a
 // refusal shows why and puts back the chain really in force.
 import { backend, errorText, type AppStats, type ChainItem, type ProcCost, type ProcessorInfo } from './backend';
-import { addItem, clampParam, costAt, costText, moveItem, removeItem, setParam, skippedText, snapParam, wideRange } from './chain';
+import { addItem, costAt, costText, moveItem, paramProblem, removeItem, setParam, skippedText, snapParam } from './chain';
 import { chainItem } from './chainitem';
-import { must } from './dom';
-import { notify } from './notices';
+import { must, setProblem } from './dom';
+import { notify, resolve } from './notices';
 
 // Module state, owned by this file and changed only on the UI thread.
 let infos: ProcessorInfo[] = [];
@@ -15,6 +15,14 @@ let shown = '';
 let costs: ProcCost[] = [];
 /** generation numbers SetChain calls, so only the newest answer is shown. */
 let generation = 0;
+/** skipping follows the skipped-frames counter, for the warning while it climbs. */
+let skipping: { base: number; last: number; quiet: number } | null = null;
+
+/**
+ * SKIP_QUIET_MS is how long the counter must stand still before the
+ * skipped-frames warning goes: stats come a few times a second.
+ */
+const SKIP_QUIET_MS = 2000;
 
 const list = () => must('chain', HTMLOListElement);
 
@@ -56,14 +64,15 @@ async function apply(next: ChainItem[], focusKeys: string[] = []): Promise<void>
   const api = backend();
   try {
     const got = await api.SetChain(next);
+    resolve('chain');
     if (gen === generation) show(got ?? []);
   } catch (err) {
-    notify(errorText(err));
+    notify(errorText(err), 'error', 'chain');
     if (gen !== generation) return;
     try {
       show((await api.Chain()) ?? []);
     } catch (err2) {
-      notify(`Reading the processing chain failed: ${errorText(err2)}`);
+      notify(`Reading the processing chain failed: ${errorText(err2)}`, 'error', 'chain');
     }
   }
 }
@@ -78,24 +87,54 @@ function remove(index: number): void {
   void apply(removeItem(chain, index), [`${index}:remove`, `${index - 1}:remove`]);
 }
 
-function changeParam(index: number, name: string, value: number): void {
+function changeParam(index: number, name: string, value: number, box?: { input: HTMLInputElement; help: HTMLElement }): void {
   const p = infos.find((i) => i.name === chain[index]?.name)?.params?.find((q) => q.name === name);
-  // Sliders stay on the step grid (blur sizes must be odd); number boxes take what was typed.
-  const snapped = !p ? value : wideRange(p) ? clampParam(p, value) : snapParam(p, value);
-  // A typed value that snaps back to the one in force changes no chain, but
-  // the box must still show the snapped value.
+  if (box) {
+    // A number box takes what was typed, off the step grid too (800 means
+    // 800), but never a value out of range: that is refused beside the box.
+    const problem = p ? paramProblem(p, value) : '';
+    setProblem(box.input, box.help, problem);
+    if (problem) return;
+    void apply(setParam(chain, index, name, value));
+    return;
+  }
+  // Sliders stay on the step grid (blur sizes must be odd).
+  const snapped = p ? snapParam(p, value) : value;
+  // A value that snaps back to the one in force changes no chain, but the
+  // slider must still show the snapped value.
   if (snapped !== value) shown = '';
   void apply(setParam(chain, index, name, snapped));
 }
 
-/** showChainStats puts each processor's cost and the skipped frames from a stats event. */
+/**
+ * showChainStats puts each processor's cost from a stats event, and warns
+ * while frames are being skipped: from when the counter climbs until it has
+ * stood still for SKIP_QUIET_MS.
+ */
 export function showChainStats(st: AppStats): void {
   costs = Array.isArray(st.chain) ? st.chain : [];
   showCosts();
-  const text = skippedText(st.skipped);
-  const note = must('skipped', HTMLElement);
-  if (note.textContent !== text) note.textContent = text;
-  note.hidden = text === '';
+  const count = typeof st.skipped === 'number' && st.skipped >= 0 ? st.skipped : null;
+  if (count === null || (skipping && count < skipping.last)) {
+    // No counter (an older app) or a new one (a restart): nothing is known to be skipped.
+    skipping = count === null ? null : { base: count, last: count, quiet: 0 };
+    resolve('skipped');
+    return;
+  }
+  if (!skipping) {
+    // The first figure only sets where counting starts: those frames were skipped before.
+    skipping = { base: count, last: count, quiet: 0 };
+    return;
+  }
+  if (count === skipping.last) return;
+  if (skipping.quiet === 0) skipping.base = skipping.last;
+  skipping.last = count;
+  notify(skippedText(count - skipping.base), 'warning', 'skipped');
+  window.clearTimeout(skipping.quiet);
+  skipping.quiet = window.setTimeout(() => {
+    if (skipping) skipping.quiet = 0;
+    resolve('skipped');
+  }, SKIP_QUIET_MS);
 }
 
 /** setupProcessing fills the panel from Go; it reports a failure itself and never throws. */
@@ -112,10 +151,11 @@ export async function setupProcessing(): Promise<void> {
     const [available, current] = await Promise.all([api.Processors(), api.Chain()]);
     infos = available ?? [];
     select.replaceChildren(...infos.map((i) => new Option(i.title, i.name)));
+    select.disabled = infos.length === 0;
     form.querySelector('button')!.disabled = infos.length === 0;
     show(current ?? []);
   } catch (err) {
     form.querySelector('button')!.disabled = true;
-    notify(`Processing controls are unavailable: ${errorText(err)}`);
+    notify(`Processing controls are unavailable: ${errorText(err)}`, 'error', 'chain');
   }
 }

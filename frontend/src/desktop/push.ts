@@ -2,11 +2,14 @@
 // stream name, publish token), on/off, the connection's state, the public
 // link with copy and QR, and the frames sent. Changes go to Go through
 // SetPush; a refusal shows Go's reason and the state really in force, and
-// keeps what the person typed so they can fix it.
+// keeps what the person typed so they can fix it. Switching on with fields
+// Go would refuse sends nothing: the switch stays on and the hints say what
+// to fill in, until the fields are right or the switch is turned off.
 import { Events, backend, errorText, onEvent, type PushInfo } from './backend';
 import { must } from './dom';
-import { notify } from './notices';
+import { notify, resolve } from './notices';
 import { pushHints, pushPayload, pushView, sentText, type PushField, type PushForm, type PushHints } from './pushform';
+import { fillLink, wireCopy } from './share';
 
 const fields: Record<PushField, string> = { relay: 'push-relay', stream: 'push-stream', publishToken: 'push-token' };
 const input = (f: PushField) => must(fields[f], HTMLInputElement);
@@ -55,7 +58,9 @@ function setText(node: HTMLElement, text: string): void {
 /** show puts a push state into the section; the fields are left to fillForm. */
 function show(info: PushInfo): void {
   inForce = info;
-  toggle().checked = info.enabled;
+  // While hints stand, the switch shows the person's attempt, not Go's state.
+  const attempt = (Object.keys(fields) as PushField[]).some((f) => input(f).hasAttribute('aria-invalid'));
+  if (!attempt) toggle().checked = info.enabled;
   const view = pushView(info);
   const status = must('push-status', HTMLElement);
   status.dataset.tone = view.tone;
@@ -64,8 +69,7 @@ function show(info: PushInfo): void {
 
   const url = info.viewerUrl ?? '';
   must('push-link', HTMLElement).hidden = url === '';
-  const link = must('push-url', HTMLInputElement);
-  if (link.value !== url) link.value = url;
+  fillLink(must('push-url', HTMLElement), url);
   const qr = must('push-qr', HTMLImageElement);
   const src = url && info.qr ? info.qr : '';
   if (qr.getAttribute('src') !== src) {
@@ -86,8 +90,8 @@ async function apply(enabled: boolean): Promise<void> {
   if (enabled) {
     const bad = showHints(pushHints(form));
     if (bad) {
-      // Nothing was sent: the switch shows what is still in force.
-      toggle().checked = inForce?.enabled ?? false;
+      // Nothing was sent; the switch stays as asked, and the status line
+      // says what is in force.
       bad.focus();
       return;
     }
@@ -98,11 +102,12 @@ async function apply(enabled: boolean): Promise<void> {
   const api = backend();
   try {
     const info = await api.SetPush(pushPayload(form, enabled));
+    resolve('push');
     if (gen !== generation) return;
     fillForm(info);
     show(info);
   } catch (err) {
-    notify(errorText(err));
+    notify(errorText(err), 'error', 'push');
     if (gen !== generation) return;
     await showInForce();
   } finally {
@@ -114,7 +119,7 @@ async function showInForce(): Promise<void> {
   try {
     show(await backend().Push());
   } catch (err) {
-    notify(`Reading the push state failed: ${errorText(err)}`);
+    notify(`Reading the push state failed: ${errorText(err)}`, 'error', 'push');
   }
 }
 
@@ -127,7 +132,12 @@ export async function refreshPush(): Promise<void> {
 /** setupPush wires the section and shows the push in force; it reports a failure itself and never throws. */
 export async function setupPush(): Promise<void> {
   const form = must('push-form', HTMLFormElement);
-  toggle().addEventListener('change', () => void apply(toggle().checked));
+  toggle().addEventListener('change', () => {
+    // Off while Go has the push off already: there is nothing to stop, only
+    // the hints of the attempt to switch on to take away.
+    if (!toggle().checked && !inForce?.enabled) showHints({});
+    else void apply(toggle().checked);
+  });
   form.addEventListener('submit', (e) => {
     e.preventDefault();
     void apply(toggle().checked);
@@ -148,18 +158,7 @@ export async function setupPush(): Promise<void> {
     input('publishToken').type = on ? 'text' : 'password';
     reveal.setAttribute('aria-pressed', String(on));
   });
-  must('push-copy', HTMLButtonElement).addEventListener('click', async () => {
-    const copy = must('push-copy', HTMLButtonElement);
-    const url = inForce?.viewerUrl ?? '';
-    if (!url) return;
-    try {
-      await backend().CopyText(url);
-      copy.textContent = 'Copied';
-      setTimeout(() => (copy.textContent = 'Copy'), 1500);
-    } catch (err) {
-      notify(`Copy failed: ${errorText(err)}`);
-    }
-  });
+  wireCopy(must('push-copy', HTMLButtonElement), () => inForce?.viewerUrl ?? '');
   onEvent(Events.pushStatus, (info) => {
     // Go's answer to a change on its way has the last word, not a status sent before it.
     if (!pending) show(info);
@@ -168,8 +167,9 @@ export async function setupPush(): Promise<void> {
     const info = await backend().Push();
     fillForm(info);
     show(info);
+    must('push-fields', HTMLFieldSetElement).disabled = false;
     if (info.enabled) must('push', HTMLDetailsElement).open = true;
   } catch (err) {
-    notify(`Share over the internet is unavailable: ${errorText(err)}`);
+    notify(`Share over the internet is unavailable: ${errorText(err)}`, 'error', 'push');
   }
 }

@@ -2,9 +2,40 @@
 // button, the port, and the remote viewers.
 import { backend, errorText, type AppStats, type Share } from './backend';
 import { el, must } from './dom';
-import { notify } from './notices';
+import { linkParts, numberProblem } from './format';
+import { notify, resolve } from './notices';
 
-/** showShare draws the links and the port. */
+/**
+ * fillLink shows url in target: host and port whole, the token shortened in
+ * the middle; the whole link on hover. Copy takes the whole link, not this.
+ */
+export function fillLink(target: HTMLElement, url: string): void {
+  if (target.dataset.url === url) return;
+  const { scheme, host, rest } = linkParts(url);
+  // A narrow column wraps between the parts, never inside host:port if it fits a line.
+  const wbr = () => document.createElement('wbr');
+  target.replaceChildren(el('span', scheme, 'scheme'), wbr(), el('span', host, 'host'), wbr(), el('span', rest, 'token'));
+  target.title = url;
+  target.dataset.url = url;
+}
+
+/** wireCopy makes button put url() on the clipboard, saying "Copied" for a moment. */
+export function wireCopy(button: HTMLButtonElement, url: () => string): void {
+  button.addEventListener('click', async () => {
+    const text = url();
+    if (!text) return;
+    try {
+      await backend().CopyText(text);
+      resolve('copy');
+      button.textContent = 'Copied';
+      setTimeout(() => (button.textContent = 'Copy'), 1500);
+    } catch (err) {
+      notify(`Copy failed: ${errorText(err)}`, 'error', 'copy');
+    }
+  });
+}
+
+/** showShare draws the links and the port, and enables the panel. */
 export function showShare(sh: Share): void {
   const list = must('links', HTMLUListElement);
   list.replaceChildren();
@@ -13,26 +44,20 @@ export function showShare(sh: Share): void {
     const qr = el('img', '', 'qr');
     qr.src = link.qr;
     qr.alt = `QR code for ${link.url}`;
-    const url = el('input', '', 'url');
-    url.readOnly = true;
-    url.value = link.url;
-    url.setAttribute('aria-label', 'Viewer link');
+    const url = el('span', '', 'url');
+    fillLink(url, link.url);
     const copy = el('button', 'Copy', 'copy');
     copy.type = 'button';
-    copy.addEventListener('click', async () => {
-      try {
-        await backend().CopyText(link.url);
-        copy.textContent = 'Copied';
-        setTimeout(() => (copy.textContent = 'Copy'), 1500);
-      } catch (err) {
-        notify(`Copy failed: ${errorText(err)}`);
-      }
-    });
+    copy.setAttribute('aria-label', `Copy the viewer link ${link.url}`);
+    wireCopy(copy, () => link.url);
     item.append(qr, url, copy);
     list.append(item);
   }
-  must('port', HTMLInputElement).value = String(sh.port);
+  const port = must('port', HTMLInputElement);
+  port.value = String(sh.port);
+  port.removeAttribute('aria-invalid');
   must('tls', HTMLInputElement).checked = sh.tls;
+  must('share-fields', HTMLFieldSetElement).disabled = false;
 }
 
 /** showViewers fills the remote viewer table. */
@@ -49,12 +74,18 @@ export function showViewers(st: AppStats): void {
   }
   for (const v of st.viewers) {
     const row = el('tr');
-    const kind = v.kind === 'ws' ? '' : ` (${v.kind})`;
+    const addr = el('td');
+    // "host:port": a narrow column breaks before the port, not inside the host.
+    const colon = v.addr.lastIndexOf(':');
+    if (colon > 0) addr.append(el('span', v.addr.slice(0, colon)), document.createElement('wbr'), el('span', v.addr.slice(colon)));
+    else addr.append(el('span', v.addr));
+    if (v.kind !== 'ws') addr.append(' ', el('span', `(${v.kind})`, 'kind'));
+    addr.title = v.addr;
     row.append(
-      el('td', v.addr + kind),
-      el('td', v.fps.toFixed(1)),
-      el('td', v.latencyMs > 0 ? `${Math.round(v.latencyMs)} ms` : '–'),
-      el('td', String(v.drops)),
+      addr,
+      el('td', v.fps.toFixed(1), 'num'),
+      el('td', v.latencyMs > 0 ? `${Math.round(v.latencyMs)} ms` : '–', 'num'),
+      el('td', String(v.drops), 'num'),
     );
     body.append(row);
   }
@@ -66,18 +97,27 @@ export async function setupShare(onChange: (sh: Share) => void): Promise<Share> 
   must('new-link', HTMLButtonElement).addEventListener('click', async () => {
     try {
       onChange(await api.NewLink());
+      resolve('link');
       notify('New link made. Viewers on the old link were disconnected.', 'notice');
     } catch (err) {
-      notify(`New link failed: ${errorText(err)}`);
+      notify(`New link failed: ${errorText(err)}`, 'error', 'link');
     }
   });
   must('port-form', HTMLFormElement).addEventListener('submit', async (e) => {
     e.preventDefault();
-    const port = Number(must('port', HTMLInputElement).value);
+    const box = must('port', HTMLInputElement);
+    const problem = numberProblem(box.value, 1, 65535, true);
+    if (problem) {
+      // Refused here, as Go would: the port in force stays.
+      box.setAttribute('aria-invalid', 'true');
+      notify(`Port: ${problem}`, 'error', 'port');
+      return;
+    }
     try {
-      onChange(await api.SetPort(port));
+      onChange(await api.SetPort(Number(box.value)));
+      resolve('port');
     } catch (err) {
-      notify(errorText(err));
+      notify(errorText(err), 'error', 'port');
       showShare(await api.Share());
     }
   });
@@ -85,8 +125,9 @@ export async function setupShare(onChange: (sh: Share) => void): Promise<Share> 
   tls.addEventListener('change', async () => {
     try {
       onChange(await api.SetTLS(tls.checked));
+      resolve('tls');
     } catch (err) {
-      notify(`HTTPS: ${errorText(err)}`);
+      notify(`HTTPS: ${errorText(err)}`, 'error', 'tls');
       showShare(await api.Share());
     }
   });

@@ -15,5 +15,8 @@ export function showStats(st: AppStats): void {
   pill.textContent = stateLabel(st.state);
   pill.dataset.state = st.state;
   pill.title = st.error;
-  must('source-name', HTMLElement).textContent = sourceLabel(st.source);
+  const name = must('source-name', HTMLElement);
+  name.textContent = sourceLabel(st.source);
+  // A long path is cut to the header's width: the whole of it on hover.
+  name.title = st.source;
 }
