@@ -60,7 +60,7 @@ func newLogger(level string) (*slog.Logger, error) {
 func runServe(args []string, assets fs.FS) error {
 	fset := flag.NewFlagSet("framecast serve", flag.ContinueOnError)
 	settings, cfg, level := serveFlags(fset)
-	pushURL := fset.String("push", "", "also push the stream to a relay: wss://relay/ingest/<stream> (viewers use --token there)")
+	pushURL := fset.String("push", "", "also push the stream to a relay: wss://relay/ingest/<stream> (viewers use --token there); several relays of a cluster, comma-separated, are tried in turn")
 	publishToken := fset.String("publish-token", "", "the relay's publish token, with --push")
 	caFile := fset.String("ca-file", "", "with a wss:// --push: PEM file of the CA that signed the relay's certificate, trusted instead of the system's CAs (for a relay on a private CA)")
 	loadTLS := cli.TLSFlags(fset)

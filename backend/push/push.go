@@ -34,7 +34,11 @@ const (
 
 // Config says where to push.
 type Config struct {
-	URL          string // ws(s)://relay/ingest/{stream}
+	URL string // ws(s)://relay/ingest/{stream}
+	// Fallbacks are the same stream's ingest URLs on other relays of a
+	// cluster: when the relay in use cannot be reached, the next is tried
+	// at once, and only after all of them the push backs off.
+	Fallbacks    []string
 	PublishToken string // the relay's publish token
 	ViewToken    string // the token viewers will use on the relay
 	// CAFile is a PEM file of the CA that signed a wss:// relay's
@@ -46,6 +50,16 @@ type Config struct {
 
 // Validate checks the config in words a person can act on.
 func (c Config) Validate() error {
+	for i, f := range c.Fallbacks {
+		if i >= maxFallbacks {
+			return fmt.Errorf("relays: at most %d", maxFallbacks+1)
+		}
+		other := c
+		other.URL, other.Fallbacks = f, nil
+		if err := other.Validate(); err != nil {
+			return err
+		}
+	}
 	u, err := url.Parse(c.URL)
 	switch {
 	case err != nil:
@@ -63,6 +77,12 @@ func (c Config) Validate() error {
 	}
 	return nil
 }
+
+// maxFallbacks bounds the other relays a push may try.
+const maxFallbacks = 8
+
+// relays is every ingest URL, in the order they are tried.
+func (c Config) relays() []string { return append([]string{c.URL}, c.Fallbacks...) }
 
 // ViewerURL is the link viewers open on the relay.
 func (c Config) ViewerURL() string {
@@ -143,15 +163,22 @@ func (p *Pusher) set(state string, err error) {
 func (p *Pusher) run(ctx context.Context) {
 	defer close(p.done)
 	retry := backoff.New(retryFirst, retryMax)
-	for {
+	relays := p.cfg.relays()
+	for i := 0; ; i = (i + 1) % len(relays) {
 		start := time.Now()
-		err := p.session(ctx)
+		err := p.session(ctx, relays[i])
 		if ctx.Err() != nil {
 			p.set("stopped", nil)
 			return
 		}
 		if time.Since(start) > 5*time.Second {
 			retry.Reset() // it had been working: retry quickly
+		}
+		if i+1 < len(relays) {
+			// Another relay of the cluster may take the stream now.
+			p.set("retrying", err)
+			p.log.Warn("relay connection lost; trying the next relay", "err", err, "next", protocol.Redact(relays[i+1]))
+			continue
 		}
 		wait := retry.Next()
 		p.set("retrying", err)
@@ -165,9 +192,12 @@ func (p *Pusher) run(ctx context.Context) {
 	}
 }
 
-// session connects once and pushes until the connection fails.
-func (p *Pusher) session(ctx context.Context) error {
-	u, _ := url.Parse(p.cfg.URL)
+// session connects once to the relay at ingest and pushes until the
+// connection fails.
+func (p *Pusher) session(ctx context.Context, ingest string) error {
+	cfg := p.cfg
+	cfg.URL = ingest
+	u, _ := url.Parse(ingest)
 	q := u.Query()
 	q.Set("token", p.cfg.PublishToken)
 	q.Set("view", p.cfg.ViewToken)
@@ -188,8 +218,11 @@ func (p *Pusher) session(ctx context.Context) error {
 		return fmt.Errorf("connect: %w", err)
 	}
 	defer conn.Close()
+	p.mu.Lock()
+	p.status.ViewerURL = cfg.ViewerURL()
+	p.mu.Unlock()
 	p.set("connected", nil)
-	p.log.Info("pushing to the relay", "viewers", protocol.Redact(p.cfg.ViewerURL())) // the link without its token
+	p.log.Info("pushing to the relay", "relay", protocol.Redact(ingest), "viewers", protocol.Redact(cfg.ViewerURL())) // the link without its token
 
 	// The relay says how many watch there; with nobody, the push takes no
 	// frames, so local capture can stop when nobody watches here either.

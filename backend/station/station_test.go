@@ -222,3 +222,17 @@ func TestMovingThePortTellsRemoteViewersAndCountsThem(t *testing.T) {
 		return
 	}
 }
+
+func TestPushFromURLTakesSeveralRelaysOfACluster(t *testing.T) {
+	p, err := PushFromURL("ws://a:8188/ingest/line, wss://b/ingest/line", "publish")
+	if err != nil || p.Relay != "ws://a:8188,wss://b" || p.Stream != "line" {
+		t.Fatalf("%+v, %v", p, err)
+	}
+	cfg, err := pushConfig(p, "view-token-0123456789", "")
+	if err != nil || cfg.URL != "ws://a:8188/ingest/line" || len(cfg.Fallbacks) != 1 || cfg.Fallbacks[0] != "wss://b/ingest/line" {
+		t.Fatalf("%+v, %v", cfg, err)
+	}
+	if _, err := PushFromURL("ws://a/ingest/line,ws://b/ingest/other", "publish"); err == nil || !strings.Contains(err.Error(), "same stream") {
+		t.Fatalf("err = %v, want the names told apart", err)
+	}
+}
