@@ -17,6 +17,11 @@ import (
 const (
 	retryFirst = 500 * time.Millisecond
 	retryMax   = 10 * time.Second
+	// stableAfter is how long a reopened source must deliver frames before
+	// it counts as back, and the backoff starts again from retryFirst. Opening
+	// is not enough: a network file that cannot be played opens, then fails
+	// its first read, and must not be retried twice a second for ever.
+	stableAfter = 5 * time.Second
 	// placeholderEvery is how often viewers get the NO SIGNAL frame while
 	// the source is down, so late joiners see it too.
 	placeholderEvery = time.Second
@@ -32,43 +37,47 @@ type capturer struct {
 	blank gocv.Mat
 	next  time.Time // when the fps cap lets the next frame out
 	w, h  int       // size of the last frame read, for the placeholder
+	// retry spaces the reopens of a failing source. It carries over from
+	// one loss to the next until the source has been stable for
+	// stableAfter, or another source is chosen.
+	retry *backoff.Backoff
+	// outage is the failing stretch under way, for its log lines.
+	outage outage
+	// reopenedAt is when the source was last reopened after a loss.
+	reopenedAt time.Time
 }
 
 // capture reads the source while somebody watches and hands each frame
 // the fps cap lets through to the processing goroutine.
 func (e *Engine) capture(ctx context.Context, src source.Source) {
 	defer e.wg.Done()
-	c := &capturer{e: e, src: src, cur: grabbed{mat: <-e.slot.free}, blank: gocv.NewMat()}
+	c := &capturer{e: e, src: src, cur: grabbed{mat: <-e.slot.free}, blank: gocv.NewMat(),
+		retry: backoff.New(retryFirst, retryMax), outage: outage{log: e.log}}
 	defer func() {
 		c.blank.Close()
-		if c.src != nil {
-			if err := c.src.Close(); err != nil {
-				e.log.Warn("close source", "err", err)
-			}
-		}
+		c.closeSource("close source")
 	}()
 	for {
 		hubChanged := e.hub.Changed()
+		var err error
 		select {
 		case <-ctx.Done():
 			// Checked on every frame: Close must not wait for the
 			// viewers to leave.
 			return
 		case ch := <-e.changes:
-			e.apply(ch, &c.src)
-			continue
+			err = c.applyOrRecover(ctx, ch)
 		default:
-		}
-		var err error
-		switch {
-		case c.src == nil:
-			e.setState(protocol.StateOff, "")
-			err = e.waitEvent(ctx, &c.src, hubChanged)
-		case e.hub.Count() == 0:
-			e.setState(protocol.StateIdle, "")
-			err = e.waitEvent(ctx, &c.src, hubChanged)
-		default:
-			err = c.step(ctx)
+			switch {
+			case c.src == nil:
+				e.setState(protocol.StateOff, "")
+				err = c.waitEvent(ctx, hubChanged)
+			case e.hub.Count() == 0:
+				e.setState(protocol.StateIdle, "")
+				err = c.waitEvent(ctx, hubChanged)
+			default:
+				err = c.step(ctx)
+			}
 		}
 		if errors.Is(err, errClosed) {
 			return
@@ -90,6 +99,10 @@ func (c *capturer) step(ctx context.Context) error {
 	c.e.captured.Tick(ts)
 	c.e.nCaptured.Add(1)
 	c.e.setState(protocol.StateLive, "")
+	if c.outage.active() && ts.Sub(c.reopenedAt) >= stableAfter {
+		c.outage.end(c.e.Settings().Source, c.reopenedAt)
+		c.retry.Reset()
+	}
 	c.w, c.h = m.Cols(), m.Rows()
 	if c.due(ts, c.e.Settings().FPS) {
 		c.cur.ts, c.cur.placeholder = ts, false
@@ -122,22 +135,20 @@ func (c *capturer) due(ts time.Time, fps int) bool {
 
 // recover handles a source that stopped: viewers get NO SIGNAL, and the
 // source is reopened with backoff until it comes back, the operator picks
-// another one, or the engine closes.
+// another one, or the engine closes. The backoff is not started afresh
+// here: a source that fails again soon after each reopen waits longer each
+// time.
 func (c *capturer) recover(ctx context.Context, cause error) error {
 	e := c.e
-	if err := c.src.Close(); err != nil {
-		e.log.Warn("close lost source", "err", err)
-	}
-	c.src = nil
+	c.closeSource("close lost source")
 	s := e.Settings()
-	e.log.Warn("source lost; retrying", "source", protocol.Redact(s.Source), "err", cause)
+	c.outage.fail(s.Source, cause, time.Now())
 	e.setState(protocol.StateNoSignal, cause.Error())
 	if c.w == 0 {
 		c.w, c.h = s.sourceOptions().Width, s.sourceOptions().Height
 	}
-	retry := backoff.New(retryFirst, retryMax)
 	for {
-		retryAt := time.Now().Add(retry.Next())
+		retryAt := time.Now().Add(c.retry.Next())
 		for time.Now().Before(retryAt) {
 			if e.hub.Count() > 0 {
 				drawNoSignal(&c.blank, c.w, c.h, s.Source, cause.Error())
@@ -150,7 +161,9 @@ func (c *capturer) recover(ctx context.Context, cause error) error {
 			case <-ctx.Done():
 				return errClosed
 			case ch := <-e.changes:
-				e.apply(ch, &c.src)
+				// With no source open there is nothing to reopen, so
+				// this cannot fail.
+				_ = c.apply(ch)
 				if c.src != nil || !ch.settings.Enabled {
 					return nil // a new source, or the camera switched off
 				}
@@ -160,11 +173,23 @@ func (c *capturer) recover(ctx context.Context, cause error) error {
 		}
 		src, err := e.openSource(s)
 		if err == nil {
-			e.log.Info("source back", "source", protocol.Redact(s.Source))
-			c.src = src
+			c.src, c.reopenedAt = src, time.Now()
 			return nil
 		}
 		cause = err
+		c.outage.fail(s.Source, err, time.Now())
 		e.setState(protocol.StateNoSignal, err.Error())
 	}
+}
+
+// closeSource closes the open source, if any; what is logged on failure
+// starts with what.
+func (c *capturer) closeSource(what string) {
+	if c.src == nil {
+		return
+	}
+	if err := c.src.Close(); err != nil {
+		c.e.log.Warn(what, "err", err)
+	}
+	c.src = nil
 }

@@ -40,6 +40,12 @@ type change struct {
 	settings Settings
 	src      source.Source // nil: keep the current source (or none, when disabled)
 	chain    *vision.Chain // nil: keep the current chain
+	// reopen asks for the current source to be opened again with the new
+	// settings' options (a test pattern or camera at another size or rate).
+	reopen bool
+	// applied is closed by the capture goroutine once the change is in
+	// force, so Update returns only then.
+	applied chan struct{}
 }
 
 // Engine runs one stream: a capture goroutine reads the source and leaves
@@ -129,9 +135,14 @@ func (e *Engine) Settings() Settings {
 	return e.settings
 }
 
-// Update applies new settings without dropping viewers. When they name a new
-// source, or switch the camera back on, the source is opened first: if that
-// fails the error says why and the old settings stay in force.
+// Update applies new settings without dropping viewers, and returns once they
+// are in force. When they name a new source, or switch the camera back on,
+// the source is opened first: if that fails the error says why and the old
+// settings stay in force. When the source takes its size or rate from the
+// settings (the test pattern, a camera), a new size or fps cap reopens it
+// with them: scaling only shrinks, so a source opened smaller would
+// otherwise stay smaller. A reopen that fails is a lost source: NO SIGNAL,
+// retried.
 func (e *Engine) Update(s Settings) error {
 	if err := s.Validate(); err != nil {
 		return err
@@ -146,7 +157,8 @@ func (e *Engine) Update(s Settings) error {
 			return err
 		}
 	}
-	if s.Enabled == old.Enabled && s.Source == old.Source {
+	reopen := s.Enabled && old.Enabled && s.Source == old.Source && needsReopen(old, s)
+	if s.Enabled == old.Enabled && s.Source == old.Source && !reopen {
 		// Quality, size, fps and the chain are taken up on the next frame.
 		e.mu.Lock()
 		e.settings = s
@@ -156,7 +168,7 @@ func (e *Engine) Update(s Settings) error {
 			"fps", s.FPS, "process", vision.FormatChain(s.Process))
 		return nil
 	}
-	c := change{settings: s, chain: chain}
+	c := change{settings: s, chain: chain, reopen: reopen, applied: make(chan struct{})}
 	if s.Enabled && (!old.Enabled || s.Source != old.Source) {
 		src, err := e.openSource(s)
 		if err != nil {
@@ -169,6 +181,8 @@ func (e *Engine) Update(s Settings) error {
 	}
 	select {
 	case e.changes <- c:
+		// Taken by the capture goroutine, which applies it before anything else.
+		<-c.applied
 		return nil
 	case <-e.done:
 		if c.src != nil {
@@ -179,6 +193,13 @@ func (e *Engine) Update(s Settings) error {
 		}
 		return errors.New("engine is closed")
 	}
+}
+
+// needsReopen reports whether the source open under old must be opened again
+// to honour s.
+func needsReopen(old, s Settings) bool {
+	spec, err := source.ParseSpec(s.Source)
+	return err == nil && source.Reopen(spec, old.sourceOptions(), s.sourceOptions())
 }
 
 func (e *Engine) openSource(s Settings) (source.Source, error) {
@@ -201,8 +222,18 @@ func (e *Engine) setState(state, reason string) {
 	e.status = st
 	e.stats.State = state
 	e.stats.Error = reason
+	if !sending(state) {
+		// Nothing goes out now: no size may be claimed for it.
+		e.stats.Width, e.stats.Height, e.stats.FrameBytes = 0, 0, 0
+	}
 	e.mu.Unlock()
 	e.hub.SetStatus(st)
+}
+
+// sending reports whether frames go out in a state: live ones, or the NO
+// SIGNAL picture.
+func sending(state string) bool {
+	return state == protocol.StateLive || state == protocol.StateNoSignal
 }
 
 // errClosed ends the capture goroutine.
@@ -218,36 +249,4 @@ func (e *Engine) swapChainLocked(c *vision.Chain) {
 		e.chain.Close()
 	}
 	e.chain = c
-}
-
-// apply puts a change in force inside the capture goroutine, closing the
-// replaced source.
-func (e *Engine) apply(c change, src *source.Source) {
-	e.mu.Lock()
-	e.settings = c.settings
-	e.swapChainLocked(c.chain)
-	e.mu.Unlock()
-	if c.src != nil || !c.settings.Enabled {
-		if *src != nil {
-			if err := (*src).Close(); err != nil {
-				e.log.Warn("close source", "err", err)
-			}
-		}
-		*src = c.src
-	}
-	e.log.Info("settings applied", "source", protocol.Redact(c.settings.Source), "quality", c.settings.Quality,
-		"max", fmt.Sprintf("%dx%d", c.settings.MaxWidth, c.settings.MaxHeight), "fps", c.settings.FPS, "enabled", c.settings.Enabled)
-}
-
-// waitEvent blocks until a change is applied, the viewer count changes
-// (hubChanged, taken before the caller looked at the count) or ctx ends.
-func (e *Engine) waitEvent(ctx context.Context, src *source.Source, hubChanged <-chan struct{}) error {
-	select {
-	case <-ctx.Done():
-		return errClosed
-	case c := <-e.changes:
-		e.apply(c, src)
-	case <-hubChanged:
-	}
-	return nil
 }

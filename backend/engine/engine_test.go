@@ -216,6 +216,9 @@ func TestCameraOffReleasesTheSourceAndOnReopensIt(t *testing.T) {
 	if closed.Load() != 1 {
 		t.Fatalf("source closed %d times after camera off, want 1", closed.Load())
 	}
+	if st := e.Stats(); st.Width != 0 || st.Height != 0 || st.FrameBytes != 0 {
+		t.Fatalf("with the camera off, stats say %dx%d frames of %d bytes go out; want none", st.Width, st.Height, st.FrameBytes)
+	}
 	if err := e.Update(small()); err != nil {
 		t.Fatal(err)
 	}

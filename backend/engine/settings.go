@@ -13,12 +13,17 @@ import (
 
 // Settings are what the operator can change while the stream runs.
 type Settings struct {
-	Source    string `json:"source"`    // a source spec, see source.ParseSpec
-	Quality   int    `json:"quality"`   // JPEG quality, 1–100
-	MaxWidth  int    `json:"maxWidth"`  // frames wider than this are scaled down; 0 = no limit
-	MaxHeight int    `json:"maxHeight"` // frames taller than this are scaled down; 0 = no limit
-	FPS       int    `json:"fps"`       // frame rate cap, 1–120
-	Enabled   bool   `json:"enabled"`   // false = camera off: the source is released
+	Source  string `json:"source"`  // a source spec, see source.ParseSpec
+	Quality int    `json:"quality"` // JPEG quality, 1–100
+	// MaxWidth and MaxHeight bound the frames sent: larger ones are scaled
+	// down, and the test pattern and a camera are asked for this size.
+	// 0 = no limit on that side.
+	MaxWidth  int `json:"maxWidth"`
+	MaxHeight int `json:"maxHeight"`
+	// FPS caps the frame rate, 1–120; the test pattern, a camera and a
+	// still picture are asked for this rate.
+	FPS     int  `json:"fps"`
+	Enabled bool `json:"enabled"` // false = camera off: the source is released
 	// Process is the processing chain, run on every frame before scaling.
 	Process []vision.Item `json:"process"`
 }
@@ -54,7 +59,8 @@ func sameChain(a, b []vision.Item) bool {
 	return (len(a) == 0 && len(b) == 0) || reflect.DeepEqual(a, b)
 }
 
-// sourceOptions are the hints given to a source opened under s.
+// sourceOptions are the hints given to a source opened under s: the max
+// size (the default size when either side has no limit) and the fps cap.
 func (s Settings) sourceOptions() source.Options {
 	opt := source.Options{Width: s.MaxWidth, Height: s.MaxHeight, FPS: s.FPS}
 	if opt.Width == 0 || opt.Height == 0 {

@@ -41,7 +41,11 @@ func (e *Engine) recordFrame(now time.Time, w, h, size int, encode time.Duration
 	} else {
 		e.stats.EncodeMs = 0.9*e.stats.EncodeMs + 0.1*ms
 	}
-	e.stats.Width, e.stats.Height, e.stats.FrameBytes = w, h, size
+	if sending(e.stats.State) {
+		// A frame still on its way when the last viewer left or the camera
+		// went off is sent to nobody: it sets no size.
+		e.stats.Width, e.stats.Height, e.stats.FrameBytes = w, h, size
+	}
 	e.stats.Chain = chain
 	e.mu.Unlock()
 }

@@ -12,14 +12,22 @@ type ChainItem struct {
 // show it: the engine's on the app's server, a relayed producer's on the
 // relay. It is a neutral type, so the relay builds without the engine.
 type Stats struct {
-	Source     string  `json:"source"`
-	State      string  `json:"state"`
-	Enabled    bool    `json:"enabled"`
+	Source  string `json:"source"`
+	State   string `json:"state"`
+	Enabled bool   `json:"enabled"`
+	// CaptureFPS is the rate frames are read from the source, OutputFPS
+	// the rate they are sent, each measured over the last 2 s.
 	CaptureFPS float64 `json:"captureFps"`
 	OutputFPS  float64 `json:"outputFps"`
-	Width      int     `json:"width"`  // of the last frame sent
-	Height     int     `json:"height"` // of the last frame sent
-	Quality    int     `json:"quality"`
+	// Width and Height are the size of the last frame sent: what goes
+	// out, as against MaxWidth and MaxHeight, what was asked. 0 while
+	// nothing goes out (camera off, nobody watching).
+	Width   int `json:"width"`
+	Height  int `json:"height"`
+	Quality int `json:"quality"`
+	// MaxWidth, MaxHeight and FPSCap are the settings, as asked: a source
+	// that cannot give that much (a smaller video file, a camera without
+	// the size) sends less, and Width, Height and OutputFPS say so.
 	MaxWidth   int     `json:"maxWidth"`
 	MaxHeight  int     `json:"maxHeight"`
 	FPSCap     int     `json:"fpsCap"`

@@ -53,8 +53,11 @@ func openCamera(index int, api string, opt Options) (Source, error) {
 	case err != nil:
 		return nil, fmt.Errorf("open %s: the camera could not be opened (%w)", name, err)
 	}
+	// Asked, not promised: a camera gives the nearest size and rate it
+	// has, and what it gives is what the stream measures and reports.
 	vc.Set(gocv.VideoCaptureFrameWidth, float64(opt.Width))
 	vc.Set(gocv.VideoCaptureFrameHeight, float64(opt.Height))
+	vc.Set(gocv.VideoCaptureFPS, float64(opt.FPS))
 	vc.Set(gocv.VideoCaptureBufferSize, 1) // keep latency low: no backlog of old frames
 	return &capture{name: name, vc: vc}, nil
 }
@@ -121,7 +124,8 @@ func openURL(url string) (Source, error) {
 		_ = vc.Close()
 		return nil, fmt.Errorf("open stream %s: OpenCV could not connect or read it", protocol.Redact(url))
 	}
-	return &capture{name: url, vc: vc}, nil
+	// The name goes into read errors, which viewers see: no password.
+	return &capture{name: protocol.Redact(url), vc: vc}, nil
 }
 
 func (c *capture) Read(dst *gocv.Mat) error {

@@ -20,7 +20,11 @@ type pattern struct {
 	pace  pacer
 }
 
+// newPattern draws at the largest 16:9 size inside opt's width and height
+// (Options are a bounding box: 854×480 gives 854×480, 160×160 gives 160×90)
+// and at opt's rate.
 func newPattern(opt Options) *pattern {
+	opt.Width, opt.Height = fit16x9(opt.Width, opt.Height)
 	p := &pattern{opt: opt, bg: gocv.NewMatWithSize(opt.Height, opt.Width, gocv.MatTypeCV8UC3), start: time.Now(),
 		pace: newPacer(float64(opt.FPS))}
 	bars := []color.RGBA{
@@ -66,3 +70,12 @@ func (p *pattern) draw(m *gocv.Mat) {
 }
 
 func (p *pattern) Close() error { return p.bg.Close() }
+
+// fit16x9 returns the largest 16:9 size, rounded to whole pixels, inside
+// w×h (both above 0).
+func fit16x9(w, h int) (int, int) {
+	if fh := (w*9 + 8) / 16; fh <= h {
+		return w, max(fh, 1)
+	}
+	return max((h*16+4)/9, 1), h
+}

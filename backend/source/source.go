@@ -22,7 +22,8 @@ type Source interface {
 }
 
 // Options are hints a source may use: the test pattern draws at this size and
-// rate; a camera is asked for them.
+// rate; a camera is asked for them; a still picture is shown at this rate.
+// They are taken at open: see Reopen.
 type Options struct {
 	Width, Height int
 	FPS           int
@@ -31,15 +32,36 @@ type Options struct {
 // DefaultOptions are 1280×720 at 30 fps: a function, so no caller can change them for everyone.
 func DefaultOptions() Options { return Options{Width: 1280, Height: 720, FPS: 30} }
 
-// Open opens the source that spec names. The error names the source and says
-// why it could not be opened.
-func Open(spec Spec, opt Options) (Source, error) {
+// withDefaults fills what opt leaves unset (zero or less) with DefaultOptions.
+func (opt Options) withDefaults() Options {
 	if opt.Width <= 0 || opt.Height <= 0 {
 		opt.Width, opt.Height = DefaultOptions().Width, DefaultOptions().Height
 	}
 	if opt.FPS <= 0 {
 		opt.FPS = DefaultOptions().FPS
 	}
+	return opt
+}
+
+// Reopen reports whether a source opened from spec with the options was must
+// be opened again to honour now. The test pattern and a camera take their
+// size and rate from Options, a still picture its rate; a video file or a
+// network stream has its own, and reopening it would only interrupt it.
+func Reopen(spec Spec, was, now Options) bool {
+	was, now = was.withDefaults(), now.withDefaults()
+	switch {
+	case spec.Kind == KindTest || spec.Kind == KindCamera:
+		return was != now
+	case spec.Kind == KindFile && isImage(spec.Path):
+		return was.FPS != now.FPS
+	}
+	return false
+}
+
+// Open opens the source that spec names. The error names the source and says
+// why it could not be opened.
+func Open(spec Spec, opt Options) (Source, error) {
+	opt = opt.withDefaults()
 	switch spec.Kind {
 	case KindTest:
 		return newPattern(opt), nil

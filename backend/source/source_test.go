@@ -138,3 +138,62 @@ func TestAnImageThatIsNotAPictureIsRefused(t *testing.T) {
 		t.Fatalf("err = %v, want one naming the image", err)
 	}
 }
+
+func TestThePatternIsTheLargest16x9InsideItsOptions(t *testing.T) {
+	cases := []struct {
+		name         string
+		w, h, ww, wh int
+	}{
+		{"480p is 854x480", 854, 480, 854, 480},
+		{"720p is 1280x720", 1280, 720, 1280, 720},
+		{"a square box gives a wide frame", 160, 160, 160, 90},
+		{"a box wider than 16:9 gives its full height", 1000, 360, 640, 360},
+		{"a tiny box gives at least a pixel", 1, 1, 1, 1},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			src := open(t, "test", Options{Width: c.w, Height: c.h, FPS: 100})
+			m := gocv.NewMat()
+			defer m.Close()
+			if err := src.Read(&m); err != nil {
+				t.Fatal(err)
+			}
+			if m.Cols() != c.ww || m.Rows() != c.wh {
+				t.Fatalf("pattern in %dx%d is %dx%d, want %dx%d", c.w, c.h, m.Cols(), m.Rows(), c.ww, c.wh)
+			}
+		})
+	}
+}
+
+func TestOnlySourcesThatTakeOptionsAreReopenedForNewOnes(t *testing.T) {
+	p480 := Options{Width: 854, Height: 480, FPS: 10}
+	p720 := Options{Width: 1280, Height: 720, FPS: 30}
+	at := func(o Options, fps int) Options { o.FPS = fps; return o }
+	cases := []struct {
+		name     string
+		spec     string
+		was, now Options
+		want     bool
+	}{
+		{"the test pattern is reopened for a new size", "test", p480, at(p720, 10), true},
+		{"the test pattern is reopened for a new rate", "test", p480, at(p480, 30), true},
+		{"the test pattern is not reopened for the same options", "test", p720, p720, false},
+		{"unset options are the defaults", "test", Options{}, DefaultOptions(), false},
+		{"a camera is reopened for a new size", "camera:0", p480, p720, true},
+		{"a still picture is reopened for a new rate", "/tmp/logo.png", p480, at(p480, 30), true},
+		{"a still picture is not reopened for a new size", "/tmp/logo.png", p480, at(p720, 10), false},
+		{"a video file is never reopened", "/tmp/clip.mp4", p480, p720, false},
+		{"a network stream is never reopened", "rtsp://cam/live", p480, p720, false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			spec, err := ParseSpec(c.spec)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := Reopen(spec, c.was, c.now); got != c.want {
+				t.Fatalf("Reopen(%s, %+v, %+v) = %v, want %v", c.spec, c.was, c.now, got, c.want)
+			}
+		})
+	}
+}

@@ -197,13 +197,25 @@ export interface AppStats {
   source: string;
   state: string;
   enabled: boolean;
+  /**
+   * CaptureFPS is the rate frames are read from the source, OutputFPS
+   * the rate they are sent, each measured over the last 2 s.
+   */
   captureFps: number;
   outputFps: number;
-  /** of the last frame sent */
+  /**
+   * Width and Height are the size of the last frame sent: what goes
+   * out, as against MaxWidth and MaxHeight, what was asked. 0 while
+   * nothing goes out (camera off, nobody watching).
+   */
   width: number;
-  /** of the last frame sent */
   height: number;
   quality: number;
+  /**
+   * MaxWidth, MaxHeight and FPSCap are the settings, as asked: a source
+   * that cannot give that much (a smaller video file, a camera without
+   * the size) sends less, and Width, Height and OutputFPS say so.
+   */
   maxWidth: number;
   maxHeight: number;
   fpsCap: number;
@@ -237,6 +249,12 @@ export interface AppStats {
   received?: number;
   refused?: number;
   lastRefusal?: string;
+  /**
+   * On relays joined in a cluster (--nats): the relay that holds the
+   * producer, and the viewers on every relay.
+   */
+  holder?: string;
+  clusterViewers?: number;
   /** JPEG bytes a second to all viewers */
   bandwidthBps: number;
   /** remote viewers, not the window's preview */
@@ -269,11 +287,17 @@ export interface EngineSettings {
   source: string;
   /** JPEG quality, 1–100 */
   quality: number;
-  /** frames wider than this are scaled down; 0 = no limit */
+  /**
+   * MaxWidth and MaxHeight bound the frames sent: larger ones are scaled
+   * down, and the test pattern and a camera are asked for this size.
+   * 0 = no limit on that side.
+   */
   maxWidth: number;
-  /** frames taller than this are scaled down; 0 = no limit */
   maxHeight: number;
-  /** frame rate cap, 1–120 */
+  /**
+   * FPS caps the frame rate, 1–120; the test pattern, a camera and a
+   * still picture are asked for this rate.
+   */
   fps: number;
   /** false = camera off: the source is released */
   enabled: boolean;

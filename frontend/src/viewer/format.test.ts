@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { statsLine, statusMessage } from './format';
+import { messageOverPicture, statsLine, statusMessage } from './format';
 
 describe('statsLine', () => {
   it('shows fps, latency and resolution', () => {
@@ -33,5 +33,19 @@ describe('statusMessage', () => {
   ];
   for (const [state, text] of sentences) {
     it(`tells the person "${text}" when ${state}`, () => expect(statusMessage(state, undefined, 0)).toBe(text));
+  }
+});
+
+describe('messageOverPicture', () => {
+  const noSignal = statusMessage('no-signal', undefined, 0);
+  const cases: Array<[string, Parameters<typeof messageOverPicture>[1], boolean, string]> = [
+    ['draws no NO SIGNAL label over the NO SIGNAL picture, which says it already', 'no-signal', true, ''],
+    ['says NO SIGNAL over the last real frame until the NO SIGNAL picture comes', 'no-signal', false, noSignal],
+    ['says the server is unreachable over a NO SIGNAL picture left on screen', 'offline', true, 'Server unreachable — retrying now…'],
+    ['says the camera is off over a NO SIGNAL picture left on screen', 'off', true, 'Camera is off'],
+    ['says nothing while live, whatever is on screen', 'live', true, ''],
+  ];
+  for (const [name, state, placeholder, want] of cases) {
+    it(name, () => expect(messageOverPicture(statusMessage(state, undefined, 0), state, placeholder)).toBe(want));
   }
 });

@@ -28,6 +28,19 @@ export function statusMessage(state: ViewerState, retryAt: number | undefined, n
   }
 }
 
+/**
+ * messageOverPicture is what of the status sentence to show over the picture:
+ * nothing while the stream has no signal and the frame on screen is the
+ * server's NO SIGNAL picture, which says so already (a label drawn over it
+ * would only cover its own text and the reason written under it). The state
+ * badge and the canvas's accessible name still say it. Any other sentence,
+ * such as "Server unreachable" over a NO SIGNAL frame left on screen, is news
+ * the picture cannot tell, and is shown.
+ */
+export function messageOverPicture(message: string, state: ViewerState, placeholderOnScreen: boolean): string {
+  return state === 'no-signal' && placeholderOnScreen ? '' : message;
+}
+
 /** statsLine is the overlay text, e.g. "30.0 fps · 12 ms · 1280×720". */
 export function statsLine(fps: number, latencyMs: number | null, width: number, height: number): string {
   const latency = latencyMs === null ? '–' : String(Math.max(0, Math.round(latencyMs)));

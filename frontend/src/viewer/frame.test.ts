@@ -20,6 +20,16 @@ describe('parseFrame', () => {
     expect(Array.from(result.frame.jpeg)).toEqual(JPEG);
   });
 
+  it('marks the NO SIGNAL picture only when its header says placeholder: true', () => {
+    const marked = (header: string) => {
+      const result = parseFrame(message(header, JPEG));
+      return result.ok && result.frame.placeholder;
+    };
+    expect(marked('{"seq":7,"ts":1,"w":1280,"h":720,"placeholder":true}')).toBe(true);
+    expect(marked(HEADER)).toBe(false);
+    expect(marked('{"seq":7,"ts":1,"w":1280,"h":720,"placeholder":"true"}')).toBe(false);
+  });
+
   it('accepts an ArrayBuffer as the WebSocket delivers it', () => {
     const bytes = message(HEADER, JPEG);
     const result = parseFrame(bytes.buffer.slice(0));

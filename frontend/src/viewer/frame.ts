@@ -14,6 +14,8 @@ export interface FrameHeader {
   w: number;
   /** Height of the JPEG in pixels. */
   h: number;
+  /** true on the server's NO SIGNAL picture; absent on real frames. */
+  placeholder?: unknown;
   [extra: string]: unknown;
 }
 
@@ -26,6 +28,11 @@ export interface Frame {
   detections: Detection[];
   /** Each processor's time on this frame, in chain order; [] when none or malformed. */
   proc: ProcTime[];
+  /**
+   * Whether this is the server's NO SIGNAL picture, sent while the source is
+   * retried: it says so in its pixels. Only a header `placeholder: true` makes it one.
+   */
+  placeholder: boolean;
 }
 
 /** FrameResult is either a frame or a sentence saying what was wrong. */
@@ -75,7 +82,13 @@ export function parseFrame(message: ArrayBuffer | Uint8Array): FrameResult {
     return fail('frame has no JPEG bytes after its header');
   }
   // The optional fields never fail a frame: a picture without boxes beats no picture.
-  const frame: Frame = { header: header as FrameHeader, jpeg, detections: parseDetections(header.detections), proc: parseProc(header.proc) };
+  const frame: Frame = {
+    header: header as FrameHeader,
+    jpeg,
+    detections: parseDetections(header.detections),
+    proc: parseProc(header.proc),
+    placeholder: header.placeholder === true,
+  };
   return { ok: true, frame };
 }
 

@@ -4,7 +4,7 @@
 import { drawDetections } from './boxes';
 import { Connection, type ConnectionState, type StateDetail } from './connection';
 import { countByLabel, countsText, type Detection, type LabelCount } from './detections';
-import { statsLine, statusMessage, type ViewerState } from './format';
+import { messageOverPicture, statsLine, statusMessage, type ViewerState } from './format';
 import { FrameRenderer, type Decorate, type DrawnFrame } from './renderer';
 import { FrameStats } from './stats';
 
@@ -24,13 +24,18 @@ export interface ViewerOptions {
   /**
    * Element that gets data-state, data-frames, data-last-seq, data-dropped,
    * data-latency-ms, and for the last drawn frame data-detections (boxes drawn
-   * on it: 0 while boxes are hidden) and data-boxes (its detections as JSON).
+   * on it: 0 while boxes are hidden), data-boxes (its detections as JSON) and
+   * data-placeholder ("true" while it is the server's NO SIGNAL picture).
    * Default: canvas.
    */
   root?: HTMLElement;
   /** Element for the stats line ("30.0 fps · 12 ms · 1280×720"). */
   overlay?: HTMLElement;
-  /** Element for status sentences; make it an aria-live region. */
+  /**
+   * Element for status sentences, over the picture; make it an aria-live
+   * region. It is hidden while the NO SIGNAL picture is on screen, which
+   * says so itself; onStatus still gets the sentence.
+   */
   message?: HTMLElement;
   /** Server base URL: http(s): or ws(s):, e.g. location.href or "ws://127.0.0.1:8080". */
   baseUrl: string;
@@ -73,6 +78,9 @@ export function createViewer(options: ViewerOptions): Viewer {
   let state: ViewerState = 'connecting';
   let detail: StateDetail = {};
   let shownMessage: string | null = null;
+  // What the message element shows: shownMessage, or nothing over a NO SIGNAL picture.
+  let shownOver: string | null = null;
+  let placeholderOnScreen = false;
   let frames = 0;
   let size = { w: 0, h: 0 };
   let showDetections = options.showDetections ?? true;
@@ -86,6 +94,11 @@ export function createViewer(options: ViewerOptions): Viewer {
     root.dataset.frames = String(frames);
     root.dataset.lastSeq = String(frame.header.seq);
     root.dataset.dropped = String(renderer.dropped);
+    if (frame.placeholder !== placeholderOnScreen) {
+      placeholderOnScreen = frame.placeholder;
+      root.dataset.placeholder = String(placeholderOnScreen);
+      refresh();
+    }
   };
   const logError = (message: string): void => console.warn(`framecast viewer: ${message}`);
 
@@ -118,20 +131,23 @@ export function createViewer(options: ViewerOptions): Viewer {
     refresh();
   };
 
-  // refresh redraws the overlay and, only when it changed, the status message,
-  // so an aria-live region is not re-announced four times a second.
+  // refresh redraws the overlay and, only when they changed, the status
+  // message and what of it shows over the picture, so an aria-live region is
+  // not re-announced four times a second.
   const refresh = (): void => {
     const now = Date.now();
     const latency = stats.latencyMs();
     if (latency !== null) root.dataset.latencyMs = latency.toFixed(1);
     if (options.overlay) options.overlay.textContent = statsLine(stats.fps(now), latency, size.w, size.h);
     const message = statusMessage(state, detail.retryAt, now);
+    const over = messageOverPicture(message, state, placeholderOnScreen);
+    if (options.message && over !== shownOver) {
+      options.message.textContent = over;
+      options.message.hidden = over === '';
+    }
+    shownOver = over;
     if (message === shownMessage) return;
     shownMessage = message;
-    if (options.message) {
-      options.message.textContent = message;
-      options.message.hidden = message === '';
-    }
     options.onStatus?.({ state, message, reason: detail.reason });
   };
 
@@ -155,6 +171,7 @@ export function createViewer(options: ViewerOptions): Viewer {
   root.dataset.frames = '0';
   root.dataset.state = state;
   root.dataset.detections = '0';
+  root.dataset.placeholder = 'false';
   root.dataset.showDetections = String(showDetections);
   const timer = setInterval(refresh, OVERLAY_REFRESH_MS);
   if (pauseWhenHidden) {
