@@ -148,25 +148,31 @@ func (b *Bus) get(name string) (*relay.Entry, uint64, error) {
 // the cluster-wide viewer count. It fails with relay.ErrConflict while
 // another relay's live producer has another view token.
 func (b *Bus) Claim(name string, hash [32]byte, since time.Time, viewers int) error {
-	cur, rev, err := b.get(name)
-	if err != nil {
-		return err
-	}
-	if cur != nil && cur.Relay != b.name && cur.Hash != hash {
-		return relay.ErrConflict
-	}
 	v, _ := json.Marshal(entry{Hash: hash[:], Relay: b.name, Since: since, Viewers: viewers})
-	ctx, cancel := context.WithTimeout(context.Background(), opTimeout)
-	defer cancel()
-	if rev == 0 {
-		_, err = b.kv.Create(ctx, name, v)
-	} else {
-		_, err = b.kv.Update(ctx, name, v, rev)
+	var err error
+	// A revision conflict means the row changed under us (another relay,
+	// or this one refreshing at the same moment): read it again.
+	for range 3 {
+		var cur *relay.Entry
+		var rev uint64
+		if cur, rev, err = b.get(name); err != nil {
+			return err
+		}
+		if cur != nil && cur.Relay != b.name && cur.Hash != hash {
+			return relay.ErrConflict
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), opTimeout)
+		if rev == 0 {
+			_, err = b.kv.Create(ctx, name, v)
+		} else {
+			_, err = b.kv.Update(ctx, name, v, rev)
+		}
+		cancel()
+		if err == nil {
+			return nil
+		}
 	}
-	if err != nil {
-		return fmt.Errorf("claim %q in the NATS stream table: %w", name, err)
-	}
-	return nil
+	return fmt.Errorf("claim %q in the NATS stream table: %w", name, err)
 }
 
 // Release removes this relay's claim on the stream, if it still holds it.

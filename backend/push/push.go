@@ -222,7 +222,7 @@ func (p *Pusher) session(ctx context.Context, ingest string) error {
 	p.status.ViewerURL = cfg.ViewerURL()
 	p.mu.Unlock()
 	p.set("connected", nil)
-	p.log.Info("pushing to the relay", "relay", protocol.Redact(ingest), "viewers", protocol.Redact(cfg.ViewerURL())) // the link without its token
+	p.log.Info("pushing to the relay", "to", protocol.Redact(ingest), "viewers", protocol.Redact(cfg.ViewerURL())) // the link without its token
 
 	// The relay says how many watch there; with nobody, the push takes no
 	// frames, so local capture can stop when nobody watches here either.
