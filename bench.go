@@ -31,6 +31,7 @@ func runBench(args []string) error {
 	relayMode := fset.Bool("relay", false, "benchmark framecast relay against the Node.js ws baseline instead of serve")
 	nodeRelay := fset.String("node-relay", "backend/bench/node-relay/relay.mjs", "the baseline relay, with --relay (run npm install in its folder first); empty: none")
 	relayBins := fset.String("relay-bin", "", "with --relay: framecast-relay binaries to measure, comma-separated (default: this binary's relay command)")
+	cluster := fset.Bool("cluster", false, "with --relay: also measure two relays joined by NATS, viewers on the one the producer does not push to")
 	if err := cli.ParseFlags(fset, args); err != nil {
 		return err
 	}
@@ -56,7 +57,7 @@ func runBench(args []string) error {
 			if *relayBins != "" {
 				relays = strings.Split(*relayBins, ",")
 			}
-			cfg := bench.RelayConfig{Binary: binary, Relays: relays, NodeRelay: *nodeRelay, Viewers: viewers, Slow: slow, SlowFPS: *slowFPS,
+			cfg := bench.RelayConfig{Binary: binary, Relays: relays, NodeRelay: *nodeRelay, Cluster: *cluster, Viewers: viewers, Slow: slow, SlowFPS: *slowFPS,
 				FPS: *fps, Quality: *quality, Warmup: *warmup, Duration: *duration}
 			rs, err := bench.RunRelay(ctx, cfg)
 			if err != nil {

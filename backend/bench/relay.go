@@ -30,13 +30,17 @@ type RelayConfig struct {
 	// (framecast-relay builds, old and new, side by side in one run).
 	Relays    []string
 	NodeRelay string // the baseline's relay.mjs, started with node; "": none
-	Viewers   int
-	Slow      int
-	SlowFPS   int
-	FPS       int
-	Quality   int
-	Warmup    time.Duration
-	Duration  time.Duration
+	// Cluster also measures two relays joined by NATS (the first of Relays,
+	// or Binary's relay command): the producer pushes to one, which runs
+	// the NATS server (--nats-embed), and the viewers watch the other.
+	Cluster  bool
+	Viewers  int
+	Slow     int
+	SlowFPS  int
+	FPS      int
+	Quality  int
+	Warmup   time.Duration
+	Duration time.Duration
 }
 
 // RelayResult is one relay's figures.
@@ -66,6 +70,12 @@ func RunRelay(ctx context.Context, cfg RelayConfig) ([]RelayResult, error) {
 	}
 	for _, bin := range cfg.Relays {
 		sides = append(sides, framecastRelay(cfg, filepath.Base(bin), bin))
+	}
+	if cfg.Cluster {
+		side := sides[0]
+		side.name = "2 relays via NATS"
+		side.cluster = true
+		sides = append(sides, side)
 	}
 	if cfg.NodeRelay != "" {
 		sides = append(sides, nodeRelay(cfg))
@@ -114,18 +124,26 @@ type relaySide struct {
 	// message builds what the producer sends for one frame.
 	message func(seq uint64, ts int64, jpeg []byte, b64 string) [][2]any
 	watch   func(ctx context.Context, base string, slow bool, from, to time.Time) (viewerResult, error)
+	// cluster: start a second relay joined to the first through NATS,
+	// and watch that one (start takes the extra flags).
+	cluster bool
+	args    func(extra ...string) func(ctx context.Context, addr string) (*process, error)
 }
 
 // framecastRelay is a Framecast relay: binary with the leading args (the
 // "relay" command of the framecast binary, or none for framecast-relay).
 func framecastRelay(cfg RelayConfig, name, binary string, args ...string) relaySide {
-	return relaySide{
-		name: name,
-		start: func(ctx context.Context, addr string) (*process, error) {
+	with := func(extra ...string) func(ctx context.Context, addr string) (*process, error) {
+		return func(ctx context.Context, addr string) (*process, error) {
 			args := append(append([]string{}, args...), "--addr", addr,
 				"--publish-token", relayPublish, "--log-level", "warn", "--max-per-ip", "100000")
-			return startProcess(ctx, addr, "http://"+addr+"/healthz", binary, args...)
-		},
+			return startProcess(ctx, addr, "http://"+addr+"/healthz", binary, append(args, extra...)...)
+		}
+	}
+	return relaySide{
+		name:    name,
+		start:   with(),
+		args:    with,
 		produce: "/ingest/bench?token=" + relayPublish + "&view=" + relayView,
 		message: func(seq uint64, ts int64, jpeg []byte, _ string) [][2]any {
 			msg, _ := protocol.EncodeFrame(protocol.Header{Seq: seq, TS: ts, W: 1280, H: 720}, jpeg)
@@ -199,12 +217,35 @@ func runRelaySide(ctx context.Context, cfg RelayConfig, side relaySide, frames [
 	if err != nil {
 		return nil, err
 	}
-	proc, err := side.start(ctx, addr)
+	start := side.start
+	var natsAddr string
+	if side.cluster {
+		if natsAddr, err = freeAddr(); err != nil {
+			return nil, err
+		}
+		start = side.args("--nats-embed", natsAddr, "--nats-name", "producer-side")
+	}
+	proc, err := start(ctx, addr)
 	if err != nil {
 		return nil, err
 	}
 	defer proc.stop()
 	base := "ws://" + addr
+	viewBase := base
+	procs := []*process{proc}
+	if side.cluster {
+		addr2, err := freeAddr()
+		if err != nil {
+			return nil, err
+		}
+		proc2, err := side.args("--nats", "nats://"+natsAddr, "--nats-name", "viewer-side")(ctx, addr2)
+		if err != nil {
+			return nil, err
+		}
+		defer proc2.stop()
+		viewBase = "ws://" + addr2
+		procs = append(procs, proc2)
+	}
 
 	prod, _, err := websocket.DefaultDialer.DialContext(ctx, base+side.produce, nil)
 	if err != nil {
@@ -259,15 +300,17 @@ func runRelaySide(ctx context.Context, cfg RelayConfig, side relaySide, frames [
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			results[i], errs[i] = side.watch(ctx, base, i < cfg.Slow, from, to)
+			results[i], errs[i] = side.watch(ctx, viewBase, i < cfg.Slow, from, to)
 		}()
 	}
 	time.Sleep(time.Until(from))
-	cpu0, _ := proc.cpu()
+	cpu0 := cpuOf(procs)
 	time.Sleep(time.Until(to))
-	cpu1, _ := proc.cpu()
-	res.CPU = cpu1 - cpu0
-	res.RSS, _ = proc.rss()
+	res.CPU = cpuOf(procs) - cpu0
+	for _, p := range procs {
+		rss, _ := p.rss()
+		res.RSS += rss
+	}
 	close(stop)
 	prodWG.Wait()
 	wg.Wait()
@@ -296,4 +339,14 @@ func PrintRelay(w io.Writer, cfg RelayConfig, rs []RelayResult) {
 			ms(r.Fast.P50), ms(r.Fast.P99), r.Fast.MinFPS, ms(r.Slow.P50), ms(r.Slow.P99), r.Slow.MedianFPS,
 			r.BytesPerFrame, float64(perFrame.Nanoseconds())/1000, float64(r.RSS)/(1<<20))
 	}
+}
+
+// cpuOf is the CPU time of every relay process of a side.
+func cpuOf(procs []*process) time.Duration {
+	var sum time.Duration
+	for _, p := range procs {
+		c, _ := p.cpu()
+		sum += c
+	}
+	return sum
 }

@@ -24,7 +24,9 @@ type EmbedConfig struct {
 	StoreDir string
 }
 
-// Embed starts the server and waits until it takes clients.
+// Embed starts the server and waits until it takes clients. It takes
+// messages up to 8 MiB, NATS's own ceiling, so frames up to the relay's
+// default --max-frame pass.
 func Embed(cfg EmbedConfig) (*server.Server, error) {
 	host, port, err := splitHostPort(cfg.Addr)
 	if err != nil {
@@ -34,7 +36,7 @@ func Embed(cfg EmbedConfig) (*server.Server, error) {
 		cfg.StoreDir = filepath.Join(os.TempDir(), "framecast-nats-"+cfg.Name)
 	}
 	opts := &server.Options{ServerName: cfg.Name, Host: host, Port: port, JetStream: true, StoreDir: cfg.StoreDir,
-		NoSigs: true, NoLog: true, MaxPayload: server.MAX_PAYLOAD_SIZE}
+		NoSigs: true, NoLog: true, MaxPayload: server.MAX_PAYLOAD_MAX_SIZE}
 	if cfg.Routes != "" && cfg.Cluster == "" {
 		return nil, fmt.Errorf("--nats-routes needs --nats-cluster, the address other servers' routes connect to")
 	}
