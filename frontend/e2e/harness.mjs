@@ -16,7 +16,11 @@ export const repoRoot = path.resolve(here, '..', '..');
 export const serverBin = process.env.FRAMECAST_BIN || path.join(repoRoot, 'build', 'bin', 'framecast');
 export const chromiumPath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 
-/** freePort asks the kernel for an unused loopback port. */
+/**
+ * freePort asks the kernel for an unused loopback port, and gives it back:
+ * only for the desktop app, whose saved settings must name a port. Servers
+ * and relays listen on port 0 and say which port they got.
+ */
 export async function freePort() {
   const srv = net.createServer();
   srv.listen(0, '127.0.0.1');
@@ -45,21 +49,44 @@ export async function startRelay({ publishToken, port, args = [] }) {
   return startFramecast('relay', ['--publish-token', publishToken, ...args], port);
 }
 
-/** startFramecast runs `framecast <command> --addr 127.0.0.1:<port> <args>` and waits for /healthz. */
+/**
+ * startFramecast runs `framecast <command> --addr 127.0.0.1:<port> <args>`
+ * and waits for /healthz. Without a port it listens on port 0 and reads the
+ * port the kernel gave from what the command prints at start (a viewer link
+ * or "relay on 127.0.0.1:PORT"); a port is given only to restart on the
+ * same one.
+ */
 async function startFramecast(command, args, port) {
   await fs.access(serverBin).catch(() => {
     throw new Error(`server binary ${serverBin} not found: run "make build" or set FRAMECAST_BIN`);
   });
-  port ??= await freePort();
-  const addr = `127.0.0.1:${port}`;
-  const proc = spawn(serverBin, [command, '--addr', addr, ...args], {
+  const proc = spawn(serverBin, [command, '--addr', `127.0.0.1:${port ?? 0}`, ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let log = '';
-  const keep = (chunk) => { log = (log + chunk).slice(-8000); };
+  let printed;
+  const portPrinted = new Promise((resolve) => { printed = resolve; });
+  const keep = (chunk) => {
+    log = (log + chunk).slice(-8000);
+    const m = /127\.0\.0\.1:(\d+)/.exec(log);
+    if (m && Number(m[1]) > 0) printed(Number(m[1]));
+  };
   proc.stdout.on('data', keep);
   proc.stderr.on('data', keep);
   const exited = once(proc, 'exit');
+  if (port === undefined) {
+    const got = await Promise.race([
+      portPrinted,
+      exited.then(() => 0),
+      new Promise((resolve) => setTimeout(() => resolve(0), 15_000)),
+    ]);
+    if (!got) {
+      if (proc.exitCode === null) proc.kill('SIGKILL');
+      throw new Error(`${command} did not say which port it listens on:\n${log}`);
+    }
+    port = got;
+  }
+  const addr = `127.0.0.1:${port}`;
   const server = {
     port,
     base: `http://${addr}`,
