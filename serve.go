@@ -16,6 +16,7 @@ import (
 	"framecast/backend/config"
 	"framecast/backend/engine"
 	"framecast/backend/metrics"
+	"framecast/backend/protocol"
 	"framecast/backend/server"
 	"framecast/backend/station"
 	"framecast/backend/vision"
@@ -66,6 +67,12 @@ func runServe(args []string, assets fs.FS) error {
 	loadTLS := cli.TLSFlags(fset)
 	limits := cli.LimitFlags(fset)
 	origins := cli.OriginFlag(fset)
+	renditions := protocol.DefaultRenditions()
+	fset.Func("renditions", "smaller copies offered to viewers on slow links, largest first: WIDTHxHEIGHT@QUALITY,… or none (default 640x360@70,426x240@60,320x180@50)", func(v string) error {
+		var err error
+		renditions, err = protocol.ParseRenditions(v)
+		return err
+	})
 	if err := cli.ParseFlags(fset, args); err != nil {
 		return err
 	}
@@ -94,7 +101,7 @@ func runServe(args []string, assets fs.FS) error {
 	st, err := station.New(s, station.Deps{
 		Assets: assets, Log: log, Name: cfg.Name, Listen: host,
 		TLS:    func() (*tls.Config, error) { return tc, nil },
-		Limits: *limits, Origins: *origins, Metrics: metrics.New(), CAFile: *caFile,
+		Limits: *limits, Origins: *origins, Metrics: metrics.New(), CAFile: *caFile, Renditions: renditions,
 	})
 	if err != nil {
 		return err

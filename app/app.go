@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"framecast/backend/config"
+	"framecast/backend/protocol"
 	"framecast/backend/server"
 	"framecast/backend/source"
 	"framecast/backend/station"
@@ -77,7 +78,7 @@ func New(d Deps) (*App, error) {
 	st, err := station.New(settings, station.Deps{
 		Assets: d.Assets, Log: d.Log, Listen: d.Listen, Store: &store,
 		TLS:      server.TLS{Auto: true, Dir: d.TLSDir}.Config,
-		Loopback: true, Origins: []string{webviewOrigin}, Fallback: true,
+		Loopback: true, Origins: []string{webviewOrigin}, Fallback: true, Renditions: protocol.DefaultRenditions(),
 		Notify: func(msg string) { a.emit(EventNotice, msg) },
 	})
 	if err != nil {

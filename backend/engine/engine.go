@@ -32,6 +32,10 @@ type Deps struct {
 	Log      *slog.Logger
 	Open     OpenFunc // nil: source.Open
 	Observer Observer // nil: nobody watches the costs
+	// Renditions are the smaller copies offered beside the stream's own
+	// size (protocol.DefaultRenditions(), say); each is encoded only while
+	// some viewer takes it. nil: none.
+	Renditions []protocol.Rendition
 }
 
 // change is a new set of settings, with the source already opened when the
@@ -58,6 +62,8 @@ type Engine struct {
 	log  *slog.Logger
 	open OpenFunc
 	slot *slot
+	// renditions are the smaller copies offered (Deps.Renditions).
+	renditions []protocol.Rendition
 
 	// updateMu serialises Update so sources are opened one at a time.
 	updateMu sync.Mutex
@@ -87,7 +93,7 @@ func New(s Settings, d Deps) (*Engine, error) {
 	if err := s.Validate(); err != nil {
 		return nil, err
 	}
-	e := &Engine{hub: d.Hub, log: d.Log, open: d.Open, observer: d.Observer,
+	e := &Engine{hub: d.Hub, log: d.Log, open: d.Open, observer: d.Observer, renditions: d.Renditions,
 		changes: make(chan change), settings: s, done: make(chan struct{})}
 	if e.open == nil {
 		e.open = source.Open

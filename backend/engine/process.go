@@ -16,6 +16,7 @@ type processor struct {
 	e      *Engine
 	chain  *vision.Chain
 	scaled gocv.Mat
+	small  gocv.Mat // a smaller rendition, reused
 	seq    uint64
 }
 
@@ -23,10 +24,11 @@ type processor struct {
 // encodes once and publishes, until ctx ends.
 func (e *Engine) processing(ctx context.Context, chain *vision.Chain) {
 	defer e.wg.Done()
-	p := &processor{e: e, chain: chain, scaled: gocv.NewMat()}
+	p := &processor{e: e, chain: chain, scaled: gocv.NewMat(), small: gocv.NewMat()}
 	errs := errorSummary{log: e.log, msg: "process frame"}
 	defer func() {
 		p.scaled.Close()
+		p.small.Close()
 		p.chain.Close()
 		e.mu.Lock()
 		if e.chain != nil { // set but never taken up
@@ -93,12 +95,20 @@ func (p *processor) frame(g *grabbed) error {
 	p.seq++
 	// NewFrame copies the JPEG from native memory into the wire message:
 	// the only copy it gets.
-	f, err := hub.NewFrame(protocol.Header{Seq: p.seq, TS: g.ts.UnixMicro(), W: out.Cols(), H: out.Rows(),
-		Detections: dets, Proc: times, Placeholder: g.placeholder}, buf.GetBytes())
+	h := protocol.Header{Seq: p.seq, TS: g.ts.UnixMicro(), W: out.Cols(), H: out.Rows(),
+		Detections: dets, Proc: times, Placeholder: g.placeholder}
+	f, err := hub.NewFrame(h, buf.GetBytes())
 	if err != nil {
 		return err
 	}
 	p.e.hub.Publish(f)
+	if len(p.e.renditions) > 0 {
+		if wanted := p.e.hub.Wanted(); len(wanted) > 0 {
+			if err := p.renditions(out, h, wanted); err != nil {
+				return err
+			}
+		}
+	}
 	p.e.recordFrame(encoded, out.Cols(), out.Rows(), len(f.JPEG), encoded.Sub(start), p.chain.Costs())
 	return nil
 }

@@ -23,6 +23,9 @@ type Frame struct {
 	Wire []byte
 	// Msg is the binary WebSocket message, framed once for all viewers.
 	Msg *websocket.PreparedMessage
+	// Rendition is the rendition the frame is ("" the stream's own size):
+	// only viewers on that rendition are offered it.
+	Rendition string
 
 	legacyOnce sync.Once
 	legacyMsg  *websocket.PreparedMessage

@@ -14,7 +14,8 @@ type Hub struct {
 	mu        sync.Mutex
 	subs      map[*Subscriber]struct{} // guarded by mu
 	nextID    uint64                   // guarded by mu
-	latest    *Frame                   // guarded by mu
+	latest    *Frame                   // of the stream's own size; guarded by mu
+	latestOf  map[string]*Frame        // of each smaller rendition; guarded by mu
 	status    protocol.Status          // guarded by mu
 	changed   chan struct{}            // closed (and replaced) when the viewer count changes; guarded by mu
 	meta      map[string]Meta          // each metadata key's newest value; guarded by mu
@@ -48,12 +49,23 @@ func New() *Hub {
 func (h *Hub) Subscribe(kind, addr string) *Subscriber {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	return h.subscribeLocked(kind, addr)
+	return h.subscribeLocked(kind, addr, "")
 }
 
-func (h *Hub) subscribeLocked(kind, addr string) *Subscriber {
+// SubscribeTo adds a viewer of one rendition ("" the stream's own size)
+// from its first frame on.
+func (h *Hub) SubscribeTo(kind, addr, rendition string) *Subscriber {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.subscribeLocked(kind, addr, rendition)
+}
+
+func (h *Hub) subscribeLocked(kind, addr, rendition string) *Subscriber {
 	h.nextID++
 	s := newSubscriber(h.nextID, kind, addr, &h.totals)
+	if rendition != "" {
+		s.SetRendition(rendition)
+	}
 	h.subs[s] = struct{}{}
 	h.notifyLocked()
 	return s
@@ -89,14 +101,52 @@ func (h *Hub) Changed() <-chan struct{} {
 	return h.changed
 }
 
-// Publish offers f to every viewer and keeps it as the latest frame.
+// Publish offers f to every viewer of its rendition and keeps it as the
+// latest frame of that rendition.
 func (h *Hub) Publish(f *Frame) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	h.latest = f
-	for s := range h.subs {
-		s.offerFrame(f)
+	if f.Rendition == "" {
+		h.latest = f
+	} else {
+		if h.latestOf == nil {
+			h.latestOf = make(map[string]*Frame)
+		}
+		h.latestOf[f.Rendition] = f
 	}
+	for s := range h.subs {
+		if s.Rendition() == f.Rendition {
+			s.offerFrame(f)
+		}
+	}
+}
+
+// Wanted reports which smaller renditions some viewer takes now: the
+// producer encodes those, and no others.
+func (h *Hub) Wanted() map[string]bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	var out map[string]bool
+	for s := range h.subs {
+		if r := s.Rendition(); r != "" {
+			if out == nil {
+				out = make(map[string]bool)
+			}
+			out[r] = true
+		}
+	}
+	return out
+}
+
+// LatestOf returns the most recent frame of a rendition ("" the stream's
+// own size), or nil.
+func (h *Hub) LatestOf(rendition string) *Frame {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if rendition == "" {
+		return h.latest
+	}
+	return h.latestOf[rendition]
 }
 
 // Totals returns what every viewer was sent and dropped since the hub was

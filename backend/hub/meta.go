@@ -60,7 +60,7 @@ func sortedMeta(m map[string]Meta) []Meta {
 func (h *Hub) SubscribeMeta(kind, addr string) *Subscriber {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	s := h.subscribeLocked(kind, addr)
+	s := h.subscribeLocked(kind, addr, "")
 	s.meta = make(map[string]Meta, len(h.meta))
 	for k, v := range h.meta {
 		s.meta[k] = v

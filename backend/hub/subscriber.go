@@ -33,6 +33,21 @@ type Subscriber struct {
 	hub       *counters
 	delivered meter.Meter
 	latency   atomic.Int64 // last measured capture→shown latency, µs
+	// rendition is the rendition the viewer takes ("" the stream's own
+	// size): only its frames are offered. Set by the viewer's writer.
+	rendition atomic.Pointer[string]
+}
+
+// SetRendition makes the viewer take rendition name's frames from the next
+// one on ("" the stream's own size).
+func (s *Subscriber) SetRendition(name string) { s.rendition.Store(&name) }
+
+// Rendition is the rendition the viewer takes ("" the stream's own size).
+func (s *Subscriber) Rendition() string {
+	if r := s.rendition.Load(); r != nil {
+		return *r
+	}
+	return ""
 }
 
 func newSubscriber(id uint64, kind, addr string, hub *counters) *Subscriber {
@@ -86,6 +101,10 @@ func (s *Subscriber) TakeStatus() *protocol.Status {
 	return st
 }
 
+// Drops is how many frames the viewer skipped: replaced in its mailbox
+// before it took them.
+func (s *Subscriber) Drops() uint64 { return s.drops.Load() }
+
 // Delivered records that a frame of size bytes was written to the viewer.
 func (s *Subscriber) Delivered(now time.Time, size int) {
 	s.delivered.Tick(now)
@@ -107,6 +126,7 @@ type Stats struct {
 	Bytes     uint64    `json:"bytes"` // JPEG bytes sent so far
 	LatencyMs float64   `json:"latencyMs"`
 	Since     time.Time `json:"since"`
+	Rendition string    `json:"rendition,omitempty"` // "" the stream's own size
 }
 
 // Stats returns the subscriber's counters at time now.
@@ -117,5 +137,6 @@ func (s *Subscriber) Stats(now time.Time) Stats {
 		Drops:     s.drops.Load(),
 		Bytes:     s.bytes.Load(),
 		LatencyMs: float64(s.latency.Load()) / 1000,
+		Rendition: s.Rendition(),
 	}
 }

@@ -26,6 +26,11 @@ type Hello struct {
 	H           int    `json:"h"`
 	Quality     int    `json:"quality"`
 	MaxInFlight int    `json:"maxInFlight"`
+	// Renditions are the sizes this viewer may pin (?rendition=NAME),
+	// largest first: the stream's own, then smaller copies. Rendition is
+	// the one pinned, or "auto": the server picks what the link carries.
+	Renditions []Rendition `json:"renditions,omitempty"`
+	Rendition  string      `json:"rendition,omitempty"`
 }
 
 // Status tells viewers the stream's state changed.

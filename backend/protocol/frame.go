@@ -43,6 +43,10 @@ type Header struct {
 	// and being retried: it shows no capture, so a viewer (or a test) can
 	// tell it from a real frame without looking at its pixels.
 	Placeholder bool `json:"placeholder,omitempty"`
+	// Rendition names the size this frame was encoded at (a Rendition's
+	// name) when it is one of the stream's smaller copies; empty for the
+	// stream's own size.
+	Rendition string `json:"rendition,omitempty"`
 }
 
 // MaxMetaKeys bounds the metadata keys of one stream.

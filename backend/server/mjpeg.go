@@ -13,6 +13,11 @@ const boundary = "framecast"
 // JavaScript. The boundary goes out right after each frame, and each part is
 // flushed at once, so a browser shows a frame as soon as it arrives.
 func (sh *Handler) serveMJPEG(w http.ResponseWriter, r *http.Request) {
+	key, _, err := pickRendition(r.URL.Query(), sh.ladder())
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
 	release, ok := sh.Admit(w, r)
 	if !ok {
 		return
@@ -23,7 +28,7 @@ func (sh *Handler) serveMJPEG(w http.ResponseWriter, r *http.Request) {
 	h.Set("Content-Type", "multipart/x-mixed-replace; boundary="+boundary)
 	h.Set("Cache-Control", "no-store")
 	h.Set("X-Content-Type-Options", "nosniff")
-	sub := sh.hub.Subscribe("mjpeg", r.RemoteAddr)
+	sub := sh.hub.SubscribeTo("mjpeg", r.RemoteAddr, key)
 	defer sh.hub.Unsubscribe(sub)
 	if _, err := fmt.Fprintf(w, "--%s\r\n", boundary); err != nil || rc.Flush() != nil {
 		return

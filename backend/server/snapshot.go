@@ -18,12 +18,17 @@ const snapshotWait = 5 * time.Second
 // it waits (up to snapshotWait) it holds a viewer slot like any viewer, so
 // snapshots cannot get round the viewer limits.
 func (sh *Handler) serveSnapshot(w http.ResponseWriter, r *http.Request) {
+	key, _, err := pickRendition(r.URL.Query(), sh.ladder())
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
 	release, ok := sh.Admit(w, r)
 	if !ok {
 		return
 	}
 	defer release()
-	sub := sh.hub.Subscribe("snapshot", r.RemoteAddr)
+	sub := sh.hub.SubscribeTo("snapshot", r.RemoteAddr, key)
 	defer sh.hub.Unsubscribe(sub)
 	timeout := time.NewTimer(snapshotWait)
 	defer timeout.Stop()
@@ -36,7 +41,7 @@ func (sh *Handler) serveSnapshot(w http.ResponseWriter, r *http.Request) {
 			http.Error(w, "the stream has ended", http.StatusServiceUnavailable)
 			return
 		case <-timeout.C:
-			if f = sh.hub.Latest(); f == nil {
+			if f = sh.hub.LatestOf(key); f == nil {
 				http.Error(w, "no frame yet: the source is not giving pictures", http.StatusServiceUnavailable)
 				return
 			}

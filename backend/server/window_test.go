@@ -20,7 +20,7 @@ func TestWindowShrinksWhileFramesQueueAndGrowsBack(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		v.sent(f, t0)
+		v.sending(f, t0)
 		v.acked(seq, t0.Add(delay))
 		t0 = t0.Add(delay)
 	}

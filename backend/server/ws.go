@@ -56,6 +56,12 @@ type wsViewer struct {
 	// as a text data URL and never acks, so only its own reading paces it.
 	dataURL bool
 
+	// adapt moves the viewer between renditions as its link allows; nil
+	// for a viewer that pinned one, or a stream of one size. nSent counts
+	// the frames written. Only writePump uses them.
+	adapt *adapter
+	nSent uint64
+
 	pongWait time.Duration // see defaultPongWait
 	// deadline is the write deadline last set; only writePump uses it.
 	deadline time.Time
@@ -75,6 +81,12 @@ func (sh *Handler) serveWS(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "format must be binary (the default) or dataurl", http.StatusBadRequest)
 		return
 	}
+	ladder := sh.ladder()
+	key, pinned, err := pickRendition(r.URL.Query(), ladder)
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
 	release, ok := sh.Admit(w, r)
 	if !ok {
 		return
@@ -86,7 +98,7 @@ func (sh *Handler) serveWS(w http.ResponseWriter, r *http.Request) {
 	}
 	// Subscribe before the upgrade completes, so no frame published after
 	// the viewer's handshake is missed.
-	sub := sh.hub.Subscribe(kind, r.RemoteAddr)
+	sub := sh.hub.SubscribeTo(kind, r.RemoteAddr, key)
 	conn, err := sh.upgrader.Upgrade(w, r, nil)
 	if err != nil {
 		sh.hub.Unsubscribe(sub)
@@ -95,6 +107,9 @@ func (sh *Handler) serveWS(w http.ResponseWriter, r *http.Request) {
 	v := &wsViewer{
 		conn: conn, sub: sub,
 		readDone: make(chan struct{}), dataURL: format == "dataurl", pongWait: sh.pongWait,
+	}
+	if !pinned && !v.dataURL && len(ladder) > 1 {
+		v.adapt = newAdapter(keys(ladder), time.Now())
 	}
 	if !sh.handlers.Add(conn) {
 		sh.hub.Unsubscribe(sub)
@@ -114,13 +129,23 @@ func (sh *Handler) serveWS(w http.ResponseWriter, r *http.Request) {
 		<-v.readDone // the close ends readPump
 		sh.handlers.Done(conn)
 	}()
-	v.writePump(sh.hello())
+	v.writePump(sh.hello(ladder, key, pinned))
 }
 
-func (sh *Handler) hello() protocol.Hello {
+func (sh *Handler) hello(ladder []protocol.Rendition, key string, pinned bool) protocol.Hello {
 	st := sh.stream.Stats()
-	return protocol.Hello{Type: "hello", Stream: sh.name, State: sh.hub.Status().State,
+	h := protocol.Hello{Type: "hello", Stream: sh.name, State: sh.hub.Status().State,
 		W: st.Width, H: st.Height, Quality: st.Quality, MaxInFlight: protocol.MaxInFlight}
+	if len(ladder) > 1 {
+		h.Renditions, h.Rendition = ladder, "auto"
+		if pinned {
+			h.Rendition = ladder[0].Name
+			if key != "" {
+				h.Rendition = key
+			}
+		}
+	}
+	return h
 }
 
 // closeViewers tells every WebSocket viewer why and disconnects it.
@@ -244,11 +269,16 @@ func (v *wsViewer) room(now time.Time) bool {
 	return len(v.inFlight) < v.window()
 }
 
-func (v *wsViewer) sent(f *hub.Frame, now time.Time) {
+// sending records f as in flight. It must come before the write: a fast
+// viewer's ack can arrive before the write returns, and an ack for a frame
+// not yet recorded would be lost, stalling the viewer until ackTimeout.
+func (v *wsViewer) sending(f *hub.Frame, now time.Time) {
+	if v.dataURL {
+		return
+	}
 	v.mu.Lock()
 	v.inFlight = append(v.inFlight, sentFrame{seq: f.Header.Seq, ts: f.Header.TS, sentAt: now})
 	v.mu.Unlock()
-	v.sub.Delivered(now, len(f.JPEG))
 }
 
 // writePump sends hello, then status changes and frames as room allows.
@@ -286,10 +316,17 @@ func (v *wsViewer) writePump(hello protocol.Hello) {
 				if v.dataURL {
 					msg = f.DataURL()
 				}
+				v.sending(f, now)
 				if v.conn.WritePreparedMessage(msg) != nil {
 					return
 				}
-				v.sent(f, now)
+				v.sub.Delivered(now, len(f.JPEG))
+				v.nSent++
+			}
+			if v.adapt != nil {
+				if key, changed := v.adapt.observe(now, v.nSent, v.sub.Drops()); changed {
+					v.sub.SetRendition(key)
+				}
 			}
 		}
 	}

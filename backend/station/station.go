@@ -24,6 +24,7 @@ import (
 	"framecast/backend/engine"
 	"framecast/backend/hub"
 	"framecast/backend/metrics"
+	"framecast/backend/protocol"
 	"framecast/backend/push"
 	"framecast/backend/server"
 )
@@ -50,6 +51,9 @@ type Deps struct {
 	Metrics *metrics.Metrics
 	// CAFile is trusted for a wss:// relay instead of the system's CAs.
 	CAFile string
+	// Renditions are the smaller copies offered to viewers on slow links
+	// (engine.Deps.Renditions); nil: none.
+	Renditions []protocol.Rendition
 	// Fallback starts anyway when the source will not open (the test
 	// pattern instead) or the port is taken (a free one instead), and says
 	// so in Notices: the desktop app must open. Without it (serve) either
@@ -95,7 +99,7 @@ func New(s config.Settings, d Deps) (*Station, error) {
 	if newToken {
 		s.Token = server.NewToken()
 	}
-	ed := engine.Deps{Hub: st.hub, Log: d.Log}
+	ed := engine.Deps{Hub: st.hub, Log: d.Log, Renditions: d.Renditions}
 	if d.Metrics != nil {
 		ed.Observer = d.Metrics
 	}

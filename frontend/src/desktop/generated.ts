@@ -320,6 +320,8 @@ export interface HubStats {
   bytes: number;
   latencyMs: number;
   since: string;
+  /** "" the stream's own size */
+  rendition?: string;
 }
 
 /**

@@ -1,0 +1,72 @@
+package server
+
+import (
+	"testing"
+	"time"
+)
+
+// feed runs an adapter for d in steps of adaptEvery, the viewer skipping
+// share of 30 frames a second; it returns the rendition at the end and how
+// often it changed.
+func feed(a *adapter, now *time.Time, sent, drops *uint64, d time.Duration, share float64) (string, int) {
+	changes := 0
+	key := a.levels[a.level]
+	for end := now.Add(d); now.Before(end); {
+		*now = now.Add(adaptEvery)
+		offered := uint64(15)
+		skipped := uint64(float64(offered) * share)
+		*sent += offered - skipped
+		*drops += skipped
+		var changed bool
+		if key, changed = a.observe(*now, *sent, *drops); changed {
+			changes++
+		}
+	}
+	return key, changes
+}
+
+func TestAViewerThatSkipsFramesMovesDownAndProbesBackUpCarefully(t *testing.T) {
+	now := time.Unix(1000, 0)
+	var sent, drops uint64
+	a := newAdapter([]string{"", "360p", "240p", "180p"}, now)
+	if key, n := feed(a, &now, &sent, &drops, 3*time.Second, 0.02); key != "" || n != 0 {
+		t.Fatalf("a viewer that keeps up moved to %q (%d changes)", key, n)
+	}
+	// A link that carries a quarter of the stream: down, one step at a time.
+	if key, _ := feed(a, &now, &sent, &drops, 1500*time.Millisecond, 0.75); key != "360p" {
+		t.Fatalf("after 1.5 s of skipping 3 frames in 4: %q, want 360p", key)
+	}
+	if key, _ := feed(a, &now, &sent, &drops, 1500*time.Millisecond, 0.5); key != "240p" {
+		t.Fatalf("still skipping half: %q, want 240p", key)
+	}
+	// 240p fits: it stays there until the probe, which fails at once.
+	if key, n := feed(a, &now, &sent, &drops, probeFirst-time.Second, 0); key != "240p" || n != 0 {
+		t.Fatalf("before the first probe: %q, %d changes", key, n)
+	}
+	if key, _ := feed(a, &now, &sent, &drops, 2*time.Second, 0); key != "360p" {
+		t.Fatalf("after a quiet %v no probe: %q", probeFirst, key)
+	}
+	if key, _ := feed(a, &now, &sent, &drops, adaptEvery, 0.5); key != "240p" {
+		t.Fatalf("a failed probe stayed at %q", key)
+	}
+	// The next probe waits twice as long: no oscillation.
+	if _, n := feed(a, &now, &sent, &drops, 2*probeFirst-time.Second, 0); n != 0 {
+		t.Fatalf("%d changes within twice the first wait after a failed probe", n)
+	}
+	if key, _ := feed(a, &now, &sent, &drops, 2*time.Second, 0); key != "360p" {
+		t.Fatalf("no second probe: %q", key)
+	}
+	// This time the link has room: the probe holds, and the next one goes up.
+	if key, _ := feed(a, &now, &sent, &drops, probeSurvive+probeFirst+time.Second, 0); key != "" {
+		t.Fatalf("with room, the viewer ended at %q, want the full size", key)
+	}
+}
+
+func TestOneSizeOrAPinnedViewerNeverMoves(t *testing.T) {
+	now := time.Unix(1000, 0)
+	var sent, drops uint64
+	a := newAdapter([]string{""}, now)
+	if key, n := feed(a, &now, &sent, &drops, 10*time.Second, 0.9); key != "" || n != 0 {
+		t.Fatalf("one size: %q, %d changes", key, n)
+	}
+}

@@ -1,0 +1,85 @@
+package server
+
+import (
+	"fmt"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"framecast/backend/protocol"
+)
+
+// renditioner is a stream that offers smaller copies of its frames: the
+// engine. A relay's streams forward what producers send, one size.
+type renditioner interface {
+	Renditions() []protocol.Rendition
+}
+
+// ladder is the stream's renditions now, the stream's own size first; nil
+// for a stream of one size.
+func (sh *Handler) ladder() []protocol.Rendition {
+	if r, ok := sh.stream.(renditioner); ok {
+		return r.Renditions()
+	}
+	return nil
+}
+
+// pickRendition reads ?rendition=NAME or ?width=N against the ladder. It
+// returns the hub's key of the rendition asked for ("" the stream's own
+// size) and whether one was asked for at all (else: auto). A name the
+// stream does not offer is an error that lists those it does.
+func pickRendition(q url.Values, ladder []protocol.Rendition) (key string, pinned bool, err error) {
+	name, width := strings.TrimSpace(q.Get("rendition")), strings.TrimSpace(q.Get("width"))
+	switch {
+	case width != "":
+		n, err := strconv.Atoi(width)
+		if err != nil || n < 1 || n > 100000 {
+			return "", false, fmt.Errorf("width %q: a number of pixels", width)
+		}
+		return widest(ladder, n), true, nil
+	case name == "" || name == "auto":
+		return "", false, nil
+	}
+	for i, r := range ladder {
+		if r.Name == name {
+			if i == 0 {
+				return "", true, nil
+			}
+			return r.Name, true, nil
+		}
+	}
+	if len(ladder) == 0 && (name == "full" || name == "source") {
+		return "", true, nil
+	}
+	names := make([]string, 0, len(ladder)+1)
+	for _, r := range ladder {
+		names = append(names, r.Name)
+	}
+	return "", false, fmt.Errorf("rendition %q: this stream offers %s or auto", name, strings.Join(names, ", "))
+}
+
+// widest is the key of the largest rendition at most n pixels wide, or of
+// the smallest when none is that narrow.
+func widest(ladder []protocol.Rendition, n int) string {
+	for i, r := range ladder {
+		if r.W <= n {
+			if i == 0 {
+				return ""
+			}
+			return r.Name
+		}
+	}
+	if len(ladder) > 1 {
+		return ladder[len(ladder)-1].Name
+	}
+	return ""
+}
+
+// keys are the hub's keys of the ladder's renditions, the largest first.
+func keys(ladder []protocol.Rendition) []string {
+	out := []string{""}
+	for _, r := range ladder[min(1, len(ladder)):] {
+		out = append(out, r.Name)
+	}
+	return out
+}
