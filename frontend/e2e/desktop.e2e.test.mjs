@@ -35,6 +35,21 @@ async function startXvfb() {
 }
 
 /**
+ * showsTestPattern reports whether the screenshot shows the test pattern's
+ * yellow and magenta bars (each at least 1 % of the screen): a window
+ * still showing the page as it was at load (dark, "Connecting…") has none,
+ * however it changes.
+ */
+async function showsTestPattern(file) {
+  for (const colour of ['#bfbf00', '#bf00bf']) {
+    const { stdout } = await run('convert', [file, '-alpha', 'off', '-fuzz', '6%', '-transparent', colour,
+      '-alpha', 'extract', '-negate', '-format', '%[fx:mean]', 'info:']);
+    if (Number(stdout) < 0.01) return false;
+  }
+  return true;
+}
+
+/**
  * screenshotWhenLive saves screenshots of the display to file until the
  * window follows the live page: painted, and changed since the screenshot
  * before. /api/state counting the preview as a viewer only says the page
@@ -42,8 +57,10 @@ async function startXvfb() {
  * (llvmpipe under Xvfb), and with a cold Mesa shader cache
  * ($XDG_CACHE_HOME/mesa_shader_cache, as on a new machine) it shows nothing
  * for seconds, then the page as it was at load (no source, a black preview)
- * for a second more. Unpainted, the window is its background on the black
- * root, 2 colours; the page's text alone gives a thousand or more.
+ * for a second more, and that page may itself change (its loading state).
+ * Unpainted, the window is its background on the black root, 2 colours;
+ * the page's text alone gives a thousand or more. So the window counts as
+ * live once it is painted, changing, and shows the test pattern's bars.
  */
 async function screenshotWhenLive(file, timeoutMs) {
   const minColours = 64;
@@ -53,10 +70,10 @@ async function screenshotWhenLive(file, timeoutMs) {
     await run('import', ['-display', display, '-window', 'root', file]);
     const colours = Number((await run('identify', ['-format', '%k', file])).stdout);
     const shot = colours >= minColours ? await fs.readFile(file) : null;
-    if (shot && before && !shot.equals(before)) return;
+    if (shot && before && !shot.equals(before) && (await showsTestPattern(file))) return;
     assert.ok(
       Date.now() < deadline,
-      `${timeoutMs} ms after the preview went live the window ${shot ? 'still did not change' : `was blank (${colours} colours)`}: WebKit is not presenting the page\n${appLog}`,
+      `${timeoutMs} ms after the preview went live the window ${shot ? 'did not show the moving test pattern' : `was blank (${colours} colours)`}: WebKit is not presenting the page\n${appLog}`,
     );
     before = shot;
     await new Promise((r) => setTimeout(r, 200));
