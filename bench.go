@@ -18,7 +18,7 @@ import (
 // measured apart from the viewers', and runs each scenario against it.
 func runBench(args []string) error {
 	fset := flag.NewFlagSet("framecast bench", flag.ContinueOnError)
-	scenarios := fset.String("scenarios", "50/0,50/5,200/0", "comma-separated VIEWERS/SLOW pairs, each a separate run")
+	scenarios := fset.String("scenarios", "50/0,50/5,200/0", "comma-separated scenarios, each a separate run: "+bench.ScenarioSyntax)
 	slowFPS := fset.Int("slow-fps", 5, "frames a second a slow viewer reads")
 	warmup := fset.Duration("warmup", 3*time.Second, "time before measuring")
 	duration := fset.Duration("duration", 15*time.Second, "time measured in each scenario")
@@ -47,17 +47,22 @@ func runBench(args []string) error {
 		serveArgs = append(serveArgs, "--process", *process)
 	}
 	fmt.Printf("framecast bench: %s at %dx%d, %d fps cap, quality %d, process %q\n", *source, *width, *height, *fps, *quality, *process)
+	var runs []bench.Scenario // all read before the first run, to refuse a typo at once
 	for _, sc := range strings.Split(*scenarios, ",") {
-		var viewers, slow int
-		if _, err := fmt.Sscanf(strings.TrimSpace(sc), "%d/%d", &viewers, &slow); err != nil || viewers < 1 || slow < 0 || slow > viewers {
-			return fmt.Errorf("scenario %q: want VIEWERS/SLOW, for example 50/5", sc)
+		s, err := bench.ParseScenario(sc)
+		if err != nil {
+			return err
 		}
+		runs = append(runs, s)
+	}
+	for _, s := range runs {
+		sc := s.String()
 		if *relayMode {
 			var relays []string
 			if *relayBins != "" {
 				relays = strings.Split(*relayBins, ",")
 			}
-			cfg := bench.RelayConfig{Binary: binary, Relays: relays, NodeRelay: *nodeRelay, Cluster: *cluster, Viewers: viewers, Slow: slow, SlowFPS: *slowFPS,
+			cfg := bench.RelayConfig{Binary: binary, Relays: relays, NodeRelay: *nodeRelay, Cluster: *cluster, Viewers: s.Viewers, Slow: s.Slow, SlowFPS: *slowFPS, Links: s.Links,
 				FPS: *fps, Quality: *quality, Warmup: *warmup, Duration: *duration}
 			rs, err := bench.RunRelay(ctx, cfg)
 			if err != nil {
@@ -66,8 +71,8 @@ func runBench(args []string) error {
 			bench.PrintRelay(os.Stdout, cfg, rs)
 			continue
 		}
-		res, err := bench.Run(ctx, bench.Config{Binary: binary, ServeArgs: serveArgs, Viewers: viewers,
-			Slow: slow, SlowFPS: *slowFPS, Warmup: *warmup, Duration: *duration})
+		res, err := bench.Run(ctx, bench.Config{Binary: binary, ServeArgs: serveArgs, Viewers: s.Viewers,
+			Slow: s.Slow, SlowFPS: *slowFPS, Links: s.Links, Warmup: *warmup, Duration: *duration})
 		if err != nil {
 			return fmt.Errorf("scenario %s: %w", sc, err)
 		}

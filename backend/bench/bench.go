@@ -18,9 +18,10 @@ import (
 type Config struct {
 	Binary     string        // the framecast binary to start with "serve"
 	ServeArgs  []string      // extra serve flags: source, quality, size, fps
-	Viewers    int           // viewers in all
+	Viewers    int           // viewers on no slow link
 	Slow       int           // how many of them read only SlowFPS frames a second
 	SlowFPS    int           // the slow viewers' reading rate
+	Links      []LinkGroup   // viewers on slow links, beside Viewers
 	Warmup     time.Duration // before measuring
 	Duration   time.Duration // measuring
 	ServerAddr string        // where a server already runs (then Binary is not started); host:port
@@ -29,9 +30,11 @@ type Config struct {
 
 // viewerResult is what one viewer saw while measuring.
 type viewerResult struct {
-	slow      bool
+	role      role
 	frames    int
 	latencies []time.Duration
+	bytes     int64  // read from its socket
+	rendition string // of its last frame
 	err       error
 }
 
@@ -49,9 +52,10 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	}
 	wsURL := "ws://" + addr + "/ws?token=" + url.QueryEscape(token)
 
-	viewers := make([]*client.Viewer, cfg.Viewers)
+	rs := roles(cfg.Viewers, cfg.Slow, cfg.Links)
+	viewers := make([]*client.Viewer, len(rs))
 	for i := range viewers {
-		v, err := client.Dial(ctx, wsURL, nil)
+		v, err := client.DialWith(ctx, linkURL(wsURL, rs[i], cfg.Links), linkOptions(rs[i], cfg.Links))
 		if err != nil {
 			for _, v := range viewers[:i] {
 				v.Close()
@@ -68,7 +72,7 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			results[i] = watch(v, i < cfg.Slow, cfg.SlowFPS, measureFrom, measureTo)
+			results[i] = watch(v, rs[i], cfg.SlowFPS, measureFrom, measureTo)
 		}()
 	}
 
@@ -100,9 +104,19 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 }
 
 // watch reads frames like a viewer that shows each one and acks it. A slow
-// viewer then pauses, so it reads only slowFPS frames a second.
-func watch(v *client.Viewer, slow bool, slowFPS int, from, to time.Time) viewerResult {
-	r := viewerResult{slow: slow}
+// viewer then pauses, so it reads only slowFPS frames a second; a viewer on
+// a slow link is paced by its Viewer's connection instead. It also counts the
+// bytes v read while measuring.
+func watch(v *client.Viewer, role role, slowFPS int, from, to time.Time) (r viewerResult) {
+	r.role = role
+	read := make(chan int64, 1) // the bytes read while measuring
+	go func() {
+		time.Sleep(time.Until(from))
+		b := v.BytesRead()
+		time.Sleep(time.Until(to))
+		read <- v.BytesRead() - b
+	}()
+	defer func() { r.bytes = <-read }()
 	for {
 		m, err := v.NextFrame(10 * time.Second)
 		if err != nil {
@@ -114,11 +128,12 @@ func watch(v *client.Viewer, slow bool, slowFPS int, from, to time.Time) viewerR
 		if m.Received.After(from) && m.Received.Before(to) {
 			r.frames++
 			r.latencies = append(r.latencies, m.Received.Sub(time.UnixMicro(m.Frame.TS)))
+			r.rendition = m.Rendition
 		}
 		if err := v.Ack(m.Frame.Seq); err != nil {
 			return r
 		}
-		if slow {
+		if role.slow {
 			time.Sleep(time.Second / time.Duration(slowFPS))
 		}
 	}

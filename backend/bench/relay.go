@@ -33,10 +33,13 @@ type RelayConfig struct {
 	// Cluster also measures two relays joined by NATS (the first of Relays,
 	// or Binary's relay command): the producer pushes to one, which runs
 	// the NATS server (--nats-embed), and the viewers watch the other.
-	Cluster  bool
-	Viewers  int
-	Slow     int
-	SlowFPS  int
+	Cluster bool
+	Viewers int
+	Slow    int
+	SlowFPS int
+	// Links are viewers on slow links beside Viewers, watching Framecast's
+	// relays (the Node.js baseline, with no acks, gets none).
+	Links    []LinkGroup
 	FPS      int
 	Quality  int
 	Warmup   time.Duration
@@ -47,6 +50,7 @@ type RelayConfig struct {
 type RelayResult struct {
 	Name          string
 	Fast, Slow    Group
+	Links         []LinkResult  // one for each of RelayConfig.Links; none for the baseline
 	BytesPerFrame int           // what one viewer receives per frame, WebSocket payload
 	CPU           time.Duration // relay process CPU while measuring
 	RSS           int64         // relay resident memory at the end
@@ -123,7 +127,8 @@ type relaySide struct {
 	produce string // producer URL path
 	// message builds what the producer sends for one frame.
 	message func(seq uint64, ts int64, jpeg []byte, b64 string) [][2]any
-	watch   func(ctx context.Context, base string, slow bool, from, to time.Time) (viewerResult, error)
+	watch   func(ctx context.Context, base string, r role, from, to time.Time) (viewerResult, error)
+	links   bool // whether it gets the viewers on slow links
 	// cluster: start a second relay joined to the first through NATS,
 	// and watch that one (start takes the extra flags).
 	cluster bool
@@ -149,14 +154,15 @@ func framecastRelay(cfg RelayConfig, name, binary string, args ...string) relayS
 			msg, _ := protocol.EncodeFrame(protocol.Header{Seq: seq, TS: ts, W: 1280, H: 720}, jpeg)
 			return [][2]any{{websocket.BinaryMessage, msg}}
 		},
-		watch: func(ctx context.Context, base string, slow bool, from, to time.Time) (viewerResult, error) {
-			v, err := client.Dial(ctx, base+"/s/bench/ws?token="+relayView, nil)
+		watch: func(ctx context.Context, base string, r role, from, to time.Time) (viewerResult, error) {
+			v, err := client.DialWith(ctx, linkURL(base+"/s/bench/ws?token="+relayView, r, cfg.Links), linkOptions(r, cfg.Links))
 			if err != nil {
 				return viewerResult{}, err
 			}
 			go func() { <-time.After(time.Until(to) + 500*time.Millisecond); v.Close() }()
-			return watch(v, slow, cfg.SlowFPS, from, to), nil
+			return watch(v, r, cfg.SlowFPS, from, to), nil
 		},
+		links: true,
 	}
 }
 
@@ -176,20 +182,20 @@ func nodeRelay(cfg RelayConfig) relaySide {
 				{websocket.TextMessage, []byte("img=sq=data:image/jpeg;base64," + b64)},
 			}
 		},
-		watch: func(ctx context.Context, base string, slow bool, from, to time.Time) (viewerResult, error) {
+		watch: func(ctx context.Context, base string, r role, from, to time.Time) (viewerResult, error) {
 			conn, _, err := websocket.DefaultDialer.DialContext(ctx, base+"/", nil)
 			if err != nil {
 				return viewerResult{}, err
 			}
 			go func() { <-time.After(time.Until(to) + 500*time.Millisecond); conn.Close() }()
-			return watchOld(conn, slow, cfg.SlowFPS, from, to), nil
+			return watchOld(conn, r, cfg.SlowFPS, from, to), nil
 		},
 	}
 }
 
 // watchOld reads like the old page: every message, pictures shown as they come.
-func watchOld(conn *websocket.Conn, slow bool, slowFPS int, from, to time.Time) viewerResult {
-	r := viewerResult{slow: slow}
+func watchOld(conn *websocket.Conn, role role, slowFPS int, from, to time.Time) viewerResult {
+	r := viewerResult{role: role}
 	var ts int64
 	for {
 		_, msg, err := conn.ReadMessage()
@@ -205,7 +211,7 @@ func watchOld(conn *websocket.Conn, slow bool, slowFPS int, from, to time.Time) 
 				r.frames++
 				r.latencies = append(r.latencies, now.Sub(time.UnixMicro(ts)))
 			}
-			if slow {
+			if role.slow {
 				time.Sleep(time.Second / time.Duration(slowFPS))
 			}
 		}
@@ -293,14 +299,19 @@ func runRelaySide(ctx context.Context, cfg RelayConfig, side relaySide, frames [
 
 	from := time.Now().Add(cfg.Warmup)
 	to := from.Add(cfg.Duration)
-	results := make([]viewerResult, cfg.Viewers)
-	errs := make([]error, cfg.Viewers)
+	var links []LinkGroup
+	if side.links {
+		links = cfg.Links
+	}
+	rs := roles(cfg.Viewers, cfg.Slow, links)
+	results := make([]viewerResult, len(rs))
+	errs := make([]error, len(rs))
 	var wg sync.WaitGroup
-	for i := 0; i < cfg.Viewers; i++ {
+	for i := range rs {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			results[i], errs[i] = side.watch(ctx, viewBase, i < cfg.Slow, from, to)
+			results[i], errs[i] = side.watch(ctx, viewBase, rs[i], from, to)
 		}()
 	}
 	time.Sleep(time.Until(from))
@@ -319,18 +330,19 @@ func runRelaySide(ctx context.Context, cfg RelayConfig, side relaySide, frames [
 			return nil, err
 		}
 	}
-	res.Fast = summarise(results, false, cfg.Duration)
-	res.Slow = summarise(results, true, cfg.Duration)
+	res.Fast = summarise(results, isFast, cfg.Duration)
+	res.Slow = summarise(results, isSlow, cfg.Duration)
+	res.Links = summariseLinks(results, links, cfg.Duration)
 	return res, nil
 }
 
 // PrintRelay writes the relay results side by side.
 func PrintRelay(w io.Writer, cfg RelayConfig, rs []RelayResult) {
-	fmt.Fprintf(w, "relay: 1 producer, 1280x720 JPEG q%d at %d fps; %d viewers (%d read %d frames/s); measured %v after %v\n",
-		cfg.Quality, cfg.FPS, cfg.Viewers, cfg.Slow, cfg.SlowFPS, cfg.Duration, cfg.Warmup)
+	fmt.Fprintf(w, "relay: 1 producer, 1280x720 JPEG q%d at %d fps; %d viewers (%d read %d frames/s)%s; measured %v after %v\n",
+		cfg.Quality, cfg.FPS, cfg.Viewers, cfg.Slow, cfg.SlowFPS, linksNote(cfg.Links), cfg.Duration, cfg.Warmup)
 	fmt.Fprintf(w, "  %-17s %9s %9s %7s %9s %9s %7s %9s %10s %9s\n", "", "p50", "p99", "min fps", "slow p50", "slow p99", "slow fps", "B/frame", "CPU/frame", "RSS MiB")
 	for _, r := range rs {
-		n := r.Fast.Frames + r.Slow.Frames
+		n := r.Fast.Frames + r.Slow.Frames + linkFrames(r.Links)
 		perFrame := time.Duration(0)
 		if n > 0 {
 			perFrame = r.CPU / time.Duration(n)
@@ -338,6 +350,7 @@ func PrintRelay(w io.Writer, cfg RelayConfig, rs []RelayResult) {
 		fmt.Fprintf(w, "  %-17s %9s %9s %7.1f %9s %9s %7.1f %9d %8.1fµs %9.1f\n", r.Name,
 			ms(r.Fast.P50), ms(r.Fast.P99), r.Fast.MinFPS, ms(r.Slow.P50), ms(r.Slow.P99), r.Slow.MedianFPS,
 			r.BytesPerFrame, float64(perFrame.Nanoseconds())/1000, float64(r.RSS)/(1<<20))
+		printLinks(w, "    ", r.Links)
 	}
 }
 

@@ -21,16 +21,18 @@ type Result struct {
 	Config    Config
 	Fast      Group
 	Slow      Group
+	Links     []LinkResult  // one for each of Config.Links
 	ServerCPU time.Duration // server process CPU time while measuring
 	ServerRSS int64         // server resident memory at the end, bytes
 }
 
-func summarise(rs []viewerResult, slow bool, d time.Duration) Group {
+// summarise sums up the viewers that in says belong to the group.
+func summarise(rs []viewerResult, in func(viewerResult) bool, d time.Duration) Group {
 	var g Group
 	var lat []time.Duration
 	var fps []float64
 	for _, r := range rs {
-		if r.slow != slow {
+		if !in(r) {
 			continue
 		}
 		g.Viewers++
@@ -51,14 +53,20 @@ func summarise(rs []viewerResult, slow bool, d time.Duration) Group {
 	return g
 }
 
+// isFast and isSlow pick the viewers on no slow link that read every frame,
+// and those that read only SlowFPS frames a second.
+func isFast(r viewerResult) bool { return r.role.link == 0 && !r.role.slow }
+func isSlow(r viewerResult) bool { return r.role.link == 0 && r.role.slow }
+
 func (r *Result) summarise(rs []viewerResult) {
-	r.Fast = summarise(rs, false, r.Config.Duration)
-	r.Slow = summarise(rs, true, r.Config.Duration)
+	r.Fast = summarise(rs, isFast, r.Config.Duration)
+	r.Slow = summarise(rs, isSlow, r.Config.Duration)
+	r.Links = summariseLinks(rs, r.Config.Links, r.Config.Duration)
 }
 
 // CPUPerFrame is the server's CPU time per frame delivered to any viewer.
 func (r *Result) CPUPerFrame() time.Duration {
-	n := r.Fast.Frames + r.Slow.Frames
+	n := r.Fast.Frames + r.Slow.Frames + linkFrames(r.Links)
 	if n == 0 {
 		return 0
 	}
@@ -70,7 +78,7 @@ func ms(d time.Duration) string { return fmt.Sprintf("%.1f ms", float64(d.Micros
 // Print writes the result as a small table.
 func (r *Result) Print(w io.Writer) {
 	c := r.Config
-	fmt.Fprintf(w, "viewers %d (slow %d at %d fps), measured %v after %v warm-up\n", c.Viewers, c.Slow, c.SlowFPS, c.Duration, c.Warmup)
+	fmt.Fprintf(w, "viewers %d (slow %d at %d fps)%s, measured %v after %v warm-up\n", c.Viewers, c.Slow, c.SlowFPS, linksNote(c.Links), c.Duration, c.Warmup)
 	row := func(name string, g Group) {
 		if g.Viewers == 0 {
 			return
@@ -80,8 +88,9 @@ func (r *Result) Print(w io.Writer) {
 	}
 	row("fast", r.Fast)
 	row("slow", r.Slow)
+	printLinks(w, "  ", r.Links)
 	if r.ServerCPU > 0 {
 		fmt.Fprintf(w, "  server CPU %v over %d delivered frames = %.1f µs/frame; RSS %.1f MiB\n",
-			r.ServerCPU, r.Fast.Frames+r.Slow.Frames, float64(r.CPUPerFrame().Nanoseconds())/1000, float64(r.ServerRSS)/(1<<20))
+			r.ServerCPU, r.Fast.Frames+r.Slow.Frames+linkFrames(r.Links), float64(r.CPUPerFrame().Nanoseconds())/1000, float64(r.ServerRSS)/(1<<20))
 	}
 }

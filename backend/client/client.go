@@ -21,24 +21,31 @@ type Message struct {
 	Event    string           // the event's type, for text messages
 	Raw      []byte           // the event's JSON
 	Received time.Time
+	// Rendition is the frame header's "rendition": which of the stream's
+	// renditions the frame belongs to; "" when the header has none.
+	Rendition string
 }
 
 // Viewer is a connected viewer. It is not safe for concurrent use, except
 // that Ack may run beside Next.
 type Viewer struct {
 	conn *websocket.Conn
+	link *linkConn // the TCP connection under conn: counts, and paces a slow link
 }
 
-// Dial connects to a /ws URL (ws://host/ws?token=T).
+// Dial connects to a /ws URL (ws://host/ws?token=T). DialWith dials a
+// viewer on a slow link.
 func Dial(ctx context.Context, url string, header http.Header) (*Viewer, error) {
-	conn, resp, err := websocket.DefaultDialer.DialContext(ctx, url, header)
-	if err != nil {
-		if resp != nil {
-			return nil, fmt.Errorf("dial %s: %w (HTTP %d)", url, err, resp.StatusCode)
-		}
-		return nil, fmt.Errorf("dial %s: %w", url, err)
+	return DialWith(ctx, url, DialOptions{Header: header})
+}
+
+// BytesRead is how many bytes the viewer has read from its TCP connection
+// (WebSocket framing included) so far. It may run beside Next.
+func (v *Viewer) BytesRead() int64 {
+	if v.link == nil {
+		return 0
 	}
-	return &Viewer{conn: conn}, nil
+	return v.link.read.Load()
 }
 
 // Next reads the next message, waiting at most timeout.
@@ -55,6 +62,7 @@ func (v *Viewer) Next(timeout time.Duration) (Message, error) {
 			return m, err
 		}
 		m.Frame, m.JPEG = &h, jpeg
+		m.Rendition = rendition(data)
 		return m, nil
 	}
 	var ev struct {
