@@ -41,6 +41,10 @@ type Config struct {
 	Fallbacks    []string
 	PublishToken string // the relay's publish token
 	ViewToken    string // the token viewers will use on the relay
+	// Renditions gives the local stream's renditions (its own size first),
+	// offered to the relay, which asks for the smaller ones its viewers
+	// take; nil: one size.
+	Renditions func() []protocol.Rendition
 	// CAFile is a PEM file of the CA that signed a wss:// relay's
 	// certificate (--ca-file), for a relay on a private CA. When set, it is
 	// the only CA trusted for the relay, instead of the system's; empty,
@@ -243,8 +247,17 @@ func (p *Pusher) session(ctx context.Context, ingest string) error {
 		}
 	}
 	demand(true)
+	if offer := p.offer(); offer != nil {
+		_ = conn.SetWriteDeadline(time.Now().Add(writeWait))
+		if err := conn.WriteMessage(websocket.TextMessage, offer); err != nil {
+			return fmt.Errorf("send: %w", err)
+		}
+	}
+	more := newExtras(p.hub, protocol.Redact(p.cfg.URL))
+	defer more.closeAll()
 	readErr := make(chan error, 1)
 	viewers := make(chan int, 1)
+	wants := make(chan []string, 1)
 	go func() {
 		for {
 			_, msg, err := conn.ReadMessage()
@@ -256,6 +269,7 @@ func (p *Pusher) session(ctx context.Context, ingest string) error {
 				Type  string
 				Error string
 				Count int
+				Want  []string
 			}
 			if json.Unmarshal(msg, &m) != nil {
 				continue
@@ -269,6 +283,12 @@ func (p *Pusher) session(ctx context.Context, ingest string) error {
 				default:
 				}
 				viewers <- m.Count
+			case m.Type == "renditions":
+				select { // keep only the newest list
+				case <-wants:
+				default:
+				}
+				wants <- m.Want
 			}
 		}
 	}()
@@ -286,6 +306,14 @@ func (p *Pusher) session(ctx context.Context, ingest string) error {
 			return ctx.Err()
 		case err := <-readErr:
 			return fmt.Errorf("relay closed the connection: %w", err)
+		case w := <-wants:
+			more.want(w)
+		case <-more.wake:
+			for _, f := range more.frames() {
+				if err := p.send(conn, f); err != nil {
+					return err
+				}
+			}
 		case n := <-viewers:
 			demand(n > 0)
 			p.mu.Lock()
@@ -300,9 +328,8 @@ func (p *Pusher) session(ctx context.Context, ingest string) error {
 			if f == nil {
 				continue
 			}
-			_ = conn.SetWriteDeadline(time.Now().Add(writeWait))
-			if err := conn.WritePreparedMessage(f.Msg); err != nil {
-				return fmt.Errorf("send: %w", err)
+			if err := p.send(conn, f); err != nil {
+				return err
 			}
 			sub.Delivered(time.Now(), len(f.JPEG))
 			p.mu.Lock()
@@ -310,4 +337,13 @@ func (p *Pusher) session(ctx context.Context, ingest string) error {
 			p.mu.Unlock()
 		}
 	}
+}
+
+// send writes one frame to the relay.
+func (p *Pusher) send(conn *websocket.Conn, f *hub.Frame) error {
+	_ = conn.SetWriteDeadline(time.Now().Add(writeWait))
+	if err := conn.WritePreparedMessage(f.Msg); err != nil {
+		return fmt.Errorf("send: %w", err)
+	}
+	return nil
 }

@@ -255,17 +255,22 @@ func (s *Stream) publishRemote(wire []byte) {
 	if err != nil {
 		return
 	}
+	f.Rendition = h.Rendition
 	now := time.Now()
 	s.mu.Lock()
 	if s.publisher != nil || s.closed {
 		s.mu.Unlock()
 		return // a producer here now: its frames win
 	}
-	s.lastSeq, s.received = h.Seq, s.received+1
-	s.width, s.height, s.bytes = h.W, h.H, len(jpeg)
+	if h.Rendition == "" {
+		s.lastSeq, s.received = h.Seq, s.received+1
+		s.width, s.height, s.bytes = h.W, h.H, len(jpeg)
+	}
 	s.mu.Unlock()
-	s.in.Tick(now)
-	s.out.Tick(now)
+	if h.Rendition == "" {
+		s.in.Tick(now)
+		s.out.Tick(now)
+	}
 	if s.hub.Status().State != protocol.StateLive {
 		s.hub.SetStatus(protocol.Status{State: protocol.StateLive, Source: s.Name})
 	}

@@ -22,6 +22,8 @@ const (
 	writeWait  = 10 * time.Second
 	pongWait   = 30 * time.Second
 	pingPeriod = 20 * time.Second
+	// wantEvery: how often the renditions viewers take are looked at.
+	wantEvery = 250 * time.Millisecond
 )
 
 var producerUpgrader = websocket.Upgrader{
@@ -175,6 +177,11 @@ func (p *publisher) tellViewers(s *Stream, stop <-chan struct{}) {
 		defer ct.Stop()
 		cluster = ct.C
 	}
+	// Viewers move between renditions without the hub's count changing:
+	// which ones they take is looked at this often.
+	wants := time.NewTicker(wantEvery)
+	defer wants.Stop()
+	var lastWant []string
 	last := -1
 	for {
 		changed := s.hub.Changed()
@@ -185,10 +192,17 @@ func (p *publisher) tellViewers(s *Stream, stop <-chan struct{}) {
 			}
 			last = n
 		}
+		if want := s.wanted(); !sameList(want, lastWant) {
+			if p.write(websocket.TextMessage, wantMessage(want)) != nil {
+				return
+			}
+			lastWant = want
+		}
 		select {
 		case <-stop:
 			return
 		case <-changed:
+		case <-wants.C:
 		case <-cluster:
 		case <-t.C:
 			if p.write(websocket.PingMessage, nil) != nil {
@@ -232,6 +246,13 @@ func (rl *Relay) handleMessage(p *publisher, s *Stream, kind int, msg []byte, no
 	var m ingest.Message
 	var err error
 	var legacyText []byte
+	if kind == websocket.TextMessage && isControl(msg) {
+		err = s.setLadder(p, msg)
+		if err != nil {
+			rl.refused(s, err, p.addr, now)
+		}
+		return err
+	}
 	if kind == websocket.BinaryMessage {
 		m, err = ingest.ParseBinary(msg, rl.cfg.MaxFrame)
 	} else {

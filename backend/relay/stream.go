@@ -54,14 +54,17 @@ type Stream struct {
 	mu        sync.Mutex
 	publisher *publisher // the producer now; guarded by mu
 	since     time.Time  // when publisher came; guarded by mu
-	closed    bool       // the stream was forgotten or the relay closed; guarded by mu
-	seq       uint64     // numbers old-style pictures; guarded by mu
-	lastSeq   uint64     // seq of the last picture passed on; guarded by mu
-	received  uint64     // pictures passed on, ever; guarded by mu
-	width     int        // of the last picture; guarded by mu
-	height    int        // guarded by mu
-	bytes     int        // of the last picture; guarded by mu
-	refusals  refusals   // guarded by mu
+	// ladder is the renditions the producer offers (renditions.go); nil
+	// for one size. guarded by mu
+	ladder   []protocol.Rendition
+	closed   bool     // the stream was forgotten or the relay closed; guarded by mu
+	seq      uint64   // numbers old-style pictures; guarded by mu
+	lastSeq  uint64   // seq of the last picture passed on; guarded by mu
+	received uint64   // pictures passed on, ever; guarded by mu
+	width    int      // of the last picture; guarded by mu
+	height   int      // guarded by mu
+	bytes    int      // of the last picture; guarded by mu
+	refusals refusals // guarded by mu
 }
 
 // refusals counts refused producer messages and paces the log lines.
@@ -181,7 +184,7 @@ func (s *Stream) attach(p *publisher, viewToken string) error {
 		s.handler.SetToken(viewToken)
 	}
 	old := s.publisher
-	s.publisher, s.since = p, time.Now()
+	s.publisher, s.since, s.ladder = p, time.Now(), nil
 	s.mu.Unlock()
 	s.started(old)
 	return nil
@@ -203,7 +206,7 @@ func (s *Stream) attachLegacy(p *publisher, now time.Time) error {
 		return errProducerLive
 	}
 	old := s.publisher
-	s.publisher, s.since = p, now
+	s.publisher, s.since, s.ladder = p, now, nil
 	s.mu.Unlock()
 	s.started(old)
 	return nil
@@ -261,6 +264,9 @@ func (s *Stream) publish(p *publisher, m ingest.Message, legacyText []byte) erro
 		s.mu.Unlock()
 		asIs = false
 	}
+	if h.Rendition != "" && !s.offers(h.Rendition) {
+		return fmt.Errorf("frame of rendition %q refused: the producer has not offered it (send {\"type\":\"renditions\",…} first)", h.Rendition)
+	}
 	if h.W == 0 || h.H == 0 {
 		h.W, h.H = jpegSize(m.JPEG)
 		asIs = false
@@ -283,6 +289,7 @@ func (s *Stream) publish(p *publisher, m ingest.Message, legacyText []byte) erro
 	if legacyText != nil {
 		f.SetLegacyText(legacyText)
 	}
+	f.Rendition = h.Rendition
 	if s.bus != nil && len(f.Wire) > s.bus.MaxPayload() {
 		return fmt.Errorf("frame of %d bytes refused: relays in this cluster pass on at most %d (the NATS server's max_payload); lower the quality or the size", len(f.Wire), s.bus.MaxPayload())
 	}
@@ -291,10 +298,14 @@ func (s *Stream) publish(p *publisher, m ingest.Message, legacyText []byte) erro
 		s.mu.Unlock()
 		return errNotProducer
 	}
-	s.lastSeq, s.received = h.Seq, s.received+1
-	s.width, s.height, s.bytes = h.W, h.H, len(m.JPEG)
+	if f.Rendition == "" { // the stream's own size: what its figures describe
+		s.lastSeq, s.received = h.Seq, s.received+1
+		s.width, s.height, s.bytes = h.W, h.H, len(m.JPEG)
+	}
 	s.mu.Unlock()
-	s.out.Tick(now)
+	if f.Rendition == "" {
+		s.out.Tick(now)
+	}
 	s.hub.Publish(f)
 	if s.link != nil {
 		if _, _, remote := s.link.state(); remote > 0 {

@@ -99,6 +99,9 @@ func (st *Station) startPushLocked(p config.Push) error {
 		if err != nil {
 			return err
 		}
+		if len(st.d.Renditions) > 0 {
+			cfg.Renditions = st.eng.Renditions // the relay asks for those its viewers take
+		}
 		if next, err = push.New(cfg, st.hub, st.d.Log); err != nil {
 			return err
 		}

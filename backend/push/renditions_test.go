@@ -1,0 +1,52 @@
+package push
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"framecast/backend/client"
+	"framecast/backend/engine"
+	"framecast/backend/hub"
+	"framecast/backend/protocol"
+)
+
+func TestAViewerOnTheRelayGetsTheRenditionItAsksForFromTheProducer(t *testing.T) {
+	rl := startRelay(t, "127.0.0.1:0")
+	defer rl.Close()
+	h := hub.New()
+	eng, err := engine.New(engine.Settings{Source: "test", Quality: 70, MaxWidth: 1280, MaxHeight: 720, FPS: 30, Enabled: true},
+		engine.Deps{Hub: h, Renditions: protocol.DefaultRenditions()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer eng.Close()
+	p, err := New(Config{URL: "ws://" + rl.Addr().String() + "/ingest/line", PublishToken: publishToken, ViewToken: viewToken,
+		Renditions: eng.Renditions}, h, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	dialRelay(t, rl.Addr().String()) // the stream is there
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	v, err := client.Dial(ctx, "ws://"+rl.Addr().String()+"/s/line/ws?token="+viewToken+"&rendition=240p", nil)
+	if err != nil {
+		t.Fatalf("pinning 240p on the relay: %v", err)
+	}
+	defer v.Close()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		m, err := v.NextFrame(time.Until(deadline))
+		if err != nil {
+			t.Fatalf("no 240p frame through the relay: %v", err)
+		}
+		_ = v.Ack(m.Frame.Seq)
+		if m.Frame.Rendition == "240p" && m.Frame.W == 426 && m.Frame.H == 240 {
+			break
+		}
+	}
+	if w := h.Wanted(); !w["240p"] || len(w) != 1 {
+		t.Fatalf("the producer encodes %v, want exactly 240p", w)
+	}
+}

@@ -1,0 +1,95 @@
+package relay
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+
+	"framecast/backend/protocol"
+)
+
+// producerControl is a Framecast producer's text message about its
+// renditions: the sizes it can encode ({"type":"renditions","renditions":
+// [...]}); and the relay's reply, which of them its viewers take now
+// ({"type":"renditions","want":[...]}).
+type producerControl struct {
+	Type       string               `json:"type"`
+	Renditions []protocol.Rendition `json:"renditions,omitempty"`
+	Want       []string             `json:"want"`
+}
+
+// isControl reports whether a producer's text message is a control
+// message (JSON) rather than the old setup's "key=sq=value".
+func isControl(msg []byte) bool { return len(msg) > 0 && msg[0] == '{' }
+
+// setLadder records the renditions producer p offers, checked: the first
+// is the stream's own size, each next one smaller, at most
+// protocol.MaxRenditions below it, names as protocol.RenditionName gives.
+func (s *Stream) setLadder(p *publisher, msg []byte) error {
+	var c producerControl
+	if err := json.Unmarshal(msg, &c); err != nil || c.Type != "renditions" {
+		return fmt.Errorf("a control message must be {\"type\":\"renditions\",\"renditions\":[…]}")
+	}
+	if len(c.Renditions) > protocol.MaxRenditions+1 {
+		return fmt.Errorf("renditions: at most %d", protocol.MaxRenditions+1)
+	}
+	for i, r := range c.Renditions {
+		if r.W < 16 || r.H < 16 || r.W > 7680 || r.H > 4320 || r.Quality < 1 || r.Quality > 100 || r.Name != protocol.RenditionName(r.H) {
+			return fmt.Errorf("rendition %d (%q %dx%d q%d): sizes 16x16 to 7680x4320, quality 1-100, named by height", i, r.Name, r.W, r.H, r.Quality)
+		}
+		if i > 0 && (r.W >= c.Renditions[i-1].W || r.H >= c.Renditions[i-1].H) {
+			return fmt.Errorf("rendition %q: each must be smaller than the one before it", r.Name)
+		}
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.publisher != p {
+		return errNotProducer
+	}
+	s.ladder = c.Renditions
+	return nil
+}
+
+// Renditions are the sizes the producer offers, its own first; nil for a
+// producer of one size. The stream's viewers may pin or be moved between
+// them as on serve's own server.
+func (s *Stream) Renditions() []protocol.Rendition {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if len(s.ladder) < 2 {
+		return nil
+	}
+	return slices.Clone(s.ladder)
+}
+
+// offers reports whether the producer announced a smaller rendition name.
+func (s *Stream) offers(name string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, r := range s.ladder[min(1, len(s.ladder)):] {
+		if r.Name == name {
+			return true
+		}
+	}
+	return false
+}
+
+// wanted is the sorted list of the smaller renditions viewers take now.
+func (s *Stream) wanted() []string {
+	w := s.hub.Wanted()
+	out := make([]string, 0, len(w))
+	for name := range w {
+		out = append(out, name)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// wantMessage is the reply telling the producer which renditions to send.
+func wantMessage(want []string) []byte {
+	b, _ := json.Marshal(producerControl{Type: "renditions", Want: want})
+	return b
+}
+
+func sameList(a, b []string) bool { return strings.Join(a, ",") == strings.Join(b, ",") }
