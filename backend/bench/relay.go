@@ -96,8 +96,11 @@ func RunRelay(ctx context.Context, cfg RelayConfig) ([]RelayResult, error) {
 }
 
 // testFrames encodes n frames of the 1280×720 test pattern.
-func testFrames(n, quality int) ([][]byte, error) {
-	src, err := source.Open(source.Spec{Kind: source.KindTest}, source.Options{Width: 1280, Height: 720, FPS: 120})
+func testFrames(n, quality int) ([][]byte, error) { return testFramesAt(n, 1280, 720, quality) }
+
+// testFramesAt encodes n frames of the test pattern at w×h.
+func testFramesAt(n, w, h, quality int) ([][]byte, error) {
+	src, err := source.Open(source.Spec{Kind: source.KindTest}, source.Options{Width: w, Height: h, FPS: 120})
 	if err != nil {
 		return nil, err
 	}
@@ -129,6 +132,8 @@ type relaySide struct {
 	message func(seq uint64, ts int64, jpeg []byte, b64 string) [][2]any
 	watch   func(ctx context.Context, base string, r role, from, to time.Time) (viewerResult, error)
 	links   bool // whether it gets the viewers on slow links
+	// renditions: the producer offers smaller renditions (Framecast's relays).
+	renditions bool
 	// cluster: start a second relay joined to the first through NATS,
 	// and watch that one (start takes the extra flags).
 	cluster bool
@@ -146,10 +151,11 @@ func framecastRelay(cfg RelayConfig, name, binary string, args ...string) relayS
 		}
 	}
 	return relaySide{
-		name:    name,
-		start:   with(),
-		args:    with,
-		produce: "/ingest/bench?token=" + relayPublish + "&view=" + relayView,
+		name:       name,
+		start:      with(),
+		args:       with,
+		renditions: true,
+		produce:    "/ingest/bench?token=" + relayPublish + "&view=" + relayView,
 		message: func(seq uint64, ts int64, jpeg []byte, _ string) [][2]any {
 			msg, _ := protocol.EncodeFrame(protocol.Header{Seq: seq, TS: ts, W: 1280, H: 720}, jpeg)
 			return [][2]any{{websocket.BinaryMessage, msg}}
@@ -258,10 +264,23 @@ func runRelaySide(ctx context.Context, cfg RelayConfig, side relaySide, frames [
 		return nil, fmt.Errorf("producer: %w", err)
 	}
 	defer prod.Close()
+	var rend *ladder
+	if side.renditions {
+		if rend, err = newLadder(len(frames), cfg.Quality); err != nil {
+			return nil, err
+		}
+		if err := prod.WriteMessage(websocket.TextMessage, rend.offer()); err != nil {
+			return nil, fmt.Errorf("producer: %w", err)
+		}
+	}
 	go func() { // the old relay echoes everything to the producer too
 		for {
-			if _, _, err := prod.NextReader(); err != nil {
+			_, msg, err := prod.ReadMessage()
+			if err != nil {
 				return
+			}
+			if rend != nil {
+				rend.read(msg)
 			}
 		}
 	}()
@@ -287,7 +306,12 @@ func runRelaySide(ctx context.Context, cfg RelayConfig, side relaySide, frames [
 			case <-t.C:
 			}
 			i := int(seq) % len(frames)
-			for _, m := range side.message(seq, time.Now().UnixMicro(), frames[i], b64[i]) {
+			ts := time.Now().UnixMicro()
+			msgs := side.message(seq, ts, frames[i], b64[i])
+			if rend != nil {
+				msgs = append(msgs, rend.messages(seq, ts, i)...)
+			}
+			for _, m := range msgs {
 				_ = prod.SetWriteDeadline(time.Now().Add(5 * time.Second))
 				if prod.WriteMessage(m[0].(int), m[1].([]byte)) != nil {
 					return
