@@ -131,3 +131,17 @@ func (l *linkConn) Close() error {
 	l.closeOnce.Do(func() { close(l.closed) })
 	return l.Conn.Close()
 }
+
+// SetLink changes the viewer's link to bps bits a second (0: as fast as the
+// network goes), as when a phone leaves a weak signal. Call it from the
+// goroutine that reads, between reads.
+func (v *Viewer) SetLink(bps int) {
+	if v.link == nil {
+		return
+	}
+	if bps <= 0 {
+		v.link.bucket = nil
+		return
+	}
+	v.link.bucket = newTokenBucket(bps, DefaultLinkBurst)
+}

@@ -167,3 +167,36 @@ func TestARenditionTheStreamDoesNotOfferIsRefusedWithTheList(t *testing.T) {
 		t.Fatalf("snapshot ?width=500 is %d wide, want the 426 px rendition", w)
 	}
 }
+
+func TestAViewerOnASlowLinkMovesDownAndBackUpWhenTheLinkRecovers(t *testing.T) {
+	srv, _ := renditionStream(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	v, err := client.DialWith(ctx, "ws://"+srv.Addr().String()+"/ws?token="+token, client.DialOptions{LinkBps: 2_000_000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer v.Close()
+	// until reads frames until one of the rendition wanted arrives.
+	until := func(want string, within time.Duration) {
+		t.Helper()
+		deadline := time.Now().Add(within)
+		last := "?"
+		for time.Now().Before(deadline) {
+			m, err := v.NextFrame(time.Until(deadline))
+			if err != nil {
+				break
+			}
+			_ = v.Ack(m.Frame.Seq)
+			if last = m.Frame.Rendition; last == want {
+				return
+			}
+		}
+		t.Fatalf("no %q frame within %v; the last was %q", want, within, last)
+	}
+	// 720p at quality 80 needs about 9 Mbit/s: a 2 Mbit/s link moves down.
+	until("360p", 10*time.Second)
+	v.SetLink(0)
+	// With the link back, the viewer probes its way up to the full size.
+	until("", 3*(probeFirst+probeSurvive))
+}
