@@ -96,6 +96,9 @@ test('the face found by the server is boxed on its frame in the face colour', as
 });
 
 test('the Boxes switch hides the boxes at once and on every later frame, and shows them again', async () => {
+  // The switch is in the controls over the picture, which leave while
+  // nobody touches the page: reach for it as a person would.
+  await page.mouse.move(400, 300);
   await page.click('#boxes');
   assert.equal(await page.getAttribute('#boxes', 'aria-pressed'), 'false');
   // No new frame is needed: the frame on screen is drawn again without its boxes.

@@ -123,14 +123,16 @@ async function waitHealthy(server, timeoutMs) {
 
 /**
  * launchBrowser opens Chromium with a fresh profile; close() also removes the
- * profile. extraArgs are added to the launch flags.
+ * profile. extraArgs are added to the launch flags; contextOptions to the
+ * context's, e.g. a phone's { viewport, hasTouch: true, isMobile: true }.
  */
-export async function launchBrowser(extraArgs = []) {
+export async function launchBrowser(extraArgs = [], contextOptions = {}) {
   const profile = await fs.mkdtemp(path.join(os.tmpdir(), 'framecast-e2e-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: chromiumPath,
     headless: true,
     viewport: { width: 1280, height: 800 },
+    ...contextOptions,
     args: [
       '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
       '--disable-background-networking', '--disable-component-update', '--disable-sync',

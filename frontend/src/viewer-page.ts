@@ -1,8 +1,10 @@
 // Entry of viewer.html, the page the Go server serves at /?token=T. It finds
-// its elements and hands them to the shared viewer module, and wires the
-// Boxes switch and the detection counts in the top bar.
+// its elements and hands them to the shared viewer module, shows the
+// detection counts in the top bar, and wires the controls over the picture
+// (page/controls.ts). ?rendition=360p on the page address is passed on.
 import './viewer-page.css';
-import { createViewer, type ViewerStatus } from './viewer';
+import { setupControls } from './page/controls';
+import { AUTO, createViewer, parseRenditionName, type Viewer, type ViewerStatus } from './viewer';
 
 function must<T extends HTMLElement>(id: string, type: { new (): T }): T {
   const el = document.getElementById(id);
@@ -13,10 +15,29 @@ function must<T extends HTMLElement>(id: string, type: { new (): T }): T {
 const root = must('viewer', HTMLElement);
 const canvas = must('screen', HTMLCanvasElement);
 const counts = must('detections', HTMLElement);
-const boxes = must('boxes', HTMLButtonElement);
-const token = new URLSearchParams(location.search).get('token') ?? '';
+const params = new URLSearchParams(location.search);
+const token = params.get('token') ?? '';
+const rendition = parseRenditionName(params.get('rendition')) ?? AUTO;
 
-const viewer = createViewer({
+let viewer: Viewer | null = null;
+const controls = setupControls(
+  {
+    root,
+    stage: must('stage', HTMLElement),
+    bar: must('controls', HTMLElement),
+    canvas,
+    boxes: must('boxes', HTMLButtonElement),
+    rendition: must('rendition', HTMLSelectElement),
+    save: must('save', HTMLButtonElement),
+    fullscreen: must('fullscreen', HTMLButtonElement),
+  },
+  () => {
+    if (!viewer) throw new Error('viewer not started');
+    return viewer;
+  },
+);
+
+viewer = createViewer({
   root,
   canvas,
   overlay: must('stats', HTMLElement),
@@ -24,6 +45,7 @@ const viewer = createViewer({
   // The server lives where the page came from; endpoints drop ?token= and resolve ws, healthz, api/state next to it.
   baseUrl: location.href,
   token,
+  rendition,
   onStatus: ({ state, message }: ViewerStatus) => {
     // Screen readers get the same sentence as the picture's alternative text.
     canvas.setAttribute('aria-label', state === 'live' ? 'Live video from the camera' : `No live video: ${message}`);
@@ -31,12 +53,7 @@ const viewer = createViewer({
   onDetections: ({ text }) => {
     counts.textContent = text;
     counts.hidden = text === '';
-    if (text !== '') boxes.hidden = false;
+    if (text !== '') controls.boxesAvailable();
   },
-});
-
-boxes.addEventListener('click', () => {
-  const on = !viewer.showDetections;
-  viewer.setShowDetections(on);
-  boxes.setAttribute('aria-pressed', String(on));
+  onRenditions: (state) => controls.showRenditions(state),
 });

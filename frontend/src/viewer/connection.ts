@@ -2,8 +2,9 @@
 // a connection state, and reconnects with backoff. Drawing is not done here.
 import { Backoff } from './backoff';
 import { diagnose, type Diagnosis } from './diagnose';
-import { parseEvent, type StreamState } from './events';
+import { parseEvent, type HelloEvent, type StreamState } from './events';
 import { parseFrame, type Frame } from './frame';
+import { AUTO } from './renditions';
 import { endpoints, type Endpoints } from './urls';
 
 /** ConnectionState is what the viewer should tell the person. */
@@ -21,6 +22,15 @@ export interface StateDetail {
 export interface ConnectionOptions {
   baseUrl: string;
   token: string;
+  /** The rendition to ask for: "auto" (the default) or a name from hello, e.g. "360p". */
+  rendition?: string;
+  /** Called with each hello, the first message of every connection. */
+  onHello?: (hello: HelloEvent) => void;
+  /**
+   * Called when the server refused the pinned rendition (a link kept from
+   * when the stream was larger, say): the connection asks for "auto" from then on.
+   */
+  onRenditionRefused?: (name: string) => void;
   /** Called for each valid frame; call ack() once the frame is drawn. */
   onFrame: (frame: Frame, ack: () => void) => void;
   onState: (state: ConnectionState, detail: StateDetail) => void;
@@ -37,7 +47,8 @@ export interface ConnectionOptions {
  * stop() and reconnects never race with late events.
  */
 export class Connection {
-  private readonly urls: Endpoints;
+  private urls: Endpoints;
+  private rendition: string;
   private readonly backoff: Backoff;
   private ws: WebSocket | null = null;
   private generation = 0;
@@ -51,7 +62,8 @@ export class Connection {
   private state: ConnectionState | null = null;
 
   constructor(private readonly options: ConnectionOptions) {
-    this.urls = endpoints(options.baseUrl, options.token);
+    this.rendition = options.rendition ?? AUTO;
+    this.urls = endpoints(options.baseUrl, options.token, this.rendition);
     this.backoff = options.backoff ?? new Backoff();
   }
 
@@ -77,6 +89,19 @@ export class Connection {
     this.state = null;
   }
 
+  /**
+   * setRendition asks for another rendition. The server takes the choice at
+   * the upgrade only, so a running connection reconnects at once.
+   */
+  setRendition(name: string): void {
+    if (name === this.rendition) return;
+    this.rendition = name;
+    this.urls = endpoints(this.options.baseUrl, this.options.token, name);
+    if (!this.running) return;
+    this.stop();
+    this.start();
+  }
+
   private setState(state: ConnectionState, detail: StateDetail): void {
     this.state = state;
     this.options.onState(state, detail);
@@ -93,7 +118,7 @@ export class Connection {
       ws = new WebSocket(this.urls.ws);
     } catch (err) {
       this.options.onError?.(`cannot open WebSocket: ${String(err)}`);
-      void this.afterClose(gen);
+      void this.afterClose(gen, false);
       return;
     }
     ws.binaryType = 'arraybuffer';
@@ -117,7 +142,7 @@ export class Connection {
       clearTimeout(connectTimer);
       if (gen !== this.generation) return;
       this.ws = null;
-      void this.afterClose(gen);
+      void this.afterClose(gen, greeted);
     };
   }
 
@@ -128,8 +153,9 @@ export class Connection {
     } else if (ev.type === 'bye') {
       this.reason = ev.reason;
       this.moved = ev.moved === true;
-    } else if (ev.state !== null) {
-      this.setState(ev.state, { reason: ev.type === 'status' ? ev.reason : undefined });
+    } else {
+      if (ev.type === 'hello') this.options.onHello?.(ev);
+      if (ev.state !== null) this.setState(ev.state, { reason: ev.type === 'status' ? ev.reason : undefined });
     }
   }
 
@@ -152,7 +178,7 @@ export class Connection {
     this.options.onFrame(result.frame, ack);
   }
 
-  private async afterClose(gen: number): Promise<void> {
+  private async afterClose(gen: number, greeted: boolean): Promise<void> {
     if (this.moved) {
       // The old address will not serve this stream again: say so once
       // instead of retrying a port that is gone or speaks another scheme.
@@ -168,6 +194,15 @@ export class Connection {
       this.running = false;
       this.setState('unauthorized', { reason: this.reason });
       return;
+    }
+    if (diagnosis === 'retry' && !greeted && this.rendition !== AUTO) {
+      // Up, and the token is good, yet the upgrade was refused without a
+      // word: the server answers 400 to a rendition it does not offer.
+      // Asking for that again cannot help; taking what it gives can.
+      const refused = this.rendition;
+      this.rendition = AUTO;
+      this.urls = endpoints(this.options.baseUrl, this.options.token, AUTO);
+      this.options.onRenditionRefused?.(refused);
     }
     const delay = this.backoff.next();
     const retryAt = Date.now() + delay;

@@ -1,6 +1,7 @@
 // Text messages from the server (docs/protocol.md, "events"). Anything that is
 // not a known, well-formed event parses to null and is ignored, so a newer
 // server can add event types without breaking older viewers.
+import { parseRenditionName, parseRenditions, type Rendition } from './renditions';
 
 /** StreamState is the stream's own state as the server reports it. */
 export type StreamState = 'live' | 'no-signal' | 'off';
@@ -15,6 +16,10 @@ export interface HelloEvent {
   h?: number;
   quality?: number;
   maxInFlight?: number;
+  /** The server's renditions, largest first; [] from a server without them. */
+  renditions: Rendition[];
+  /** The rendition this viewer takes: "auto" or a pinned name; undefined from a server without renditions. */
+  rendition?: string;
 }
 
 /** StatusEvent arrives when the stream's state changes. */
@@ -56,6 +61,13 @@ export function parseEvent(text: string): ServerEvent | null {
   const m = msg as Record<string, unknown>;
   switch (m.type) {
     case 'hello':
+      return {
+        ...m,
+        type: 'hello',
+        state: isStreamState(m.state) ? m.state : null,
+        renditions: parseRenditions(m.renditions),
+        rendition: parseRenditionName(m.rendition) ?? undefined,
+      };
     case 'status':
       // An unknown state is kept as null rather than guessed: the caller
       // waits for frames or a known state instead.

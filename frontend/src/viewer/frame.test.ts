@@ -30,6 +30,17 @@ describe('parseFrame', () => {
     expect(marked('{"seq":7,"ts":1,"w":1280,"h":720,"placeholder":"true"}')).toBe(false);
   });
 
+  it('reads the rendition a frame is, and none when the header names none or a bad one', () => {
+    const rendition = (header: string) => {
+      const result = parseFrame(message(header, JPEG));
+      return result.ok ? result.frame.rendition : 'failed';
+    };
+    expect(rendition('{"seq":7,"ts":1,"w":640,"h":360,"rendition":"360p"}')).toBe('360p');
+    expect(rendition(HEADER)).toBeNull();
+    expect(rendition('{"seq":7,"ts":1,"w":640,"h":360,"rendition":360}')).toBeNull();
+    expect(rendition('{"seq":7,"ts":1,"w":640,"h":360,"rendition":"auto"}')).toBeNull();
+  });
+
   it('accepts an ArrayBuffer as the WebSocket delivers it', () => {
     const bytes = message(HEADER, JPEG);
     const result = parseFrame(bytes.buffer.slice(0));

@@ -3,6 +3,7 @@
 // It returns a result instead of throwing, because a bad message from the
 // network must never stop the viewer: the caller logs it and waits for the next.
 import { parseDetections, parseProc, type Detection, type ProcTime } from './detections';
+import { AUTO, parseRenditionName } from './renditions';
 
 /** FrameHeader is the JSON header of a frame. Unknown fields are kept, not used. */
 export interface FrameHeader {
@@ -16,6 +17,8 @@ export interface FrameHeader {
   h: number;
   /** true on the server's NO SIGNAL picture; absent on real frames. */
   placeholder?: unknown;
+  /** The rendition this frame is ("360p"); absent from an older server and on the stream's own size. */
+  rendition?: unknown;
   [extra: string]: unknown;
 }
 
@@ -33,6 +36,8 @@ export interface Frame {
    * retried: it says so in its pixels. Only a header `placeholder: true` makes it one.
    */
   placeholder: boolean;
+  /** The rendition this frame is, from the header ("360p"); null when it says none: the stream's own size. */
+  rendition: string | null;
 }
 
 /** FrameResult is either a frame or a sentence saying what was wrong. */
@@ -88,8 +93,14 @@ export function parseFrame(message: ArrayBuffer | Uint8Array): FrameResult {
     detections: parseDetections(header.detections),
     proc: parseProc(header.proc),
     placeholder: header.placeholder === true,
+    rendition: renditionOf(header.rendition),
   };
   return { ok: true, frame };
+}
+
+function renditionOf(value: unknown): string | null {
+  const name = parseRenditionName(value);
+  return name === AUTO ? null : name;
 }
 
 function fail(error: string): FrameResult {

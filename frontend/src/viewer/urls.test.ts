@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { endpoints } from './urls';
+import { endpoints, withRendition } from './urls';
 
 describe('endpoints', () => {
   const cases: Array<[string, string, { ws: string; healthz: string; state: string }]> = [
@@ -44,4 +44,32 @@ describe('endpoints', () => {
   it('refuses a base URL of another scheme', () => {
     expect(() => endpoints('file:///tmp/viewer.html', 'T')).toThrow(/unsupported base URL scheme/);
   });
+});
+
+describe('endpoints with a rendition', () => {
+  const cases: Array<[string, string | undefined, string]> = [
+    ['pins the WebSocket to a named rendition', '360p', 'ws://h/ws?token=T&rendition=360p'],
+    ['leaves the WebSocket adaptive for auto', 'auto', 'ws://h/ws?token=T'],
+    ['leaves the WebSocket adaptive when none is given', undefined, 'ws://h/ws?token=T'],
+  ];
+  for (const [name, rendition, want] of cases) {
+    it(name, () => expect(endpoints('http://h/?token=x&rendition=720p', 'T', rendition).ws).toBe(want));
+  }
+
+  it('never pins healthz or api/state', () => {
+    const e = endpoints('http://h/', 'T', '240p');
+    expect(e.healthz).toBe('http://h/healthz');
+    expect(e.state).toBe('http://h/api/state?token=T');
+  });
+});
+
+describe('withRendition', () => {
+  const cases: Array<[string, string, string, string]> = [
+    ['adds the rendition and keeps the token', 'https://h/s/cam/?token=T', '360p', 'https://h/s/cam/?token=T&rendition=360p'],
+    ['replaces a rendition already there', 'https://h/?token=T&rendition=720p', '240p', 'https://h/?token=T&rendition=240p'],
+    ['drops the rendition for auto', 'https://h/?rendition=720p&token=T#top', 'auto', 'https://h/?token=T#top'],
+  ];
+  for (const [name, href, rendition, want] of cases) {
+    it(name, () => expect(withRendition(href, rendition)).toBe(want));
+  }
 });

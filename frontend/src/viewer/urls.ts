@@ -2,6 +2,7 @@
 // to "/", so the same code works for the page served by the Go server, for a
 // server behind a reverse proxy under a sub-path, and for the desktop app that
 // points at ws://127.0.0.1:PORT.
+import { AUTO } from './renditions';
 
 /** Endpoints are the absolute URLs the viewer talks to. */
 export interface Endpoints {
@@ -15,9 +16,11 @@ export interface Endpoints {
 
 /**
  * endpoints builds the viewer's URLs from baseUrl (http(s): or ws(s):, e.g.
- * location.href or "ws://127.0.0.1:8080") and the stream's access token.
+ * location.href or "ws://127.0.0.1:8080") and the stream's access token. A
+ * rendition other than "auto" pins the WebSocket to it (?rendition=360p);
+ * none or "auto" leaves the server to adapt.
  */
-export function endpoints(baseUrl: string, token: string): Endpoints {
+export function endpoints(baseUrl: string, token: string, rendition: string = AUTO): Endpoints {
   const base = new URL(baseUrl);
   // Query and fragment of the base (e.g. the page's own ?token=) are not ours to keep.
   base.search = '';
@@ -36,9 +39,23 @@ export function endpoints(baseUrl: string, token: string): Endpoints {
     url.searchParams.set('token', token);
     return url.toString();
   };
+  const wsUrl = new URL(withToken('ws', ws));
+  if (rendition !== AUTO) wsUrl.searchParams.set('rendition', rendition);
   return {
-    ws: withToken('ws', ws),
+    ws: wsUrl.toString(),
     healthz: new URL('healthz', http).toString(),
     state: withToken('api/state', http),
   };
+}
+
+/**
+ * withRendition is the page address href with its ?rendition= set to name,
+ * or without one for "auto", so a reload or a shared link keeps the choice.
+ * The rest of the address (the token, a fragment) is kept as it is.
+ */
+export function withRendition(href: string, name: string): string {
+  const url = new URL(href);
+  if (name === AUTO) url.searchParams.delete('rendition');
+  else url.searchParams.set('rendition', name);
+  return url.toString();
 }

@@ -6,6 +6,7 @@ import { Connection, type ConnectionState, type StateDetail } from './connection
 import { countByLabel, countsText, type Detection, type LabelCount } from './detections';
 import { messageOverPicture, statsLine, statusMessage, type ViewerState } from './format';
 import { FrameRenderer, type Decorate, type DrawnFrame } from './renderer';
+import { AUTO, frameRendition, type Rendition, type RenditionState } from './renditions';
 import { FrameStats } from './stats';
 
 /** ViewerStatus is reported to onStatus whenever the state or its message changes. */
@@ -25,7 +26,8 @@ export interface ViewerOptions {
    * Element that gets data-state, data-frames, data-last-seq, data-dropped,
    * data-latency-ms, and for the last drawn frame data-detections (boxes drawn
    * on it: 0 while boxes are hidden), data-boxes (its detections as JSON) and
-   * data-placeholder ("true" while it is the server's NO SIGNAL picture).
+   * data-placeholder ("true" while it is the server's NO SIGNAL picture)
+   * and data-rendition (the rendition it is, when the server names them).
    * Default: canvas.
    */
   root?: HTMLElement;
@@ -48,6 +50,13 @@ export interface ViewerOptions {
   showDetections?: boolean;
   /** Called when the per-label counts of the drawn frame change, e.g. to show "2 face · 1 motion". */
   onDetections?: (summary: DetectionSummary) => void;
+  /** The rendition to ask for: "auto" (the default) or a name hello lists, e.g. "360p". */
+  rendition?: string;
+  /**
+   * Called when what the viewer knows of renditions changes: on each hello,
+   * on setRendition, and when the drawn frame is of another rendition.
+   */
+  onRenditions?: (renditions: RenditionState) => void;
 }
 
 /** DetectionSummary is what the last drawn frame's detections add up to. */
@@ -65,6 +74,12 @@ export interface Viewer {
   readonly showDetections: boolean;
   /** setShowDetections shows or hides the boxes, at once on the frame already shown. */
   setShowDetections(on: boolean): void;
+  /** The stream's name from hello; "" until one came. */
+  readonly stream: string;
+  /** How many frames have been drawn. */
+  readonly frames: number;
+  /** setRendition asks for a rendition ("auto" or a name from hello); it reconnects when the choice changes. */
+  setRendition(name: string): void;
   close(): void;
 }
 
@@ -85,6 +100,15 @@ export function createViewer(options: ViewerOptions): Viewer {
   let size = { w: 0, h: 0 };
   let showDetections = options.showDetections ?? true;
   let summaryText: string | null = null;
+  let stream = '';
+  let available: Rendition[] = [];
+  let selected = options.rendition ?? AUTO;
+  let current: string | null = null;
+  const renditionsChanged = (): void => {
+    if (current !== null) setData('rendition', current);
+    else delete root.dataset.rendition;
+    options.onRenditions?.({ available, selected, current });
+  };
 
   const onDrawn = ({ frame, width, height }: DrawnFrame): void => {
     const now = Date.now();
@@ -94,6 +118,11 @@ export function createViewer(options: ViewerOptions): Viewer {
     root.dataset.frames = String(frames);
     root.dataset.lastSeq = String(frame.header.seq);
     root.dataset.dropped = String(renderer.dropped);
+    const rendition = frameRendition(frame.rendition, available);
+    if (rendition !== current) {
+      current = rendition;
+      renditionsChanged();
+    }
     if (frame.placeholder !== placeholderOnScreen) {
       placeholderOnScreen = frame.placeholder;
       root.dataset.placeholder = String(placeholderOnScreen);
@@ -154,6 +183,19 @@ export function createViewer(options: ViewerOptions): Viewer {
   const connection = new Connection({
     baseUrl: options.baseUrl,
     token: options.token,
+    rendition: selected,
+    onHello: (hello) => {
+      stream = typeof hello.stream === 'string' ? hello.stream : '';
+      available = hello.renditions;
+      // The server says what it gives this viewer; a name it does not know may have become auto.
+      if (hello.rendition !== undefined) selected = hello.rendition;
+      renditionsChanged();
+    },
+    onRenditionRefused: (name) => {
+      logError(`the server does not offer rendition ${name}: asking for auto`);
+      selected = AUTO;
+      renditionsChanged();
+    },
     onFrame: (frame, ack) => renderer.push(frame, ack),
     onState: (next: ConnectionState, nextDetail) => setState(next, nextDetail),
     onError: logError,
@@ -193,6 +235,18 @@ export function createViewer(options: ViewerOptions): Viewer {
       showDetections = on;
       root.dataset.showDetections = String(on);
       renderer.redraw();
+    },
+    get stream() {
+      return stream;
+    },
+    get frames() {
+      return frames;
+    },
+    setRendition(name: string) {
+      if (name === selected) return;
+      selected = name;
+      connection.setRendition(name);
+      renditionsChanged();
     },
     close() {
       clearInterval(timer);

@@ -1,0 +1,453 @@
+// End-to-end: the viewer page's controls (Boxes, the rendition menu, save
+// picture, fullscreen) in Debian's Chromium against the real server, which
+// finds a face in a still photo so that there are boxes to show and save.
+// Checks that the controls leave the picture alone while nobody touches the
+// page and come back on pointer, tap and keyboard; that each one does its
+// job; and that they fit a phone. The rendition menu is driven by hello: the
+// real server's, whatever it offers, and one with a full ladder put in by
+// routing the page's WebSocket through the test.
+import assert from 'node:assert/strict';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { launchBrowser, repoRoot, startServer, waitForViewer } from './harness.mjs';
+import { layoutFaults } from './layout.mjs';
+
+const TOKEN = 'e2e-controls-' + Math.random().toString(36).slice(2);
+const FACE_PHOTO = 'backend/vision/testdata/face.jpg';
+const FACE_RGB = [0x22, 0xd3, 0xee];
+/** AUTO_HIDE_MS as in src/page/autohide.ts. */
+const AUTO_HIDE_MS = 2500;
+const shots = path.join(repoRoot, 'build', 'e2e');
+const LADDER = [
+  { name: '720p', w: 1280, h: 720, quality: 80 },
+  { name: '360p', w: 640, h: 360, quality: 70 },
+  { name: '240p', w: 426, h: 240, quality: 60 },
+  { name: '180p', w: 320, h: 180, quality: 50 },
+];
+
+let server;
+before(async () => {
+  server = await startServer({ token: TOKEN, source: FACE_PHOTO, args: ['--process', 'faces'] });
+  await fs.mkdir(shots, { recursive: true });
+});
+after(async () => {
+  await server?.kill();
+});
+
+/** controls reads whether the bar is up, as data-controls and as what is painted and takes pointers. */
+function controls(page) {
+  return page.evaluate(() => {
+    const bar = document.getElementById('controls');
+    const cs = getComputedStyle(bar);
+    return { attr: document.getElementById('viewer').dataset.controls, opacity: Number(cs.opacity), pointerEvents: cs.pointerEvents };
+  });
+}
+
+/** waitControls waits until the bar is fully shown (true) or fully gone (false). */
+async function waitControls(page, shown, timeoutMs, what) {
+  const deadline = Date.now() + timeoutMs;
+  let last;
+  while (Date.now() < deadline) {
+    last = await controls(page);
+    const up = last.attr === 'shown' && last.opacity === 1 && last.pointerEvents !== 'none';
+    const gone = last.attr === 'hidden' && last.opacity === 0 && last.pointerEvents === 'none';
+    if (shown ? up : gone) return last;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for the controls ${what}; last: ${JSON.stringify(last)}`);
+}
+
+/** menu reads the rendition menu. */
+function menu(page) {
+  return page.evaluate(() => {
+    const select = document.getElementById('rendition');
+    return {
+      shown: select.checkVisibility(),
+      value: select.value,
+      options: [...select.options].map((o) => o.textContent),
+      rendition: document.getElementById('viewer').dataset.rendition ?? null,
+    };
+  });
+}
+
+/**
+ * faceOutline runs in the page: it decodes a JPEG (base64) and counts, along
+ * the outline of each face box the viewer last drew, pixels of the face
+ * colour. It also gives the picture's size.
+ */
+async function faceOutline({ jpegBase64, rgb }) {
+  const bytes = Uint8Array.from(atob(jpegBase64), (c) => c.charCodeAt(0));
+  const bitmap = await createImageBitmap(new Blob([bytes], { type: 'image/jpeg' }));
+  const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
+  const ctx = canvas.getContext('2d');
+  ctx.drawImage(bitmap, 0, 0);
+  const { data } = ctx.getImageData(0, 0, bitmap.width, bitmap.height);
+  const boxes = JSON.parse(document.getElementById('viewer').dataset.boxes || '[]').filter((d) => d.label === 'face');
+  let samples = 0;
+  let matching = 0;
+  for (const { box } of boxes) {
+    const [x, y, w, h] = box.map(Math.round);
+    for (let t = 0.3; t <= 0.91; t += 0.05) {
+      for (const [px, py] of [[x + 1, Math.round(y + h * t)], [x + w - 2, Math.round(y + h * t)], [Math.round(x + w * t), y + h - 2]]) {
+        const i = (py * bitmap.width + px) * 4;
+        samples++;
+        if (Math.abs(data[i] - rgb[0]) <= 28 && Math.abs(data[i + 1] - rgb[1]) <= 28 && Math.abs(data[i + 2] - rgb[2]) <= 28) matching++;
+      }
+    }
+  }
+  return { width: bitmap.width, height: bitmap.height, boxes: boxes.length, samples, matching };
+}
+
+/** savedPicture does what starts a download (a click, a key), and returns the file's name and bytes. */
+async function savedPicture(page, act) {
+  const [download] = await Promise.all([page.waitForEvent('download', { timeout: 5_000 }), act()]);
+  const file = await download.path();
+  return { name: download.suggestedFilename(), bytes: await fs.readFile(file) };
+}
+
+/**
+ * routeWithLadder sends the page's WebSocket through the test to the real
+ * server and back, adding to hello the ladder LADDER (and the rendition the
+ * socket asked for), and to each frame the rendition the server would send:
+ * the pinned one, or 360p under auto, as if it had moved this viewer down.
+ * A socket asking for a name not on the ladder is refused, as the server
+ * refuses it. It records each socket's URL.
+ */
+async function routeWithLadder(page) {
+  const urls = [];
+  await page.routeWebSocket((url) => url.pathname === '/ws', (ws) => {
+    urls.push(ws.url());
+    const asked = new URL(ws.url()).searchParams.get('rendition') ?? 'auto';
+    if (asked !== 'auto' && !LADDER.some((r) => r.name === asked)) {
+      ws.close({ code: 1002, reason: 'no such rendition' });
+      return;
+    }
+    const frameRendition = asked === 'auto' ? '360p' : asked;
+    const server = ws.connectToServer();
+    ws.onMessage((m) => server.send(m));
+    server.onMessage((m) => {
+      if (typeof m === 'string') {
+        const ev = JSON.parse(m);
+        if (ev.type === 'hello') Object.assign(ev, { renditions: LADDER, rendition: asked });
+        ws.send(JSON.stringify(ev));
+        return;
+      }
+      const n = m.readUInt32BE(0);
+      const header = JSON.parse(m.subarray(4, 4 + n).toString('utf8'));
+      // Absent means the stream's own size, as the server sends it.
+      if (frameRendition !== LADDER[0].name) header.rendition = frameRendition;
+      const json = Buffer.from(JSON.stringify(header));
+      const len = Buffer.alloc(4);
+      len.writeUInt32BE(json.length);
+      ws.send(Buffer.concat([len, json, m.subarray(4 + n)]));
+    });
+  });
+  return urls;
+}
+
+const askedFor = (url) => new URL(url).searchParams.get('rendition');
+
+describe('viewer controls with a mouse and a keyboard, 1280×720', () => {
+  let browser;
+  let page;
+  const errors = [];
+  // The hello of each of the page's sockets, and the socket's URL, last last.
+  const hellos = [];
+  before(async () => {
+    browser = await launchBrowser([], { viewport: { width: 1280, height: 720 } });
+    page = await browser.context.newPage();
+    page.on('pageerror', (err) => errors.push(err.message));
+    page.on('websocket', (ws) => {
+      ws.on('framereceived', ({ payload }) => {
+        if (typeof payload !== 'string') return;
+        const ev = JSON.parse(payload);
+        if (ev.type === 'hello') hellos.push({ url: ws.url(), hello: ev });
+      });
+    });
+    await page.goto(`${server.base}/?token=${TOKEN}`);
+    await waitForViewer(page, (v) => v.state === 'live' && v.frames > 3, 15_000, 'live frames');
+  });
+  after(async () => {
+    assert.deepEqual(errors, []);
+    await browser?.close();
+  });
+
+  test('the controls leave the picture while nobody touches the page, and come back on pointer move and on keyboard focus', async () => {
+    await waitControls(page, false, AUTO_HIDE_MS + 2_000, 'gone after the page was left alone');
+    // Nothing over the picture: not even the mouse pointer.
+    assert.equal(await page.evaluate(() => getComputedStyle(document.getElementById('stage')).cursor), 'none');
+    await page.screenshot({ path: path.join(shots, 'viewer-controls-idle-1280x720.png') });
+
+    await page.mouse.move(640, 300);
+    await waitControls(page, true, 1_000, 'back on pointer move');
+    await page.mouse.move(650, 310);
+    await page.waitForTimeout(AUTO_HIDE_MS - 1_000);
+    assert.equal((await controls(page)).attr, 'shown', 'the controls left before 2.5 s without input');
+    await waitControls(page, false, 2_500, 'gone 2.5 s after the last move');
+
+    // Tab reaches every control, in order, and focus keeps the bar up however long it stays.
+    const visible = await page.evaluate(() => [...document.querySelectorAll('#controls > *')].filter((e) => e.checkVisibility()).map((e) => e.id));
+    assert.ok(visible.includes('save') && visible.includes('fullscreen'), `controls shown: ${visible}`);
+    const order = [];
+    for (let i = 0; i < visible.length; i++) {
+      await page.keyboard.press('Tab');
+      order.push(await page.evaluate(() => document.activeElement?.id ?? ''));
+    }
+    assert.deepEqual(order, visible, `Tab went ${order}, the visible controls are ${visible}`);
+    await waitControls(page, true, 1_000, 'shown with keyboard focus in them');
+    await page.waitForTimeout(AUTO_HIDE_MS + 1_000);
+    await waitControls(page, true, 100, 'still shown while the keyboard is in them');
+    await page.evaluate(() => document.activeElement.blur());
+    await waitControls(page, false, AUTO_HIDE_MS + 1_000, 'gone once focus left them');
+  });
+
+  test('every control has a name and a target of at least 44 px', async () => {
+    await page.mouse.move(600, 300);
+    await waitControls(page, true, 1_000, 'shown');
+    await page.getByRole('button', { name: 'Save picture' }).waitFor();
+    await page.getByRole('button', { name: 'Full screen' }).waitFor();
+    await page.getByRole('button', { name: 'Boxes' }).waitFor();
+    for (const id of ['boxes', 'save', 'fullscreen']) {
+      const box = await page.locator(`#${id}`).boundingBox();
+      assert.ok(box.width >= 44 && box.height >= 44, `#${id} is ${box.width}×${box.height}`);
+    }
+    assert.deepEqual(await layoutFaults(page), []);
+  });
+
+  test('the Boxes switch, a button in the bar, hides the boxes and shows them again', async () => {
+    await page.mouse.move(600, 300);
+    await waitControls(page, true, 1_000, 'shown');
+    const drawn = () => page.evaluate(() => Number(document.getElementById('viewer').dataset.detections));
+    const deadline = Date.now() + 15_000;
+    while ((await drawn()) < 1 && Date.now() < deadline) await page.waitForTimeout(100);
+    assert.ok((await drawn()) >= 1, 'no box drawn');
+    assert.equal(await page.getAttribute('#boxes', 'aria-pressed'), 'true');
+    await page.click('#boxes');
+    assert.equal(await page.getAttribute('#boxes', 'aria-pressed'), 'false');
+    assert.equal(await drawn(), 0);
+    await page.keyboard.press('Space');
+    assert.equal(await page.getAttribute('#boxes', 'aria-pressed'), 'true');
+    assert.ok((await drawn()) >= 1, 'boxes not back');
+    // The focus a click leaves on the switch does not keep the bar over the picture.
+    await page.mouse.move(640, 200);
+    await waitControls(page, false, AUTO_HIDE_MS + 1_500, 'gone after a click, the switch still focused');
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'boxes');
+  });
+
+  test('save picture downloads the frame on screen as a JPEG, with its boxes only while they are shown', async () => {
+    await page.mouse.move(600, 300);
+    await waitControls(page, true, 1_000, 'shown');
+    const canvas = await page.evaluate(() => [document.getElementById('screen').width, document.getElementById('screen').height]);
+
+    const withBoxes = await savedPicture(page, () => page.click('#save'));
+    assert.match(withBoxes.name, /^framecast-[A-Za-z0-9._-]+-\d{4}-\d\d-\d\dT\d\d-\d\d-\d\dZ\.jpg$/);
+    assert.deepEqual([...withBoxes.bytes.subarray(0, 3)], [0xff, 0xd8, 0xff], 'not a JPEG');
+    const on = await page.evaluate(faceOutline, { jpegBase64: withBoxes.bytes.toString('base64'), rgb: FACE_RGB });
+    assert.deepEqual([on.width, on.height], canvas, 'the picture is not the frame\'s size');
+    assert.ok(on.boxes >= 1 && on.matching / on.samples > 0.8, `boxes missing from the saved picture: ${JSON.stringify(on)}`);
+
+    await page.click('#boxes');
+    // s saves from anywhere, the mouse not even over the page.
+    await page.evaluate(() => document.activeElement.blur());
+    const without = await savedPicture(page, () => page.keyboard.press('s'));
+    const off = await page.evaluate(faceOutline, { jpegBase64: without.bytes.toString('base64'), rgb: FACE_RGB });
+    assert.ok(off.matching / off.samples < 0.2, `boxes in the picture saved with boxes hidden: ${JSON.stringify(off)}`);
+    await page.click('#boxes');
+    assert.equal(await page.getAttribute('#boxes', 'aria-pressed'), 'true');
+  });
+
+  test('fullscreen: the button and f put the picture in fullscreen and take it out', async () => {
+    const fullscreen = () => page.evaluate(() => document.fullscreenElement?.id ?? null);
+    await page.mouse.move(600, 300);
+    await waitControls(page, true, 1_000, 'shown');
+    await page.click('#fullscreen');
+    await page.waitForFunction(() => document.fullscreenElement?.id === 'stage', null, { timeout: 3_000 });
+    // fullscreenchange comes a frame after fullscreenElement changes.
+    await page.waitForFunction(() => document.getElementById('fullscreen').getAttribute('aria-pressed') === 'true', null, { timeout: 2_000 });
+    await waitForViewer(page, (v) => v.state === 'live', 2_000, 'live in fullscreen');
+    await page.keyboard.press('f');
+    await page.waitForFunction(() => document.fullscreenElement === null, null, { timeout: 3_000 });
+    // fullscreenchange comes a frame after fullscreenElement changes.
+    await page.waitForFunction(() => document.getElementById('fullscreen').getAttribute('aria-pressed') === 'false', null, { timeout: 2_000 });
+    await page.keyboard.press('f');
+    await page.waitForFunction(() => document.fullscreenElement?.id === 'stage', null, { timeout: 3_000 });
+    await page.mouse.move(610, 300);
+    await page.click('#fullscreen');
+    await page.waitForFunction(() => document.fullscreenElement === null, null, { timeout: 3_000 });
+    assert.equal(await fullscreen(), null);
+  });
+
+  test('the rendition menu shows what this server\'s hello offers, and pins a rendition when one is picked', async (t) => {
+    const ladder = hellos.at(-1)?.hello.renditions ?? [];
+    const m = await menu(page);
+    t.diagnostic(`the server's hello offers ${JSON.stringify(ladder)}`);
+    if (ladder.length < 2) {
+      // An older server, or a stream of one size: nothing to choose.
+      assert.equal(m.shown, false, `menu shown without renditions: ${JSON.stringify(m)}`);
+      return;
+    }
+    assert.equal(m.shown, true);
+    assert.equal(m.value, 'auto');
+    assert.deepEqual(m.options.slice(1), ladder.map((r) => r.name));
+    assert.match(m.options[0], /^Auto · \d+p$/);
+    const smallest = ladder.at(-1);
+    const before = hellos.length;
+    await page.selectOption('#rendition', smallest.name);
+    await page.waitForFunction((n) => document.getElementById('viewer').dataset.rendition === n, smallest.name, { timeout: 10_000 });
+    assert.equal(hellos.length, before + 1, 'picking a rendition did not reconnect');
+    assert.equal(askedFor(hellos.at(-1).url), smallest.name);
+    assert.equal(hellos.at(-1).hello.rendition, smallest.name, 'the server did not take the rendition asked for');
+    const size = await page.evaluate(() => [document.getElementById('screen').width, document.getElementById('screen').height]);
+    // "About" the rendition's size: its height, in the stream's own shape.
+    assert.ok(size[1] === smallest.h && size[0] <= smallest.w, `${size} frames for the ${smallest.w}×${smallest.h} rendition ${smallest.name}`);
+    assert.equal((await menu(page)).value, smallest.name);
+    const pinned = hellos.length;
+    await page.selectOption('#rendition', 'auto');
+    await page.waitForFunction(() => !new URL(location.href).searchParams.has('rendition'), null, { timeout: 3_000 });
+    for (let i = 0; i < 50 && hellos.length === pinned; i++) await page.waitForTimeout(100);
+    assert.equal(askedFor(hellos.at(-1).url), null);
+    assert.equal(hellos.at(-1).hello.rendition, 'auto');
+
+    // A link pinned to a rendition this server does not offer: it refuses the
+    // upgrade, and the page takes auto instead of retrying for ever.
+    const stale = await browser.context.newPage();
+    stale.on('pageerror', (err) => errors.push(err.message));
+    await stale.goto(`${server.base}/?token=${TOKEN}&rendition=4320p`);
+    await waitForViewer(stale, (v) => v.state === 'live' && v.frames > 1, 15_000, 'live after the refusal');
+    assert.equal(new URL(stale.url()).searchParams.has('rendition'), false);
+    await stale.close();
+  });
+});
+
+describe('the rendition menu with a hello that offers renditions', () => {
+  let browser;
+  let page;
+  const errors = [];
+  before(async () => {
+    browser = await launchBrowser([], { viewport: { width: 1280, height: 720 } });
+    page = await browser.context.newPage();
+    page.on('pageerror', (err) => errors.push(err.message));
+  });
+  after(async () => {
+    assert.deepEqual(errors, []);
+    await browser?.close();
+  });
+
+  test('lists Auto and the renditions, says which one the frames are, and reconnects with ?rendition= when one is picked', async () => {
+    const urls = await routeWithLadder(page);
+    await page.goto(`${server.base}/?token=${TOKEN}`);
+    await waitForViewer(page, (v) => v.state === 'live' && v.frames > 3, 15_000, 'live frames');
+    await page.waitForFunction(() => document.getElementById('viewer').dataset.rendition === '360p', null, { timeout: 5_000 });
+    let m = await menu(page);
+    assert.deepEqual(m, { shown: true, value: 'auto', options: ['Auto · 360p', '720p', '360p', '240p', '180p'], rendition: '360p' });
+    assert.equal(askedFor(urls.at(-1)), null, 'auto asks for no rendition');
+    await page.mouse.move(640, 300);
+    await waitControls(page, true, 1_000, 'shown');
+    await page.screenshot({ path: path.join(shots, 'viewer-controls-1280x720.png') });
+
+    await page.selectOption('#rendition', '240p');
+    await page.waitForFunction(() => document.getElementById('viewer').dataset.rendition === '240p', null, { timeout: 5_000 });
+    assert.equal(urls.length, 2, `sockets: ${urls}`);
+    assert.equal(askedFor(urls[1]), '240p');
+    assert.equal(new URL(urls[1]).searchParams.get('token'), TOKEN);
+    m = await menu(page);
+    assert.equal(m.value, '240p');
+    assert.equal(m.options[0], 'Auto');
+    // The address keeps the choice, and the token.
+    const here = new URL(page.url());
+    assert.equal(here.searchParams.get('rendition'), '240p');
+    assert.equal(here.searchParams.get('token'), TOKEN);
+
+    await page.reload();
+    await waitForViewer(page, (v) => v.state === 'live' && v.frames > 1, 15_000, 'live after reload');
+    assert.equal(askedFor(urls.at(-1)), '240p', 'a reload forgot the rendition');
+    assert.equal((await menu(page)).value, '240p');
+
+    // Picked with the mouse, the menu lets the bar go once the mouse leaves it.
+    await page.mouse.move(640, 300);
+    await waitControls(page, true, 1_000, 'shown');
+    const at = await page.locator('#rendition').boundingBox();
+    await page.mouse.click(at.x + at.width / 2, at.y + at.height / 2);
+    await page.selectOption('#rendition', '180p');
+    await page.waitForFunction(() => document.getElementById('viewer').dataset.rendition === '180p', null, { timeout: 5_000 });
+    await page.mouse.move(640, 300);
+    await waitControls(page, false, AUTO_HIDE_MS + 1_500, 'gone after a pick with the mouse');
+    assert.notEqual(await page.evaluate(() => document.activeElement?.id), 'rendition', 'the menu kept the focus, and with it f and s');
+
+    // The keyboard works the menu too.
+    await page.focus('#rendition');
+    await page.keyboard.press('Home');
+    await page.waitForFunction(() => document.getElementById('viewer').dataset.rendition === '360p', null, { timeout: 5_000 });
+    assert.equal(askedFor(urls.at(-1)), null);
+    assert.equal(new URL(page.url()).searchParams.has('rendition'), false);
+    assert.equal((await menu(page)).options[0], 'Auto · 360p');
+  });
+
+  test('a link pinned to a rendition the server refuses falls back to auto', async () => {
+    const stale = await browser.context.newPage();
+    stale.on('pageerror', (err) => errors.push(err.message));
+    const urls = await routeWithLadder(stale);
+    await stale.goto(`${server.base}/?token=${TOKEN}&rendition=1080p`);
+    await waitForViewer(stale, (v) => v.state === 'live' && v.frames > 1, 15_000, 'live after the refusal');
+    assert.equal(askedFor(urls[0]), '1080p');
+    assert.equal(askedFor(urls.at(-1)), null);
+    assert.equal(new URL(stale.url()).searchParams.has('rendition'), false);
+    assert.equal((await menu(stale)).value, 'auto');
+    await stale.close();
+  });
+});
+
+describe('viewer controls on a phone, 390×844', () => {
+  let browser;
+  let page;
+  const errors = [];
+  before(async () => {
+    browser = await launchBrowser([], { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, hasTouch: true, isMobile: true });
+    page = await browser.context.newPage();
+    page.on('pageerror', (err) => errors.push(err.message));
+    await routeWithLadder(page);
+    await page.goto(`${server.base}/?token=${TOKEN}`);
+    await waitForViewer(page, (v) => v.state === 'live' && v.frames > 3, 15_000, 'live frames');
+  });
+  after(async () => {
+    assert.deepEqual(errors, []);
+    await browser?.close();
+  });
+
+  test('a tap brings the controls back without working the control under the finger; they fit and are big enough to tap', async () => {
+    const drawn = () => page.evaluate(() => Number(document.getElementById('viewer').dataset.detections));
+    const deadline = Date.now() + 15_000;
+    while ((await drawn()) < 1 && Date.now() < deadline) await page.waitForTimeout(100);
+    await waitControls(page, false, AUTO_HIDE_MS + 2_000, 'gone after the page was left alone');
+    await page.screenshot({ path: path.join(shots, 'viewer-controls-idle-390x844.png') });
+
+    // The first tap on the hidden Boxes switch only shows the controls.
+    const boxes = await page.locator('#boxes').boundingBox();
+    await page.touchscreen.tap(boxes.x + boxes.width / 2, boxes.y + boxes.height / 2);
+    await waitControls(page, true, 1_000, 'back on a tap');
+    assert.equal(await page.getAttribute('#boxes', 'aria-pressed'), 'true', 'a tap on the hidden bar worked the switch');
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: path.join(shots, 'viewer-controls-390x844.png') });
+    for (const id of ['boxes', 'rendition', 'save', 'fullscreen']) {
+      const box = await page.locator(`#${id}`).boundingBox();
+      assert.ok(box && box.width >= 44 && box.height >= 44, `#${id} is ${JSON.stringify(box)}`);
+    }
+    assert.deepEqual(await layoutFaults(page), []);
+
+    // Shown, a tap works what it lands on.
+    const show = async () => {
+      await page.touchscreen.tap(195, 300);
+      await waitControls(page, true, 1_000, 'shown on a tap');
+    };
+    await show();
+    await page.tap('#boxes');
+    assert.equal(await page.getAttribute('#boxes', 'aria-pressed'), 'false');
+    await show();
+    await page.tap('#fullscreen');
+    await page.waitForFunction(() => document.fullscreenElement?.id === 'stage', null, { timeout: 3_000 });
+    await show();
+    await page.tap('#fullscreen');
+    await page.waitForFunction(() => document.fullscreenElement === null, null, { timeout: 3_000 });
+  });
+});

@@ -1,0 +1,188 @@
+// The viewer page's controls over the picture: Boxes, the rendition menu,
+// save picture and fullscreen. They sit in one bar at the foot of the stage,
+// which shows on any input and fades AUTO_HIDE_MS after the last one (see
+// autohide.ts); Tab reaches them, and f and s work from anywhere.
+import { AUTO, renditionMenu, withRendition, type MenuItem, type RenditionState, type Viewer } from '../viewer';
+import { AutoHide } from './autohide';
+import { shortcutFor } from './shortcuts';
+import { SNAPSHOT_QUALITY, SNAPSHOT_TYPE, snapshotName } from './snapshot';
+
+/** ControlElements are the page's parts the controls work on. */
+export interface ControlElements {
+  /** Gets data-controls: "shown" or "hidden". */
+  root: HTMLElement;
+  /** What goes fullscreen: the picture and its overlays. */
+  stage: HTMLElement;
+  bar: HTMLElement;
+  canvas: HTMLCanvasElement;
+  boxes: HTMLButtonElement;
+  rendition: HTMLSelectElement;
+  save: HTMLButtonElement;
+  fullscreen: HTMLButtonElement;
+}
+
+/** Controls is the wired bar; the page feeds it what the viewer reports. */
+export interface Controls {
+  /** showRenditions updates the rendition menu. */
+  showRenditions(state: RenditionState): void;
+  /** boxesAvailable shows the Boxes switch: the stream has had something to box. */
+  boxesAvailable(): void;
+}
+
+/**
+ * setupControls wires the bar to a viewer. The viewer is passed as a getter
+ * because the viewer's callbacks need the controls before it exists.
+ */
+export function setupControls(el: ControlElements, viewer: () => Viewer): Controls {
+  const autoHide = new AutoHide((shown) => {
+    el.root.dataset.controls = shown ? 'shown' : 'hidden';
+  });
+  el.root.dataset.controls = 'shown';
+  setupAutoHide(el, autoHide);
+
+  el.boxes.addEventListener('click', () => {
+    const on = !viewer().showDetections;
+    viewer().setShowDetections(on);
+    el.boxes.setAttribute('aria-pressed', String(on));
+  });
+
+  const save = (): void => savePicture(el.canvas, viewer());
+  el.save.addEventListener('click', save);
+
+  // iPhone Safari has no Fullscreen API for a page element: no button there.
+  el.fullscreen.hidden = !document.fullscreenEnabled;
+  const fullscreen = (): void => toggleFullscreen(el.stage);
+  el.fullscreen.addEventListener('click', fullscreen);
+  document.addEventListener('fullscreenchange', () => {
+    const on = document.fullscreenElement === el.stage;
+    el.fullscreen.setAttribute('aria-pressed', String(on));
+    el.fullscreen.title = on ? 'Exit full screen (F)' : 'Full screen (F)';
+  });
+
+  document.addEventListener('keydown', (ev) => {
+    const target = ev.target instanceof HTMLElement ? ev.target : null;
+    const action = shortcutFor({ key: ev.key, ctrlKey: ev.ctrlKey, metaKey: ev.metaKey, altKey: ev.altKey, repeat: ev.repeat, target });
+    if (action === null) return;
+    ev.preventDefault();
+    if (action === 'fullscreen' && !el.fullscreen.hidden) fullscreen();
+    if (action === 'save') save();
+  });
+
+  let shownItems: MenuItem[] = [];
+  el.rendition.addEventListener('change', () => viewer().setRendition(el.rendition.value));
+
+  return {
+    showRenditions(state) {
+      const menu = renditionMenu(state);
+      if (!sameItems(menu.items, shownItems)) {
+        el.rendition.replaceChildren(...menu.items.map((item) => new Option(item.label, item.value)));
+        shownItems = menu.items;
+      }
+      el.rendition.value = menu.value;
+      el.rendition.title = `Picture size: ${menu.label}`;
+      el.rendition.hidden = !menu.shown;
+      // The address says what this viewer takes, so a reload or a copied
+      // link keeps a choice, and loses one the server refused.
+      if ((new URL(location.href).searchParams.get('rendition') ?? AUTO) !== state.selected) {
+        history.replaceState(history.state, '', withRendition(location.href, state.selected));
+      }
+    },
+    boxesAvailable() {
+      el.boxes.hidden = false;
+    },
+  };
+}
+
+function sameItems(a: readonly MenuItem[], b: readonly MenuItem[]): boolean {
+  return a.length === b.length && a.every((item, i) => item.value === b[i]?.value && item.label === b[i]?.label);
+}
+
+/**
+ * setupAutoHide shows the bar on any pointer or key input anywhere on the
+ * page, keeps it while the mouse is over it or the keyboard is in it, and
+ * hides it at once when the mouse leaves the window.
+ */
+function setupAutoHide(el: ControlElements, autoHide: AutoHide): void {
+  const poke = (): void => autoHide.poke();
+  for (const type of ['pointermove', 'pointerdown', 'keydown', 'wheel'] as const) {
+    document.addEventListener(type, poke, { passive: true });
+  }
+  el.bar.addEventListener('change', poke);
+  // A phone turns a tap into a click after the tap's pointerdown has shown
+  // the bar, so the click would land on the control under the finger: a
+  // tap that began while the bar was hidden only shows it. (Keyboard
+  // clicks have detail 0 and always work.)
+  let downWhileHidden = false;
+  // Whether the last input was a key: :focus-visible says so for buttons,
+  // but Chromium has it on a select however it was focused.
+  let byKeyboard = false;
+  window.addEventListener(
+    'pointerdown',
+    () => {
+      downWhileHidden = !autoHide.shown;
+      byKeyboard = false;
+    },
+    { capture: true },
+  );
+  window.addEventListener('keydown', () => (byKeyboard = true), { capture: true });
+  const swallow = (ev: MouseEvent): void => {
+    if (!downWhileHidden || ev.detail === 0) return;
+    ev.preventDefault();
+    ev.stopPropagation();
+  };
+  el.bar.addEventListener('mousedown', swallow, { capture: true });
+  el.bar.addEventListener('click', swallow, { capture: true });
+  // Only the mouse hovers; a finger's pointerleave would end a hold it never needed.
+  el.bar.addEventListener('pointerenter', (ev) => {
+    if (ev.pointerType === 'mouse') autoHide.hold('pointer', true);
+  });
+  el.bar.addEventListener('pointerleave', (ev) => {
+    if (ev.pointerType === 'mouse') autoHide.hold('pointer', false);
+  });
+  // Keyboard focus holds the bar up; the focus a click leaves behind does not.
+  el.bar.addEventListener('focusin', () => {
+    if (byKeyboard) autoHide.hold('focus', true);
+  });
+  // A menu picked from with a pointer has done its job: let f and s work again.
+  el.rendition.addEventListener('change', () => {
+    if (!byKeyboard) el.rendition.blur();
+  });
+  el.bar.addEventListener('focusout', (ev) => {
+    if (!(ev.relatedTarget instanceof Node && el.bar.contains(ev.relatedTarget))) autoHide.hold('focus', false);
+  });
+  document.documentElement.addEventListener('pointerleave', (ev) => {
+    if (ev.pointerType === 'mouse') {
+      autoHide.hold('pointer', false);
+      autoHide.hideNow();
+    }
+  });
+}
+
+/**
+ * savePicture downloads the picture on screen as a JPEG. The canvas holds
+ * the frame at its own size with its boxes when they are shown, which is
+ * exactly what the person sees, so it is saved as it is.
+ */
+function savePicture(canvas: HTMLCanvasElement, viewer: Viewer): void {
+  if (viewer.frames === 0) return;
+  const name = snapshotName(viewer.stream, new Date());
+  canvas.toBlob(
+    (blob) => {
+      if (!blob) return;
+      const url = URL.createObjectURL(blob);
+      const a = document.createElement('a');
+      a.href = url;
+      a.download = name;
+      a.click();
+      // The download has its own copy once it started; a minute is plenty.
+      setTimeout(() => URL.revokeObjectURL(url), 60_000);
+    },
+    SNAPSHOT_TYPE,
+    SNAPSHOT_QUALITY,
+  );
+}
+
+function toggleFullscreen(stage: HTMLElement): void {
+  const done = document.fullscreenElement ? document.exitFullscreen() : stage.requestFullscreen({ navigationUI: 'hide' });
+  done.catch((err: unknown) => console.warn(`framecast viewer: full screen: ${String(err)}`));
+}
