@@ -59,5 +59,11 @@ func (e *Engine) Renditions() []protocol.Rendition {
 		s := e.Settings()
 		w, h = s.MaxWidth, s.MaxHeight
 	}
-	return protocol.Ladder(w, h, e.Settings().Quality, e.renditions)
+	ladder := protocol.Ladder(w, h, e.Settings().Quality, e.renditions)
+	for i := range ladder[1:] {
+		// The sizes frames really have: the stream's aspect kept.
+		r := &ladder[i+1]
+		r.W, r.H = fit(w, h, r.W, r.H)
+	}
+	return ladder
 }

@@ -35,8 +35,8 @@ func (s *Stream) setLadder(p *publisher, msg []byte) error {
 		return fmt.Errorf("renditions: at most %d", protocol.MaxRenditions+1)
 	}
 	for i, r := range c.Renditions {
-		if r.W < 16 || r.H < 16 || r.W > 7680 || r.H > 4320 || r.Quality < 1 || r.Quality > 100 || r.Name != protocol.RenditionName(r.H) {
-			return fmt.Errorf("rendition %d (%q %dx%d q%d): sizes 16x16 to 7680x4320, quality 1-100, named by height", i, r.Name, r.W, r.H, r.Quality)
+		if r.W < 16 || r.H < 16 || r.W > 7680 || r.H > 4320 || r.Quality < 1 || r.Quality > 100 || !validRenditionName(r.Name) {
+			return fmt.Errorf("rendition %d (%q %dx%d q%d): sizes 16x16 to 7680x4320, quality 1-100, named like 360p", i, r.Name, r.W, r.H, r.Quality)
 		}
 		if i > 0 && (r.W >= c.Renditions[i-1].W || r.H >= c.Renditions[i-1].H) {
 			return fmt.Errorf("rendition %q: each must be smaller than the one before it", r.Name)
@@ -49,6 +49,21 @@ func (s *Stream) setLadder(p *publisher, msg []byte) error {
 	}
 	s.ladder = c.Renditions
 	return nil
+}
+
+// validRenditionName reports whether name is a height and "p", as
+// protocol.RenditionName makes them: "360p".
+func validRenditionName(name string) bool {
+	digits := strings.TrimSuffix(name, "p")
+	if len(digits) == 0 || len(digits) > 4 || len(digits) == len(name) {
+		return false
+	}
+	for _, c := range digits {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 // Renditions are the sizes the producer offers, its own first; nil for a
