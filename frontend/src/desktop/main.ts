@@ -5,7 +5,7 @@
 // arrive: nothing shows a value that is not in force.
 import '../viewer-page.css';
 import './desktop.css';
-import { createViewer, type Viewer } from '../viewer';
+import { createViewer, fitting, type Rendition, type RenditionState, type Viewer } from '../viewer';
 import { Events, backend, errorText, onEvent, type AppStats, type Share } from './backend';
 import { setupControls } from './controls';
 import { must } from './dom';
@@ -30,7 +30,34 @@ function connect(sh: Share): void {
     // The window is the operator's monitor: keep it live even when covered.
     pauseWhenHidden: false,
     showDetections: must('preview-boxes', HTMLInputElement).checked,
+    // The preview is drawn smaller than the stream: it asks for the
+    // rendition that fits its canvas, and decodes no more than it shows.
+    onRenditions: (st) => {
+      renditions = st;
+      fitPreview();
+    },
   });
+}
+
+/** What the preview last heard of renditions, to fit again on a resize. */
+let renditions: RenditionState | null = null;
+
+/** fitPreview pins the preview to the rendition that fits its canvas now. */
+function fitPreview(): void {
+  if (renditions === null) return;
+  const canvas = must('screen', HTMLCanvasElement);
+  const available: Rendition[] = renditions.available;
+  const want = fitting(available, canvas.getBoundingClientRect().width * window.devicePixelRatio);
+  if (want !== null && want !== renditions.selected) preview?.setRendition(want);
+}
+
+/** setupPreviewFit fits the preview's rendition again when its canvas changes size. */
+function setupPreviewFit(): void {
+  let timer: number | undefined;
+  new ResizeObserver(() => {
+    window.clearTimeout(timer);
+    timer = window.setTimeout(fitPreview, 300); // once the resize settles
+  }).observe(must('screen', HTMLCanvasElement));
 }
 
 /** setupPreviewBoxes lets the operator hide the boxes drawn over the preview. */
@@ -67,6 +94,7 @@ async function main(): Promise<void> {
   });
   onEvent(Events.notice, (text) => notify(text, 'warning', 'app'));
   setupPreviewBoxes();
+  setupPreviewFit();
   // The first figures now, not at the first stats event; one that came
   // first is newer than this answer.
   const state = api.State().then((st) => {

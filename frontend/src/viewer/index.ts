@@ -2,7 +2,7 @@
 export { createViewer, type DetectionSummary, type Viewer, type ViewerOptions, type ViewerStatus } from './viewer';
 export type { ViewerState } from './format';
 export { endpoints, withRendition, type Endpoints } from './urls';
-export { AUTO, parseRenditionName, renditionLabel, renditionMenu, type MenuItem, type Rendition, type RenditionMenu, type RenditionState } from './renditions';
+export { AUTO, fitting, parseRenditionName, renditionLabel, renditionMenu, type MenuItem, type Rendition, type RenditionMenu, type RenditionState } from './renditions';
 export { parseFrame, type Frame, type FrameHeader, type FrameResult } from './frame';
 export { countByLabel, countsText, type Detection, type LabelCount, type ProcTime } from './detections';
 export { labelColour, labelText } from './boxes';

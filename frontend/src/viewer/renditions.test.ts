@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseEvent } from './events';
-import { AUTO, frameRendition, parseRenditionName, parseRenditions, renditionLabel, renditionMenu, type Rendition } from './renditions';
+import { AUTO, fitting, frameRendition, parseRenditionName, parseRenditions, renditionLabel, renditionMenu, type Rendition } from './renditions';
 
 const LADDER: Rendition[] = [
   { name: '720p', w: 1280, h: 720, quality: 80 },
@@ -129,5 +129,25 @@ describe('renditionMenu', () => {
 
   it('is hidden when there is only one rendition to take', () => {
     expect(renditionMenu({ available: LADDER.slice(0, 1), selected: AUTO, current: '720p' }).shown).toBe(false);
+  });
+});
+
+describe('fitting', () => {
+  const ladder = [
+    { name: '720p', w: 1280, h: 720, quality: 80 },
+    { name: '360p', w: 640, h: 360, quality: 70 },
+    { name: '240p', w: 426, h: 240, quality: 60 },
+  ];
+  it('takes the largest rendition no wider than the picture', () => {
+    expect(fitting(ladder, 900)).toBe('360p');
+    expect(fitting(ladder, 640)).toBe('360p');
+    expect(fitting(ladder, 639)).toBe('240p');
+    expect(fitting(ladder, 1280)).toBe('720p');
+  });
+  it('takes the smallest for a picture narrower than all, and nothing without a choice', () => {
+    expect(fitting(ladder, 300)).toBe('240p');
+    expect(fitting(ladder, 4000)).toBe('720p');
+    expect(fitting(ladder.slice(0, 1), 300)).toBeNull();
+    expect(fitting([], 300)).toBeNull();
   });
 });

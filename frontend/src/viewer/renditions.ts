@@ -98,3 +98,17 @@ export function renditionMenu({ available, selected, current }: RenditionState):
   for (const r of available) items.push({ value: r.name, label: r.name });
   return { shown: available.length >= 2, items, value, label };
 }
+
+/**
+ * fitting is the rendition for a picture drawn widthPx device pixels wide:
+ * the largest one no wider than that, so no pixel is decoded that cannot be
+ * shown (the smallest when all are wider); null when the stream offers one
+ * size.
+ */
+export function fitting(available: readonly Rendition[], widthPx: number): string | null {
+  if (available.length < 2) return null;
+  for (const r of available) {
+    if (r.w <= widthPx) return r.name;
+  }
+  return available[available.length - 1]?.name ?? null;
+}
