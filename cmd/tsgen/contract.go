@@ -191,7 +191,6 @@ func appEvents(src *tsgen.Source, types *tsgen.Types) ([]event, error) {
 	return out, nil
 }
 
-
 // presetsOf reads map[string][2]int{"480p": {854, 480}, ...}.
 func presetsOf(lit *ast.CompositeLit) ([]preset, error) {
 	var out []preset
