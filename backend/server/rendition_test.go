@@ -200,3 +200,25 @@ func TestAViewerOnASlowLinkMovesDownAndBackUpWhenTheLinkRecovers(t *testing.T) {
 	// With the link back, the viewer probes its way up to the full size.
 	until("", 3*(probeFirst+probeSurvive))
 }
+
+func TestAPinnedViewerStaysPinnedOnASlowLink(t *testing.T) {
+	srv, _ := renditionStream(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	v, err := client.DialWith(ctx, "ws://"+srv.Addr().String()+"/ws?token="+token+"&rendition=720p", client.DialOptions{LinkBps: 2_000_000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer v.Close()
+	// Longer than an auto viewer takes to move down (see the test above).
+	for end := time.Now().Add(4 * time.Second); time.Now().Before(end); {
+		m, err := v.NextFrame(5 * time.Second)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_ = v.Ack(m.Frame.Seq)
+		if m.Frame.Rendition != "" || m.Frame.W != 1280 {
+			t.Fatalf("a viewer pinned to 720p got %+v", *m.Frame)
+		}
+	}
+}
