@@ -268,7 +268,7 @@ func TestASecondPictureSenderWaitsUntilTheProducerIsSilent(t *testing.T) {
 	deadline := time.Now().Add(5 * time.Second)
 	for {
 		sendText(t, second, pictureMsg(blue))
-		if rl.legacy.Stats().Received == 3 {
+		if rl.legacy.Stats().Received >= 3 { // each try that lands after the takeover counts
 			break
 		}
 		if time.Now().After(deadline) {
