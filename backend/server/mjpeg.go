@@ -13,12 +13,7 @@ const boundary = "framecast"
 // JavaScript. The boundary goes out right after each frame, and each part is
 // flushed at once, so a browser shows a frame as soon as it arrives.
 func (sh *Handler) serveMJPEG(w http.ResponseWriter, r *http.Request) {
-	key, _, err := pickRendition(r.URL.Query(), sh.ladder())
-	if err != nil {
-		http.Error(w, err.Error(), http.StatusBadRequest)
-		return
-	}
-	release, ok := sh.Admit(w, r)
+	key, _, release, ok := sh.admitRendition(w, r, sh.ladder())
 	if !ok {
 		return
 	}

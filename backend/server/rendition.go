@@ -2,6 +2,7 @@ package server
 
 import (
 	"fmt"
+	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
@@ -82,4 +83,18 @@ func keys(ladder []protocol.Rendition) []string {
 		out = append(out, r.Name)
 	}
 	return out
+}
+
+// admitRendition reads the rendition a viewer's request asks for against
+// the ladder and takes a viewer slot for it. A rendition the stream does not
+// offer is answered with 400, a refused slot as Admit answers; ok is false
+// once the request has been answered.
+func (sh *Handler) admitRendition(w http.ResponseWriter, r *http.Request, ladder []protocol.Rendition) (key string, pinned bool, release func(), ok bool) {
+	key, pinned, err := pickRendition(r.URL.Query(), ladder)
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return "", false, nil, false
+	}
+	release, ok = sh.Admit(w, r)
+	return key, pinned, release, ok
 }

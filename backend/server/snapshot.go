@@ -18,12 +18,7 @@ const snapshotWait = 5 * time.Second
 // it waits (up to snapshotWait) it holds a viewer slot like any viewer, so
 // snapshots cannot get round the viewer limits.
 func (sh *Handler) serveSnapshot(w http.ResponseWriter, r *http.Request) {
-	key, _, err := pickRendition(r.URL.Query(), sh.ladder())
-	if err != nil {
-		http.Error(w, err.Error(), http.StatusBadRequest)
-		return
-	}
-	release, ok := sh.Admit(w, r)
+	key, _, release, ok := sh.admitRendition(w, r, sh.ladder())
 	if !ok {
 		return
 	}

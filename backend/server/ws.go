@@ -82,12 +82,7 @@ func (sh *Handler) serveWS(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ladder := sh.ladder()
-	key, pinned, err := pickRendition(r.URL.Query(), ladder)
-	if err != nil {
-		http.Error(w, err.Error(), http.StatusBadRequest)
-		return
-	}
-	release, ok := sh.Admit(w, r)
+	key, pinned, release, ok := sh.admitRendition(w, r, ladder)
 	if !ok {
 		return
 	}
