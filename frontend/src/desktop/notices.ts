@@ -53,18 +53,6 @@ export function notify(text: string, kind: NoticeKind = 'error', cause = ''): vo
   if (kind === 'notice') fading.set(kind, window.setTimeout(() => drop(kind), SHOW_MS));
 }
 
-/**
- * notifyUnlessShown is notify for a condition that is raised again and
- * again while it lasts (skipped frames): it takes the kind's place only when
- * that is empty or already about the same cause, so it never pushes out a
- * notice the person has not read yet.
- */
-export function notifyUnlessShown(text: string, kind: NoticeKind, cause: string): void {
-  const there = shown(kind);
-  if (there && there.dataset.cause !== cause) return;
-  notify(text, kind, cause);
-}
-
 /** resolve takes away the notices about cause: what they said no longer holds. */
 export function resolve(cause: string): void {
   if (cause === '') return;

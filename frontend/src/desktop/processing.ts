@@ -5,7 +5,7 @@ import { backend, errorText, type AppStats, type ChainItem, type ProcCost, type 
 import { addItem, costAt, costText, moveItem, paramProblem, removeItem, setParam, skippedText, snapParam } from './chain';
 import { chainItem } from './chainitem';
 import { must, setProblem } from './dom';
-import { notify, notifyUnlessShown, resolve } from './notices';
+import { notify, resolve } from './notices';
 
 // Module state, owned by this file and changed only on the UI thread.
 let infos: ProcessorInfo[] = [];
@@ -129,7 +129,7 @@ export function showChainStats(st: AppStats): void {
   if (count === skipping.last) return;
   if (skipping.quiet === 0) skipping.base = skipping.last;
   skipping.last = count;
-  notifyUnlessShown(skippedText(count - skipping.base), 'warning', 'skipped');
+  notify(skippedText(count - skipping.base), 'warning', 'skipped');
   window.clearTimeout(skipping.quiet);
   skipping.quiet = window.setTimeout(() => {
     if (skipping) skipping.quiet = 0;
