@@ -31,7 +31,7 @@ func runBench(args []string) error {
 	relayMode := fset.Bool("relay", false, "benchmark framecast relay against the Node.js ws baseline instead of serve")
 	nodeRelay := fset.String("node-relay", "backend/bench/node-relay/relay.mjs", "the baseline relay, with --relay (run npm install in its folder first); empty: none")
 	relayBins := fset.String("relay-bin", "", "with --relay: framecast-relay binaries to measure, comma-separated (default: this binary's relay command)")
-	cluster := fset.Bool("cluster", false, "with --relay: also measure two relays joined by NATS, viewers on the one the producer does not push to")
+	cluster := fset.Int("cluster", 0, "with --relay: also measure this many relays (2 or more), each with an embedded NATS server joined into one cluster, the producer on the first and the viewers spread over all")
 	if err := cli.ParseFlags(fset, args); err != nil {
 		return err
 	}

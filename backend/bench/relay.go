@@ -30,10 +30,11 @@ type RelayConfig struct {
 	// (framecast-relay builds, old and new, side by side in one run).
 	Relays    []string
 	NodeRelay string // the baseline's relay.mjs, started with node; "": none
-	// Cluster also measures two relays joined by NATS (the first of Relays,
-	// or Binary's relay command): the producer pushes to one, which runs
-	// the NATS server (--nats-embed), and the viewers watch the other.
-	Cluster bool
+	// Cluster, from 2, also measures that many relays joined by NATS (the
+	// first of Relays, or Binary's relay command), each running a NATS
+	// server of its own joined into one cluster: the producer pushes to the
+	// first, and the viewers are spread over all of them.
+	Cluster int
 	Viewers int
 	Slow    int
 	SlowFPS int
@@ -75,10 +76,10 @@ func RunRelay(ctx context.Context, cfg RelayConfig) ([]RelayResult, error) {
 	for _, bin := range cfg.Relays {
 		sides = append(sides, framecastRelay(cfg, filepath.Base(bin), bin))
 	}
-	if cfg.Cluster {
+	if cfg.Cluster >= 2 {
 		side := sides[0]
-		side.name = "2 relays via NATS"
-		side.cluster = true
+		side.name = fmt.Sprintf("%d relays via NATS", cfg.Cluster)
+		side.cluster = cfg.Cluster
 		sides = append(sides, side)
 	}
 	if cfg.NodeRelay != "" {
@@ -134,9 +135,9 @@ type relaySide struct {
 	links   bool // whether it gets the viewers on slow links
 	// renditions: the producer offers smaller renditions (Framecast's relays).
 	renditions bool
-	// cluster: start a second relay joined to the first through NATS,
-	// and watch that one (start takes the extra flags).
-	cluster bool
+	// cluster: start this many relays joined through NATS and spread the
+	// viewers over them (args takes the extra flags); 0: one relay.
+	cluster int
 	args    func(extra ...string) func(ctx context.Context, addr string) (*process, error)
 }
 
@@ -225,39 +226,26 @@ func watchOld(conn *websocket.Conn, role role, slowFPS int, from, to time.Time) 
 }
 
 func runRelaySide(ctx context.Context, cfg RelayConfig, side relaySide, frames [][]byte) (*RelayResult, error) {
-	addr, err := freeAddr()
-	if err != nil {
-		return nil, err
-	}
-	start := side.start
-	var natsAddr string
-	if side.cluster {
-		if natsAddr, err = freeAddr(); err != nil {
-			return nil, err
-		}
-		start = side.args("--nats-embed", natsAddr, "--nats-name", "producer-side")
-	}
-	proc, err := start(ctx, addr)
-	if err != nil {
-		return nil, err
-	}
-	defer proc.stop()
-	base := "ws://" + addr
-	viewBase := base
-	procs := []*process{proc}
-	if side.cluster {
-		addr2, err := freeAddr()
+	var procs []*process
+	if side.cluster > 0 {
+		ps, err := startCluster(ctx, side, side.cluster)
 		if err != nil {
 			return nil, err
 		}
-		proc2, err := side.args("--nats", "nats://"+natsAddr, "--nats-name", "viewer-side")(ctx, addr2)
+		procs = ps
+	} else {
+		addr, err := freeAddr()
 		if err != nil {
 			return nil, err
 		}
-		defer proc2.stop()
-		viewBase = "ws://" + addr2
-		procs = append(procs, proc2)
+		proc, err := side.start(ctx, addr)
+		if err != nil {
+			return nil, err
+		}
+		procs = []*process{proc}
 	}
+	defer stopAll(procs)
+	base := "ws://" + procs[0].addr
 
 	prod, _, err := websocket.DefaultDialer.DialContext(ctx, base+side.produce, nil)
 	if err != nil {
@@ -319,7 +307,13 @@ func runRelaySide(ctx context.Context, cfg RelayConfig, side relaySide, frames [
 			}
 		}
 	}()
-	time.Sleep(300 * time.Millisecond) // the relay has the stream now
+	if side.renditions { // Framecast's relays: they say when they have the stream
+		if err := awaitStream(ctx, procs); err != nil {
+			return nil, err
+		}
+	} else {
+		time.Sleep(300 * time.Millisecond) // the Node.js relay has no state to ask
+	}
 
 	from := time.Now().Add(cfg.Warmup)
 	to := from.Add(cfg.Duration)
@@ -335,7 +329,7 @@ func runRelaySide(ctx context.Context, cfg RelayConfig, side relaySide, frames [
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			results[i], errs[i] = side.watch(ctx, viewBase, rs[i], from, to)
+			results[i], errs[i] = side.watch(ctx, "ws://"+procs[i%len(procs)].addr, rs[i], from, to)
 		}()
 	}
 	time.Sleep(time.Until(from))

@@ -83,16 +83,34 @@ func Connect(cfg Config, log *slog.Logger) (*Bus, error) {
 		nc.Close()
 		return nil, err
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	b.kv, err = js.CreateOrUpdateKeyValue(ctx, jetstream.KeyValueConfig{Bucket: Bucket, History: 1, TTL: bucketTTL,
-		Replicas: cfg.Replicas, Storage: jetstream.MemoryStorage})
+	b.kv, err = openTable(js, jetstream.KeyValueConfig{Bucket: Bucket, History: 1, TTL: bucketTTL,
+		Replicas: cfg.Replicas, Storage: jetstream.MemoryStorage}, tableWait)
 	if err != nil {
 		nc.Close()
 		return nil, fmt.Errorf("NATS stream table (JetStream must be on): %w", err)
 	}
 	b.nc = nc
 	return b, nil
+}
+
+// tableWait bounds how long Connect tries to open the stream table.
+const tableWait = 30 * time.Second
+
+// openTable opens (or makes) the stream table, asking again while JetStream
+// does not answer: the servers of a cluster that starts together elect
+// JetStream's leader only once their routes are up, seconds after each
+// takes clients, and a request made before that gets no reply.
+func openTable(js jetstream.JetStream, cfg jetstream.KeyValueConfig, within time.Duration) (jetstream.KeyValue, error) {
+	deadline := time.Now().Add(within)
+	for {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		kv, err := js.CreateOrUpdateKeyValue(ctx, cfg)
+		cancel()
+		if err == nil || time.Now().After(deadline) {
+			return kv, err
+		}
+		time.Sleep(200 * time.Millisecond) // a short pause between tries; the ask itself waits up to 2 s
+	}
 }
 
 // ID is this relay's name in the cluster.
