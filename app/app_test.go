@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net"
@@ -13,6 +14,7 @@ import (
 	"testing/fstest"
 	"time"
 
+	"framecast/backend/client"
 	"framecast/backend/config"
 	"framecast/backend/vision"
 	"framecast/internal/matcheck"
@@ -260,9 +262,19 @@ func TestSetPortKeepsTheOldServerWhenTheNewPortIsTaken(t *testing.T) {
 	if code := status(t, fmt.Sprintf("http://127.0.0.1:%d/healthz", first)); code != 200 {
 		t.Fatal("the old server stopped after a failed port change")
 	}
-	next := freePort(t)
-	if _, err := a.SetPort(next); err != nil {
+	// A remote viewer on the old port: the answer says it lost the picture.
+	v, err := client.Dial(context.Background(), fmt.Sprintf("ws://127.0.0.1:%d/ws?token=%s", first, a.st.Server().Token()), nil)
+	if err != nil {
 		t.Fatal(err)
+	}
+	defer v.Close()
+	next := freePort(t)
+	sh, err := a.SetPort(next)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sh.Moved != 1 {
+		t.Fatalf("the answer says %d remote viewers were disconnected, want 1", sh.Moved)
 	}
 	if code := status(t, fmt.Sprintf("http://127.0.0.1:%d/healthz", next)); code != 200 {
 		t.Fatal("the new port does not serve")

@@ -19,6 +19,10 @@ type Share struct {
 	PreviewBase string `json:"previewBase"`
 	Token       string `json:"token"`
 	TLS         bool   `json:"tls"` // viewer links are https
+	// Moved counts the remote viewers a port or HTTPS change disconnected
+	// (their pages say the stream moved); only in SetPort's and SetTLS's
+	// answer, so the window tells the operator what that click did.
+	Moved int `json:"moved,omitempty"`
 }
 
 // Share returns the viewer links for each LAN address, with QR codes.
@@ -60,24 +64,16 @@ func (a *App) SetTLS(on bool) (Share, error) {
 }
 
 // afterRestart answers a port or HTTPS change: the links as they are now,
-// the window told when they changed, and the operator told who lost the
+// the window told when they changed, and how many remote viewers lost the
 // picture (their pages say the stream moved and to ask for a new link).
 func (a *App) afterRestart(changing bool, moved int, err error) (Share, error) {
 	if err != nil || !changing {
 		sh, _ := a.Share()
 		return sh, err
 	}
-	if moved > 0 {
-		a.emit(EventNotice, movedNotice(moved))
-	}
-	return a.changed()
-}
-
-func movedNotice(n int) string {
-	if n == 1 {
-		return "1 remote viewer was disconnected: send them the new link"
-	}
-	return fmt.Sprintf("%d remote viewers were disconnected: send them the new link", n)
+	sh, err := a.changed()
+	sh.Moved = moved
+	return sh, err
 }
 
 // changed tells the window the links changed, so the preview reconnects.

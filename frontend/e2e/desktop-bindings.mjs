@@ -138,7 +138,8 @@ export function fakeBindings({ base, token, qrPNG, contract, gated = false }) {
           calls.push(['SetTLS', on]);
           share.tls = on;
           share.links = share.links.map((l) => ({ ...l, url: l.url.replace(/^https?:/, on ? 'https:' : 'http:') }));
-          return share;
+          // window.__movedBy: remote viewers the change disconnected, as Go counts them.
+          return { ...share, moved: window.__movedBy ?? 0 };
         },
         SetPort: async (p) => {
           calls.push(['SetPort', p]);

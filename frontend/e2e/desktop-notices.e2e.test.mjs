@@ -85,15 +85,36 @@ test('the skipped-frames warning shows while frames are skipped, and goes when s
   assert.ok(Date.now() - stopped >= 1500, 'the warning went before the counter had stood still for a while');
 });
 
+test('a port or HTTPS change says how many remote viewers it disconnected, and a frames warning does not replace it', async () => {
+  await page.evaluate(() => (window.__movedBy = 2));
+  await page.click('#tls');
+  const moved = '2 remote viewers were disconnected: send them the new link.';
+  await waitFor(async () => (await shown()).some(([k, t]) => k === 'notice' && t === moved), 'the notice');
+  // Frames skipped right after (the preview reconnecting): the warning comes beside it.
+  await page.evaluate(() => {
+    const st = (skipped) => ({
+      source: 'test', state: 'live', enabled: true, captureFps: 30, outputFps: 20, width: 1280, height: 720, quality: 80,
+      maxWidth: 1280, maxHeight: 720, fpsCap: 30, encodeMs: 4, frameBytes: 1, error: '', process: [], chain: [],
+      bandwidthBps: 1, remote: 0, viewers: [], skipped,
+    });
+    window.__emit('stream:stats', st(500));
+    window.__emit('stream:stats', st(503));
+  });
+  await waitFor(async () => (await shown()).some(([k, t]) => k === 'warning' && t.startsWith('Skipped')), 'the frames warning');
+  assert.ok((await shown()).some(([k, t]) => k === 'notice' && t === moved), 'the frames warning took the place of the moved notice');
+  await page.evaluate(() => (window.__movedBy = 0));
+  await page.click('#tls');
+});
+
 test('notices float: coming and going they move no control', async () => {
-  for (const close of await page.locator('.notice .dismiss').all()) await close.click();
+  while ((await page.locator('.notice').count()) > 0) await page.locator('.notice .dismiss').first().click();
   assert.equal(await page.locator('.notice').count(), 0);
   const bare = await controlBoxes(page);
   // One of each kind: a fading notice (New link), an error and a warning.
   await page.click('#new-link');
   await page.fill('#port', '80');
   await page.click('#port-form button');
-  await page.evaluate(() => window.__emit('app:notice', '2 remote viewers were disconnected: send them the new link'));
+  await page.evaluate(() => window.__emit('app:notice', 'settings could not be saved: no space left on device'));
   await waitFor(async () => (await page.locator('.notice').count()) === 3, 'three notices');
   assert.deepEqual(await controlBoxes(page), bare, 'showing notices moved controls');
   // They cover the preview only: not the header, the side column or the stats strip.

@@ -12,6 +12,8 @@ declare global {
     __refuseChain?: string;
     /** __refusePush, when set, is the message SetPush fails with. */
     __refusePush?: string;
+    /** __movedBy, when set, is how many remote viewers SetTLS says it disconnected. */
+    __movedBy?: number;
     /** __refuseSource, when set, is the message SetSource fails with. */
     __refuseSource?: string;
     /** __release, on a gated page, lets the calls that read Go's state answer. */

@@ -186,6 +186,12 @@ export interface AppShare {
   token: string;
   /** viewer links are https */
   tls: boolean;
+  /**
+   * Moved counts the remote viewers a port or HTTPS change disconnected
+   * (their pages say the stream moved); only in SetPort's and SetTLS's
+   * answer, so the window tells the operator what that click did.
+   */
+  moved?: number;
 }
 
 /**

@@ -91,6 +91,25 @@ export function showViewers(st: AppStats): void {
   }
 }
 
+/**
+ * movedText tells the operator how many remote viewers a port or HTTPS change
+ * disconnected; '' for none. Their pages say the stream moved.
+ */
+export function movedText(moved: number | undefined): string {
+  if (!moved || moved < 1) return '';
+  const who = moved === 1 ? '1 remote viewer was' : `${moved} remote viewers were`;
+  return `${who} disconnected: send them the new link.`;
+}
+
+/**
+ * tellMoved shows movedText as a plain notice: the outcome of the operator's
+ * own click, in its own place, so no warning about frames replaces it.
+ */
+function tellMoved(sh: Share): void {
+  const text = movedText(sh.moved);
+  if (text) notify(text, 'notice');
+}
+
 /** setupShare wires the panel; onChange gets the new links after a change. */
 export async function setupShare(onChange: (sh: Share) => void): Promise<Share> {
   const api = backend();
@@ -114,8 +133,10 @@ export async function setupShare(onChange: (sh: Share) => void): Promise<Share> 
       return;
     }
     try {
-      onChange(await api.SetPort(Number(box.value)));
+      const sh = await api.SetPort(Number(box.value));
+      onChange(sh);
       resolve('port');
+      tellMoved(sh);
     } catch (err) {
       notify(errorText(err), 'error', 'port');
       showShare(await api.Share());
@@ -124,8 +145,10 @@ export async function setupShare(onChange: (sh: Share) => void): Promise<Share> 
   const tls = must('tls', HTMLInputElement);
   tls.addEventListener('change', async () => {
     try {
-      onChange(await api.SetTLS(tls.checked));
+      const sh = await api.SetTLS(tls.checked);
+      onChange(sh);
       resolve('tls');
+      tellMoved(sh);
     } catch (err) {
       notify(`HTTPS: ${errorText(err)}`, 'error', 'tls');
       showShare(await api.Share());
