@@ -138,6 +138,21 @@ func (h *Hub) Wanted() map[string]bool {
 	return out
 }
 
+// Taken reports every rendition some viewer takes now, "" (the stream's
+// own size) among them. Unlike Wanted, which tells a producer what to
+// encode besides its own size, it tells a relay which renditions' frames
+// to take from another relay of a cluster: those nobody here watches,
+// full size included, are not sent to it.
+func (h *Hub) Taken() map[string]bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	out := make(map[string]bool)
+	for s := range h.subs {
+		out[s.Rendition()] = true
+	}
+	return out
+}
+
 // LatestOf returns the most recent frame of a rendition ("" the stream's
 // own size), or nil.
 func (h *Hub) LatestOf(rendition string) *Frame {

@@ -152,3 +152,23 @@ func TestTotalsCountFramesAndBytesSent(t *testing.T) {
 		t.Fatalf("totals %+v, want 3 frames, 15 bytes, 1 drop", got)
 	}
 }
+
+func TestTakenListsEveryRenditionWatchedFullSizeIncludedAndWantedOnlyTheSmaller(t *testing.T) {
+	h := New()
+	if got := h.Taken(); len(got) != 0 {
+		t.Fatalf("with no viewers Taken = %v, want nothing", got)
+	}
+	full := h.Subscribe("ws", "full")
+	small := h.SubscribeTo("ws", "small", "240p")
+	if got := h.Taken(); len(got) != 2 || !got[""] || !got["240p"] {
+		t.Fatalf("Taken = %v, want the own size and 240p", got)
+	}
+	if got := h.Wanted(); len(got) != 1 || !got["240p"] {
+		t.Fatalf("Wanted = %v, want 240p alone", got)
+	}
+	full.SetRendition("360p") // moved down by its adapter
+	h.Unsubscribe(small)
+	if got := h.Taken(); len(got) != 1 || !got["360p"] {
+		t.Fatalf("after the moves Taken = %v, want 360p alone", got)
+	}
+}

@@ -1,8 +1,9 @@
 // Package natsbus joins relays through NATS: the stream table lives in a
 // JetStream key-value bucket, so every relay checks view tokens the same way
-// and a stream has one producer cluster-wide, and frames, status changes
-// and viewer counts travel on a subject per stream. It implements
-// relay.Bus; the relay package itself knows nothing of NATS.
+// and a stream has one producer cluster-wide, and frames (a subject per
+// stream and rendition), status changes and viewer reports travel on
+// subjects per stream. It implements relay.Bus; the relay package itself
+// knows nothing of NATS.
 package natsbus
 
 import (
@@ -14,6 +15,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"framecast/backend/protocol"
 	"framecast/backend/relay"
 
 	"github.com/nats-io/nats.go"
@@ -128,6 +130,9 @@ type entry struct {
 	Relay   string    `json:"relay"` // which relay holds the producer
 	Since   time.Time `json:"since"`
 	Viewers int       `json:"viewers"` // cluster-wide, as that relay counts them
+	// Ladder is the renditions its producer offers, its own size first;
+	// the relays reading it check it before offering it to viewers.
+	Ladder []protocol.Rendition `json:"ladder,omitempty"`
 }
 
 // Lookup returns the stream's live entry. An entry its relay has not
@@ -154,7 +159,7 @@ func (b *Bus) get(name string) (*relay.Entry, uint64, error) {
 	if err := json.Unmarshal(kve.Value(), &row); err != nil || len(row.Hash) != 32 {
 		return nil, kve.Revision(), nil // not ours to read: treated as absent
 	}
-	e := &relay.Entry{Relay: row.Relay, Since: row.Since, Viewers: row.Viewers, At: kve.Created()}
+	e := &relay.Entry{Relay: row.Relay, Since: row.Since, Viewers: row.Viewers, At: kve.Created(), Ladder: row.Ladder}
 	copy(e.Hash[:], row.Hash)
 	if time.Since(e.At) > relay.HolderTimeout {
 		return nil, kve.Revision(), nil
@@ -163,10 +168,12 @@ func (b *Bus) get(name string) (*relay.Entry, uint64, error) {
 }
 
 // Claim makes this relay the stream's holder, or refreshes its claim, with
-// the cluster-wide viewer count. It fails with relay.ErrConflict while
-// another relay's live producer has another view token.
-func (b *Bus) Claim(name string, hash [32]byte, since time.Time, viewers int) error {
-	v, _ := json.Marshal(entry{Hash: hash[:], Relay: b.name, Since: since, Viewers: viewers})
+// e's view token hash, since, cluster-wide viewer count and ladder. It
+// fails with relay.ErrConflict while another relay's live producer has
+// another view token.
+func (b *Bus) Claim(name string, e relay.Entry) error {
+	hash := e.Hash
+	v, _ := json.Marshal(entry{Hash: hash[:], Relay: b.name, Since: e.Since, Viewers: e.Viewers, Ladder: e.Ladder})
 	var err error
 	// A revision conflict means the row changed under us (another relay,
 	// or this one refreshing at the same moment): read it again.
@@ -217,7 +224,7 @@ func (b *Bus) Subscribe(kind relay.Kind, name string, fn func([]byte)) (cancel f
 	if err != nil {
 		return nil, err
 	}
-	if kind == relay.KindFrames {
+	if kind.IsFrames() {
 		// A few frames of backlog at most: a late frame is no use.
 		_ = sub.SetPendingLimits(8, 64<<20)
 	}

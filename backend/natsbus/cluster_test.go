@@ -96,28 +96,35 @@ func relays(t *testing.T, servers []*server.Server) []node {
 				urls = append(urls, o.ClientURL())
 			}
 		}
-		var bus *natsbus.Bus
-		var err error
-		deadline := time.Now().Add(20 * time.Second)
-		for bus == nil {
-			// JetStream needs a meta leader before the table can be made.
-			if bus, err = natsbus.Connect(natsbus.Config{URLs: strings.Join(urls, ","), Name: fmt.Sprintf("relay%d", i), Replicas: 3}, nil); err != nil {
-				if time.Now().After(deadline) {
-					t.Fatal(err)
-				}
-				time.Sleep(200 * time.Millisecond)
-			}
-		}
-		t.Cleanup(bus.Close)
-		rl, err := relay.New(relay.Config{Addr: "127.0.0.1:0", PublishToken: publishToken},
-			relay.Deps{Assets: fstest.MapFS{"viewer.html": {Data: []byte("viewer")}}, Bus: bus})
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(rl.Close)
-		nodes = append(nodes, node{bus: bus, relay: rl})
+		nodes = append(nodes, startNode(t, strings.Join(urls, ","), fmt.Sprintf("relay%d", i), len(servers)))
 	}
 	return nodes
+}
+
+// startNode starts a relay named name on the NATS servers at urls, with
+// the stream table in that many replicas.
+func startNode(t *testing.T, urls, name string, replicas int) node {
+	t.Helper()
+	var bus *natsbus.Bus
+	var err error
+	deadline := time.Now().Add(20 * time.Second)
+	for bus == nil {
+		// JetStream needs a meta leader before the table can be made.
+		if bus, err = natsbus.Connect(natsbus.Config{URLs: urls, Name: name, Replicas: replicas}, nil); err != nil {
+			if time.Now().After(deadline) {
+				t.Fatal(err)
+			}
+			time.Sleep(200 * time.Millisecond)
+		}
+	}
+	t.Cleanup(bus.Close)
+	rl, err := relay.New(relay.Config{Addr: "127.0.0.1:0", PublishToken: publishToken},
+		relay.Deps{Assets: fstest.MapFS{"viewer.html": {Data: []byte("viewer")}}, Bus: bus})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(rl.Close)
+	return node{bus: bus, relay: rl}
 }
 
 // produce pushes a 30 fps stream of a real JPEG to the relay at addr, and

@@ -28,11 +28,20 @@ func TestAViewerOnTheRelayGetsTheRenditionItAsksForFromTheProducer(t *testing.T)
 	}
 	defer p.Close()
 	dialRelay(t, rl.Addr().String()) // the stream is there
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	v, err := client.Dial(ctx, "ws://"+rl.Addr().String()+"/s/line/ws?token="+viewToken+"&rendition=240p", nil)
-	if err != nil {
-		t.Fatalf("pinning 240p on the relay: %v", err)
+	// The push offers its ladder just after it connects: until the relay
+	// has read it, 240p is refused with 400.
+	var v *client.Viewer
+	for until := time.Now().Add(5 * time.Second); ; {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		v, err = client.Dial(ctx, "ws://"+rl.Addr().String()+"/s/line/ws?token="+viewToken+"&rendition=240p", nil)
+		cancel()
+		if err == nil {
+			break
+		}
+		if time.Now().After(until) {
+			t.Fatalf("pinning 240p on the relay: %v", err)
+		}
+		time.Sleep(20 * time.Millisecond) // no event says the relay has read the offer
 	}
 	defer v.Close()
 	deadline := time.Now().Add(10 * time.Second)

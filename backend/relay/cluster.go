@@ -5,7 +5,6 @@ import (
 	"sync"
 	"time"
 
-	"framecast/backend/hub"
 	"framecast/backend/protocol"
 )
 
@@ -17,10 +16,11 @@ type Bus interface {
 	MaxPayload() int // the largest message the bus takes
 	// Lookup returns the stream's live entry in the cluster's table.
 	Lookup(name string) (Entry, bool, error)
-	// Claim makes this relay the stream's holder (or refreshes the claim),
-	// with the cluster-wide viewer count; ErrConflict while another
-	// relay's live producer has another view token.
-	Claim(name string, hash [32]byte, since time.Time, viewers int) error
+	// Claim makes this relay the stream's holder (or refreshes the claim)
+	// with e's Hash, Since, Viewers (cluster-wide) and Ladder; the bus
+	// fills in Relay and At. ErrConflict while another relay's live
+	// producer has another view token.
+	Claim(name string, e Entry) error
 	// Release drops this relay's claim, if it still holds the stream.
 	Release(name string)
 	Publish(kind Kind, name string, data []byte) error
@@ -34,13 +34,19 @@ type Entry struct {
 	Since   time.Time // since when
 	Viewers int       // cluster-wide, as the holder last counted
 	At      time.Time // when the holder last refreshed it
+	// Ladder is the renditions the holder's producer offers, its own size
+	// first (nil: one size): the other relays offer them to their viewers.
+	Ladder []protocol.Rendition
 }
 
 // Kind names a stream's subjects on the bus.
 type Kind string
 
 const (
-	KindFrames  Kind = "frames"  // frames as viewers get them, from the holder
+	// KindFrames carries frames of the stream's own size as viewers get
+	// them, from the holder; each smaller rendition has a kind of its own
+	// (FramesKind).
+	KindFrames  Kind = "frames"
 	KindStatus  Kind = "status"  // protocol.Status changes, from the holder
 	KindViewers Kind = "viewers" // viewerReport from every relay with viewers
 )
@@ -57,10 +63,18 @@ const (
 	reportTimeout = 3 * linkEvery
 )
 
-// viewerReport is one relay's count of a stream's viewers.
+// viewerReport is one relay's count of a stream's viewers, and which
+// renditions they take: the holder sums the counts, asks its producer for
+// the smaller renditions taken anywhere, and sends each relay only the
+// frames of renditions it takes.
 type viewerReport struct {
 	Relay string `json:"relay"`
 	Count int    `json:"count"`
+	// Takes names the renditions the relay's viewers take, sorted: "" is
+	// the stream's own size (frames with no "rendition" in their header),
+	// "240p" a smaller one. Absent or empty with a count: the own size
+	// alone, as relays from before renditions meant.
+	Takes []string `json:"takes,omitempty"`
 }
 
 // link is a stream's part in the cluster. While this relay holds the
@@ -78,19 +92,27 @@ type link struct {
 	holder  string              // who holds the producer ("": nobody); guarded by mu
 	total   int                 // cluster-wide viewers; guarded by mu
 	remote  int                 // viewers on other relays; guarded by mu
+	// taken is every rendition some live report takes ("" the own size):
+	// the holder publishes frames of those alone. Guarded by mu.
+	taken map[string]bool
 
 	// Touched only by run.
-	unsubFrames, unsubStatus, unsubViewers func()
-	reported                               int
+	unsubStatus, unsubViewers func()
+	unsubFrames               map[string]func() // per rendition followed
+	reported                  int               // the count last reported
+	reportedTakes             []string          // the takes last reported
+	following                 bool              // another relay holds the stream
 }
 
 type reportAt struct {
 	count int
+	takes []string
 	at    time.Time
 }
 
 func newLink(bus Bus, s *Stream) *link {
-	l := &link{bus: bus, s: s, stop: make(chan struct{}), done: make(chan struct{}), reports: map[string]reportAt{}, reported: -1}
+	l := &link{bus: bus, s: s, stop: make(chan struct{}), done: make(chan struct{}), reports: map[string]reportAt{},
+		unsubFrames: map[string]func(){}, reported: -1}
 	go l.run()
 	return l
 }
@@ -105,14 +127,28 @@ func (l *link) run() {
 	defer l.unsubscribeAll()
 	t := time.NewTicker(linkEvery)
 	defer t.Stop()
+	// Viewers move between renditions without the hub's count changing:
+	// between steps their takes are looked at this often (recheck), so a
+	// viewer moved down gets its new rendition's frames at once.
+	w := time.NewTicker(wantEvery)
+	defer w.Stop()
+	full := true
 	for {
 		changed := l.s.hub.Changed()
-		l.step(time.Now())
+		if full {
+			l.step(time.Now())
+		} else {
+			l.recheck()
+		}
 		select {
 		case <-l.stop:
 			return
 		case <-t.C:
+			full = true
 		case <-changed:
+			full = true
+		case <-w.C:
+			full = false
 		}
 	}
 }
@@ -121,21 +157,21 @@ func (l *link) run() {
 func (l *link) step(now time.Time) {
 	name := l.s.Name
 	local := l.s.hub.Count()
-	holding, since := l.s.producing()
+	takes := l.s.taken()
+	holding, since, ladder := l.s.holding()
 	if local != l.reported || local > 0 {
-		msg, _ := json.Marshal(viewerReport{Relay: l.bus.ID(), Count: local})
-		if l.bus.Publish(KindViewers, name, msg) == nil {
-			l.reported = local
-		}
+		l.report(local, takes)
 	}
 	remote := l.remoteViewers(now)
 	if holding {
+		l.following = false
 		l.set(l.bus.ID(), local+remote, remote)
-		if err := l.bus.Claim(name, l.s.handler.TokenHash(), since, local+remote); err != nil {
+		e := Entry{Hash: l.s.handler.TokenHash(), Since: since, Viewers: local + remote, Ladder: ladder}
+		if err := l.bus.Claim(name, e); err != nil {
 			l.s.log.Warn("cluster claim", "err", err)
 		}
 		l.ensure(&l.unsubViewers, KindViewers, l.onReport)
-		l.drop(&l.unsubFrames)
+		l.follow(nil)
 		l.drop(&l.unsubStatus)
 		return
 	}
@@ -148,8 +184,9 @@ func (l *link) step(now time.Time) {
 		ok = false
 	}
 	if !ok {
+		l.following = false
 		l.set("", local, 0)
-		l.drop(&l.unsubFrames)
+		l.follow(nil)
 		l.drop(&l.unsubStatus)
 		l.drop(&l.unsubViewers)
 		if l.s.hub.Status().State == protocol.StateLive {
@@ -159,11 +196,12 @@ func (l *link) step(now time.Time) {
 	}
 	l.set(e.Relay, max(e.Viewers, local), 0)
 	l.s.adoptHash(e.Hash)
+	l.s.adoptLadder(e.Ladder)
+	l.following = true
+	l.follow(takes) // nothing while nobody here watches
 	if local > 0 {
-		l.ensure(&l.unsubFrames, KindFrames, l.s.publishRemote)
 		l.ensure(&l.unsubStatus, KindStatus, l.onStatus)
 	} else {
-		l.drop(&l.unsubFrames)
 		l.drop(&l.unsubStatus)
 	}
 	l.drop(&l.unsubViewers)
@@ -182,18 +220,32 @@ func (l *link) state() (holder string, total, remote int) {
 	return l.holder, l.total, l.remote
 }
 
+// report tells the holder how many watch here, and which renditions.
+func (l *link) report(local int, takes []string) {
+	msg, _ := json.Marshal(viewerReport{Relay: l.bus.ID(), Count: local, Takes: takes})
+	if l.bus.Publish(KindViewers, l.s.Name, msg) == nil {
+		l.reported, l.reportedTakes = local, takes
+	}
+}
+
+// onReport takes another relay's report. Reports come from other
+// processes: one that is not well-formed and bounded (checkReport) changes
+// nothing.
 func (l *link) onReport(b []byte) {
 	var r viewerReport
-	if json.Unmarshal(b, &r) != nil || r.Relay == "" || r.Relay == l.bus.ID() || r.Count < 0 {
+	if json.Unmarshal(b, &r) != nil || checkReport(r, l.bus.ID()) != nil {
 		return
 	}
 	l.mu.Lock()
-	if r.Count == 0 {
+	defer l.mu.Unlock()
+	_, known := l.reports[r.Relay]
+	switch {
+	case r.Count == 0:
 		delete(l.reports, r.Relay)
-	} else if len(l.reports) < maxReports {
-		l.reports[r.Relay] = reportAt{count: r.Count, at: time.Now()}
+	case known || len(l.reports) < maxReports:
+		l.reports[r.Relay] = reportAt{count: r.Count, takes: takesOf(r), at: time.Now()}
 	}
-	l.mu.Unlock()
+	l.retakeLocked()
 }
 
 // maxReports bounds the relays whose counts a stream keeps.
@@ -202,13 +254,17 @@ const maxReports = 1024
 func (l *link) remoteViewers(now time.Time) int {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	n := 0
+	n, expired := 0, false
 	for relay, r := range l.reports {
 		if now.Sub(r.at) > reportTimeout {
 			delete(l.reports, relay)
+			expired = true
 			continue
 		}
 		n += r.count
+	}
+	if expired {
+		l.retakeLocked()
 	}
 	return n
 }
@@ -237,42 +293,10 @@ func (l *link) drop(unsub *func()) {
 }
 
 func (l *link) unsubscribeAll() {
-	l.drop(&l.unsubFrames)
+	l.follow(nil)
 	l.drop(&l.unsubStatus)
 	l.drop(&l.unsubViewers)
 	if holding, _ := l.s.producing(); holding {
 		l.bus.Release(l.s.Name)
 	}
-}
-
-// publishRemote passes on a frame from the relay that holds the producer.
-func (s *Stream) publishRemote(wire []byte) {
-	h, jpeg, err := protocol.DecodeFrame(wire)
-	if err != nil {
-		return
-	}
-	f, err := hub.FrameFromWire(h, wire, jpeg)
-	if err != nil {
-		return
-	}
-	f.Rendition = h.Rendition
-	now := time.Now()
-	s.mu.Lock()
-	if s.publisher != nil || s.closed {
-		s.mu.Unlock()
-		return // a producer here now: its frames win
-	}
-	if h.Rendition == "" {
-		s.lastSeq, s.received = h.Seq, s.received+1
-		s.width, s.height, s.bytes = h.W, h.H, len(jpeg)
-	}
-	s.mu.Unlock()
-	if h.Rendition == "" {
-		s.in.Tick(now)
-		s.out.Tick(now)
-	}
-	if s.hub.Status().State != protocol.StateLive {
-		s.hub.SetStatus(protocol.Status{State: protocol.StateLive, Source: s.Name})
-	}
-	s.hub.Publish(f)
 }

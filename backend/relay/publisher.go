@@ -156,7 +156,8 @@ func (rl *Relay) attach(p *publisher, name, viewToken string) (*Stream, error) {
 		}
 		if err == nil && rl.bus != nil {
 			// One producer cluster-wide: claimed before any frame goes out.
-			if err = rl.bus.Claim(name, server.HashToken(viewToken), time.Now(), s.viewers()); err != nil {
+			e := Entry{Hash: server.HashToken(viewToken), Since: time.Now(), Viewers: s.viewers()}
+			if err = rl.bus.Claim(name, e); err != nil {
 				s.detach(p, "refused by the cluster")
 			}
 		}

@@ -282,6 +282,7 @@ func (rl *Relay) remoteStream(name string) *Stream {
 	// A token nobody knows until the table's hash replaces it.
 	s := rl.table.Open(name, server.NewToken())
 	s.adoptHash(e.Hash)
+	s.adoptLadder(e.Ladder) // before the viewer's hello lists the renditions
 	return s
 }
 

@@ -31,16 +31,8 @@ func (s *Stream) setLadder(p *publisher, msg []byte) error {
 	if err := json.Unmarshal(msg, &c); err != nil || c.Type != "renditions" {
 		return fmt.Errorf("a control message must be {\"type\":\"renditions\",\"renditions\":[…]}")
 	}
-	if len(c.Renditions) > protocol.MaxRenditions+1 {
-		return fmt.Errorf("renditions: at most %d", protocol.MaxRenditions+1)
-	}
-	for i, r := range c.Renditions {
-		if r.W < 16 || r.H < 16 || r.W > 7680 || r.H > 4320 || r.Quality < 1 || r.Quality > 100 || !validRenditionName(r.Name) {
-			return fmt.Errorf("rendition %d (%q %dx%d q%d): sizes 16x16 to 7680x4320, quality 1-100, named like 360p", i, r.Name, r.W, r.H, r.Quality)
-		}
-		if i > 0 && (r.W >= c.Renditions[i-1].W || r.H >= c.Renditions[i-1].H) {
-			return fmt.Errorf("rendition %q: each must be smaller than the one before it", r.Name)
-		}
+	if err := checkLadder(c.Renditions); err != nil {
+		return err
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -48,6 +40,22 @@ func (s *Stream) setLadder(p *publisher, msg []byte) error {
 		return errNotProducer
 	}
 	s.ladder = c.Renditions
+	return nil
+}
+
+// checkLadder checks a ladder as setLadder describes it.
+func checkLadder(ladder []protocol.Rendition) error {
+	if len(ladder) > protocol.MaxRenditions+1 {
+		return fmt.Errorf("renditions: at most %d", protocol.MaxRenditions+1)
+	}
+	for i, r := range ladder {
+		if r.W < 16 || r.H < 16 || r.W > 7680 || r.H > 4320 || r.Quality < 1 || r.Quality > 100 || !validRenditionName(r.Name) {
+			return fmt.Errorf("rendition %d (%q %dx%d q%d): sizes 16x16 to 7680x4320, quality 1-100, named like 360p", i, r.Name, r.W, r.H, r.Quality)
+		}
+		if i > 0 && (r.W >= ladder[i-1].W || r.H >= ladder[i-1].H) {
+			return fmt.Errorf("rendition %q: each must be smaller than the one before it", r.Name)
+		}
+	}
 	return nil
 }
 
@@ -90,12 +98,20 @@ func (s *Stream) offers(name string) bool {
 	return false
 }
 
-// wanted is the sorted list of the smaller renditions viewers take now.
+// wanted is the sorted list of the smaller renditions viewers take now:
+// here, and in a cluster on the other relays (those the producer offers).
 func (s *Stream) wanted() []string {
 	w := s.hub.Wanted()
 	out := make([]string, 0, len(w))
 	for name := range w {
 		out = append(out, name)
+	}
+	if s.link != nil {
+		for _, name := range s.link.remoteWanted() {
+			if !w[name] && s.offers(name) {
+				out = append(out, name)
+			}
+		}
 	}
 	slices.Sort(out)
 	return out

@@ -307,10 +307,10 @@ func (s *Stream) publish(p *publisher, m ingest.Message, legacyText []byte) erro
 		s.out.Tick(now)
 	}
 	s.hub.Publish(f)
-	if s.link != nil {
-		if _, _, remote := s.link.state(); remote > 0 {
-			_ = s.bus.Publish(KindFrames, s.Name, f.Wire)
-		}
+	// Each rendition on its own subject, and only while another relay's
+	// viewers take it: no relay receives frames nobody there watches.
+	if s.link != nil && s.link.remoteTakes(f.Rendition) {
+		_ = s.bus.Publish(FramesKind(f.Rendition), s.Name, f.Wire)
 	}
 	return nil
 }

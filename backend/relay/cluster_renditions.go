@@ -1,0 +1,213 @@
+package relay
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"framecast/backend/hub"
+	"framecast/backend/protocol"
+)
+
+// Renditions in a cluster: the holder writes its producer's ladder into
+// the table and the other relays offer it to their viewers; each relay
+// reports which renditions its viewers take; the holder asks its producer
+// for the smaller ones taken anywhere and publishes each rendition's frames
+// on a subject of its own, only while some other relay takes it; a relay
+// that follows the stream subscribes to exactly the renditions its viewers
+// take.
+
+// framesPrefix starts the kind of a smaller rendition's frames.
+const framesPrefix = string(KindFrames) + "-"
+
+// FramesKind is the kind of a rendition's frames ("" the stream's own
+// size: KindFrames). A smaller one's is "frames-360p", one subject token:
+// stream names may hold '.', so "frames.360p" + a name could be another
+// stream's subject.
+func FramesKind(rendition string) Kind {
+	if rendition == "" {
+		return KindFrames
+	}
+	return Kind(framesPrefix + rendition)
+}
+
+// IsFrames reports whether k carries frames, of any rendition.
+func (k Kind) IsFrames() bool {
+	return k == KindFrames || strings.HasPrefix(string(k), framesPrefix)
+}
+
+// maxRelayName bounds a relay's name in a report from the bus.
+const maxRelayName = 256
+
+// checkReport checks another relay's report as it came off the bus: from
+// someone else, a count of zero or more, at most one name per rendition a
+// ladder can have, each "" or named like "360p".
+func checkReport(r viewerReport, self string) error {
+	switch {
+	case r.Relay == "" || len(r.Relay) > maxRelayName || r.Relay == self:
+		return fmt.Errorf("report from %q: not another relay's", r.Relay)
+	case r.Count < 0:
+		return fmt.Errorf("report from %q: count %d", r.Relay, r.Count)
+	case len(r.Takes) > protocol.MaxRenditions+1:
+		return fmt.Errorf("report from %q: %d renditions, at most %d", r.Relay, len(r.Takes), protocol.MaxRenditions+1)
+	}
+	for _, name := range r.Takes {
+		if name != "" && !validRenditionName(name) {
+			return fmt.Errorf("report from %q: rendition %q", r.Relay, name)
+		}
+	}
+	return nil
+}
+
+// takesOf is what a checked report's relay takes: its list, or the own
+// size alone for a relay that names none.
+func takesOf(r viewerReport) []string {
+	if len(r.Takes) == 0 {
+		return []string{""}
+	}
+	return slices.Clone(r.Takes)
+}
+
+// retakeLocked gathers what the live reports take. l.mu is held.
+func (l *link) retakeLocked() {
+	taken := make(map[string]bool)
+	for _, r := range l.reports {
+		for _, name := range r.takes {
+			taken[name] = true
+		}
+	}
+	l.taken = taken
+}
+
+// remoteTakes reports whether a viewer on another relay takes rendition
+// ("" the own size): the holder publishes its frames only then.
+func (l *link) remoteTakes(rendition string) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.taken[rendition]
+}
+
+// remoteWanted lists the smaller renditions viewers on other relays take.
+func (l *link) remoteWanted() []string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	var out []string
+	for name := range l.taken {
+		if name != "" {
+			out = append(out, name)
+		}
+	}
+	return out
+}
+
+// recheck, between steps, reports at once when this relay's viewers moved
+// between renditions, and follows the frames they take now; it asks the
+// table nothing. It follows even when the report went out already: a step
+// reports before its lookup, and follows only after one that succeeds.
+func (l *link) recheck() {
+	takes := l.s.taken()
+	if !slices.Equal(takes, l.reportedTakes) {
+		l.report(l.s.hub.Count(), takes)
+	}
+	if l.following {
+		l.follow(takes)
+	}
+}
+
+// follow subscribes to the frames of exactly the renditions named, from
+// the holder, and drops the others.
+func (l *link) follow(takes []string) {
+	keep := make(map[string]bool, len(takes))
+	for _, name := range takes {
+		keep[name] = true
+		if _, ok := l.unsubFrames[name]; ok {
+			continue
+		}
+		cancel, err := l.bus.Subscribe(FramesKind(name), l.s.Name, func(b []byte) { l.s.publishRemote(name, b) })
+		if err == nil {
+			l.unsubFrames[name] = cancel
+		}
+	}
+	for name, cancel := range l.unsubFrames {
+		if !keep[name] {
+			cancel()
+			delete(l.unsubFrames, name)
+		}
+	}
+}
+
+// taken is the sorted list of the renditions this relay's viewers take,
+// "" (the own size) first when taken.
+func (s *Stream) taken() []string {
+	t := s.hub.Taken()
+	out := make([]string, 0, len(t))
+	for name := range t {
+		if name == "" || validRenditionName(name) {
+			out = append(out, name)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// holding reports whether a producer is attached here, since when, and the
+// renditions it offers: what the holder claims in the table.
+func (s *Stream) holding() (bool, time.Time, []protocol.Rendition) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.publisher == nil {
+		return false, time.Time{}, nil
+	}
+	return true, s.since, slices.Clone(s.ladder)
+}
+
+// adoptLadder takes the renditions the holder's producer offers from the
+// cluster's table, so that viewers here see them in their hello and pin or
+// adapt as on the holder. A producer here keeps its own ladder; one that
+// fails setLadder's checks (the table is written by other processes)
+// changes nothing.
+func (s *Stream) adoptLadder(ladder []protocol.Rendition) {
+	if checkLadder(ladder) != nil {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.publisher == nil && !slices.Equal(s.ladder, ladder) {
+		s.ladder = slices.Clone(ladder)
+	}
+}
+
+// publishRemote passes on a frame of rendition ("" the own size) from the
+// relay that holds the producer; one whose header names another rendition
+// than its subject is dropped.
+func (s *Stream) publishRemote(rendition string, wire []byte) {
+	h, jpeg, err := protocol.DecodeFrame(wire)
+	if err != nil || h.Rendition != rendition {
+		return
+	}
+	f, err := hub.FrameFromWire(h, wire, jpeg)
+	if err != nil {
+		return
+	}
+	f.Rendition = h.Rendition
+	now := time.Now()
+	s.mu.Lock()
+	if s.publisher != nil || s.closed {
+		s.mu.Unlock()
+		return // a producer here now: its frames win
+	}
+	if h.Rendition == "" {
+		s.lastSeq, s.received = h.Seq, s.received+1
+		s.width, s.height, s.bytes = h.W, h.H, len(jpeg)
+	}
+	s.mu.Unlock()
+	if h.Rendition == "" {
+		s.in.Tick(now)
+		s.out.Tick(now)
+	}
+	if s.hub.Status().State != protocol.StateLive {
+		s.hub.SetStatus(protocol.Status{State: protocol.StateLive, Source: s.Name})
+	}
+	s.hub.Publish(f)
+}
