@@ -22,6 +22,10 @@ type Hub struct {
 	metaOrder uint64                   // numbers metadata values; guarded by mu
 
 	totals counters // every viewer's, past ones too
+
+	// renditions counts changes of the renditions the stream offers
+	// (RenditionsChanged).
+	renditions atomic.Uint64
 }
 
 // counters are frames and bytes sent, and frames dropped.
@@ -85,6 +89,24 @@ func (h *Hub) notifyLocked() {
 	close(h.changed)
 	h.changed = make(chan struct{})
 }
+
+// RenditionsChanged tells every viewer that the renditions the stream
+// offers changed (a relay's producer announced its ladder after viewers
+// came, or a new producer offers other sizes or one): each viewer's writer
+// is woken to look at them again, since a viewer of a rendition no longer
+// made would otherwise wait for frames that never come.
+func (h *Hub) RenditionsChanged() {
+	h.renditions.Add(1)
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for s := range h.subs {
+		s.Poke()
+	}
+}
+
+// RenditionsEpoch changes each time RenditionsChanged is called: a writer
+// compares it on every wake-up, for the price of an atomic load.
+func (h *Hub) RenditionsEpoch() uint64 { return h.renditions.Load() }
 
 // Count returns how many viewers are subscribed.
 func (h *Hub) Count() int {

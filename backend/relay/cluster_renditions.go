@@ -172,9 +172,13 @@ func (s *Stream) adoptLadder(ladder []protocol.Rendition) {
 		return
 	}
 	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.publisher == nil && !slices.Equal(s.ladder, ladder) {
+	changed := s.publisher == nil && !slices.Equal(s.ladder, ladder)
+	if changed {
 		s.ladder = slices.Clone(ladder)
+	}
+	s.mu.Unlock()
+	if changed {
+		s.hub.RenditionsChanged()
 	}
 }
 

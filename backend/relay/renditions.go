@@ -35,11 +35,13 @@ func (s *Stream) setLadder(p *publisher, msg []byte) error {
 		return err
 	}
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	if s.publisher != p {
+		s.mu.Unlock()
 		return errNotProducer
 	}
 	s.ladder = c.Renditions
+	s.mu.Unlock()
+	s.hub.RenditionsChanged()
 	return nil
 }
 

@@ -219,6 +219,7 @@ func (s *Stream) started(old *publisher) {
 		old.kick("replaced by a new publisher")
 	}
 	s.hub.ResetMeta()
+	s.hub.RenditionsChanged() // the new producer offers no ladder until it says so
 	st := protocol.Status{State: protocol.StateLive, Source: s.Name}
 	s.hub.SetStatus(st)
 	s.toBus(st)

@@ -62,6 +62,15 @@ type wsViewer struct {
 	adapt *adapter
 	nSent uint64
 
+	// h is the viewer's stream; pinned: the viewer asked for its
+	// rendition. levels are the hub keys of the renditions it was last
+	// told of, and epoch the hub's RenditionsEpoch then: when that moves,
+	// relist looks again. Only writePump uses them after the start.
+	h      *Handler
+	pinned bool
+	levels []string
+	epoch  uint64
+
 	pongWait time.Duration // see defaultPongWait
 	// deadline is the write deadline last set; only writePump uses it.
 	deadline time.Time
@@ -81,6 +90,7 @@ func (sh *Handler) serveWS(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "format must be binary (the default) or dataurl", http.StatusBadRequest)
 		return
 	}
+	epoch := sh.hub.RenditionsEpoch() // before the ladder: a change after it is seen
 	ladder := sh.ladder()
 	key, pinned, release, ok := sh.admitRendition(w, r, ladder)
 	if !ok {
@@ -102,6 +112,7 @@ func (sh *Handler) serveWS(w http.ResponseWriter, r *http.Request) {
 	v := &wsViewer{
 		conn: conn, sub: sub,
 		readDone: make(chan struct{}), dataURL: format == "dataurl", pongWait: sh.pongWait,
+		h: sh, pinned: pinned, levels: keys(ladder), epoch: epoch,
 	}
 	if !pinned && !v.dataURL && len(ladder) > 1 {
 		v.adapt = newAdapter(keys(ladder), time.Now())
@@ -297,6 +308,12 @@ func (v *wsViewer) writePump(hello protocol.Hello) {
 			if bye := v.kick.Load(); bye != nil {
 				v.bye(bye)
 				return
+			}
+			if e := v.h.hub.RenditionsEpoch(); e != v.epoch {
+				v.epoch = e
+				if v.relist(time.Now()) != nil {
+					return
+				}
 			}
 			if st := v.sub.TakeStatus(); st != nil && !v.dataURL && v.writeJSON(st) != nil {
 				return

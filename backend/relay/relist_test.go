@@ -1,0 +1,89 @@
+package relay
+
+import (
+	"encoding/json"
+	"image/color"
+	"testing"
+	"time"
+
+	"framecast/backend/client"
+	"framecast/backend/protocol"
+
+	"github.com/gorilla/websocket"
+)
+
+// nextHello reads the viewer's messages until a hello arrives.
+func nextHello(t *testing.T, v *client.Viewer) protocol.Hello {
+	t.Helper()
+	for {
+		m, err := v.Next(5 * time.Second)
+		if err != nil {
+			t.Fatalf("no hello: %v", err)
+		}
+		if m.Event == "hello" {
+			var h protocol.Hello
+			if err := json.Unmarshal(m.Raw, &h); err != nil {
+				t.Fatal(err)
+			}
+			return h
+		}
+	}
+}
+
+// Viewers who came before the producer announced its renditions are told
+// of them (a new hello) and may adapt; a viewer of a rendition the next
+// producer does not make goes back to the stream's own size instead of
+// waiting for frames that never come.
+func TestViewersFollowTheRenditionsTheProducerOffersWhileTheyWatch(t *testing.T) {
+	rl := startRelay(t, "127.0.0.1:0", false)
+	prod := produce(t, rl, "line", viewToken)
+	early := watch(t, rl, "line", viewToken, "")
+	if h := nextHello(t, early); len(h.Renditions) != 0 {
+		t.Fatalf("hello before any ladder lists %v", h.Renditions)
+	}
+
+	ladder, _ := json.Marshal(producerControl{Type: "renditions", Renditions: protocol.Ladder(320, 180, 80,
+		[]protocol.Rendition{{Name: "90p", W: 160, H: 90, Quality: 60}})})
+	if err := prod.WriteMessage(websocket.TextMessage, ladder); err != nil {
+		t.Fatal(err)
+	}
+	if h := nextHello(t, early); len(h.Renditions) != 2 || h.Rendition != "auto" {
+		t.Fatalf("after the ladder the early viewer was told %+v, want 2 renditions, auto", h)
+	}
+
+	// A viewer pinned to 90p; then another producer, of one size, takes over.
+	small := watch(t, rl, "line", viewToken+"&rendition=90p", "")
+	if h := nextHello(t, small); h.Rendition != "90p" {
+		t.Fatalf("pinned viewer's hello says %q", h.Rendition)
+	}
+	_ = prod.Close()
+	next := produce(t, rl, "line", viewToken)
+	if h := nextHello(t, small); len(h.Renditions) != 0 {
+		t.Fatalf("after a one-size producer came the 90p viewer was told %+v, want no renditions", h)
+	}
+	big := picture(t, 320, 180, color.RGBA{0, 0, 200, 255})
+	stop := make(chan struct{})
+	defer close(stop)
+	go func() { // the new producer sends until the test ends
+		tick := time.NewTicker(time.Second / 30)
+		defer tick.Stop()
+		for seq := uint64(1); ; seq++ {
+			select {
+			case <-stop:
+				return
+			case <-tick.C:
+			}
+			msg, _ := protocol.EncodeFrame(protocol.Header{Seq: seq, TS: time.Now().UnixMicro(), W: 320, H: 180}, big)
+			if next.WriteMessage(websocket.BinaryMessage, msg) != nil {
+				return
+			}
+		}
+	}()
+	m, err := small.NextFrame(5 * time.Second)
+	if err != nil {
+		t.Fatalf("the former 90p viewer got no frame from the one-size producer: %v", err)
+	}
+	if m.Frame.W != 320 || m.Frame.Rendition != "" {
+		t.Fatalf("the former 90p viewer got %+v", m.Frame)
+	}
+}
