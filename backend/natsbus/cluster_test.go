@@ -197,6 +197,42 @@ func frames(v *client.Viewer, n int, timeout time.Duration) error {
 	return nil
 }
 
+// caughtUp reads v's frames until one was captured less than 200 ms ago,
+// and returns its capture time: what the viewer saw last before an outage.
+func caughtUp(v *client.Viewer) (int64, error) {
+	for {
+		m, err := v.NextFrame(10 * time.Second)
+		if err != nil {
+			return 0, err
+		}
+		_ = v.Ack(m.Frame.Seq)
+		if time.Since(time.UnixMicro(m.Frame.TS)) < 200*time.Millisecond {
+			return m.Frame.TS, nil
+		}
+	}
+}
+
+// outage reads n frames after the one captured at last and returns the
+// longest stretch of capture time the viewer got no frame of: the producer
+// captures all along, so it is how long the picture stood still.
+func outage(v *client.Viewer, last int64, n int, timeout time.Duration) (time.Duration, error) {
+	deadline := time.Now().Add(timeout)
+	var longest time.Duration
+	for range n {
+		m, err := v.NextFrame(time.Until(deadline))
+		if err != nil {
+			return longest, err
+		}
+		_ = v.Ack(m.Frame.Seq)
+		longest = max(longest, time.Duration(m.Frame.TS-last)*time.Microsecond)
+		last = m.Frame.TS
+	}
+	return longest, nil
+}
+
+// fewSeconds bounds an outage when a NATS server or a relay dies.
+const fewSeconds = 5 * time.Second
+
 func state(t *testing.T, addr, token string) (protocol.Stats, int) {
 	t.Helper()
 	resp, err := http.Get("http://" + addr + "/s/line/api/state?token=" + token)
@@ -277,18 +313,43 @@ func TestThreeRelaysOnANATSClusterShareAStream(t *testing.T) {
 	}
 
 	// A NATS node dies: B's relay moves to another and its viewer goes on.
+	last, err := caughtUp(vb)
+	if err != nil {
+		t.Fatal(err)
+	}
 	servers[1].Shutdown()
-	if err := frames(vb, 30, 15*time.Second); err != nil {
+	gap, err := outage(vb, last, 30, 15*time.Second)
+	if err != nil {
 		t.Fatalf("viewer on relay B after its NATS node died: %v", err)
+	}
+	t.Logf("a NATS server died: the picture on relay B stood still for %v", gap)
+	if gap > fewSeconds {
+		t.Fatalf("after its NATS server died, relay B's viewer got no frame for %v", gap)
 	}
 
 	// The producer's relay dies: the producer pushes to C instead, and the
-	// viewer on C gets frames again.
+	// viewers on B and C get frames again.
+	lastB, errB := caughtUp(vb)
+	lastC, errC := caughtUp(vc)
+	if errB != nil || errC != nil {
+		t.Fatal(errB, errC)
+	}
 	stop()
 	a.relay.Close()
 	stop = produce(t, c.relay.Addr().String())
-	if err := frames(vc, 30, 15*time.Second); err != nil {
-		t.Fatalf("viewer on relay C after the producer moved there: %v", err)
+	for _, w := range []struct {
+		name string
+		v    *client.Viewer
+		last int64
+	}{{"C", vc, lastC}, {"B", vb, lastB}} {
+		gap, err := outage(w.v, w.last, 30, 15*time.Second)
+		if err != nil {
+			t.Fatalf("viewer on relay %s after the producer moved to C: %v", w.name, err)
+		}
+		t.Logf("the producer's relay died: the picture on relay %s stood still for %v", w.name, gap)
+		if gap > fewSeconds {
+			t.Fatalf("after the producer's relay died, relay %s's viewer got no frame for %v", w.name, gap)
+		}
 	}
 	eventually(t, "relay C holds the stream", 5*time.Second, func() bool {
 		st, _ := state(t, c.relay.Addr().String(), viewToken)
