@@ -3,28 +3,20 @@
 // finds a face in a still photo so that there are boxes to show and save.
 // Checks that the controls leave the picture alone while nobody touches the
 // page and come back on pointer, tap and keyboard; that each one does its
-// job; and that they fit a phone. The rendition menu is driven by hello: the
-// real server's, whatever it offers, and one with a full ladder put in by
-// routing the page's WebSocket through the test.
+// job; and that they fit a phone. The rendition menu with the real server's
+// hello is here; with a full ladder, in viewer-renditions.e2e.test.mjs.
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { launchBrowser, repoRoot, startServer, waitForViewer } from './harness.mjs';
 import { layoutFaults } from './layout.mjs';
+import { askedFor, AUTO_HIDE_MS, controls, menu, routeWithLadder, waitControls } from './viewer-page.mjs';
 
 const TOKEN = 'e2e-controls-' + Math.random().toString(36).slice(2);
 const FACE_PHOTO = 'backend/vision/testdata/face.jpg';
 const FACE_RGB = [0x22, 0xd3, 0xee];
-/** AUTO_HIDE_MS as in src/page/autohide.ts. */
-const AUTO_HIDE_MS = 2500;
 const shots = path.join(repoRoot, 'build', 'e2e');
-const LADDER = [
-  { name: '720p', w: 1280, h: 720, quality: 80 },
-  { name: '360p', w: 640, h: 360, quality: 70 },
-  { name: '240p', w: 426, h: 240, quality: 60 },
-  { name: '180p', w: 320, h: 180, quality: 50 },
-];
 
 let server;
 before(async () => {
@@ -34,42 +26,6 @@ before(async () => {
 after(async () => {
   await server?.kill();
 });
-
-/** controls reads whether the bar is up, as data-controls and as what is painted and takes pointers. */
-function controls(page) {
-  return page.evaluate(() => {
-    const bar = document.getElementById('controls');
-    const cs = getComputedStyle(bar);
-    return { attr: document.getElementById('viewer').dataset.controls, opacity: Number(cs.opacity), pointerEvents: cs.pointerEvents };
-  });
-}
-
-/** waitControls waits until the bar is fully shown (true) or fully gone (false). */
-async function waitControls(page, shown, timeoutMs, what) {
-  const deadline = Date.now() + timeoutMs;
-  let last;
-  while (Date.now() < deadline) {
-    last = await controls(page);
-    const up = last.attr === 'shown' && last.opacity === 1 && last.pointerEvents !== 'none';
-    const gone = last.attr === 'hidden' && last.opacity === 0 && last.pointerEvents === 'none';
-    if (shown ? up : gone) return last;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for the controls ${what}; last: ${JSON.stringify(last)}`);
-}
-
-/** menu reads the rendition menu. */
-function menu(page) {
-  return page.evaluate(() => {
-    const select = document.getElementById('rendition');
-    return {
-      shown: select.checkVisibility(),
-      value: select.value,
-      options: [...select.options].map((o) => o.textContent),
-      rendition: document.getElementById('viewer').dataset.rendition ?? null,
-    };
-  });
-}
 
 /**
  * faceOutline runs in the page: it decodes a JPEG (base64) and counts, along
@@ -105,48 +61,6 @@ async function savedPicture(page, act) {
   const file = await download.path();
   return { name: download.suggestedFilename(), bytes: await fs.readFile(file) };
 }
-
-/**
- * routeWithLadder sends the page's WebSocket through the test to the real
- * server and back, adding to hello the ladder LADDER (and the rendition the
- * socket asked for), and to each frame the rendition the server would send:
- * the pinned one, or 360p under auto, as if it had moved this viewer down.
- * A socket asking for a name not on the ladder is refused, as the server
- * refuses it. It records each socket's URL.
- */
-async function routeWithLadder(page) {
-  const urls = [];
-  await page.routeWebSocket((url) => url.pathname === '/ws', (ws) => {
-    urls.push(ws.url());
-    const asked = new URL(ws.url()).searchParams.get('rendition') ?? 'auto';
-    if (asked !== 'auto' && !LADDER.some((r) => r.name === asked)) {
-      ws.close({ code: 1002, reason: 'no such rendition' });
-      return;
-    }
-    const frameRendition = asked === 'auto' ? '360p' : asked;
-    const server = ws.connectToServer();
-    ws.onMessage((m) => server.send(m));
-    server.onMessage((m) => {
-      if (typeof m === 'string') {
-        const ev = JSON.parse(m);
-        if (ev.type === 'hello') Object.assign(ev, { renditions: LADDER, rendition: asked });
-        ws.send(JSON.stringify(ev));
-        return;
-      }
-      const n = m.readUInt32BE(0);
-      const header = JSON.parse(m.subarray(4, 4 + n).toString('utf8'));
-      // Absent means the stream's own size, as the server sends it.
-      if (frameRendition !== LADDER[0].name) header.rendition = frameRendition;
-      const json = Buffer.from(JSON.stringify(header));
-      const len = Buffer.alloc(4);
-      len.writeUInt32BE(json.length);
-      ws.send(Buffer.concat([len, json, m.subarray(4 + n)]));
-    });
-  });
-  return urls;
-}
-
-const askedFor = (url) => new URL(url).searchParams.get('rendition');
 
 describe('viewer controls with a mouse and a keyboard, 1280×720', () => {
   let browser;
@@ -316,84 +230,6 @@ describe('viewer controls with a mouse and a keyboard, 1280×720', () => {
     await stale.goto(`${server.base}/?token=${TOKEN}&rendition=4320p`);
     await waitForViewer(stale, (v) => v.state === 'live' && v.frames > 1, 15_000, 'live after the refusal');
     assert.equal(new URL(stale.url()).searchParams.has('rendition'), false);
-    await stale.close();
-  });
-});
-
-describe('the rendition menu with a hello that offers renditions', () => {
-  let browser;
-  let page;
-  const errors = [];
-  before(async () => {
-    browser = await launchBrowser([], { viewport: { width: 1280, height: 720 } });
-    page = await browser.context.newPage();
-    page.on('pageerror', (err) => errors.push(err.message));
-  });
-  after(async () => {
-    assert.deepEqual(errors, []);
-    await browser?.close();
-  });
-
-  test('lists Auto and the renditions, says which one the frames are, and reconnects with ?rendition= when one is picked', async () => {
-    const urls = await routeWithLadder(page);
-    await page.goto(`${server.base}/?token=${TOKEN}`);
-    await waitForViewer(page, (v) => v.state === 'live' && v.frames > 3, 15_000, 'live frames');
-    await page.waitForFunction(() => document.getElementById('viewer').dataset.rendition === '360p', null, { timeout: 5_000 });
-    let m = await menu(page);
-    assert.deepEqual(m, { shown: true, value: 'auto', options: ['Auto · 360p', '720p', '360p', '240p', '180p'], rendition: '360p' });
-    assert.equal(askedFor(urls.at(-1)), null, 'auto asks for no rendition');
-    await page.mouse.move(640, 300);
-    await waitControls(page, true, 1_000, 'shown');
-    await page.screenshot({ path: path.join(shots, 'viewer-controls-1280x720.png') });
-
-    await page.selectOption('#rendition', '240p');
-    await page.waitForFunction(() => document.getElementById('viewer').dataset.rendition === '240p', null, { timeout: 5_000 });
-    assert.equal(urls.length, 2, `sockets: ${urls}`);
-    assert.equal(askedFor(urls[1]), '240p');
-    assert.equal(new URL(urls[1]).searchParams.get('token'), TOKEN);
-    m = await menu(page);
-    assert.equal(m.value, '240p');
-    assert.equal(m.options[0], 'Auto');
-    // The address keeps the choice, and the token.
-    const here = new URL(page.url());
-    assert.equal(here.searchParams.get('rendition'), '240p');
-    assert.equal(here.searchParams.get('token'), TOKEN);
-
-    await page.reload();
-    await waitForViewer(page, (v) => v.state === 'live' && v.frames > 1, 15_000, 'live after reload');
-    assert.equal(askedFor(urls.at(-1)), '240p', 'a reload forgot the rendition');
-    assert.equal((await menu(page)).value, '240p');
-
-    // Picked with the mouse, the menu lets the bar go once the mouse leaves it.
-    await page.mouse.move(640, 300);
-    await waitControls(page, true, 1_000, 'shown');
-    const at = await page.locator('#rendition').boundingBox();
-    await page.mouse.click(at.x + at.width / 2, at.y + at.height / 2);
-    await page.selectOption('#rendition', '180p');
-    await page.waitForFunction(() => document.getElementById('viewer').dataset.rendition === '180p', null, { timeout: 5_000 });
-    await page.mouse.move(640, 300);
-    await waitControls(page, false, AUTO_HIDE_MS + 1_500, 'gone after a pick with the mouse');
-    assert.notEqual(await page.evaluate(() => document.activeElement?.id), 'rendition', 'the menu kept the focus, and with it f and s');
-
-    // The keyboard works the menu too.
-    await page.focus('#rendition');
-    await page.keyboard.press('Home');
-    await page.waitForFunction(() => document.getElementById('viewer').dataset.rendition === '360p', null, { timeout: 5_000 });
-    assert.equal(askedFor(urls.at(-1)), null);
-    assert.equal(new URL(page.url()).searchParams.has('rendition'), false);
-    assert.equal((await menu(page)).options[0], 'Auto · 360p');
-  });
-
-  test('a link pinned to a rendition the server refuses falls back to auto', async () => {
-    const stale = await browser.context.newPage();
-    stale.on('pageerror', (err) => errors.push(err.message));
-    const urls = await routeWithLadder(stale);
-    await stale.goto(`${server.base}/?token=${TOKEN}&rendition=1080p`);
-    await waitForViewer(stale, (v) => v.state === 'live' && v.frames > 1, 15_000, 'live after the refusal');
-    assert.equal(askedFor(urls[0]), '1080p');
-    assert.equal(askedFor(urls.at(-1)), null);
-    assert.equal(new URL(stale.url()).searchParams.has('rendition'), false);
-    assert.equal((await menu(stale)).value, 'auto');
     await stale.close();
   });
 });
