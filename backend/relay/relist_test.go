@@ -1,8 +1,15 @@
 package relay
 
 import (
+	"bytes"
+	"context"
 	"encoding/json"
 	"image/color"
+	"image/jpeg"
+	"io"
+	"mime"
+	"mime/multipart"
+	"net/http"
 	"testing"
 	"time"
 
@@ -32,8 +39,8 @@ func nextHello(t *testing.T, v *client.Viewer) protocol.Hello {
 
 // Viewers who came before the producer announced its renditions are told
 // of them (a new hello) and may adapt; a viewer of a rendition the next
-// producer does not make goes back to the stream's own size instead of
-// waiting for frames that never come.
+// producer does not make, WebSocket or MJPEG, goes back to the stream's own
+// size instead of waiting for frames that never come.
 func TestViewersFollowTheRenditionsTheProducerOffersWhileTheyWatch(t *testing.T) {
 	rl := startRelay(t, "127.0.0.1:0", false)
 	prod := produce(t, rl, "line", viewToken)
@@ -56,6 +63,14 @@ func TestViewersFollowTheRenditionsTheProducerOffersWhileTheyWatch(t *testing.T)
 	if h := nextHello(t, small); h.Rendition != "90p" {
 		t.Fatalf("pinned viewer's hello says %q", h.Rendition)
 	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+rl.Addr().String()+"/s/line/stream.mjpg?token="+viewToken+"&rendition=90p", nil)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("MJPEG pinned to 90p: %v %v", resp, err)
+	}
+	defer resp.Body.Close()
 	_ = prod.Close()
 	next := produce(t, rl, "line", viewToken)
 	if h := nextHello(t, small); len(h.Renditions) != 0 {
@@ -85,5 +100,14 @@ func TestViewersFollowTheRenditionsTheProducerOffersWhileTheyWatch(t *testing.T)
 	}
 	if m.Frame.W != 320 || m.Frame.Rendition != "" {
 		t.Fatalf("the former 90p viewer got %+v", m.Frame)
+	}
+	_, params, _ := mime.ParseMediaType(resp.Header.Get("Content-Type"))
+	part, err := multipart.NewReader(resp.Body, params["boundary"]).NextPart()
+	if err != nil {
+		t.Fatalf("the former 90p MJPEG viewer got no picture from the one-size producer: %v", err)
+	}
+	b, _ := io.ReadAll(part)
+	if cfg, err := jpeg.DecodeConfig(bytes.NewReader(b)); err != nil || cfg.Width != 320 {
+		t.Fatalf("the former 90p MJPEG viewer got a %d wide picture (%v), want 320", cfg.Width, err)
 	}
 }

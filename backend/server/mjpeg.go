@@ -13,6 +13,7 @@ const boundary = "framecast"
 // JavaScript. The boundary goes out right after each frame, and each part is
 // flushed at once, so a browser shows a frame as soon as it arrives.
 func (sh *Handler) serveMJPEG(w http.ResponseWriter, r *http.Request) {
+	epoch := sh.hub.RenditionsEpoch() // before the ladder: a change after it is seen
 	key, _, release, ok := sh.admitRendition(w, r, sh.ladder())
 	if !ok {
 		return
@@ -35,6 +36,10 @@ func (sh *Handler) serveMJPEG(w http.ResponseWriter, r *http.Request) {
 		case <-sh.ctx.Done():
 			return
 		case <-sub.Wake():
+		}
+		if e := sh.hub.RenditionsEpoch(); e != epoch {
+			epoch = e
+			sh.fallBack(sub)
 		}
 		f := sub.TakeFrame()
 		if f == nil {

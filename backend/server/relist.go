@@ -3,7 +3,18 @@ package server
 import (
 	"slices"
 	"time"
+
+	"framecast/backend/hub"
 )
+
+// fallBack moves a viewer whose rendition the stream no longer offers to
+// the stream's own size, so it does not wait for frames that never come;
+// an MJPEG viewer has no hello to be told more.
+func (sh *Handler) fallBack(sub *hub.Subscriber) {
+	if !slices.Contains(keys(sh.ladder()), sub.Rendition()) {
+		sub.SetRendition("")
+	}
+}
 
 // relist follows a change of the renditions the stream offers while the
 // viewer watches (hub.RenditionsChanged): a relay's producer announced its
