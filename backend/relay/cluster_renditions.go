@@ -201,12 +201,21 @@ func (s *Stream) publishRemote(rendition string, wire []byte) {
 		s.mu.Unlock()
 		return // a producer here now: its frames win
 	}
-	if h.Rendition == "" {
+	// A relay whose viewers all take a smaller rendition gets no full-size
+	// frames: each capture (one seq, whatever renditions carry it) still
+	// counts once, and the stream's size is its ladder's first.
+	capture := h.Seq != s.lastSeq
+	if capture {
 		s.lastSeq, s.received = h.Seq, s.received+1
+	}
+	switch {
+	case h.Rendition == "":
 		s.width, s.height, s.bytes = h.W, h.H, len(jpeg)
+	case len(s.ladder) > 0:
+		s.width, s.height = s.ladder[0].W, s.ladder[0].H
 	}
 	s.mu.Unlock()
-	if h.Rendition == "" {
+	if capture {
 		s.in.Tick(now)
 		s.out.Tick(now)
 	}

@@ -355,3 +355,22 @@ func TestALadderFromTheTableIsCheckedAndNeverReplacesALocalProducers(t *testing.
 		t.Fatalf("the table's ladder replaced the local producer's: %v", got)
 	}
 }
+
+// A relay whose viewers all take a smaller rendition gets no full-size
+// frames, yet its /api/state still says how many captures come and the
+// stream's own size.
+func TestAFollowingRelayWithOnlySmallViewersStillCountsTheStream(t *testing.T) {
+	_, _, b, prod := twoRelays(t)
+	small := watch(t, b, "line", viewToken+"&rendition=90p", "")
+	wantFor(t, prod, "90p")
+	pump(t, prod)
+	frameOf(t, small, "90p")
+	s := b.table.Lookup("line")
+	waitFor(t, "captures counted on the following relay", func() bool {
+		st := s.Stats()
+		return st.Received >= 10 && st.OutputFPS > 0
+	})
+	if st := s.Stats(); st.Width != 320 || st.Height != 180 {
+		t.Fatalf("the following relay says the stream is %dx%d, want the ladder's 320x180", st.Width, st.Height)
+	}
+}
