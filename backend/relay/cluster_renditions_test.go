@@ -80,6 +80,7 @@ func pump(t *testing.T, prod *websocket.Conn) {
 	t.Cleanup(func() { close(stop); <-done })
 }
 
+// helloOf reads the viewer's messages until a hello arrives.
 func helloOf(t *testing.T, v *client.Viewer) protocol.Hello {
 	t.Helper()
 	for {

@@ -13,29 +13,10 @@ import (
 	"testing"
 	"time"
 
-	"framecast/backend/client"
 	"framecast/backend/protocol"
 
 	"github.com/gorilla/websocket"
 )
-
-// nextHello reads the viewer's messages until a hello arrives.
-func nextHello(t *testing.T, v *client.Viewer) protocol.Hello {
-	t.Helper()
-	for {
-		m, err := v.Next(5 * time.Second)
-		if err != nil {
-			t.Fatalf("no hello: %v", err)
-		}
-		if m.Event == "hello" {
-			var h protocol.Hello
-			if err := json.Unmarshal(m.Raw, &h); err != nil {
-				t.Fatal(err)
-			}
-			return h
-		}
-	}
-}
 
 // Viewers who came before the producer announced its renditions are told
 // of them (a new hello) and may adapt; a viewer of a rendition the next
@@ -45,7 +26,7 @@ func TestViewersFollowTheRenditionsTheProducerOffersWhileTheyWatch(t *testing.T)
 	rl := startRelay(t, "127.0.0.1:0", false)
 	prod := produce(t, rl, "line", viewToken)
 	early := watch(t, rl, "line", viewToken, "")
-	if h := nextHello(t, early); len(h.Renditions) != 0 {
+	if h := helloOf(t, early); len(h.Renditions) != 0 {
 		t.Fatalf("hello before any ladder lists %v", h.Renditions)
 	}
 
@@ -54,13 +35,13 @@ func TestViewersFollowTheRenditionsTheProducerOffersWhileTheyWatch(t *testing.T)
 	if err := prod.WriteMessage(websocket.TextMessage, ladder); err != nil {
 		t.Fatal(err)
 	}
-	if h := nextHello(t, early); len(h.Renditions) != 2 || h.Rendition != "auto" {
+	if h := helloOf(t, early); len(h.Renditions) != 2 || h.Rendition != "auto" {
 		t.Fatalf("after the ladder the early viewer was told %+v, want 2 renditions, auto", h)
 	}
 
 	// A viewer pinned to 90p; then another producer, of one size, takes over.
 	small := watch(t, rl, "line", viewToken+"&rendition=90p", "")
-	if h := nextHello(t, small); h.Rendition != "90p" {
+	if h := helloOf(t, small); h.Rendition != "90p" {
 		t.Fatalf("pinned viewer's hello says %q", h.Rendition)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
@@ -73,7 +54,7 @@ func TestViewersFollowTheRenditionsTheProducerOffersWhileTheyWatch(t *testing.T)
 	defer resp.Body.Close()
 	_ = prod.Close()
 	next := produce(t, rl, "line", viewToken)
-	if h := nextHello(t, small); len(h.Renditions) != 0 {
+	if h := helloOf(t, small); len(h.Renditions) != 0 {
 		t.Fatalf("after a one-size producer came the 90p viewer was told %+v, want no renditions", h)
 	}
 	big := picture(t, 320, 180, color.RGBA{0, 0, 200, 255})
