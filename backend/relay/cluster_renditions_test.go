@@ -48,10 +48,13 @@ func offerLadder(t *testing.T, prod *websocket.Conn, ladder []protocol.Rendition
 
 // pump sends a frame of every rendition of clusterLadder each 20 ms until
 // the test ends. It alone writes to prod from then on.
-func pump(t *testing.T, prod *websocket.Conn) {
+func pump(t *testing.T, prod *websocket.Conn) { pumpLadder(t, prod, clusterLadder) }
+
+// pumpLadder is pump for a ladder of the test's choice, its own size first.
+func pumpLadder(t *testing.T, prod *websocket.Conn, ladder []protocol.Rendition) {
 	t.Helper()
 	pics := map[string][]byte{}
-	for _, r := range clusterLadder {
+	for _, r := range ladder {
 		pics[r.Name] = picture(t, r.W, r.H, color.RGBA{uint8(r.H), 0, 0, 255})
 	}
 	stop, done := make(chan struct{}), make(chan struct{})
@@ -65,7 +68,7 @@ func pump(t *testing.T, prod *websocket.Conn) {
 				return
 			case <-tick.C:
 			}
-			for i, r := range clusterLadder {
+			for i, r := range ladder {
 				h := protocol.Header{Seq: seq, TS: time.Now().UnixMicro(), W: r.W, H: r.H}
 				if i > 0 {
 					h.Rendition = r.Name

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"image/color"
 	"image/jpeg"
 	"io"
 	"mime"
@@ -57,24 +56,7 @@ func TestViewersFollowTheRenditionsTheProducerOffersWhileTheyWatch(t *testing.T)
 	if h := helloOf(t, small); len(h.Renditions) != 0 {
 		t.Fatalf("after a one-size producer came the 90p viewer was told %+v, want no renditions", h)
 	}
-	big := picture(t, 320, 180, color.RGBA{0, 0, 200, 255})
-	stop := make(chan struct{})
-	defer close(stop)
-	go func() { // the new producer sends until the test ends
-		tick := time.NewTicker(time.Second / 30)
-		defer tick.Stop()
-		for seq := uint64(1); ; seq++ {
-			select {
-			case <-stop:
-				return
-			case <-tick.C:
-			}
-			msg, _ := protocol.EncodeFrame(protocol.Header{Seq: seq, TS: time.Now().UnixMicro(), W: 320, H: 180}, big)
-			if next.WriteMessage(websocket.BinaryMessage, msg) != nil {
-				return
-			}
-		}
-	}()
+	pumpLadder(t, next, clusterLadder[:1]) // the new producer's one size
 	m, err := small.NextFrame(5 * time.Second)
 	if err != nil {
 		t.Fatalf("the former 90p viewer got no frame from the one-size producer: %v", err)
