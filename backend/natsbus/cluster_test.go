@@ -127,18 +127,35 @@ func startNode(t *testing.T, urls, name string, replicas int) node {
 	return node{bus: bus, relay: rl}
 }
 
-// produce pushes a 30 fps stream of a real JPEG to the relay at addr, and
-// returns a function that stops it.
+// produce pushes a 30 fps stream of a real 320×180 JPEG to the relay at
+// addr, and returns a function that stops it.
 func produce(t *testing.T, addr string) func() {
 	t.Helper()
-	pic := testJPEG(t, 320, 180)
+	_, stop := pushFrames(t, addr, []protocol.Rendition{{Name: "180p", W: 320, H: 180, Quality: 80}})
+	return stop
+}
+
+// pushFrames pushes a 30 fps stream to the relay at addr: every tick a
+// frame of each rendition of ladder (its own size first) goes into the
+// push's hub, and the push sends those the relay takes. A ladder of one
+// size offers no renditions. It returns the hub and a function that stops
+// the stream.
+func pushFrames(t *testing.T, addr string, ladder []protocol.Rendition) (*hub.Hub, func()) {
+	t.Helper()
+	pics := make([][]byte, len(ladder))
+	for i, r := range ladder {
+		pics[i] = testJPEG(t, r.W, r.H)
+	}
+	cfg := push.Config{URL: "ws://" + addr + "/ingest/line", PublishToken: publishToken, ViewToken: viewToken}
+	if len(ladder) > 1 {
+		cfg.Renditions = func() []protocol.Rendition { return ladder }
+	}
 	h := hub.New()
-	p, err := push.New(push.Config{URL: "ws://" + addr + "/ingest/line", PublishToken: publishToken, ViewToken: viewToken}, h, nil)
+	p, err := push.New(cfg, h, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	stop := make(chan struct{})
-	done := make(chan struct{})
+	stop, done := make(chan struct{}), make(chan struct{})
 	go func() {
 		defer close(done)
 		tick := time.NewTicker(time.Second / 30)
@@ -148,12 +165,19 @@ func produce(t *testing.T, addr string) func() {
 			case <-stop:
 				return
 			case now := <-tick.C:
-				f, _ := hub.NewFrame(protocol.Header{Seq: seq, TS: now.UnixMicro(), W: 320, H: 180}, pic)
-				h.Publish(f)
+				for i, r := range ladder {
+					hd := protocol.Header{Seq: seq, TS: now.UnixMicro(), W: r.W, H: r.H}
+					if i > 0 {
+						hd.Rendition = r.Name
+					}
+					f, _ := hub.NewFrame(hd, pics[i])
+					f.Rendition = hd.Rendition
+					h.Publish(f)
+				}
 			}
 		}
 	}()
-	return func() { close(stop); <-done; p.Close() }
+	return h, func() { close(stop); <-done; p.Close() }
 }
 
 // testJPEG is a w×h JPEG of a gradient.

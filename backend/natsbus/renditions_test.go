@@ -10,7 +10,6 @@ import (
 	"framecast/backend/client"
 	"framecast/backend/hub"
 	"framecast/backend/protocol"
-	"framecast/backend/push"
 	"framecast/backend/relay"
 
 	"github.com/nats-io/nats-server/v2/server"
@@ -34,44 +33,12 @@ func natsServer(t *testing.T) *server.Server {
 }
 
 // produceLadder pushes a 30 fps stream offering ladder to the relay at
-// addr: every tick a frame of each rendition goes into the push's hub, and
-// the push sends those the relay asks for. It returns the hub, whose
-// Wanted says what the relay asked for.
+// addr until the test ends, and returns the push's hub, whose Wanted says
+// what the relay asked for.
 func produceLadder(t *testing.T, addr string, ladder []protocol.Rendition) *hub.Hub {
 	t.Helper()
-	pics := make([][]byte, len(ladder))
-	for i, r := range ladder {
-		pics[i] = testJPEG(t, r.W, r.H)
-	}
-	h := hub.New()
-	p, err := push.New(push.Config{URL: "ws://" + addr + "/ingest/line", PublishToken: publishToken, ViewToken: viewToken,
-		Renditions: func() []protocol.Rendition { return ladder }}, h, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	stop, done := make(chan struct{}), make(chan struct{})
-	go func() {
-		defer close(done)
-		tick := time.NewTicker(time.Second / 30)
-		defer tick.Stop()
-		for seq := uint64(1); ; seq++ {
-			select {
-			case <-stop:
-				return
-			case now := <-tick.C:
-				for i, r := range ladder {
-					hd := protocol.Header{Seq: seq, TS: now.UnixMicro(), W: r.W, H: r.H}
-					if i > 0 {
-						hd.Rendition = r.Name
-					}
-					f, _ := hub.NewFrame(hd, pics[i])
-					f.Rendition = hd.Rendition
-					h.Publish(f)
-				}
-			}
-		}
-	}()
-	t.Cleanup(func() { close(stop); <-done; p.Close() })
+	h, stop := pushFrames(t, addr, ladder)
+	t.Cleanup(stop)
 	return h
 }
 

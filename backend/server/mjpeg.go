@@ -39,7 +39,7 @@ func (sh *Handler) serveMJPEG(w http.ResponseWriter, r *http.Request) {
 		}
 		if e := sh.hub.RenditionsEpoch(); e != epoch {
 			epoch = e
-			sh.fallBack(sub)
+			fallBack(sub, keys(sh.ladder()))
 		}
 		f := sub.TakeFrame()
 		if f == nil {

@@ -7,13 +7,16 @@ import (
 	"framecast/backend/hub"
 )
 
-// fallBack moves a viewer whose rendition the stream no longer offers to
-// the stream's own size, so it does not wait for frames that never come;
-// an MJPEG viewer has no hello to be told more.
-func (sh *Handler) fallBack(sub *hub.Subscriber) {
-	if !slices.Contains(keys(sh.ladder()), sub.Rendition()) {
-		sub.SetRendition("")
+// fallBack moves a viewer whose rendition is not among levels (the hub
+// keys the stream offers now) to the stream's own size, so it does not wait
+// for frames that never come, and reports whether it did. An MJPEG viewer
+// has no hello to be told more; a WebSocket viewer's relist tells it.
+func fallBack(sub *hub.Subscriber, levels []string) bool {
+	if slices.Contains(levels, sub.Rendition()) {
+		return false
 	}
+	sub.SetRendition("")
+	return true
 }
 
 // relist follows a change of the renditions the stream offers while the
@@ -27,16 +30,15 @@ func (sh *Handler) fallBack(sub *hub.Subscriber) {
 func (v *wsViewer) relist(now time.Time) error {
 	ladder := v.h.ladder()
 	levels := keys(ladder)
-	cur := v.sub.Rendition()
-	gone := !slices.Contains(levels, cur)
+	gone := fallBack(v.sub, levels)
 	if !gone && slices.Equal(levels, v.levels) {
 		return nil
 	}
 	v.levels = levels
 	if gone {
-		cur, v.pinned = "", false // what was pinned is not made any more
-		v.sub.SetRendition(cur)
+		v.pinned = false // what was pinned is not made any more
 	}
+	cur := v.sub.Rendition()
 	v.adapt = nil
 	if !v.pinned && !v.dataURL && len(ladder) > 1 {
 		v.adapt = newAdapter(levels, now)
