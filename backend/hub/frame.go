@@ -5,6 +5,7 @@ package hub
 
 import (
 	"encoding/base64"
+	"encoding/binary"
 	"fmt"
 	"sync"
 
@@ -23,6 +24,9 @@ type Frame struct {
 	Wire []byte
 	// Msg is the binary WebSocket message, framed once for all viewers.
 	Msg *websocket.PreparedMessage
+	// Framed is Wire as one unmasked binary WebSocket frame, header and
+	// all: the bytes a server writes to a viewer's connection.
+	Framed []byte
 	// Rendition is the rendition the frame is ("" the stream's own size):
 	// only viewers on that rendition are offered it.
 	Rendition string
@@ -80,7 +84,7 @@ func NewFrame(h protocol.Header, jpeg []byte) (*Frame, error) {
 	if err != nil {
 		return nil, fmt.Errorf("prepare frame message: %w", err)
 	}
-	return &Frame{Header: h, JPEG: wire[len(wire)-len(jpeg):], Wire: wire, Msg: msg}, nil
+	return &Frame{Header: h, JPEG: wire[len(wire)-len(jpeg):], Wire: wire, Msg: msg, Framed: wsFrame(wire)}, nil
 }
 
 // FrameFromWire makes a Frame of a wire message that is already what
@@ -92,5 +96,22 @@ func FrameFromWire(h protocol.Header, msg, jpeg []byte) (*Frame, error) {
 	if err != nil {
 		return nil, fmt.Errorf("prepare frame message: %w", err)
 	}
-	return &Frame{Header: h, JPEG: jpeg, Wire: msg, Msg: pm}, nil
+	return &Frame{Header: h, JPEG: jpeg, Wire: msg, Msg: pm, Framed: wsFrame(msg)}, nil
+}
+
+// wsFrame frames payload as one final, unmasked binary WebSocket frame
+// (RFC 6455 section 5.2), as a server sends it.
+func wsFrame(payload []byte) []byte {
+	n := len(payload)
+	var b []byte
+	switch {
+	case n < 126:
+		b = append(make([]byte, 0, 2+n), 0x82, byte(n))
+	case n <= 0xffff:
+		b = append(make([]byte, 0, 4+n), 0x82, 126, byte(n>>8), byte(n))
+	default:
+		b = append(make([]byte, 0, 10+n), 0x82, 127)
+		b = binary.BigEndian.AppendUint64(b, uint64(n))
+	}
+	return append(b, payload...)
 }

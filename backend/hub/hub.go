@@ -127,7 +127,6 @@ func (h *Hub) Changed() <-chan struct{} {
 // latest frame of that rendition.
 func (h *Hub) Publish(f *Frame) {
 	h.mu.Lock()
-	defer h.mu.Unlock()
 	if f.Rendition == "" {
 		h.latest = f
 	} else {
@@ -136,11 +135,14 @@ func (h *Hub) Publish(f *Frame) {
 		}
 		h.latestOf[f.Rendition] = f
 	}
+	to := make([]*Subscriber, 0, len(h.subs))
 	for s := range h.subs {
 		if s.Rendition() == f.Rendition {
-			s.offerFrame(f)
+			to = append(to, s)
 		}
 	}
+	h.mu.Unlock()
+	fanOut(to, f)
 }
 
 // Wanted reports which smaller renditions some viewer takes now: the

@@ -36,6 +36,30 @@ type Subscriber struct {
 	// rendition is the rendition the viewer takes ("" the stream's own
 	// size): only its frames are offered. Set by the viewer's writer.
 	rendition atomic.Pointer[string]
+	// direct, when set, writes a frame straight to the viewer from the
+	// publishing goroutine if it can at once (SetDirect).
+	direct atomic.Pointer[func(*Frame) bool]
+}
+
+// SetDirect gives the hub a way to write a frame to the viewer from the
+// publishing goroutine: send reports whether it did. A frame it did not
+// send goes to the mailbox, as without it. send must never wait.
+func (s *Subscriber) SetDirect(send func(*Frame) bool) { s.direct.Store(&send) }
+
+// Idle reports whether nothing waits in the mailbox.
+func (s *Subscriber) Idle() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.frame == nil && s.status == nil
+}
+
+// offer gives f to the viewer: written at once when it can be, else left
+// in its mailbox.
+func (s *Subscriber) offer(f *Frame) {
+	if send := s.direct.Load(); send != nil && (*send)(f) {
+		return
+	}
+	s.offerFrame(f)
 }
 
 // SetRendition makes the viewer take rendition name's frames from the next

@@ -53,7 +53,7 @@ func (cl *connLimiter) Accept() (net.Conn, error) {
 		}
 		key, ok := cl.admit(c.RemoteAddr())
 		if ok {
-			return &limitedConn{Conn: c, release: func() { cl.release(key) }}, nil
+			return &limitedConn{Conn: c, release: func() { cl.release(key) }, gate: newWriteGate(c)}, nil
 		}
 		_ = c.Close() // nothing to tell: the peer sees the close at once
 	}
@@ -108,7 +108,10 @@ type limitedConn struct {
 	net.Conn
 	once    sync.Once
 	release func()
+	gate    *writeGate // every write goes through it
 }
+
+func (c *limitedConn) Write(p []byte) (int, error) { return c.gate.write(p) }
 
 func (c *limitedConn) Close() error {
 	err := c.Conn.Close()

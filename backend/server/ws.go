@@ -34,15 +34,9 @@ const (
 	queueLimit = 50 * time.Millisecond
 )
 
-// sentFrame is a frame written to a viewer and not yet acked.
-type sentFrame struct {
-	seq    uint64
-	ts     int64 // capture time, Unix µs
-	sentAt time.Time
-}
-
-// wsViewer is one WebSocket viewer. Only writePump writes to conn; only
-// readPump reads from it.
+// wsViewer is one WebSocket viewer. Only readPump reads from conn. Whoever
+// holds wmu writes to it: writePump, or the goroutine publishing a frame
+// (trySend); gorilla's replies to pings and closes go between whole writes.
 type wsViewer struct {
 	conn *websocket.Conn
 	sub  *hub.Subscriber
@@ -58,22 +52,29 @@ type wsViewer struct {
 
 	// adapt moves the viewer between renditions as its link allows; nil
 	// for a viewer that pinned one, or a stream of one size. nSent counts
-	// the frames written. Only writePump uses them.
+	// the frames written. Guarded by wmu.
 	adapt *adapter
 	nSent uint64
 
 	// h is the viewer's stream; pinned: the viewer asked for its
 	// rendition. levels are the hub keys of the renditions it was last
 	// told of, and epoch the hub's RenditionsEpoch then: when that moves,
-	// relist looks again. Only writePump uses them after the start.
+	// relist looks again. Guarded by wmu after the start.
 	h      *Handler
 	pinned bool
 	levels []string
 	epoch  uint64
 
 	pongWait time.Duration // see defaultPongWait
-	// deadline is the write deadline last set; only writePump uses it.
+	// deadline is the write deadline last set; guarded by wmu.
 	deadline time.Time
+
+	// wmu is held by whoever writes to the viewer, and guards nSent,
+	// adapt, deadline, levels and epoch. gate is the connection's when it
+	// is plain TCP through Listen, so trySend can write without waiting;
+	// else nil.
+	wmu  sync.Mutex
+	gate *writeGate
 
 	// kick holds the reason when the server ends the connection itself;
 	// gone is set when the peer has gone. Both then poke the writer, so
@@ -116,6 +117,9 @@ func (sh *Handler) serveWS(w http.ResponseWriter, r *http.Request) {
 	}
 	if !pinned && !v.dataURL && len(ladder) > 1 {
 		v.adapt = newAdapter(keys(ladder), time.Now())
+	}
+	if lc, ok := conn.UnderlyingConn().(*limitedConn); ok && lc.gate.raw != nil && !v.dataURL {
+		v.gate = lc.gate // trySend is given to the hub after hello
 	}
 	if !sh.handlers.Add(conn) {
 		sh.hub.Unsubscribe(sub)
@@ -216,130 +220,92 @@ func (v *wsViewer) readPump() {
 	}
 }
 
-// acked drops every in-flight frame up to seq, records the latency of seq and
-// wakes the writer if it was waiting for room: a frame came while the window
-// was full. Otherwise the writer is woken by the next frame anyway, and an
-// ack costs no wake-up.
-func (v *wsViewer) acked(seq uint64, now time.Time) {
-	v.mu.Lock()
-	wasFull := len(v.inFlight) >= v.window()
-	keep := v.inFlight[:0]
-	for _, f := range v.inFlight {
-		if f.seq == seq {
-			v.sub.SetLatency(now.Sub(time.UnixMicro(f.ts)))
-			v.noteDelay(now.Sub(f.sentAt))
-		}
-		if f.seq > seq {
-			keep = append(keep, f)
-		}
-	}
-	v.inFlight = keep
-	v.mu.Unlock()
-	if wasFull {
-		v.sub.Poke()
-	}
-}
-
-// noteDelay updates the send→ack delay figures; v.mu is held.
-func (v *wsViewer) noteDelay(d time.Duration) {
-	if v.minDelay == 0 || d < v.minDelay {
-		v.minDelay = d
-	}
-	if v.delay == 0 {
-		v.delay = d
-	} else {
-		v.delay += (d - v.delay) / 4
-	}
-}
-
-// window is how many frames may be in flight: protocol.MaxInFlight, or one
-// while frames queue in front of the viewer; v.mu is held.
-func (v *wsViewer) window() int {
-	if v.delay-v.minDelay > queueLimit {
-		return 1
-	}
-	return protocol.MaxInFlight
-}
-
-// room reports whether another frame may be sent, forgetting frames whose
-// ack is long overdue.
-func (v *wsViewer) room(now time.Time) bool {
-	if v.dataURL {
-		return true
-	}
-	v.mu.Lock()
-	defer v.mu.Unlock()
-	for len(v.inFlight) > 0 && now.Sub(v.inFlight[0].sentAt) > ackTimeout {
-		v.inFlight = v.inFlight[1:]
-	}
-	return len(v.inFlight) < v.window()
-}
-
-// sending records f as in flight. It must come before the write: a fast
-// viewer's ack can arrive before the write returns, and an ack for a frame
-// not yet recorded would be lost, stalling the viewer until ackTimeout.
-func (v *wsViewer) sending(f *hub.Frame, now time.Time) {
-	if v.dataURL {
-		return
-	}
-	v.mu.Lock()
-	v.inFlight = append(v.inFlight, sentFrame{seq: f.Header.Seq, ts: f.Header.TS, sentAt: now})
-	v.mu.Unlock()
-}
-
 // writePump sends hello, then status changes and frames as room allows.
 func (v *wsViewer) writePump(hello protocol.Hello) {
 	ticker := time.NewTicker(v.pongWait * 2 / 3)
 	defer ticker.Stop()
-	if !v.dataURL && v.writeJSON(hello) != nil {
+	v.wmu.Lock()
+	err := error(nil)
+	if !v.dataURL {
+		err = v.writeJSON(hello)
+	}
+	v.wmu.Unlock()
+	if err != nil {
 		return // old-style pages would take any text for a picture
+	}
+	if v.gate != nil {
+		v.sub.SetDirect(v.trySend) // frames may now come before writePump wakes
 	}
 	for {
 		select {
 		case <-ticker.C:
+			v.wmu.Lock()
 			v.setDeadline(time.Now())
-			if v.conn.WriteMessage(websocket.PingMessage, nil) != nil {
+			err := v.conn.WriteMessage(websocket.PingMessage, nil)
+			v.wmu.Unlock()
+			if err != nil {
 				return
 			}
 		case <-v.sub.Wake():
-			if v.gone.Load() {
+			v.wmu.Lock()
+			more := v.woken()
+			v.wmu.Unlock()
+			if !more {
 				return
 			}
-			if bye := v.kick.Load(); bye != nil {
-				v.bye(bye)
-				return
-			}
-			if e := v.h.hub.RenditionsEpoch(); e != v.epoch {
-				v.epoch = e
-				if v.relist(time.Now()) != nil {
-					return
-				}
-			}
-			if st := v.sub.TakeStatus(); st != nil && !v.dataURL && v.writeJSON(st) != nil {
-				return
-			}
-			now := time.Now()
-			if !v.room(now) {
-				continue // the next ack pokes us again
-			}
-			if f := v.sub.TakeFrame(); f != nil {
-				v.setDeadline(now)
-				msg := f.Msg
-				if v.dataURL {
-					msg = f.DataURL()
-				}
-				v.sending(f, now)
-				if v.conn.WritePreparedMessage(msg) != nil {
-					return
-				}
-				v.sub.Delivered(now, len(f.JPEG))
-				v.nSent++
-			}
-			if v.adapt != nil {
-				if key, changed := v.adapt.observe(now, v.nSent, v.sub.Drops()); changed {
-					v.sub.SetRendition(key)
-				}
-			}
+		}
+	}
+}
+
+// woken does what a wake-up asks: ends the connection, sends a new list of
+// renditions, a status or the waiting frame. It reports whether to go on;
+// v.wmu is held.
+func (v *wsViewer) woken() bool {
+	if v.gone.Load() {
+		return false
+	}
+	if bye := v.kick.Load(); bye != nil {
+		v.bye(bye)
+		return false
+	}
+	if v.gate != nil {
+		v.setDeadline(time.Now())
+		if v.gate.flush() != nil {
+			return false
+		}
+	}
+	if e := v.h.hub.RenditionsEpoch(); e != v.epoch {
+		v.epoch = e
+		if v.relist(time.Now()) != nil {
+			return false
+		}
+	}
+	if st := v.sub.TakeStatus(); st != nil && !v.dataURL && v.writeJSON(st) != nil {
+		return false
+	}
+	now := time.Now()
+	if !v.room(now) {
+		return true // the next ack pokes us again
+	}
+	if f := v.sub.TakeFrame(); f != nil {
+		v.setDeadline(now)
+		v.sending(f, now)
+		if v.writeFrame(f) != nil {
+			return false
+		}
+		v.sent(f, now)
+	}
+	return true
+}
+
+// sent counts a frame written and lets the adapter judge the link; v.wmu
+// is held.
+func (v *wsViewer) sent(f *hub.Frame, now time.Time) {
+	v.sub.Delivered(now, len(f.JPEG))
+	v.nSent++
+	if v.adapt != nil {
+		if key, changed := v.adapt.observe(now, v.nSent, v.sub.Drops()); changed {
+			v.sub.SetRendition(key)
 		}
 	}
 }
@@ -353,6 +319,18 @@ func (v *wsViewer) bye(bye *protocol.Bye) {
 		websocket.FormatCloseMessage(websocket.CloseGoingAway, bye.Reason), time.Now().Add(time.Second))
 }
 
+// writeFrame writes f: an old-style viewer's data URL through gorilla, a
+// binary frame as its bytes, framed once for every viewer. Each Write of the
+// connection underneath is whole (the gate, tls.Conn and net.TCPConn each
+// hold a lock for it), so gorilla's pongs cannot land inside the frame.
+func (v *wsViewer) writeFrame(f *hub.Frame) error {
+	if v.dataURL {
+		return v.conn.WritePreparedMessage(f.DataURL())
+	}
+	_, err := v.conn.UnderlyingConn().Write(f.Framed)
+	return err
+}
+
 // setDeadline gives the next write writeWait from now. The deadline is moved
 // only when it has come a second closer, so a frame a viewer costs no timer
 // change; a peer that stops reading is still dropped within writeWait.
@@ -361,7 +339,8 @@ func (v *wsViewer) setDeadline(now time.Time) {
 		return
 	}
 	v.deadline = now.Add(writeWait)
-	_ = v.conn.SetWriteDeadline(v.deadline)
+	_ = v.conn.SetWriteDeadline(v.deadline)                  // gorilla's writes
+	_ = v.conn.UnderlyingConn().SetWriteDeadline(v.deadline) // writeFrame's and trySend's
 }
 
 func (v *wsViewer) writeJSON(msg any) error {

@@ -1,0 +1,38 @@
+package server
+
+import (
+	"time"
+
+	"framecast/backend/hub"
+)
+
+// trySend writes f from the publishing goroutine when that needs no wait:
+// the writer is idle with nothing else to say, the window has room and the
+// socket takes the frame at once. Otherwise f goes to the mailbox and
+// writePump sends it, as it would without trySend.
+func (v *wsViewer) trySend(f *hub.Frame) bool {
+	if !v.wmu.TryLock() {
+		return false
+	}
+	defer v.wmu.Unlock()
+	if v.gone.Load() || v.kick.Load() != nil || v.h.hub.RenditionsEpoch() != v.epoch ||
+		f.Rendition != v.sub.Rendition() || !v.sub.Idle() {
+		return false
+	}
+	now := time.Now()
+	if !v.room(now) {
+		return false
+	}
+	v.setDeadline(now)
+	v.sending(f, now)
+	sent, rest := v.gate.tryWrite(f.Framed)
+	if !sent {
+		v.unsend(f.Header.Seq)
+		return false
+	}
+	v.sent(f, now)
+	if rest {
+		v.sub.Poke() // writePump writes what the socket did not take
+	}
+	return true
+}

@@ -1,0 +1,96 @@
+package server
+
+import (
+	"time"
+
+	"framecast/backend/hub"
+	"framecast/backend/protocol"
+)
+
+// sentFrame is a frame written to a viewer and not yet acked.
+type sentFrame struct {
+	seq    uint64
+	ts     int64 // capture time, Unix µs
+	sentAt time.Time
+}
+
+// acked drops every in-flight frame up to seq, records the latency of seq and
+// wakes the writer if it was waiting for room: a frame came while the window
+// was full. Otherwise the writer is woken by the next frame anyway, and an
+// ack costs no wake-up.
+func (v *wsViewer) acked(seq uint64, now time.Time) {
+	v.mu.Lock()
+	wasFull := len(v.inFlight) >= v.window()
+	keep := v.inFlight[:0]
+	for _, f := range v.inFlight {
+		if f.seq == seq {
+			v.sub.SetLatency(now.Sub(time.UnixMicro(f.ts)))
+			v.noteDelay(now.Sub(f.sentAt))
+		}
+		if f.seq > seq {
+			keep = append(keep, f)
+		}
+	}
+	v.inFlight = keep
+	v.mu.Unlock()
+	if wasFull {
+		v.sub.Poke()
+	}
+}
+
+// noteDelay updates the send→ack delay figures; v.mu is held.
+func (v *wsViewer) noteDelay(d time.Duration) {
+	if v.minDelay == 0 || d < v.minDelay {
+		v.minDelay = d
+	}
+	if v.delay == 0 {
+		v.delay = d
+	} else {
+		v.delay += (d - v.delay) / 4
+	}
+}
+
+// window is how many frames may be in flight: protocol.MaxInFlight, or one
+// while frames queue in front of the viewer; v.mu is held.
+func (v *wsViewer) window() int {
+	if v.delay-v.minDelay > queueLimit {
+		return 1
+	}
+	return protocol.MaxInFlight
+}
+
+// room reports whether another frame may be sent, forgetting frames whose
+// ack is long overdue.
+func (v *wsViewer) room(now time.Time) bool {
+	if v.dataURL {
+		return true
+	}
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	for len(v.inFlight) > 0 && now.Sub(v.inFlight[0].sentAt) > ackTimeout {
+		v.inFlight = v.inFlight[1:]
+	}
+	return len(v.inFlight) < v.window()
+}
+
+// sending records f as in flight. It must come before the write: a fast
+// viewer's ack can arrive before the write returns, and an ack for a frame
+// not yet recorded would be lost, stalling the viewer until ackTimeout.
+func (v *wsViewer) sending(f *hub.Frame, now time.Time) {
+	if v.dataURL {
+		return
+	}
+	v.mu.Lock()
+	v.inFlight = append(v.inFlight, sentFrame{seq: f.Header.Seq, ts: f.Header.TS, sentAt: now})
+	v.mu.Unlock()
+}
+
+// unsend forgets the in-flight record of a frame that was not written after
+// all.
+func (v *wsViewer) unsend(seq uint64) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if n := len(v.inFlight); n > 0 && v.inFlight[n-1].seq == seq {
+		v.inFlight = v.inFlight[:n-1]
+	}
+}
