@@ -9,6 +9,47 @@ import (
 // that starting a goroutine costs little beside their writes.
 const fanOutShare = 64
 
+// fanJob is a frame and the viewers written to directly it is for.
+type fanJob struct {
+	f  *Frame
+	to []*Subscriber
+}
+
+// fanOutLocked has job done by the hub's fan-out goroutine, starting it if
+// none runs; h.mu is held. One goroutine at a time, taking frames in the
+// order they came, keeps each viewer's frames in order. When frames come
+// faster than their writes go (a machine short of CPU), a rendition's
+// newer frame replaces the one still waiting, as in a viewer's mailbox.
+func (h *Hub) fanOutLocked(job fanJob) {
+	if h.fan == nil {
+		h.fan = make(map[string]fanJob)
+	}
+	h.fan[job.f.Rendition] = job
+	if !h.fanning {
+		h.fanning = true
+		go h.fanOutLoop()
+	}
+}
+
+func (h *Hub) fanOutLoop() {
+	for {
+		h.mu.Lock()
+		var job fanJob
+		for r, j := range h.fan {
+			job = j
+			delete(h.fan, r)
+			break
+		}
+		if job.f == nil {
+			h.fanning = false
+			h.mu.Unlock()
+			return
+		}
+		h.mu.Unlock()
+		fanOut(job.to, job.f)
+	}
+}
+
 // fanOut offers f to every subscriber in to, the work split over up to
 // GOMAXPROCS goroutines when there are many (an offer may be a write
 // system call, SetDirect). It returns when every viewer has been offered f,

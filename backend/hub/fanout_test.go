@@ -6,7 +6,9 @@ import (
 	"net/http/httptest"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/gorilla/websocket"
 )
@@ -14,20 +16,27 @@ import (
 func TestADirectViewerIsWrittenToAndItsMailboxStaysEmpty(t *testing.T) {
 	h := New()
 	s := h.Subscribe("ws", "a")
-	var got []uint64
-	accept := true
+	plain := h.Subscribe("ws", "b")
+	written := make(chan uint64, 1)
+	var accept atomic.Bool
+	accept.Store(true)
 	s.SetDirect(func(f *Frame) bool {
-		if accept {
-			got = append(got, f.Header.Seq)
+		if !accept.Load() {
+			return false
 		}
-		return accept
+		written <- f.Header.Seq
+		return true
 	})
 	h.Publish(frame(t, 1))
-	if len(got) != 1 || got[0] != 1 || s.TakeFrame() != nil {
-		t.Fatalf("written %v, mailbox not empty: want frame 1 written directly", got)
+	if f := plain.TakeFrame(); f == nil || f.Header.Seq != 1 {
+		t.Fatalf("a viewer not written to directly has %v in its mailbox when Publish returns, want frame 1", f)
 	}
-	accept = false // the viewer's writer is busy, or the socket full
+	if seq := await(t, written); seq != 1 || s.TakeFrame() != nil {
+		t.Fatalf("written frame %d, or the mailbox is not empty: want frame 1 written directly", seq)
+	}
+	accept.Store(false) // the viewer's writer is busy, or its socket full
 	h.Publish(frame(t, 2))
+	await(t, s.Wake())
 	if f := s.TakeFrame(); f == nil || f.Header.Seq != 2 {
 		t.Fatalf("a frame not written directly is in the mailbox: got %v", f)
 	}
@@ -36,32 +45,46 @@ func TestADirectViewerIsWrittenToAndItsMailboxStaysEmpty(t *testing.T) {
 	}
 }
 
-func TestEveryViewerOfAFanOutGetsEachFrameOnceAndInOrder(t *testing.T) {
+func await[T any](t *testing.T, c <-chan T) T {
+	t.Helper()
+	select {
+	case v := <-c:
+		return v
+	case <-time.After(5 * time.Second):
+		t.Fatal("nothing came in 5 s")
+		panic("unreachable")
+	}
+}
+
+func TestEveryViewerOfAFanOutGetsFramesOnceInOrderAndTheLast(t *testing.T) {
 	h := New()
-	const viewers = 5*fanOutShare + 3 // split over several goroutines
+	const viewers, last = 5*fanOutShare + 3, 200 // split over several goroutines
 	var mu sync.Mutex
 	got := make(map[*Subscriber][]uint64)
+	done := make(chan struct{}, viewers)
 	for range viewers {
 		s := h.Subscribe("ws", "a")
 		s.SetDirect(func(f *Frame) bool {
 			mu.Lock()
 			defer mu.Unlock()
 			got[s] = append(got[s], f.Header.Seq)
+			if f.Header.Seq == last {
+				done <- struct{}{}
+			}
 			return true
 		})
 	}
-	for seq := uint64(1); seq <= 20; seq++ {
+	for seq := uint64(1); seq <= last; seq++ {
 		h.Publish(frame(t, seq))
 	}
-	if len(got) != viewers {
-		t.Fatalf("%d viewers were written to, want %d", len(got), viewers)
+	for range viewers {
+		await(t, done)
 	}
+	mu.Lock()
+	defer mu.Unlock()
 	for _, seqs := range got {
-		if len(seqs) != 20 {
-			t.Fatalf("a viewer got %d frames, want 20", len(seqs))
-		}
-		for i, seq := range seqs {
-			if seq != uint64(i+1) {
+		for i := 1; i < len(seqs); i++ {
+			if seqs[i] <= seqs[i-1] {
 				t.Fatalf("a viewer got frames in the order %v", seqs)
 			}
 		}

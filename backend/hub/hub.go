@@ -26,6 +26,12 @@ type Hub struct {
 	// renditions counts changes of the renditions the stream offers
 	// (RenditionsChanged).
 	renditions atomic.Uint64
+
+	// fan holds, for each rendition, the newest frame not yet offered to
+	// the viewers written to directly; fanning says a goroutine offers
+	// them (fanOutLocked). Both guarded by mu.
+	fan     map[string]fanJob
+	fanning bool
 }
 
 // counters are frames and bytes sent, and frames dropped.
@@ -124,9 +130,12 @@ func (h *Hub) Changed() <-chan struct{} {
 }
 
 // Publish offers f to every viewer of its rendition and keeps it as the
-// latest frame of that rendition.
+// latest frame of that rendition. Viewers that can be written to directly
+// (SetDirect) get it from the hub's fan-out goroutine (fanout.go), so the
+// caller never waits for their sockets.
 func (h *Hub) Publish(f *Frame) {
 	h.mu.Lock()
+	defer h.mu.Unlock()
 	if f.Rendition == "" {
 		h.latest = f
 	} else {
@@ -135,14 +144,20 @@ func (h *Hub) Publish(f *Frame) {
 		}
 		h.latestOf[f.Rendition] = f
 	}
-	to := make([]*Subscriber, 0, len(h.subs))
+	var direct []*Subscriber
 	for s := range h.subs {
-		if s.Rendition() == f.Rendition {
-			to = append(to, s)
+		if s.Rendition() != f.Rendition {
+			continue
+		}
+		if s.direct.Load() != nil {
+			direct = append(direct, s)
+		} else {
+			s.offerFrame(f)
 		}
 	}
-	h.mu.Unlock()
-	fanOut(to, f)
+	if len(direct) > 0 {
+		h.fanOutLocked(fanJob{f: f, to: direct})
+	}
 }
 
 // Wanted reports which smaller renditions some viewer takes now: the
