@@ -37,12 +37,12 @@ type Subscriber struct {
 	// size): only its frames are offered. Set by the viewer's writer.
 	rendition atomic.Pointer[string]
 	// direct, when set, writes a frame straight to the viewer from the
-	// publishing goroutine if it can at once (SetDirect).
+	// hub's fan-out goroutine if it can at once (SetDirect).
 	direct atomic.Pointer[func(*Frame) bool]
 }
 
-// SetDirect gives the hub a way to write a frame to the viewer from the
-// publishing goroutine: send reports whether it did. A frame it did not
+// SetDirect gives the hub a way to write a frame to the viewer from its
+// fan-out goroutine (fanout.go): send reports whether it did. A frame it did not
 // send goes to the mailbox, as without it. send must never wait.
 func (s *Subscriber) SetDirect(send func(*Frame) bool) { s.direct.Store(&send) }
 

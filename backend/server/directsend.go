@@ -6,7 +6,7 @@ import (
 	"framecast/backend/hub"
 )
 
-// trySend writes f from the publishing goroutine when that needs no wait:
+// trySend writes f from the hub's fan-out goroutine when that needs no wait:
 // the writer is idle with nothing else to say, the window has room and the
 // socket takes the frame at once. Otherwise f goes to the mailbox and
 // writePump sends it, as it would without trySend.

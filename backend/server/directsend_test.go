@@ -38,7 +38,7 @@ func picture(seq uint64) []byte {
 
 // TestFramesWrittenByThePublisherStayWholeAndInOrder publishes large frames
 // faster than a viewer on a slow link reads them, beside a viewer on
-// loopback: the publishing goroutine writes to both directly while their
+// loopback: the hub's fan-out goroutine writes to both directly while their
 // sockets take the frames, leaves what a full socket did not take to the
 // viewer's writer, and falls back to the mailbox. Each viewer must get only
 // whole frames, newest last, and the last one published.

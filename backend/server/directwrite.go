@@ -6,7 +6,7 @@ import (
 	"syscall"
 )
 
-// writeGate lets the goroutine that publishes a frame write it to a viewer
+// writeGate lets the hub's fan-out goroutine write a frame to a viewer
 // itself, without waiting on the viewer's socket: one write system call per
 // viewer from one goroutine, instead of waking each viewer's writer to make
 // it. Every write on the connection goes through the gate (limitedConn's

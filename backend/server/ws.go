@@ -35,7 +35,7 @@ const (
 )
 
 // wsViewer is one WebSocket viewer. Only readPump reads from conn. Whoever
-// holds wmu writes to it: writePump, or the goroutine publishing a frame
+// holds wmu writes to it: writePump, or the hub's fan-out goroutine
 // (trySend); gorilla's replies to pings and closes go between whole writes.
 type wsViewer struct {
 	conn *websocket.Conn
@@ -225,7 +225,7 @@ func (v *wsViewer) writePump(hello protocol.Hello) {
 	ticker := time.NewTicker(v.pongWait * 2 / 3)
 	defer ticker.Stop()
 	v.wmu.Lock()
-	err := error(nil)
+	var err error
 	if !v.dataURL {
 		err = v.writeJSON(hello)
 	}
