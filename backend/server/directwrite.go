@@ -61,12 +61,13 @@ func (g *writeGate) flushLocked() error {
 	return err
 }
 
-// tryWrite writes p if it can start at once: nobody else is writing,
-// nothing is left of an earlier frame and the socket takes some of it.
+// tryWrite writes p, through sp when not nil, if it can start at once: nobody else is
+// writing, nothing is left of an earlier frame and the socket takes some
+// of it.
 // sent says p was started; rest, that the socket did not take all of it
 // and the remainder waits for the next writer (flush). p must not change
 // afterwards.
-func (g *writeGate) tryWrite(p []byte) (sent, rest bool) {
+func (g *writeGate) tryWrite(p []byte, sp *frameSplicer) (sent, rest bool) {
 	if g.raw == nil || !g.mu.TryLock() {
 		return false, false
 	}
@@ -76,7 +77,11 @@ func (g *writeGate) tryWrite(p []byte) (sent, rest bool) {
 	}
 	n := 0
 	err := g.raw.Write(func(fd uintptr) bool {
-		n = writeFD(fd, p)
+		if sp != nil {
+			n = sp.write(fd, p)
+		} else {
+			n = writeFD(fd, p)
+		}
 		return true // never wait: the caller has other viewers to serve
 	})
 	if err != nil || n <= 0 {

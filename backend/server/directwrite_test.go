@@ -4,6 +4,7 @@ package server
 
 import (
 	"bytes"
+	"fmt"
 	"io"
 	"net"
 	"syscall"
@@ -48,14 +49,24 @@ func pattern(n int, seed byte) []byte {
 }
 
 func TestWhatAFullSocketDidNotTakeIsWrittenBeforeAnythingElse(t *testing.T) {
+	// Both far more than the sockets' buffers hold: the first is sent by
+	// splice from a pipe, the second, over maxSplice, by a plain write.
+	for _, size := range []int{512 << 10, 4 << 20} {
+		t.Run(fmt.Sprintf("%d KiB", size>>10), func(t *testing.T) { fullSocket(t, size) })
+	}
+}
+
+func fullSocket(t *testing.T, size int) {
 	srv, cli := tcpPair(t)
 	g := newWriteGate(srv)
-	frame := pattern(4<<20, 1) // far more than both sockets' buffers hold
-	sent, rest := g.tryWrite(frame)
+	sp := &frameSplicer{}
+	t.Cleanup(sp.close)
+	frame := pattern(size, 1)
+	sent, rest := g.tryWrite(frame, sp)
 	if !sent || !rest {
-		t.Fatalf("tryWrite of 4 MiB to a socket nobody reads: sent %v, rest %v; want the socket to take a part", sent, rest)
+		t.Fatalf("tryWrite of %d bytes to a socket nobody reads: sent %v, rest %v; want the socket to take a part", size, sent, rest)
 	}
-	if sent, _ := g.tryWrite(pattern(100, 2)); sent {
+	if sent, _ := g.tryWrite(pattern(100, 2), sp); sent {
 		t.Fatal("a second frame was started while the first one's rest waits")
 	}
 	// A pong, as gorilla's read side writes it through limitedConn, while
@@ -76,7 +87,7 @@ func TestWhatAFullSocketDidNotTakeIsWrittenBeforeAnythingElse(t *testing.T) {
 	if !bytes.Equal(got[:len(frame)], frame) || !bytes.Equal(got[len(frame):], pong) {
 		t.Fatal("the connection did not carry the whole frame, then the pong")
 	}
-	if sent, rest := g.tryWrite(pattern(100, 3)); !sent || rest {
+	if sent, rest := g.tryWrite(pattern(100, 3), sp); !sent || rest {
 		t.Fatalf("once the rest is written a small frame goes at once: sent %v, rest %v", sent, rest)
 	}
 }
@@ -85,7 +96,7 @@ func TestTryWriteNeverWaits(t *testing.T) {
 	srv, _ := tcpPair(t)
 	g := newWriteGate(srv)
 	g.mu.Lock() // another writer, waiting on a full socket
-	if sent, _ := g.tryWrite([]byte("x")); sent {
+	if sent, _ := g.tryWrite([]byte("x"), nil); sent {
 		t.Fatal("tryWrite wrote while another write held the gate")
 	}
 	g.mu.Unlock()
@@ -97,9 +108,11 @@ func TestTryWriteNeverWaits(t *testing.T) {
 		n, _ = srv.Write(pattern(64<<10, 4))
 	}
 	_ = srv.SetWriteDeadline(time.Time{})
+	sp := &frameSplicer{}
+	t.Cleanup(sp.close)
 	done := make(chan bool)
 	go func() {
-		sent, _ := g.tryWrite(pattern(64<<10, 5))
+		sent, _ := g.tryWrite(pattern(64<<10, 5), sp)
 		done <- sent
 	}()
 	select {
@@ -116,7 +129,7 @@ func TestTryWriteOnlyOnPlainTCP(t *testing.T) {
 	a, b := net.Pipe()
 	defer a.Close()
 	defer b.Close()
-	if sent, _ := newWriteGate(a).tryWrite([]byte("x")); sent {
+	if sent, _ := newWriteGate(a).tryWrite([]byte("x"), nil); sent {
 		t.Fatal("tryWrite wrote to a connection that is not plain TCP")
 	}
 }

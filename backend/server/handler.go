@@ -77,6 +77,10 @@ type Handler struct {
 
 	ctx    context.Context // ends every streaming response when cancelled
 	cancel context.CancelFunc
+
+	// splice writes the stream's frames to viewers' sockets for the hub's
+	// fan-out goroutine (trySend) without a copy per viewer.
+	splice frameSplicer
 }
 
 // NewHandler returns the handler of the stream called name.
@@ -129,4 +133,5 @@ func (sh *Handler) Close(reason string) {
 	sh.closeViewers(reason)
 	sh.cancel()
 	sh.handlers.Close()
+	sh.splice.close()
 }
