@@ -21,6 +21,7 @@ type frameSplicer struct {
 	closed  bool
 	master  [2]int // holds the frame key, whole; -1 when none
 	scratch [2]int // empty between writes
+	room    int    // what scratch holds
 	key     *byte  // the first byte of the frame in master
 	held    []byte // that frame, kept alive so its address cannot be reused
 	discard []byte // what a full socket left in scratch is read into
@@ -28,9 +29,14 @@ type frameSplicer struct {
 
 // maxSplice is the largest frame sent by splice: the pipe size an
 // unprivileged process may set by default (/proc/sys/fs/pipe-max-size).
+// Pipes are made only as big as the frames (64 KiB, Linux's default, holds
+// a 1280×720 JPEG), as the pipe memory a user may have is limited too.
 const maxSplice = 1 << 20
 
-const fSetPipeSize = 1031 // F_SETPIPE_SZ
+const (
+	fSetPipeSize    = 1031 // F_SETPIPE_SZ
+	defaultPipeSize = 64 << 10
+)
 
 // write writes p to the non-blocking socket fd once, as writeFD does: the
 // bytes the socket took, or -1 when it took none (full or broken).
@@ -73,14 +79,24 @@ func (s *frameSplicer) ready(p []byte) bool {
 			s.closed = true // never try again
 			return false
 		}
-		s.master = [2]int{-1, -1}
+		s.master, s.room = [2]int{-1, -1}, defaultPipeSize
 		s.opened = true
+	}
+	if s.room < len(p) {
+		if setPipeSize(s.scratch[0], len(p)) != nil {
+			return false
+		}
+		s.room = pipeSize(len(p))
 	}
 	if s.key == &p[0] && len(s.held) == len(p) {
 		return true
 	}
 	s.closeMaster()
 	if newPipe(&s.master) != nil {
+		return false
+	}
+	if len(p) > defaultPipeSize && setPipeSize(s.master[0], len(p)) != nil {
+		s.closeMaster()
 		return false
 	}
 	if n, err := syscall.Write(s.master[1], p); err != nil || n != len(p) {
@@ -91,17 +107,26 @@ func (s *frameSplicer) ready(p []byte) bool {
 	return true
 }
 
-// newPipe opens a non-blocking pipe that holds maxSplice bytes.
+// newPipe opens a non-blocking pipe.
 func newPipe(fds *[2]int) error {
-	if err := syscall.Pipe2(fds[:], syscall.O_NONBLOCK|syscall.O_CLOEXEC); err != nil {
-		return err
-	}
-	if _, _, errno := syscall.Syscall(syscall.SYS_FCNTL, uintptr(fds[0]), fSetPipeSize, maxSplice); errno != 0 {
-		_ = syscall.Close(fds[0])
-		_ = syscall.Close(fds[1])
+	return syscall.Pipe2(fds[:], syscall.O_NONBLOCK|syscall.O_CLOEXEC)
+}
+
+// setPipeSize makes the pipe of fd hold at least n bytes.
+func setPipeSize(fd, n int) error {
+	if _, _, errno := syscall.Syscall(syscall.SYS_FCNTL, uintptr(fd), fSetPipeSize, uintptr(pipeSize(n))); errno != 0 {
 		return errno
 	}
 	return nil
+}
+
+// pipeSize is n rounded up to a power of two, as Linux sizes pipes.
+func pipeSize(n int) int {
+	size := defaultPipeSize
+	for size < n {
+		size *= 2
+	}
+	return size
 }
 
 func (s *frameSplicer) closeMaster() {
