@@ -110,15 +110,18 @@ func TestTryWriteNeverWaits(t *testing.T) {
 	_ = srv.SetWriteDeadline(time.Time{})
 	sp := &frameSplicer{}
 	t.Cleanup(sp.close)
-	done := make(chan bool)
+	type result struct{ sent, rest bool }
+	done := make(chan result)
 	go func() {
-		sent, _ := g.tryWrite(pattern(64<<10, 5), sp)
-		done <- sent
+		sent, rest := g.tryWrite(pattern(64<<10, 5), sp)
+		done <- result{sent, rest}
 	}()
 	select {
-	case sent := <-done:
-		if sent {
-			t.Fatal("tryWrite started a frame on a full socket")
+	case r := <-done:
+		// Under load the kernel may still free a little room (ACKs it had
+		// not processed), never 64 KiB: the frame cannot go whole.
+		if r.sent && !r.rest {
+			t.Fatal("a full socket took a 64 KiB frame whole")
 		}
 	case <-time.After(5 * time.Second):
 		t.Fatal("tryWrite waited for a full socket")
