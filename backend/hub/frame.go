@@ -22,10 +22,12 @@ type Frame struct {
 	JPEG []byte
 	// Wire is the binary message as viewers get it: header, then JPEG.
 	Wire []byte
-	// Msg is the binary WebSocket message, framed once for all viewers.
+	// Msg is Wire as a gorilla message, for the push: a client, whose
+	// frames gorilla masks.
 	Msg *websocket.PreparedMessage
 	// Framed is Wire as one unmasked binary WebSocket frame, header and
-	// all: the bytes a server writes to a viewer's connection.
+	// all: the bytes a server writes to a viewer's connection. Wire (and
+	// so JPEG) is its tail.
 	Framed []byte
 	// Rendition is the rendition the frame is ("" the stream's own size):
 	// only viewers on that rendition are offered it.
@@ -80,23 +82,29 @@ func NewFrame(h protocol.Header, jpeg []byte) (*Frame, error) {
 	if err != nil {
 		return nil, err
 	}
-	msg, err := websocket.NewPreparedMessage(websocket.BinaryMessage, wire)
-	if err != nil {
-		return nil, fmt.Errorf("prepare frame message: %w", err)
-	}
-	return &Frame{Header: h, JPEG: wire[len(wire)-len(jpeg):], Wire: wire, Msg: msg, Framed: wsFrame(wire)}, nil
+	return framedFrame(h, wire, len(jpeg))
 }
 
 // FrameFromWire makes a Frame of a wire message that is already what
 // viewers get (a producer's, checked by the relay): its bytes are sent as
-// they are, with no copy and no header written again. h and jpeg are the
-// message's header and the JPEG slice of msg; msg must not change after.
+// they are, with no header written again. h and jpeg are the message's
+// header and the JPEG slice of msg (its tail, as protocol.DecodeFrame
+// returns it); msg is copied, once, into the frame's WebSocket frame.
 func FrameFromWire(h protocol.Header, msg, jpeg []byte) (*Frame, error) {
-	pm, err := websocket.NewPreparedMessage(websocket.BinaryMessage, msg)
+	return framedFrame(h, msg, len(jpeg))
+}
+
+// framedFrame frames wire once as the bytes viewers' connections carry;
+// Wire and JPEG are the tail of those bytes, so a frame holds its picture
+// once.
+func framedFrame(h protocol.Header, wire []byte, jpegLen int) (*Frame, error) {
+	framed := wsFrame(wire)
+	wire = framed[len(framed)-len(wire):]
+	msg, err := websocket.NewPreparedMessage(websocket.BinaryMessage, wire)
 	if err != nil {
 		return nil, fmt.Errorf("prepare frame message: %w", err)
 	}
-	return &Frame{Header: h, JPEG: jpeg, Wire: msg, Msg: pm, Framed: wsFrame(msg)}, nil
+	return &Frame{Header: h, JPEG: wire[len(wire)-jpegLen:], Wire: wire, Msg: msg, Framed: framed}, nil
 }
 
 // wsFrame frames payload as one final, unmasked binary WebSocket frame

@@ -28,6 +28,13 @@ func TestNewFrameSharesOneWireBuffer(t *testing.T) {
 	}
 }
 
+func TestAFrameHoldsItsPictureOnce(t *testing.T) {
+	f := frame(t, 1)
+	if &f.Framed[len(f.Framed)-1] != &f.Wire[len(f.Wire)-1] || &f.Wire[len(f.Wire)-1] != &f.JPEG[len(f.JPEG)-1] {
+		t.Fatal("Wire and JPEG are not the tail of Framed: the frame holds its picture twice")
+	}
+}
+
 func TestMailboxKeepsNewestAndCountsDrops(t *testing.T) {
 	h := New()
 	slow := h.Subscribe("ws", "slow")
