@@ -43,6 +43,13 @@ func picture(seq uint64, size int) []byte {
 // go by splice (splice_linux.go), of 2 MiB by plain writes; 2 MiB is more
 // than a loopback socket's send buffer grows to for a slow reader, so
 // those writes stop part way.
+//
+// The slow link is paced by timers and the kernel's receive buffer: each
+// wake-up of its reader takes at most what that buffer holds. On a loaded
+// machine wake-ups come tens of milliseconds apart, so a 4 KiB buffer
+// carried ~150 KB/s instead of 10 MB/s, and 2 MiB frames took longer than
+// the server's write wait (CI failed so). 32 KiB keeps the link near its
+// rate there and still smaller than a frame.
 func TestFramesWrittenByThePublisherStayWholeAndInOrder(t *testing.T) {
 	for _, size := range []int{512 << 10, 2 << 20} {
 		t.Run(fmt.Sprintf("%d KiB", size>>10), func(t *testing.T) { wholeAndInOrder(t, size) })
@@ -64,7 +71,7 @@ func wholeAndInOrder(t *testing.T, size int) {
 		t.Fatal(err)
 	}
 	defer fast.Close()
-	slow, err := client.DialWith(ctx, url, client.DialOptions{LinkBps: 80_000_000, ReadBuffer: 4096})
+	slow, err := client.DialWith(ctx, url, client.DialOptions{LinkBps: 80_000_000, ReadBuffer: 32 << 10, LinkBurst: 64 << 10})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -96,10 +103,11 @@ func wholeAndInOrder(t *testing.T, size int) {
 func watch(v *client.Viewer, name string, last uint64, size int) string {
 	var prev uint64
 	n := 0
+	start := time.Now()
 	for prev < last {
-		m, err := v.NextFrame(10 * time.Second)
+		m, err := v.NextFrame(30 * time.Second)
 		if err != nil {
-			return fmt.Sprintf("%s viewer after frame %d (%d frames): %v", name, prev, n, err)
+			return fmt.Sprintf("%s viewer after frame %d (%d frames, %d bytes read in %v): %v", name, prev, n, v.BytesRead(), time.Since(start), err)
 		}
 		seq := m.Frame.Seq
 		if seq <= prev {

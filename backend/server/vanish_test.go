@@ -9,6 +9,9 @@ import (
 	"time"
 
 	"framecast/backend/client"
+	"framecast/backend/protocol"
+
+	"github.com/gorilla/websocket"
 )
 
 // blackhole forwards a TCP connection until frozen, then silently swallows
@@ -94,4 +97,38 @@ func TestAViewerThatVanishesWithoutACloseIsDroppedWithinPongWait(t *testing.T) {
 		time.Sleep(50 * time.Millisecond)
 	}
 	t.Logf("dropped after %v", time.Since(start))
+}
+
+// TestAViewerThatAcksStaysThoughItsPongsAreLate: on a slow link a ping waits
+// behind the frames already sent, so a viewer taking large frames may answer
+// it after the pong wait; its acks show it is there, and it must not be
+// dropped for a late pong. This viewer never answers pings at all.
+func TestAViewerThatAcksStaysThoughItsPongsAreLate(t *testing.T) {
+	s := startStreamWith(t, smallSettings(), Limits{PongWait: time.Second})
+	conn, _, err := websocket.DefaultDialer.Dial(s.wsURL(token), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	conn.SetPingHandler(func(string) error { return nil }) // the pong never comes
+	start := time.Now()
+	frames := 0
+	for time.Since(start) < 4*time.Second { // four pong waits
+		_ = conn.SetReadDeadline(time.Now().Add(5 * time.Second))
+		kind, msg, err := conn.ReadMessage()
+		if err != nil {
+			t.Fatalf("dropped after %v and %d frames, though it acked each: %v", time.Since(start), frames, err)
+		}
+		if kind != websocket.BinaryMessage {
+			continue
+		}
+		h, _, err := protocol.DecodeFrame(msg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		frames++
+		if err := conn.WriteJSON(protocol.Ack{Type: "ack", Seq: h.Seq}); err != nil {
+			t.Fatal(err)
+		}
+	}
 }

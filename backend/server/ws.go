@@ -190,16 +190,28 @@ func (sh *Handler) Move(reason string) int {
 	return n
 }
 
-// readPump reads acks until the peer goes away. As in gorilla's chat
-// example only pongs move the read deadline: a live peer answers every ping,
-// and an ack a frame then costs no timer.
+// readPump reads acks until the peer goes away. Pongs move the read
+// deadline, as in gorilla's chat example, and so do acks: on a slow link a
+// ping waits behind the frames already in flight, and a viewer still taking
+// large frames may answer it only after pongWait, though each ack it sends
+// shows it is there. The deadline moves only when it has come a second (or
+// a quarter of pongWait) closer, so an ack a frame costs no timer change.
 func (v *wsViewer) readPump() {
 	defer close(v.readDone)
 	defer v.sub.Poke()
 	defer v.gone.Store(true)
 	v.conn.SetReadLimit(maxMessageSize)
-	_ = v.conn.SetReadDeadline(time.Now().Add(v.pongWait))
-	v.conn.SetPongHandler(func(string) error { return v.conn.SetReadDeadline(time.Now().Add(v.pongWait)) })
+	var deadline time.Time // the read deadline last set; only this goroutine touches it
+	slack := min(time.Second, v.pongWait/4)
+	alive := func(now time.Time) error {
+		if deadline.Sub(now) > v.pongWait-slack {
+			return nil
+		}
+		deadline = now.Add(v.pongWait)
+		return v.conn.SetReadDeadline(deadline)
+	}
+	_ = alive(time.Now())
+	v.conn.SetPongHandler(func(string) error { return alive(time.Now()) })
 	// One buffer for every message: an ack a frame, for as long as the
 	// viewer watches, should cost no allocation.
 	buf := make([]byte, maxMessageSize)
@@ -216,7 +228,11 @@ func (v *wsViewer) readPump() {
 		if kind != websocket.TextMessage || !ok {
 			continue // nothing else a viewer says changes anything
 		}
-		v.acked(seq, time.Now())
+		now := time.Now()
+		v.acked(seq, now)
+		if alive(now) != nil {
+			return
+		}
 	}
 }
 
