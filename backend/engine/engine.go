@@ -75,6 +75,11 @@ type Engine struct {
 	stats    Stats           // guarded by mu
 	status   protocol.Status // the last status given to the hub; guarded by mu
 	chain    *vision.Chain   // set for the processing goroutine to take up; guarded by mu
+	// frameW×frameH is the size of the frames going out, kept while
+	// nobody watches (0 before the first); offered is the ladder viewers
+	// were last told of (hub.RenditionsChanged). Both guarded by mu.
+	frameW, frameH int
+	offered        []protocol.Rendition
 
 	captured, output meter.Meter
 	skipped          atomic.Uint64 // frames replaced in the slot before processing
@@ -102,6 +107,7 @@ func New(s Settings, d Deps) (*Engine, error) {
 		e.log = slog.Default()
 	}
 	e.log = e.log.With("component", "engine")
+	e.offered = e.ladderLocked() // nobody else has e yet
 	chain, err := vision.NewChain(s.Process)
 	if err != nil {
 		return nil, err

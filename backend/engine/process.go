@@ -102,6 +102,7 @@ func (p *processor) frame(g *grabbed) error {
 		return err
 	}
 	p.e.hub.Publish(f)
+	p.e.sized(out.Cols(), out.Rows())
 	if len(p.e.renditions) > 0 {
 		if wanted := p.e.hub.Wanted(); len(wanted) > 0 {
 			if err := p.renditions(out, h, wanted); err != nil {

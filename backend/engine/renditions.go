@@ -2,6 +2,7 @@ package engine
 
 import (
 	"image"
+	"slices"
 
 	"framecast/backend/hub"
 	"framecast/backend/protocol"
@@ -51,19 +52,45 @@ func scaledCopy(dets []protocol.Detection, k float64) []protocol.Detection {
 }
 
 // Renditions are the stream's renditions now: its own size, then the
-// smaller copies offered below it.
+// smaller copies offered below it. The size is that of the frames going
+// out (kept while nobody watches), or the max size before the first one.
 func (e *Engine) Renditions() []protocol.Rendition {
-	st := e.Stats()
-	w, h := st.Width, st.Height
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.ladderLocked()
+}
+
+// ladderLocked is Renditions; e.mu is held.
+func (e *Engine) ladderLocked() []protocol.Rendition {
+	w, h := e.frameW, e.frameH
 	if w == 0 || h == 0 {
-		s := e.Settings()
-		w, h = s.MaxWidth, s.MaxHeight
+		w, h = e.settings.MaxWidth, e.settings.MaxHeight
 	}
-	ladder := protocol.Ladder(w, h, e.Settings().Quality, e.renditions)
+	ladder := protocol.Ladder(w, h, e.settings.Quality, e.renditions)
 	for i := range ladder[1:] {
 		// The sizes frames really have: the stream's aspect kept.
 		r := &ladder[i+1]
 		r.W, r.H = fit(w, h, r.W, r.H)
 	}
 	return ladder
+}
+
+// sized notes the size of the frames going out. When it changes the ladder
+// (another source, or max size), the hub is told: a viewer of a rendition
+// no longer made would otherwise wait for frames that never come, and
+// every viewer's menu lists what is offered now.
+func (e *Engine) sized(w, h int) {
+	e.mu.Lock()
+	if w == e.frameW && h == e.frameH {
+		e.mu.Unlock()
+		return
+	}
+	e.frameW, e.frameH = w, h
+	ladder := e.ladderLocked()
+	changed := !slices.Equal(ladder, e.offered)
+	e.offered = ladder
+	e.mu.Unlock()
+	if changed {
+		e.hub.RenditionsChanged()
+	}
 }

@@ -14,7 +14,8 @@ const boundary = "framecast"
 // flushed at once, so a browser shows a frame as soon as it arrives.
 func (sh *Handler) serveMJPEG(w http.ResponseWriter, r *http.Request) {
 	epoch := sh.hub.RenditionsEpoch() // before the ladder: a change after it is seen
-	key, _, release, ok := sh.admitRendition(w, r, sh.ladder())
+	ladder := sh.ladder()
+	key, pinned, release, ok := sh.admitRendition(w, r, ladder)
 	if !ok {
 		return
 	}
@@ -26,6 +27,7 @@ func (sh *Handler) serveMJPEG(w http.ResponseWriter, r *http.Request) {
 	h.Set("X-Content-Type-Options", "nosniff")
 	sub := sh.hub.SubscribeTo("mjpeg", r.RemoteAddr, key)
 	defer sh.hub.Unsubscribe(sub)
+	want := wanted(key, pinned, ladder)
 	if _, err := fmt.Fprintf(w, "--%s\r\n", boundary); err != nil || rc.Flush() != nil {
 		return
 	}
@@ -38,8 +40,14 @@ func (sh *Handler) serveMJPEG(w http.ResponseWriter, r *http.Request) {
 		case <-sub.Wake():
 		}
 		if e := sh.hub.RenditionsEpoch(); e != epoch {
+			// A rendition no longer made: it has no hello to be told of
+			// the move, its pictures change size.
 			epoch = e
-			fallBack(sub, keys(sh.ladder()))
+			now := sh.ladder()
+			if next := follow(sub.Rendition(), want, ladder, now); next != sub.Rendition() {
+				sub.SetRendition(next)
+			}
+			ladder = now
 		}
 		f := sub.TakeFrame()
 		if f == nil {

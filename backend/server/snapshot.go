@@ -18,7 +18,9 @@ const snapshotWait = 5 * time.Second
 // it waits (up to snapshotWait) it holds a viewer slot like any viewer, so
 // snapshots cannot get round the viewer limits.
 func (sh *Handler) serveSnapshot(w http.ResponseWriter, r *http.Request) {
-	key, _, release, ok := sh.admitRendition(w, r, sh.ladder())
+	epoch := sh.hub.RenditionsEpoch() // before the ladder: a change after it is seen
+	ladder := sh.ladder()
+	key, pinned, release, ok := sh.admitRendition(w, r, ladder)
 	if !ok {
 		return
 	}
@@ -41,6 +43,12 @@ func (sh *Handler) serveSnapshot(w http.ResponseWriter, r *http.Request) {
 				return
 			}
 		case <-sub.Wake():
+			if e := sh.hub.RenditionsEpoch(); e != epoch {
+				// The rendition asked for is no longer made: the nearest.
+				epoch = e
+				key = follow(key, wanted(key, pinned, ladder), ladder, sh.ladder())
+				sub.SetRendition(key)
+			}
 			f = sub.TakeFrame()
 		}
 	}
