@@ -38,6 +38,7 @@ func (e *Engine) processing(ctx context.Context, chain *vision.Chain) {
 		e.mu.Unlock()
 	}()
 	for {
+		e.stage.Store(stageWaiting)
 		select {
 		case <-ctx.Done():
 			return
@@ -46,6 +47,9 @@ func (e *Engine) processing(ctx context.Context, chain *vision.Chain) {
 		g := e.slot.take()
 		if g == nil {
 			continue
+		}
+		if cpu, ok := processCPU(); ok {
+			e.busyCPU.Store(int64(cpu))
 		}
 		if err := p.frame(g); err != nil {
 			errs.report(err, time.Now())
@@ -71,7 +75,9 @@ func (p *processor) frame(g *grabbed) error {
 	s := p.e.Settings()
 	var dets []protocol.Detection
 	var times []protocol.ProcTime
+	clock := newStageClock()
 	if !g.placeholder {
+		p.e.stage.Store(stageChain)
 		var err error
 		if dets, times, err = p.chain.Run(&g.mat); err != nil {
 			return err
@@ -82,6 +88,9 @@ func (p *processor) frame(g *grabbed) error {
 			}
 		}
 	}
+	var cost stageCosts
+	cost.chain = clock.lap()
+	p.e.stage.Store(stageEncode)
 	srcW := g.mat.Cols()
 	out := scaleInto(g.mat, &p.scaled, s.MaxWidth, s.MaxHeight)
 	scaleDetections(dets, float64(out.Cols())/float64(srcW))
@@ -103,14 +112,17 @@ func (p *processor) frame(g *grabbed) error {
 	}
 	p.e.hub.Publish(f)
 	p.e.sized(out.Cols(), out.Rows())
+	cost.encode = clock.lap()
 	if len(p.e.renditions) > 0 {
 		if wanted := p.e.hub.Wanted(); len(wanted) > 0 {
+			p.e.stage.Store(stageRenditions)
 			if err := p.renditions(out, h, wanted); err != nil {
 				return err
 			}
+			cost.renditions = clock.lap()
 		}
 	}
-	p.e.recordFrame(encoded, out.Cols(), out.Rows(), len(f.JPEG), encoded.Sub(start), p.chain.Costs())
+	p.e.recordFrame(encoded, out.Cols(), out.Rows(), len(f.JPEG), encoded.Sub(start), p.chain.Costs(), cost)
 	return nil
 }
 
