@@ -12,11 +12,14 @@ import (
 
 // renditions encodes the smaller copies some viewer takes (wanted) of the
 // frame out, whose header is h: the same seq, time and detections, the
-// boxes scaled to each size. A rendition no smaller than out is skipped:
-// its viewers see nothing better than the stream's own frames.
-func (p *processor) renditions(out gocv.Mat, h protocol.Header, wanted map[string]bool) error {
+// boxes scaled to each size; and, when the chain burns boxes in, the
+// copies with them drawn on that some viewer takes (hub.BurnKey). A
+// rendition no smaller than out is skipped: its viewers see nothing better
+// than the stream's own frames.
+func (p *processor) renditions(out gocv.Mat, h protocol.Header, wanted map[string]bool, burns bool) error {
 	for _, r := range p.e.renditions {
-		if !wanted[r.Name] || r.W >= out.Cols() || r.H >= out.Rows() {
+		burned := burns && wanted[hub.BurnKey(r.Name)]
+		if !wanted[r.Name] && !burned || r.W >= out.Cols() || r.H >= out.Rows() {
 			continue
 		}
 		w, hh := fit(out.Cols(), out.Rows(), r.W, r.H)
@@ -34,7 +37,14 @@ func (p *processor) renditions(out gocv.Mat, h protocol.Header, wanted map[strin
 			return err
 		}
 		f.Rendition = r.Name
-		p.e.hub.Publish(f)
+		if wanted[r.Name] {
+			p.e.hub.Publish(f)
+		}
+		if burned {
+			if err := p.burn(p.small, f, hub.BurnKey(r.Name), r.Quality); err != nil {
+				return err
+			}
+		}
 	}
 	return nil
 }
@@ -93,4 +103,20 @@ func (e *Engine) sized(w, h int) {
 	if changed {
 		e.hub.RenditionsChanged()
 	}
+}
+
+// Burns reports whether the chain asks for its detections to be drawn onto
+// the picture (the overlay processor): then clients that cannot draw them
+// (MJPEG, snapshots) take the copies with them drawn on (hub.BurnKey),
+// encoded only while one does; WebSocket viewers get the clean picture and
+// draw the boxes themselves.
+func (e *Engine) Burns() bool {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	for _, it := range e.settings.Process {
+		if it.Name == "overlay" {
+			return true
+		}
+	}
+	return false
 }

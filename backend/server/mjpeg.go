@@ -25,7 +25,7 @@ func (sh *Handler) serveMJPEG(w http.ResponseWriter, r *http.Request) {
 	h.Set("Content-Type", "multipart/x-mixed-replace; boundary="+boundary)
 	h.Set("Cache-Control", "no-store")
 	h.Set("X-Content-Type-Options", "nosniff")
-	sub := sh.hub.SubscribeTo("mjpeg", r.RemoteAddr, key)
+	sub := sh.hub.SubscribeTo("mjpeg", r.RemoteAddr, sh.pictureKey(key))
 	defer sh.hub.Unsubscribe(sub)
 	want := wanted(key, pinned, ladder)
 	if _, err := fmt.Fprintf(w, "--%s\r\n", boundary); err != nil || rc.Flush() != nil {
@@ -44,10 +44,12 @@ func (sh *Handler) serveMJPEG(w http.ResponseWriter, r *http.Request) {
 			// the move, its pictures change size.
 			epoch = e
 			now := sh.ladder()
-			if next := follow(sub.Rendition(), want, ladder, now); next != sub.Rendition() {
-				sub.SetRendition(next)
-			}
+			key = follow(key, want, ladder, now)
 			ladder = now
+		}
+		// The chain may start or stop drawing boxes in at any frame.
+		if pk := sh.pictureKey(key); pk != sub.Rendition() {
+			sub.SetRendition(pk)
 		}
 		f := sub.TakeFrame()
 		if f == nil {

@@ -25,7 +25,7 @@ func (sh *Handler) serveSnapshot(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer release()
-	sub := sh.hub.SubscribeTo("snapshot", r.RemoteAddr, key)
+	sub := sh.hub.SubscribeTo("snapshot", r.RemoteAddr, sh.pictureKey(key))
 	defer sh.hub.Unsubscribe(sub)
 	timeout := time.NewTimer(snapshotWait)
 	defer timeout.Stop()
@@ -38,7 +38,7 @@ func (sh *Handler) serveSnapshot(w http.ResponseWriter, r *http.Request) {
 			http.Error(w, "the stream has ended", http.StatusServiceUnavailable)
 			return
 		case <-timeout.C:
-			if f = sh.hub.LatestOf(key); f == nil {
+			if f = sh.hub.LatestOf(sub.Rendition()); f == nil {
 				http.Error(w, "no frame yet: the source is not giving pictures", http.StatusServiceUnavailable)
 				return
 			}
@@ -47,7 +47,7 @@ func (sh *Handler) serveSnapshot(w http.ResponseWriter, r *http.Request) {
 				// The rendition asked for is no longer made: the nearest.
 				epoch = e
 				key = follow(key, wanted(key, pinned, ladder), ladder, sh.ladder())
-				sub.SetRendition(key)
+				sub.SetRendition(sh.pictureKey(key))
 			}
 			f = sub.TakeFrame()
 		}
