@@ -115,6 +115,7 @@ func (c *capturer) step(ctx context.Context) error {
 func (c *capturer) handOn() {
 	if c.e.slot.put(c.cur) {
 		c.e.skipped.Add(1)
+		c.e.noteSkip(time.Now())
 	}
 	c.cur = grabbed{mat: <-c.e.slot.free}
 }

@@ -75,12 +75,28 @@ type Engine struct {
 	stats    Stats           // guarded by mu
 	status   protocol.Status // the last status given to the hub; guarded by mu
 	chain    *vision.Chain   // set for the processing goroutine to take up; guarded by mu
+	// frameW×frameH is the size of the frames going out, kept while
+	// nobody watches (0 before the first); offered is the ladder viewers
+	// were last told of (hub.RenditionsChanged). Both guarded by mu.
+	frameW, frameH int
+	offered        []protocol.Rendition
+	// costs are the processing goroutine's smoothed times a frame, and
+	// skipCause why the last frame was skipped. Both guarded by mu.
+	costs     stageCosts
+	skipCause string
 
 	captured, output meter.Meter
 	skipped          atomic.Uint64 // frames replaced in the slot before processing
-	nCaptured        atomic.Uint64 // frames read from sources, ever
-	nEncoded         atomic.Uint64 // frames encoded and published, ever
-	observer         Observer
+	// skips counts skipped frames over a short window (Stats.SkipCause).
+	skips meter.Meter
+	// stage is the stage the processing goroutine is in (stageWaiting…)
+	// and busyCPU the process's CPU time when it took its frame (ns):
+	// written by it, read by the capture goroutine when it skips a frame.
+	stage     atomic.Int32
+	busyCPU   atomic.Int64
+	nCaptured atomic.Uint64 // frames read from sources, ever
+	nEncoded  atomic.Uint64 // frames encoded and published, ever
+	observer  Observer
 
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
@@ -102,6 +118,7 @@ func New(s Settings, d Deps) (*Engine, error) {
 		e.log = slog.Default()
 	}
 	e.log = e.log.With("component", "engine")
+	e.offered = e.ladderLocked() // nobody else has e yet
 	chain, err := vision.NewChain(s.Process)
 	if err != nil {
 		return nil, err

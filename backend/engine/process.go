@@ -17,6 +17,7 @@ type processor struct {
 	chain  *vision.Chain
 	scaled gocv.Mat
 	small  gocv.Mat // a smaller rendition, reused
+	burned gocv.Mat // a picture with its boxes drawn on, reused
 	seq    uint64
 }
 
@@ -24,11 +25,12 @@ type processor struct {
 // encodes once and publishes, until ctx ends.
 func (e *Engine) processing(ctx context.Context, chain *vision.Chain) {
 	defer e.wg.Done()
-	p := &processor{e: e, chain: chain, scaled: gocv.NewMat(), small: gocv.NewMat()}
+	p := &processor{e: e, chain: chain, scaled: gocv.NewMat(), small: gocv.NewMat(), burned: gocv.NewMat()}
 	errs := errorSummary{log: e.log, msg: "process frame"}
 	defer func() {
 		p.scaled.Close()
 		p.small.Close()
+		p.burned.Close()
 		p.chain.Close()
 		e.mu.Lock()
 		if e.chain != nil { // set but never taken up
@@ -38,6 +40,7 @@ func (e *Engine) processing(ctx context.Context, chain *vision.Chain) {
 		e.mu.Unlock()
 	}()
 	for {
+		e.stage.Store(stageWaiting)
 		select {
 		case <-ctx.Done():
 			return
@@ -46,6 +49,9 @@ func (e *Engine) processing(ctx context.Context, chain *vision.Chain) {
 		g := e.slot.take()
 		if g == nil {
 			continue
+		}
+		if cpu, ok := processCPU(); ok {
+			e.busyCPU.Store(int64(cpu))
 		}
 		if err := p.frame(g); err != nil {
 			errs.report(err, time.Now())
@@ -71,7 +77,9 @@ func (p *processor) frame(g *grabbed) error {
 	s := p.e.Settings()
 	var dets []protocol.Detection
 	var times []protocol.ProcTime
+	clock := newStageClock()
 	if !g.placeholder {
+		p.e.stage.Store(stageChain)
 		var err error
 		if dets, times, err = p.chain.Run(&g.mat); err != nil {
 			return err
@@ -82,6 +90,9 @@ func (p *processor) frame(g *grabbed) error {
 			}
 		}
 	}
+	var cost stageCosts
+	cost.chain = clock.lap()
+	p.e.stage.Store(stageEncode)
 	srcW := g.mat.Cols()
 	out := scaleInto(g.mat, &p.scaled, s.MaxWidth, s.MaxHeight)
 	scaleDetections(dets, float64(out.Cols())/float64(srcW))
@@ -102,14 +113,48 @@ func (p *processor) frame(g *grabbed) error {
 		return err
 	}
 	p.e.hub.Publish(f)
-	if len(p.e.renditions) > 0 {
-		if wanted := p.e.hub.Wanted(); len(wanted) > 0 {
-			if err := p.renditions(out, h, wanted); err != nil {
+	p.e.sized(out.Cols(), out.Rows())
+	cost.encode = clock.lap()
+	if wanted := p.e.hub.Wanted(); len(wanted) > 0 {
+		p.e.stage.Store(stageRenditions)
+		burns := p.chain.Burns()
+		if burns && wanted[hub.BurnKey("")] {
+			if err := p.burn(out, f, hub.BurnKey(""), s.Quality); err != nil {
 				return err
 			}
 		}
+		if len(p.e.renditions) > 0 {
+			if err := p.renditions(out, h, wanted, burns); err != nil {
+				return err
+			}
+		}
+		cost.renditions = clock.lap()
 	}
-	p.e.recordFrame(encoded, out.Cols(), out.Rows(), len(f.JPEG), encoded.Sub(start), p.chain.Costs())
+	p.e.recordFrame(encoded, out.Cols(), out.Rows(), len(f.JPEG), encoded.Sub(start), p.chain.Costs(), cost)
+	return nil
+}
+
+// burn publishes under key the picture m, which f is the clean encoding
+// of, with f's detections drawn onto it, for clients that cannot draw
+// them. Without detections f's own bytes serve.
+func (p *processor) burn(m gocv.Mat, f *hub.Frame, key string, quality int) error {
+	if len(f.Header.Detections) == 0 {
+		p.e.hub.Publish(f.As(key))
+		return nil
+	}
+	m.CopyTo(&p.burned)
+	vision.Burn(&p.burned, f.Header.Detections)
+	buf, err := encodeJPEG(p.burned, quality)
+	if err != nil {
+		return err
+	}
+	defer buf.Close()
+	bf, err := hub.NewFrame(f.Header, buf.GetBytes())
+	if err != nil {
+		return err
+	}
+	bf.Rendition = key
+	p.e.hub.Publish(bf)
 	return nil
 }
 

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"image"
+	"slices"
 
 	"framecast/backend/hub"
 	"framecast/backend/protocol"
@@ -11,11 +12,14 @@ import (
 
 // renditions encodes the smaller copies some viewer takes (wanted) of the
 // frame out, whose header is h: the same seq, time and detections, the
-// boxes scaled to each size. A rendition no smaller than out is skipped:
-// its viewers see nothing better than the stream's own frames.
-func (p *processor) renditions(out gocv.Mat, h protocol.Header, wanted map[string]bool) error {
+// boxes scaled to each size; and, when the chain burns boxes in, the
+// copies with them drawn on that some viewer takes (hub.BurnKey). A
+// rendition no smaller than out is skipped: its viewers see nothing better
+// than the stream's own frames.
+func (p *processor) renditions(out gocv.Mat, h protocol.Header, wanted map[string]bool, burns bool) error {
 	for _, r := range p.e.renditions {
-		if !wanted[r.Name] || r.W >= out.Cols() || r.H >= out.Rows() {
+		burned := burns && wanted[hub.BurnKey(r.Name)]
+		if !wanted[r.Name] && !burned || r.W >= out.Cols() || r.H >= out.Rows() {
 			continue
 		}
 		w, hh := fit(out.Cols(), out.Rows(), r.W, r.H)
@@ -33,7 +37,14 @@ func (p *processor) renditions(out gocv.Mat, h protocol.Header, wanted map[strin
 			return err
 		}
 		f.Rendition = r.Name
-		p.e.hub.Publish(f)
+		if wanted[r.Name] {
+			p.e.hub.Publish(f)
+		}
+		if burned {
+			if err := p.burn(p.small, f, hub.BurnKey(r.Name), r.Quality); err != nil {
+				return err
+			}
+		}
 	}
 	return nil
 }
@@ -51,19 +62,61 @@ func scaledCopy(dets []protocol.Detection, k float64) []protocol.Detection {
 }
 
 // Renditions are the stream's renditions now: its own size, then the
-// smaller copies offered below it.
+// smaller copies offered below it. The size is that of the frames going
+// out (kept while nobody watches), or the max size before the first one.
 func (e *Engine) Renditions() []protocol.Rendition {
-	st := e.Stats()
-	w, h := st.Width, st.Height
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.ladderLocked()
+}
+
+// ladderLocked is Renditions; e.mu is held.
+func (e *Engine) ladderLocked() []protocol.Rendition {
+	w, h := e.frameW, e.frameH
 	if w == 0 || h == 0 {
-		s := e.Settings()
-		w, h = s.MaxWidth, s.MaxHeight
+		w, h = e.settings.MaxWidth, e.settings.MaxHeight
 	}
-	ladder := protocol.Ladder(w, h, e.Settings().Quality, e.renditions)
+	ladder := protocol.Ladder(w, h, e.settings.Quality, e.renditions)
 	for i := range ladder[1:] {
 		// The sizes frames really have: the stream's aspect kept.
 		r := &ladder[i+1]
 		r.W, r.H = fit(w, h, r.W, r.H)
 	}
 	return ladder
+}
+
+// sized notes the size of the frames going out. When it changes the ladder
+// (another source, or max size), the hub is told: a viewer of a rendition
+// no longer made would otherwise wait for frames that never come, and
+// every viewer's menu lists what is offered now.
+func (e *Engine) sized(w, h int) {
+	e.mu.Lock()
+	if w == e.frameW && h == e.frameH {
+		e.mu.Unlock()
+		return
+	}
+	e.frameW, e.frameH = w, h
+	ladder := e.ladderLocked()
+	changed := !slices.Equal(ladder, e.offered)
+	e.offered = ladder
+	e.mu.Unlock()
+	if changed {
+		e.hub.RenditionsChanged()
+	}
+}
+
+// Burns reports whether the chain asks for its detections to be drawn onto
+// the picture (the overlay processor): then clients that cannot draw them
+// (MJPEG, snapshots) take the copies with them drawn on (hub.BurnKey),
+// encoded only while one does; WebSocket viewers get the clean picture and
+// draw the boxes themselves.
+func (e *Engine) Burns() bool {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	for _, it := range e.settings.Process {
+		if it.Name == "overlay" {
+			return true
+		}
+	}
+	return false
 }

@@ -14,13 +14,14 @@ type Stats = protocol.Stats
 func (e *Engine) Stats() Stats {
 	now := time.Now()
 	e.mu.Lock()
-	st, s := e.stats, e.settings
+	st, s, cause := e.stats, e.settings, e.skipCause
 	e.mu.Unlock()
 	st.Source, st.Enabled, st.Quality = s.Source, s.Enabled, s.Quality
 	st.MaxWidth, st.MaxHeight, st.FPSCap = s.MaxWidth, s.MaxHeight, s.FPS
 	st.Process = append([]vision.Item{}, s.Process...)
 	st.Chain = append([]protocol.ProcTime{}, st.Chain...)
 	st.Skipped = e.skipped.Load()
+	st.SkipCause = e.skipWarning(now, cause)
 	st.Captured, st.Encoded = e.nCaptured.Load(), e.nEncoded.Load()
 	st.CaptureFPS = e.captured.Rate(now)
 	st.OutputFPS = e.output.Rate(now)
@@ -28,7 +29,7 @@ func (e *Engine) Stats() Stats {
 }
 
 // recordFrame notes a published frame's figures.
-func (e *Engine) recordFrame(now time.Time, w, h, size int, encode time.Duration, chain []protocol.ProcTime) {
+func (e *Engine) recordFrame(now time.Time, w, h, size int, encode time.Duration, chain []protocol.ProcTime, cost stageCosts) {
 	e.output.Tick(now)
 	e.nEncoded.Add(1)
 	if e.observer != nil {
@@ -47,5 +48,6 @@ func (e *Engine) recordFrame(now time.Time, w, h, size int, encode time.Duration
 		e.stats.Width, e.stats.Height, e.stats.FrameBytes = w, h, size
 	}
 	e.stats.Chain = chain
+	e.costs.smooth(cost)
 	e.mu.Unlock()
 }

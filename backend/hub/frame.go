@@ -123,3 +123,19 @@ func wsFrame(payload []byte) []byte {
 	}
 	return append(b, payload...)
 }
+
+// burnSuffix marks the hub key of a picture with its detections drawn on
+// (BurnKey).
+const burnSuffix = "+boxes"
+
+// BurnKey is the hub key of rendition's picture ("" the stream's own
+// size) with the detections drawn onto it, which a stream whose chain
+// asks for that makes for clients that cannot draw them (MJPEG,
+// snapshots), and only while one takes it.
+func BurnKey(rendition string) string { return rendition + burnSuffix }
+
+// As is the frame published under another hub key (BurnKey, when there is
+// nothing to draw on it), its bytes shared: they are immutable.
+func (f *Frame) As(key string) *Frame {
+	return &Frame{Header: f.Header, JPEG: f.JPEG, Wire: f.Wire, Msg: f.Msg, Framed: f.Framed, Rendition: key}
+}

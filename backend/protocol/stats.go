@@ -39,8 +39,10 @@ type Stats struct {
 	// Chain is each processor's smoothed time per frame, in chain order.
 	Chain []ProcTime `json:"chain"`
 	// Skipped counts frames dropped because processing was still busy
-	// with an earlier one.
-	Skipped uint64 `json:"skipped,omitempty"`
+	// with an earlier one, and SkipCause says what it was doing when the
+	// last of them was dropped (see SkipCause values).
+	Skipped   uint64 `json:"skipped,omitempty"`
+	SkipCause string `json:"skipCause,omitempty"`
 	// Captured and Encoded count frames since the engine started; a relay
 	// does neither.
 	Captured uint64 `json:"captured,omitempty"`
@@ -57,3 +59,21 @@ type Stats struct {
 	Holder         string `json:"holder,omitempty"`
 	ClusterViewers int    `json:"clusterViewers,omitempty"`
 }
+
+// What the engine was busy with when it skipped a frame (Stats.SkipCause):
+// the stage its processing goroutine was in when a newer frame replaced
+// one still waiting for it.
+const (
+	// SkipByCPU: it was waiting for that frame, yet did not get to run
+	// before the next came. Nothing of the stream's is slow; the computer
+	// is busy (other programs, a browser drawing the preview, -race).
+	SkipByCPU = "cpu"
+	// SkipByEncoder: scaling and JPEG-encoding the stream's own size.
+	SkipByEncoder = "encoder"
+	// SkipByRenditions: encoding the smaller copies viewers take (the
+	// desktop's preview takes one).
+	SkipByRenditions = "renditions"
+	// SkipByProcessor prefixes the chain's slowest processor, as in
+	// "processor:faces": the processing chain was running.
+	SkipByProcessor = "processor:"
+)

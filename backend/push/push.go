@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -247,9 +248,14 @@ func (p *Pusher) session(ctx context.Context, ingest string) error {
 		}
 	}
 	demand(true)
-	if offer := p.offer(); offer != nil {
+	// The ladder changes with the local source or max size: the relay is
+	// told again, so its viewers of a rendition no longer made are moved
+	// (the engine's RenditionsChanged also wakes sub).
+	epoch := p.hub.RenditionsEpoch()
+	offered := p.ladder()
+	if offered != nil {
 		_ = conn.SetWriteDeadline(time.Now().Add(writeWait))
-		if err := conn.WriteMessage(websocket.TextMessage, offer); err != nil {
+		if err := conn.WriteMessage(websocket.TextMessage, offer(offered)); err != nil {
 			return fmt.Errorf("send: %w", err)
 		}
 	}
@@ -295,6 +301,16 @@ func (p *Pusher) session(ctx context.Context, ingest string) error {
 	ping := time.NewTicker(pingPeriod)
 	defer ping.Stop()
 	for {
+		if e := p.hub.RenditionsEpoch(); e != epoch {
+			epoch = e
+			if ladder := p.ladder(); !slices.Equal(ladder, offered) {
+				offered = ladder
+				_ = conn.SetWriteDeadline(time.Now().Add(writeWait))
+				if err := conn.WriteMessage(websocket.TextMessage, offer(ladder)); err != nil {
+					return fmt.Errorf("send: %w", err)
+				}
+			}
+		}
 		var wake <-chan struct{}
 		if sub != nil {
 			wake = sub.Wake()

@@ -15,9 +15,9 @@ type renditionMsg struct {
 	Want       []string             `json:"want,omitempty"`
 }
 
-// offer is the message announcing the local stream's renditions, or nil
-// when it has one size.
-func (p *Pusher) offer() []byte {
+// ladder is the local stream's renditions as the relay is told of them:
+// nil for one size.
+func (p *Pusher) ladder() []protocol.Rendition {
 	if p.cfg.Renditions == nil {
 		return nil
 	}
@@ -25,6 +25,12 @@ func (p *Pusher) offer() []byte {
 	if len(ladder) < 2 {
 		return nil
 	}
+	return ladder
+}
+
+// offer is the message announcing ladder; an empty one says the stream
+// has one size now.
+func offer(ladder []protocol.Rendition) []byte {
 	b, _ := json.Marshal(renditionMsg{Type: "renditions", Renditions: ladder})
 	return b
 }

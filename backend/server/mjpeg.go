@@ -14,7 +14,8 @@ const boundary = "framecast"
 // flushed at once, so a browser shows a frame as soon as it arrives.
 func (sh *Handler) serveMJPEG(w http.ResponseWriter, r *http.Request) {
 	epoch := sh.hub.RenditionsEpoch() // before the ladder: a change after it is seen
-	key, _, release, ok := sh.admitRendition(w, r, sh.ladder())
+	ladder := sh.ladder()
+	key, pinned, release, ok := sh.admitRendition(w, r, ladder)
 	if !ok {
 		return
 	}
@@ -24,8 +25,9 @@ func (sh *Handler) serveMJPEG(w http.ResponseWriter, r *http.Request) {
 	h.Set("Content-Type", "multipart/x-mixed-replace; boundary="+boundary)
 	h.Set("Cache-Control", "no-store")
 	h.Set("X-Content-Type-Options", "nosniff")
-	sub := sh.hub.SubscribeTo("mjpeg", r.RemoteAddr, key)
+	sub := sh.hub.SubscribeTo("mjpeg", r.RemoteAddr, sh.pictureKey(key))
 	defer sh.hub.Unsubscribe(sub)
+	want := wanted(key, pinned, ladder)
 	if _, err := fmt.Fprintf(w, "--%s\r\n", boundary); err != nil || rc.Flush() != nil {
 		return
 	}
@@ -38,8 +40,16 @@ func (sh *Handler) serveMJPEG(w http.ResponseWriter, r *http.Request) {
 		case <-sub.Wake():
 		}
 		if e := sh.hub.RenditionsEpoch(); e != epoch {
+			// A rendition no longer made: it has no hello to be told of
+			// the move, its pictures change size.
 			epoch = e
-			fallBack(sub, keys(sh.ladder()))
+			now := sh.ladder()
+			key = follow(key, want, ladder, now)
+			ladder = now
+		}
+		// The chain may start or stop drawing boxes in at any frame.
+		if pk := sh.pictureKey(key); pk != sub.Rendition() {
+			sub.SetRendition(pk)
 		}
 		f := sub.TakeFrame()
 		if f == nil {

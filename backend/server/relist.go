@@ -4,48 +4,91 @@ import (
 	"slices"
 	"time"
 
-	"framecast/backend/hub"
+	"framecast/backend/protocol"
 )
 
-// fallBack moves a viewer whose rendition is not among levels (the hub
-// keys the stream offers now) to the stream's own size, so it does not wait
-// for frames that never come, and reports whether it did. An MJPEG viewer
-// has no hello to be told more; a WebSocket viewer's relist tells it.
-func fallBack(sub *hub.Subscriber, levels []string) bool {
-	if slices.Contains(levels, sub.Rendition()) {
-		return false
+// follow is the hub key of the rendition a viewer takes once the stream's
+// ladder is now instead of old (the one it knew): the rendition it asked
+// for by name (want, "" for auto) while that is offered; else the one it
+// has (cur) while that is offered; else the one offered nearest in size
+// (pixels) to what it had, the smaller of two as near. A viewer whose rendition
+// vanished (another source, a smaller one) so gets the picture closest to
+// what it chose instead of waiting for frames that never come, and gets
+// its choice back when a source offers it again.
+func follow(cur, want string, old, now []protocol.Rendition) string {
+	levels := keys(now)
+	if want != "" {
+		if i := slices.IndexFunc(now, func(r protocol.Rendition) bool { return r.Name == want }); i >= 0 {
+			return levels[i]
+		}
 	}
-	sub.SetRendition("")
-	return true
+	if slices.Contains(levels, cur) {
+		return cur
+	}
+	had := 0
+	if i := slices.Index(keys(old), cur); i >= 0 && i < len(old) {
+		had = old[i].W * old[i].H
+	}
+	best := 0
+	for i, r := range now {
+		d, bd := abs(r.W*r.H-had), abs(now[best].W*now[best].H-had)
+		if d < bd || d == bd && r.H < now[best].H {
+			best = i
+		}
+	}
+	return levels[best]
+}
+
+func abs(n int) int {
+	if n < 0 {
+		return -n
+	}
+	return n
+}
+
+// wanted is the name of the rendition a viewer pinned (key, from
+// pickRendition, in ladder), for follow; "" for auto.
+func wanted(key string, pinned bool, ladder []protocol.Rendition) string {
+	switch {
+	case !pinned:
+		return ""
+	case key != "":
+		return key
+	case len(ladder) > 0:
+		return ladder[0].Name
+	}
+	return ""
 }
 
 // relist follows a change of the renditions the stream offers while the
-// viewer watches (hub.RenditionsChanged): a relay's producer announced its
-// ladder after the viewer came, or a new producer offers other sizes, or
-// one. A viewer whose rendition is no longer made takes the stream's own
-// size (it would wait for frames that never come); one that adapts gets an
-// adapter for the new ladder, at the size it has now; and the viewer's page
-// gets a new hello listing them, for its menu. Nothing changes, and nothing
-// is sent, when the ladder is what the viewer already knows.
+// viewer watches (hub.RenditionsChanged): the engine's source or max size
+// changed, a relay's producer announced its ladder after the viewer came,
+// or a new producer offers other sizes, or one. The viewer is moved as
+// follow says; one that adapts gets an adapter for the new ladder, at the
+// size it has now; and the viewer's page gets a new hello listing the
+// renditions and naming the one it gets, for its menu. Nothing changes,
+// and nothing is sent, when the ladder is what the viewer already knows.
 func (v *wsViewer) relist(now time.Time) error {
 	ladder := v.h.ladder()
-	levels := keys(ladder)
-	gone := fallBack(v.sub, levels)
-	if !gone && slices.Equal(levels, v.levels) {
+	cur := v.sub.Rendition()
+	next := follow(cur, v.want, v.ladder, ladder)
+	if next == cur && slices.Equal(ladder, v.ladder) {
 		return nil
 	}
-	v.levels = levels
-	if gone {
-		v.pinned = false // what was pinned is not made any more
+	sameLevels := slices.Equal(keys(ladder), keys(v.ladder))
+	v.ladder = ladder
+	if next != cur {
+		v.sub.SetRendition(next)
 	}
-	cur := v.sub.Rendition()
-	v.adapt = nil
-	if !v.pinned && !v.dataURL && len(ladder) > 1 {
-		v.adapt = newAdapter(levels, now)
-		v.adapt.level = slices.Index(levels, cur)
+	if next != cur || !sameLevels || v.adapt == nil {
+		v.adapt = nil
+		if !v.pinned && !v.dataURL && len(ladder) > 1 {
+			v.adapt = newAdapter(keys(ladder), now)
+			v.adapt.level = slices.Index(v.adapt.levels, next)
+		}
 	}
 	if v.dataURL {
 		return nil // old-style pages would take any text for a picture
 	}
-	return v.writeJSON(v.h.hello(ladder, cur, v.pinned))
+	return v.writeJSON(v.h.hello(ladder, next, v.pinned))
 }

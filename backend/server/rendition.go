@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"framecast/backend/hub"
 	"framecast/backend/protocol"
 )
 
@@ -14,6 +15,23 @@ import (
 // engine. A relay's streams forward what producers send, one size.
 type renditioner interface {
 	Renditions() []protocol.Rendition
+}
+
+// burner is a stream whose chain draws its detections onto the picture for
+// clients that cannot draw them: the engine with the overlay processor. It
+// encodes those copies under hub.BurnKey while one takes them.
+type burner interface {
+	Burns() bool
+}
+
+// pictureKey is the hub key a client that cannot draw boxes (MJPEG, a
+// snapshot) takes for rendition key: the copy with them drawn on when the
+// stream makes one.
+func (sh *Handler) pictureKey(key string) string {
+	if b, ok := sh.stream.(burner); ok && b.Burns() {
+		return hub.BurnKey(key)
+	}
+	return key
 }
 
 // ladder is the stream's renditions now, the stream's own size first; nil

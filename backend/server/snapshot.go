@@ -18,12 +18,14 @@ const snapshotWait = 5 * time.Second
 // it waits (up to snapshotWait) it holds a viewer slot like any viewer, so
 // snapshots cannot get round the viewer limits.
 func (sh *Handler) serveSnapshot(w http.ResponseWriter, r *http.Request) {
-	key, _, release, ok := sh.admitRendition(w, r, sh.ladder())
+	epoch := sh.hub.RenditionsEpoch() // before the ladder: a change after it is seen
+	ladder := sh.ladder()
+	key, pinned, release, ok := sh.admitRendition(w, r, ladder)
 	if !ok {
 		return
 	}
 	defer release()
-	sub := sh.hub.SubscribeTo("snapshot", r.RemoteAddr, key)
+	sub := sh.hub.SubscribeTo("snapshot", r.RemoteAddr, sh.pictureKey(key))
 	defer sh.hub.Unsubscribe(sub)
 	timeout := time.NewTimer(snapshotWait)
 	defer timeout.Stop()
@@ -36,11 +38,17 @@ func (sh *Handler) serveSnapshot(w http.ResponseWriter, r *http.Request) {
 			http.Error(w, "the stream has ended", http.StatusServiceUnavailable)
 			return
 		case <-timeout.C:
-			if f = sh.hub.LatestOf(key); f == nil {
+			if f = sh.hub.LatestOf(sub.Rendition()); f == nil {
 				http.Error(w, "no frame yet: the source is not giving pictures", http.StatusServiceUnavailable)
 				return
 			}
 		case <-sub.Wake():
+			if e := sh.hub.RenditionsEpoch(); e != epoch {
+				// The rendition asked for is no longer made: the nearest.
+				epoch = e
+				key = follow(key, wanted(key, pinned, ladder), ladder, sh.ladder())
+				sub.SetRendition(sh.pictureKey(key))
+			}
 			f = sub.TakeFrame()
 		}
 	}

@@ -56,13 +56,14 @@ type wsViewer struct {
 	adapt *adapter
 	nSent uint64
 
-	// h is the viewer's stream; pinned: the viewer asked for its
-	// rendition. levels are the hub keys of the renditions it was last
-	// told of, and epoch the hub's RenditionsEpoch then: when that moves,
+	// h is the viewer's stream; pinned: the viewer asked for a
+	// rendition, want by name. ladder is the renditions it was last told
+	// of, and epoch the hub's RenditionsEpoch then: when that moves,
 	// relist looks again. Guarded by wmu after the start.
 	h      *Handler
 	pinned bool
-	levels []string
+	want   string
+	ladder []protocol.Rendition
 	epoch  uint64
 
 	pongWait time.Duration // see defaultPongWait
@@ -70,7 +71,7 @@ type wsViewer struct {
 	deadline time.Time
 
 	// wmu is held by whoever writes to the viewer, and guards nSent,
-	// adapt, deadline, levels and epoch. gate is the connection's when it
+	// adapt, deadline, ladder and epoch. gate is the connection's when it
 	// is plain TCP through Listen, so trySend can write without waiting;
 	// else nil.
 	wmu  sync.Mutex
@@ -113,7 +114,7 @@ func (sh *Handler) serveWS(w http.ResponseWriter, r *http.Request) {
 	v := &wsViewer{
 		conn: conn, sub: sub,
 		readDone: make(chan struct{}), dataURL: format == "dataurl", pongWait: sh.pongWait,
-		h: sh, pinned: pinned, levels: keys(ladder), epoch: epoch,
+		h: sh, pinned: pinned, want: wanted(key, pinned, ladder), ladder: ladder, epoch: epoch,
 	}
 	if !pinned && !v.dataURL && len(ladder) > 1 {
 		v.adapt = newAdapter(keys(ladder), time.Now())

@@ -80,6 +80,17 @@ func (c *Chain) Items() []Item {
 	return out
 }
 
+// Burns reports whether the chain asks for its detections to be drawn onto
+// the picture (the overlay processor) for clients that cannot draw them.
+func (c *Chain) Burns() bool {
+	for _, s := range c.steps {
+		if _, ok := s.proc.(overlay); ok {
+			return true
+		}
+	}
+	return false
+}
+
 // Costs returns each processor's smoothed time per frame.
 func (c *Chain) Costs() []protocol.ProcTime {
 	out := make([]protocol.ProcTime, len(c.steps))

@@ -37,15 +37,40 @@ func (m *motion) Process(frame *gocv.Mat, dets []protocol.Detection) ([]protocol
 	gocv.DilateWithParams(m.mask, &m.mask, m.kernel, image.Pt(-1, -1), 2, gocv.BorderConstant, colorBlack)
 	contours := gocv.FindContours(m.mask, gocv.RetrievalExternal, gocv.ChainApproxSimple)
 	defer contours.Close()
+	var regions []image.Rectangle
 	for i := 0; i < contours.Size(); i++ {
 		c := contours.At(i)
 		if gocv.ContourArea(c) < m.minArea {
 			continue
 		}
-		r := gocv.BoundingRect(c)
+		regions = append(regions, gocv.BoundingRect(c))
+	}
+	for _, r := range mergeRegions(regions) {
 		dets = append(dets, protocol.Detection{Label: "motion", Score: 1, Box: [4]int{r.Min.X, r.Min.Y, r.Dx(), r.Dy()}})
 	}
 	return dets, nil
+}
+
+// mergeRegions joins regions that overlap or touch into their bounding
+// box, again until none do: one moving thing found as several pieces is
+// one box, not a pile of boxes and labels.
+func mergeRegions(rs []image.Rectangle) []image.Rectangle {
+	out := append([]image.Rectangle(nil), rs...)
+	for merged := true; merged; {
+		merged = false
+		for i := 0; i < len(out) && !merged; i++ {
+			for j := i + 1; j < len(out); j++ {
+				// Inset(-1): rectangles that only touch count too.
+				if out[i].Inset(-1).Overlaps(out[j]) {
+					out[i] = out[i].Union(out[j])
+					out = append(out[:j], out[j+1:]...)
+					merged = true
+					break
+				}
+			}
+		}
+	}
+	return out
 }
 
 func (m *motion) Close() error {

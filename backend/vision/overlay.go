@@ -24,31 +24,57 @@ func labelColor(label string) color.RGBA {
 	return color.RGBA{0x34, 0xe6, 0x81, 0}
 }
 
-// overlay draws the detections so far onto the frame itself, for MJPEG and
-// snapshot clients, which cannot draw them.
+// overlay asks for the detections to be drawn onto the picture, for MJPEG
+// and snapshot clients, which cannot draw them. It leaves the frame as it
+// is: WebSocket viewers get the clean picture and draw the boxes
+// themselves (their Boxes button hides them), and the engine burns them
+// into a copy encoded only while an MJPEG or snapshot client takes it
+// (Chain.Burns, Burn).
 type overlay struct{}
 
 func newOverlay(params) (Processor, error) { return overlay{}, nil }
 
-func (overlay) Process(frame *gocv.Mat, dets []protocol.Detection) ([]protocol.Detection, error) {
-	thick := max(2, frame.Cols()/400)
-	for _, d := range dets {
-		c := labelColor(d.Label)
-		r := image.Rect(d.Box[0], d.Box[1], d.Box[0]+d.Box[2], d.Box[1]+d.Box[3])
-		gocv.Rectangle(frame, r, c, thick)
-		text := d.Label
-		if d.Score > 0 && d.Score < 1 {
-			text = fmt.Sprintf("%s %.0f%%", d.Label, d.Score*100)
-		}
-		size := gocv.GetTextSize(text, gocv.FontHersheySimplex, 0.6, 1)
-		top := max(0, r.Min.Y-size.Y-8)
-		gocv.Rectangle(frame, image.Rect(r.Min.X, top, r.Min.X+size.X+8, top+size.Y+8), c, -1)
-		gocv.PutText(frame, text, image.Pt(r.Min.X+4, top+size.Y+4), gocv.FontHersheySimplex, 0.6, colorBlack, 1)
-	}
+func (overlay) Process(_ *gocv.Mat, dets []protocol.Detection) ([]protocol.Detection, error) {
 	return dets, nil
 }
 
 func (overlay) Close() error { return nil }
+
+// Burn draws dets onto frame: each box outlined in its label's colour and
+// tagged with its label on a background of that colour, placed so no tag
+// covers another (placeLabels), as the viewer page draws them.
+func Burn(frame *gocv.Mat, dets []protocol.Detection) {
+	if len(dets) == 0 {
+		return
+	}
+	thick := max(2, frame.Cols()/400)
+	scale := max(0.4, float64(frame.Rows())/1200)
+	boxes := make([]image.Rectangle, len(dets))
+	sizes := make([]image.Point, len(dets))
+	texts := make([]string, len(dets))
+	pad := max(3, int(6*scale))
+	for i, d := range dets {
+		boxes[i] = image.Rect(d.Box[0], d.Box[1], d.Box[0]+d.Box[2], d.Box[1]+d.Box[3])
+		texts[i] = d.Label
+		if d.Score > 0 && d.Score < 1 {
+			texts[i] = fmt.Sprintf("%s %d%%", d.Label, min(99, int(d.Score*100+0.5)))
+		}
+		ts := gocv.GetTextSize(texts[i], gocv.FontHersheySimplex, scale, 1)
+		sizes[i] = image.Pt(ts.X+2*pad, ts.Y+2*pad)
+	}
+	for i, d := range dets {
+		gocv.Rectangle(frame, boxes[i], labelColor(d.Label), thick)
+	}
+	tags := placeLabels(boxes, sizes, image.Rect(0, 0, frame.Cols(), frame.Rows()))
+	for i, d := range dets {
+		t := tags[i]
+		if t.Empty() {
+			continue
+		}
+		gocv.Rectangle(frame, t, labelColor(d.Label), -1)
+		gocv.PutText(frame, texts[i], image.Pt(t.Min.X+pad, t.Max.Y-pad), gocv.FontHersheySimplex, scale, colorBlack, 1)
+	}
+}
 
 // clock draws the wall-clock time and the rate frames pass through it.
 type clock struct {

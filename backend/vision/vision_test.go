@@ -5,6 +5,7 @@ import (
 	"image/color"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -169,20 +170,91 @@ func TestEveryProcessorKeepsTheFrameSizeAndType(t *testing.T) {
 	}
 }
 
-func TestOverlayDrawsTheBoxesOfEarlierProcessors(t *testing.T) {
+func TestOverlayLeavesThePictureCleanAndBurnDrawsTheBoxes(t *testing.T) {
 	img := gocv.IMRead(filepath.Join("testdata", "face.jpg"), gocv.IMReadColor)
 	defer img.Close()
 	orig := img.Clone()
 	defer orig.Close()
-	dets, _, err := chain(t, "faces,overlay").Run(&img)
+	c := chain(t, "faces,overlay")
+	if !c.Burns() {
+		t.Fatal("a chain with overlay does not ask for boxes burned in")
+	}
+	dets, _, err := c.Run(&img)
 	if err != nil || len(dets) == 0 {
 		t.Fatalf("dets %v, err %v", dets, err)
 	}
 	b := dets[0].Box
+	edge := func() gocv.Vecb { return img.GetVecbAt(b[1]+b[3]/2, b[0]) } // the box's left edge, in B, G, R
+	if got, was := edge(), orig.GetVecbAt(b[1]+b[3]/2, b[0]); !slices.Equal(got, was) {
+		t.Fatalf("the chain drew on the picture: %v, was %v", got, was)
+	}
+	Burn(&img, dets)
 	want := labelColor("face")
-	px := img.GetVecbAt(b[1]+b[3]/2, b[0]) // the box's left edge, in B, G, R
-	if px[2] != want.R || px[1] != want.G || px[0] != want.B {
-		t.Fatalf("pixel on the box edge is %v, want the face colour %v", px, want)
+	if px := edge(); px[2] != want.R || px[1] != want.G || px[0] != want.B {
+		t.Fatalf("pixel on the burned box edge is %v, want the face colour %v", px, want)
+	}
+	if chain(t, "faces").Burns() {
+		t.Fatal("a chain without overlay asks for boxes burned in")
+	}
+}
+
+func TestLabelsArePlacedWhereTheyCoverNoOtherLabel(t *testing.T) {
+	frame := image.Rect(0, 0, 640, 360)
+	tag := image.Pt(60, 20)
+	cases := []struct {
+		name  string
+		boxes []image.Rectangle
+		want  []image.Rectangle
+	}{
+		{"a label goes above its box", []image.Rectangle{image.Rect(100, 100, 200, 200)},
+			[]image.Rectangle{image.Rect(100, 80, 160, 100)}},
+		{"a box at the top edge has its label inside", []image.Rectangle{image.Rect(100, 0, 200, 100)},
+			[]image.Rectangle{image.Rect(100, 0, 160, 20)}},
+		{"a label that would leave the frame on the right is moved in", []image.Rectangle{image.Rect(620, 100, 640, 200)},
+			[]image.Rectangle{image.Rect(580, 80, 640, 100)}},
+		{"a second box at the same place puts its label inside, the third below", []image.Rectangle{
+			image.Rect(100, 100, 200, 200), image.Rect(100, 100, 200, 200), image.Rect(100, 100, 200, 200)},
+			[]image.Rectangle{image.Rect(100, 80, 160, 100), image.Rect(100, 100, 160, 120), image.Rect(100, 200, 160, 220)}},
+		{"a label with no free place is left out", []image.Rectangle{
+			image.Rect(100, 100, 200, 200), image.Rect(100, 100, 200, 200), image.Rect(100, 100, 200, 200), image.Rect(110, 100, 200, 200)},
+			[]image.Rectangle{image.Rect(100, 80, 160, 100), image.Rect(100, 100, 160, 120), image.Rect(100, 200, 160, 220), {}}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			sizes := make([]image.Point, len(c.boxes))
+			for i := range sizes {
+				sizes[i] = tag
+			}
+			got := placeLabels(c.boxes, sizes, frame)
+			if !slices.Equal(got, c.want) {
+				t.Fatalf("got %v, want %v", got, c.want)
+			}
+		})
+	}
+}
+
+func TestMotionRegionsThatOverlapOrTouchBecomeOneBox(t *testing.T) {
+	cases := []struct {
+		name string
+		in   []image.Rectangle
+		want []image.Rectangle
+	}{
+		{"apart regions stay apart", []image.Rectangle{image.Rect(0, 0, 10, 10), image.Rect(20, 20, 30, 30)},
+			[]image.Rectangle{image.Rect(0, 0, 10, 10), image.Rect(20, 20, 30, 30)}},
+		{"overlapping regions become their bounding box", []image.Rectangle{image.Rect(0, 0, 10, 10), image.Rect(5, 5, 20, 20)},
+			[]image.Rectangle{image.Rect(0, 0, 20, 20)}},
+		{"touching regions are joined", []image.Rectangle{image.Rect(0, 0, 10, 10), image.Rect(10, 0, 20, 10)},
+			[]image.Rectangle{image.Rect(0, 0, 20, 10)}},
+		{"a join that reaches a third region takes it in too", []image.Rectangle{
+			image.Rect(0, 0, 10, 10), image.Rect(30, 0, 40, 30), image.Rect(8, 8, 32, 12)},
+			[]image.Rectangle{image.Rect(0, 0, 40, 30)}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			if got := mergeRegions(c.in); !slices.Equal(got, c.want) {
+				t.Fatalf("got %v, want %v", got, c.want)
+			}
+		})
 	}
 }
 

@@ -60,25 +60,30 @@ test('a source error goes when a later source change works; an unrelated success
   await waitFor(async () => !(await shown()).some(([k]) => k === 'error'), 'the source error to go');
 });
 
-test('the skipped-frames warning shows while frames are skipped, and goes when skipping stops', async () => {
-  const stats = (skipped) => ({
+test('the skipped-frames warning shows while frames are skipped, names why, and goes when skipping stops', async () => {
+  const stats = (skipped, skipCause = 'processor:blur') => ({
     source: 'test', state: 'live', enabled: true, captureFps: 30, outputFps: 20, width: 1280, height: 720, quality: 80,
     maxWidth: 1280, maxHeight: 720, fpsCap: 30, encodeMs: 4, frameBytes: 1, error: '', process: [], chain: [],
-    bandwidthBps: 1, remote: 0, viewers: [], skipped,
+    bandwidthBps: 1, remote: 0, viewers: [], skipped, skipCause,
   });
-  const emit = (n) => page.evaluate((st) => window.__emit('stream:stats', st), stats(n));
+  const emit = (n, cause) => page.evaluate((st) => window.__emit('stream:stats', st), stats(n, cause));
   // Frames skipped before the window opened are history, not a warning.
   await emit(100);
   await emit(100);
   assert.ok(!(await shown()).some(([, t]) => t.startsWith('Skipped')));
-  await emit(105);
-  await emit(114);
-  await waitFor(async () => (await shown()).some(([k, t]) => k === 'warning' && t.startsWith('Skipped 14 frames')), 'the warning');
+  // A frame skipped now and then, which Go names no cause for, is no warning.
+  await emit(101, '');
+  await emit(102, '');
+  await page.waitForTimeout(200);
+  assert.ok(!(await shown()).some(([, t]) => t.startsWith('Skipped')), 'warned of skips Go found no cause for');
+  await emit(107);
+  await emit(116);
+  await waitFor(async () => (await shown()).some(([k, t]) => k === 'warning' && t === 'Skipped 14 frames: processing (blur) is slower than the source'), 'the warning');
   assert.equal((await shown()).filter(([k]) => k === 'warning').length, 1, 'one warning: it replaced the start-up one');
   // The counter stands still, as it does when processing keeps up again.
   const stopped = Date.now();
   for (let i = 0; i < 12 && (await shown()).some(([, t]) => t.startsWith('Skipped')); i++) {
-    await emit(114);
+    await emit(116);
     await page.waitForTimeout(250);
   }
   assert.ok(!(await shown()).some(([, t]) => t.startsWith('Skipped')), 'the warning stayed after skipping stopped');
@@ -95,7 +100,7 @@ test('a port or HTTPS change says how many remote viewers it disconnected, and a
     const st = (skipped) => ({
       source: 'test', state: 'live', enabled: true, captureFps: 30, outputFps: 20, width: 1280, height: 720, quality: 80,
       maxWidth: 1280, maxHeight: 720, fpsCap: 30, encodeMs: 4, frameBytes: 1, error: '', process: [], chain: [],
-      bandwidthBps: 1, remote: 0, viewers: [], skipped,
+      bandwidthBps: 1, remote: 0, viewers: [], skipped, skipCause: 'cpu',
     });
     window.__emit('stream:stats', st(500));
     window.__emit('stream:stats', st(503));

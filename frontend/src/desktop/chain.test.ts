@@ -122,6 +122,13 @@ describe('costs and words', () => {
     expect(skippedText(42)).toMatch(/^Skipped 42 frames/);
   });
 
+  it('names the cause Go measured', () => {
+    expect(skippedText(3, 'processor:faces')).toBe('Skipped 3 frames: processing (faces) is slower than the source');
+    expect(skippedText(3, 'encoder')).toMatch(/JPEG encoding is slower/);
+    expect(skippedText(3, 'renditions')).toMatch(/the preview among them/);
+    expect(skippedText(3, 'cpu')).toMatch(/computer is too busy/);
+  });
+
   it('names an item by its title, or by its name when Go did not describe it', () => {
     expect(titleOf([blur, gray], 'blur')).toBe('Gaussian blur');
     expect(titleOf([blur], 'faces')).toBe('faces');

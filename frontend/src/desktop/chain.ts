@@ -83,10 +83,31 @@ export function costText(ms: number | null): string {
   return ms < 10 ? `${ms.toFixed(1)} ms` : `${Math.round(ms)} ms`;
 }
 
-/** skippedText warns that processing cannot keep up; "" while nothing was skipped. */
-export function skippedText(skipped: number | undefined): string {
+/**
+ * skippedText warns that frames are skipped, naming why as Go measured it
+ * (AppStats.skipCause); "" while nothing was skipped.
+ */
+export function skippedText(skipped: number | undefined, cause = ''): string {
   if (!skipped || !(skipped > 0)) return '';
-  return `Skipped ${skipped} ${skipped === 1 ? 'frame' : 'frames'}: processing is slower than the source`;
+  return `Skipped ${skipped} ${skipped === 1 ? 'frame' : 'frames'}: ${skipReason(cause)}`;
+}
+
+/** skipReason says what a skip cause from Go means, and what helps. */
+export function skipReason(cause: string): string {
+  if (cause.startsWith('processor:')) {
+    const name = cause.slice('processor:'.length);
+    return name ? `processing (${name}) is slower than the source` : 'processing is slower than the source';
+  }
+  switch (cause) {
+    case 'encoder':
+      return 'JPEG encoding is slower than the source; a lower max size or fps helps';
+    case 'renditions':
+      return 'encoding the smaller copies viewers take (the preview among them) is slower than the source';
+    case 'cpu':
+      return 'the computer is too busy; the stream alone would keep up';
+    default:
+      return 'processing is slower than the source';
+  }
 }
 
 /** wideRange tells when a slider would be too coarse to hit a value, so a number box serves better. */

@@ -237,9 +237,11 @@ export interface AppStats {
   chain: ProtocolProcTime[];
   /**
    * Skipped counts frames dropped because processing was still busy
-   * with an earlier one.
+   * with an earlier one, and SkipCause says what it was doing when the
+   * last of them was dropped (see SkipCause values).
    */
   skipped?: number;
+  skipCause?: string;
   /**
    * Captured and Encoded count frames since the engine started; a relay
    * does neither.

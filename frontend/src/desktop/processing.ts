@@ -108,8 +108,8 @@ function changeParam(index: number, name: string, value: number, box?: { input: 
 
 /**
  * showChainStats puts each processor's cost from a stats event, and warns
- * while frames are being skipped: from when the counter climbs until it has
- * stood still for SKIP_QUIET_MS.
+ * while frames are being skipped and Go names a cause: from when the
+ * counter climbs until it has stood still for SKIP_QUIET_MS.
  */
 export function showChainStats(st: AppStats): void {
   costs = Array.isArray(st.chain) ? st.chain : [];
@@ -127,9 +127,16 @@ export function showChainStats(st: AppStats): void {
     return;
   }
   if (count === skipping.last) return;
+  // Go names a cause only while skipping matters (a tenth of the frames
+  // lately); a frame skipped now and then starts no warning.
+  const cause = typeof st.skipCause === 'string' ? st.skipCause : '';
+  if (cause === '') {
+    if (skipping.quiet === 0) skipping.last = count;
+    return;
+  }
   if (skipping.quiet === 0) skipping.base = skipping.last;
   skipping.last = count;
-  notify(skippedText(count - skipping.base), 'warning', 'skipped');
+  notify(skippedText(count - skipping.base, cause), 'warning', 'skipped');
   window.clearTimeout(skipping.quiet);
   skipping.quiet = window.setTimeout(() => {
     if (skipping) skipping.quiet = 0;

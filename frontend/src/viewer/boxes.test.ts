@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { drawDetections, labelColour, labelText, LINE_PX, tagFontPx, type BoxContext } from './boxes';
+import { drawDetections, labelColour, labelText, LINE_PX, placeTags, tagFontPx, type BoxContext } from './boxes';
 import type { Detection } from './detections';
 
 describe('labelText', () => {
@@ -110,5 +110,44 @@ describe('tagFontPx', () => {
     expect(tagFontPx(720)).toBe(20);
     expect(tagFontPx(100)).toBe(12);
     expect(tagFontPx(4320)).toBe(48);
+  });
+});
+
+describe('placeTags', () => {
+  const tag = { w: 60, h: 20 };
+  const place = (boxes: { x: number; y: number; w: number; h: number }[]) =>
+    placeTags(boxes, boxes.map(() => tag), 640, 360);
+  it('puts a tag above its box, or inside its top at the top edge', () => {
+    expect(place([{ x: 100, y: 100, w: 100, h: 100 }])).toEqual([{ x: 100, y: 80, w: 60, h: 20 }]);
+    expect(place([{ x: 100, y: 0, w: 100, h: 100 }])).toEqual([{ x: 100, y: 0, w: 60, h: 20 }]);
+  });
+  it('moves a tag that would leave the canvas on the right back in', () => {
+    expect(place([{ x: 620, y: 100, w: 20, h: 100 }])).toEqual([{ x: 580, y: 80, w: 60, h: 20 }]);
+  });
+  it('gives boxes at the same place tags above, inside and below, never on top of each other', () => {
+    const box = { x: 100, y: 100, w: 100, h: 100 };
+    expect(place([box, box, box])).toEqual([
+      { x: 100, y: 80, w: 60, h: 20 },
+      { x: 100, y: 100, w: 60, h: 20 },
+      { x: 100, y: 200, w: 60, h: 20 },
+    ]);
+  });
+  it('leaves out a tag that has no free place', () => {
+    const box = { x: 100, y: 100, w: 100, h: 100 };
+    expect(place([box, box, box, { ...box, x: 110 }])[3]).toBeNull();
+  });
+  it('never lets two placed tags overlap, however the boxes pile up', () => {
+    const boxes = Array.from({ length: 40 }, (_, i) => ({ x: (i * 37) % 500, y: (i * 53) % 300, w: 80, h: 60 }));
+    const tags = place(boxes).filter((t) => t !== null);
+    expect(tags.length).toBeGreaterThan(5);
+    for (let i = 0; i < tags.length; i++) {
+      const a = tags[i]!;
+      expect(a.x >= 0 && a.y >= 0 && a.x + a.w <= 640 && a.y + a.h <= 360).toBe(true);
+      for (let j = i + 1; j < tags.length; j++) {
+        const b = tags[j]!;
+        const apart = a.x + a.w <= b.x || b.x + b.w <= a.x || a.y + a.h <= b.y || b.y + b.h <= a.y;
+        expect(apart, `tags ${i} and ${j} overlap`).toBe(true);
+      }
+    }
   });
 });

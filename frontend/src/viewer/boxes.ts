@@ -56,7 +56,42 @@ export function tagFontPx(canvasH: number): number {
   return Math.min(48, Math.max(12, Math.round(canvasH / 36)));
 }
 
-/** drawDetections outlines each box and tags its top-left corner with its label. */
+/** A rectangle in canvas pixels. */
+export interface Rect {
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+}
+
+function overlaps(a: Rect, b: Rect): boolean {
+  return a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
+}
+
+/**
+ * placeTags finds where each box's tag goes so none covers another: above
+ * the box's top-left corner when that is free and on the canvas, else inside
+ * the box at its top, else below it. A tag that fits none of these is left
+ * out (null; its box is still drawn): a pile of labels helps nobody. The
+ * server's overlay places the labels it burns in the same way.
+ */
+export function placeTags(boxes: readonly Rect[], sizes: readonly { w: number; h: number }[], canvasW: number, canvasH: number): (Rect | null)[] {
+  const placed: Rect[] = [];
+  return boxes.map((b, i) => {
+    const { w, h } = sizes[i]!;
+    const x = Math.max(0, Math.min(b.x, canvasW - w));
+    for (const y of [b.y - h, b.y, b.y + b.h]) {
+      const r = { x, y, w, h };
+      if (y < 0 || y + h > canvasH || x + w > canvasW) continue;
+      if (placed.some((p) => overlaps(p, r))) continue;
+      placed.push(r);
+      return r;
+    }
+    return null;
+  });
+}
+
+/** drawDetections outlines each box and tags it with its label where the tag covers no other (placeTags). */
 export function drawDetections(ctx: BoxContext, detections: readonly Detection[], f: BoxFrame): void {
   if (detections.length === 0) return;
   const sx = f.frameW > 0 ? f.canvasW / f.frameW : 1;
@@ -67,23 +102,29 @@ export function drawDetections(ctx: BoxContext, detections: readonly Detection[]
   ctx.lineWidth = LINE_PX;
   ctx.font = `600 ${fontPx}px system-ui, sans-serif`;
   ctx.textBaseline = 'top';
-  for (const d of detections) {
-    const [x, y, w, h] = [Math.round(d.box[0] * sx), Math.round(d.box[1] * sy), Math.round(d.box[2] * sx), Math.round(d.box[3] * sy)];
-    const colour = labelColour(d.label);
+  const boxes = detections.map((d) => ({
+    x: Math.round(d.box[0] * sx),
+    y: Math.round(d.box[1] * sy),
+    w: Math.round(d.box[2] * sx),
+    h: Math.round(d.box[3] * sy),
+  }));
+  const texts = detections.map((d) => labelText(d));
+  detections.forEach((d, i) => {
+    const { x, y, w, h } = boxes[i]!;
     // Inset by half the line so the outline lies inside the box on whole pixels, crisp.
-    ctx.strokeStyle = colour;
+    ctx.strokeStyle = labelColour(d.label);
     ctx.strokeRect(x + LINE_PX / 2, y + LINE_PX / 2, Math.max(w - LINE_PX, 0), Math.max(h - LINE_PX, 0));
-
-    const text = labelText(d);
-    const tagW = Math.ceil(ctx.measureText(text).width) + 2 * pad;
-    const tagH = fontPx + 2 * pad;
-    // Above the box when there is room, so the tag hides none of what was found.
-    const tagY = y - tagH >= 0 ? y - tagH : y;
-    const tagX = Math.max(0, Math.min(x, f.canvasW - tagW));
-    ctx.fillStyle = colour;
-    ctx.fillRect(tagX, tagY, tagW, tagH);
+  });
+  // Tags after every outline, so no outline crosses a tag's text.
+  const sizes = texts.map((t) => ({ w: Math.ceil(ctx.measureText(t).width) + 2 * pad, h: fontPx + 2 * pad }));
+  const tags = placeTags(boxes, sizes, f.canvasW, f.canvasH);
+  detections.forEach((d, i) => {
+    const tag = tags[i];
+    if (!tag) return;
+    ctx.fillStyle = labelColour(d.label);
+    ctx.fillRect(tag.x, tag.y, tag.w, tag.h);
     ctx.fillStyle = '#0b0d10';
-    ctx.fillText(text, tagX + pad, tagY + pad);
-  }
+    ctx.fillText(texts[i]!, tag.x + pad, tag.y + pad);
+  });
   ctx.restore();
 }
