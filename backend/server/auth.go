@@ -5,7 +5,9 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base64"
+	"net"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"slices"
 	"strings"
@@ -172,3 +174,25 @@ main{max-width:32em;padding:2em;text-align:center}h1{font-size:1.4em}</style></h
 Ask the person who shared the stream for a new link, or try again once
 the stream has started.</p></main></body></html>
 `
+
+// isOperator reports whether a request with the stream's token comes from
+// the person running it rather than from a viewer they gave the link: the
+// desktop app's own preview (its loopback listener), or a client on this
+// machine that no proxy forwarded. Only the operator sees the source with
+// its credentials and the viewers' addresses; a reverse proxy on this
+// machine that is not --trusted-proxy still marks what it forwards with
+// X-Forwarded-For or Forwarded, and those requests are viewers'.
+func isOperator(r *http.Request) bool {
+	if onLoopbackListener(r.Context()) {
+		return true
+	}
+	if r.Header.Get("X-Forwarded-For") != "" || r.Header.Get("Forwarded") != "" || r.Header.Get("X-Real-Ip") != "" {
+		return false
+	}
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return false
+	}
+	a, err := netip.ParseAddr(host)
+	return err == nil && a.Unmap().IsLoopback()
+}
