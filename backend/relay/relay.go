@@ -107,11 +107,11 @@ func New(cfg Config, d Deps) (*Relay, error) {
 	if rl.table == nil {
 		rl.table = NewMemTable(func(name, token string) *Stream {
 			return newStream(name, token, server.Deps{Assets: d.Assets, Log: log, Guard: rl.guard, Limits: cfg.Limits, OnPanic: onPanic,
-				Origins: cfg.AllowOrigins, AnyOriginDataURL: true}, d.Bus)
+				Origins: cfg.AllowOrigins, AnyOriginDataURL: true, MayStartLater: true}, d.Bus)
 		})
 	}
 	rl.unknown = server.NewRefusingHandler(server.Deps{Assets: d.Assets, Log: log, Guard: rl.guard, Limits: cfg.Limits, OnPanic: onPanic,
-		Origins: cfg.AllowOrigins, AnyOriginDataURL: true})
+		Origins: cfg.AllowOrigins, AnyOriginDataURL: true, MayStartLater: true})
 	if cfg.LegacyIngest {
 		token := cfg.LegacyToken
 		if token == "" {
