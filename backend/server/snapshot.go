@@ -70,7 +70,7 @@ func (sh *Handler) serveState(w http.ResponseWriter, r *http.Request) {
 	t := sh.hub.Totals()
 	st := State{Stats: sh.stream.Stats(), Sent: t.FramesSent, BytesSent: t.BytesSent, Dropped: t.Drops, Viewers: sh.hub.Viewers(time.Now())}
 	if !isOperator(r) {
-		st.Stats = st.Stats.Public()
+		st.Stats = st.Public()
 		for i := range st.Viewers {
 			st.Viewers[i].Addr = ""
 		}
