@@ -108,7 +108,7 @@ func runServe(args []string, assets fs.FS) error {
 	}
 	defer st.Close()
 
-	fmt.Printf("Framecast is streaming %s. Open a viewer link:\n", settings.Source)
+	fmt.Printf("Framecast is streaming %s. Open a viewer link:\n", protocol.Redact(settings.Source))
 	for _, u := range st.Server().ViewerURLs() {
 		fmt.Println("  " + u)
 	}

@@ -152,7 +152,7 @@ func (c *capturer) recover(ctx context.Context, cause error) error {
 		retryAt := time.Now().Add(c.retry.Next())
 		for time.Now().Before(retryAt) {
 			if e.hub.Count() > 0 {
-				drawNoSignal(&c.blank, c.w, c.h, s.Source, cause.Error())
+				drawNoSignal(&c.blank, c.w, c.h, protocol.PublicSource(s.Source), protocol.PublicText(cause.Error()))
 				c.blank.CopyTo(&c.cur.mat)
 				c.cur.ts, c.cur.placeholder = time.Now(), true
 				c.handOn()

@@ -172,6 +172,11 @@ func (b *Bus) get(name string) (*relay.Entry, uint64, error) {
 // fails with relay.ErrConflict while another relay's live producer has
 // another view token.
 func (b *Bus) Claim(name string, e relay.Entry) error {
+	if !protocol.ValidStreamName(name) {
+		// The relay checks before the upgrade; this keeps the table to
+		// the same rule whoever calls it.
+		return fmt.Errorf("claim %s in the NATS stream table: %s", protocol.Quote(name), protocol.StreamNameRule)
+	}
 	hash := e.Hash
 	v, _ := json.Marshal(entry{Hash: hash[:], Relay: b.name, Since: e.Since, Viewers: e.Viewers, Ladder: e.Ladder})
 	var err error
@@ -197,7 +202,7 @@ func (b *Bus) Claim(name string, e relay.Entry) error {
 			return nil
 		}
 	}
-	return fmt.Errorf("claim %q in the NATS stream table: %w", name, err)
+	return fmt.Errorf("claim %s in the NATS stream table: %w", protocol.Quote(name), err)
 }
 
 // Release removes this relay's claim on the stream, if it still holds it.

@@ -46,15 +46,15 @@ const maxRelayName = 256
 func checkReport(r viewerReport, self string) error {
 	switch {
 	case r.Relay == "" || len(r.Relay) > maxRelayName || r.Relay == self:
-		return fmt.Errorf("report from %q: not another relay's", r.Relay)
+		return fmt.Errorf("report from %s: not another relay's", protocol.Quote(r.Relay))
 	case r.Count < 0:
-		return fmt.Errorf("report from %q: count %d", r.Relay, r.Count)
+		return fmt.Errorf("report from %s: count %d", protocol.Quote(r.Relay), r.Count)
 	case len(r.Takes) > protocol.MaxRenditions+1:
-		return fmt.Errorf("report from %q: %d renditions, at most %d", r.Relay, len(r.Takes), protocol.MaxRenditions+1)
+		return fmt.Errorf("report from %s: %d renditions, at most %d", protocol.Quote(r.Relay), len(r.Takes), protocol.MaxRenditions+1)
 	}
 	for _, name := range r.Takes {
 		if name != "" && !validRenditionName(name) {
-			return fmt.Errorf("report from %q: rendition %q", r.Relay, name)
+			return fmt.Errorf("report from %s: rendition %s", protocol.Quote(r.Relay), protocol.Quote(name))
 		}
 	}
 	return nil

@@ -40,7 +40,7 @@ func (s *Stream) publishMeta(p *publisher, key, value string) error {
 		}
 	}
 	if len(next) >= protocol.MaxMetaKeys {
-		return fmt.Errorf("metadata key %q refused: the stream has %d keys already, the limit", key, protocol.MaxMetaKeys)
+		return fmt.Errorf("metadata key %s refused: the stream has %d keys already, the limit", protocol.Quote(key), protocol.MaxMetaKeys)
 	}
 	m := hub.Meta{Key: key, Value: value, After: s.lastSeq}
 	meta, seq := metaHeader(append(next, m))
@@ -49,7 +49,7 @@ func (s *Stream) publishMeta(p *publisher, key, value string) error {
 		return fmt.Errorf("metadata: %w", err)
 	}
 	if len(b) > metaBudget {
-		return fmt.Errorf("metadata key %q refused: with it, a frame header would take %d bytes, over the limit of %d", key, len(b), metaBudget)
+		return fmt.Errorf("metadata key %s refused: with it, a frame header would take %d bytes, over the limit of %d", protocol.Quote(key), len(b), metaBudget)
 	}
 	s.hub.PublishMeta(m)
 	return nil

@@ -100,7 +100,7 @@ func (p *publisher) closeWith(code int, reason string) {
 
 // refuse tells the producer why its message was not broadcast.
 func (p *publisher) refuse(err error) error {
-	msg, _ := json.Marshal(map[string]string{"type": "error", "error": err.Error()})
+	msg, _ := json.Marshal(map[string]string{"type": "error", "error": protocol.Truncate(err.Error(), maxRefusal)})
 	return p.write(websocket.TextMessage, msg)
 }
 

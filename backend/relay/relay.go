@@ -89,7 +89,7 @@ func New(cfg Config, d Deps) (*Relay, error) {
 		cfg.MaxFrame = ingest.DefaultMaxFrame
 	}
 	if cfg.LegacyIngest && !protocol.ValidStreamName(cfg.LegacyStream) {
-		return nil, fmt.Errorf("legacy stream %q: stream names are 1-64 letters, digits, '_', '-' or '.'", cfg.LegacyStream)
+		return nil, fmt.Errorf("legacy stream %s: %s", protocol.Quote(cfg.LegacyStream), protocol.StreamNameRule)
 	}
 	if cfg.LegacyToken != "" && (len(cfg.LegacyToken) < minViewToken || len(cfg.LegacyToken) > protocol.MaxTokenLen) {
 		return nil, fmt.Errorf("legacy token: must be %d to %d characters", minViewToken, protocol.MaxTokenLen)
@@ -107,11 +107,11 @@ func New(cfg Config, d Deps) (*Relay, error) {
 	if rl.table == nil {
 		rl.table = NewMemTable(func(name, token string) *Stream {
 			return newStream(name, token, server.Deps{Assets: d.Assets, Log: log, Guard: rl.guard, Limits: cfg.Limits, OnPanic: onPanic,
-				Origins: cfg.AllowOrigins, AnyOriginDataURL: true}, d.Bus)
+				Origins: cfg.AllowOrigins, AnyOriginDataURL: true, MayStartLater: true}, d.Bus)
 		})
 	}
 	rl.unknown = server.NewRefusingHandler(server.Deps{Assets: d.Assets, Log: log, Guard: rl.guard, Limits: cfg.Limits, OnPanic: onPanic,
-		Origins: cfg.AllowOrigins, AnyOriginDataURL: true})
+		Origins: cfg.AllowOrigins, AnyOriginDataURL: true, MayStartLater: true})
 	if cfg.LegacyIngest {
 		token := cfg.LegacyToken
 		if token == "" {
@@ -247,7 +247,7 @@ func (rl *Relay) serveIngest(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "401 unauthorized: wrong or missing publish token", http.StatusUnauthorized)
 		return
 	case !protocol.ValidStreamName(name):
-		http.Error(w, "stream names are 1-64 letters, digits, '_', '-' or '.'", http.StatusBadRequest)
+		http.Error(w, "400 bad request: "+protocol.StreamNameRule, http.StatusBadRequest)
 		return
 	case len(view) < minViewToken || len(view) > protocol.MaxTokenLen:
 		http.Error(w, fmt.Sprintf("view: the stream's view token must be %d to %d characters", minViewToken, protocol.MaxTokenLen), http.StatusBadRequest)

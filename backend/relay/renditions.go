@@ -52,10 +52,10 @@ func checkLadder(ladder []protocol.Rendition) error {
 	}
 	for i, r := range ladder {
 		if r.W < 16 || r.H < 16 || r.W > 7680 || r.H > 4320 || r.Quality < 1 || r.Quality > 100 || !validRenditionName(r.Name) {
-			return fmt.Errorf("rendition %d (%q %dx%d q%d): sizes 16x16 to 7680x4320, quality 1-100, named like 360p", i, r.Name, r.W, r.H, r.Quality)
+			return fmt.Errorf("rendition %d (%s %dx%d q%d): sizes 16x16 to 7680x4320, quality 1-100, named like 360p", i, protocol.Quote(r.Name), r.W, r.H, r.Quality)
 		}
 		if i > 0 && (r.W >= ladder[i-1].W || r.H >= ladder[i-1].H) {
-			return fmt.Errorf("rendition %q: each must be smaller than the one before it", r.Name)
+			return fmt.Errorf("rendition %s: each must be smaller than the one before it", protocol.Quote(r.Name))
 		}
 	}
 	return nil

@@ -34,6 +34,11 @@ const legacyTakeover = 2 * time.Second
 // refusalLogEvery bounds the log lines about refused producer messages.
 const refusalLogEvery = 10 * time.Second
 
+// maxRefusal bounds a refusal's reason as /api/state, the log and the
+// producer's error reply repeat it: each name in it is cut already
+// (protocol.Quote), and this bounds the whole.
+const maxRefusal = 512
+
 // Stream is one relayed stream: a hub its viewers watch, fed by whichever
 // producer publishes under its name. Viewers stay when producers change.
 type Stream struct {
@@ -266,7 +271,7 @@ func (s *Stream) publish(p *publisher, m ingest.Message, legacyText []byte) erro
 		asIs = false
 	}
 	if h.Rendition != "" && !s.offers(h.Rendition) {
-		return fmt.Errorf("frame of rendition %q refused: the producer has not offered it (send {\"type\":\"renditions\",…} first)", h.Rendition)
+		return fmt.Errorf("frame of rendition %s refused: the producer has not offered it (send {\"type\":\"renditions\",…} first)", protocol.Quote(h.Rendition))
 	}
 	if h.W == 0 || h.H == 0 {
 		h.W, h.H = jpegSize(m.JPEG)
@@ -323,7 +328,8 @@ func (s *Stream) refused(err error, producer string, now time.Time) {
 	s.mu.Lock()
 	r := &s.refusals
 	r.n++
-	r.last = now.UTC().Format(time.RFC3339) + " " + err.Error()
+	reason := protocol.Truncate(err.Error(), maxRefusal)
+	r.last = now.UTC().Format(time.RFC3339) + " " + reason
 	r.unlogged++
 	var n uint64
 	if now.Sub(r.logged) >= refusalLogEvery {
@@ -331,7 +337,7 @@ func (s *Stream) refused(err error, producer string, now time.Time) {
 	}
 	s.mu.Unlock()
 	if n > 0 {
-		s.log.Warn("producer messages refused", "count", n, "last", err, "producer", producer)
+		s.log.Warn("producer messages refused", "count", n, "last", reason, "producer", producer)
 	}
 }
 

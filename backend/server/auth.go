@@ -5,10 +5,13 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base64"
+	"net"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"slices"
 	"strings"
+	"time"
 
 	"framecast/backend/protocol"
 )
@@ -27,10 +30,83 @@ func (sh *Handler) Token() string {
 	return sh.token
 }
 
+// Why a request with a token was refused, in the RefusedHeader of its
+// 401 (or 429), so the viewer page can say what is true.
+const (
+	// RefusedHeader names the header that says why.
+	RefusedHeader = "X-Framecast-Refused"
+	// RefusedToken: the token is missing or wrong; retrying cannot help.
+	RefusedToken = "token"
+	// RefusedReplaced: the token was this stream's until a new link
+	// replaced it (the desktop's "New link").
+	RefusedReplaced = "replaced"
+	// RefusedNotYet: on a relay, no stream is live at this link, or its
+	// token is wrong; the two look the same so stream names cannot be
+	// found out, and the stream may start later, so the page keeps trying.
+	RefusedNotYet = "not-yet"
+)
+
+// Replaced tokens are remembered this long, and at most this many.
+const (
+	replacedFor = 24 * time.Hour
+	maxReplaced = 8
+)
+
+// replacedToken is a token the stream had, by its hash.
+type replacedToken struct {
+	hash  [32]byte
+	until time.Time // forgotten then
+}
+
+// rememberReplacedLocked keeps old, the hash of a token just replaced;
+// sh.tokenMu is held.
+func (sh *Handler) rememberReplacedLocked(old [32]byte, now time.Time) {
+	keep := sh.replaced[:0]
+	for _, r := range sh.replaced {
+		if now.Before(r.until) && r.hash != old {
+			keep = append(keep, r)
+		}
+	}
+	keep = append(keep, replacedToken{hash: old, until: now.Add(replacedFor)})
+	if len(keep) > maxReplaced {
+		keep = keep[len(keep)-maxReplaced:]
+	}
+	sh.replaced = keep
+}
+
+// wasReplaced reports whether got was one of the stream's tokens, replaced
+// within replacedFor (and not the token now).
+func (sh *Handler) wasReplaced(got string, now time.Time) bool {
+	if len(got) > protocol.MaxTokenLen || got == "" {
+		return false
+	}
+	h := HashToken(got)
+	sh.tokenMu.RLock()
+	defer sh.tokenMu.RUnlock()
+	found := 0
+	for _, r := range sh.replaced {
+		// Every entry is compared, in constant time, so the time taken
+		// does not say which.
+		found |= subtle.ConstantTimeCompare(h[:], r.hash[:]) & boolInt(now.Before(r.until))
+	}
+	return found == 1
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
 // SetToken replaces the access token at once: viewers on the old link are
-// told so and disconnected.
+// told so and disconnected, and the old link is answered "replaced" for a
+// while (RefusedReplaced).
 func (sh *Handler) SetToken(token string) {
 	sh.tokenMu.Lock()
+	if h := HashToken(token); h != sh.hash {
+		sh.rememberReplacedLocked(sh.hash, time.Now())
+	}
 	sh.token, sh.hash = token, HashToken(token)
 	sh.tokenMu.Unlock()
 	sh.closeViewers("this link was replaced by a new one")
@@ -42,6 +118,9 @@ func (sh *Handler) SetToken(token string) {
 func (sh *Handler) SetTokenHash(hash [32]byte) {
 	sh.tokenMu.Lock()
 	changed := sh.hash != hash
+	if changed {
+		sh.rememberReplacedLocked(sh.hash, time.Now())
+	}
 	sh.token, sh.hash = "", hash
 	sh.tokenMu.Unlock()
 	if changed {
@@ -94,27 +173,58 @@ func EqualTokens(got, want string) bool {
 func (sh *Handler) validToken(got string) bool { return MatchesHash(got, sh.TokenHash()) }
 
 // requireToken refuses a request without the right token with 401 and no
-// stream data. The right token is always served; wrong ones count against
-// the address, which gets 429 for them once it has tried too many.
+// stream data, saying why in RefusedHeader. The right token is always
+// served. A token the stream had until a new link replaced it is told so
+// (it is no guess: whoever has it was given it). Other wrong ones count
+// against the address, which gets 429 for them once it has tried too
+// many; on a relay they are "not yet" (RefusedNotYet), the same whether
+// the stream exists or not, and the page is the viewer page, which keeps
+// trying until the stream comes.
 func (sh *Handler) requireToken(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if sh.validToken(r.URL.Query().Get("token")) {
+		got := r.URL.Query().Get("token")
+		if sh.validToken(got) {
 			next.ServeHTTP(w, r)
 			return
 		}
+		w.Header().Set("Cache-Control", "no-store")
+		if sh.wasReplaced(got, time.Now()) {
+			w.Header().Set(RefusedHeader, RefusedReplaced)
+			sh.refuse(w, r, replacedPage, "401 unauthorized: this link was replaced by a new one; ask for the new link")
+			return
+		}
+		reason := RefusedToken
+		if sh.mayStartLater {
+			reason = RefusedNotYet
+		}
+		w.Header().Set(RefusedHeader, reason)
 		if sh.guard.Refused(w, r) {
 			return
 		}
-		w.Header().Set("Cache-Control", "no-store")
-		if r.URL.Path == "/" {
-			setPageHeaders(w)
-			w.Header().Set("Content-Type", "text/html; charset=utf-8")
-			w.WriteHeader(http.StatusUnauthorized)
-			_, _ = w.Write([]byte(unauthorizedPage))
-			return
+		switch {
+		case sh.mayStartLater && r.URL.Path == "/":
+			// The viewer page itself, which asks again (with growing
+			// pauses) until the stream's producer comes with this token.
+			sh.servePageWithStatus(w, http.StatusUnauthorized)
+		case sh.mayStartLater:
+			http.Error(w, "401 unauthorized: no stream is live at this link yet, or its token is wrong", http.StatusUnauthorized)
+		default:
+			sh.refuse(w, r, unauthorizedPage, "401 unauthorized: this link's token is missing or wrong")
 		}
-		http.Error(w, "401 unauthorized: this link's token is missing, wrong or was replaced", http.StatusUnauthorized)
 	})
+}
+
+// refuse replies 401 with page to the page's own address and with text
+// to the rest.
+func (sh *Handler) refuse(w http.ResponseWriter, r *http.Request, page, text string) {
+	if r.URL.Path == "/" {
+		setPageHeaders(w)
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.WriteHeader(http.StatusUnauthorized)
+		_, _ = w.Write([]byte(page))
+		return
+	}
+	http.Error(w, text, http.StatusUnauthorized)
 }
 
 // allowOrigins lets pages of the listed origins (the desktop app's webview,
@@ -128,6 +238,7 @@ func allowOrigins(next http.Handler, origins []string) http.Handler {
 		w.Header().Add("Vary", "Origin")
 		if o := r.Header.Get("Origin"); o != "" && slices.Contains(origins, o) {
 			w.Header().Set("Access-Control-Allow-Origin", o)
+			w.Header().Set("Access-Control-Expose-Headers", RefusedHeader)
 		}
 		next.ServeHTTP(w, r)
 	})
@@ -162,13 +273,44 @@ func (sh *Handler) checkOrigin(r *http.Request) bool {
 	return strings.EqualFold(u.Host, r.Host)
 }
 
+const replacedPage = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Framecast: link replaced</title>
+<meta name="viewport" content="width=device-width,initial-scale=1">
+<style>body{background:#111;color:#eee;font:16px system-ui,sans-serif;display:grid;place-items:center;height:100vh;margin:0}
+main{max-width:32em;padding:2em;text-align:center}h1{font-size:1.4em}</style></head>
+<body><main><h1>This link was replaced</h1>
+<p>The person who shares this stream made a new link, and this one no
+longer opens it. Ask them for the new link.</p></main></body></html>
+`
+
 const unauthorizedPage = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Framecast: link not valid</title>
 <meta name="viewport" content="width=device-width,initial-scale=1">
 <style>body{background:#111;color:#eee;font:16px system-ui,sans-serif;display:grid;place-items:center;height:100vh;margin:0}
 main{max-width:32em;padding:2em;text-align:center}h1{font-size:1.4em}</style></head>
 <body><main><h1>This link is not valid</h1>
-<p>Its access token is missing, wrong, or was replaced by a new link.
-Ask the person who shared the stream for a new link, or try again once
-the stream has started.</p></main></body></html>
+<p>Its access token is missing or wrong. Ask the person who shared the
+stream for the link again.</p></main></body></html>
 `
+
+// isOperator reports whether a request with the stream's token comes from
+// the person running it rather than from a viewer they gave the link: the
+// desktop app's own preview (its loopback listener), or a client on this
+// machine that no proxy forwarded. Only the operator sees the source with
+// its credentials and the viewers' addresses; a reverse proxy on this
+// machine that is not --trusted-proxy still marks what it forwards with
+// X-Forwarded-For or Forwarded, and those requests are viewers'.
+func isOperator(r *http.Request) bool {
+	if onLoopbackListener(r.Context()) {
+		return true
+	}
+	if r.Header.Get("X-Forwarded-For") != "" || r.Header.Get("Forwarded") != "" || r.Header.Get("X-Real-Ip") != "" {
+		return false
+	}
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return false
+	}
+	a, err := netip.ParseAddr(host)
+	return err == nil && a.Unmap().IsLoopback()
+}

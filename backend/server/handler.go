@@ -41,6 +41,11 @@ type Deps struct {
 	// AnyOriginDataURL accepts ?format=dataurl from any site: the relay's
 	// streams, for pages written for the old Node.js relay.
 	AnyOriginDataURL bool
+	// MayStartLater marks a relay's streams (and its answer for names it
+	// does not have): a link refused now may work once its producer comes,
+	// so a wrong token is answered "not yet" (RefusedNotYet), and the page
+	// is the viewer page itself, which keeps trying.
+	MayStartLater bool
 }
 
 // Handler serves one stream's endpoints (the viewer page, /ws,
@@ -59,6 +64,7 @@ type Handler struct {
 	upgrader         websocket.Upgrader
 	origins          []string
 	anyOriginDataURL bool
+	mayStartLater    bool
 	// maxViewers bounds this stream's WebSocket and MJPEG viewers.
 	maxViewers int
 	pongWait   time.Duration
@@ -66,6 +72,10 @@ type Handler struct {
 	tokenMu sync.RWMutex
 	token   string   // guarded by tokenMu; "" when only its hash is known
 	hash    [32]byte // SHA-256 of the token, what requests are checked against; guarded by tokenMu
+	// replaced are the hashes of the tokens this one replaced, newest
+	// last, at most maxReplaced and none older than replacedFor, so a
+	// viewer on an old link is told so (RefusedReplaced); guarded by tokenMu
+	replaced []replacedToken
 
 	// viewers are the open WebSocket viewers, so Close and SetToken can end
 	// them: http.Server.Shutdown does not close hijacked connections.
@@ -97,7 +107,7 @@ func NewHandler(name, token string, d Deps) *Handler {
 	if sh.guard == nil {
 		sh.guard = NewGuard(d.Limits)
 	}
-	sh.origins, sh.anyOriginDataURL = d.Origins, d.AnyOriginDataURL
+	sh.origins, sh.anyOriginDataURL, sh.mayStartLater = d.Origins, d.AnyOriginDataURL, d.MayStartLater
 	// Viewers borrow a write buffer only while they write an event: frames
 	// go out as prepared messages, which need none, so a buffer per
 	// connection would sit idle.

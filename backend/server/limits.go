@@ -91,6 +91,39 @@ func (l Limits) Validate() error {
 	return nil
 }
 
+// FitOpenFiles lowers the connection limits (as withDefaults makes them)
+// to what a process that may open nofile files can hold, and says what it
+// lowered, or "" when nothing. Connections are kept below nofile by a
+// headroom for everything else that takes a descriptor: 64 for the
+// listeners, log and settings files, the camera, NATS and the like, and an
+// eighth of nofile for the pipes frames are spliced from (four a stream,
+// on Linux). Per address, at most a quarter of what is left, so that a
+// flood from one address leaves room for the others (healthz among them).
+// nofile 0 (unknown) changes nothing.
+//
+// Without this, limits derived from a large --max-per-ip (100,000 gives
+// 400,000 connections) let an idle-socket flood use up the descriptors,
+// and then nobody is served at all, healthz included.
+func (l Limits) FitOpenFiles(nofile uint64) (Limits, string) {
+	l = l.withDefaults()
+	const fixed = 64
+	if nofile == 0 || nofile > 1<<40 {
+		return l, ""
+	}
+	usable := max(int(nofile)-fixed-int(nofile/8), 8)
+	if l.MaxConns <= usable {
+		return l, ""
+	}
+	msg := fmt.Sprintf("max-conns %d lowered to %d", l.MaxConns, usable)
+	l.MaxConns = usable
+	if perIP := max(usable/4, 2); l.MaxConnsPerIP > perIP {
+		msg += fmt.Sprintf(" and max-conns-per-ip %d to %d", l.MaxConnsPerIP, perIP)
+		l.MaxConnsPerIP = perIP
+	}
+	l.MaxPerIP = min(l.MaxPerIP, l.MaxConnsPerIP)
+	return l, msg + fmt.Sprintf(": the process may open %d files (RLIMIT_NOFILE); raise that (ulimit -n, systemd's LimitNOFILE=) for more", nofile)
+}
+
 // Admit checks a streaming viewer (WebSocket or MJPEG, the relay's
 // old-style clients, or a snapshot waiting for its frame) against the
 // limits before it is served; it replies itself and returns ok=false when

@@ -14,7 +14,13 @@ func setPageHeaders(w http.ResponseWriter) {
 	h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' blob: data:; connect-src 'self' ws: wss:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'")
 }
 
-func (sh *Handler) servePage(w http.ResponseWriter, r *http.Request) {
+func (sh *Handler) servePage(w http.ResponseWriter, _ *http.Request) {
+	sh.servePageWithStatus(w, http.StatusOK)
+}
+
+// servePageWithStatus serves the viewer page with status: 401 for a
+// relay's link that is not valid yet, where the page keeps trying.
+func (sh *Handler) servePageWithStatus(w http.ResponseWriter, status int) {
 	page, err := fs.ReadFile(sh.assets, "viewer.html")
 	if err != nil {
 		sh.log.Error("viewer page missing from the build", "err", err)
@@ -24,5 +30,6 @@ func (sh *Handler) servePage(w http.ResponseWriter, r *http.Request) {
 	setPageHeaders(w)
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
 	_, _ = w.Write(page)
 }

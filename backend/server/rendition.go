@@ -53,7 +53,7 @@ func pickRendition(q url.Values, ladder []protocol.Rendition) (key string, pinne
 	case width != "":
 		n, err := strconv.Atoi(width)
 		if err != nil || n < 1 || n > 100000 {
-			return "", false, fmt.Errorf("width %q: a number of pixels", width)
+			return "", false, fmt.Errorf("width %s: a number of pixels", protocol.Quote(width))
 		}
 		return widest(ladder, n), true, nil
 	case name == "" || name == "auto":
@@ -74,7 +74,7 @@ func pickRendition(q url.Values, ladder []protocol.Rendition) (key string, pinne
 	for _, r := range ladder {
 		names = append(names, r.Name)
 	}
-	return "", false, fmt.Errorf("rendition %q: this stream offers %s or auto", name, strings.Join(names, ", "))
+	return "", false, fmt.Errorf("rendition %s: this stream offers %s or auto", protocol.Quote(name), strings.Join(names, ", "))
 }
 
 // widest is the key of the largest rendition at most n pixels wide, or of

@@ -72,9 +72,17 @@ type State struct {
 	Viewers   []hub.Stats `json:"viewers"`
 }
 
-func (sh *Handler) serveState(w http.ResponseWriter, _ *http.Request) {
+// serveState answers /api/state. A viewer gets the source without
+// credentials and no viewer's address; the operator (isOperator) all of it.
+func (sh *Handler) serveState(w http.ResponseWriter, r *http.Request) {
 	t := sh.hub.Totals()
 	st := State{Stats: sh.stream.Stats(), Sent: t.FramesSent, BytesSent: t.BytesSent, Dropped: t.Drops, Viewers: sh.hub.Viewers(time.Now())}
+	if !isOperator(r) {
+		st.Stats = st.Public()
+		for i := range st.Viewers {
+			st.Viewers[i].Addr = ""
+		}
+	}
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Cache-Control", "no-store")
 	_ = json.NewEncoder(w).Encode(st)

@@ -49,6 +49,10 @@ type wsViewer struct {
 	// dataURL marks an old-style viewer (?format=dataurl): it gets each frame
 	// as a text data URL and never acks, so only its own reading paces it.
 	dataURL bool
+	// operator marks the operator's own viewer (isOperator): it gets the
+	// source in status events whole; other viewers get it without
+	// credentials.
+	operator bool
 
 	// adapt moves the viewer between renditions as its link allows; nil
 	// for a viewer that pinned one, or a stream of one size. nSent counts
@@ -114,7 +118,7 @@ func (sh *Handler) serveWS(w http.ResponseWriter, r *http.Request) {
 	v := &wsViewer{
 		conn: conn, sub: sub,
 		readDone: make(chan struct{}), dataURL: format == "dataurl", pongWait: sh.pongWait,
-		h: sh, pinned: pinned, want: wanted(key, pinned, ladder), ladder: ladder, epoch: epoch,
+		h: sh, pinned: pinned, want: wanted(key, pinned, ladder), ladder: ladder, epoch: epoch, operator: isOperator(r),
 	}
 	if !pinned && !v.dataURL && len(ladder) > 1 {
 		v.adapt = newAdapter(keys(ladder), time.Now())
@@ -297,8 +301,14 @@ func (v *wsViewer) woken() bool {
 			return false
 		}
 	}
-	if st := v.sub.TakeStatus(); st != nil && !v.dataURL && v.writeJSON(st) != nil {
-		return false
+	if st := v.sub.TakeStatus(); st != nil && !v.dataURL {
+		if !v.operator {
+			pub := st.Public()
+			st = &pub
+		}
+		if v.writeJSON(st) != nil {
+			return false
+		}
 	}
 	now := time.Now()
 	if !v.room(now) {

@@ -150,8 +150,37 @@ describe('viewers on the relay of a pushed stream', () => {
     const rotated = `${VIEW}-rotated`;
     producer = await push(rotated);
     await published(rotated);
-    const refused = await waitForViewer(page, (v) => v.state === 'unauthorized', 15_000, 'unauthorized');
-    assert.match(refused.message, /This link is not valid/);
+    const refused = await waitForViewer(page, (v) => v.state === 'replaced', 15_000, 'replaced');
+    assert.match(refused.message, /This link was replaced by a new one/);
+    await page.close();
+  });
+
+  test('a link opened before its producer waits, trying again, and shows the video once the producer comes', async () => {
+    const later = 'later1';
+    const token = `relay-later-${rand()}-${rand()}`;
+    const page = await browser.context.newPage();
+    const errors = [];
+    page.on('pageerror', (err) => errors.push(err.message));
+    const url = `${relay.base}/s/${later}/?token=${encodeURIComponent(token)}`;
+    const res = await page.goto(url);
+    // Refused as any wrong token is (names cannot be enumerated), yet the page is the viewer.
+    assert.equal(res.status(), 401);
+    const waiting = await waitForViewer(page, (v) => v.state === 'waiting', 15_000, 'waiting');
+    assert.match(waiting.message, /Waiting for the stream/);
+
+    const lateProducer = await startServer({
+      token,
+      args: ['--push', `ws://127.0.0.1:${relay.port}/ingest/${later}`, '--publish-token', PUBLISH],
+    });
+    try {
+      const live = await waitForViewer(page, (v) => v.state === 'live' && v.frames > 5, 60_000, 'live once the producer came');
+      assert.equal(live.message, '');
+      const picture = await canvasColours(page);
+      assert.ok(picture.distinct > 1, `canvas is one colour (${JSON.stringify(picture)})`);
+    } finally {
+      await lateProducer.kill();
+    }
+    assert.deepEqual(errors, []);
     await page.close();
   });
 });

@@ -13,7 +13,7 @@ import (
 // --max-conns, --max-conns-per-ip and --trusted-proxy, written into l.
 func netFlags(fset *flag.FlagSet, l *server.Limits) {
 	fset.IntVar(&l.MaxConns, "max-conns", 0,
-		fmt.Sprintf("open connections in all, of every kind: what bounds the file descriptors the server uses (default %d, or twice --max-conns-per-ip if that is more)",
+		fmt.Sprintf("open connections in all, of every kind: what bounds the file descriptors the server uses (default %d, or twice --max-conns-per-ip if that is more; lowered, with a warning, to what the process may open)",
 			server.DefaultLimits().MaxConns))
 	fset.IntVar(&l.MaxConnsPerIP, "max-conns-per-ip", 0,
 		fmt.Sprintf("open connections from one client address, of every kind, fewer than --max-conns (default %d, or twice --max-per-ip if that is more)",

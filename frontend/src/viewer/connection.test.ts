@@ -145,3 +145,66 @@ describe('Connection and renditions', () => {
     expect(rendition(lastUrl())).toBe('360p');
   });
 });
+
+describe('Connection to a relay link whose stream has not started', () => {
+  let stateAnswer: () => Response;
+  let stateAsked: number;
+  let states: string[];
+  beforeEach(() => {
+    vi.useFakeTimers();
+    FakeSocket.all = [];
+    states = [];
+    stateAsked = 0;
+    stateAnswer = () => new Response('not yet', { status: 401, headers: { 'X-Framecast-Refused': 'not-yet' } });
+    vi.stubGlobal('WebSocket', FakeSocket);
+    vi.stubGlobal('fetch', async (input: RequestInfo | URL) => {
+      if (String(input).includes('/api/state')) {
+        stateAsked++;
+        return stateAnswer();
+      }
+      return new Response('ok', { status: 200 });
+    });
+  });
+  afterEach(() => {
+    vi.unstubAllGlobals();
+    vi.useRealTimers();
+  });
+
+  it('waits, asking the state with growing pauses and opening no socket, then connects once the stream is there', async () => {
+    const c = new Connection({
+      baseUrl: 'http://relay.example/s/cam/?token=T',
+      token: 'T',
+      onFrame: () => {},
+      onState: (s) => states.push(s),
+      backoff: new Backoff({ initialMs: 100, jitter: 0 }),
+      waitBackoff: new Backoff({ initialMs: 1000, maxMs: 4000, jitter: 0 }),
+    });
+    c.start();
+    FakeSocket.all[0]!.refuse();
+    await vi.advanceTimersByTimeAsync(10);
+    expect(states.at(-1)).toBe('waiting');
+    expect(stateAsked).toBe(1);
+    // Looks at 1 s, then 2 s and 4 s later: only the state is asked.
+    await vi.advanceTimersByTimeAsync(1000 + 2000 + 4000);
+    expect(stateAsked).toBe(4);
+    expect(FakeSocket.all).toHaveLength(1);
+    expect(states.at(-1)).toBe('waiting');
+    // The producer arrives: the next look finds the stream and connects.
+    stateAnswer = () => new Response('{}', { status: 200 });
+    await vi.advanceTimersByTimeAsync(4000);
+    expect(FakeSocket.all).toHaveLength(2);
+    FakeSocket.all[1]!.greet({});
+    expect(states.at(-1)).toBe('live');
+    c.stop();
+  });
+
+  it('stops and says the link was replaced when it was', async () => {
+    stateAnswer = () => new Response('replaced', { status: 401, headers: { 'X-Framecast-Refused': 'replaced' } });
+    const c = new Connection({ baseUrl: 'http://cam.local/?token=T', token: 'T', onFrame: () => {}, onState: (s) => states.push(s) });
+    c.start();
+    FakeSocket.all[0]!.refuse();
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(states.at(-1)).toBe('replaced');
+    expect(FakeSocket.all).toHaveLength(1);
+  });
+});

@@ -8,11 +8,11 @@ import { AUTO } from './renditions';
 import { endpoints, type Endpoints } from './urls';
 
 /** ConnectionState is what the viewer should tell the person. */
-export type ConnectionState = 'connecting' | StreamState | 'unauthorized' | 'offline' | 'moved';
+export type ConnectionState = 'connecting' | StreamState | 'unauthorized' | 'replaced' | 'waiting' | 'offline' | 'moved';
 
 /** StateDetail carries extras for a state: when the next try is, and why. */
 export interface StateDetail {
-  /** Unix ms of the next connection attempt (offline and connecting-after-failure). */
+  /** Unix ms of the next connection attempt (offline, waiting and connecting-after-failure). */
   retryAt?: number;
   /** Reason the server gave (status or bye), if any. */
   reason?: string;
@@ -37,6 +37,12 @@ export interface ConnectionOptions {
   /** Bad messages and the like; the connection carries on. */
   onError?: (message: string) => void;
   backoff?: Backoff;
+  /**
+   * Pauses between looks while a relay has no stream at this link yet;
+   * default 3 s doubling to 30 s. Each look costs one wrong token of the
+   * address's 20 a minute, so they are further apart than reconnects.
+   */
+  waitBackoff?: Backoff;
   /** A socket still not open after this long is abandoned. Default 10 s. */
   connectTimeoutMs?: number;
 }
@@ -50,6 +56,7 @@ export class Connection {
   private urls: Endpoints;
   private rendition: string;
   private readonly backoff: Backoff;
+  private readonly waitBackoff: Backoff;
   private ws: WebSocket | null = null;
   private generation = 0;
   private running = false;
@@ -65,6 +72,7 @@ export class Connection {
     this.rendition = options.rendition ?? AUTO;
     this.urls = endpoints(options.baseUrl, options.token, this.rendition);
     this.backoff = options.backoff ?? new Backoff();
+    this.waitBackoff = options.waitBackoff ?? new Backoff({ initialMs: 3000, maxMs: 30_000 });
   }
 
   /** start connects; it does nothing if already started. */
@@ -73,6 +81,7 @@ export class Connection {
     this.running = true;
     this.moved = false;
     this.backoff.reset();
+    this.waitBackoff.reset();
     this.open();
   }
 
@@ -110,9 +119,9 @@ export class Connection {
   private open(): void {
     const gen = ++this.generation;
     this.reason = undefined;
-    // While offline, keep saying so (with its countdown) during each retry
-    // instead of flickering to "Connecting…" and back.
-    if (this.state !== 'offline') this.setState('connecting', {});
+    // While offline or waiting, keep saying so (with its countdown) during
+    // each retry instead of flickering to "Connecting…" and back.
+    if (this.state !== 'offline' && this.state !== 'waiting') this.setState('connecting', {});
     let ws: WebSocket;
     try {
       ws = new WebSocket(this.urls.ws);
@@ -134,6 +143,7 @@ export class Connection {
         // The server talked to us, so this connection is good: start backoff over.
         greeted = true;
         this.backoff.reset();
+        this.waitBackoff.reset();
       }
       if (typeof ev.data === 'string') this.handleText(ev.data);
       else if (ev.data instanceof ArrayBuffer) this.handleBinary(ws, gen, ev.data);
@@ -189,10 +199,25 @@ export class Connection {
     this.probe = new AbortController();
     const diagnosis: Diagnosis = await diagnose(this.urls, { signal: this.probe.signal });
     if (gen !== this.generation || !this.running) return;
-    if (diagnosis === 'unauthorized') {
-      // Retrying cannot fix a wrong token; a new link can.
+    this.settle(gen, diagnosis, greeted);
+  }
+
+  /** settle acts on why the connection ended (or why it cannot open yet). */
+  private settle(gen: number, diagnosis: Diagnosis, greeted: boolean): void {
+    if (diagnosis === 'unauthorized' || diagnosis === 'replaced') {
+      // Retrying cannot fix a wrong or replaced token; a new link can.
       this.running = false;
-      this.setState('unauthorized', { reason: this.reason });
+      this.setState(diagnosis, { reason: this.reason });
+      return;
+    }
+    if (diagnosis === 'waiting') {
+      // A relay with no stream at this link yet: look again, further
+      // apart each time, and connect once the state answers.
+      const delay = this.waitBackoff.next();
+      this.setState('waiting', { retryAt: Date.now() + delay, reason: this.reason });
+      this.retryTimer = setTimeout(() => {
+        if (gen === this.generation && this.running) void this.lookAgain(gen);
+      }, delay);
       return;
     }
     if (diagnosis === 'retry' && !greeted && this.rendition !== AUTO) {
@@ -210,5 +235,17 @@ export class Connection {
     this.retryTimer = setTimeout(() => {
       if (gen === this.generation && this.running) this.open();
     }, delay);
+  }
+
+  /**
+   * lookAgain asks the state before opening a socket while waiting: a
+   * refused upgrade would cost a second wrong token for each look.
+   */
+  private async lookAgain(gen: number): Promise<void> {
+    this.probe = new AbortController();
+    const diagnosis = await diagnose(this.urls, { signal: this.probe.signal });
+    if (gen !== this.generation || !this.running) return;
+    if (diagnosis === 'retry') this.open();
+    else this.settle(gen, diagnosis, false);
   }
 }

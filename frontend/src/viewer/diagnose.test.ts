@@ -42,6 +42,32 @@ describe('diagnose', () => {
     expect(await diagnose(urls, { fetchImpl })).toBe('unauthorized');
   });
 
+  it('reports replaced when the server says the link was replaced', async () => {
+    const fetchImpl = fakeFetch({
+      [urls.healthz]: () => new Response('ok'),
+      [urls.state]: () => new Response('replaced', { status: 401, headers: { 'X-Framecast-Refused': 'replaced' } }),
+    });
+    expect(await diagnose(urls, { fetchImpl })).toBe('replaced');
+  });
+
+  it('reports waiting when a relay has no stream at this link yet, locked out or not', async () => {
+    for (const status of [401, 429]) {
+      const fetchImpl = fakeFetch({
+        [urls.healthz]: () => new Response('ok'),
+        [urls.state]: () => new Response('not yet', { status, headers: { 'X-Framecast-Refused': 'not-yet' } }),
+      });
+      expect(await diagnose(urls, { fetchImpl })).toBe('waiting');
+    }
+  });
+
+  it('reports unauthorized for too many wrong tokens from this address', async () => {
+    const fetchImpl = fakeFetch({
+      [urls.healthz]: () => new Response('ok'),
+      [urls.state]: () => new Response('429', { status: 429 }),
+    });
+    expect(await diagnose(urls, { fetchImpl })).toBe('unauthorized');
+  });
+
   it('says retry when the server is up and accepts the token', async () => {
     const fetchImpl = fakeFetch({
       [urls.healthz]: () => new Response('ok'),

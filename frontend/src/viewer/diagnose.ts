@@ -6,9 +6,29 @@ import type { Endpoints } from './urls';
 /**
  * Diagnosis says why a connection ended:
  * "offline" the server does not answer; "unauthorized" the token is refused;
- * "retry" the server is up and accepts the token, so just connect again.
+ * "replaced" the token was the stream's until a new link replaced it;
+ * "waiting" a relay has no stream live at this link yet (or the token is
+ * wrong: a relay does not tell the two apart, so stream names cannot be
+ * found out), and it may come; "retry" the server is up and accepts the
+ * token, so just connect again.
  */
-export type Diagnosis = 'offline' | 'unauthorized' | 'retry';
+export type Diagnosis = 'offline' | 'unauthorized' | 'replaced' | 'waiting' | 'retry';
+
+/** REFUSED_HEADER is where the server says why it refused a token (backend/server/auth.go). */
+export const REFUSED_HEADER = 'X-Framecast-Refused';
+
+/** refusal reads a 401 or 429 answer's reason. */
+function refusal(res: Response): Diagnosis {
+  switch (res.headers.get(REFUSED_HEADER)) {
+    case 'replaced':
+      return 'replaced';
+    case 'not-yet':
+      return 'waiting';
+    default:
+      // A 429 without a reason is too many wrong tokens from this address.
+      return 'unauthorized';
+  }
+}
 
 /** DiagnoseOptions are the knobs of diagnose; fetchImpl exists for tests. */
 export interface DiagnoseOptions {
@@ -35,7 +55,7 @@ export async function diagnose(urls: Endpoints, options: DiagnoseOptions = {}): 
   }
   try {
     const state = await fetchImpl(urls.state, { cache: 'no-store', signal });
-    return state.status === 401 ? 'unauthorized' : 'retry';
+    return state.status === 401 || state.status === 429 ? refusal(state) : 'retry';
   } catch {
     // Up but unreadable (CORS, timeout): nothing proves the token wrong.
     return 'retry';

@@ -30,6 +30,8 @@ describe('statusMessage', () => {
     ['no-signal', 'NO SIGNAL — the camera is being retried'],
     ['off', 'Camera is off'],
     ['unauthorized', 'This link is not valid (wrong or expired token). Ask for a new link.'],
+    ['replaced', 'This link was replaced by a new one. Ask for the new link.'],
+    ['waiting', 'Waiting for the stream: nothing is live at this link yet, or the link is not valid — trying again now…'],
   ];
   for (const [state, text] of sentences) {
     it(`tells the person "${text}" when ${state}`, () => expect(statusMessage(state, undefined, 0)).toBe(text));

@@ -17,6 +17,13 @@ export function statusMessage(state: ViewerState, retryAt: number | undefined, n
       return 'Camera is off';
     case 'unauthorized':
       return 'This link is not valid (wrong or expired token). Ask for a new link.';
+    case 'replaced':
+      return 'This link was replaced by a new one. Ask for the new link.';
+    case 'waiting': {
+      const seconds = Math.ceil(((retryAt ?? nowMs) - nowMs) / 1000);
+      const again = seconds > 0 ? `trying again in ${seconds}s` : 'trying again now…';
+      return `Waiting for the stream: nothing is live at this link yet, or the link is not valid — ${again}`;
+    }
     case 'moved':
       return 'This stream moved to a new address. Ask for a new link.';
     case 'offline': {
