@@ -62,8 +62,12 @@ func TestASlowLinkDeliversAtItsRate(t *testing.T) {
 			took := time.Since(start)
 			// The first burst comes at once; the rest at the link's rate.
 			want := time.Duration(float64(c.bytes-DefaultLinkBurst) / (float64(c.bps) / 8) * float64(time.Second))
-			if took < want*8/10 || took > want*12/10 {
-				t.Fatalf("read %d bytes in %v, want %v ± 20%%", c.bytes, took, want)
+			// Never faster than the link: that would hide what a slow
+			// viewer does to the server. Slower only by a bound that a
+			// loaded machine's late timers stay within (a 2-core machine
+			// running every package's tests made it 3.6 times slower).
+			if took < want*8/10 || took > want*5 {
+				t.Fatalf("read %d bytes in %v, want %v: no less than 80 %% of it, and no more than 5 times", c.bytes, took, want)
 			}
 			if got := l.read.Load(); got != int64(c.bytes) {
 				t.Fatalf("counted %d bytes read, want %d", got, c.bytes)
