@@ -368,3 +368,26 @@ func TestHTTPSForViewersKeepsThePreviewOnPlainLoopback(t *testing.T) {
 		t.Fatalf("HTTPS off: %+v, %v", sh, err)
 	}
 }
+
+func TestTheWindowFitsTheScreenItOpensOn(t *testing.T) {
+	cases := []struct {
+		name             string
+		areaW, areaH     int
+		w, h, minW, minH int
+	}{
+		{"an unknown screen gets the sizes the layout was made for", 0, 0, 1280, 800, 1024, 640},
+		{"a large screen gets them too", 1920, 1050, 1280, 800, 1024, 640},
+		{"a 1024×640 screen gets a window no larger, with room for a title bar", 1024, 640, 1024, 600, 1024, 600},
+		{"a screen with a panel gets a window that fits its work area", 1366, 700, 1280, 660, 1024, 640},
+		{"a tiny screen shrinks the minimum too", 800, 480, 800, 440, 800, 440},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			w, h, minW, minH := windowSize(c.areaW, c.areaH)
+			if w != c.w || h != c.h || minW != c.minW || minH != c.minH {
+				t.Fatalf("windowSize(%d, %d) = %d×%d min %d×%d, want %d×%d min %d×%d",
+					c.areaW, c.areaH, w, h, minW, minH, c.w, c.h, c.minW, c.minH)
+			}
+		})
+	}
+}
