@@ -256,8 +256,9 @@ func TestSetPortKeepsTheOldServerWhenTheNewPortIsTaken(t *testing.T) {
 	}
 	defer ln.Close()
 	taken := ln.Addr().(*net.TCPAddr).Port
-	if _, err := a.SetPort(taken); err == nil || !strings.Contains(err.Error(), "in use") {
-		t.Fatalf("err = %v, want address in use", err)
+	want := fmt.Sprintf("port %d is in use by another program: choose another", taken)
+	if _, err := a.SetPort(taken); err == nil || err.Error() != want {
+		t.Fatalf("err = %v, want %q", err, want)
 	}
 	if code := status(t, fmt.Sprintf("http://127.0.0.1:%d/healthz", first)); code != 200 {
 		t.Fatal("the old server stopped after a failed port change")
