@@ -256,8 +256,9 @@ func TestSetPortKeepsTheOldServerWhenTheNewPortIsTaken(t *testing.T) {
 	}
 	defer ln.Close()
 	taken := ln.Addr().(*net.TCPAddr).Port
-	if _, err := a.SetPort(taken); err == nil || !strings.Contains(err.Error(), "in use") {
-		t.Fatalf("err = %v, want address in use", err)
+	want := fmt.Sprintf("port %d is in use by another program: choose another", taken)
+	if _, err := a.SetPort(taken); err == nil || err.Error() != want {
+		t.Fatalf("err = %v, want %q", err, want)
 	}
 	if code := status(t, fmt.Sprintf("http://127.0.0.1:%d/healthz", first)); code != 200 {
 		t.Fatal("the old server stopped after a failed port change")
@@ -366,5 +367,28 @@ func TestHTTPSForViewersKeepsThePreviewOnPlainLoopback(t *testing.T) {
 	}
 	if sh, err = a.SetTLS(false); err != nil || sh.TLS || !strings.HasPrefix(sh.Links[0].URL, "http://") {
 		t.Fatalf("HTTPS off: %+v, %v", sh, err)
+	}
+}
+
+func TestTheWindowFitsTheScreenItOpensOn(t *testing.T) {
+	cases := []struct {
+		name             string
+		areaW, areaH     int
+		w, h, minW, minH int
+	}{
+		{"an unknown screen gets the sizes the layout was made for", 0, 0, 1280, 800, 1024, 640},
+		{"a large screen gets them too", 1920, 1050, 1280, 800, 1024, 640},
+		{"a 1024×640 screen gets a window no larger, with room for a title bar", 1024, 640, 1024, 600, 1024, 600},
+		{"a screen with a panel gets a window that fits its work area", 1366, 700, 1280, 660, 1024, 640},
+		{"a tiny screen shrinks the minimum too", 800, 480, 800, 440, 800, 440},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			w, h, minW, minH := windowSize(c.areaW, c.areaH)
+			if w != c.w || h != c.h || minW != c.minW || minH != c.minH {
+				t.Fatalf("windowSize(%d, %d) = %d×%d min %d×%d, want %d×%d min %d×%d",
+					c.areaW, c.areaH, w, h, minW, minH, c.w, c.h, c.minW, c.minH)
+			}
+		})
 	}
 }

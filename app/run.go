@@ -29,17 +29,24 @@ func Run(a *App, ui fs.FS, icon []byte) error {
 	if !HasDisplay() {
 		return ErrNoDisplay
 	}
+	w, h, minW, minH := windowSize(workArea())
 	return wails.Run(&options.App{
 		Title:            "Framecast",
-		Width:            1280,
-		Height:           800,
-		MinWidth:         1024,
-		MinHeight:        640,
+		Width:            w,
+		Height:           h,
+		MinWidth:         minW,
+		MinHeight:        minH,
 		BackgroundColour: &options.RGBA{R: 17, G: 19, B: 24, A: 255},
 		AssetServer:      &assetserver.Options{Assets: ui},
 		OnStartup:        func(ctx context.Context) { a.startup(wailsRuntime{ctx: ctx}) },
 		Menu:             a.appMenu(),
 		Bind:             []any{a},
-		Linux:            &linux.Options{Icon: icon, ProgramName: "framecast"},
+		Linux: &linux.Options{Icon: icon, ProgramName: "framecast",
+			// WebKit composites with OpenGL by default; without a GPU (llvmpipe)
+			// and with a cold shader cache that kept the first picture off the
+			// screen for seconds (docs/PERFORMANCE.md). The page is a canvas
+			// and a few controls: drawing it without compositing is as smooth.
+			WebviewGpuPolicy: linux.WebviewGpuPolicyNever,
+		},
 	})
 }

@@ -87,6 +87,8 @@ func (s Settings) Validate() error {
 // Store reads and writes one settings file.
 type Store struct {
 	Path string
+
+	now func() time.Time // the clock naming kept copies; nil is time.Now
 }
 
 // Load reads the settings. It always returns usable settings; warnings say
@@ -192,18 +194,65 @@ func fixRanges(s *Settings) []string {
 // keepCopy saves the bytes of a file that could not be fully used, so a
 // later Save does not destroy what the person had.
 func (st Store) keepCopy(b []byte) (string, error) {
-	kept := st.asidePath()
-	return kept, os.WriteFile(kept, b, 0o600)
+	f, kept, err := st.reserveAside()
+	if err != nil {
+		return "", err
+	}
+	if _, err := f.Write(b); err != nil {
+		f.Close()
+		os.Remove(kept)
+		return "", fmt.Errorf("keep a copy of the settings: %w", err)
+	}
+	if err := f.Close(); err != nil {
+		os.Remove(kept)
+		return "", fmt.Errorf("keep a copy of the settings: %w", err)
+	}
+	return kept, nil
 }
 
-// moveAside renames the settings file to where keepCopy would copy it.
+// moveAside renames the settings file to a name of its own, next to it.
 func (st Store) moveAside() (string, error) {
-	kept := st.asidePath()
-	return kept, os.Rename(st.Path, kept)
+	f, kept, err := st.reserveAside()
+	if err != nil {
+		return "", err
+	}
+	f.Close()
+	// The empty file just made is ours alone: replacing it loses nothing.
+	if err := os.Rename(st.Path, kept); err != nil {
+		os.Remove(kept)
+		return "", fmt.Errorf("move the settings aside: %w", err)
+	}
+	return kept, nil
 }
 
-func (st Store) asidePath() string {
-	return fmt.Sprintf("%s.bad-%s", st.Path, time.Now().Format("20060102-150405"))
+// maxAsideTries bounds the names tried for a kept copy within one second.
+const maxAsideTries = 1000
+
+// reserveAside creates a new, empty file named after the settings file and
+// the time, adding -2, -3… when a copy of that second is already kept.
+// O_EXCL makes the name ours: a kept copy is never overwritten, even by
+// another instance of the app loading at the same moment.
+func (st Store) reserveAside() (*os.File, string, error) {
+	now := time.Now
+	if st.now != nil {
+		now = st.now
+	}
+	base := fmt.Sprintf("%s.bad-%s", st.Path, now().Format("20060102-150405"))
+	for i := 1; i <= maxAsideTries; i++ {
+		name := base
+		if i > 1 {
+			name = fmt.Sprintf("%s-%d", base, i)
+		}
+		f, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+		if errors.Is(err, fs.ErrExist) {
+			continue
+		}
+		if err != nil {
+			return nil, "", fmt.Errorf("keep a copy of the settings: %w", err)
+		}
+		return f, name, nil
+	}
+	return nil, "", fmt.Errorf("keep a copy of the settings: %d copies already kept from %s", maxAsideTries, base)
 }
 
 // MaxFileSize bounds the settings file: what the app writes is a few KiB.

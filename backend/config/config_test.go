@@ -1,11 +1,13 @@
 package config
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"framecast/backend/vision"
 )
@@ -98,5 +100,49 @@ func TestSaveThenLoadRoundTrips(t *testing.T) {
 	}
 	if got, _ := st.Load(); !reflect.DeepEqual(got, s) {
 		t.Fatal("a refused Save changed the file")
+	}
+}
+
+func TestCorruptFilesLoadedInTheSameSecondAreEachKept(t *testing.T) {
+	second := time.Date(2025, 3, 1, 12, 0, 0, 0, time.Local)
+	cases := []struct {
+		name string
+		file func(i int) string
+	}{
+		{"corrupt files are each kept under a name of their own", func(i int) string { return fmt.Sprintf(`{"port": %d`, i) }},
+		{"files too big to read are each moved aside under a name of their own", func(i int) string {
+			return fmt.Sprintf(`{"port":%d,"token":"%s"}`, i, strings.Repeat("x", MaxFileSize))
+		}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			st := Store{Path: filepath.Join(t.TempDir(), FileName), now: func() time.Time { return second }}
+			const n = 3
+			for i := range n {
+				if err := os.WriteFile(st.Path, []byte(c.file(i)), 0o600); err != nil {
+					t.Fatal(err)
+				}
+				if _, warnings := st.Load(); !strings.Contains(strings.Join(warnings, "\n"), "kept in") {
+					t.Fatalf("load %d: no copy kept: %q", i, warnings)
+				}
+			}
+			copies, _ := filepath.Glob(st.Path + ".bad-*")
+			if len(copies) != n {
+				t.Fatalf("kept copies %v, want %d", copies, n)
+			}
+			seen := map[string]bool{}
+			for _, p := range copies {
+				b, err := os.ReadFile(p)
+				if err != nil {
+					t.Fatal(err)
+				}
+				seen[string(b)] = true
+			}
+			for i := range n {
+				if !seen[c.file(i)] {
+					t.Fatalf("file %d was not kept whole; copies %v", i, copies)
+				}
+			}
+		})
 	}
 }

@@ -166,7 +166,11 @@ func (st *Station) startServer(port int, token string, tlsOn bool) (*server.Serv
 	if m := st.d.Metrics; m != nil {
 		d.Metrics, d.OnPanic = m.Handler(), m.Panic
 	}
-	return server.New(cfg, d)
+	srv, err := server.New(cfg, d)
+	if err != nil {
+		return nil, listenError(port, err)
+	}
+	return srv, nil
 }
 
 // Close stops the push, the server and the stream, and waits for them.

@@ -143,7 +143,7 @@ export function fakeBindings({ base, token, qrPNG, contract, gated = false }) {
         },
         SetPort: async (p) => {
           calls.push(['SetPort', p]);
-          throw `listen on :${p}: bind: permission denied`;
+          throw `port ${p} needs administrator rights (ports below 1024 do): choose one from 1024 up`;
         },
         CopyText: async (t) => void calls.push(['CopyText', t]),
         Notices: read(() => ['settings file is not valid JSON; using defaults']),

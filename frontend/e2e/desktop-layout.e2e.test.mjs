@@ -77,8 +77,7 @@ async function fill() {
   await waitReady(page);
   // A "notice" (it fades after 8 s), an error and the start-up warning.
   await page.click('#new-link');
-  await page.fill('#port', '80');
-  await page.click('#port-form button');
+  await page.click('#pick-file');
   await waitFor(() => page.locator('.notice.is-error').count(), 'an error');
   const port = new URL(ui.server.base).port;
   await page.evaluate(

@@ -37,9 +37,10 @@ test('start-up notices are one warning', async () => {
 });
 
 test('a second error replaces the first instead of stacking under it', async () => {
-  await page.fill('#port', '80');
-  await page.click('#port-form button');
-  await waitFor(async () => (await shown()).some(([k, t]) => k === 'error' && t.includes('permission denied')), 'the port error');
+  await page.evaluate(() => (window.__refuseSource = 'open "rtsp://10.0.0.8/x": connection refused'));
+  await openSource('rtsp://10.0.0.8/x');
+  await waitFor(async () => (await shown()).some(([k, t]) => k === 'error' && t.includes('connection refused')), 'the source error');
+  await page.evaluate(() => (window.__refuseSource = undefined));
   await page.click('#pick-file');
   await waitFor(async () => (await shown()).some(([k, t]) => k === 'error' && t.includes('not a video OpenCV can read')), 'the file error');
   assert.deepEqual((await shown()).filter(([k]) => k === 'error'), [['error', 'open video file "/tmp/broken.mp4": not a video OpenCV can read']]);
@@ -112,13 +113,16 @@ test('a port or HTTPS change says how many remote viewers it disconnected, and a
 });
 
 test('notices float: coming and going they move no control', async () => {
+  // A refused file puts back the source in force, which may rename it in
+  // the header: once before measuring, so only the notices can move things.
+  await page.click('#pick-file');
+  await waitFor(() => page.locator('.notice.is-error').count(), 'the file error');
   while ((await page.locator('.notice').count()) > 0) await page.locator('.notice .dismiss').first().click();
   assert.equal(await page.locator('.notice').count(), 0);
   const bare = await controlBoxes(page);
   // One of each kind: a fading notice (New link), an error and a warning.
   await page.click('#new-link');
-  await page.fill('#port', '80');
-  await page.click('#port-form button');
+  await page.click('#pick-file');
   await page.evaluate(() => window.__emit('app:notice', 'settings could not be saved: no space left on device'));
   await waitFor(async () => (await page.locator('.notice').count()) === 3, 'three notices');
   assert.deepEqual(await controlBoxes(page), bare, 'showing notices moved controls');

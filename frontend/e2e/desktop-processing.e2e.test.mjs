@@ -138,3 +138,33 @@ test('a full chain fits the side column at 1024×640', async () => {
     assert.deepEqual(await layoutFaults(page), [], `the layout with ${at} in view`);
   }
 });
+
+test('a number box applies on Enter and on leaving it, once each', async () => {
+  const sent = async () => (await calls()).filter((c) => c[0] === 'SetChain');
+  const box = page.getByLabel('Min area (px²)');
+  let before = (await sent()).length;
+  await box.fill('1300');
+  // As WebKitGTK delivers it: a keydown that fires no change event by itself.
+  await box.evaluate((el) => el.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true, cancelable: true })));
+  await waitFor(async () => (await sent()).length > before, 'SetChain on Enter');
+  assert.equal((await sent()).pop()[1][1].params.minArea, 1300);
+  await box.blur();
+  await page.waitForTimeout(200);
+  assert.equal((await sent()).length, before + 1, 'leaving after Enter applied the value again');
+  before = (await sent()).length;
+  await box.fill('1400');
+  await box.blur();
+  await waitFor(async () => (await sent()).length > before, 'SetChain on leaving');
+  assert.equal((await sent()).pop()[1][1].params.minArea, 1400);
+});
+
+test('a tooltip goes with its card when the card is removed', async () => {
+  const remove = page.locator('#chain .proc[data-name="motion"] button[aria-label^="Remove"]');
+  const label = await remove.getAttribute('aria-label');
+  await remove.hover();
+  await waitFor(async () => (await page.locator('#tooltip').isVisible()) && (await page.locator('#tooltip').innerText()) === label, 'the tooltip shown');
+  assert.equal(await remove.getAttribute('title'), null, 'the engine\'s own tooltip would show the title too, and stay after the card');
+  await remove.click();
+  await waitFor(async () => (await page.locator('#chain .proc[data-name="motion"]').count()) === 0, 'the card removed');
+  await waitFor(async () => !(await page.locator('#tooltip').isVisible()), 'the tooltip gone with its card');
+});

@@ -108,9 +108,16 @@ test('refusals and bad input reach the person in words', async () => {
   await page.click('#pick-file');
   await waitFor(async () => (await page.locator('.notice.is-error').allInnerTexts()).some((t) => t.includes('not a video OpenCV can read')), 'file error');
 
+  // A port Go refuses: its reason beside the field, not a notice.
   await page.fill('#port', '80');
   await page.click('#port-form button');
-  await waitFor(async () => (await page.locator('.notice.is-error').allInnerTexts()).some((t) => t.includes('permission denied')), 'port error');
+  await waitFor(async () => (await page.locator('#port-help').innerText()).includes('port 80 needs administrator rights'), 'port error beside the field');
+  assert.equal(await page.getAttribute('#port', 'aria-invalid'), 'true');
+  assert.equal(await page.inputValue('#port'), '80', 'the refused port is left to fix');
+  assert.equal(await page.locator('.notice[data-cause="port"]').count(), 0, 'the port error is a notice too');
+  await page.fill('#port', '70000');
+  await page.click('#port-form button');
+  assert.equal(await page.locator('#port-help').innerText(), '70000 is out of range: use 1–65535');
 });
 
 test('stats events fill the strip and the viewer list', async () => {
@@ -229,13 +236,12 @@ describe('share over the internet', () => {
     const token = page.getByLabel('Publish token', { exact: true });
     await token.fill('publish-token-0123456789');
     assert.equal(await token.getAttribute('type'), 'password');
-    const show = page.getByRole('button', { name: 'Show publish token' });
-    await show.click();
+    await page.getByRole('button', { name: 'Show publish token' }).click();
     assert.equal(await token.getAttribute('type'), 'text');
-    assert.equal(await show.getAttribute('aria-pressed'), 'true');
-    await show.press('Enter');
+    // The button says what it will do next.
+    await page.getByRole('button', { name: 'Hide publish token' }).press('Enter');
     assert.equal(await token.getAttribute('type'), 'password');
-    assert.equal(await show.getAttribute('aria-pressed'), 'false');
+    assert.equal(await page.getByRole('button', { name: 'Show publish token' }).innerText(), 'Show');
   });
 
   test('a refused SetPush shows Go\'s reason and the push in force, keeping what was typed', async () => {
@@ -294,4 +300,65 @@ describe('share over the internet', () => {
     assert.equal(await page.getByLabel('Stream name').inputValue(), 'line2');
     await page.getByLabel('Stream name').fill('line1');
   });
+});
+
+test('every field applies on Enter and on leaving it, once each', async () => {
+  const count = async (name) => (await calls()).filter((c) => c[0] === name).length;
+  // As WebKitGTK delivers Enter in the fps box: a keydown that fires no
+  // change event, nor submits a form, by itself.
+  const enter = (sel) => page.locator(sel).evaluate((el) => el.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true, cancelable: true })));
+  const cases = [
+    { field: '#fps', call: 'SetFPS', values: ['12', '14'], sent: (v) => Number(v) },
+    { field: '#quality-number', call: 'SetQuality', values: ['33', '34'], sent: (v) => Number(v) },
+    { field: '#url', call: 'SetSource', values: ['rtsp://10.0.0.9/a', 'rtsp://10.0.0.9/b'], sent: (v) => v },
+    { field: '#port', call: 'SetPort', values: ['9100', '9101'], sent: (v) => Number(v) },
+    { field: '#push-relay', call: 'SetPush', values: ['wss://relay.example.com:8188', 'wss://relay2.example.com:8188'], sent: (v) => v, arg: (c) => c[1].relay },
+    { field: '#push-stream', call: 'SetPush', values: ['line7', 'line8'], sent: (v) => v, arg: (c) => c[1].stream },
+  ];
+  await page.evaluate(() => (document.getElementById('push').open = true));
+  for (const c of cases) {
+    const arg = c.arg ?? ((call) => call[1]);
+    const [typed, left] = c.values;
+    let before = await count(c.call);
+    await page.fill(c.field, typed);
+    await enter(c.field);
+    await waitFor(async () => (await count(c.call)) > before, `${c.call} on Enter in ${c.field}`);
+    assert.equal(arg(await lastCall(c.call)), c.sent(typed), `${c.field}: Enter`);
+    await page.locator(c.field).blur();
+    await page.waitForTimeout(200);
+    assert.equal(await count(c.call), before + 1, `${c.field}: leaving after Enter applied it again`);
+    before = await count(c.call);
+    await page.fill(c.field, left);
+    await page.locator(c.field).blur();
+    await waitFor(async () => (await count(c.call)) > before, `${c.call} on leaving ${c.field}`);
+    assert.equal(arg(await lastCall(c.call)), c.sent(left), `${c.field}: leaving`);
+    await page.waitForTimeout(200);
+    assert.equal(await count(c.call), before + 1, `${c.field}: leaving applied it more than once`);
+  }
+});
+
+test('the window says what it shows: no stale figures, no loading leftovers, the preview\'s size', async () => {
+  assert.deepEqual(await page.locator('#resolution option').allInnerTexts(), ['480p', '720p', '1080p', 'Source size'], 'the loading "…" stays in the Resolution menu');
+  const stats = (extra) => ({
+    source: 'test', state: 'live', enabled: true, captureFps: 30, outputFps: 30, width: 1920, height: 1080,
+    quality: 80, encodeMs: 4.2, frameBytes: 40960, error: '', bandwidthBps: 1, remote: 0, viewers: [], ...extra,
+  });
+  await page.evaluate((st) => window.__emit('stream:stats', st), stats({}));
+  assert.equal(await page.locator('#st-encode').innerText(), '4.2 ms');
+  // The preview draws a smaller rendition than the stream's 1920×1080: it says so.
+  await waitFor(async () => /preview \d+×\d+ of 1920×1080$/.test(await page.locator('#overlay').innerText()), 'the preview named a smaller copy', 5000);
+  await page.evaluate((st) => window.__emit('stream:stats', st), stats({ state: 'off', enabled: false, captureFps: 0, outputFps: 0 }));
+  assert.equal(await page.locator('#st-encode').innerText(), '—', 'ENCODE shows a figure while the camera is off');
+  assert.equal(await page.locator('#st-frame').innerText(), '—');
+
+  await page.evaluate(() => (document.getElementById('push').open = true));
+  const reveal = page.locator('#push-token-show');
+  assert.equal(await reveal.innerText(), 'Show');
+  await reveal.click();
+  assert.equal(await page.getAttribute('#push-token', 'type'), 'text');
+  assert.equal(await reveal.innerText(), 'Hide');
+  assert.equal(await reveal.getAttribute('aria-label'), 'Hide publish token');
+  await reveal.click();
+  assert.equal(await page.getAttribute('#push-token', 'type'), 'password');
+  assert.equal(await reveal.innerText(), 'Show');
 });

@@ -155,7 +155,9 @@ describe('viewer controls with a mouse and a keyboard, 1280×720', () => {
     const canvas = await page.evaluate(() => [document.getElementById('screen').width, document.getElementById('screen').height]);
 
     const withBoxes = await savedPicture(page, () => page.click('#save'));
-    assert.match(withBoxes.name, /^framecast-[A-Za-z0-9._-]+-\d{4}-\d\d-\d\dT\d\d-\d\d-\d\dZ\.jpg$/);
+    // <stream>-<time>.jpg: the stream's name once (serve's is "framecast").
+    assert.match(withBoxes.name, /^[A-Za-z0-9._-]+-\d{4}-\d\d-\d\dT\d\d-\d\d-\d\dZ\.jpg$/);
+    assert.doesNotMatch(withBoxes.name, /^framecast-framecast-/);
     assert.deepEqual([...withBoxes.bytes.subarray(0, 3)], [0xff, 0xd8, 0xff], 'not a JPEG');
     const on = await page.evaluate(faceOutline, { jpegBase64: withBoxes.bytes.toString('base64'), rgb: FACE_RGB });
     assert.deepEqual([on.width, on.height], canvas, 'the picture is not the frame\'s size');

@@ -3,7 +3,7 @@
 // elements; what a click does is the panel's business (processing.ts).
 import type { ChainItem, ProcessorInfo } from './backend';
 import { paramValue, titleOf, wideRange } from './chain';
-import { el } from './dom';
+import { el, onCommit } from './dom';
 
 /** ItemActions are what the controls of one item ask the panel to do. */
 export interface ItemActions {
@@ -81,7 +81,8 @@ export function chainItem(infos: readonly ProcessorInfo[], chain: readonly Chain
       help.id = `${id}-help`;
       help.dataset.help = help.textContent ?? '';
       input.setAttribute('aria-describedby', help.id);
-      input.addEventListener('change', () =>
+      // Applied on Enter and on leaving the box.
+      onCommit(input, () =>
         // Letters in a number box read as "": NaN is refused, not taken as 0.
         actions.setParam(index, p.name, input.validity.badInput || input.value.trim() === '' ? NaN : Number(input.value), { input, help }),
       );

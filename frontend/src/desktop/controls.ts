@@ -3,7 +3,7 @@
 // refusal shows why and puts the control back to what is really in force. A
 // number out of range is refused next to its field and never sent.
 import { backend, errorText, type Camera, type StreamSettings } from './backend';
-import { must, setProblem } from './dom';
+import { must, onCommit, setProblem } from './dom';
 import { numberProblem, presetOf, sourceLabel, sourceTextProblem } from './format';
 import { notify, resolve } from './notices';
 import { isRecentKind, loadRecent, remember } from './recent';
@@ -20,6 +20,8 @@ let cameras: Camera[] | null = null;
 let recent: string[] = [];
 /** inForce is Go's last word on the settings. */
 let inForce: StreamSettings | null = null;
+/** opening is the source on its way to Go from the URL field, so Enter and leaving open it once. */
+let opening: string | null = null;
 
 /** show puts the settings in force into the controls, and enables them. */
 export function show(s: StreamSettings): void {
@@ -29,7 +31,11 @@ export function show(s: StreamSettings): void {
   quality().value = String(s.quality);
   qualityBox().value = String(s.quality);
   setProblem(qualityBox(), must('quality-help', HTMLElement), '');
-  must('resolution', HTMLSelectElement).value = presetOf(s) || 'source';
+  const resolution = must('resolution', HTMLSelectElement);
+  // The "…" shown while loading goes once a value is in force: WebKitGTK
+  // lists even a hidden option in the menu.
+  resolution.querySelector('option[value=""]')?.remove();
+  resolution.value = presetOf(s) || 'source';
   fpsBox().value = String(s.fps);
   setProblem(fpsBox(), must('fps-help', HTMLElement), '');
   must('source-name', HTMLElement).textContent = sourceLabel(s.source);
@@ -115,20 +121,27 @@ export async function setupControls(): Promise<void> {
   const url = must('url', HTMLInputElement);
   const urlHelp = must('url-help', HTMLElement);
   url.addEventListener('input', () => setProblem(url, urlHelp, ''));
-  must('url-form', HTMLFormElement).addEventListener('submit', (e) => {
+  const urlForm = must('url-form', HTMLFormElement);
+  urlForm.addEventListener('submit', (e) => {
     e.preventDefault();
     // A URL or a file path: Go's source.ParseSpec tells them apart.
     const problem = sourceTextProblem(url.value);
     setProblem(url, urlHelp, problem);
-    if (!problem) void apply('source', () => api.SetSource(url.value.trim()));
+    const spec = url.value.trim();
+    // Leaving the field for its Open button opens it once.
+    if (problem || spec === opening) return;
+    opening = spec;
+    void apply('source', () => api.SetSource(spec)).finally(() => (opening = null));
   });
+  // Leaving an emptied field opens nothing.
+  onCommit(url, () => url.value.trim() !== '' && urlForm.requestSubmit());
   // The number follows the thumb at once; the stream changes when it rests.
   quality().addEventListener('input', () => {
     qualityBox().value = quality().value;
     setProblem(qualityBox(), must('quality-help', HTMLElement), '');
   });
   quality().addEventListener('change', () => void apply('quality', () => api.SetQuality(Number(quality().value))));
-  qualityBox().addEventListener('change', () => {
+  onCommit(qualityBox(), () => {
     const q = checked(qualityBox(), 'quality-help', 1, 100);
     if (q === null) return;
     quality().value = String(q);
@@ -136,7 +149,7 @@ export async function setupControls(): Promise<void> {
   });
   const resolution = must('resolution', HTMLSelectElement);
   resolution.addEventListener('change', () => void apply('resolution', () => api.SetResolution(resolution.value)));
-  fpsBox().addEventListener('change', () => {
+  onCommit(fpsBox(), () => {
     const fps = checked(fpsBox(), 'fps-help', 1, 120);
     if (fps !== null) void apply('fps', () => api.SetFPS(fps));
   });

@@ -31,3 +31,29 @@ export function setProblem(field: HTMLElement, help: HTMLElement, text: string):
   const shown = text || (help.dataset.help ?? '');
   if (help.textContent !== shown) help.textContent = shown;
 }
+
+/**
+ * onCommit calls commit when a person is done with a field: on Enter, and on
+ * leaving it (or stepping it) with a changed value. Enter is heard here, not
+ * left to the engine: WebKitGTK sends no change event on Enter in a number
+ * box with a datalist (the fps box), nor submits a form on a synthetic one.
+ * A value is committed once: Enter, then leaving the field, commits it once.
+ * commit is told which it was.
+ */
+export function onCommit(input: HTMLInputElement, commit: (how: 'enter' | 'change') => void): void {
+  /** The value last committed, or found on entering the field. */
+  let committed: string | null = null;
+  input.addEventListener('focus', () => (committed = input.value));
+  input.addEventListener('keydown', (e) => {
+    if (e.key !== 'Enter' || e.isComposing) return;
+    // A form would submit by itself too: once is enough.
+    e.preventDefault();
+    committed = input.value;
+    commit('enter');
+  });
+  input.addEventListener('change', () => {
+    if (input.value === committed) return;
+    committed = input.value;
+    commit('change');
+  });
+}

@@ -14,8 +14,21 @@ import { setupProcessing, showChainStats } from './processing';
 import { refreshPush, setupPush } from './push';
 import { setupShare, showShare, showViewers } from './share';
 import { showStats } from './statsbar';
+import { setupTooltips } from './tooltip';
 
 let preview: Viewer | null = null;
+/** streamSize is the size of the stream's frames from the last stats, 0×0 before. */
+let streamSize = { width: 0, height: 0 };
+
+/**
+ * previewSize names the size of the preview's frames: the preview asks for
+ * a smaller rendition than the stream's, and says so.
+ */
+function previewSize(width: number, height: number): string {
+  const { width: w, height: h } = streamSize;
+  if (w <= 0 || h <= 0 || (w === width && h === height)) return `${width}×${height}`;
+  return `preview ${width}×${height} of ${w}×${h}`;
+}
 
 /** connect (re)starts the preview on the server's current port and token. */
 function connect(sh: Share): void {
@@ -29,6 +42,7 @@ function connect(sh: Share): void {
     token: sh.token,
     // The window is the operator's monitor: keep it live even when covered.
     pauseWhenHidden: false,
+    describeSize: previewSize,
     showDetections: must('preview-boxes', HTMLInputElement).checked,
     // The preview is drawn smaller than the stream: it asks for the
     // rendition that fits its canvas, and decodes no more than it shows.
@@ -67,6 +81,7 @@ function setupPreviewBoxes(): void {
 }
 
 function showAll(st: AppStats): void {
+  streamSize = { width: st.width, height: st.height };
   showStats(st);
   showViewers(st);
   showChainStats(st);
@@ -93,6 +108,7 @@ async function main(): Promise<void> {
     showAll(st);
   });
   onEvent(Events.notice, (text) => notify(text, 'warning', 'app'));
+  setupTooltips();
   setupPreviewBoxes();
   setupPreviewFit();
   // The first figures now, not at the first stats event; one that came

@@ -6,7 +6,7 @@
 // Go would refuse sends nothing: the switch stays on and the hints say what
 // to fill in, until the fields are right or the switch is turned off.
 import { Events, backend, errorText, onEvent, type PushInfo } from './backend';
-import { must } from './dom';
+import { must, onCommit } from './dom';
 import { notify, resolve } from './notices';
 import { pushHints, pushPayload, pushView, sentText, type PushField, type PushForm, type PushHints } from './pushform';
 import { fillLink, wireCopy } from './share';
@@ -27,9 +27,11 @@ function readForm(): PushForm {
 }
 
 function fillForm(info: PushInfo): void {
-  input('relay').value = info.relay;
-  input('stream').value = info.stream;
-  input('publishToken').value = info.publishToken;
+  for (const f of Object.keys(fields) as PushField[]) {
+    // The field being typed in keeps what is typed: an answer to leaving
+    // the one before must not take it away.
+    if (input(f) !== document.activeElement) input(f).value = info[f];
+  }
 }
 
 /** showHints marks the fields in hints, clears the others, and returns the first one marked. */
@@ -84,15 +86,18 @@ function show(info: PushInfo): void {
   setText(sent, sentText(info.sent));
 }
 
-/** apply sends the form to Go with the push on or off. */
-async function apply(enabled: boolean): Promise<void> {
+/**
+ * apply sends the form to Go with the push on or off. focus takes the person
+ * to the first field to fix; not when they are just leaving a field.
+ */
+async function apply(enabled: boolean, focus = true): Promise<void> {
   const form = readForm();
   if (enabled) {
     const bad = showHints(pushHints(form));
     if (bad) {
       // Nothing was sent; the switch stays as asked, and the status line
       // says what is in force.
-      bad.focus();
+      if (focus) bad.focus();
       return;
     }
   }
@@ -144,6 +149,12 @@ export async function setupPush(): Promise<void> {
   });
   // A shown hint follows the typing, so it goes away once the field is right.
   for (const f of Object.keys(fields) as PushField[]) {
+    // Enter applies the form, as its Apply button does; leaving a changed
+    // field applies it too.
+    onCommit(input(f), (how) => {
+      if (how === 'enter') form.requestSubmit();
+      else void apply(toggle().checked, false);
+    });
     input(f).addEventListener('input', () => {
       if (input(f).hasAttribute('aria-invalid')) {
         const hints = pushHints(readForm());
@@ -156,7 +167,8 @@ export async function setupPush(): Promise<void> {
   reveal.addEventListener('click', () => {
     const on = input('publishToken').type === 'password';
     input('publishToken').type = on ? 'text' : 'password';
-    reveal.setAttribute('aria-pressed', String(on));
+    reveal.textContent = on ? 'Hide' : 'Show';
+    reveal.setAttribute('aria-label', on ? 'Hide publish token' : 'Show publish token');
   });
   wireCopy(must('push-copy', HTMLButtonElement), () => inForce?.viewerUrl ?? '');
   onEvent(Events.pushStatus, (info) => {

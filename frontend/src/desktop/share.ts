@@ -1,7 +1,7 @@
 // The share panel: a link per LAN address with copy and QR, a new-link
 // button, the port, and the remote viewers.
 import { backend, errorText, type AppStats, type Share } from './backend';
-import { el, must } from './dom';
+import { el, must, onCommit, setProblem } from './dom';
 import { linkParts, numberProblem } from './format';
 import { notify, resolve } from './notices';
 
@@ -55,7 +55,7 @@ export function showShare(sh: Share): void {
   }
   const port = must('port', HTMLInputElement);
   port.value = String(sh.port);
-  port.removeAttribute('aria-invalid');
+  setProblem(port, must('port-help', HTMLElement), '');
   must('tls', HTMLInputElement).checked = sh.tls;
   must('share-fields', HTMLFieldSetElement).disabled = false;
 }
@@ -122,26 +122,37 @@ export async function setupShare(onChange: (sh: Share) => void): Promise<Share> 
       notify(`New link failed: ${errorText(err)}`, 'error', 'link');
     }
   });
-  must('port-form', HTMLFormElement).addEventListener('submit', async (e) => {
+  const portForm = must('port-form', HTMLFormElement);
+  const box = must('port', HTMLInputElement);
+  const help = must('port-help', HTMLElement);
+  /** moving is the port on its way to Go, so Enter and leaving move it once. */
+  let moving: number | null = null;
+  portForm.addEventListener('submit', async (e) => {
     e.preventDefault();
-    const box = must('port', HTMLInputElement);
-    const problem = numberProblem(box.value, 1, 65535, true);
-    if (problem) {
-      // Refused here, as Go would: the port in force stays.
-      box.setAttribute('aria-invalid', 'true');
-      notify(`Port: ${problem}`, 'error', 'port');
-      return;
-    }
+    // Refused beside the field, here as Go would: the port in force stays.
+    const problem = box.validity.badInput ? 'Type a number from 1 to 65535' : numberProblem(box.value, 1, 65535, true);
+    setProblem(box, help, problem);
+    const port = Number(box.value);
+    if (problem || port === moving) return;
+    moving = port;
     try {
-      const sh = await api.SetPort(Number(box.value));
+      const sh = await api.SetPort(port);
       onChange(sh);
       resolve('port');
       tellMoved(sh);
     } catch (err) {
-      notify(errorText(err), 'error', 'port');
-      showShare(await api.Share());
+      // Go's reason ("port 8188 is in use by another program") beside the
+      // field, with the number that was refused left in it to fix.
+      const sh = await api.Share();
+      showShare(sh);
+      box.value = String(port);
+      setProblem(box, help, errorText(err));
+    } finally {
+      moving = null;
     }
   });
+  box.addEventListener('input', () => setProblem(box, help, ''));
+  onCommit(box, () => portForm.requestSubmit());
   const tls = must('tls', HTMLInputElement);
   tls.addEventListener('change', async () => {
     try {

@@ -7,8 +7,10 @@ import { bandwidth, sourceLabel, stateLabel } from './format';
 export function showStats(st: AppStats): void {
   must('st-capture', HTMLElement).textContent = `${st.captureFps.toFixed(1)} fps`;
   must('st-output', HTMLElement).textContent = `${st.outputFps.toFixed(1)} fps`;
-  must('st-encode', HTMLElement).textContent = `${st.encodeMs.toFixed(1)} ms`;
-  must('st-frame', HTMLElement).textContent = st.width > 0 ? `${st.width}×${st.height} · ${(st.frameBytes / 1024).toFixed(0)} KiB` : '–';
+  // With the camera off nothing is encoded: the last figures would be stale.
+  const off = st.state === 'off' || !st.enabled;
+  must('st-encode', HTMLElement).textContent = off ? '—' : `${st.encodeMs.toFixed(1)} ms`;
+  must('st-frame', HTMLElement).textContent = !off && st.width > 0 ? `${st.width}×${st.height} · ${(st.frameBytes / 1024).toFixed(0)} KiB` : '—';
   must('st-bandwidth', HTMLElement).textContent = bandwidth(st.bandwidthBps);
   must('st-viewers', HTMLElement).textContent = String(st.remote);
   const pill = must('state', HTMLElement);

@@ -1,5 +1,6 @@
-// Naming a saved picture: framecast-<stream>-<time>.jpg, e.g.
-// framecast-door-2026-05-01T12-34-56Z.jpg. The time is ISO 8601 in UTC with
+// Naming a saved picture: <stream>-<time>.jpg, e.g.
+// door-2026-05-01T12-34-56Z.jpg (framecast-<time>.jpg for a stream without a
+// usable name; the desktop's stream is itself named framecast). The time is ISO 8601 in UTC with
 // the colons of its clock written as hyphens, which no file system refuses,
 // and the names sort by time.
 
@@ -16,5 +17,5 @@ export function snapshotName(stream: string, at: Date): string {
     .replace(/^[-.]+|[-.]+$/g, '')
     .slice(0, MAX_STREAM);
   const time = at.toISOString().replace(/\.\d+Z$/, 'Z').replaceAll(':', '-');
-  return `framecast-${safe || 'stream'}-${time}.jpg`;
+  return `${safe || 'framecast'}-${time}.jpg`;
 }

@@ -13,6 +13,10 @@ describe('statsLine', () => {
   it('never shows a negative latency when clocks disagree a little', () => {
     expect(statsLine(1, -3, 10, 10)).toBe('1.0 fps · 0 ms · 10×10');
   });
+
+  it('names the size as asked, as the desktop preview does for a smaller copy', () => {
+    expect(statsLine(30, 12, 640, 360, (w, h) => `preview ${w}×${h} of 1280×720`)).toBe('30.0 fps · 12 ms · preview 640×360 of 1280×720');
+  });
 });
 
 describe('statusMessage', () => {

@@ -48,9 +48,18 @@ export function messageOverPicture(message: string, state: ViewerState, placehol
   return state === 'no-signal' && placeholderOnScreen ? '' : message;
 }
 
-/** statsLine is the overlay text, e.g. "30.0 fps · 12 ms · 1280×720". */
-export function statsLine(fps: number, latencyMs: number | null, width: number, height: number): string {
+/**
+ * statsLine is the overlay text, e.g. "30.0 fps · 12 ms · 1280×720"; size
+ * names the frame size ("1280×720" by default).
+ */
+export function statsLine(
+  fps: number,
+  latencyMs: number | null,
+  width: number,
+  height: number,
+  size: (width: number, height: number) => string = (w, h) => `${w}×${h}`,
+): string {
   const latency = latencyMs === null ? '–' : String(Math.max(0, Math.round(latencyMs)));
-  const size = width > 0 && height > 0 ? ` · ${width}×${height}` : '';
-  return `${fps.toFixed(1)} fps · ${latency} ms${size}`;
+  const sized = width > 0 && height > 0 ? ` · ${size(width, height)}` : '';
+  return `${fps.toFixed(1)} fps · ${latency} ms${sized}`;
 }

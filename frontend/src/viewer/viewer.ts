@@ -34,6 +34,11 @@ export interface ViewerOptions {
   /** Element for the stats line ("30.0 fps · 12 ms · 1280×720"). */
   overlay?: HTMLElement;
   /**
+   * How the stats line names the drawn frames' size; default "1280×720". The
+   * desktop's preview says it is a smaller copy of the stream.
+   */
+  describeSize?: (width: number, height: number) => string;
+  /**
    * Element for status sentences, over the picture; make it an aria-live
    * region. It is hidden while the NO SIGNAL picture is on screen, which
    * says so itself; onStatus still gets the sentence.
@@ -167,7 +172,7 @@ export function createViewer(options: ViewerOptions): Viewer {
     const now = Date.now();
     const latency = stats.latencyMs();
     if (latency !== null) root.dataset.latencyMs = latency.toFixed(1);
-    if (options.overlay) options.overlay.textContent = statsLine(stats.fps(now), latency, size.w, size.h);
+    if (options.overlay) options.overlay.textContent = statsLine(stats.fps(now), latency, size.w, size.h, options.describeSize);
     const message = statusMessage(state, detail.retryAt, now);
     const over = messageOverPicture(message, state, placeholderOnScreen);
     if (options.message && over !== shownOver) {
