@@ -16,6 +16,7 @@ import (
 func runDesktop(args []string, assets fs.FS) error {
 	fset := flag.NewFlagSet("framecast", flag.ContinueOnError)
 	level := fset.String("log-level", "info", "log level: debug, info, warn or error")
+	fset.Usage = func() { usage(fset.Output()) }
 	if err := cli.ParseFlags(fset, args); err != nil {
 		return err
 	}
