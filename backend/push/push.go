@@ -33,12 +33,12 @@ const (
 	pingPeriod = 20 * time.Second
 	retryFirst = 500 * time.Millisecond
 	retryMax   = 10 * time.Second
-	// refusedRetry spaces the attempts after every relay refused the push
+	// RefusedRetry spaces the attempts after every relay refused the push
 	// for a reason that will not pass on its own (a wrong publish token, a
 	// certificate not trusted here, a bad name): the operator must act, and
 	// hammering the relay helps nobody, but a relay fixed meanwhile is
 	// still found.
-	refusedRetry = 30 * time.Second
+	RefusedRetry = 30 * time.Second
 )
 
 // refusal is a relay's answer that retrying will not change: a 400, 401 or
@@ -210,7 +210,7 @@ func (p *Pusher) run(ctx context.Context) {
 		}
 		var wait time.Duration
 		if allRefused {
-			wait = refusedRetry
+			wait = RefusedRetry
 			p.set("refused", err)
 			p.log.Error("the relay refused the push; trying again later", "err", err, "in", wait)
 		} else {
