@@ -21,14 +21,19 @@ func HasDisplay() bool {
 	return os.Getenv("DISPLAY") != "" || os.Getenv("WAYLAND_DISPLAY") != ""
 }
 
-// Run opens the window and blocks until it is closed, then stops the stream
-// and the server. ui is the built frontend (index.html is the desktop UI);
-// icon is the window icon PNG.
-func Run(a *App, ui fs.FS, icon []byte) error {
+// Run opens the window and blocks until it is closed, or ctx ends (a
+// signal), then stops the stream and the server. ui is the built frontend
+// (index.html is the desktop UI); icon is the window icon PNG.
+func Run(ctx context.Context, a *App, ui fs.FS, icon []byte) error {
 	defer a.close()
 	if !HasDisplay() {
 		return ErrNoDisplay
 	}
+	if ctx.Err() != nil {
+		return nil // a signal came before the window: close what runs
+	}
+	ended := make(chan struct{}) // closed when the window is gone
+	defer close(ended)
 	return wails.Run(&options.App{
 		Title:            "Framecast",
 		Width:            1280,
@@ -37,9 +42,19 @@ func Run(a *App, ui fs.FS, icon []byte) error {
 		MinHeight:        640,
 		BackgroundColour: &options.RGBA{R: 17, G: 19, B: 24, A: 255},
 		AssetServer:      &assetserver.Options{Assets: ui},
-		OnStartup:        func(ctx context.Context) { a.startup(wailsRuntime{ctx: ctx}) },
-		Menu:             a.appMenu(),
-		Bind:             []any{a},
-		Linux:            &linux.Options{Icon: icon, ProgramName: "framecast"},
+		OnStartup: func(wctx context.Context) {
+			a.startup(wailsRuntime{ctx: wctx})
+			go func() {
+				<-ctx.Done()
+				select {
+				case <-ended: // the window closed first: nothing to quit
+				default:
+					a.quit() // as the Quit menu does: the window closes, Run returns
+				}
+			}()
+		},
+		Menu:  a.appMenu(),
+		Bind:  []any{a},
+		Linux: &linux.Options{Icon: icon, ProgramName: "framecast"},
 	})
 }
