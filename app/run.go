@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io/fs"
 	"os"
+	"sync"
 
 	"github.com/wailsapp/wails/v2"
 	"github.com/wailsapp/wails/v2/pkg/options"
@@ -34,6 +35,7 @@ func Run(ctx context.Context, a *App, ui fs.FS, icon []byte) error {
 	}
 	ended := make(chan struct{}) // closed when the window is gone
 	defer close(ended)
+	var watch sync.Once // starts the goroutine that quits on ctx's end
 	return wails.Run(&options.App{
 		Title:            "Framecast",
 		Width:            1280,
@@ -42,16 +44,20 @@ func Run(ctx context.Context, a *App, ui fs.FS, icon []byte) error {
 		MinHeight:        640,
 		BackgroundColour: &options.RGBA{R: 17, G: 19, B: 24, A: 255},
 		AssetServer:      &assetserver.Options{Assets: ui},
-		OnStartup: func(wctx context.Context) {
-			a.startup(wailsRuntime{ctx: wctx})
-			go func() {
-				<-ctx.Done()
-				select {
-				case <-ended: // the window closed first: nothing to quit
-				default:
-					a.quit() // as the Quit menu does: the window closes, Run returns
-				}
-			}()
+		OnStartup:        func(wctx context.Context) { a.startup(wailsRuntime{ctx: wctx}) },
+		// Once the page is up, GTK's main loop runs and can be told to
+		// quit: a signal that came earlier is acted on now.
+		OnDomReady: func(context.Context) {
+			watch.Do(func() {
+				go func() {
+					<-ctx.Done()
+					select {
+					case <-ended: // the window closed first: nothing to quit
+					default:
+						a.quit() // as the Quit menu does: the window closes, Run returns
+					}
+				}()
+			}) // once: the page may load again
 		},
 		Menu:  a.appMenu(),
 		Bind:  []any{a},
