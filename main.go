@@ -84,7 +84,7 @@ func main() {
 // usage is what `framecast --help` prints: the commands and the flags most
 // runs need; each command's -h lists all of its own.
 func usage(w io.Writer) {
-	fmt.Fprint(w, `Framecast shows live machine-vision video to other people.
+	_, _ = fmt.Fprint(w, `Framecast shows live machine-vision video to other people.
 
 Usage:
   framecast [--log-level LEVEL]  open the desktop app
