@@ -23,6 +23,11 @@ APT_PKGS := build-essential pkg-config libopencv-dev libwebkit2gtk-4.0-dev libgt
             chromium xvfb xauth xdotool imagemagick python3-opencv python3-websockets
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
+# What `framecast --version` says: the nearest tag (or "dev"), and the commit.
+VERSION ?= $(shell git describe --tags --abbrev=0 2>/dev/null || echo dev)
+COMMIT  ?= $(shell git rev-parse --short=12 HEAD 2>/dev/null)$(shell git diff --quiet HEAD 2>/dev/null || echo -modified)
+LDFLAGS := -X main.version=$(VERSION) -X main.commit=$(COMMIT)
+
 GO_SRC := $(shell find . -name '*.go' -not -path './frontend/*') go.mod go.sum
 FE_SRC := $(shell find frontend -path frontend/node_modules -prune -o -path frontend/dist -prune -o -type f -print)
 
@@ -59,12 +64,12 @@ build: deps $(BIN)
 # frontend is built above, and Wails' bindings are not generated (the UI
 # calls window.go.app.App through backend.ts, typed by make generate).
 $(BIN): frontend/dist/index.html $(GO_SRC) build/appicon.png wails.json
-	wails build -s -skipbindings -m -nosyncgomod
+	wails build -s -skipbindings -m -nosyncgomod -ldflags "$(LDFLAGS)"
 
 # The relay alone, for a public server: one static file, no OpenCV, no
 # WebKit (cmd/framecast-relay). Copy build/bin/framecast-relay anywhere.
 relay: deps-npm frontend/dist/index.html
-	CGO_ENABLED=0 $(GO) build -trimpath -o build/bin/framecast-relay ./cmd/framecast-relay
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags "$(LDFLAGS)" -o build/bin/framecast-relay ./cmd/framecast-relay
 	@file build/bin/framecast-relay 2>/dev/null || true
 
 # The desktop app where there is a display, the headless server where not.

@@ -8,6 +8,7 @@ import (
 	"os/signal"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"framecast/backend/bench"
@@ -17,6 +18,10 @@ import (
 // runBench starts `framecast serve` as its own process, so its CPU time is
 // measured apart from the viewers', and runs each scenario against it.
 func runBench(args []string) error {
+	// First of all, as in every command: a signal stops the runs and the
+	// servers they started, whenever it comes.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
 	fset := flag.NewFlagSet("framecast bench", flag.ContinueOnError)
 	scenarios := fset.String("scenarios", "50/0,50/5,200/0", "comma-separated scenarios, each a separate run: "+bench.ScenarioSyntax)
 	slowFPS := fset.Int("slow-fps", 5, "frames a second a slow viewer reads")
@@ -39,8 +44,6 @@ func runBench(args []string) error {
 	if err != nil {
 		return err
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
 	serveArgs := []string{"--source", *source, "--quality", strconv.Itoa(*quality),
 		"--width", strconv.Itoa(*width), "--height", strconv.Itoa(*height), "--fps", strconv.Itoa(*fps)}
 	if *process != "" {

@@ -1,10 +1,14 @@
 package main
 
 import (
+	"context"
 	"flag"
 	"fmt"
 	"io/fs"
+	"os"
+	"os/signal"
 	"path/filepath"
+	"syscall"
 
 	"framecast/app"
 	"framecast/backend/config"
@@ -14,8 +18,13 @@ import (
 // runDesktop opens the window. Without a display it says so in one line and
 // points to `framecast serve`, before anything starts.
 func runDesktop(args []string, assets fs.FS) error {
+	// First of all, as in every command: a signal closes the window and the
+	// stream gracefully, even one that comes before the window is up.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
 	fset := flag.NewFlagSet("framecast", flag.ContinueOnError)
 	level := fset.String("log-level", "info", "log level: debug, info, warn or error")
+	fset.Usage = func() { usage(fset.Output()) }
 	if err := cli.ParseFlags(fset, args); err != nil {
 		return err
 	}
@@ -44,5 +53,5 @@ func runDesktop(args []string, assets fs.FS) error {
 	for _, u := range app.ViewerURLs(a) {
 		fmt.Println("  " + u)
 	}
-	return app.Run(a, assets, icon)
+	return app.Run(ctx, a, assets, icon)
 }

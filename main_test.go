@@ -17,10 +17,16 @@ import (
 )
 
 // TestMain lets a test run this binary as `framecast`: with FRAMECAST_MAIN
-// set, the test binary is the program.
+// set, the test binary is the program, its arguments taken from
+// FRAMECAST_ARGS (split at spaces) or, without it, from its own command line.
 func TestMain(m *testing.M) {
 	if os.Getenv("FRAMECAST_MAIN") == "1" {
-		os.Args = append([]string{"framecast"}, strings.Fields(os.Getenv("FRAMECAST_ARGS"))...)
+		args, given := os.LookupEnv("FRAMECAST_ARGS")
+		if given {
+			os.Args = append([]string{"framecast"}, strings.Fields(args)...)
+		} else {
+			os.Args[0] = "framecast"
+		}
 		main()
 		os.Exit(0)
 	}

@@ -3,8 +3,10 @@ package main
 import (
 	"context"
 	"crypto/tls"
+	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"io/fs"
 	"log/slog"
 	"net"
@@ -12,11 +14,13 @@ import (
 	"os/signal"
 	"strconv"
 	"syscall"
+	"time"
 
 	"framecast/backend/config"
 	"framecast/backend/engine"
 	"framecast/backend/metrics"
 	"framecast/backend/protocol"
+	"framecast/backend/push"
 	"framecast/backend/server"
 	"framecast/backend/station"
 	"framecast/backend/vision"
@@ -59,10 +63,14 @@ func newLogger(level string) (*slog.Logger, error) {
 }
 
 func runServe(args []string, assets fs.FS) error {
+	// First of all: a signal that comes while the stream starts, or just
+	// after its links are printed, must close it as one that comes later does.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
 	fset := flag.NewFlagSet("framecast serve", flag.ContinueOnError)
 	settings, cfg, level := serveFlags(fset)
-	pushURL := fset.String("push", "", "also push the stream to a relay: wss://relay/ingest/<stream> (viewers use --token there); several relays of a cluster, comma-separated, are tried in turn")
-	publishToken := fset.String("publish-token", "", "the relay's publish token, with --push")
+	pushURL := fset.String("push", "", "also push the stream to a relay: ws://relay:8188/ingest/<stream>, or wss:// for a relay with HTTPS (viewers use --token there); several relays of a cluster, comma-separated, are tried in turn")
+	publishToken := fset.String("publish-token", "", "the relay's publish token, 16 to 256 characters, with --push")
 	caFile := fset.String("ca-file", "", "with a wss:// --push: PEM file of the CA that signed the relay's certificate, trusted instead of the system's CAs (for a relay on a private CA)")
 	loadTLS := cli.TLSFlags(fset)
 	limits := cli.LimitFlags(fset)
@@ -78,6 +86,9 @@ func runServe(args []string, assets fs.FS) error {
 	}
 	if fset.NArg() > 0 {
 		return fmt.Errorf("unexpected argument %q", fset.Arg(0))
+	}
+	if err := checkTokens(cfg.Token, *pushURL, *publishToken); err != nil {
+		return err
 	}
 	log, err := newLogger(*level)
 	if err != nil {
@@ -113,15 +124,75 @@ func runServe(args []string, assets fs.FS) error {
 		fmt.Println("  " + u)
 	}
 	if _, status := st.Push(); *pushURL != "" {
-		fmt.Println("Pushing to the relay; viewers beyond the LAN open:\n  " + status.ViewerURL)
+		// Not "pushing" yet: that is said once the relay has taken the stream.
+		fmt.Printf("Connecting to the relay at %s; once it takes the stream, viewers beyond the LAN open:\n  %s\n",
+			protocol.Redact(*pushURL), status.ViewerURL)
 	}
 	fmt.Println("Press Ctrl+C to stop.")
-
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
+	reported := make(chan struct{})
+	go func() {
+		defer close(reported)
+		if *pushURL != "" {
+			reportPush(ctx, os.Stdout, protocol.Redact(*pushURL), func() push.Status { _, s := st.Push(); return s })
+		}
+	}()
 	<-ctx.Done()
+	<-reported
 	log.Info("shutting down")
 	return nil
+}
+
+// checkTokens holds serve's tokens to the one rule, naming the flag.
+func checkTokens(token, pushURL, publishToken string) error {
+	if token != "" {
+		if err := protocol.CheckToken(token); err != nil {
+			return fmt.Errorf("--token: %w", err)
+		}
+	}
+	if pushURL != "" {
+		if publishToken == "" {
+			return errors.New("--push: give the relay's publish token with --publish-token")
+		}
+		if err := protocol.CheckToken(publishToken); err != nil {
+			return fmt.Errorf("--publish-token: %w", err)
+		}
+	}
+	return nil
+}
+
+// pushPoll is how often serve looks at the push's state to say when it
+// changes.
+const pushPoll = 200 * time.Millisecond
+
+// reportPush prints each change of the push's state to w, until ctx ends:
+// "pushing" only once the relay has taken the stream, and a refusal as one.
+func reportPush(ctx context.Context, w io.Writer, relay string, status func() push.Status) {
+	t := time.NewTicker(pushPoll)
+	defer t.Stop()
+	was := push.Status{State: "connecting"}
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		now := status()
+		if now.State == was.State && now.Error == was.Error {
+			continue
+		}
+		switch now.State {
+		case "connected":
+			fmt.Fprintf(w, "Pushing to the relay at %s.\n", relay)
+		case "refused":
+			fmt.Fprintf(w, "The relay at %s refused the stream: %s. Trying again every %v; fix the cause and it connects.\n",
+				relay, now.Error, push.RefusedRetry)
+		case "retrying":
+			if was.State == "connected" || now.Error != was.Error {
+				fmt.Fprintf(w, "Not pushing to the relay at %s: %s. Retrying.\n", relay, now.Error)
+			}
+		}
+		was = now
+	}
 }
 
 // splitAddr reads --addr, ":8188" or "host:port", as a host and a port.

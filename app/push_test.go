@@ -29,8 +29,9 @@ func TestPushingToARelayFollowsTheLinkAndRefusesBadSettings(t *testing.T) {
 		p    config.Push
 		want string
 	}{
-		{"a stream name with a slash", config.Push{Enabled: true, Relay: "ws://" + rl.Addr().String(), Stream: "a/b", PublishToken: "x"}, "stream name"},
-		{"a relay that is not a URL", config.Push{Enabled: true, Relay: "ftp://x", Stream: "line", PublishToken: "x"}, "wss://"},
+		{"a stream name with a slash", config.Push{Enabled: true, Relay: "ws://" + rl.Addr().String(), Stream: "a/b", PublishToken: relayPublishToken}, "stream name"},
+		{"a relay that is not a URL", config.Push{Enabled: true, Relay: "ftp://x", Stream: "line", PublishToken: relayPublishToken}, "wss://"},
+		{"a publish token the relay would refuse", config.Push{Enabled: true, Relay: "ws://" + rl.Addr().String(), Stream: "line", PublishToken: "short"}, "publish token: must be 16 to 256"},
 		{"no publish token", config.Push{Enabled: true, Relay: "ws://x", Stream: "line"}, "publish token"},
 	}
 	for _, c := range bad {

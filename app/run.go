@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io/fs"
 	"os"
+	"sync"
 
 	"github.com/wailsapp/wails/v2"
 	"github.com/wailsapp/wails/v2/pkg/options"
@@ -21,15 +22,21 @@ func HasDisplay() bool {
 	return os.Getenv("DISPLAY") != "" || os.Getenv("WAYLAND_DISPLAY") != ""
 }
 
-// Run opens the window and blocks until it is closed, then stops the stream
-// and the server. ui is the built frontend (index.html is the desktop UI);
-// icon is the window icon PNG.
-func Run(a *App, ui fs.FS, icon []byte) error {
+// Run opens the window and blocks until it is closed, or ctx ends (a
+// signal), then stops the stream and the server. ui is the built frontend
+// (index.html is the desktop UI); icon is the window icon PNG.
+func Run(ctx context.Context, a *App, ui fs.FS, icon []byte) error {
 	defer a.close()
 	if !HasDisplay() {
 		return ErrNoDisplay
 	}
+	if ctx.Err() != nil {
+		return nil // a signal came before the window: close what runs
+	}
 	w, h, minW, minH := windowSize(workArea())
+	ended := make(chan struct{}) // closed when the window is gone
+	defer close(ended)
+	var watch sync.Once // starts the goroutine that quits on ctx's end
 	return wails.Run(&options.App{
 		Title:            "Framecast",
 		Width:            w,
@@ -38,9 +45,23 @@ func Run(a *App, ui fs.FS, icon []byte) error {
 		MinHeight:        minH,
 		BackgroundColour: &options.RGBA{R: 17, G: 19, B: 24, A: 255},
 		AssetServer:      &assetserver.Options{Assets: ui},
-		OnStartup:        func(ctx context.Context) { a.startup(wailsRuntime{ctx: ctx}) },
-		Menu:             a.appMenu(),
-		Bind:             []any{a},
+		OnStartup:        func(wctx context.Context) { a.startup(wailsRuntime{ctx: wctx}) },
+		// Once the page is up, GTK's main loop runs and can be told to
+		// quit: a signal that came earlier is acted on now.
+		OnDomReady: func(context.Context) {
+			watch.Do(func() {
+				go func() {
+					<-ctx.Done()
+					select {
+					case <-ended: // the window closed first: nothing to quit
+					default:
+						a.quit() // as the Quit menu does: the window closes, Run returns
+					}
+				}()
+			}) // once: the page may load again
+		},
+		Menu: a.appMenu(),
+		Bind: []any{a},
 		Linux: &linux.Options{Icon: icon, ProgramName: "framecast",
 			// WebKit composites with OpenGL by default; without a GPU (llvmpipe)
 			// and with a cold shader cache that kept the first picture off the

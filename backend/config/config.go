@@ -54,9 +54,11 @@ func (p Push) Validate() error {
 	}
 	if p.PublishToken == "" {
 		errs = append(errs, errors.New("publish token: missing (the relay operator gives it)"))
+	} else if err := protocol.CheckToken(p.PublishToken); err != nil {
+		errs = append(errs, fmt.Errorf("publish token: %w", err))
 	}
-	if len(p.PublishToken) > protocol.MaxTokenLen || len(p.Relay) > maxRelayURL {
-		errs = append(errs, fmt.Errorf("publish token or relay address: too long (at most %d and %d characters)", protocol.MaxTokenLen, maxRelayURL))
+	if len(p.Relay) > maxRelayURL {
+		errs = append(errs, fmt.Errorf("relay address: too long (at most %d characters)", maxRelayURL))
 	}
 	return errors.Join(errs...)
 }
@@ -75,8 +77,10 @@ func (s Settings) Validate() error {
 	if s.Port < 1 || s.Port > 65535 {
 		errs = append(errs, fmt.Errorf("port %d: must be from 1 to 65535", s.Port))
 	}
-	if s.Token != "" && (len(s.Token) < 16 || len(s.Token) > protocol.MaxTokenLen) {
-		errs = append(errs, fmt.Errorf("token: must be 16 to %d characters", protocol.MaxTokenLen))
+	if s.Token != "" {
+		if err := protocol.CheckToken(s.Token); err != nil {
+			errs = append(errs, fmt.Errorf("token: %w", err))
+		}
 	}
 	if err := s.Push.Validate(); err != nil {
 		errs = append(errs, err)
@@ -184,7 +188,7 @@ func fixRanges(s *Settings) []string {
 	check("stream.fps", probe(func(p *engine.Settings) { p.FPS = s.Stream.FPS }), func() { s.Stream.FPS = def.Stream.FPS })
 	check("stream.process", probe(func(p *engine.Settings) { p.Process = s.Stream.Process }), func() { s.Stream.Process = def.Stream.Process })
 	check("port", s.Port < 1 || s.Port > 65535, func() { s.Port = def.Port })
-	check("token", s.Token != "" && (len(s.Token) < 16 || len(s.Token) > protocol.MaxTokenLen), func() { s.Token = "" })
+	check("token", s.Token != "" && protocol.CheckToken(s.Token) != nil, func() { s.Token = "" })
 	check("push", len(s.Push.PublishToken) > protocol.MaxTokenLen || len(s.Push.Relay) > maxRelayURL || len(s.Push.Stream) > 64,
 		func() { s.Push = def.Push })
 	check("push", s.Push.Validate() != nil, func() { s.Push.Enabled = false })

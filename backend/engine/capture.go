@@ -48,8 +48,9 @@ type capturer struct {
 }
 
 // capture reads the source while somebody watches and hands each frame
-// the fps cap lets through to the processing goroutine.
-func (e *Engine) capture(ctx context.Context, src source.Source) {
+// the fps cap lets through to the processing goroutine. With lost, the
+// source did not open and is retried first, as one lost.
+func (e *Engine) capture(ctx context.Context, src source.Source, lost error) {
 	defer e.wg.Done()
 	c := &capturer{e: e, src: src, cur: grabbed{mat: <-e.slot.free}, blank: gocv.NewMat(),
 		retry: backoff.New(retryFirst, retryMax), outage: outage{log: e.log}}
@@ -57,6 +58,9 @@ func (e *Engine) capture(ctx context.Context, src source.Source) {
 		c.blank.Close()
 		c.closeSource("close source")
 	}()
+	if lost != nil && errors.Is(c.recover(ctx, lost), errClosed) {
+		return
+	}
 	for {
 		hubChanged := e.hub.Changed()
 		var err error

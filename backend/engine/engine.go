@@ -104,7 +104,8 @@ type Engine struct {
 }
 
 // New validates s, opens its source and starts both goroutines. A source
-// that cannot be opened is an error; nothing is left running.
+// that cannot be opened is an error, and nothing is left running; but a
+// network stream that cannot be opened starts lost: NO SIGNAL, retried.
 func New(s Settings, d Deps) (*Engine, error) {
 	if err := s.Validate(); err != nil {
 		return nil, err
@@ -124,17 +125,21 @@ func New(s Settings, d Deps) (*Engine, error) {
 		return nil, err
 	}
 	var src source.Source
+	var lost error // why a network source did not open: it is retried as one lost
 	if s.Enabled {
 		if src, err = e.openSource(s); err != nil {
-			chain.Close()
-			return nil, err
+			if !retriedFromStart(s.Source) {
+				chain.Close()
+				return nil, err
+			}
+			src, lost = nil, err
 		}
 	}
 	e.slot = newSlot()
 	ctx, cancel := context.WithCancel(context.Background())
 	e.cancel = cancel
 	e.wg.Add(2)
-	go e.capture(ctx, src)
+	go e.capture(ctx, src, lost)
 	go e.processing(ctx, chain)
 	go func() {
 		e.wg.Wait()
@@ -142,6 +147,16 @@ func New(s Settings, d Deps) (*Engine, error) {
 		close(e.done)
 	}()
 	return e, nil
+}
+
+// retriedFromStart reports whether the source spec names one that may be
+// away for a while and come back by itself: a network stream (a camera on
+// the network rebooting, a server not up yet). Such a source starts even
+// when it cannot be opened: viewers see NO SIGNAL until it comes. A file
+// or a camera that is not there is a mistake to report at once.
+func retriedFromStart(spec string) bool {
+	sp, err := source.ParseSpec(spec)
+	return err == nil && sp.Kind == source.KindURL
 }
 
 // Close stops both goroutines, releases the source and every Mat, and

@@ -62,8 +62,8 @@ func TestARelayOnAPrivateCAIsTrustedOnlyWithItsCAFile(t *testing.T) {
 					break
 				}
 				if c.want != "connected" && st.Error != "" {
-					if !strings.Contains(st.Error, c.want) || st.State != "retrying" {
-						t.Fatalf("push status %+v, want it retrying with %q", st, c.want)
+					if !strings.Contains(st.Error, c.want) || st.State != "refused" {
+						t.Fatalf("push status %+v, want it refused with %q", st, c.want)
 					}
 					return
 				}
@@ -135,9 +135,9 @@ func TestACAFileThatCannotWorkIsRefused(t *testing.T) {
 		cfg  Config
 		want string
 	}{
-		{"a CA file for a plain ws:// relay is refused", Config{URL: "ws://r/ingest/a", PublishToken: "p", ViewToken: viewToken, CAFile: notPEM}, "only a wss:// relay"},
-		{"a CA file that is not there is refused", Config{URL: "wss://r/ingest/a", PublishToken: "p", ViewToken: viewToken, CAFile: notPEM + ".missing"}, "no such file"},
-		{"a CA file with no certificate in it is refused", Config{URL: "wss://r/ingest/a", PublishToken: "p", ViewToken: viewToken, CAFile: notPEM}, "no PEM certificate"},
+		{"a CA file for a plain ws:// relay is refused", Config{URL: "ws://r/ingest/a", PublishToken: publishToken, ViewToken: viewToken, CAFile: notPEM}, "only a wss:// relay"},
+		{"a CA file that is not there is refused", Config{URL: "wss://r/ingest/a", PublishToken: publishToken, ViewToken: viewToken, CAFile: notPEM + ".missing"}, "no such file"},
+		{"a CA file with no certificate in it is refused", Config{URL: "wss://r/ingest/a", PublishToken: publishToken, ViewToken: viewToken, CAFile: notPEM}, "no PEM certificate"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

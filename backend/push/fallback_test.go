@@ -44,7 +44,7 @@ func TestAPushTriesTheOtherRelaysInTurn(t *testing.T) {
 }
 
 func TestFallbacksAreCheckedAsTheFirstRelay(t *testing.T) {
-	c := Config{URL: "ws://a/ingest/line", Fallbacks: []string{"ftp://b/ingest/line"}, PublishToken: "p", ViewToken: viewToken}
+	c := Config{URL: "ws://a/ingest/line", Fallbacks: []string{"ftp://b/ingest/line"}, PublishToken: publishToken, ViewToken: viewToken}
 	if err := c.Validate(); err == nil || !strings.Contains(err.Error(), "ftp://b") {
 		t.Fatalf("err = %v, want the bad second relay named", err)
 	}

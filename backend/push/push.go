@@ -7,11 +7,14 @@ package push
 
 import (
 	"context"
+	"crypto/tls"
 	"crypto/x509"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
+	"net/http"
 	"net/url"
 	"slices"
 	"strings"
@@ -31,7 +34,20 @@ const (
 	pingPeriod = 20 * time.Second
 	retryFirst = 500 * time.Millisecond
 	retryMax   = 10 * time.Second
+	// RefusedRetry spaces the attempts after every relay refused the push
+	// for a reason that will not pass on its own (a wrong publish token, a
+	// certificate not trusted here, a bad name): the operator must act, and
+	// hammering the relay helps nobody, but a relay fixed meanwhile is
+	// still found.
+	RefusedRetry = 30 * time.Second
 )
+
+// refusal is a relay's answer that retrying will not change: a 400, 401 or
+// 403, or a certificate this side does not trust.
+type refusal struct{ err error }
+
+func (r refusal) Error() string { return r.err.Error() }
+func (r refusal) Unwrap() error { return r.err }
 
 // Config says where to push.
 type Config struct {
@@ -75,8 +91,10 @@ func (c Config) Validate() error {
 		return fmt.Errorf("relay URL %q: must end in /ingest/<stream name>", c.URL)
 	case c.PublishToken == "":
 		return errors.New("publish token: missing")
-	case len(c.ViewToken) < 16:
-		return errors.New("view token: must be at least 16 characters")
+	case protocol.CheckToken(c.PublishToken) != nil:
+		return fmt.Errorf("publish token: %w", protocol.CheckToken(c.PublishToken))
+	case protocol.CheckToken(c.ViewToken) != nil:
+		return fmt.Errorf("view token: %w", protocol.CheckToken(c.ViewToken))
 	case c.CAFile != "" && u.Scheme != "wss":
 		return fmt.Errorf("CA file %s: only a wss:// relay has a certificate to check; %q is not one", c.CAFile, c.URL)
 	}
@@ -103,7 +121,11 @@ func (c Config) ViewerURL() string {
 
 // Status is the push connection's state, for the window and the log.
 type Status struct {
-	State     string `json:"state"` // "connecting", "connected", "retrying", "stopped"
+	// State is "connecting", "connected", "retrying" (after a failure
+	// that may pass), "refused" (every relay refused the push for a reason
+	// that will not pass on its own, see Error; tried again every 30 s) or
+	// "stopped".
+	State     string `json:"state"`
 	Error     string `json:"error,omitempty"`
 	Sent      uint64 `json:"sent"`
 	Viewers   int    `json:"viewers"` // watching on the relay, as it last said
@@ -169,6 +191,7 @@ func (p *Pusher) run(ctx context.Context) {
 	defer close(p.done)
 	retry := backoff.New(retryFirst, retryMax)
 	relays := p.cfg.relays()
+	allRefused := true // every relay of this round refused the push
 	for i := 0; ; i = (i + 1) % len(relays) {
 		start := time.Now()
 		err := p.session(ctx, relays[i])
@@ -179,15 +202,24 @@ func (p *Pusher) run(ctx context.Context) {
 		if time.Since(start) > 5*time.Second {
 			retry.Reset() // it had been working: retry quickly
 		}
+		allRefused = allRefused && errors.As(err, new(refusal))
 		if i+1 < len(relays) {
 			// Another relay of the cluster may take the stream now.
 			p.set("retrying", err)
 			p.log.Warn("relay connection lost; trying the next relay", "err", err, "next", protocol.Redact(relays[i+1]))
 			continue
 		}
-		wait := retry.Next()
-		p.set("retrying", err)
-		p.log.Warn("relay connection lost; retrying", "err", err, "in", wait.Round(time.Millisecond))
+		var wait time.Duration
+		if allRefused {
+			wait = RefusedRetry
+			p.set("refused", err)
+			p.log.Error("the relay refused the push; trying again later", "err", err, "in", wait)
+		} else {
+			wait = retry.Next()
+			p.set("retrying", err)
+			p.log.Warn("relay connection lost; retrying", "err", err, "in", wait.Round(time.Millisecond))
+		}
+		allRefused = true
 		select {
 		case <-ctx.Done():
 			p.set("stopped", nil)
@@ -211,16 +243,7 @@ func (p *Pusher) session(ctx context.Context, ingest string) error {
 	conn, resp, err := p.dialer.DialContext(dialCtx, u.String(), nil)
 	cancel()
 	if err != nil {
-		if resp != nil && resp.StatusCode == 401 {
-			return errors.New("the relay refused the publish token (401)")
-		}
-		if resp != nil && resp.StatusCode == 409 {
-			return errors.New("another producer is pushing this stream name with another link (409); retrying until it stops")
-		}
-		if errors.As(err, new(x509.UnknownAuthorityError)) {
-			return fmt.Errorf("connect: the relay's certificate is not from a CA trusted here; a relay on a private CA needs its CA certificate (--ca-file): %w", err)
-		}
-		return fmt.Errorf("connect: %w", err)
+		return dialError(err, resp)
 	}
 	defer conn.Close()
 	p.mu.Lock()
@@ -362,4 +385,60 @@ func (p *Pusher) send(conn *websocket.Conn, f *hub.Frame) error {
 		return fmt.Errorf("send: %w", err)
 	}
 	return nil
+}
+
+// dialError says why the relay could not be reached or refused the push,
+// as a refusal when retrying will not change it.
+func dialError(err error, resp *http.Response) error {
+	if resp != nil {
+		switch resp.StatusCode {
+		case http.StatusUnauthorized:
+			return refusal{errors.New("the relay refused the publish token (401): check it with the relay's operator")}
+		case http.StatusForbidden:
+			return refusal{fmt.Errorf("the relay forbids this push (403)%s", reason(resp))}
+		case http.StatusBadRequest:
+			return refusal{fmt.Errorf("the relay refused the request (400)%s", reason(resp))}
+		case http.StatusConflict:
+			return errors.New("another producer is pushing this stream name with another link (409); retrying until it stops")
+		}
+		return fmt.Errorf("connect: the relay answered %s%s", resp.Status, reason(resp))
+	}
+	var (
+		unknown  x509.UnknownAuthorityError
+		hostname x509.HostnameError
+		invalid  x509.CertificateInvalidError
+		verify   *tls.CertificateVerificationError
+	)
+	switch {
+	case errors.As(err, &unknown):
+		return refusal{fmt.Errorf("connect: the relay's certificate is not from a CA trusted here; a relay on a private CA needs its CA certificate (--ca-file): %w", err)}
+	case errors.As(err, &hostname):
+		return refusal{fmt.Errorf("connect: the relay's certificate is for another name: %w", err)}
+	case errors.As(err, &invalid), errors.As(err, &verify):
+		return refusal{fmt.Errorf("connect: the relay's certificate is not valid: %w", err)}
+	}
+	return fmt.Errorf("connect: %w", err)
+}
+
+// maxReason bounds what of a relay's refusal is repeated in the status and
+// the log.
+const maxReason = 200
+
+// reason is the relay's explanation of a refused handshake, from the start
+// of its body (gorilla keeps up to 1 KiB of it), as ": why", or "".
+func reason(resp *http.Response) string {
+	if resp.Body == nil {
+		return ""
+	}
+	b, _ := io.ReadAll(io.LimitReader(resp.Body, maxReason))
+	why := strings.Map(func(r rune) rune {
+		if r < ' ' || r == 0x7f {
+			return ' '
+		}
+		return r
+	}, strings.TrimSpace(strings.ToValidUTF8(string(b), "")))
+	if why == "" {
+		return ""
+	}
+	return ": " + why
 }

@@ -206,10 +206,11 @@ func TestConfigIsCheckedAndGivesTheViewerLink(t *testing.T) {
 		cfg  Config
 		want string
 	}{
-		{"an http URL is refused", Config{URL: "http://r/ingest/a", PublishToken: "p", ViewToken: viewToken}, "ws:// or wss://"},
-		{"a URL without a stream is refused", Config{URL: "wss://r/ingest/", PublishToken: "p", ViewToken: viewToken}, "/ingest/<stream name>"},
-		{"a short view token is refused", Config{URL: "wss://r/ingest/a", PublishToken: "p", ViewToken: "short"}, "view token"},
+		{"an http URL is refused", Config{URL: "http://r/ingest/a", PublishToken: publishToken, ViewToken: viewToken}, "ws:// or wss://"},
+		{"a URL without a stream is refused", Config{URL: "wss://r/ingest/", PublishToken: publishToken, ViewToken: viewToken}, "/ingest/<stream name>"},
+		{"a short view token is refused", Config{URL: "wss://r/ingest/a", PublishToken: publishToken, ViewToken: "short"}, "view token"},
 		{"a missing publish token is refused", Config{URL: "wss://r/ingest/a", ViewToken: viewToken}, "publish token"},
+		{"a short publish token is refused as the relay would", Config{URL: "wss://r/ingest/a", PublishToken: "abc", ViewToken: viewToken}, "publish token: must be 16 to 256"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -218,7 +219,7 @@ func TestConfigIsCheckedAndGivesTheViewerLink(t *testing.T) {
 			}
 		})
 	}
-	cfg := Config{URL: "wss://relay.example:8443/ingest/line1", PublishToken: "p", ViewToken: viewToken}
+	cfg := Config{URL: "wss://relay.example:8443/ingest/line1", PublishToken: publishToken, ViewToken: viewToken}
 	if got, want := cfg.ViewerURL(), "https://relay.example:8443/s/line1/?token="+viewToken; got != want {
 		t.Fatalf("viewer URL %q, want %q", got, want)
 	}

@@ -24,9 +24,6 @@ import (
 	"github.com/gorilla/websocket"
 )
 
-// minViewToken is the shortest view token a producer may set.
-const minViewToken = 16
-
 // Config says how the relay runs.
 type Config struct {
 	Addr         string // listen address
@@ -82,8 +79,8 @@ type Relay struct {
 
 // New listens on cfg.Addr and starts serving.
 func New(cfg Config, d Deps) (*Relay, error) {
-	if len(cfg.PublishToken) < minViewToken || len(cfg.PublishToken) > protocol.MaxTokenLen {
-		return nil, fmt.Errorf("publish token: must be %d to %d characters", minViewToken, protocol.MaxTokenLen)
+	if err := protocol.CheckToken(cfg.PublishToken); err != nil {
+		return nil, fmt.Errorf("publish token: %w", err)
 	}
 	if cfg.MaxFrame <= 0 {
 		cfg.MaxFrame = ingest.DefaultMaxFrame
@@ -91,8 +88,10 @@ func New(cfg Config, d Deps) (*Relay, error) {
 	if cfg.LegacyIngest && !protocol.ValidStreamName(cfg.LegacyStream) {
 		return nil, fmt.Errorf("legacy stream %s: %s", protocol.Quote(cfg.LegacyStream), protocol.StreamNameRule)
 	}
-	if cfg.LegacyToken != "" && (len(cfg.LegacyToken) < minViewToken || len(cfg.LegacyToken) > protocol.MaxTokenLen) {
-		return nil, fmt.Errorf("legacy token: must be %d to %d characters", minViewToken, protocol.MaxTokenLen)
+	if cfg.LegacyToken != "" {
+		if err := protocol.CheckToken(cfg.LegacyToken); err != nil {
+			return nil, fmt.Errorf("legacy token: %w", err)
+		}
 	}
 	log := d.Log
 	if log == nil {
@@ -249,8 +248,8 @@ func (rl *Relay) serveIngest(w http.ResponseWriter, r *http.Request) {
 	case !protocol.ValidStreamName(name):
 		http.Error(w, "400 bad request: "+protocol.StreamNameRule, http.StatusBadRequest)
 		return
-	case len(view) < minViewToken || len(view) > protocol.MaxTokenLen:
-		http.Error(w, fmt.Sprintf("view: the stream's view token must be %d to %d characters", minViewToken, protocol.MaxTokenLen), http.StatusBadRequest)
+	case protocol.CheckToken(view) != nil:
+		http.Error(w, "view: the stream's view token "+protocol.CheckToken(view).Error(), http.StatusBadRequest)
 		return
 	case !websocket.IsWebSocketUpgrade(r):
 		http.Error(w, "this is a producer's WebSocket endpoint: connect with a WebSocket client", http.StatusBadRequest)

@@ -43,11 +43,8 @@ type Server struct {
 // New listens on cfg.Addr and starts serving. A port in use is an error
 // that says so.
 func New(cfg Config, d Deps) (*Server, error) {
-	if cfg.Token == "" {
-		return nil, errors.New("server: empty token")
-	}
-	if len(cfg.Token) > protocol.MaxTokenLen {
-		return nil, fmt.Errorf("token: at most %d characters", protocol.MaxTokenLen)
+	if err := protocol.CheckToken(cfg.Token); err != nil {
+		return nil, fmt.Errorf("token: %w", err)
 	}
 	if cfg.Name == "" {
 		cfg.Name = "framecast"

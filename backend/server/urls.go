@@ -13,12 +13,7 @@ func (s *Server) ViewerURLs() []string {
 	if !ok {
 		return nil
 	}
-	var hosts []string
-	if tcp.IP.IsUnspecified() {
-		hosts = localAddresses()
-	} else {
-		hosts = []string{tcp.IP.String()}
-	}
+	hosts := Hosts(tcp)
 	q := url.Values{"token": {s.Token()}}.Encode()
 	scheme := "http://"
 	if s.https {
@@ -29,6 +24,16 @@ func (s *Server) ViewerURLs() []string {
 		urls = append(urls, scheme+net.JoinHostPort(h, strconv.Itoa(tcp.Port))+"/?"+q)
 	}
 	return urls
+}
+
+// Hosts are the addresses a client can reach a listener at addr on, as
+// links write them: every IPv4 address of this machine, LAN ones first and
+// loopback last, when it listens on all of them; its own address otherwise.
+func Hosts(addr *net.TCPAddr) []string {
+	if addr.IP.IsUnspecified() {
+		return localAddresses()
+	}
+	return []string{addr.IP.String()}
 }
 
 // localAddresses lists this machine's IPv4 addresses, LAN ones first and

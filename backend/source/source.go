@@ -5,6 +5,7 @@ package source
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 
 	"gocv.io/x/gocv"
@@ -68,8 +69,10 @@ func Open(spec Spec, opt Options) (Source, error) {
 	case KindCamera:
 		return openCamera(spec.Index, spec.API, opt)
 	case KindFile:
-		if _, err := os.Stat(spec.Path); err != nil {
-			return nil, fmt.Errorf("open %s %q: %w", fileKind(spec.Path), spec.Path, err)
+		if _, err := os.Stat(spec.Path); errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("source file %s does not exist", spec.Path)
+		} else if err != nil {
+			return nil, fmt.Errorf("open %s %q: %w", fileKind(spec.Path), spec.Path, errors.Unwrap(err))
 		}
 		if isImage(spec.Path) {
 			return openImage(spec.Path, opt.FPS)

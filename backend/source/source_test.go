@@ -82,7 +82,7 @@ func TestOpenErrorsNameTheSourceAndWhy(t *testing.T) {
 		spec Spec
 		want []string
 	}{
-		{"a missing file is named", Spec{Kind: KindFile, Path: "/nonexistent/clip.mp4"}, []string{"/nonexistent/clip.mp4", "no such file"}},
+		{"a missing file is named in plain words", Spec{Kind: KindFile, Path: "/nonexistent/clip.mp4"}, []string{"source file /nonexistent/clip.mp4 does not exist"}},
 		{"a file that is not a video is named", Spec{Kind: KindFile, Path: notVideo}, []string{notVideo}},
 		{"a missing camera is named", Spec{Kind: KindCamera, Index: 77}, []string{"camera:77"}},
 		{"a camera API this system lacks is named", Spec{Kind: KindCamera, Index: 0, API: "dshow"}, []string{"camera:0?api=dshow", "dshow API"}},

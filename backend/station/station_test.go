@@ -108,8 +108,9 @@ func TestAFailedStartClosesWhatItOpened(t *testing.T) {
 		t.Fatalf("err = %v, want the port in use", err)
 	}
 	s.Port = 0
+	// The push is refused once the engine and the server run: its publish
+	// token is too short for any relay.
 	s.Push = config.Push{Enabled: true, Relay: "ws://127.0.0.1:1", Stream: "line", PublishToken: "x"}
-	s.Token = "short" // too short to be a view token on a relay
 	if _, err := New(s, Deps{Listen: "127.0.0.1", Assets: fstest.MapFS{}}); err == nil || !strings.Contains(err.Error(), "push") {
 		t.Fatalf("err = %v, want the push refused", err)
 	}
@@ -172,7 +173,7 @@ func TestPushFromURLReadsServesIngestURL(t *testing.T) {
 		{"wss://relay.example.com/ingest/a%20b", "", "", "stream name"},
 	}
 	for _, c := range cases {
-		p, err := PushFromURL(c.in, "publish")
+		p, err := PushFromURL(c.in, "publish-token-0123456789")
 		if c.err != "" {
 			if err == nil || !strings.Contains(err.Error(), c.err) {
 				t.Errorf("%s: err = %v, want one about %q", c.in, err, c.err)
@@ -224,7 +225,7 @@ func TestMovingThePortTellsRemoteViewersAndCountsThem(t *testing.T) {
 }
 
 func TestPushFromURLTakesSeveralRelaysOfACluster(t *testing.T) {
-	p, err := PushFromURL("ws://a:8188/ingest/line, wss://b/ingest/line", "publish")
+	p, err := PushFromURL("ws://a:8188/ingest/line, wss://b/ingest/line", "publish-token-0123456789")
 	if err != nil || p.Relay != "ws://a:8188,wss://b" || p.Stream != "line" {
 		t.Fatalf("%+v, %v", p, err)
 	}
@@ -232,7 +233,7 @@ func TestPushFromURLTakesSeveralRelaysOfACluster(t *testing.T) {
 	if err != nil || cfg.URL != "ws://a:8188/ingest/line" || len(cfg.Fallbacks) != 1 || cfg.Fallbacks[0] != "wss://b/ingest/line" {
 		t.Fatalf("%+v, %v", cfg, err)
 	}
-	if _, err := PushFromURL("ws://a/ingest/line,ws://b/ingest/other", "publish"); err == nil || !strings.Contains(err.Error(), "same stream") {
+	if _, err := PushFromURL("ws://a/ingest/line,ws://b/ingest/other", "publish-token-0123456789"); err == nil || !strings.Contains(err.Error(), "same stream") {
 		t.Fatalf("err = %v, want the names told apart", err)
 	}
 }

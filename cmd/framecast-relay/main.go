@@ -4,6 +4,7 @@
 package main
 
 import (
+	"fmt"
 	"os"
 
 	"framecast/frontend"
@@ -11,6 +12,15 @@ import (
 	"framecast/internal/relaycli"
 )
 
+// version is the relay's version; `make relay` sets it with
+// -ldflags "-X main.version=… -X main.commit=…"; without a commit,
+// the build info's is shown.
+var version, commit = "dev", ""
+
 func main() {
+	if len(os.Args) > 1 && cli.IsVersion(os.Args[1]) {
+		fmt.Println(cli.Version("framecast-relay", version, commit))
+		return
+	}
 	cli.Exit("framecast-relay", relaycli.Run("framecast-relay", os.Args[1:], frontend.Dist()))
 }

@@ -159,3 +159,6 @@ func setFlags(fset *flag.FlagSet, names ...string) []string {
 	})
 	return set
 }
+
+// Given reports whether the command line set the flag name.
+func Given(fset *flag.FlagSet, name string) bool { return len(setFlags(fset, name)) > 0 }

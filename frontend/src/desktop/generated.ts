@@ -159,7 +159,12 @@ export interface AppPushInfo {
   stream: string;
   /** the relay's publish token */
   publishToken: string;
-  /** "connecting", "connected", "retrying", "stopped" */
+  /**
+   * State is "connecting", "connected", "retrying" (after a failure
+   * that may pass), "refused" (every relay refused the push for a reason
+   * that will not pass on its own, see Error; tried again every 30 s) or
+   * "stopped".
+   */
   state: string;
   error?: string;
   sent: number;

@@ -70,6 +70,11 @@ describe('pushView', () => {
       { label: 'Retrying', detail: 'dial tcp 10.0.0.9:8188: connection refused', tone: 'warn' },
     ],
     ['still says why when retrying without an error', { state: 'retrying', error: '' }, { label: 'Retrying', detail: 'the relay did not answer', tone: 'warn' }],
+    [
+      'shows a refusal as refused, with the reason and how often it is asked again',
+      { state: 'refused', error: 'the relay refused the publish token (401): check it with the relay\'s operator' },
+      { label: 'Refused', detail: 'the relay refused the publish token (401): check it with the relay\'s operator; asked again every 30 s', tone: 'warn' },
+    ],
     ['shows stopped in grey', { state: 'stopped' }, { label: 'Off', detail: '', tone: 'off' }],
     ['keeps a stopped push\'s last error', { state: 'stopped', error: 'publish token refused' }, { label: 'Off', detail: 'publish token refused', tone: 'off' }],
   ];

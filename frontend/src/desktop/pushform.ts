@@ -82,6 +82,10 @@ export function pushView(info: Pick<PushInfo, 'state' | 'error'>): PushView {
       return { label: 'Connecting…', detail: error, tone: 'busy' };
     case 'retrying':
       return { label: 'Retrying', detail: error || 'the relay did not answer', tone: 'warn' };
+    case 'refused':
+      // The relay said no for a reason that will not pass by itself (the
+      // publish token, its certificate): the operator must act.
+      return { label: 'Refused', detail: `${error || 'the relay refused the stream'}; asked again every 30 s`, tone: 'warn' };
     case 'stopped':
       return { label: 'Off', detail: error, tone: 'off' };
     default:
