@@ -85,17 +85,23 @@ func (rl *Relay) serveRoot(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer release()
+	// Subscribe before the upgrade completes, as /ws viewers are: a page
+	// that has its handshake gets every message the producer sends after
+	// it, even when this goroutine runs late.
+	sub := s.hub.SubscribeMeta("legacy", r.RemoteAddr)
 	conn, err := rl.rootUpgrader.Upgrade(w, r, nil)
 	if err != nil {
+		s.hub.Unsubscribe(sub)
 		return
 	}
 	defer conn.Close()
 	if !rl.handlers.Add(conn) {
+		s.hub.Unsubscribe(sub)
 		return // the relay is closing
 	}
 	defer rl.handlers.Done(conn)
 	c := &rootClient{rl: rl, s: s, conn: conn, p: newPublisher(conn, r.RemoteAddr, max(s.handler.PongWait(), pongWait)),
-		sub: s.hub.SubscribeMeta("legacy", r.RemoteAddr), readDone: make(chan struct{})}
+		sub: sub, readDone: make(chan struct{})}
 	defer s.hub.Unsubscribe(c.sub)
 	written := make(chan struct{})
 	go func() {
