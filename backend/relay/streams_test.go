@@ -52,6 +52,22 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 	}
 }
 
+// scrapeUntil scrapes until cond holds on the text, and returns that text.
+// A viewer reads a frame before the relay's writer counts it sent, so a
+// count read once right after a frame arrived may be one short.
+func scrapeUntil(t *testing.T, rl *Relay, what string, cond func(text string) bool) string {
+	t.Helper()
+	var text string
+	deadline := time.Now().Add(15 * time.Second)
+	for text = scrape(t, rl); !cond(text); text = scrape(t, rl) {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s:\n%s", what, text)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	return text
+}
+
 func TestOneRelayWithMetricsCarriesThreeStreamsAtOnceAndTakesAForgottenNameBack(t *testing.T) {
 	rl := startRelayWith(t, func(_ *Config, d *Deps) { d.Metrics = metrics.New() })
 	names := []string{"line1", "line2", "dock"}
@@ -73,7 +89,14 @@ func TestOneRelayWithMetricsCarriesThreeStreamsAtOnceAndTakesAForgottenNameBack(
 			_ = v.Ack(seq)
 		}
 	}
-	text := scrape(t, rl)
+	text := scrapeUntil(t, rl, "every frame counted sent", func(text string) bool {
+		for i, name := range names {
+			if sample(text, `framecast_frames_sent_total{stream="`+name+`"}`) < float64(i+2) {
+				return false
+			}
+		}
+		return true
+	})
 	for i, name := range names {
 		if got := sample(text, `framecast_frames_received_total{stream="`+name+`"}`); got != float64(i+2) {
 			t.Fatalf("stream %s: received %v, want %d\n%s", name, got, i+2, text)
