@@ -22,11 +22,26 @@ import (
 
 func TestMain(m *testing.M) { matcheck.Main(m) }
 
+// small is a small, fast stream on any free port: a fixed one collides
+// with packages tested side by side and with a real station on 8188.
 func small() config.Settings {
 	s := config.Defaults()
 	s.Stream.MaxWidth, s.Stream.MaxHeight, s.Stream.FPS = 160, 90, 30
 	s.Token = "station-token-0123456789"
+	s.Port = 0
 	return s
+}
+
+// freePort is a port free now, for a test whose settings are saved: a
+// saved port must be a real one.
+func freePort(t *testing.T) int {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().(*net.TCPAddr).Port
 }
 
 func start(t *testing.T, s config.Settings, d Deps) *Station {
@@ -58,7 +73,9 @@ func goroutinesBack(t *testing.T, base int) {
 
 func TestConcurrentChangesLeaveRunningAndSavedEqual(t *testing.T) {
 	store := config.Store{Path: filepath.Join(t.TempDir(), config.FileName)}
-	st := start(t, small(), Deps{Store: &store})
+	s := small()
+	s.Port = freePort(t)
+	st := start(t, s, Deps{Store: &store})
 	// Operators click fast, and Wails runs each call on its own goroutine:
 	// four controls, each changed many times at once.
 	changes := []func(i int) func(*engine.Settings){
@@ -198,12 +215,7 @@ func TestMovingThePortTellsRemoteViewersAndCountsThem(t *testing.T) {
 	if _, err := v.NextFrame(5 * time.Second); err != nil {
 		t.Fatal(err)
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	next := ln.Addr().(*net.TCPAddr).Port
-	ln.Close() // the operator types a number: the test needs a free one
+	next := freePort(t) // the operator types a number: the test needs a free one
 	moved, err := st.SetPort(next)
 	if err != nil || moved != 1 {
 		t.Fatalf("SetPort = %d, %v; want 1 viewer moved", moved, err)
