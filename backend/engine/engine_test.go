@@ -44,7 +44,7 @@ func start(t *testing.T, s Settings, d Deps) (*Engine, *hub.Hub) {
 // next waits for the subscriber's next frame.
 func next(t *testing.T, s *hub.Subscriber) *hub.Frame {
 	t.Helper()
-	deadline := time.After(5 * time.Second)
+	deadline := time.After(15 * time.Second) // generous: make test runs packages side by side under -race
 	for {
 		if f := s.TakeFrame(); f != nil {
 			return f
@@ -52,7 +52,7 @@ func next(t *testing.T, s *hub.Subscriber) *hub.Frame {
 		select {
 		case <-s.Wake():
 		case <-deadline:
-			t.Fatal("no frame within 5 s")
+			t.Fatal("no frame within 15 s")
 		}
 	}
 }
@@ -60,7 +60,7 @@ func next(t *testing.T, s *hub.Subscriber) *hub.Frame {
 // waitStatus waits for the stream to reach state.
 func waitStatus(t *testing.T, h *hub.Hub, state string) {
 	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
+	deadline := time.Now().Add(15 * time.Second)
 	for h.Status().State != state {
 		if time.Now().After(deadline) {
 			t.Fatalf("state = %q, want %q", h.Status().State, state)
@@ -344,7 +344,7 @@ func TestCloseDoesNotWaitForViewersToLeave(t *testing.T) {
 	go func() { e.Close(); close(done) }()
 	select {
 	case <-done:
-	case <-time.After(3 * time.Second):
-		t.Fatal("Close still waits 3 s later, with a viewer subscribed")
+	case <-time.After(10 * time.Second):
+		t.Fatal("Close still waits 10 s later, with a viewer subscribed")
 	}
 }

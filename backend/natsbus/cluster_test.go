@@ -317,11 +317,11 @@ func TestThreeRelaysOnANATSClusterShareAStream(t *testing.T) {
 	}
 
 	// Counts summed: the producer's relay and the others see both viewers.
-	eventually(t, "cluster-wide viewer count 2 on relay A", 5*time.Second, func() bool {
+	eventually(t, "cluster-wide viewer count 2 on relay A", 15*time.Second, func() bool {
 		st, _ := state(t, a.relay.Addr().String(), viewToken)
 		return st.ClusterViewers == 2 && st.Holder == a.bus.ID()
 	})
-	eventually(t, "relay B shows the count and the holder", 5*time.Second, func() bool {
+	eventually(t, "relay B shows the count and the holder", 15*time.Second, func() bool {
 		st, _ := state(t, b.relay.Addr().String(), viewToken)
 		return st.ClusterViewers == 2 && st.Holder == a.bus.ID()
 	})
@@ -375,7 +375,7 @@ func TestThreeRelaysOnANATSClusterShareAStream(t *testing.T) {
 			t.Fatalf("after the producer's relay died, relay %s's viewer got no frame for %v", w.name, gap)
 		}
 	}
-	eventually(t, "relay C holds the stream", 5*time.Second, func() bool {
+	eventually(t, "relay C holds the stream", 15*time.Second, func() bool {
 		st, _ := state(t, c.relay.Addr().String(), viewToken)
 		return st.Holder == c.bus.ID()
 	})

@@ -54,9 +54,9 @@ func producer(t *testing.T, relayAddr string) (*hub.Hub, *Pusher) {
 
 func dialRelay(t *testing.T, addr string) *client.Viewer {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(20 * time.Second)
 	for {
-		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		v, err := client.Dial(ctx, "ws://"+addr+"/s/line/ws?token="+viewToken, nil)
 		cancel()
 		if err == nil {

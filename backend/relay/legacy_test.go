@@ -64,7 +64,7 @@ func pictureMsg(jpg []byte) string {
 // readOld reads one message as the old page did: split on "=sq=".
 func readOld(t *testing.T, conn *websocket.Conn) (key, value string) {
 	t.Helper()
-	_ = conn.SetReadDeadline(time.Now().Add(5 * time.Second))
+	_ = conn.SetReadDeadline(time.Now().Add(15 * time.Second))
 	kind, msg, err := conn.ReadMessage()
 	if err != nil {
 		t.Fatal(err)
