@@ -3,6 +3,7 @@ package push
 import (
 	"bytes"
 	"context"
+	"net/http"
 	"strings"
 	"sync"
 	"testing"
@@ -232,8 +233,25 @@ func TestAPushToAStreamLiveWithAnotherLinkSaysWhyAndRetries(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The relay makes a producer the stream's just after its handshake:
+	// wait for it, or the push may take the stream first.
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		resp, err := http.Get("http://" + rl.Addr().String() + "/s/line/api/state?token=someone-elses-view-token")
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode == http.StatusOK {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the other producer's stream: %s", resp.Status)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 	_, p := producer(t, rl.Addr().String())
-	deadline := time.Now().Add(5 * time.Second)
+	deadline = time.Now().Add(15 * time.Second)
 	for !strings.Contains(p.Status().Error, "409") {
 		if time.Now().After(deadline) {
 			t.Fatalf("push status %+v, want the 409 explained", p.Status())
@@ -242,7 +260,7 @@ func TestAPushToAStreamLiveWithAnotherLinkSaysWhyAndRetries(t *testing.T) {
 	}
 	other.Close() // the other producer stops: the push gets the stream
 	for p.Status().State != "connected" {
-		if time.Now().After(deadline.Add(10 * time.Second)) {
+		if time.Now().After(deadline.Add(15 * time.Second)) {
 			t.Fatalf("push status %+v after the other producer left", p.Status())
 		}
 		time.Sleep(20 * time.Millisecond)
