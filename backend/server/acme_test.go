@@ -222,6 +222,27 @@ func produceAndWatchOverWSS(t *testing.T, base string, roots *x509.CertPool) {
 		t.Fatalf("producer over wss: %v", err)
 	}
 	defer prod.Close()
+	// viewers reads the producer's messages up to the next viewer count.
+	viewers := func() int {
+		for {
+			_ = prod.SetReadDeadline(time.Now().Add(15 * time.Second))
+			_, msg, err := prod.ReadMessage()
+			if err != nil {
+				t.Fatalf("the producer heard no viewer count: %v", err)
+			}
+			var m struct {
+				Type  string
+				Count int
+			}
+			if json.Unmarshal(msg, &m) == nil && m.Type == "viewers" {
+				return m.Count
+			}
+		}
+	}
+	// The relay makes the producer the stream's just after its handshake,
+	// and then tells it its first count: until then a viewer would find
+	// no stream.
+	viewers()
 	view, _, err := d.Dial(base+"/s/cam/ws?token="+viewToken, nil)
 	if err != nil {
 		t.Fatalf("viewer over wss: %v", err)
@@ -229,18 +250,7 @@ func produceAndWatchOverWSS(t *testing.T, base string, roots *x509.CertPool) {
 	defer view.Close()
 	// Once the producer hears of the viewer, a frame sent reaches it.
 	for n := 0; n != 1; {
-		_ = prod.SetReadDeadline(time.Now().Add(10 * time.Second))
-		_, msg, err := prod.ReadMessage()
-		if err != nil {
-			t.Fatalf("the producer heard no viewer count: %v", err)
-		}
-		var m struct {
-			Type  string
-			Count int
-		}
-		if json.Unmarshal(msg, &m) == nil && m.Type == "viewers" {
-			n = m.Count
-		}
+		n = viewers()
 	}
 	var pic bytes.Buffer
 	if err := jpeg.Encode(&pic, image.NewGray(image.Rect(0, 0, 16, 16)), nil); err != nil {
