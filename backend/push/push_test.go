@@ -103,7 +103,7 @@ func TestViewersOnTheRelayGetTheProducersFramesWithItsSeqAndTs(t *testing.T) {
 	defer func() { close(stop); <-recorded }()
 	lookup := func(seq uint64) (*hub.Frame, bool) {
 		t.Helper()
-		deadline := time.Now().Add(5 * time.Second)
+		deadline := time.Now().Add(15 * time.Second)
 		for {
 			mu.Lock()
 			f, n := made[seq], newest
@@ -155,7 +155,7 @@ func TestARelayRestartIsRecoveredByTheProducerAndViewers(t *testing.T) {
 		t.Fatal(err)
 	}
 	rl.Close()
-	deadline := time.Now().Add(5 * time.Second)
+	deadline := time.Now().Add(15 * time.Second)
 	for p.Status().State == "connected" && time.Now().Before(deadline) {
 		time.Sleep(20 * time.Millisecond)
 	}
@@ -180,7 +180,7 @@ func TestThePushTakesFramesOnlyWhileSomebodyWatchesOnTheRelay(t *testing.T) {
 	h, p := producer(t, rl.Addr().String())
 	waitCount := func(want int, why string) {
 		t.Helper()
-		deadline := time.Now().Add(5 * time.Second)
+		deadline := time.Now().Add(15 * time.Second)
 		for h.Count() != want {
 			if time.Now().After(deadline) {
 				t.Fatalf("%s: %d local viewers, want %d (push %+v)", why, h.Count(), want, p.Status())

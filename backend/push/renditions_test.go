@@ -33,7 +33,7 @@ func TestAViewerOnTheRelayGetsTheRenditionItAsksForFromTheProducer(t *testing.T)
 	// The push offers its ladder just after it connects: until the relay
 	// has read it, 240p is refused with 400.
 	var v *client.Viewer
-	for until := time.Now().Add(5 * time.Second); ; {
+	for until := time.Now().Add(15 * time.Second); ; {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		v, err = client.Dial(ctx, "ws://"+rl.Addr().String()+"/s/line/ws?token="+viewToken+"&rendition=240p", nil)
 		cancel()
@@ -83,7 +83,7 @@ func TestARelayViewerOfARenditionTheNewSourceLacksIsMoved(t *testing.T) {
 	defer p.Close()
 	dialRelay(t, rl.Addr().String())
 	var v *client.Viewer
-	for until := time.Now().Add(5 * time.Second); ; {
+	for until := time.Now().Add(15 * time.Second); ; {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		v, err = client.Dial(ctx, "ws://"+rl.Addr().String()+"/s/line/ws?token="+viewToken+"&rendition=360p", nil)
 		cancel()
