@@ -293,6 +293,20 @@ func TestASecondPictureSenderWaitsUntilTheProducerIsSilent(t *testing.T) {
 	}
 }
 
+// TestAnOldPageIsAViewerAsSoonAsItsHandshakeIsDone: the old relay sent a
+// page every message that came after it connected. A page subscribed only
+// once its handler ran on after the handshake missed a picture sent in
+// between, which a loaded machine made seconds long.
+func TestAnOldPageIsAViewerAsSoonAsItsHandshakeIsDone(t *testing.T) {
+	rl := startLegacyRelay(t)
+	for i := 1; i <= 20; i++ {
+		dialRoot(t, rl, "http://old-site.example", nil)
+		if n := rl.legacy.hub.Count(); n != i {
+			t.Fatalf("page %d has its handshake, and the stream has %d viewers", i, n)
+		}
+	}
+}
+
 func TestAPageSayingThingsNeverBecomesTheProducer(t *testing.T) {
 	rl := startLegacyRelay(t)
 	chatty := oldPage(t, rl, nil)
