@@ -75,7 +75,11 @@ func (b banner) write(w io.Writer) {
 	lines("old setup:", func(h string) string {
 		return fmt.Sprintf("producer and old pages connect to %s (stream %q)", root(h), b.legacyStream)
 	})
-	view := b.secret(b.legacyView, "<view token>")
+	// With the root open (no --legacy-token) anyone who reaches / watches
+	// the legacy stream, so the view token of its page guards nothing more
+	// and is printed: it is made up for this run, and the operator has no
+	// other way to learn it. With --legacy-token it is that secret.
+	view := url.QueryEscape(b.legacyView)
 	if b.legacyToken != "" {
 		view = b.secret(b.legacyView, "<legacy token>")
 	}

@@ -50,6 +50,13 @@ func TestTheBannerPrintsRealLinksAndNoSecretsUnlessAsked(t *testing.T) {
 			wantNot: []string{"HOST", publish},
 		},
 		{
+			name: "an open legacy root prints its page's view token, which guards nothing / does not give",
+			b: banner{addr: loopback, publishToken: publish, legacy: true, legacyStream: "default",
+				legacyView: "view/token+0123456789"},
+			want:    []string{"ws://127.0.0.1:8188/ (stream", "http://127.0.0.1:8188/s/default/?token=" + url.QueryEscape("view/token+0123456789")},
+			wantNot: []string{publish, "HOST"},
+		},
+		{
 			name: "the legacy setup hides its token by default",
 			b: banner{addr: loopback, publishToken: publish, legacy: true, legacyStream: "default",
 				legacyToken: legacy, legacyView: legacy},
