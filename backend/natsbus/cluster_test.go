@@ -352,7 +352,18 @@ func TestThreeRelaysOnANATSClusterShareAStream(t *testing.T) {
 	}
 
 	// The producer's relay dies: the producer pushes to C instead, and the
-	// viewers on B and C get frames again.
+	// viewers on B and C get frames again. First the stream table must take
+	// writes again: after a NATS server dies its replicas may elect a new
+	// leader, which a loaded machine makes take seconds, and C's claim of
+	// the stream would wait for it ("no response from stream"). Each
+	// failure is measured on its own.
+	eventually(t, "the stream table taking writes after the NATS server died", 30*time.Second, func() bool {
+		if err := c.bus.Claim("probe", relay.Entry{Since: time.Now()}); err != nil {
+			return false
+		}
+		c.bus.Release("probe")
+		return true
+	})
 	lastB, errB := caughtUp(vb)
 	lastC, errC := caughtUp(vc)
 	if errB != nil || errC != nil {
