@@ -103,11 +103,12 @@ func boolInt(b bool) int {
 // told so and disconnected, and the old link is answered "replaced" for a
 // while (RefusedReplaced).
 func (sh *Handler) SetToken(token string) {
+	hash := HashToken(token)
 	sh.tokenMu.Lock()
-	if h := HashToken(token); h != sh.hash {
+	if hash != sh.hash {
 		sh.rememberReplacedLocked(sh.hash, time.Now())
 	}
-	sh.token, sh.hash = token, HashToken(token)
+	sh.token, sh.hash = token, hash
 	sh.tokenMu.Unlock()
 	sh.closeViewers("this link was replaced by a new one")
 }
@@ -273,25 +274,27 @@ func (sh *Handler) checkOrigin(r *http.Request) bool {
 	return strings.EqualFold(u.Host, r.Host)
 }
 
-const replacedPage = `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Framecast: link replaced</title>
+// refusalPage is the page a refused link shows: a title, a heading and
+// what to do.
+func refusalPage(title, heading, text string) string {
+	return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Framecast: ` + title + `</title>
 <meta name="viewport" content="width=device-width,initial-scale=1">
 <style>body{background:#111;color:#eee;font:16px system-ui,sans-serif;display:grid;place-items:center;height:100vh;margin:0}
 main{max-width:32em;padding:2em;text-align:center}h1{font-size:1.4em}</style></head>
-<body><main><h1>This link was replaced</h1>
-<p>The person who shares this stream made a new link, and this one no
-longer opens it. Ask them for the new link.</p></main></body></html>
+<body><main><h1>` + heading + `</h1>
+<p>` + text + `</p></main></body></html>
 `
+}
 
-const unauthorizedPage = `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Framecast: link not valid</title>
-<meta name="viewport" content="width=device-width,initial-scale=1">
-<style>body{background:#111;color:#eee;font:16px system-ui,sans-serif;display:grid;place-items:center;height:100vh;margin:0}
-main{max-width:32em;padding:2em;text-align:center}h1{font-size:1.4em}</style></head>
-<body><main><h1>This link is not valid</h1>
-<p>Its access token is missing or wrong. Ask the person who shared the
-stream for the link again.</p></main></body></html>
-`
+var (
+	replacedPage = refusalPage("link replaced", "This link was replaced",
+		`The person who shares this stream made a new link, and this one no
+longer opens it. Ask them for the new link.`)
+	unauthorizedPage = refusalPage("link not valid", "This link is not valid",
+		`Its access token is missing or wrong. Ask the person who shared the
+stream for the link again.`)
+)
 
 // isOperator reports whether a request with the stream's token comes from
 // the person running it rather than from a viewer they gave the link: the
