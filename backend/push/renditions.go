@@ -2,9 +2,13 @@ package push
 
 import (
 	"encoding/json"
+	"fmt"
+	"time"
 
 	"framecast/backend/hub"
 	"framecast/backend/protocol"
+
+	"github.com/gorilla/websocket"
 )
 
 // renditionMsg is the control message about renditions, both ways: the
@@ -28,11 +32,15 @@ func (p *Pusher) ladder() []protocol.Rendition {
 	return ladder
 }
 
-// offer is the message announcing ladder; an empty one says the stream
-// has one size now.
-func offer(ladder []protocol.Rendition) []byte {
+// offer tells the relay of ladder; an empty one says the stream has one
+// size now. Only the push goroutine writes to conn.
+func offer(conn *websocket.Conn, ladder []protocol.Rendition) error {
 	b, _ := json.Marshal(renditionMsg{Type: "renditions", Renditions: ladder})
-	return b
+	_ = conn.SetWriteDeadline(time.Now().Add(writeWait))
+	if err := conn.WriteMessage(websocket.TextMessage, b); err != nil {
+		return fmt.Errorf("send: %w", err)
+	}
+	return nil
 }
 
 // extras are the push's subscribers to smaller renditions the relay asked
