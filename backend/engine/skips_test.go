@@ -1,13 +1,37 @@
 package engine
 
 import (
+	"image"
+	"strings"
 	"testing"
 	"time"
 
 	"framecast/backend/hub"
 	"framecast/backend/protocol"
 	"framecast/backend/vision"
+
+	"gocv.io/x/gocv"
 )
+
+// slowChain is a chain of Gaussian blurs that takes at least want a 720p
+// frame on this machine: one blur is timed first (20 ms on two quiet
+// cores, 100 ms on a loaded one, less with more cores), so the chain is
+// slower than the source whatever the machine.
+func slowChain(t *testing.T, want time.Duration) string {
+	frame := gocv.NewMatWithSize(720, 1280, gocv.MatTypeCV8UC3)
+	defer frame.Close()
+	out := gocv.NewMat()
+	defer out.Close()
+	one := time.Duration(1<<63 - 1)
+	for range 3 {
+		at := time.Now()
+		gocv.GaussianBlur(frame, &out, image.Pt(99, 99), 0, 0, gocv.BorderDefault)
+		one = min(one, time.Since(at))
+	}
+	n := max(1, min(50, int(want/one)+1))
+	t.Logf("one blur %v: a chain of %d", one, n)
+	return strings.TrimSuffix(strings.Repeat("blur:size=99,", n), ",")
+}
 
 // watchSkips takes every frame of subs until d has passed or stop says
 // enough, and returns each SkipCause the engine reported meanwhile.
@@ -45,7 +69,7 @@ func watchSkips(e *Engine, subs []*hub.Subscriber, d time.Duration, stop func(ca
 }
 
 func TestSkippedFramesAreToldWithTheirCauseOnlyWhileTheyMatter(t *testing.T) {
-	slow, err := vision.ParseChain("blur:size=99") // about 100 ms a 720p frame
+	slow, err := vision.ParseChain(slowChain(t, 3*time.Second/30))
 	if err != nil {
 		t.Fatal(err)
 	}
