@@ -11,9 +11,9 @@ import (
 	"sync"
 	"time"
 
+	"framecast/backend/certs"
 	"framecast/backend/config"
 	"framecast/backend/protocol"
-	"framecast/backend/server"
 	"framecast/backend/source"
 	"framecast/backend/station"
 )
@@ -77,7 +77,7 @@ func New(d Deps) (*App, error) {
 	store := d.Store
 	st, err := station.New(settings, station.Deps{
 		Assets: d.Assets, Log: d.Log, Listen: d.Listen, Store: &store,
-		TLS:      server.TLS{Auto: true, Dir: d.TLSDir}.Config,
+		TLS:      certs.TLS{Auto: true, Dir: d.TLSDir}.Config,
 		Loopback: true, Origins: []string{webviewOrigin}, Fallback: true, Renditions: protocol.DefaultRenditions(),
 		Notify: func(msg string) { a.emit(EventNotice, msg) },
 	})

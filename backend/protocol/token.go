@@ -1,6 +1,12 @@
 package protocol
 
-import "fmt"
+import (
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/base64"
+	"fmt"
+)
 
 // Token lengths: every token, view, publish or legacy, given on a command
 // line, saved in the settings, typed in the desktop app or chosen by a
@@ -28,4 +34,49 @@ func CheckToken(token string) error {
 		}
 	}
 	return nil
+}
+
+// NewToken returns a random URL-safe token of 128 bits.
+func NewToken() string {
+	b := make([]byte, 16)
+	_, _ = rand.Read(b) // crypto/rand.Read never fails on supported platforms
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// Why a request with a token was refused, in the RefusedHeader of its
+// 401 (or 429), so the viewer page can say what is true.
+const (
+	// RefusedHeader names the header that says why.
+	RefusedHeader = "X-Framecast-Refused"
+	// RefusedToken: the token is missing or wrong; retrying cannot help.
+	RefusedToken = "token"
+	// RefusedReplaced: the token was this stream's until a new link
+	// replaced it (the desktop's "New link").
+	RefusedReplaced = "replaced"
+	// RefusedNotYet: on a relay, no stream is live at this link, or its
+	// token is wrong; the two look the same so stream names cannot be
+	// found out, and the stream may start later, so the page keeps trying.
+	RefusedNotYet = "not-yet"
+)
+
+// HashToken is the SHA-256 of a token, as a stream table keeps it.
+func HashToken(token string) [32]byte { return sha256.Sum256([]byte(token)) }
+
+// MatchesHash reports in constant time whether got hashes to hash.
+func MatchesHash(got string, hash [32]byte) bool {
+	if len(got) > MaxTokenLen {
+		return false // no token is this long: spare the hashing
+	}
+	h := HashToken(got)
+	return subtle.ConstantTimeCompare(h[:], hash[:]) == 1
+}
+
+// EqualTokens compares a token given with the expected one in constant
+// time; hashing first makes the time independent of the lengths too.
+func EqualTokens(got, want string) bool {
+	if len(got) > MaxTokenLen {
+		return false // no token is this long: spare the hashing
+	}
+	a, b := sha256.Sum256([]byte(got)), sha256.Sum256([]byte(want))
+	return subtle.ConstantTimeCompare(a[:], b[:]) == 1
 }

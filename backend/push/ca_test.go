@@ -10,11 +10,11 @@ import (
 	"testing/fstest"
 	"time"
 
+	"framecast/backend/certs"
 	"framecast/backend/engine"
 	"framecast/backend/hub"
 	"framecast/backend/protocol"
 	"framecast/backend/relay"
-	"framecast/backend/server"
 	"framecast/internal/testcert"
 
 	"github.com/gorilla/websocket"
@@ -154,7 +154,7 @@ func TestACAFileThatCannotWorkIsRefused(t *testing.T) {
 
 func TestARelayOnTLSAutoIsTrustedWithItsOwnCertificateAsCAFile(t *testing.T) {
 	dir := t.TempDir()
-	tc, err := server.TLS{Auto: true, Dir: dir}.Config()
+	tc, err := certs.TLS{Auto: true, Dir: dir}.Config()
 	if err != nil {
 		t.Fatal(err)
 	}

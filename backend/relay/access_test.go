@@ -11,8 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"framecast/backend/httpx"
 	"framecast/backend/metrics"
-	"framecast/backend/server"
 
 	"github.com/gorilla/websocket"
 )
@@ -64,7 +64,7 @@ func TestOnlyFilesUnderAStreamsAssetsAreServedWithoutAToken(t *testing.T) {
 func TestOneAddressHoldingIdleConnectionsDoesNotShutOutAnotherOnTheRelay(t *testing.T) {
 	const idle, perIP = 200, 8
 	rl := startRelayWith(t, func(cfg *Config, _ *Deps) {
-		cfg.Limits = server.Limits{MaxConns: 32, MaxConnsPerIP: perIP, MaxPerIP: 4}
+		cfg.Limits = httpx.Limits{MaxConns: 32, MaxConnsPerIP: perIP, MaxPerIP: 4}
 	})
 	d := &net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP("127.0.0.2")}, Timeout: 2 * time.Second}
 	conns := make([]net.Conn, 0, idle)
@@ -113,7 +113,7 @@ func TestOneAddressHoldingIdleConnectionsDoesNotShutOutAnotherOnTheRelay(t *test
 
 func TestTheRelayCountsWrongTokensByTheClientATrustedProxyNames(t *testing.T) {
 	rl := startRelayWith(t, func(cfg *Config, _ *Deps) {
-		cfg.Limits = server.Limits{MaxFailedTokens: 1, TrustedProxies: []netip.Prefix{netip.MustParsePrefix("127.0.0.2/32")}}
+		cfg.Limits = httpx.Limits{MaxFailedTokens: 1, TrustedProxies: []netip.Prefix{netip.MustParsePrefix("127.0.0.2/32")}}
 	})
 	tr := &http.Transport{DialContext: (&net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP("127.0.0.2")}}).DialContext}
 	defer tr.CloseIdleConnections()
@@ -147,7 +147,7 @@ func TestTheRelayCountsWrongTokensByTheClientATrustedProxyNames(t *testing.T) {
 
 func TestTheRightTokensAreServedFromAnAddressLockedOutForWrongOnes(t *testing.T) {
 	rl := startRelayWith(t, func(cfg *Config, d *Deps) {
-		cfg.Limits = server.Limits{MaxFailedTokens: 2}
+		cfg.Limits = httpx.Limits{MaxFailedTokens: 2}
 		cfg.LegacyIngest, cfg.LegacyStream, cfg.LegacyToken = true, "legacy", viewToken
 		d.Metrics = metrics.New()
 	})

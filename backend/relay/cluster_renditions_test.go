@@ -10,7 +10,6 @@ import (
 
 	"framecast/backend/client"
 	"framecast/backend/protocol"
-	"framecast/backend/server"
 
 	"github.com/gorilla/websocket"
 )
@@ -310,7 +309,7 @@ func TestALadderFromTheTableIsCheckedAndNeverReplacesALocalProducers(t *testing.
 	b := startRelayWith(t, func(_ *Config, d *Deps) { d.Bus = net.bus("b", 1<<20) })
 	row := func(viewers int, ladder []protocol.Rendition) {
 		now := time.Now()
-		net.setRow("line", Entry{Hash: server.HashToken(viewToken), Relay: "x", Since: now, At: now, Viewers: viewers, Ladder: ladder})
+		net.setRow("line", Entry{Hash: protocol.HashToken(viewToken), Relay: "x", Since: now, At: now, Viewers: viewers, Ladder: ladder})
 	}
 	row(1, clusterLadder)
 	if h := helloOf(t, watch(t, b, "line", viewToken, "")); len(h.Renditions) != 3 {

@@ -11,7 +11,6 @@ import (
 	"framecast/backend/hub"
 	"framecast/backend/ingest"
 	"framecast/backend/protocol"
-	"framecast/backend/server"
 
 	"github.com/gorilla/websocket"
 )
@@ -72,7 +71,7 @@ func (rl *Relay) serveRoot(w http.ResponseWriter, r *http.Request) {
 			"Viewers open /s/"+rl.legacy.Name+"/?token=… instead.", http.StatusUpgradeRequired)
 		return
 	}
-	if rl.cfg.LegacyToken != "" && !server.EqualTokens(r.URL.Query().Get("token"), rl.cfg.LegacyToken) {
+	if rl.cfg.LegacyToken != "" && !protocol.EqualTokens(r.URL.Query().Get("token"), rl.cfg.LegacyToken) {
 		if rl.guard.Refused(w, r) {
 			return
 		}

@@ -12,7 +12,6 @@ import (
 
 	"framecast/backend/ingest"
 	"framecast/backend/protocol"
-	"framecast/backend/server"
 
 	"github.com/gorilla/websocket"
 )
@@ -156,7 +155,7 @@ func (rl *Relay) attach(p *publisher, name, viewToken string) (*Stream, error) {
 		}
 		if err == nil && rl.bus != nil {
 			// One producer cluster-wide: claimed before any frame goes out.
-			e := Entry{Hash: server.HashToken(viewToken), Since: time.Now(), Viewers: s.viewers()}
+			e := Entry{Hash: protocol.HashToken(viewToken), Since: time.Now(), Viewers: s.viewers()}
 			if err = rl.bus.Claim(name, e); err != nil {
 				s.detach(p, "refused by the cluster")
 			}

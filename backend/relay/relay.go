@@ -16,6 +16,7 @@ import (
 	"sync"
 	"time"
 
+	"framecast/backend/httpx"
 	"framecast/backend/ingest"
 	"framecast/backend/metrics"
 	"framecast/backend/protocol"
@@ -42,8 +43,8 @@ type Config struct {
 	// (--allow-origin). Pages for the old relay need none: ?format=dataurl
 	// and the root take any.
 	AllowOrigins []string
-	Limits       server.Limits // viewers and wrong tokens; zero: server.DefaultLimits()
-	TLS          *tls.Config   // nil: plain HTTP and WebSocket
+	Limits       httpx.Limits // viewers and wrong tokens; zero: httpx.DefaultLimits()
+	TLS          *tls.Config  // nil: plain HTTP and WebSocket
 }
 
 // Deps are the relay's collaborators.
@@ -60,7 +61,7 @@ type Deps struct {
 type Relay struct {
 	cfg     Config
 	metrics *metrics.Metrics // nil: none
-	guard   *server.Guard    // shared by every stream and the ingest
+	guard   *httpx.Guard     // shared by every stream and the ingest
 	table   Table
 	log     *slog.Logger
 	legacy  *Stream         // the stream on "/", or nil
@@ -70,7 +71,7 @@ type Relay struct {
 	rootUpgrader websocket.Upgrader
 	// handlers are the producers' and root clients' handlers, on hijacked
 	// connections: Close waits for them.
-	handlers  server.Tracker
+	handlers  httpx.Tracker
 	closeOnce sync.Once // Close may be called more than once
 	ln        net.Listener
 	http      *http.Server
@@ -97,7 +98,7 @@ func New(cfg Config, d Deps) (*Relay, error) {
 	if log == nil {
 		log = slog.Default()
 	}
-	rl := &Relay{cfg: cfg, metrics: d.Metrics, guard: server.NewGuard(cfg.Limits), table: d.Table, log: log.With("component", "relay"), bus: d.Bus,
+	rl := &Relay{cfg: cfg, metrics: d.Metrics, guard: httpx.NewGuard(cfg.Limits), table: d.Table, log: log.With("component", "relay"), bus: d.Bus,
 		rootUpgrader: newRootUpgrader(), done: make(chan struct{})}
 	var onPanic func()
 	if rl.metrics != nil {
@@ -114,12 +115,12 @@ func New(cfg Config, d Deps) (*Relay, error) {
 	if cfg.LegacyIngest {
 		token := cfg.LegacyToken
 		if token == "" {
-			token = server.NewToken()
+			token = protocol.NewToken()
 		}
 		rl.legacy = rl.table.Open(cfg.LegacyStream, token)
 		rl.legacy.pin()
 	}
-	ln, err := server.Listen(cfg.Addr, cfg.TLS, cfg.Limits, rl.log)
+	ln, err := httpx.Listen(cfg.Addr, cfg.TLS, cfg.Limits, rl.log)
 	if err != nil {
 		rl.table.Close()
 		return nil, err
@@ -128,7 +129,7 @@ func New(cfg Config, d Deps) (*Relay, error) {
 		rl.metrics.Watch(rl.metricStreams)
 	}
 	rl.ln = ln
-	rl.http = server.NewHTTPServer(server.TrustProxies(server.AllowOrigins(server.WithHealth(rl.routes()), cfg.AllowOrigins), cfg.Limits.TrustedProxies),
+	rl.http = httpx.NewHTTPServer(httpx.TrustProxies(httpx.AllowOrigins(httpx.WithHealth(rl.routes()), cfg.AllowOrigins), cfg.Limits.TrustedProxies),
 		rl.log, onPanic)
 	go func() {
 		defer close(rl.done)
@@ -228,7 +229,7 @@ func (rl *Relay) serveStream(w http.ResponseWriter, r *http.Request) {
 }
 
 func (rl *Relay) validPublishToken(got string) bool {
-	return server.EqualTokens(got, rl.cfg.PublishToken)
+	return protocol.EqualTokens(got, rl.cfg.PublishToken)
 }
 
 // serveIngest takes a producer on /ingest/{stream}?token=P&view=V. Every
@@ -279,7 +280,7 @@ func (rl *Relay) remoteStream(name string) *Stream {
 		return nil
 	}
 	// A token nobody knows until the table's hash replaces it.
-	s := rl.table.Open(name, server.NewToken())
+	s := rl.table.Open(name, protocol.NewToken())
 	s.adoptHash(e.Hash)
 	s.adoptLadder(e.Ladder) // before the viewer's hello lists the renditions
 	return s
@@ -292,5 +293,5 @@ func (rl *Relay) clusterConflict(name, view string) bool {
 		return false
 	}
 	e, ok, err := rl.bus.Lookup(name)
-	return err == nil && ok && e.Relay != rl.bus.ID() && !server.MatchesHash(view, e.Hash)
+	return err == nil && ok && e.Relay != rl.bus.ID() && !protocol.MatchesHash(view, e.Hash)
 }

@@ -168,7 +168,7 @@ func (s *Stream) conflicts(viewToken string) bool {
 }
 
 func (s *Stream) conflictsLocked(viewToken string) bool {
-	return (s.publisher != nil || s.pinned) && !server.MatchesHash(viewToken, s.handler.TokenHash())
+	return (s.publisher != nil || s.pinned) && !protocol.MatchesHash(viewToken, s.handler.TokenHash())
 }
 
 // attach makes p the producer with viewToken, replacing (and disconnecting)

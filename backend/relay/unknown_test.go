@@ -1,6 +1,7 @@
 package relay
 
 import (
+	"framecast/backend/httpx"
 	"io"
 	"maps"
 	"net"
@@ -9,8 +10,6 @@ import (
 	"testing"
 	"testing/fstest"
 	"time"
-
-	"framecast/backend/server"
 
 	"github.com/gorilla/websocket"
 )
@@ -129,7 +128,7 @@ func TestAnUnknownStreamAnswersExactlyAsAWrongTokenDoes(t *testing.T) {
 func TestGuessingStreamNamesCountsAsWrongTokens(t *testing.T) {
 	rl := startRelayWith(t, func(cfg *Config, d *Deps) {
 		d.Assets = pageAssets
-		cfg.Limits = server.Limits{MaxFailedTokens: 3}
+		cfg.Limits = httpx.Limits{MaxFailedTokens: 3}
 	})
 	produce(t, rl, "cam", viewToken)
 	cases := []struct {

@@ -1,10 +1,9 @@
 package relay
 
 import (
+	"framecast/backend/protocol"
 	"net/http"
 	"testing"
-
-	"framecast/backend/server"
 )
 
 func TestALinkOpenedBeforeItsProducerIsNotValidYetThenWorks(t *testing.T) {
@@ -16,10 +15,10 @@ func TestALinkOpenedBeforeItsProducerIsNotValidYetThenWorks(t *testing.T) {
 			t.Fatal(err)
 		}
 		resp.Body.Close()
-		return resp.StatusCode, resp.Header.Get(server.RefusedHeader)
+		return resp.StatusCode, resp.Header.Get(protocol.RefusedHeader)
 	}
-	if code, why := state(t, viewToken); code != http.StatusUnauthorized || why != server.RefusedNotYet {
-		t.Fatalf("before the producer: %d %q, want 401 %q", code, why, server.RefusedNotYet)
+	if code, why := state(t, viewToken); code != http.StatusUnauthorized || why != protocol.RefusedNotYet {
+		t.Fatalf("before the producer: %d %q, want 401 %q", code, why, protocol.RefusedNotYet)
 	}
 	first := produce(t, rl, "cam", viewToken)
 	if code, _ := state(t, viewToken); code != http.StatusOK {
@@ -30,10 +29,10 @@ func TestALinkOpenedBeforeItsProducerIsNotValidYetThenWorks(t *testing.T) {
 	waitFor(t, "the first producer gone", func() bool { p, _ := rl.table.Lookup("cam").producing(); return !p })
 	rotated := viewToken + "-rotated"
 	produce(t, rl, "cam", rotated)
-	if code, why := state(t, viewToken); code != http.StatusUnauthorized || why != server.RefusedReplaced {
-		t.Fatalf("the old link: %d %q, want 401 %q", code, why, server.RefusedReplaced)
+	if code, why := state(t, viewToken); code != http.StatusUnauthorized || why != protocol.RefusedReplaced {
+		t.Fatalf("the old link: %d %q, want 401 %q", code, why, protocol.RefusedReplaced)
 	}
-	if code, why := state(t, "never-a-token-0123456789"); code != http.StatusUnauthorized || why != server.RefusedNotYet {
+	if code, why := state(t, "never-a-token-0123456789"); code != http.StatusUnauthorized || why != protocol.RefusedNotYet {
 		t.Fatalf("a wrong token: %d %q", code, why)
 	}
 }

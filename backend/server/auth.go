@@ -1,10 +1,7 @@
 package server
 
 import (
-	"crypto/rand"
-	"crypto/sha256"
 	"crypto/subtle"
-	"encoding/base64"
 	"net"
 	"net/http"
 	"net/netip"
@@ -16,35 +13,12 @@ import (
 	"framecast/backend/protocol"
 )
 
-// NewToken returns a random URL-safe token of 128 bits.
-func NewToken() string {
-	b := make([]byte, 16)
-	_, _ = rand.Read(b) // crypto/rand.Read never fails on supported platforms
-	return base64.RawURLEncoding.EncodeToString(b)
-}
-
 // Token returns the current access token.
 func (sh *Handler) Token() string {
 	sh.tokenMu.RLock()
 	defer sh.tokenMu.RUnlock()
 	return sh.token
 }
-
-// Why a request with a token was refused, in the RefusedHeader of its
-// 401 (or 429), so the viewer page can say what is true.
-const (
-	// RefusedHeader names the header that says why.
-	RefusedHeader = "X-Framecast-Refused"
-	// RefusedToken: the token is missing or wrong; retrying cannot help.
-	RefusedToken = "token"
-	// RefusedReplaced: the token was this stream's until a new link
-	// replaced it (the desktop's "New link").
-	RefusedReplaced = "replaced"
-	// RefusedNotYet: on a relay, no stream is live at this link, or its
-	// token is wrong; the two look the same so stream names cannot be
-	// found out, and the stream may start later, so the page keeps trying.
-	RefusedNotYet = "not-yet"
-)
 
 // Replaced tokens are remembered this long, and at most this many.
 const (
@@ -80,7 +54,7 @@ func (sh *Handler) wasReplaced(got string, now time.Time) bool {
 	if len(got) > protocol.MaxTokenLen || got == "" {
 		return false
 	}
-	h := HashToken(got)
+	h := protocol.HashToken(got)
 	sh.tokenMu.RLock()
 	defer sh.tokenMu.RUnlock()
 	found := 0
@@ -103,7 +77,7 @@ func boolInt(b bool) int {
 // told so and disconnected, and the old link is answered "replaced" for a
 // while (RefusedReplaced).
 func (sh *Handler) SetToken(token string) {
-	hash := HashToken(token)
+	hash := protocol.HashToken(token)
 	sh.tokenMu.Lock()
 	if hash != sh.hash {
 		sh.rememberReplacedLocked(sh.hash, time.Now())
@@ -135,7 +109,7 @@ func (sh *Handler) SetTokenHash(hash [32]byte) {
 func (sh *Handler) KnowToken(token string) bool {
 	sh.tokenMu.Lock()
 	defer sh.tokenMu.Unlock()
-	if !MatchesHash(token, sh.hash) {
+	if !protocol.MatchesHash(token, sh.hash) {
 		return false
 	}
 	sh.token = token
@@ -149,29 +123,7 @@ func (sh *Handler) TokenHash() [32]byte {
 	return sh.hash
 }
 
-// HashToken is the SHA-256 of a token, as a stream table keeps it.
-func HashToken(token string) [32]byte { return sha256.Sum256([]byte(token)) }
-
-// MatchesHash reports in constant time whether got hashes to hash.
-func MatchesHash(got string, hash [32]byte) bool {
-	if len(got) > protocol.MaxTokenLen {
-		return false // no token is this long: spare the hashing
-	}
-	h := HashToken(got)
-	return subtle.ConstantTimeCompare(h[:], hash[:]) == 1
-}
-
-// EqualTokens compares a token given with the expected one in constant
-// time; hashing first makes the time independent of the lengths too.
-func EqualTokens(got, want string) bool {
-	if len(got) > protocol.MaxTokenLen {
-		return false // no token is this long: spare the hashing
-	}
-	a, b := sha256.Sum256([]byte(got)), sha256.Sum256([]byte(want))
-	return subtle.ConstantTimeCompare(a[:], b[:]) == 1
-}
-
-func (sh *Handler) validToken(got string) bool { return MatchesHash(got, sh.TokenHash()) }
+func (sh *Handler) validToken(got string) bool { return protocol.MatchesHash(got, sh.TokenHash()) }
 
 // requireToken refuses a request without the right token with 401 and no
 // stream data, saying why in RefusedHeader. The right token is always
@@ -190,15 +142,15 @@ func (sh *Handler) requireToken(next http.Handler) http.Handler {
 		}
 		w.Header().Set("Cache-Control", "no-store")
 		if sh.wasReplaced(got, time.Now()) {
-			w.Header().Set(RefusedHeader, RefusedReplaced)
+			w.Header().Set(protocol.RefusedHeader, protocol.RefusedReplaced)
 			sh.refuse(w, r, replacedPage, "401 unauthorized: this link was replaced by a new one; ask for the new link")
 			return
 		}
-		reason := RefusedToken
+		reason := protocol.RefusedToken
 		if sh.mayStartLater {
-			reason = RefusedNotYet
+			reason = protocol.RefusedNotYet
 		}
-		w.Header().Set(RefusedHeader, reason)
+		w.Header().Set(protocol.RefusedHeader, reason)
 		if sh.guard.Refused(w, r) {
 			return
 		}
@@ -226,29 +178,6 @@ func (sh *Handler) refuse(w http.ResponseWriter, r *http.Request, page, text str
 		return
 	}
 	http.Error(w, text, http.StatusUnauthorized)
-}
-
-// allowOrigins lets pages of the listed origins (the desktop app's webview,
-// --allow-origin) read responses: the app's preview asks /healthz and
-// /api/state why a connection failed. No other origin is granted anything.
-func allowOrigins(next http.Handler, origins []string) http.Handler {
-	if len(origins) == 0 {
-		return next
-	}
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Add("Vary", "Origin")
-		if o := r.Header.Get("Origin"); o != "" && slices.Contains(origins, o) {
-			w.Header().Set("Access-Control-Allow-Origin", o)
-			w.Header().Set("Access-Control-Expose-Headers", RefusedHeader)
-		}
-		next.ServeHTTP(w, r)
-	})
-}
-
-// AllowOrigins is allowOrigins for the relay, which serves many streams on
-// one HTTP server.
-func AllowOrigins(next http.Handler, origins []string) http.Handler {
-	return allowOrigins(next, origins)
 }
 
 // checkOrigin accepts clients without an Origin (not browsers), pages from

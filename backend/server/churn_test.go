@@ -8,13 +8,14 @@ import (
 	"time"
 
 	"framecast/backend/client"
+	"framecast/backend/httpx"
 )
 
 // TestThousandViewerCyclesLeaveNothingBehind connects and disconnects 1,000
 // viewers, 200 at a time, each reading a frame first, and checks that the
 // goroutines and the heap come back to where they were.
 func TestThousandViewerCyclesLeaveNothingBehind(t *testing.T) {
-	s := startStreamWith(t, smallSettings(), Limits{MaxPerIP: 500})
+	s := startStreamWith(t, smallSettings(), httpx.Limits{MaxPerIP: 500})
 	warm := s.dial(t)
 	if _, err := warm.NextFrame(5 * time.Second); err != nil {
 		t.Fatal(err)

@@ -8,7 +8,9 @@ import (
 	"sync"
 	"time"
 
+	"framecast/backend/httpx"
 	"framecast/backend/hub"
+	"framecast/backend/internal/directwrite"
 	"framecast/backend/protocol"
 
 	"github.com/gorilla/websocket"
@@ -28,8 +30,8 @@ type Deps struct {
 	Log    *slog.Logger
 	// Guard limits viewers per address and wrong tokens; nil: a Guard of
 	// this stream's own with Limits.
-	Guard  *Guard
-	Limits Limits // per stream; zero fields take DefaultLimits()
+	Guard  *httpx.Guard
+	Limits httpx.Limits // per stream; zero fields take DefaultLimits()
 	// Metrics, when set, is served at /metrics behind the token.
 	Metrics http.Handler
 	// OnPanic counts an HTTP handler that panicked; nil: not counted.
@@ -59,7 +61,7 @@ type Handler struct {
 	assets fs.FS
 	log    *slog.Logger
 	mux    http.Handler
-	guard  *Guard
+	guard  *httpx.Guard
 	// upgrader checks Origin by this stream's rules (checkOrigin).
 	upgrader         websocket.Upgrader
 	origins          []string
@@ -82,7 +84,7 @@ type Handler struct {
 	viewersMu sync.Mutex
 	viewers   map[*wsViewer]struct{} // guarded by viewersMu
 	// handlers are the WebSocket viewers' handlers, which Close waits for.
-	handlers  Tracker
+	handlers  httpx.Tracker
 	streaming int // WebSocket and MJPEG viewers now; guarded by viewersMu
 
 	ctx    context.Context // ends every streaming response when cancelled
@@ -90,7 +92,7 @@ type Handler struct {
 
 	// splice writes the stream's frames to viewers' sockets for the hub's
 	// fan-out goroutine (trySend) without a copy per viewer.
-	splice frameSplicer
+	splice directwrite.Splicer
 }
 
 // NewHandler returns the handler of the stream called name.
@@ -102,17 +104,17 @@ func NewHandler(name, token string, d Deps) *Handler {
 	ctx, cancel := context.WithCancel(context.Background())
 	sh := &Handler{
 		name: name, hub: d.Hub, stream: d.Stream, assets: d.Assets, log: log.With("component", "server", "stream", name),
-		token: token, hash: HashToken(token), viewers: make(map[*wsViewer]struct{}), ctx: ctx, cancel: cancel, guard: d.Guard,
+		token: token, hash: protocol.HashToken(token), viewers: make(map[*wsViewer]struct{}), ctx: ctx, cancel: cancel, guard: d.Guard,
 	}
 	if sh.guard == nil {
-		sh.guard = NewGuard(d.Limits)
+		sh.guard = httpx.NewGuard(d.Limits)
 	}
 	sh.origins, sh.anyOriginDataURL, sh.mayStartLater = d.Origins, d.AnyOriginDataURL, d.MayStartLater
 	// Viewers borrow a write buffer only while they write an event: frames
 	// go out as prepared messages, which need none, so a buffer per
 	// connection would sit idle.
 	sh.upgrader = websocket.Upgrader{ReadBufferSize: 1024, WriteBufferSize: 4096, WriteBufferPool: &sync.Pool{}, CheckOrigin: sh.checkOrigin}
-	limits := d.Limits.withDefaults()
+	limits := d.Limits.WithDefaults()
 	sh.maxViewers, sh.pongWait = limits.MaxViewers, limits.PongWait
 	mux := http.NewServeMux()
 	mux.Handle("GET /ws", sh.requireToken(http.HandlerFunc(sh.serveWS)))
@@ -143,5 +145,5 @@ func (sh *Handler) Close(reason string) {
 	sh.closeViewers(reason)
 	sh.cancel()
 	sh.handlers.Close()
-	sh.splice.close()
+	sh.splice.Close()
 }

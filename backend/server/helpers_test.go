@@ -10,6 +10,7 @@ import (
 
 	"framecast/backend/client"
 	"framecast/backend/engine"
+	"framecast/backend/httpx"
 	"framecast/backend/hub"
 	"framecast/internal/matcheck"
 
@@ -34,10 +35,10 @@ func smallSettings() engine.Settings {
 
 func startStream(t *testing.T, s engine.Settings) *stream {
 	t.Helper()
-	return startStreamWith(t, s, Limits{})
+	return startStreamWith(t, s, httpx.Limits{})
 }
 
-func startStreamWith(t *testing.T, s engine.Settings, limits Limits) *stream {
+func startStreamWith(t *testing.T, s engine.Settings, limits httpx.Limits) *stream {
 	t.Helper()
 	h := hub.New()
 	eng, err := engine.New(s, engine.Deps{Hub: h})

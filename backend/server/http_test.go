@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"framecast/backend/httpx"
 	"framecast/internal/testclip"
 )
 
@@ -17,7 +18,7 @@ var jpegMagic = []byte{0xFF, 0xD8, 0xFF}
 
 func TestBadTokensAreRefusedOnEveryEndpoint(t *testing.T) {
 	// 25 wrong tokens follow: allow them all, to see each 401.
-	s := startStreamWith(t, smallSettings(), Limits{MaxFailedTokens: 100})
+	s := startStreamWith(t, smallSettings(), httpx.Limits{MaxFailedTokens: 100})
 	paths := []string{"/", "/ws", "/stream.mjpg", "/snapshot.jpg", "/api/state"}
 	tokens := map[string]string{
 		"no token":       "",

@@ -1,11 +1,12 @@
 package server
 
 import (
+	"framecast/backend/httpx"
+	"framecast/internal/testnet"
 	"io"
 	"net/http"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/gorilla/websocket"
 )
@@ -21,10 +22,10 @@ func TestWrongTokensGet429ButTheRightTokenIsAlwaysServed(t *testing.T) {
 		{"the state", "127.0.0.3", "/api/state"},
 		{"a snapshot", "127.0.0.4", "/snapshot.jpg"},
 	}
-	s := startStreamWith(t, smallSettings(), Limits{MaxFailedTokens: 3})
+	s := startStreamWith(t, smallSettings(), httpx.Limits{MaxFailedTokens: 3})
 	for _, c := range cases {
 		t.Run(c.name+" answers the right token from an address locked out for wrong ones", func(t *testing.T) {
-			hc := clientFrom(t, c.from)
+			hc := testnet.ClientFrom(t, c.from)
 			status := func(tok string) (int, http.Header) {
 				t.Helper()
 				resp, err := hc.Get(s.base + c.path + "?token=" + tok)
@@ -52,7 +53,7 @@ func TestWrongTokensGet429ButTheRightTokenIsAlwaysServed(t *testing.T) {
 		})
 	}
 	t.Run("a WebSocket with the right token opens from a locked-out address", func(t *testing.T) {
-		d := websocket.Dialer{NetDialContext: from("127.0.0.3").DialContext}
+		d := websocket.Dialer{NetDialContext: testnet.From("127.0.0.3").DialContext}
 		conn, _, err := d.Dial(s.wsURL(token), nil)
 		if err != nil {
 			t.Fatal(err)
@@ -69,39 +70,15 @@ func TestWrongTokensGet429ButTheRightTokenIsAlwaysServed(t *testing.T) {
 	})
 }
 
-func TestGuardForgetsAfterTheWindowAndCountsPerAddress(t *testing.T) {
-	g := NewGuard(Limits{MaxFailedTokens: 2})
-	t0 := time.Unix(1000, 0)
-	g.failed("10.0.0.1", t0)
-	g.failed("10.0.0.1", t0)
-	cases := []struct {
-		name string
-		ip   string
-		at   time.Time
-		want bool
-	}{
-		{"the guessing address is blocked", "10.0.0.1", t0.Add(time.Second), true},
-		{"another address is not", "10.0.0.2", t0.Add(time.Second), false},
-		{"the guessing address is free again after the window", "10.0.0.1", t0.Add(failWindow + time.Second), false},
-	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			if got := g.blocked(c.ip, c.at); got != c.want {
-				t.Fatalf("blocked = %v", got)
-			}
-		})
-	}
-}
-
 func TestViewerLimitsRefuseWithAClearMessage(t *testing.T) {
 	cases := []struct {
 		name   string
-		limits Limits
+		limits httpx.Limits
 		code   int
 		says   string
 	}{
-		{"a stream at its maximum of viewers refuses the next", Limits{MaxViewers: 2}, http.StatusServiceUnavailable, "maximum of 2 viewers"},
-		{"an address at its maximum of connections is refused", Limits{MaxPerIP: 2}, http.StatusTooManyRequests, "too many connections"},
+		{"a stream at its maximum of viewers refuses the next", httpx.Limits{MaxViewers: 2}, http.StatusServiceUnavailable, "maximum of 2 viewers"},
+		{"an address at its maximum of connections is refused", httpx.Limits{MaxPerIP: 2}, http.StatusTooManyRequests, "too many connections"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -130,16 +107,16 @@ func TestViewerLimitsRefuseWithAClearMessage(t *testing.T) {
 func TestSnapshotsTakeAViewerSlotLikeAnyViewer(t *testing.T) {
 	cases := []struct {
 		name   string
-		limits Limits
+		limits httpx.Limits
 		code   int
 		// otherAddress is whether a snapshot from another address is
 		// served meanwhile.
 		otherAddress bool
 	}{
 		{"an address holding its maximum of connections gets 429 for a snapshot, and another address its picture",
-			Limits{MaxPerIP: 2}, http.StatusTooManyRequests, true},
+			httpx.Limits{MaxPerIP: 2}, http.StatusTooManyRequests, true},
 		{"a stream at its maximum of viewers gets 503 for a snapshot from anyone",
-			Limits{MaxViewers: 2}, http.StatusServiceUnavailable, false},
+			httpx.Limits{MaxViewers: 2}, http.StatusServiceUnavailable, false},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -150,7 +127,7 @@ func TestSnapshotsTakeAViewerSlotLikeAnyViewer(t *testing.T) {
 			if resp := get(t, s.base+"/snapshot.jpg?token="+token, nil); resp.StatusCode != c.code {
 				t.Fatalf("snapshot from the address holding the viewers: %d, want %d", resp.StatusCode, c.code)
 			}
-			resp, err := clientFrom(t, "127.0.0.3").Get(s.base + "/snapshot.jpg?token=" + token)
+			resp, err := testnet.ClientFrom(t, "127.0.0.3").Get(s.base + "/snapshot.jpg?token=" + token)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -165,14 +142,14 @@ func TestSnapshotsTakeAViewerSlotLikeAnyViewer(t *testing.T) {
 func TestLimitsThatCannotWorkTogetherAreRefused(t *testing.T) {
 	cases := []struct {
 		name    string
-		limits  Limits
+		limits  httpx.Limits
 		refused string // part of the error; "": valid
 	}{
-		{"the defaults work", Limits{}, ""},
-		{"more viewers per address raise the default connection caps with them", Limits{MaxPerIP: 100000}, ""},
-		{"more connections per address raise the default total with them", Limits{MaxConnsPerIP: 5000}, ""},
-		{"one address may not take every connection", Limits{MaxConns: 64, MaxConnsPerIP: 64}, "--max-conns-per-ip 64"},
-		{"an address's viewers must fit in its connections", Limits{MaxConnsPerIP: 10, MaxPerIP: 20}, "--max-per-ip 20"},
+		{"the defaults work", httpx.Limits{}, ""},
+		{"more viewers per address raise the default connection caps with them", httpx.Limits{MaxPerIP: 100000}, ""},
+		{"more connections per address raise the default total with them", httpx.Limits{MaxConnsPerIP: 5000}, ""},
+		{"one address may not take every connection", httpx.Limits{MaxConns: 64, MaxConnsPerIP: 64}, "--max-conns-per-ip 64"},
+		{"an address's viewers must fit in its connections", httpx.Limits{MaxConnsPerIP: 10, MaxPerIP: 20}, "--max-per-ip 20"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -185,7 +162,7 @@ func TestLimitsThatCannotWorkTogetherAreRefused(t *testing.T) {
 			}
 		})
 	}
-	if _, err := Listen("127.0.0.1:0", nil, Limits{MaxConns: 8, MaxConnsPerIP: 8}, nil); err == nil {
+	if _, err := httpx.Listen("127.0.0.1:0", nil, httpx.Limits{MaxConns: 8, MaxConnsPerIP: 8}, nil); err == nil {
 		t.Fatal("Listen took limits that cannot work together")
 	}
 }

@@ -10,8 +10,10 @@ import (
 	"testing/fstest"
 	"time"
 
+	"framecast/backend/httpx"
 	"framecast/backend/hub"
 	"framecast/backend/protocol"
+	"framecast/internal/testnet"
 
 	"github.com/gorilla/websocket"
 )
@@ -35,7 +37,7 @@ func TestViewersGetTheSourceWithoutCredentialsAndNoAddresses(t *testing.T) {
 		Error: "open stream " + secretSource + ": could not connect"}}
 	srv, err := New(Config{Addr: "127.0.0.1:0", Token: token}, Deps{Hub: h, Stream: stream,
 		Assets: fstest.MapFS{"viewer.html": {Data: []byte("<title>v</title>")}},
-		Limits: Limits{TrustedProxies: []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}}})
+		Limits: httpx.Limits{TrustedProxies: []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -61,7 +63,7 @@ func TestViewersGetTheSourceWithoutCredentialsAndNoAddresses(t *testing.T) {
 		return st, string(body)
 	}
 	t.Run("a viewer's /api/state has the source without user, password or query, and no addresses", func(t *testing.T) {
-		waitUntil(t, "the viewer listed", func() bool { st, _ := state(t, forViewer); return len(st.Viewers) == 1 })
+		testnet.WaitUntil(t, "the viewer listed", func() bool { st, _ := state(t, forViewer); return len(st.Viewers) == 1 })
 		st, body := state(t, forViewer)
 		if st.Source != "rtsp://cam.local:554/live" {
 			t.Fatalf("source %q", st.Source)

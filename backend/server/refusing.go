@@ -17,7 +17,7 @@ import (
 // them), and it is closed already: it starts nothing that needs stopping.
 func NewRefusingHandler(d Deps) *Handler {
 	d.Hub, d.Stream, d.Metrics = hub.New(), noStream{}, nil
-	sh := NewHandler("", NewToken(), d)
+	sh := NewHandler("", protocol.NewToken(), d)
 	sh.Close("")
 	return sh
 }

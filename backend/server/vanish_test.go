@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"framecast/backend/client"
+	"framecast/backend/httpx"
 	"framecast/backend/protocol"
 
 	"github.com/gorilla/websocket"
@@ -73,7 +74,7 @@ func (b *blackhole) freeze() {
 }
 
 func TestAViewerThatVanishesWithoutACloseIsDroppedWithinPongWait(t *testing.T) {
-	s := startStreamWith(t, smallSettings(), Limits{PongWait: time.Second})
+	s := startStreamWith(t, smallSettings(), httpx.Limits{PongWait: time.Second})
 	bh := newBlackhole(t, s.srv.Addr().String())
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
@@ -109,7 +110,7 @@ func TestAViewerThatAcksStaysThoughItsPongsAreLate(t *testing.T) {
 	// second, so the pong wait is 3 s, not 1. Without acks counting, the
 	// viewer goes after one pong wait, well within the two watched here.
 	const pongWait = 3 * time.Second
-	s := startStreamWith(t, smallSettings(), Limits{PongWait: pongWait})
+	s := startStreamWith(t, smallSettings(), httpx.Limits{PongWait: pongWait})
 	conn, _, err := websocket.DefaultDialer.Dial(s.wsURL(token), nil)
 	if err != nil {
 		t.Fatal(err)

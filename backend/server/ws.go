@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"framecast/backend/hub"
+	"framecast/backend/internal/directwrite"
 	"framecast/backend/protocol"
 
 	"github.com/gorilla/websocket"
@@ -18,10 +19,6 @@ import (
 const (
 	// writeWait bounds one write; a peer that takes longer is dropped.
 	writeWait = 10 * time.Second
-	// defaultPongWait is how long a silent peer may stay connected: a viewer
-	// that vanished without closing is dropped this soon. Pings go out at
-	// two thirds of it, so a live peer always answers in time.
-	defaultPongWait = 10 * time.Second
 	// maxMessageSize bounds what a viewer may send: acks are tiny.
 	maxMessageSize = 4096
 	// ackTimeout forgets an in-flight frame whose ack never came, so a lost
@@ -70,7 +67,7 @@ type wsViewer struct {
 	ladder []protocol.Rendition
 	epoch  uint64
 
-	pongWait time.Duration // see defaultPongWait
+	pongWait time.Duration // httpx.Limits.PongWait
 	// deadline is the write deadline last set; guarded by wmu.
 	deadline time.Time
 
@@ -79,7 +76,7 @@ type wsViewer struct {
 	// is plain TCP through Listen, so trySend can write without waiting;
 	// else nil.
 	wmu  sync.Mutex
-	gate *writeGate
+	gate *directwrite.Gate
 
 	// kick holds the reason when the server ends the connection itself;
 	// gone is set when the peer has gone. Both then poke the writer, so
@@ -123,8 +120,8 @@ func (sh *Handler) serveWS(w http.ResponseWriter, r *http.Request) {
 	if !pinned && !v.dataURL && len(ladder) > 1 {
 		v.adapt = newAdapter(keys(ladder), time.Now())
 	}
-	if lc, ok := conn.UnderlyingConn().(*limitedConn); ok && lc.gate.raw != nil && !v.dataURL {
-		v.gate = lc.gate // trySend is given to the hub after hello
+	if gc, ok := conn.UnderlyingConn().(directwrite.Gated); ok && gc.Gate().Direct() && !v.dataURL {
+		v.gate = gc.Gate() // trySend is given to the hub after hello
 	}
 	if !sh.handlers.Add(conn) {
 		sh.hub.Unsubscribe(sub)
@@ -291,7 +288,7 @@ func (v *wsViewer) woken() bool {
 	}
 	if v.gate != nil {
 		v.setDeadline(time.Now())
-		if v.gate.flush() != nil {
+		if v.gate.Flush() != nil {
 			return false
 		}
 	}

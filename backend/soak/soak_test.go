@@ -17,7 +17,7 @@ import (
 	"framecast/backend/client"
 	"framecast/backend/config"
 	"framecast/backend/engine"
-	"framecast/backend/server"
+	"framecast/backend/httpx"
 	"framecast/backend/station"
 	"framecast/backend/vision"
 )
@@ -61,7 +61,7 @@ func TestSoak(t *testing.T) {
 	s.Stream = engine.Settings{Source: "test", Quality: 70, MaxWidth: 640, MaxHeight: 360, FPS: 30, Enabled: true, Process: chain}
 	s.Token = token
 	s.Port = 0 // any free one: 8188 may be taken by a station running beside the test
-	st, err := station.New(s, station.Deps{Listen: "127.0.0.1", Assets: fstest.MapFS{}, Limits: server.Limits{MaxPerIP: 100}})
+	st, err := station.New(s, station.Deps{Listen: "127.0.0.1", Assets: fstest.MapFS{}, Limits: httpx.Limits{MaxPerIP: 100}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,7 +4,7 @@ import (
 	"fmt"
 
 	"framecast/backend/engine"
-	"framecast/backend/server"
+	"framecast/backend/protocol"
 )
 
 // Update applies a change to the stream settings and saves it. The engine
@@ -29,7 +29,7 @@ func (st *Station) Update(change func(*engine.Settings)) (engine.Settings, error
 // disconnected, and the relay's link follows (the push republishes with
 // the new view token). It returns the new token.
 func (st *Station) NewLink() string {
-	token := server.NewToken()
+	token := protocol.NewToken()
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	st.srv.Load().SetToken(token)

@@ -22,6 +22,7 @@ import (
 
 	"framecast/backend/config"
 	"framecast/backend/engine"
+	"framecast/backend/httpx"
 	"framecast/backend/hub"
 	"framecast/backend/metrics"
 	"framecast/backend/protocol"
@@ -45,8 +46,8 @@ type Deps struct {
 	// Loopback also serves a plain-HTTP port on 127.0.0.1 for the desktop
 	// window's own preview (server.Config.Loopback).
 	Loopback bool
-	Origins  []string      // see server.Deps.Origins
-	Limits   server.Limits // see server.Deps.Limits
+	Origins  []string     // see server.Deps.Origins
+	Limits   httpx.Limits // see server.Deps.Limits
 	// Metrics, when set, counts the stream and is served at /metrics.
 	Metrics *metrics.Metrics
 	// CAFile is trusted for a wss:// relay instead of the system's CAs.
@@ -97,7 +98,7 @@ func New(s config.Settings, d Deps) (*Station, error) {
 	st := &Station{d: d, log: d.Log.With("component", "station"), hub: hub.New()}
 	newToken := s.Token == ""
 	if newToken {
-		s.Token = server.NewToken()
+		s.Token = protocol.NewToken()
 	}
 	ed := engine.Deps{Hub: st.hub, Log: d.Log, Renditions: d.Renditions}
 	if d.Metrics != nil {

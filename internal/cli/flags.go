@@ -8,6 +8,8 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"framecast/backend/certs"
+	"framecast/backend/httpx"
 	"log/slog"
 	"net"
 	"os"
@@ -15,8 +17,6 @@ import (
 	"slices"
 	"strings"
 	"time"
-
-	"framecast/backend/server"
 
 	"golang.org/x/crypto/acme/autocert"
 )
@@ -68,8 +68,8 @@ func ConfigDir() (string, error) {
 
 // LimitFlags adds the viewer and connection limits, shared by serve and
 // relay.
-func LimitFlags(fset *flag.FlagSet) *server.Limits {
-	l := server.DefaultLimits()
+func LimitFlags(fset *flag.FlagSet) *httpx.Limits {
+	l := httpx.DefaultLimits()
 	fset.IntVar(&l.MaxViewers, "max-viewers", l.MaxViewers, "WebSocket and MJPEG viewers per stream")
 	fset.IntVar(&l.MaxPerIP, "max-per-ip", l.MaxPerIP, "streaming connections per client address")
 	fset.IntVar(&l.MaxFailedTokens, "max-failed-tokens", l.MaxFailedTokens, "wrong tokens per address per minute before 429")
@@ -84,8 +84,8 @@ func LimitFlags(fset *flag.FlagSet) *server.Limits {
 // the HTTP-01 port of --tls acme. It redirects to the port of the command's
 // --addr flag.
 func TLSFlags(fset *flag.FlagSet) func(log *slog.Logger) (*tls.Config, func(), error) {
-	var t server.TLS
-	var a server.ACMEConfig
+	var t certs.TLS
+	var a certs.ACMEConfig
 	mode := fset.String("tls", "", `"auto": HTTPS with a self-signed certificate, made once and kept in the config directory; `+
 		`"acme": HTTPS with a certificate for --domain from Let's Encrypt (or --acme-directory), renewed on its own`)
 	fset.StringVar(&t.CertFile, "tls-cert", "", "HTTPS certificate file (PEM), with --tls-key")
@@ -127,7 +127,7 @@ func TLSFlags(fset *flag.FlagSet) func(log *slog.Logger) (*tls.Config, func(), e
 			if addr := fset.Lookup("addr"); addr != nil {
 				_, a.HTTPSPort, _ = net.SplitHostPort(addr.Value.String())
 			}
-			m, err := server.NewACME(a, log)
+			m, err := certs.NewACME(a, log)
 			if err != nil {
 				return nil, nil, err
 			}

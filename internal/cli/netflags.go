@@ -3,21 +3,20 @@ package cli
 import (
 	"flag"
 	"fmt"
+	"framecast/backend/httpx"
 	"net/netip"
 	"strings"
-
-	"framecast/backend/server"
 )
 
 // netFlags adds the connection flags to fset, shared by serve and relay:
 // --max-conns, --max-conns-per-ip and --trusted-proxy, written into l.
-func netFlags(fset *flag.FlagSet, l *server.Limits) {
+func netFlags(fset *flag.FlagSet, l *httpx.Limits) {
 	fset.IntVar(&l.MaxConns, "max-conns", 0,
 		fmt.Sprintf("open connections in all, of every kind: what bounds the file descriptors the server uses (default %d, or twice --max-conns-per-ip if that is more; lowered, with a warning, to what the process may open)",
-			server.DefaultLimits().MaxConns))
+			httpx.DefaultLimits().MaxConns))
 	fset.IntVar(&l.MaxConnsPerIP, "max-conns-per-ip", 0,
 		fmt.Sprintf("open connections from one client address, of every kind, fewer than --max-conns (default %d, or twice --max-per-ip if that is more)",
-			server.DefaultLimits().MaxConnsPerIP))
+			httpx.DefaultLimits().MaxConnsPerIP))
 	fset.Func("trusted-proxy", "a reverse proxy's address or CIDR, e.g. 10.0.0.5 or 10.0.0.0/8: requests from it are counted by the client its X-Forwarded-For (or Forwarded) names; repeat, or separate with commas, for more (default: none, those headers are ignored)",
 		func(v string) error {
 			for s := range strings.SplitSeq(v, ",") {

@@ -2,13 +2,12 @@ package cli
 
 import (
 	"flag"
+	"framecast/backend/httpx"
 	"io"
 	"net/netip"
 	"slices"
 	"strings"
 	"testing"
-
-	"framecast/backend/server"
 )
 
 func TestConnectionFlagsAreReadIntoTheLimits(t *testing.T) {
@@ -22,19 +21,19 @@ func TestConnectionFlagsAreReadIntoTheLimits(t *testing.T) {
 	cases := []struct {
 		name    string
 		args    []string
-		want    server.Limits // only the connection fields are compared
-		refused string        // part of the error, when the line is refused
+		want    httpx.Limits // only the connection fields are compared
+		refused string       // part of the error, when the line is refused
 	}{
 		{"without flags the caps are left to their defaults and no proxy is trusted", nil,
-			server.Limits{}, ""},
+			httpx.Limits{}, ""},
 		{"the caps are read", []string{"--max-conns", "100", "--max-conns-per-ip", "10"},
-			server.Limits{MaxConns: 100, MaxConnsPerIP: 10}, ""},
+			httpx.Limits{MaxConns: 100, MaxConnsPerIP: 10}, ""},
 		{"trusted proxies may be repeated or listed with commas", []string{"--trusted-proxy", "10.0.0.0/8", "--trusted-proxy", "192.0.2.7, 2001:db8::/32"},
-			server.Limits{TrustedProxies: prefixes("10.0.0.0/8", "192.0.2.7/32", "2001:db8::/32")}, ""},
+			httpx.Limits{TrustedProxies: prefixes("10.0.0.0/8", "192.0.2.7/32", "2001:db8::/32")}, ""},
 		{"a CIDR with host bits set is taken as its network", []string{"--trusted-proxy", "10.1.2.3/8"},
-			server.Limits{TrustedProxies: prefixes("10.0.0.0/8")}, ""},
-		{"a trusted proxy that is not an address is refused", []string{"--trusted-proxy", "proxy.example"}, server.Limits{}, "not an address or a CIDR"},
-		{"a cap that is not a number is refused", []string{"--max-conns", "many"}, server.Limits{}, "invalid value"},
+			httpx.Limits{TrustedProxies: prefixes("10.0.0.0/8")}, ""},
+		{"a trusted proxy that is not an address is refused", []string{"--trusted-proxy", "proxy.example"}, httpx.Limits{}, "not an address or a CIDR"},
+		{"a cap that is not a number is refused", []string{"--max-conns", "many"}, httpx.Limits{}, "invalid value"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -2,13 +2,12 @@ package relaycli
 
 import (
 	"fmt"
+	"framecast/backend/httpx"
 	"io"
 	"net"
 	"net/url"
 	"os"
 	"strconv"
-
-	"framecast/backend/server"
 )
 
 // banner is what the relay prints at start: where producers push and
@@ -37,7 +36,7 @@ func (b banner) write(w io.Writer) {
 		ws, web = "wss", "https"
 	}
 	port := strconv.Itoa(b.addr.Port)
-	hosts := server.Hosts(b.addr)
+	hosts := httpx.Hosts(b.addr)
 	for i, h := range hosts {
 		hosts[i] = net.JoinHostPort(h, port)
 	}

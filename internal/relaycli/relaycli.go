@@ -17,7 +17,6 @@ import (
 	"framecast/backend/metrics"
 	"framecast/backend/protocol"
 	"framecast/backend/relay"
-	"framecast/backend/server"
 	"framecast/internal/cli"
 )
 
@@ -58,7 +57,7 @@ func Run(prog string, args []string, assets fs.FS) error {
 	b := banner{print: *printToken}
 	switch {
 	case cfg.PublishToken == "":
-		cfg.PublishToken, b.made = server.NewToken(), true
+		cfg.PublishToken, b.made = protocol.NewToken(), true
 		b.print = b.print || isTerminal(os.Stdout)
 	case cli.Given(fset, "publish-token"):
 		if err := protocol.CheckToken(cfg.PublishToken); err != nil {

@@ -1,7 +1,0 @@
-//go:build !unix
-
-package server
-
-// openFilesLimit is 0, unknown, where there is no RLIMIT_NOFILE: the
-// connection limits are taken as they are.
-func openFilesLimit() uint64 { return 0 }

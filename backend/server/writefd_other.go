@@ -1,6 +1,0 @@
-//go:build !unix
-
-package server
-
-// writeFD never writes here: every frame goes through the viewer's writer.
-func writeFD(uintptr, []byte) int { return -1 }
