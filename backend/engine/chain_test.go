@@ -20,7 +20,7 @@ func TestDetectionsTravelWithTheirFrameInItsCoordinates(t *testing.T) {
 	half.MaxWidth, half.MaxHeight = 320, 240
 	box := func(s Settings) [4]int {
 		_, h := start(t, s, Deps{})
-		sub := h.Subscribe("test", "")
+		sub := h.Subscribe("test", "", "")
 		defer h.Unsubscribe(sub)
 		f := next(t, sub)
 		if len(f.Header.Detections) == 0 || len(f.Header.Proc) != 1 || f.Header.Proc[0].Name != "faces" {
@@ -57,9 +57,9 @@ func isGray(t *testing.T, jpeg []byte) bool {
 
 func TestTheChainChangesAtRunTimeAndABadOneIsRefused(t *testing.T) {
 	e, h := start(t, small(), Deps{})
-	s := h.Subscribe("test", "")
+	s := h.Subscribe("test", "", "")
 	defer h.Unsubscribe(s)
-	if isGray(t, next(t, s).JPEG) {
+	if isGray(t, next(t, s).Data) {
 		t.Fatal("the colour bars came out gray with no chain")
 	}
 	set := small()
@@ -68,7 +68,7 @@ func TestTheChainChangesAtRunTimeAndABadOneIsRefused(t *testing.T) {
 		t.Fatal(err)
 	}
 	next(t, s)
-	if !isGray(t, next(t, s).JPEG) {
+	if !isGray(t, next(t, s).Data) {
 		t.Fatal("frames are not gray after adding gray")
 	}
 	bad := set
@@ -80,7 +80,7 @@ func TestTheChainChangesAtRunTimeAndABadOneIsRefused(t *testing.T) {
 		t.Fatalf("chain after a refused change is %+v", got)
 	}
 	next(t, s)
-	if !isGray(t, next(t, s).JPEG) {
+	if !isGray(t, next(t, s).Data) {
 		t.Fatal("a refused chain changed the running one")
 	}
 	if st := e.Stats(); len(st.Chain) != 1 || st.Chain[0].Name != "gray" || st.Chain[0].Ms <= 0 {
@@ -92,7 +92,7 @@ func TestSlowProcessingSkipsFramesInsteadOfQueueing(t *testing.T) {
 	set := Settings{Source: "test", Quality: 50, MaxWidth: 1280, MaxHeight: 720, FPS: 60, Enabled: true,
 		Process: []vision.Item{{Name: "faces", Params: map[string]float64{"detectWidth": 1920}}, {Name: "blur", Params: map[string]float64{"size": 31}}}}
 	e, h := start(t, set, Deps{})
-	s := h.Subscribe("test", "")
+	s := h.Subscribe("test", "", "")
 	defer h.Unsubscribe(s)
 	// Read frames until some were skipped, and at least enough that a queue
 	// would show: each queued frame would be older than the one before.

@@ -40,7 +40,7 @@ func TestATruncatedOrCorruptFileKeepsTheStreamAlive(t *testing.T) {
 			set := small()
 			set.Source = path
 			e, h := start(t, set, Deps{})
-			s := h.Subscribe("test", "")
+			s := h.Subscribe("test", "", "")
 			defer h.Unsubscribe(s)
 			deadline := time.Now().Add(3 * time.Second)
 			n := 0

@@ -71,7 +71,7 @@ func waitStatus(t *testing.T, h *hub.Hub, state string) {
 
 func decode(t *testing.T, f *hub.Frame) (int, int) {
 	t.Helper()
-	m, err := gocv.IMDecode(f.JPEG, gocv.IMReadColor)
+	m, err := gocv.IMDecode(f.Data, gocv.IMReadColor)
 	if err != nil || m.Empty() {
 		t.Fatalf("frame %d is not a JPEG: %v", f.Header.Seq, err)
 	}
@@ -81,7 +81,7 @@ func decode(t *testing.T, f *hub.Frame) (int, int) {
 
 func TestFramesAreJPEGsWithIncreasingSeq(t *testing.T) {
 	_, h := start(t, small(), Deps{})
-	s := h.Subscribe("test", "")
+	s := h.Subscribe("test", "", "")
 	defer h.Unsubscribe(s)
 	var last uint64
 	for i := 0; i < 20; i++ {
@@ -117,10 +117,10 @@ func TestNothingIsEncodedWhileNobodyWatches(t *testing.T) {
 	// The capture goroutine says idle once it has seen that nobody watches,
 	// just before it parks; a frame read first would have made it live.
 	waitStatus(t, h, protocol.StateIdle)
-	if n := reads.Load(); n != 0 || h.Latest() != nil || e.Stats().Encoded != 0 {
+	if n := reads.Load(); n != 0 || h.Latest("") != nil || e.Stats().Encoded != 0 {
 		t.Fatalf("with no viewer: %d source reads, %d frames encoded; want none", n, e.Stats().Encoded)
 	}
-	s := h.Subscribe("test", "")
+	s := h.Subscribe("test", "", "")
 	next(t, s)
 	h.Unsubscribe(s)
 	waitStatus(t, h, protocol.StateIdle)
@@ -128,7 +128,7 @@ func TestNothingIsEncodedWhileNobodyWatches(t *testing.T) {
 
 func TestSettingsChangeWithoutDroppingViewers(t *testing.T) {
 	e, h := start(t, small(), Deps{})
-	s := h.Subscribe("test", "")
+	s := h.Subscribe("test", "", "")
 	defer h.Unsubscribe(s)
 	before := next(t, s)
 	set := small()
@@ -141,8 +141,8 @@ func TestSettingsChangeWithoutDroppingViewers(t *testing.T) {
 	if w, hh := decode(t, after); w != 160 || hh != 90 {
 		t.Fatalf("after resize frame is %dx%d, want 160x90 (aspect kept)", w, hh)
 	}
-	if len(after.JPEG) >= len(before.JPEG) {
-		t.Fatalf("quality 10 at a quarter of the area gave %d bytes, not fewer than %d", len(after.JPEG), len(before.JPEG))
+	if len(after.Data) >= len(before.Data) {
+		t.Fatalf("quality 10 at a quarter of the area gave %d bytes, not fewer than %d", len(after.Data), len(before.Data))
 	}
 	if after.Header.Seq <= before.Header.Seq {
 		t.Fatal("seq went back after a settings change")
@@ -151,7 +151,7 @@ func TestSettingsChangeWithoutDroppingViewers(t *testing.T) {
 
 func TestABadSourceIsRefusedAndTheOldOneKeepsRunning(t *testing.T) {
 	e, h := start(t, small(), Deps{})
-	s := h.Subscribe("test", "")
+	s := h.Subscribe("test", "", "")
 	defer h.Unsubscribe(s)
 	next(t, s)
 	bad := small()
@@ -204,7 +204,7 @@ func TestCameraOffReleasesTheSourceAndOnReopensIt(t *testing.T) {
 		return &fakeSource{ReadImpl: src.Read, CloseImpl: func() error { closed.Add(1); return src.Close() }}, nil
 	}
 	e, h := start(t, small(), Deps{Open: open})
-	s := h.Subscribe("test", "")
+	s := h.Subscribe("test", "", "")
 	defer h.Unsubscribe(s)
 	next(t, s)
 	off := small()
@@ -252,7 +252,7 @@ func TestALostSourceShowsNoSignalAndRecovers(t *testing.T) {
 	set := small()
 	set.Source = "camera:0"
 	_, h := start(t, set, Deps{Open: open})
-	s := h.Subscribe("test", "")
+	s := h.Subscribe("test", "", "")
 	defer h.Unsubscribe(s)
 	next(t, s)
 	unplugged.Store(true)
@@ -292,7 +292,7 @@ func TestFPSCapLimitsOutput(t *testing.T) {
 		return source.Open(spec, opt)
 	}
 	e, h := start(t, set, Deps{Open: open})
-	s := h.Subscribe("test", "")
+	s := h.Subscribe("test", "", "")
 	defer h.Unsubscribe(s)
 	// Seq counts every frame encoded, and ts is each one's capture time: the
 	// rate comes from the engine's own figures, not from how promptly this
@@ -337,7 +337,7 @@ func TestCloseDoesNotWaitForViewersToLeave(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := h.Subscribe("test", "")
+	s := h.Subscribe("test", "", "")
 	defer h.Unsubscribe(s)
 	next(t, s) // the engine is live, with a viewer
 	done := make(chan struct{})

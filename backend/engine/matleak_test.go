@@ -15,7 +15,7 @@ func TestNoMatLeaksOverHundredsOfFrames(t *testing.T) {
 	base := matcheck.Count()
 	var err error
 	e, h := start(t, small(), Deps{})
-	s := h.Subscribe("test", "")
+	s := h.Subscribe("test", "", "")
 	for i := 0; i < 300; i++ {
 		next(t, s)
 	}
@@ -42,7 +42,7 @@ func TestNoMatLeaksOverHundredsOfFrames(t *testing.T) {
 func TestNoMatLeaksAcrossRenditionChanges(t *testing.T) {
 	base := matcheck.Count()
 	e, h := start(t, small(), Deps{Renditions: []protocol.Rendition{{Name: "90p", W: 160, H: 90, Quality: 50}, {Name: "45p", W: 80, H: 45, Quality: 40}}})
-	s := h.Subscribe("test", "")
+	s := h.Subscribe("test", "", "")
 	for _, r := range []string{"90p", "45p", "", "90p", ""} {
 		s.SetRendition(r)
 		for i := 0; i < 30; i++ {

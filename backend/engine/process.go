@@ -130,7 +130,7 @@ func (p *processor) frame(g *grabbed) error {
 		}
 		cost.renditions = clock.lap()
 	}
-	p.e.recordFrame(encoded, out.Cols(), out.Rows(), len(f.JPEG), encoded.Sub(start), p.chain.Costs(), cost)
+	p.e.recordFrame(encoded, out.Cols(), out.Rows(), len(f.Data), encoded.Sub(start), p.chain.Costs(), cost)
 	return nil
 }
 

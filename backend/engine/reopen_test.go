@@ -103,7 +103,7 @@ func TestANewSizeAndFrameRateReachThePictureWhateverTheSourceWasOpenedWith(t *te
 		t.Run(c.name, func(t *testing.T) {
 			var opens atomic.Int32
 			e, h := start(t, c.from, Deps{Open: exclusiveOpen(t, &opens)})
-			s := h.Subscribe("test", "")
+			s := h.Subscribe("test", "", "")
 			defer h.Unsubscribe(s)
 			if f := next(t, s); f.Header.W != c.from.MaxWidth || f.Header.H != c.from.MaxHeight {
 				t.Fatalf("before the change: %dx%d, want %dx%d", f.Header.W, f.Header.H, c.from.MaxWidth, c.from.MaxHeight)
@@ -166,7 +166,7 @@ func TestSourcesWithTheirOwnSizeAreNotReopenedForANewOne(t *testing.T) {
 			set := small()
 			set.Source = c.spec
 			e, h := start(t, set, Deps{Open: exclusiveOpen(t, &opens)})
-			s := h.Subscribe("test", "")
+			s := h.Subscribe("test", "", "")
 			defer h.Unsubscribe(s)
 			next(t, s)
 			c.change(&set)

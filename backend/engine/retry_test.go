@@ -63,7 +63,7 @@ func TestASourceThatOpensButNeverPlaysIsRetriedWithBackoffAndQuietLogs(t *testin
 	set := small()
 	set.Source = "http://192.0.2.1/clip.mp4"
 	_, h := start(t, set, Deps{Open: unplayable(&opens), Log: slog.New(logs)})
-	s := h.Subscribe("test", "")
+	s := h.Subscribe("test", "", "")
 	defer h.Unsubscribe(s)
 	waitStatus(t, h, protocol.StateNoSignal)
 	// The window is the point: how many opens fit in it.
@@ -112,7 +112,7 @@ func TestASourceBackForAWhileIsRetriedQuicklyWhenLostAgain(t *testing.T) {
 	}
 	logs := &logLines{}
 	_, h := start(t, small(), Deps{Open: open, Log: slog.New(logs)})
-	s := h.Subscribe("test", "")
+	s := h.Subscribe("test", "", "")
 	defer h.Unsubscribe(s)
 	waitStatus(t, h, protocol.StateLive)
 	// Back, and then up for longer than stableAfter: the backoff starts again.

@@ -86,7 +86,7 @@ func TestSkippedFramesAreToldWithTheirCauseOnlyWhileTheyMatter(t *testing.T) {
 			s := Settings{Source: "test", Quality: 80, MaxWidth: 1280, MaxHeight: 720, FPS: 30, Enabled: true, Process: c.process}
 			e, h := start(t, s, Deps{Renditions: protocol.DefaultRenditions()})
 			// A viewer of the full size and the desktop's preview (360p).
-			full, preview := h.Subscribe("ws", "a"), h.SubscribeTo("preview", "b", "360p")
+			full, preview := h.Subscribe("ws", "a", ""), h.Subscribe("preview", "b", "360p")
 			defer h.Unsubscribe(full)
 			defer h.Unsubscribe(preview)
 			causes := watchSkips(e, []*hub.Subscriber{full, preview}, 6*time.Second, func(cause string) bool { return cause == c.want })

@@ -1,3 +1,8 @@
+// Package hub fans frames out from one producer to many viewers. Each frame is
+// encoded once; every viewer has a one-frame mailbox where the newest frame
+// wins, so a slow viewer never blocks the producer or the other viewers. A
+// frame says what it is and holds its encoded bytes once; the wire formats
+// are its consumers' (Form).
 package hub
 
 import (
@@ -14,8 +19,7 @@ type Hub struct {
 	mu        sync.Mutex
 	subs      map[*Subscriber]struct{} // guarded by mu
 	nextID    uint64                   // guarded by mu
-	latest    *Frame                   // of the stream's own size; guarded by mu
-	latestOf  map[string]*Frame        // of each smaller rendition; guarded by mu
+	latest    map[string]*Frame        // the newest frame of each hub key ("" the stream's own size); guarded by mu
 	status    protocol.Status          // guarded by mu
 	changed   chan struct{}            // closed (and replaced) when the viewer count changes; guarded by mu
 	meta      map[string]Meta          // each metadata key's newest value; guarded by mu
@@ -50,21 +54,15 @@ type Totals struct {
 func New() *Hub {
 	return &Hub{
 		subs:    make(map[*Subscriber]struct{}),
+		latest:  make(map[string]*Frame),
 		changed: make(chan struct{}),
 		status:  protocol.Status{Type: "status", State: protocol.StateIdle},
 	}
 }
 
-// Subscribe adds a viewer. The caller must Unsubscribe it when done.
-func (h *Hub) Subscribe(kind, addr string) *Subscriber {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	return h.subscribeLocked(kind, addr, "")
-}
-
-// SubscribeTo adds a viewer of one rendition ("" the stream's own size)
-// from its first frame on.
-func (h *Hub) SubscribeTo(kind, addr, rendition string) *Subscriber {
+// Subscribe adds a viewer of one rendition ("" the stream's own size)
+// from its first frame on. The caller must Unsubscribe it when done.
+func (h *Hub) Subscribe(kind, addr, rendition string) *Subscriber {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	return h.subscribeLocked(kind, addr, rendition)
@@ -136,14 +134,7 @@ func (h *Hub) Changed() <-chan struct{} {
 func (h *Hub) Publish(f *Frame) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	if f.Rendition == "" {
-		h.latest = f
-	} else {
-		if h.latestOf == nil {
-			h.latestOf = make(map[string]*Frame)
-		}
-		h.latestOf[f.Rendition] = f
-	}
+	h.latest[f.Rendition] = f
 	var direct []*Subscriber
 	for s := range h.subs {
 		if s.Rendition() != f.Rendition {
@@ -192,28 +183,18 @@ func (h *Hub) Taken() map[string]bool {
 	return out
 }
 
-// LatestOf returns the most recent frame of a rendition ("" the stream's
-// own size), or nil.
-func (h *Hub) LatestOf(rendition string) *Frame {
+// Latest returns the most recent frame of a rendition ("" the stream's
+// own size), or nil before its first.
+func (h *Hub) Latest(rendition string) *Frame {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	if rendition == "" {
-		return h.latest
-	}
-	return h.latestOf[rendition]
+	return h.latest[rendition]
 }
 
 // Totals returns what every viewer was sent and dropped since the hub was
 // made.
 func (h *Hub) Totals() Totals {
 	return Totals{FramesSent: h.totals.frames.Load(), BytesSent: h.totals.bytes.Load(), Drops: h.totals.drops.Load()}
-}
-
-// Latest returns the most recent frame, or nil before the first one.
-func (h *Hub) Latest() *Frame {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	return h.latest
 }
 
 // SetStatus records the stream's state and tells every viewer if it changed.

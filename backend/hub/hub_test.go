@@ -23,22 +23,15 @@ func TestNewFrameSharesOneWireBuffer(t *testing.T) {
 		t.Fatal(err)
 	}
 	jpeg[2] = 99 // the caller's buffer may be reused after NewFrame
-	if f.JPEG[2] != 7 {
+	if f.Data[2] != 7 {
 		t.Fatal("frame aliases the caller's buffer; it must copy")
-	}
-}
-
-func TestAFrameHoldsItsPictureOnce(t *testing.T) {
-	f := frame(t, 1)
-	if &f.Framed[len(f.Framed)-1] != &f.Wire[len(f.Wire)-1] || &f.Wire[len(f.Wire)-1] != &f.JPEG[len(f.JPEG)-1] {
-		t.Fatal("Wire and JPEG are not the tail of Framed: the frame holds its picture twice")
 	}
 }
 
 func TestMailboxKeepsNewestAndCountsDrops(t *testing.T) {
 	h := New()
-	slow := h.Subscribe("ws", "slow")
-	fast := h.Subscribe("ws", "fast")
+	slow := h.Subscribe("ws", "slow", "")
+	fast := h.Subscribe("ws", "fast", "")
 	for seq := uint64(1); seq <= 10; seq++ {
 		h.Publish(frame(t, seq))
 		if f := fast.TakeFrame(); f == nil || f.Header.Seq != seq {
@@ -63,7 +56,7 @@ func TestMailboxKeepsNewestAndCountsDrops(t *testing.T) {
 func TestChangedFiresOnSubscribeAndUnsubscribe(t *testing.T) {
 	h := New()
 	ch := h.Changed()
-	s := h.Subscribe("ws", "a")
+	s := h.Subscribe("ws", "a", "")
 	select {
 	case <-ch:
 	default:
@@ -84,7 +77,7 @@ func TestChangedFiresOnSubscribeAndUnsubscribe(t *testing.T) {
 
 func TestStatusReachesViewersOnlyWhenItChanges(t *testing.T) {
 	h := New()
-	s := h.Subscribe("ws", "a")
+	s := h.Subscribe("ws", "a", "")
 	h.SetStatus(protocol.Status{State: protocol.StateNoSignal, Source: "camera:0"})
 	st := s.TakeStatus()
 	if st == nil || st.State != protocol.StateNoSignal || st.Type != "status" {
@@ -99,7 +92,7 @@ func TestStatusReachesViewersOnlyWhenItChanges(t *testing.T) {
 func TestPublishNeverBlocksOnAViewerThatNeverReads(t *testing.T) {
 	h := New()
 	for i := 0; i < 100; i++ {
-		h.Subscribe("ws", "stalled")
+		h.Subscribe("ws", "stalled", "")
 	}
 	done := make(chan struct{})
 	go func() {
@@ -119,7 +112,7 @@ func TestMetadataKeepsTheNewestValuePerKeyInTheOrderSent(t *testing.T) {
 	h := New()
 	h.PublishMeta(Meta{Key: "title", Value: "line 1"})
 	late := func() []Meta { return h.SubscribeMeta("legacy", "late").TakeMeta() }
-	plain := h.Subscribe("ws", "plain")
+	plain := h.Subscribe("ws", "plain", "")
 	slow := h.SubscribeMeta("legacy", "slow")
 	_ = slow.TakeMeta()
 	h.PublishMeta(Meta{Key: "a1", Value: "[1]", After: 1})
@@ -146,11 +139,11 @@ func TestMetadataKeepsTheNewestValuePerKeyInTheOrderSent(t *testing.T) {
 
 func TestTotalsCountFramesAndBytesSent(t *testing.T) {
 	h := New()
-	s := h.Subscribe("ws", "a")
+	s := h.Subscribe("ws", "a", "")
 	for seq := uint64(1); seq <= 3; seq++ {
 		h.Publish(frame(t, seq))
 		if f := s.TakeFrame(); f != nil {
-			s.Delivered(time.Now(), len(f.JPEG))
+			s.Delivered(time.Now(), len(f.Data))
 		}
 	}
 	h.Publish(frame(t, 4))
@@ -165,8 +158,8 @@ func TestTakenListsEveryRenditionWatchedFullSizeIncludedAndWantedOnlyTheSmaller(
 	if got := h.Taken(); len(got) != 0 {
 		t.Fatalf("with no viewers Taken = %v, want nothing", got)
 	}
-	full := h.Subscribe("ws", "full")
-	small := h.SubscribeTo("ws", "small", "240p")
+	full := h.Subscribe("ws", "full", "")
+	small := h.Subscribe("ws", "small", "240p")
 	if got := h.Taken(); len(got) != 2 || !got[""] || !got["240p"] {
 		t.Fatalf("Taken = %v, want the own size and 240p", got)
 	}

@@ -38,12 +38,12 @@ func TestMetricsCountWhatTheStreamDoes(t *testing.T) {
 	}
 	defer eng.Close()
 	m.Watch(func() []Stream { return []Stream{{Name: "line", Hub: h, Stats: eng.Stats}} })
-	fast := h.Subscribe("ws", "fast")
-	slow := h.Subscribe("ws", "slow") // never takes a frame: every frame but the last is a drop
+	fast := h.Subscribe("ws", "fast", "")
+	slow := h.Subscribe("ws", "slow", "") // never takes a frame: every frame but the last is a drop
 	for n := 0; n < 20; {
 		<-fast.Wake()
 		if f := fast.TakeFrame(); f != nil {
-			fast.Delivered(time.Now(), len(f.JPEG))
+			fast.Delivered(time.Now(), len(f.Data))
 			n++
 		}
 	}

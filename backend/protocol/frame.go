@@ -20,6 +20,9 @@ var ErrHeaderTooBig = errors.New("frame header too big")
 // ErrShortFrame is returned when a frame message ends before its header does.
 var ErrShortFrame = errors.New("frame message too short")
 
+// CodecJPEG is the codec of a frame whose picture is a JPEG.
+const CodecJPEG = "jpeg"
+
 // Header describes one frame.
 type Header struct {
 	Seq uint64 `json:"seq"`
@@ -68,6 +71,20 @@ type ProcTime struct {
 // EncodeFrame builds one binary frame message: a 4-byte big-endian header
 // length, the header JSON, then the JPEG bytes. It allocates once.
 func EncodeFrame(h Header, jpeg []byte) ([]byte, error) {
+	hdr, err := EncodeHeader(h)
+	if err != nil {
+		return nil, err
+	}
+	msg := make([]byte, 4+len(hdr)+len(jpeg))
+	binary.BigEndian.PutUint32(msg, uint32(len(hdr)))
+	copy(msg[4:], hdr)
+	copy(msg[4+len(hdr):], jpeg)
+	return msg, nil
+}
+
+// EncodeHeader is a frame's header as a binary message carries it (after
+// its length), at most MaxHeaderSize bytes.
+func EncodeHeader(h Header) ([]byte, error) {
 	hdr, err := json.Marshal(h)
 	if err != nil {
 		return nil, fmt.Errorf("encode frame header: %w", err)
@@ -75,11 +92,7 @@ func EncodeFrame(h Header, jpeg []byte) ([]byte, error) {
 	if len(hdr) > MaxHeaderSize {
 		return nil, fmt.Errorf("%w: %d bytes, over the limit of %d", ErrHeaderTooBig, len(hdr), MaxHeaderSize)
 	}
-	msg := make([]byte, 4+len(hdr)+len(jpeg))
-	binary.BigEndian.PutUint32(msg, uint32(len(hdr)))
-	copy(msg[4:], hdr)
-	copy(msg[4+len(hdr):], jpeg)
-	return msg, nil
+	return hdr, nil
 }
 
 // DecodeFrame splits a binary frame message into its header and JPEG bytes.

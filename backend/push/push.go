@@ -253,7 +253,7 @@ func (p *Pusher) session(ctx context.Context, ingest string) error {
 	demand := func(watching bool) {
 		switch {
 		case watching && sub == nil:
-			sub = p.hub.Subscribe("push", protocol.Redact(p.cfg.URL))
+			sub = p.hub.Subscribe("push", protocol.Redact(p.cfg.URL), "")
 		case !watching && sub != nil:
 			p.hub.Unsubscribe(sub)
 			sub = nil
@@ -357,7 +357,7 @@ func (p *Pusher) session(ctx context.Context, ingest string) error {
 			if err := p.send(conn, f); err != nil {
 				return err
 			}
-			sub.Delivered(time.Now(), len(f.JPEG))
+			sub.Delivered(time.Now(), len(f.Data))
 			p.mu.Lock()
 			p.status.Sent++
 			p.mu.Unlock()
@@ -365,10 +365,12 @@ func (p *Pusher) session(ctx context.Context, ingest string) error {
 	}
 }
 
-// send writes one frame to the relay.
+// send writes one frame to the relay: its binary message as it is (gorilla
+// masks it, as a client must, into its own buffer: there is one connection
+// to share it, so nothing is gained by preparing it).
 func (p *Pusher) send(conn *websocket.Conn, f *hub.Frame) error {
 	_ = conn.SetWriteDeadline(time.Now().Add(writeWait))
-	if err := conn.WritePreparedMessage(f.Msg); err != nil {
+	if err := conn.WriteMessage(websocket.BinaryMessage, f.Message); err != nil {
 		return fmt.Errorf("send: %w", err)
 	}
 	return nil

@@ -78,7 +78,7 @@ func TestViewersOnTheRelayGetTheProducersFramesWithItsSeqAndTs(t *testing.T) {
 	// Record what the producer made, as a local viewer sees it. The hub
 	// offers each frame to this viewer and to the push at once, so by the
 	// time the relay has a frame, the recorder has it or a newer one.
-	local := h.Subscribe("test", "local")
+	local := h.Subscribe("test", "local", "")
 	defer h.Unsubscribe(local)
 	var mu sync.Mutex
 	made := map[uint64]*hub.Frame{} // guarded by mu
@@ -132,9 +132,9 @@ func TestViewersOnTheRelayGetTheProducersFramesWithItsSeqAndTs(t *testing.T) {
 		// slow to take was replaced there, and is not compared.
 		if f, ok := lookup(m.Frame.Seq); ok {
 			compared++
-			if m.Frame.TS != f.Header.TS || !bytes.Equal(m.JPEG, f.JPEG) {
+			if m.Frame.TS != f.Header.TS || !bytes.Equal(m.JPEG, f.Data) {
 				t.Fatalf("seq %d: ts %d and %d JPEG bytes on the relay, ts %d and %d bytes at the producer",
-					m.Frame.Seq, m.Frame.TS, len(m.JPEG), f.Header.TS, len(f.JPEG))
+					m.Frame.Seq, m.Frame.TS, len(m.JPEG), f.Header.TS, len(f.Data))
 			}
 		}
 	}

@@ -73,7 +73,7 @@ func (x *extras) want(names []string) {
 		}
 		keep[name] = true
 		if x.subs[name] == nil {
-			e := &extra{sub: x.hub.SubscribeTo("push", x.addr, name), stop: make(chan struct{}), done: make(chan struct{})}
+			e := &extra{sub: x.hub.Subscribe("push", x.addr, name), stop: make(chan struct{}), done: make(chan struct{})}
 			go e.forward(x.wake)
 			x.subs[name] = e
 		}

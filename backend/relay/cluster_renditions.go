@@ -190,10 +190,7 @@ func (s *Stream) publishRemote(rendition string, wire []byte) {
 	if err != nil || h.Rendition != rendition {
 		return
 	}
-	f, err := hub.FrameFromWire(h, wire, jpeg)
-	if err != nil {
-		return
-	}
+	f := hub.FrameFromMessage(h, wire, len(jpeg))
 	f.Rendition = h.Rendition
 	now := time.Now()
 	s.mu.Lock()

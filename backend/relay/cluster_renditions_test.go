@@ -203,7 +203,7 @@ func TestAViewerMovedOnAFollowingRelayGetsItsNewRenditionWithoutATableLookup(t *
 	net, _, b, prod := twoRelays(t)
 	watch(t, b, "line", viewToken, "") // opens the stream on b
 	sb := b.table.Lookup("line")
-	mover := sb.hub.SubscribeTo("test", "mover", "")
+	mover := sb.hub.Subscribe("test", "mover", "")
 	t.Cleanup(func() { sb.hub.Unsubscribe(mover) })
 	waitFor(t, "b following full size", func() bool { return net.listeners(KindFrames, "line") == 1 })
 	net.setAway(true)
@@ -284,7 +284,7 @@ func TestAFrameOnAnotherRenditionsSubjectIsDropped(t *testing.T) {
 	net, _, b, _ := twoRelays(t)
 	watch(t, b, "line", viewToken, "") // follows full size
 	sb := b.table.Lookup("line")
-	small := sb.hub.SubscribeTo("test", "small", "90p")
+	small := sb.hub.Subscribe("test", "small", "90p")
 	t.Cleanup(func() { sb.hub.Unsubscribe(small) })
 	waitFor(t, "b following both", func() bool {
 		return net.listeners(KindFrames, "line") == 1 && net.listeners(FramesKind("90p"), "line") == 1

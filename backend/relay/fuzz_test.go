@@ -66,8 +66,8 @@ func FuzzProducerMessages(f *testing.F) {
 			if n := len(s.hub.Meta()); n > protocol.MaxMetaKeys {
 				t.Fatalf("stream %s has %d metadata keys", s.Name, n)
 			}
-			if f := s.hub.Latest(); f != nil {
-				if _, _, err := protocol.DecodeFrame(mustWire(t, f.Header, f.JPEG)); err != nil {
+			if f := s.hub.Latest(""); f != nil {
+				if _, _, err := protocol.DecodeFrame(mustWire(t, f.Header, f.Data)); err != nil {
 					t.Fatalf("stream %s passed on a frame viewers cannot read: %v", s.Name, err)
 				}
 			}

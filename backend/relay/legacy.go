@@ -11,6 +11,7 @@ import (
 	"framecast/backend/hub"
 	"framecast/backend/ingest"
 	"framecast/backend/protocol"
+	"framecast/backend/server"
 
 	"github.com/gorilla/websocket"
 )
@@ -253,10 +254,10 @@ func (c *rootClient) writeView() error {
 				return err
 			}
 		}
-		if err := c.conn.WritePreparedMessage(f.LegacyText()); err != nil {
+		if err := c.conn.WritePreparedMessage(server.LegacyForm.Of(f).Text); err != nil {
 			return err
 		}
-		c.sub.Delivered(time.Now(), len(f.JPEG))
+		c.sub.Delivered(time.Now(), len(f.Data))
 	}
 	for ; i < len(metas); i++ {
 		if err := c.writeMeta(metas[i]); err != nil {

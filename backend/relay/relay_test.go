@@ -342,7 +342,7 @@ func TestIdleStreamsAreForgottenAndBusyOnesKept(t *testing.T) {
 	defer tbl.Close()
 	tbl.Open("idle", viewToken)
 	busy := tbl.Open("busy", viewToken)
-	sub := busy.hub.Subscribe("ws", "viewer")
+	sub := busy.hub.Subscribe("ws", "viewer", "")
 	defer busy.hub.Unsubscribe(sub)
 	deadline := time.Now().Add(5 * time.Second)
 	for tbl.Lookup("idle") != nil {

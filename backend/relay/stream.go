@@ -285,7 +285,7 @@ func (s *Stream) publish(p *publisher, m ingest.Message, legacyText []byte) erro
 	var f *hub.Frame
 	var err error
 	if asIs {
-		f, err = hub.FrameFromWire(h, m.Wire, m.JPEG)
+		f = hub.FrameFromMessage(h, m.Wire, len(m.JPEG))
 	} else {
 		f, err = hub.NewFrame(h, m.JPEG)
 	}
@@ -293,11 +293,11 @@ func (s *Stream) publish(p *publisher, m ingest.Message, legacyText []byte) erro
 		return err
 	}
 	if legacyText != nil {
-		f.SetLegacyText(legacyText)
+		server.SetLegacyText(f, legacyText)
 	}
 	f.Rendition = h.Rendition
-	if s.bus != nil && len(f.Wire) > s.bus.MaxPayload() {
-		return fmt.Errorf("frame of %d bytes refused: relays in this cluster pass on at most %d (the NATS server's max_payload); lower the quality or the size", len(f.Wire), s.bus.MaxPayload())
+	if s.bus != nil && len(f.Message) > s.bus.MaxPayload() {
+		return fmt.Errorf("frame of %d bytes refused: relays in this cluster pass on at most %d (the NATS server's max_payload); lower the quality or the size", len(f.Message), s.bus.MaxPayload())
 	}
 	s.mu.Lock()
 	if s.publisher != p {
@@ -316,7 +316,7 @@ func (s *Stream) publish(p *publisher, m ingest.Message, legacyText []byte) erro
 	// Each rendition on its own subject, and only while another relay's
 	// viewers take it: no relay receives frames nobody there watches.
 	if s.link != nil && s.link.remoteTakes(f.Rendition) {
-		_ = s.bus.Publish(FramesKind(f.Rendition), s.Name, f.Wire)
+		_ = s.bus.Publish(FramesKind(f.Rendition), s.Name, f.Message)
 	}
 	return nil
 }

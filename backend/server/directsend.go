@@ -25,7 +25,7 @@ func (v *wsViewer) trySend(f *hub.Frame) bool {
 	}
 	v.setDeadline(now)
 	v.sending(f, now)
-	sent, rest := v.gate.TryWrite(f.Framed, &v.h.splice)
+	sent, rest := v.gate.TryWrite(framed.Of(f), &v.h.splice)
 	if !sent {
 		v.unsend(f.Header.Seq)
 		return false

@@ -25,7 +25,7 @@ func (sh *Handler) serveMJPEG(w http.ResponseWriter, r *http.Request) {
 	h.Set("Content-Type", "multipart/x-mixed-replace; boundary="+boundary)
 	h.Set("Cache-Control", "no-store")
 	h.Set("X-Content-Type-Options", "nosniff")
-	sub := sh.hub.SubscribeTo("mjpeg", r.RemoteAddr, sh.pictureKey(key))
+	sub := sh.hub.Subscribe("mjpeg", r.RemoteAddr, sh.pictureKey(key))
 	defer sh.hub.Unsubscribe(sub)
 	want := wanted(key, pinned, ladder)
 	if _, err := fmt.Fprintf(w, "--%s\r\n", boundary); err != nil || rc.Flush() != nil {
@@ -56,9 +56,9 @@ func (sh *Handler) serveMJPEG(w http.ResponseWriter, r *http.Request) {
 			continue
 		}
 		_ = rc.SetWriteDeadline(time.Now().Add(writeWait))
-		_, err := fmt.Fprintf(w, "Content-Type: image/jpeg\r\nContent-Length: %d\r\nX-Timestamp: %d\r\n\r\n", len(f.JPEG), f.Header.TS)
+		_, err := fmt.Fprintf(w, "Content-Type: image/jpeg\r\nContent-Length: %d\r\nX-Timestamp: %d\r\n\r\n", len(f.Data), f.Header.TS)
 		if err == nil {
-			_, err = w.Write(f.JPEG)
+			_, err = w.Write(f.Data)
 		}
 		if err == nil {
 			_, err = fmt.Fprintf(w, "\r\n--%s\r\n", boundary)
@@ -66,6 +66,6 @@ func (sh *Handler) serveMJPEG(w http.ResponseWriter, r *http.Request) {
 		if err != nil || rc.Flush() != nil {
 			return
 		}
-		sub.Delivered(time.Now(), len(f.JPEG))
+		sub.Delivered(time.Now(), len(f.Data))
 	}
 }

@@ -120,7 +120,7 @@ func TestRenditionsAreEncodedOnlyWhileSomebodyTakesThem(t *testing.T) {
 	if w := h.Wanted(); len(w) != 0 {
 		t.Fatalf("wanted %v with only a full-size viewer", w)
 	}
-	if f := h.LatestOf("240p"); f != nil {
+	if f := h.Latest("240p"); f != nil {
 		t.Fatal("a 240p frame was encoded for nobody")
 	}
 	small := dialWS(t, srv, "&rendition=240p")

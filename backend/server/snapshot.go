@@ -25,7 +25,7 @@ func (sh *Handler) serveSnapshot(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer release()
-	sub := sh.hub.SubscribeTo("snapshot", r.RemoteAddr, sh.pictureKey(key))
+	sub := sh.hub.Subscribe("snapshot", r.RemoteAddr, sh.pictureKey(key))
 	defer sh.hub.Unsubscribe(sub)
 	timeout := time.NewTimer(snapshotWait)
 	defer timeout.Stop()
@@ -38,7 +38,7 @@ func (sh *Handler) serveSnapshot(w http.ResponseWriter, r *http.Request) {
 			http.Error(w, "the stream has ended", http.StatusServiceUnavailable)
 			return
 		case <-timeout.C:
-			if f = sh.hub.LatestOf(sub.Rendition()); f == nil {
+			if f = sh.hub.Latest(sub.Rendition()); f == nil {
 				http.Error(w, "no frame yet: the source is not giving pictures", http.StatusServiceUnavailable)
 				return
 			}
@@ -55,10 +55,10 @@ func (sh *Handler) serveSnapshot(w http.ResponseWriter, r *http.Request) {
 	h := w.Header()
 	h.Set("Content-Type", "image/jpeg")
 	h.Set("Cache-Control", "no-store")
-	h.Set("Content-Length", strconv.Itoa(len(f.JPEG)))
+	h.Set("Content-Length", strconv.Itoa(len(f.Data)))
 	h.Set("X-Timestamp", strconv.FormatInt(f.Header.TS, 10))
-	if _, err := w.Write(f.JPEG); err == nil {
-		sub.Delivered(time.Now(), len(f.JPEG))
+	if _, err := w.Write(f.Data); err == nil {
+		sub.Delivered(time.Now(), len(f.Data))
 	}
 }
 

@@ -10,7 +10,7 @@ import (
 
 func TestWindowShrinksWhileFramesQueueAndGrowsBack(t *testing.T) {
 	h := hub.New()
-	v := &wsViewer{sub: h.Subscribe("ws", "test")}
+	v := &wsViewer{sub: h.Subscribe("ws", "test", "")}
 	t0 := time.Unix(1000, 0)
 	seq := uint64(0)
 	// exchange sends one frame and acks it after delay.

@@ -106,7 +106,7 @@ func (sh *Handler) serveWS(w http.ResponseWriter, r *http.Request) {
 	}
 	// Subscribe before the upgrade completes, so no frame published after
 	// the viewer's handshake is missed.
-	sub := sh.hub.SubscribeTo(kind, r.RemoteAddr, key)
+	sub := sh.hub.Subscribe(kind, r.RemoteAddr, key)
 	conn, err := sh.upgrader.Upgrade(w, r, nil)
 	if err != nil {
 		sh.hub.Unsubscribe(sub)
@@ -325,7 +325,7 @@ func (v *wsViewer) woken() bool {
 // sent counts a frame written and lets the adapter judge the link; v.wmu
 // is held.
 func (v *wsViewer) sent(f *hub.Frame, now time.Time) {
-	v.sub.Delivered(now, len(f.JPEG))
+	v.sub.Delivered(now, len(f.Data))
 	v.nSent++
 	if v.adapt != nil {
 		if key, changed := v.adapt.observe(now, v.nSent, v.sub.Drops()); changed {
@@ -349,9 +349,9 @@ func (v *wsViewer) bye(bye *protocol.Bye) {
 // hold a lock for it), so gorilla's pongs cannot land inside the frame.
 func (v *wsViewer) writeFrame(f *hub.Frame) error {
 	if v.dataURL {
-		return v.conn.WritePreparedMessage(f.DataURL())
+		return v.conn.WritePreparedMessage(LegacyForm.Of(f).DataURL)
 	}
-	_, err := v.conn.UnderlyingConn().Write(f.Framed)
+	_, err := v.conn.UnderlyingConn().Write(framed.Of(f))
 	return err
 }
 
