@@ -17,11 +17,11 @@ import (
 // Timing of a WebSocket viewer, named as in gorilla's chat example.
 const (
 	// writeWait bounds one write; a peer that takes longer is dropped.
-	writeWait = 10 * time.Second
-	// defaultPongWait is how long a silent peer may stay connected: a viewer
-	// that vanished without closing is dropped this soon. Pings go out at
-	// two thirds of it, so a live peer always answers in time.
-	defaultPongWait = 10 * time.Second
+	writeWait = protocol.WriteWait
+	// defaultPongWait is how long a silent viewer may stay connected
+	// unless Limits say otherwise (a producer's link to a relay has its
+	// own, protocol.ProducerPongWait). Pings go out at two thirds of it.
+	defaultPongWait = protocol.ViewerPongWait
 	// maxMessageSize bounds what a viewer may send: acks are tiny.
 	maxMessageSize = 4096
 	// ackTimeout forgets an in-flight frame whose ack never came, so a lost
