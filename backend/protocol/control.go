@@ -10,8 +10,9 @@ import (
 // text messages a producer (framecast serve --push, the Python client) and
 // a relay exchange beside the frames. Frames themselves go as binary
 // messages in the /ws format (EncodeFrame, Header). Each message is a JSON
-// object whose "type" says which one it is; a side skips types it does
-// not know, so either can grow a message without breaking the other.
+// object whose "type" says which one it is. A producer skips a type it
+// does not know (ErrUnknownControl), so a later relay may send more; a
+// relay refuses one with a Refusal, and the connection carries on.
 //
 // The field order of each type is the order on the wire: the relay's
 // messages were first written from Go maps, whose keys encoding/json sorts,
