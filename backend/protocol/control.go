@@ -29,6 +29,14 @@ const (
 	TypeError = "error"
 )
 
+// RelayMessage is a control message a relay sends a producer: a
+// ViewerCount, a RenditionsWant or a Refusal.
+type RelayMessage interface{ relayMessage() }
+
+func (ViewerCount) relayMessage()    {}
+func (RenditionsWant) relayMessage() {}
+func (Refusal) relayMessage()        {}
+
 // RenditionsOffer goes from producer to relay: the renditions the producer
 // can encode, its own size first, each next one smaller, at most
 // MaxRenditions below it, named as RenditionName names them. It is sent
@@ -99,7 +107,7 @@ var ErrUnknownControl = errors.New("unknown control message")
 
 // ParseRelayMessage reads a control message a relay sent a producer: a
 // ViewerCount, a RenditionsWant or a Refusal, or ErrUnknownControl.
-func ParseRelayMessage(msg []byte) (any, error) {
+func ParseRelayMessage(msg []byte) (RelayMessage, error) {
 	var kind struct {
 		Type string `json:"type"`
 	}
@@ -118,7 +126,7 @@ func ParseRelayMessage(msg []byte) (any, error) {
 }
 
 // decode reads msg as a T.
-func decode[T any](msg []byte) (any, error) {
+func decode[T RelayMessage](msg []byte) (RelayMessage, error) {
 	var m T
 	if err := json.Unmarshal(msg, &m); err != nil {
 		return nil, fmt.Errorf("control message %T: %w", m, err)

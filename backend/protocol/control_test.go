@@ -45,7 +45,7 @@ func TestControlMessagesKeepTheirBytesOnTheWire(t *testing.T) {
 func TestAProducerReadsEachMessageTheRelaySends(t *testing.T) {
 	cases := []struct {
 		name string
-		sent any
+		sent RelayMessage
 	}{
 		{"a viewer count", NewViewerCount(7)},
 		{"a count of nobody", NewViewerCount(0)},

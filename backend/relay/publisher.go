@@ -96,7 +96,7 @@ func (p *publisher) closeWith(code int, reason string) {
 }
 
 // send writes one control message to the producer.
-func (p *publisher) send(m any) error {
+func (p *publisher) send(m protocol.RelayMessage) error {
 	msg, err := json.Marshal(m)
 	if err != nil {
 		return fmt.Errorf("control message %T: %w", m, err)
