@@ -15,6 +15,19 @@ type Backoff struct {
 	step       time.Duration // the next delay before jitter
 }
 
+// The default delays, for a lost camera or a lost relay: the first retry
+// is quick (the source or link was only hiccuping), later ones double up to
+// a cap, so a camera unplugged or a relay down costs little, and one back
+// is found within the cap.
+const (
+	DefaultFirst = 500 * time.Millisecond
+	DefaultMax   = 10 * time.Second
+)
+
+// NewDefault returns a Backoff with the default delays, DefaultFirst
+// doubling up to DefaultMax.
+func NewDefault() *Backoff { return New(DefaultFirst, DefaultMax) }
+
 // New returns a Backoff whose delays start at first and double up to max.
 func New(first, max time.Duration) *Backoff {
 	return &Backoff{first: first, max: max, step: first}

@@ -28,7 +28,7 @@ func (c *capturer) apply(ch change) error {
 		c.src = ch.src
 		// Another source, or none: the old one's failures are forgotten.
 		c.outage = outage{log: e.log}
-		c.retry = backoff.New(retryFirst, retryMax)
+		c.retry = backoff.NewDefault()
 	case ch.reopen && c.src != nil:
 		c.closeSource("close source to reopen it")
 		c.src, err = e.openSource(ch.settings)

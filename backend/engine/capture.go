@@ -12,13 +12,12 @@ import (
 	"gocv.io/x/gocv"
 )
 
-// Retry timing for a lost source: the first retry is quick, later ones back
-// off so a missing camera costs little.
+// Retry timing for a lost source: the reopens are spaced by
+// backoff.NewDefault (quick first, then backing off so a missing camera
+// costs little).
 const (
-	retryFirst = 500 * time.Millisecond
-	retryMax   = 10 * time.Second
 	// stableAfter is how long a reopened source must deliver frames before
-	// it counts as back, and the backoff starts again from retryFirst. Opening
+	// it counts as back, and the backoff starts again from its first step. Opening
 	// is not enough: a network file that cannot be played opens, then fails
 	// its first read, and must not be retried twice a second for ever.
 	stableAfter = 5 * time.Second
@@ -53,7 +52,7 @@ type capturer struct {
 func (e *Engine) capture(ctx context.Context, src source.Source, lost error) {
 	defer e.wg.Done()
 	c := &capturer{e: e, src: src, cur: grabbed{mat: <-e.slot.free}, blank: gocv.NewMat(),
-		retry: backoff.New(retryFirst, retryMax), outage: outage{log: e.log}}
+		retry: backoff.NewDefault(), outage: outage{log: e.log}}
 	defer func() {
 		c.blank.Close()
 		c.closeSource("close source")

@@ -7,13 +7,8 @@ package push
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
-	"fmt"
 	"log/slog"
-	"net/url"
-	"slices"
-	"strings"
 	"sync"
 	"time"
 
@@ -24,89 +19,19 @@ import (
 	"github.com/gorilla/websocket"
 )
 
-// Timing of the relay connection.
+// Timing of the retries; the connection's own (write wait, pings) is the
+// protocol's, and the backoff between failures backoff's default.
 const (
-	writeWait  = 10 * time.Second
-	pingPeriod = 20 * time.Second
-	retryFirst = 500 * time.Millisecond
-	retryMax   = 10 * time.Second
 	// RefusedRetry spaces the attempts after every relay refused the push
 	// for a reason that will not pass on its own (a wrong publish token, a
 	// certificate not trusted here, a bad name): the operator must act, and
 	// hammering the relay helps nobody, but a relay fixed meanwhile is
 	// still found.
 	RefusedRetry = 30 * time.Second
+	// workedFor is how long a connection must have lasted for the next
+	// failure to be retried quickly again, as a new one.
+	workedFor = 5 * time.Second
 )
-
-// Config says where to push.
-type Config struct {
-	URL string // ws(s)://relay/ingest/{stream}
-	// Fallbacks are the same stream's ingest URLs on other relays of a
-	// cluster: when the relay in use cannot be reached, the next is tried
-	// at once, and only after all of them the push backs off.
-	Fallbacks    []string
-	PublishToken string // the relay's publish token
-	ViewToken    string // the token viewers will use on the relay
-	// Renditions gives the local stream's renditions (its own size first),
-	// offered to the relay, which asks for the smaller ones its viewers
-	// take; nil: one size.
-	Renditions func() []protocol.Rendition
-	// CAFile is a PEM file of the CA that signed a wss:// relay's
-	// certificate (--ca-file), for a relay on a private CA. When set, it is
-	// the only CA trusted for the relay, instead of the system's; empty,
-	// the system's CAs are.
-	CAFile string
-}
-
-// Validate checks the config in words a person can act on.
-func (c Config) Validate() error {
-	for i, f := range c.Fallbacks {
-		if i >= maxFallbacks {
-			return fmt.Errorf("relays: at most %d", maxFallbacks+1)
-		}
-		other := c
-		other.URL, other.Fallbacks = f, nil
-		if err := other.Validate(); err != nil {
-			return err
-		}
-	}
-	u, err := url.Parse(c.URL)
-	switch {
-	case err != nil:
-		return fmt.Errorf("relay URL %q: %w", c.URL, err)
-	case u.Scheme != "ws" && u.Scheme != "wss":
-		return fmt.Errorf("relay URL %q: must start with ws:// or wss://", c.URL)
-	case !strings.HasPrefix(u.Path, "/ingest/") || len(u.Path) == len("/ingest/"):
-		return fmt.Errorf("relay URL %q: must end in /ingest/<stream name>", c.URL)
-	case c.PublishToken == "":
-		return errors.New("publish token: missing")
-	case protocol.CheckToken(c.PublishToken) != nil:
-		return fmt.Errorf("publish token: %w", protocol.CheckToken(c.PublishToken))
-	case protocol.CheckToken(c.ViewToken) != nil:
-		return fmt.Errorf("view token: %w", protocol.CheckToken(c.ViewToken))
-	case c.CAFile != "" && u.Scheme != "wss":
-		return fmt.Errorf("CA file %s: only a wss:// relay has a certificate to check; %q is not one", c.CAFile, c.URL)
-	}
-	return nil
-}
-
-// maxFallbacks bounds the other relays a push may try.
-const maxFallbacks = 8
-
-// relays is every ingest URL, in the order they are tried.
-func (c Config) relays() []string { return append([]string{c.URL}, c.Fallbacks...) }
-
-// ViewerURL is the link viewers open on the relay.
-func (c Config) ViewerURL() string {
-	u, err := url.Parse(c.URL)
-	if err != nil {
-		return ""
-	}
-	u.Scheme = map[string]string{"ws": "http", "wss": "https"}[u.Scheme]
-	u.Path = "/s/" + strings.TrimPrefix(u.Path, "/ingest/") + "/"
-	u.RawQuery = url.Values{"token": {c.ViewToken}}.Encode()
-	return u.String()
-}
 
 // Status is the push connection's state, for the window and the log.
 type Status struct {
@@ -178,7 +103,7 @@ func (p *Pusher) set(state string, err error) {
 
 func (p *Pusher) run(ctx context.Context) {
 	defer close(p.done)
-	retry := backoff.New(retryFirst, retryMax)
+	retry := backoff.NewDefault()
 	relays := p.cfg.relays()
 	allRefused := true // every relay of this round refused the push
 	for i := 0; ; i = (i + 1) % len(relays) {
@@ -188,7 +113,7 @@ func (p *Pusher) run(ctx context.Context) {
 			p.set("stopped", nil)
 			return
 		}
-		if time.Since(start) > 5*time.Second {
+		if time.Since(start) > workedFor {
 			retry.Reset() // it had been working: retry quickly
 		}
 		allRefused = allRefused && errors.As(err, new(refusal))
@@ -218,160 +143,27 @@ func (p *Pusher) run(ctx context.Context) {
 	}
 }
 
-// session connects once to the relay at ingest and pushes until the
-// connection fails.
-func (p *Pusher) session(ctx context.Context, ingest string) error {
+// connected records that the push now goes to the relay at ingest.
+func (p *Pusher) connected(ingest string) {
 	cfg := p.cfg
 	cfg.URL = ingest
-	u, _ := url.Parse(ingest)
-	q := u.Query()
-	q.Set("token", p.cfg.PublishToken)
-	q.Set("view", p.cfg.ViewToken)
-	u.RawQuery = q.Encode()
-	dialCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
-	conn, resp, err := p.dialer.DialContext(dialCtx, u.String(), nil)
-	cancel()
-	if err != nil {
-		return dialError(err, resp)
-	}
-	defer conn.Close()
 	p.mu.Lock()
 	p.status.ViewerURL = cfg.ViewerURL()
+	p.status.State, p.status.Error = "connected", ""
 	p.mu.Unlock()
-	p.set("connected", nil)
 	p.log.Info("pushing to the relay", "to", protocol.Redact(ingest), "viewers", protocol.Redact(cfg.ViewerURL())) // the link without its token
-
-	// The relay says how many watch there; with nobody, the push takes no
-	// frames, so local capture can stop when nobody watches here either.
-	// Until it says, assume somebody does.
-	var sub *hub.Subscriber
-	defer func() {
-		if sub != nil {
-			p.hub.Unsubscribe(sub)
-		}
-	}()
-	demand := func(watching bool) {
-		switch {
-		case watching && sub == nil:
-			sub = p.hub.Subscribe("push", protocol.Redact(p.cfg.URL), "")
-		case !watching && sub != nil:
-			p.hub.Unsubscribe(sub)
-			sub = nil
-		}
-	}
-	demand(true)
-	// The ladder changes with the local source or max size: the relay is
-	// told again, so its viewers of a rendition no longer made are moved
-	// (the engine's RenditionsChanged also wakes sub).
-	epoch := p.hub.RenditionsEpoch()
-	offered := p.ladder()
-	if offered != nil {
-		if err := offer(conn, offered); err != nil {
-			return err
-		}
-	}
-	more := newExtras(p.hub, protocol.Redact(p.cfg.URL))
-	defer more.closeAll()
-	readErr := make(chan error, 1)
-	viewers := make(chan int, 1)
-	wants := make(chan []string, 1)
-	go func() {
-		for {
-			_, msg, err := conn.ReadMessage()
-			if err != nil {
-				readErr <- err
-				return
-			}
-			var m struct {
-				Type  string
-				Error string
-				Count int
-				Want  []string
-			}
-			if json.Unmarshal(msg, &m) != nil {
-				continue
-			}
-			switch {
-			case m.Error != "":
-				p.log.Warn("the relay refused a frame", "err", m.Error)
-			case m.Type == "viewers":
-				select { // keep only the newest count
-				case <-viewers:
-				default:
-				}
-				viewers <- m.Count
-			case m.Type == "renditions":
-				select { // keep only the newest list
-				case <-wants:
-				default:
-				}
-				wants <- m.Want
-			}
-		}
-	}()
-	ping := time.NewTicker(pingPeriod)
-	defer ping.Stop()
-	for {
-		if e := p.hub.RenditionsEpoch(); e != epoch {
-			epoch = e
-			if ladder := p.ladder(); !slices.Equal(ladder, offered) {
-				offered = ladder
-				if err := offer(conn, ladder); err != nil {
-					return err
-				}
-			}
-		}
-		var wake <-chan struct{}
-		if sub != nil {
-			wake = sub.Wake()
-		}
-		select {
-		case <-ctx.Done():
-			_ = conn.WriteControl(websocket.CloseMessage,
-				websocket.FormatCloseMessage(websocket.CloseGoingAway, "producer stopping"), time.Now().Add(time.Second))
-			return ctx.Err()
-		case err := <-readErr:
-			return fmt.Errorf("relay closed the connection: %w", err)
-		case w := <-wants:
-			more.want(w)
-		case <-more.wake:
-			for _, f := range more.frames() {
-				if err := p.send(conn, f); err != nil {
-					return err
-				}
-			}
-		case n := <-viewers:
-			demand(n > 0)
-			p.mu.Lock()
-			p.status.Viewers = n
-			p.mu.Unlock()
-		case <-ping.C:
-			if err := conn.WriteControl(websocket.PingMessage, nil, time.Now().Add(writeWait)); err != nil {
-				return err
-			}
-		case <-wake:
-			f := sub.TakeFrame()
-			if f == nil {
-				continue
-			}
-			if err := p.send(conn, f); err != nil {
-				return err
-			}
-			sub.Delivered(time.Now(), len(f.Data))
-			p.mu.Lock()
-			p.status.Sent++
-			p.mu.Unlock()
-		}
-	}
 }
 
-// send writes one frame to the relay: its binary message as it is (gorilla
-// masks it, as a client must, into its own buffer: there is one connection
-// to share it, so nothing is gained by preparing it).
-func (p *Pusher) send(conn *websocket.Conn, f *hub.Frame) error {
-	_ = conn.SetWriteDeadline(time.Now().Add(writeWait))
-	if err := conn.WriteMessage(websocket.BinaryMessage, f.Message); err != nil {
-		return fmt.Errorf("send: %w", err)
-	}
-	return nil
+// heard records how many watch on the relay, as it said.
+func (p *Pusher) heard(viewers int) {
+	p.mu.Lock()
+	p.status.Viewers = viewers
+	p.mu.Unlock()
+}
+
+// sent counts a frame of the stream's own size sent.
+func (p *Pusher) sent() {
+	p.mu.Lock()
+	p.status.Sent++
+	p.mu.Unlock()
 }

@@ -11,14 +11,6 @@ import (
 	"github.com/gorilla/websocket"
 )
 
-// renditionMsg is the control message about renditions, both ways: the
-// push offers its ladder, the relay says which smaller ones its viewers take.
-type renditionMsg struct {
-	Type       string               `json:"type"` // "renditions"
-	Renditions []protocol.Rendition `json:"renditions,omitempty"`
-	Want       []string             `json:"want,omitempty"`
-}
-
 // ladder is the local stream's renditions as the relay is told of them:
 // nil for one size.
 func (p *Pusher) ladder() []protocol.Rendition {
@@ -35,8 +27,11 @@ func (p *Pusher) ladder() []protocol.Rendition {
 // offer tells the relay of ladder; an empty one says the stream has one
 // size now. Only the push goroutine writes to conn.
 func offer(conn *websocket.Conn, ladder []protocol.Rendition) error {
-	b, _ := json.Marshal(renditionMsg{Type: "renditions", Renditions: ladder})
-	_ = conn.SetWriteDeadline(time.Now().Add(writeWait))
+	b, err := json.Marshal(protocol.NewRenditionsOffer(ladder))
+	if err != nil {
+		return fmt.Errorf("offer: %w", err)
+	}
+	_ = conn.SetWriteDeadline(time.Now().Add(protocol.WriteWait))
 	if err := conn.WriteMessage(websocket.TextMessage, b); err != nil {
 		return fmt.Errorf("send: %w", err)
 	}

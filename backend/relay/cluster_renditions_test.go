@@ -39,7 +39,7 @@ func twoRelays(t *testing.T) (net *busNet, a, b *Relay, prod *websocket.Conn) {
 
 func offerLadder(t *testing.T, prod *websocket.Conn, ladder []protocol.Rendition) {
 	t.Helper()
-	msg, _ := json.Marshal(producerControl{Type: "renditions", Renditions: ladder})
+	msg, _ := json.Marshal(protocol.RenditionsOffer{Type: "renditions", Renditions: ladder})
 	if err := prod.WriteMessage(websocket.TextMessage, msg); err != nil {
 		t.Fatal(err)
 	}

@@ -36,7 +36,7 @@ func FuzzProducerMessages(f *testing.F) {
 	var streams []*Stream
 	var producers []*publisher
 	for _, name := range []string{"a", "b", "c"} {
-		p := newPublisher(nil, "fuzz", pongWait)
+		p := newPublisher(nil, "fuzz", protocol.ProducerPongWait)
 		s, err := rl.attach(p, name, viewToken)
 		if err != nil {
 			f.Fatal(err)
@@ -48,7 +48,7 @@ func FuzzProducerMessages(f *testing.F) {
 			s.detach(producers[i], "done")
 		}
 	})
-	root := &rootClient{rl: rl, s: rl.legacy, p: newPublisher(nil, "fuzz-root", pongWait),
+	root := &rootClient{rl: rl, s: rl.legacy, p: newPublisher(nil, "fuzz-root", protocol.ProducerPongWait),
 		sub: rl.legacy.hub.SubscribeMeta("legacy", "fuzz")}
 	f.Cleanup(func() { rl.legacy.detach(root.p, "done") })
 

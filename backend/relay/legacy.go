@@ -100,7 +100,7 @@ func (rl *Relay) serveRoot(w http.ResponseWriter, r *http.Request) {
 		return // the relay is closing
 	}
 	defer rl.handlers.Done(conn)
-	c := &rootClient{rl: rl, s: s, conn: conn, p: newPublisher(conn, r.RemoteAddr, max(s.handler.PongWait(), pongWait)),
+	c := &rootClient{rl: rl, s: s, conn: conn, p: newPublisher(conn, r.RemoteAddr, max(s.handler.PongWait(), protocol.ProducerPongWait)),
 		sub: sub, readDone: make(chan struct{})}
 	defer s.hub.Unsubscribe(c.sub)
 	written := make(chan struct{})
@@ -226,7 +226,7 @@ func (c *rootClient) writePump() {
 			c.p.kick("the relay is shutting down")
 			return
 		case <-ticker.C:
-			_ = c.conn.SetWriteDeadline(time.Now().Add(writeWait))
+			_ = c.conn.SetWriteDeadline(time.Now().Add(protocol.WriteWait))
 			if c.conn.WriteMessage(websocket.PingMessage, nil) != nil {
 				return
 			}
@@ -245,7 +245,7 @@ func (c *rootClient) writeView() error {
 	_ = c.sub.TakeStatus() // old pages know no status messages
 	f := c.sub.TakeFrame()
 	metas := c.sub.TakeMeta()
-	deadline := time.Now().Add(writeWait)
+	deadline := time.Now().Add(protocol.WriteWait)
 	_ = c.conn.SetWriteDeadline(deadline)
 	i := 0
 	if f != nil {

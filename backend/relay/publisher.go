@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"sync"
@@ -16,14 +17,10 @@ import (
 	"github.com/gorilla/websocket"
 )
 
-// Producer connection timing.
-const (
-	writeWait  = 10 * time.Second
-	pongWait   = 30 * time.Second
-	pingPeriod = 20 * time.Second
-	// wantEvery: how often the renditions viewers take are looked at.
-	wantEvery = 250 * time.Millisecond
-)
+// wantEvery: how often the renditions viewers take are looked at. The
+// producer link's other timings are the protocol's (protocol.WriteWait,
+// ProducerPongWait, ProducerPingPeriod).
+const wantEvery = 250 * time.Millisecond
 
 var producerUpgrader = websocket.Upgrader{
 	ReadBufferSize:  64 << 10,
@@ -86,7 +83,7 @@ func (p *publisher) kickReason() string {
 func (p *publisher) write(kind int, data []byte) error {
 	p.writeMu.Lock()
 	defer p.writeMu.Unlock()
-	_ = p.conn.SetWriteDeadline(time.Now().Add(writeWait))
+	_ = p.conn.SetWriteDeadline(time.Now().Add(protocol.WriteWait))
 	return p.conn.WriteMessage(kind, data)
 }
 
@@ -97,10 +94,18 @@ func (p *publisher) closeWith(code int, reason string) {
 	_ = p.conn.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(code, reason), time.Now().Add(time.Second))
 }
 
+// send writes one control message to the producer.
+func (p *publisher) send(m protocol.RelayMessage) error {
+	msg, err := json.Marshal(m)
+	if err != nil {
+		return fmt.Errorf("control message %T: %w", m, err)
+	}
+	return p.write(websocket.TextMessage, msg)
+}
+
 // refuse tells the producer why its message was not broadcast.
 func (p *publisher) refuse(err error) error {
-	msg, _ := json.Marshal(map[string]string{"type": "error", "error": protocol.Truncate(err.Error(), maxRefusal)})
-	return p.write(websocket.TextMessage, msg)
+	return p.send(protocol.NewRefusal(protocol.Truncate(err.Error(), maxRefusal)))
 }
 
 // readLimit bounds one producer message: a picture, a third bigger in
@@ -119,7 +124,7 @@ func (rl *Relay) ingest(w http.ResponseWriter, r *http.Request, name, viewToken 
 		return // the relay is closing
 	}
 	defer rl.handlers.Done(conn)
-	p := newPublisher(conn, r.RemoteAddr, pongWait)
+	p := newPublisher(conn, r.RemoteAddr, protocol.ProducerPongWait)
 	log := rl.log.With("stream", name, "producer", r.RemoteAddr)
 	s, err := rl.attach(p, name, viewToken)
 	if err != nil {
@@ -167,7 +172,7 @@ func (rl *Relay) attach(p *publisher, name, viewToken string) (*Stream, error) {
 // tellViewers tells a Framecast producer how many watch, so it can stop
 // capturing while nobody does, and pings it, until stop is closed.
 func (p *publisher) tellViewers(s *Stream, stop <-chan struct{}) {
-	t := time.NewTicker(pingPeriod)
+	t := time.NewTicker(protocol.ProducerPingPeriod)
 	defer t.Stop()
 	// In a cluster, viewers on other relays come and go without this hub
 	// changing: look again every linkEvery.
@@ -186,14 +191,13 @@ func (p *publisher) tellViewers(s *Stream, stop <-chan struct{}) {
 	for {
 		changed := s.hub.Changed()
 		if n := s.viewers(); n != last {
-			msg, _ := json.Marshal(map[string]any{"type": "viewers", "count": n})
-			if p.write(websocket.TextMessage, msg) != nil {
+			if p.send(protocol.NewViewerCount(n)) != nil {
 				return
 			}
 			last = n
 		}
 		if want := s.wanted(); !sameList(want, lastWant) {
-			if p.write(websocket.TextMessage, wantMessage(want)) != nil {
+			if p.send(protocol.NewRenditionsWant(want)) != nil {
 				return
 			}
 			lastWant = want
@@ -246,7 +250,7 @@ func (rl *Relay) handleMessage(p *publisher, s *Stream, kind int, msg []byte, no
 	var m ingest.Message
 	var err error
 	var legacyText []byte
-	if kind == websocket.TextMessage && isControl(msg) {
+	if kind == websocket.TextMessage && protocol.IsControl(msg) {
 		err = s.setLadder(p, msg)
 		if err != nil {
 			rl.refused(s, err, p.addr, now)

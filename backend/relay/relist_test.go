@@ -29,7 +29,7 @@ func TestViewersFollowTheRenditionsTheProducerOffersWhileTheyWatch(t *testing.T)
 		t.Fatalf("hello before any ladder lists %v", h.Renditions)
 	}
 
-	ladder, _ := json.Marshal(producerControl{Type: "renditions", Renditions: protocol.Ladder(320, 180, 80,
+	ladder, _ := json.Marshal(protocol.RenditionsOffer{Type: "renditions", Renditions: protocol.Ladder(320, 180, 80,
 		[]protocol.Rendition{{Name: "90p", W: 160, H: 90, Quality: 60}})})
 	if err := prod.WriteMessage(websocket.TextMessage, ladder); err != nil {
 		t.Fatal(err)

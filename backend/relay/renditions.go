@@ -1,7 +1,6 @@
 package relay
 
 import (
-	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -9,27 +8,13 @@ import (
 	"framecast/backend/protocol"
 )
 
-// producerControl is a Framecast producer's text message about its
-// renditions: the sizes it can encode ({"type":"renditions","renditions":
-// [...]}); and the relay's reply, which of them its viewers take now
-// ({"type":"renditions","want":[...]}).
-type producerControl struct {
-	Type       string               `json:"type"`
-	Renditions []protocol.Rendition `json:"renditions,omitempty"`
-	Want       []string             `json:"want"`
-}
-
-// isControl reports whether a producer's text message is a control
-// message (JSON) rather than the old setup's "key=sq=value".
-func isControl(msg []byte) bool { return len(msg) > 0 && msg[0] == '{' }
-
 // setLadder records the renditions producer p offers, checked: the first
 // is the stream's own size, each next one smaller, at most
 // protocol.MaxRenditions below it, names as protocol.RenditionName gives.
 func (s *Stream) setLadder(p *publisher, msg []byte) error {
-	var c producerControl
-	if err := json.Unmarshal(msg, &c); err != nil || c.Type != "renditions" {
-		return fmt.Errorf("a control message must be {\"type\":\"renditions\",\"renditions\":[…]}")
+	c, err := protocol.ParseProducerMessage(msg)
+	if err != nil {
+		return err
 	}
 	if err := checkLadder(c.Renditions); err != nil {
 		return err
@@ -117,12 +102,6 @@ func (s *Stream) wanted() []string {
 	}
 	slices.Sort(out)
 	return out
-}
-
-// wantMessage is the reply telling the producer which renditions to send.
-func wantMessage(want []string) []byte {
-	b, _ := json.Marshal(producerControl{Type: "renditions", Want: want})
-	return b
 }
 
 func sameList(a, b []string) bool { return strings.Join(a, ",") == strings.Join(b, ",") }

@@ -22,7 +22,7 @@ func nextWant(t *testing.T, prod *websocket.Conn) []string {
 		if err != nil {
 			t.Fatalf("no renditions message: %v", err)
 		}
-		var c producerControl
+		var c protocol.RenditionsWant
 		if json.Unmarshal(msg, &c) == nil && c.Type == "renditions" {
 			return c.Want
 		}
@@ -32,7 +32,7 @@ func nextWant(t *testing.T, prod *websocket.Conn) []string {
 func TestTheRelayAsksTheProducerForTheRenditionsItsViewersTake(t *testing.T) {
 	rl := startRelay(t, "127.0.0.1:0", false)
 	prod := produce(t, rl, "line", viewToken)
-	ladder, _ := json.Marshal(producerControl{Type: "renditions", Renditions: protocol.Ladder(320, 180, 80,
+	ladder, _ := json.Marshal(protocol.RenditionsOffer{Type: "renditions", Renditions: protocol.Ladder(320, 180, 80,
 		[]protocol.Rendition{{Name: "90p", W: 160, H: 90, Quality: 60}})})
 	if err := prod.WriteMessage(websocket.TextMessage, ladder); err != nil {
 		t.Fatal(err)

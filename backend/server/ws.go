@@ -18,7 +18,7 @@ import (
 // Timing of a WebSocket viewer, named as in gorilla's chat example.
 const (
 	// writeWait bounds one write; a peer that takes longer is dropped.
-	writeWait = 10 * time.Second
+	writeWait = protocol.WriteWait
 	// maxMessageSize bounds what a viewer may send: acks are tiny.
 	maxMessageSize = 4096
 	// ackTimeout forgets an in-flight frame whose ack never came, so a lost

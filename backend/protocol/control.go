@@ -1,0 +1,145 @@
+package protocol
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+)
+
+// The control channel of the ingest WebSocket (/ingest/{stream}): the JSON
+// text messages a producer (framecast serve --push, the Python client) and
+// a relay exchange beside the frames. Frames themselves go as binary
+// messages in the /ws format (EncodeFrame, Header). Each message is a JSON
+// object whose "type" says which one it is. A producer skips a type it
+// does not know (ErrUnknownControl), so a later relay may send more; a
+// relay refuses one with a Refusal, and the connection carries on.
+//
+// The field order of each type is the order on the wire: the relay's
+// messages were first written from Go maps, whose keys encoding/json sorts,
+// and the bytes stay as they were.
+
+// Types of the control messages ("type").
+const (
+	// TypeRenditions is both RenditionsOffer (producer → relay) and
+	// RenditionsWant (relay → producer).
+	TypeRenditions = "renditions"
+	// TypeViewers is ViewerCount (relay → producer).
+	TypeViewers = "viewers"
+	// TypeError is Refusal (relay → producer).
+	TypeError = "error"
+)
+
+// RelayMessage is a control message a relay sends a producer: a
+// ViewerCount, a RenditionsWant or a Refusal.
+type RelayMessage interface{ relayMessage() }
+
+func (ViewerCount) relayMessage()    {}
+func (RenditionsWant) relayMessage() {}
+func (Refusal) relayMessage()        {}
+
+// RenditionsOffer goes from producer to relay: the renditions the producer
+// can encode, its own size first, each next one smaller, at most
+// MaxRenditions below it, named as RenditionName names them. It is sent
+// once connected when the producer has more than one size, and again
+// whenever its ladder changes; an empty one (no "renditions") says it has
+// one size now. The relay refuses a bad ladder with a Refusal.
+type RenditionsOffer struct {
+	Type       string      `json:"type"` // TypeRenditions
+	Renditions []Rendition `json:"renditions,omitempty"`
+}
+
+// NewRenditionsOffer offers ladder.
+func NewRenditionsOffer(ladder []Rendition) RenditionsOffer {
+	return RenditionsOffer{Type: TypeRenditions, Renditions: ladder}
+}
+
+// ViewerCount goes from relay to producer: how many watch the stream on the
+// relay (on every relay of a cluster). It is sent when the producer
+// connects and whenever the number changes; a producer may stop sending
+// frames, and capturing, while it is 0.
+type ViewerCount struct {
+	Count int    `json:"count"`
+	Type  string `json:"type"` // TypeViewers
+}
+
+// NewViewerCount says that n watch.
+func NewViewerCount(n int) ViewerCount { return ViewerCount{Count: n, Type: TypeViewers} }
+
+// RenditionsWant goes from relay to producer: the names of the smaller
+// renditions (of the producer's RenditionsOffer) that viewers take now, on
+// this relay and in a cluster on every other, sorted. It is sent whenever
+// the list changes, an empty list ([], never null) when viewers stopped
+// taking any. The producer sends frames of those renditions (Header's
+// Rendition) beside its own size, and of no others.
+type RenditionsWant struct {
+	Type string   `json:"type"` // TypeRenditions
+	Want []string `json:"want"`
+}
+
+// NewRenditionsWant asks for the renditions named in want.
+func NewRenditionsWant(want []string) RenditionsWant {
+	if want == nil {
+		want = []string{}
+	}
+	return RenditionsWant{Type: TypeRenditions, Want: want}
+}
+
+// Refusal goes from relay to producer when the relay refused one of its
+// messages (a bad frame, a bad ladder, metadata over a limit): Error says
+// why, in words for a person. The message was not passed on, and the
+// producer stays connected.
+type Refusal struct {
+	Error string `json:"error"`
+	Type  string `json:"type"` // TypeError
+}
+
+// NewRefusal says why a message was refused.
+func NewRefusal(why string) Refusal { return Refusal{Error: why, Type: TypeError} }
+
+// IsControl reports whether a text message on the ingest WebSocket is a
+// control message (a JSON object) rather than the old setup's
+// "key=sq=value".
+func IsControl(msg []byte) bool { return len(msg) > 0 && msg[0] == '{' }
+
+// ErrUnknownControl is returned for a control message of a type the
+// reading side does not take: it skips it.
+var ErrUnknownControl = errors.New("unknown control message")
+
+// ParseRelayMessage reads a control message a relay sent a producer: a
+// ViewerCount, a RenditionsWant or a Refusal, or ErrUnknownControl.
+func ParseRelayMessage(msg []byte) (RelayMessage, error) {
+	var kind struct {
+		Type string `json:"type"`
+	}
+	if err := json.Unmarshal(msg, &kind); err != nil {
+		return nil, fmt.Errorf("control message: %w", err)
+	}
+	switch kind.Type {
+	case TypeViewers:
+		return decode[ViewerCount](msg)
+	case TypeRenditions:
+		return decode[RenditionsWant](msg)
+	case TypeError:
+		return decode[Refusal](msg)
+	}
+	return nil, fmt.Errorf("%w: type %s", ErrUnknownControl, Quote(kind.Type))
+}
+
+// decode reads msg as a T.
+func decode[T RelayMessage](msg []byte) (RelayMessage, error) {
+	var m T
+	if err := json.Unmarshal(msg, &m); err != nil {
+		return nil, fmt.Errorf("control message %T: %w", m, err)
+	}
+	return m, nil
+}
+
+// ParseProducerMessage reads a control message a producer sent a relay:
+// the one a producer sends is a RenditionsOffer.
+func ParseProducerMessage(msg []byte) (RenditionsOffer, error) {
+	var o RenditionsOffer
+	if err := json.Unmarshal(msg, &o); err != nil || o.Type != TypeRenditions {
+		return RenditionsOffer{}, errors.New(`a control message must be {"type":"renditions","renditions":[…]}`)
+	}
+	return o, nil
+}

@@ -1,0 +1,215 @@
+package push
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"time"
+
+	"framecast/backend/hub"
+	"framecast/backend/protocol"
+
+	"github.com/gorilla/websocket"
+)
+
+// session is one connection to a relay, from the handshake to its end.
+// Only the push goroutine (run) writes to conn and uses the other fields;
+// only read reads from conn, and hands what it heard over through in.
+type session struct {
+	p    *Pusher
+	conn *websocket.Conn
+	// sub takes the stream's own size while the relay has viewers; nil
+	// while it has none (demand).
+	sub *hub.Subscriber
+	// more takes the smaller renditions the relay asked for.
+	more *extras
+	// offered is the ladder the relay was last told of, and epoch the
+	// hub's RenditionsEpoch when it was looked at.
+	offered []protocol.Rendition
+	epoch   uint64
+	in      inbox
+}
+
+// inbox is what the relay said, handed from read to the push goroutine.
+// Each channel holds one value, the newest: a count or list not yet taken
+// is replaced.
+type inbox struct {
+	err     chan error    // why the connection ended; read sends it once
+	viewers chan int      // how many watch on the relay (ViewerCount)
+	wants   chan []string // the renditions they take (RenditionsWant)
+	done    chan struct{} // closed when read has returned
+}
+
+// session connects once to the relay at ingest and pushes until the
+// connection fails.
+func (p *Pusher) session(ctx context.Context, ingest string) error {
+	conn, err := p.dial(ctx, ingest)
+	if err != nil {
+		return err
+	}
+	p.connected(ingest)
+	s := p.newSession(conn)
+	defer s.close()
+	return s.run(ctx)
+}
+
+// newSession starts reading the relay on conn, and takes frames as if
+// somebody watched there until it says how many do.
+func (p *Pusher) newSession(conn *websocket.Conn) *session {
+	s := &session{p: p, conn: conn, more: newExtras(p.hub, protocol.Redact(p.cfg.URL)),
+		in: inbox{err: make(chan error, 1), viewers: make(chan int, 1), wants: make(chan []string, 1), done: make(chan struct{})}}
+	s.demand(true)
+	go s.read()
+	return s
+}
+
+// close ends the connection and lets go of the hub's frames once read has
+// returned.
+func (s *session) close() {
+	s.more.closeAll()
+	s.demand(false)
+	_ = s.conn.Close()
+	<-s.in.done
+}
+
+// demand takes the stream's frames while somebody watches on the relay:
+// with nobody, the push takes none, so local capture can stop when nobody
+// watches here either.
+func (s *session) demand(watching bool) {
+	switch {
+	case watching && s.sub == nil:
+		s.sub = s.p.hub.Subscribe("push", protocol.Redact(s.p.cfg.URL), "")
+	case !watching && s.sub != nil:
+		s.p.hub.Unsubscribe(s.sub)
+		s.sub = nil
+	}
+}
+
+// run offers the ladder and sends frames, pings and what the relay asks
+// for, until ctx ends or the connection fails.
+func (s *session) run(ctx context.Context) error {
+	s.epoch = s.p.hub.RenditionsEpoch()
+	s.offered = s.p.ladder()
+	if s.offered != nil {
+		if err := offer(s.conn, s.offered); err != nil {
+			return err
+		}
+	}
+	ping := time.NewTicker(protocol.ProducerPingPeriod)
+	defer ping.Stop()
+	for {
+		if err := s.reoffer(); err != nil {
+			return err
+		}
+		var wake <-chan struct{}
+		if s.sub != nil {
+			wake = s.sub.Wake()
+		}
+		select {
+		case <-ctx.Done():
+			_ = s.conn.WriteControl(websocket.CloseMessage,
+				websocket.FormatCloseMessage(websocket.CloseGoingAway, "producer stopping"), time.Now().Add(time.Second))
+			return ctx.Err()
+		case err := <-s.in.err:
+			return fmt.Errorf("relay closed the connection: %w", err)
+		case w := <-s.in.wants:
+			s.more.want(w)
+		case n := <-s.in.viewers:
+			s.demand(n > 0)
+			s.p.heard(n)
+		case <-ping.C:
+			if err := s.conn.WriteControl(websocket.PingMessage, nil, time.Now().Add(protocol.WriteWait)); err != nil {
+				return err
+			}
+		case <-s.more.wake:
+			for _, f := range s.more.frames() {
+				if err := send(s.conn, f); err != nil {
+					return err
+				}
+			}
+		case <-wake:
+			if err := s.sendOwn(); err != nil {
+				return err
+			}
+		}
+	}
+}
+
+// reoffer tells the relay of the ladder again when it changed with the
+// local source or max size, so its viewers of a rendition no longer made
+// are moved (the engine's RenditionsChanged also wakes sub).
+func (s *session) reoffer() error {
+	e := s.p.hub.RenditionsEpoch()
+	if e == s.epoch {
+		return nil
+	}
+	s.epoch = e
+	ladder := s.p.ladder()
+	if slices.Equal(ladder, s.offered) {
+		return nil
+	}
+	s.offered = ladder
+	return offer(s.conn, ladder)
+}
+
+// sendOwn sends the waiting frame of the stream's own size, if any.
+func (s *session) sendOwn() error {
+	f := s.sub.TakeFrame()
+	if f == nil {
+		return nil
+	}
+	if err := send(s.conn, f); err != nil {
+		return err
+	}
+	s.sub.Delivered(time.Now(), len(f.Data))
+	s.p.sent()
+	return nil
+}
+
+// send writes one frame to the relay: its binary message as it is (gorilla
+// masks it, as a client must, into its own buffer: there is one connection
+// to share it, so nothing is gained by preparing it).
+func send(conn *websocket.Conn, f *hub.Frame) error {
+	_ = conn.SetWriteDeadline(time.Now().Add(protocol.WriteWait))
+	if err := conn.WriteMessage(websocket.BinaryMessage, f.Message); err != nil {
+		return fmt.Errorf("send: %w", err)
+	}
+	return nil
+}
+
+// read reads the relay's messages until the connection ends, keeping the
+// newest count and list for the push goroutine. It alone reads from conn.
+func (s *session) read() {
+	defer close(s.in.done)
+	for {
+		_, msg, err := s.conn.ReadMessage()
+		if err != nil {
+			s.in.err <- err
+			return
+		}
+		m, err := protocol.ParseRelayMessage(msg)
+		if err != nil {
+			continue // a later relay's message, or a broken one
+		}
+		switch m := m.(type) {
+		case protocol.Refusal:
+			if m.Error != "" {
+				s.p.log.Warn("the relay refused a frame", "err", m.Error)
+			}
+		case protocol.ViewerCount:
+			newest(s.in.viewers, m.Count)
+		case protocol.RenditionsWant:
+			newest(s.in.wants, m.Want)
+		}
+	}
+}
+
+// newest puts v in the one-value channel c in place of a value not yet
+// taken. Only one goroutine sends on c.
+func newest[T any](c chan T, v T) {
+	select {
+	case <-c:
+	default:
+	}
+	c <- v
+}
