@@ -145,11 +145,11 @@ func (c *capturer) due(ts time.Time, fps int) bool {
 func (c *capturer) recover(ctx context.Context, cause error) error {
 	e := c.e
 	c.closeSource("close lost source")
-	s := e.Settings()
+	s := e.inForce()
 	c.outage.fail(s.Source, cause, time.Now())
 	e.setState(protocol.StateNoSignal, cause.Error())
 	if c.w == 0 {
-		c.w, c.h = s.sourceOptions().Width, s.sourceOptions().Height
+		c.w, c.h = s.opt.Width, s.opt.Height
 	}
 	for {
 		retryAt := time.Now().Add(c.retry.Next())

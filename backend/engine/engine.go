@@ -3,7 +3,6 @@ package engine
 import (
 	"context"
 	"errors"
-	"fmt"
 	"log/slog"
 	"sync"
 	"sync/atomic"
@@ -38,20 +37,6 @@ type Deps struct {
 	Renditions []protocol.Rendition
 }
 
-// change is a new set of settings, with the source already opened when the
-// settings need a new one.
-type change struct {
-	settings Settings
-	src      source.Source // nil: keep the current source (or none, when disabled)
-	chain    *vision.Chain // nil: keep the current chain
-	// reopen asks for the current source to be opened again with the new
-	// settings' options (a test pattern or camera at another size or rate).
-	reopen bool
-	// applied is closed by the capture goroutine once the change is in
-	// force, so Update returns only then.
-	applied chan struct{}
-}
-
 // Engine runs one stream: a capture goroutine reads the source and leaves
 // the newest frame in a slot; a processing goroutine takes it, runs the
 // chain, scales, encodes once and publishes. Its methods are safe for
@@ -71,7 +56,7 @@ type Engine struct {
 	changes chan change
 
 	mu       sync.Mutex
-	settings Settings        // the settings in force; guarded by mu
+	settings checked         // the settings in force; guarded by mu
 	stats    Stats           // guarded by mu
 	status   protocol.Status // the last status given to the hub; guarded by mu
 	chain    *vision.Chain   // set for the processing goroutine to take up; guarded by mu
@@ -107,11 +92,12 @@ type Engine struct {
 // that cannot be opened is an error, and nothing is left running; but a
 // network stream that cannot be opened starts lost: NO SIGNAL, retried.
 func New(s Settings, d Deps) (*Engine, error) {
-	if err := s.Validate(); err != nil {
+	set, err := s.check()
+	if err != nil {
 		return nil, err
 	}
 	e := &Engine{hub: d.Hub, log: d.Log, open: d.Open, observer: d.Observer, renditions: d.Renditions,
-		changes: make(chan change), settings: s, done: make(chan struct{})}
+		changes: make(chan change), settings: set, done: make(chan struct{})}
 	if e.open == nil {
 		e.open = source.Open
 	}
@@ -120,15 +106,15 @@ func New(s Settings, d Deps) (*Engine, error) {
 	}
 	e.log = e.log.With("component", "engine")
 	e.offered = e.ladderLocked() // nobody else has e yet
-	chain, err := vision.NewChain(s.Process)
+	chain, err := vision.NewChain(set.Process)
 	if err != nil {
 		return nil, err
 	}
 	var src source.Source
 	var lost error // why a network source did not open: it is retried as one lost
-	if s.Enabled {
-		if src, err = e.openSource(s); err != nil {
-			if !retriedFromStart(s.Source) {
+	if set.Enabled {
+		if src, err = e.openSource(set); err != nil {
+			if !set.retriedFromStart() {
 				chain.Close()
 				return nil, err
 			}
@@ -149,16 +135,6 @@ func New(s Settings, d Deps) (*Engine, error) {
 	return e, nil
 }
 
-// retriedFromStart reports whether the source spec names one that may be
-// away for a while and come back by itself: a network stream (a camera on
-// the network rebooting, a server not up yet). Such a source starts even
-// when it cannot be opened: viewers see NO SIGNAL until it comes. A file
-// or a camera that is not there is a mistake to report at once.
-func retriedFromStart(spec string) bool {
-	sp, err := source.ParseSpec(spec)
-	return err == nil && sp.Kind == source.KindURL
-}
-
 // Close stops both goroutines, releases the source and every Mat, and
 // waits for all of it.
 func (e *Engine) Close() {
@@ -167,85 +143,18 @@ func (e *Engine) Close() {
 }
 
 // Settings returns the settings in force.
-func (e *Engine) Settings() Settings {
+func (e *Engine) Settings() Settings { return e.inForce().Settings }
+
+// inForce returns the settings in force, in the engine's own form.
+func (e *Engine) inForce() checked {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	return e.settings
 }
 
-// Update applies new settings without dropping viewers, and returns once they
-// are in force. When they name a new source, or switch the camera back on,
-// the source is opened first: if that fails the error says why and the old
-// settings stay in force. When the source takes its size or rate from the
-// settings (the test pattern, a camera), a new size or fps cap reopens it
-// with them: scaling only shrinks, so a source opened smaller would
-// otherwise stay smaller. A reopen that fails is a lost source: NO SIGNAL,
-// retried.
-func (e *Engine) Update(s Settings) error {
-	if err := s.Validate(); err != nil {
-		return err
-	}
-	e.updateMu.Lock()
-	defer e.updateMu.Unlock()
-	old := e.Settings()
-	var chain *vision.Chain
-	if !sameChain(s.Process, old.Process) {
-		var err error
-		if chain, err = vision.NewChain(s.Process); err != nil {
-			return err
-		}
-	}
-	reopen := s.Enabled && old.Enabled && s.Source == old.Source && needsReopen(old, s)
-	if s.Enabled == old.Enabled && s.Source == old.Source && !reopen {
-		// Quality, size, fps and the chain are taken up on the next frame.
-		e.mu.Lock()
-		e.settings = s
-		e.swapChainLocked(chain)
-		e.mu.Unlock()
-		e.log.Info("settings applied", "quality", s.Quality, "max", fmt.Sprintf("%dx%d", s.MaxWidth, s.MaxHeight),
-			"fps", s.FPS, "process", vision.FormatChain(s.Process))
-		return nil
-	}
-	c := change{settings: s, chain: chain, reopen: reopen, applied: make(chan struct{})}
-	if s.Enabled && (!old.Enabled || s.Source != old.Source) {
-		src, err := e.openSource(s)
-		if err != nil {
-			if chain != nil {
-				chain.Close()
-			}
-			return err
-		}
-		c.src = src
-	}
-	select {
-	case e.changes <- c:
-		// Taken by the capture goroutine, which applies it before anything else.
-		<-c.applied
-		return nil
-	case <-e.done:
-		if c.src != nil {
-			_ = c.src.Close()
-		}
-		if chain != nil {
-			chain.Close()
-		}
-		return errors.New("engine is closed")
-	}
-}
-
-// needsReopen reports whether the source open under old must be opened again
-// to honour s.
-func needsReopen(old, s Settings) bool {
-	spec, err := source.ParseSpec(s.Source)
-	return err == nil && source.Reopen(spec, old.sourceOptions(), s.sourceOptions())
-}
-
-func (e *Engine) openSource(s Settings) (source.Source, error) {
-	spec, err := source.ParseSpec(s.Source)
-	if err != nil {
-		return nil, err
-	}
-	return e.open(spec, s.sourceOptions())
+// openSource opens the source s names, with the hints s gives it.
+func (e *Engine) openSource(s checked) (source.Source, error) {
+	return e.open(s.spec, s.opt)
 }
 
 // setState records the stream state and tells viewers when it changes. It
@@ -276,15 +185,3 @@ func sending(state string) bool {
 
 // errClosed ends the capture goroutine.
 var errClosed = errors.New("closed")
-
-// swapChainLocked leaves a new chain for the processing goroutine; a chain
-// set before and not yet taken up is closed. e.mu is held.
-func (e *Engine) swapChainLocked(c *vision.Chain) {
-	if c == nil {
-		return
-	}
-	if e.chain != nil {
-		e.chain.Close()
-	}
-	e.chain = c
-}

@@ -33,10 +33,28 @@ func DefaultSettings() Settings {
 	return Settings{Source: "test", Quality: 80, MaxWidth: 1280, MaxHeight: 720, FPS: 30, Enabled: true}
 }
 
+// checked is a Settings that passed Validate, in the engine's own form:
+// its source spec read, and the hints a source opened under it gets. The
+// source text is read once, by check, where settings come in (New, Update);
+// everything after uses spec. Source stays as the operator wrote it, for
+// viewers, stats and logs.
+type checked struct {
+	Settings
+	spec source.Spec
+	opt  source.Options
+}
+
 // Validate returns every problem with s, in words a person can act on.
 func (s Settings) Validate() error {
+	_, err := s.check()
+	return err
+}
+
+// check is Validate that also hands back s in the engine's own form.
+func (s Settings) check() (checked, error) {
 	var errs []error
-	if _, err := source.ParseSpec(s.Source); err != nil {
+	spec, err := source.ParseSpec(s.Source)
+	if err != nil {
 		errs = append(errs, err)
 	}
 	if s.Quality < 1 || s.Quality > 100 {
@@ -51,12 +69,10 @@ func (s Settings) Validate() error {
 	if err := vision.Validate(s.Process); err != nil {
 		errs = append(errs, err)
 	}
-	return errors.Join(errs...)
-}
-
-// sameChain reports whether two chains are the same (nil and empty are).
-func sameChain(a, b []vision.Item) bool {
-	return (len(a) == 0 && len(b) == 0) || reflect.DeepEqual(a, b)
+	if err := errors.Join(errs...); err != nil {
+		return checked{}, err
+	}
+	return checked{Settings: s, spec: spec, opt: s.sourceOptions()}, nil
 }
 
 // sourceOptions are the hints given to a source opened under s: the max
@@ -67,4 +83,16 @@ func (s Settings) sourceOptions() source.Options {
 		opt.Width, opt.Height = source.DefaultOptions().Width, source.DefaultOptions().Height
 	}
 	return opt
+}
+
+// retriedFromStart reports whether c's source is one that may be away for a
+// while and come back by itself: a network stream (a camera on the network
+// rebooting, a server not up yet). Such a source starts even when it cannot
+// be opened: viewers see NO SIGNAL until it comes. A file or a camera that
+// is not there is a mistake to report at once.
+func (c checked) retriedFromStart() bool { return c.spec.Kind == source.KindURL }
+
+// sameChain reports whether two chains are the same (nil and empty are).
+func sameChain(a, b []vision.Item) bool {
+	return (len(a) == 0 && len(b) == 0) || reflect.DeepEqual(a, b)
 }

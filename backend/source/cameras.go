@@ -20,7 +20,7 @@ type Camera struct {
 // which OpenCV can try. An empty list is not an error.
 func Cameras() ([]Camera, error) {
 	if runtime.GOOS != "linux" {
-		return []Camera{{Spec: "camera:0", Name: "Camera 0"}, {Spec: "camera:1", Name: "Camera 1"}}, nil
+		return []Camera{{Spec: cameraSpec(0), Name: "Camera 0"}, {Spec: cameraSpec(1), Name: "Camera 1"}}, nil
 	}
 	return linuxCameras("/dev", "/sys/class/video4linux")
 }
@@ -41,8 +41,11 @@ func linuxCameras(devDir, sysDir string) ([]Camera, error) {
 		if b, err := os.ReadFile(filepath.Join(sysDir, base, "name")); err == nil {
 			name = strings.TrimSpace(string(b)) + " (" + base + ")"
 		}
-		cams = append(cams, Camera{Spec: "camera:" + strconv.Itoa(n), Name: name})
+		cams = append(cams, Camera{Spec: cameraSpec(n), Name: name})
 	}
 	sort.Slice(cams, func(i, j int) bool { return cams[i].Spec < cams[j].Spec })
 	return cams, nil
 }
+
+// cameraSpec is the spec of camera n, as Spec writes it.
+func cameraSpec(n int) string { return Spec{Kind: KindCamera, Index: n}.String() }
