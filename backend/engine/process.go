@@ -115,7 +115,9 @@ func (p *processor) frame(g *grabbed) error {
 	p.e.hub.Publish(f)
 	p.e.sized(out.Cols(), out.Rows())
 	cost.encode = clock.lap()
-	if wanted := p.e.hub.Wanted(); len(wanted) > 0 {
+	wanted := p.e.hub.Taken()
+	delete(wanted, "") // encoded above
+	if len(wanted) > 0 {
 		p.e.stage.Store(stageRenditions)
 		burns := p.chain.Burns()
 		if burns && wanted[hub.BurnKey("")] {

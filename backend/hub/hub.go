@@ -151,28 +151,11 @@ func (h *Hub) Publish(f *Frame) {
 	}
 }
 
-// Wanted reports which smaller renditions some viewer takes now: the
-// producer encodes those, and no others.
-func (h *Hub) Wanted() map[string]bool {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	var out map[string]bool
-	for s := range h.subs {
-		if r := s.Rendition(); r != "" {
-			if out == nil {
-				out = make(map[string]bool)
-			}
-			out[r] = true
-		}
-	}
-	return out
-}
-
-// Taken reports every rendition some viewer takes now, "" (the stream's
-// own size) among them. Unlike Wanted, which tells a producer what to
-// encode besides its own size, it tells a relay which renditions' frames
-// to take from another relay of a cluster: those nobody here watches,
-// full size included, are not sent to it.
+// Taken reports every hub key some viewer takes now, "" (the stream's own
+// size) among them: what a producer encodes besides its own size (the
+// other keys), and which renditions' frames a relay takes from another
+// relay of a cluster (those nobody here watches, full size included, are
+// not sent to it).
 func (h *Hub) Taken() map[string]bool {
 	h.mu.Lock()
 	defer h.mu.Unlock()

@@ -153,7 +153,7 @@ func TestTotalsCountFramesAndBytesSent(t *testing.T) {
 	}
 }
 
-func TestTakenListsEveryRenditionWatchedFullSizeIncludedAndWantedOnlyTheSmaller(t *testing.T) {
+func TestTakenListsEveryRenditionWatchedFullSizeIncluded(t *testing.T) {
 	h := New()
 	if got := h.Taken(); len(got) != 0 {
 		t.Fatalf("with no viewers Taken = %v, want nothing", got)
@@ -162,9 +162,6 @@ func TestTakenListsEveryRenditionWatchedFullSizeIncludedAndWantedOnlyTheSmaller(
 	small := h.Subscribe("ws", "small", "240p")
 	if got := h.Taken(); len(got) != 2 || !got[""] || !got["240p"] {
 		t.Fatalf("Taken = %v, want the own size and 240p", got)
-	}
-	if got := h.Wanted(); len(got) != 1 || !got["240p"] {
-		t.Fatalf("Wanted = %v, want 240p alone", got)
 	}
 	full.SetRendition("360p") // moved down by its adapter
 	h.Unsubscribe(small)

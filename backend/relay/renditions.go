@@ -88,7 +88,8 @@ func (s *Stream) offers(name string) bool {
 // wanted is the sorted list of the smaller renditions viewers take now:
 // here, and in a cluster on the other relays (those the producer offers).
 func (s *Stream) wanted() []string {
-	w := s.hub.Wanted()
+	w := s.hub.Taken()
+	delete(w, "") // the producer's own size, always sent
 	out := make([]string, 0, len(w))
 	for name := range w {
 		out = append(out, name)

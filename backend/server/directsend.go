@@ -11,11 +11,11 @@ import (
 // socket takes the frame at once. Otherwise f goes to the mailbox and
 // writePump sends it, as it would without trySend.
 func (v *wsViewer) trySend(f *hub.Frame) bool {
-	if !v.wmu.TryLock() {
+	if !v.out.mu.TryLock() {
 		return false
 	}
-	defer v.wmu.Unlock()
-	if v.gone.Load() || v.kick.Load() != nil || v.h.hub.RenditionsEpoch() != v.epoch ||
+	defer v.out.mu.Unlock()
+	if v.gone.Load() || v.kick.Load() != nil || v.h.hub.RenditionsEpoch() != v.out.epoch ||
 		f.Rendition != v.sub.Rendition() || !v.sub.Idle() {
 		return false
 	}
@@ -25,7 +25,7 @@ func (v *wsViewer) trySend(f *hub.Frame) bool {
 	}
 	v.setDeadline(now)
 	v.sending(f, now)
-	sent, rest := v.gate.TryWrite(framed.Of(f), &v.h.splice)
+	sent, rest := v.out.gate.TryWrite(framed.Of(f), &v.h.splice)
 	if !sent {
 		v.unsend(f.Header.Seq)
 		return false

@@ -71,24 +71,24 @@ func wanted(key string, pinned bool, ladder []protocol.Rendition) string {
 func (v *wsViewer) relist(now time.Time) error {
 	ladder := v.h.ladder()
 	cur := v.sub.Rendition()
-	next := follow(cur, v.want, v.ladder, ladder)
-	if next == cur && slices.Equal(ladder, v.ladder) {
+	next := follow(cur, v.out.want, v.out.ladder, ladder)
+	if next == cur && slices.Equal(ladder, v.out.ladder) {
 		return nil
 	}
-	sameLevels := slices.Equal(keys(ladder), keys(v.ladder))
-	v.ladder = ladder
+	sameLevels := slices.Equal(keys(ladder), keys(v.out.ladder))
+	v.out.ladder = ladder
 	if next != cur {
 		v.sub.SetRendition(next)
 	}
-	if next != cur || !sameLevels || v.adapt == nil {
-		v.adapt = nil
-		if !v.pinned && !v.dataURL && len(ladder) > 1 {
-			v.adapt = newAdapter(keys(ladder), now)
-			v.adapt.level = slices.Index(v.adapt.levels, next)
+	if next != cur || !sameLevels || v.out.adapt == nil {
+		v.out.adapt = nil
+		if !v.out.pinned && !v.dataURL && len(ladder) > 1 {
+			v.out.adapt = newAdapter(keys(ladder), now)
+			v.out.adapt.level = slices.Index(v.out.adapt.levels, next)
 		}
 	}
 	if v.dataURL {
 		return nil // old-style pages would take any text for a picture
 	}
-	return v.writeJSON(v.h.hello(ladder, next, v.pinned))
+	return v.writeJSON(v.h.hello(ladder, next, v.out.pinned))
 }

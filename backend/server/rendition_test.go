@@ -117,8 +117,8 @@ func TestRenditionsAreEncodedOnlyWhileSomebodyTakesThem(t *testing.T) {
 	if _, err := full.NextFrame(5 * time.Second); err != nil {
 		t.Fatal(err)
 	}
-	if w := h.Wanted(); len(w) != 0 {
-		t.Fatalf("wanted %v with only a full-size viewer", w)
+	if w := h.Taken(); len(w) != 1 || !w[""] {
+		t.Fatalf("taken %v with only a full-size viewer", w)
 	}
 	if f := h.Latest("240p"); f != nil {
 		t.Fatal("a 240p frame was encoded for nobody")
@@ -127,14 +127,14 @@ func TestRenditionsAreEncodedOnlyWhileSomebodyTakesThem(t *testing.T) {
 	if _, err := small.NextFrame(5 * time.Second); err != nil {
 		t.Fatal(err)
 	}
-	if w := h.Wanted(); !w["240p"] || len(w) != 1 {
-		t.Fatalf("wanted %v with a 240p viewer", w)
+	if w := h.Taken(); !w["240p"] || len(w) != 2 {
+		t.Fatalf("taken %v with a full-size and a 240p viewer", w)
 	}
 	_ = small.Close()
 	deadline := time.Now().Add(5 * time.Second)
-	for len(h.Wanted()) != 0 {
+	for len(h.Taken()) != 1 {
 		if time.Now().After(deadline) {
-			t.Fatalf("still wanted after the 240p viewer left: %v", h.Wanted())
+			t.Fatalf("still taken after the 240p viewer left: %v", h.Taken())
 		}
 		time.Sleep(10 * time.Millisecond)
 	}

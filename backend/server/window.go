@@ -19,10 +19,10 @@ type sentFrame struct {
 // was full. Otherwise the writer is woken by the next frame anyway, and an
 // ack costs no wake-up.
 func (v *wsViewer) acked(seq uint64, now time.Time) {
-	v.mu.Lock()
-	wasFull := len(v.inFlight) >= v.window()
-	keep := v.inFlight[:0]
-	for _, f := range v.inFlight {
+	v.flight.mu.Lock()
+	wasFull := len(v.flight.frames) >= v.window()
+	keep := v.flight.frames[:0]
+	for _, f := range v.flight.frames {
 		if f.seq == seq {
 			v.sub.SetLatency(now.Sub(time.UnixMicro(f.ts)))
 			v.noteDelay(now.Sub(f.sentAt))
@@ -31,29 +31,29 @@ func (v *wsViewer) acked(seq uint64, now time.Time) {
 			keep = append(keep, f)
 		}
 	}
-	v.inFlight = keep
-	v.mu.Unlock()
+	v.flight.frames = keep
+	v.flight.mu.Unlock()
 	if wasFull {
 		v.sub.Poke()
 	}
 }
 
-// noteDelay updates the send→ack delay figures; v.mu is held.
+// noteDelay updates the send→ack delay figures; v.flight.mu is held.
 func (v *wsViewer) noteDelay(d time.Duration) {
-	if v.minDelay == 0 || d < v.minDelay {
-		v.minDelay = d
+	if v.flight.minDelay == 0 || d < v.flight.minDelay {
+		v.flight.minDelay = d
 	}
-	if v.delay == 0 {
-		v.delay = d
+	if v.flight.delay == 0 {
+		v.flight.delay = d
 	} else {
-		v.delay += (d - v.delay) / 4
+		v.flight.delay += (d - v.flight.delay) / 4
 	}
 }
 
 // window is how many frames may be in flight: protocol.MaxInFlight, or one
-// while frames queue in front of the viewer; v.mu is held.
+// while frames queue in front of the viewer; v.flight.mu is held.
 func (v *wsViewer) window() int {
-	if v.delay-v.minDelay > queueLimit {
+	if v.flight.delay-v.flight.minDelay > queueLimit {
 		return 1
 	}
 	return protocol.MaxInFlight
@@ -65,12 +65,12 @@ func (v *wsViewer) room(now time.Time) bool {
 	if v.dataURL {
 		return true
 	}
-	v.mu.Lock()
-	defer v.mu.Unlock()
-	for len(v.inFlight) > 0 && now.Sub(v.inFlight[0].sentAt) > ackTimeout {
-		v.inFlight = v.inFlight[1:]
+	v.flight.mu.Lock()
+	defer v.flight.mu.Unlock()
+	for len(v.flight.frames) > 0 && now.Sub(v.flight.frames[0].sentAt) > ackTimeout {
+		v.flight.frames = v.flight.frames[1:]
 	}
-	return len(v.inFlight) < v.window()
+	return len(v.flight.frames) < v.window()
 }
 
 // sending records f as in flight. It must come before the write: a fast
@@ -80,17 +80,17 @@ func (v *wsViewer) sending(f *hub.Frame, now time.Time) {
 	if v.dataURL {
 		return
 	}
-	v.mu.Lock()
-	v.inFlight = append(v.inFlight, sentFrame{seq: f.Header.Seq, ts: f.Header.TS, sentAt: now})
-	v.mu.Unlock()
+	v.flight.mu.Lock()
+	v.flight.frames = append(v.flight.frames, sentFrame{seq: f.Header.Seq, ts: f.Header.TS, sentAt: now})
+	v.flight.mu.Unlock()
 }
 
 // unsend forgets the in-flight record of a frame that was not written after
 // all.
 func (v *wsViewer) unsend(seq uint64) {
-	v.mu.Lock()
-	defer v.mu.Unlock()
-	if n := len(v.inFlight); n > 0 && v.inFlight[n-1].seq == seq {
-		v.inFlight = v.inFlight[:n-1]
+	v.flight.mu.Lock()
+	defer v.flight.mu.Unlock()
+	if n := len(v.flight.frames); n > 0 && v.flight.frames[n-1].seq == seq {
+		v.flight.frames = v.flight.frames[:n-1]
 	}
 }

@@ -39,9 +39,9 @@ func TestWindowShrinksWhileFramesQueueAndGrowsBack(t *testing.T) {
 			for i := 0; i < c.rounds; i++ {
 				exchange(c.delay)
 			}
-			v.mu.Lock()
+			v.flight.mu.Lock()
 			got := v.window()
-			v.mu.Unlock()
+			v.flight.mu.Unlock()
 			if got != c.want {
 				t.Fatalf("window = %d, want %d", got, c.want)
 			}

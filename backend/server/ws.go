@@ -4,7 +4,6 @@ import (
 	"errors"
 	"io"
 	"net/http"
-	"sync"
 	"sync/atomic"
 	"time"
 
@@ -31,17 +30,14 @@ const (
 	queueLimit = 50 * time.Millisecond
 )
 
-// wsViewer is one WebSocket viewer. Only readPump reads from conn. Whoever
-// holds wmu writes to it: writePump, or the hub's fan-out goroutine
-// (trySend); gorilla's replies to pings and closes go between whole writes.
+// wsViewer is one WebSocket viewer, in three parts with one owner each:
+// readPump alone reads from conn (acks, pongs); flight, the frames in
+// flight, is added to by the writer and taken from by readPump's acks,
+// under its own lock; out owns every write to the socket (viewerOut).
 type wsViewer struct {
+	h    *Handler
 	conn *websocket.Conn
 	sub  *hub.Subscriber
-
-	mu       sync.Mutex
-	inFlight []sentFrame   // oldest first, at most protocol.MaxInFlight; guarded by mu
-	minDelay time.Duration // fastest send→ack seen; guarded by mu
-	delay    time.Duration // smoothed send→ack time; guarded by mu
 
 	// dataURL marks an old-style viewer (?format=dataurl): it gets each frame
 	// as a text data URL and never acks, so only its own reading paces it.
@@ -50,33 +46,10 @@ type wsViewer struct {
 	// source in status events whole; other viewers get it without
 	// credentials.
 	operator bool
-
-	// adapt moves the viewer between renditions as its link allows; nil
-	// for a viewer that pinned one, or a stream of one size. nSent counts
-	// the frames written. Guarded by wmu.
-	adapt *adapter
-	nSent uint64
-
-	// h is the viewer's stream; pinned: the viewer asked for a
-	// rendition, want by name. ladder is the renditions it was last told
-	// of, and epoch the hub's RenditionsEpoch then: when that moves,
-	// relist looks again. Guarded by wmu after the start.
-	h      *Handler
-	pinned bool
-	want   string
-	ladder []protocol.Rendition
-	epoch  uint64
-
 	pongWait time.Duration // httpx.Limits.PongWait
-	// deadline is the write deadline last set; guarded by wmu.
-	deadline time.Time
 
-	// wmu is held by whoever writes to the viewer, and guards nSent,
-	// adapt, deadline, ladder and epoch. gate is the connection's when it
-	// is plain TCP through Listen, so trySend can write without waiting;
-	// else nil.
-	wmu  sync.Mutex
-	gate *directwrite.Gate
+	flight flight
+	out    viewerOut
 
 	// kick holds the reason when the server ends the connection itself;
 	// gone is set when the peer has gone. Both then poke the writer, so
@@ -113,15 +86,15 @@ func (sh *Handler) serveWS(w http.ResponseWriter, r *http.Request) {
 		return // the upgrader has already replied
 	}
 	v := &wsViewer{
-		conn: conn, sub: sub,
-		readDone: make(chan struct{}), dataURL: format == "dataurl", pongWait: sh.pongWait,
-		h: sh, pinned: pinned, want: wanted(key, pinned, ladder), ladder: ladder, epoch: epoch, operator: isOperator(r),
+		h: sh, conn: conn, sub: sub,
+		readDone: make(chan struct{}), dataURL: format == "dataurl", pongWait: sh.pongWait, operator: isOperator(r),
+		out: viewerOut{pinned: pinned, want: wanted(key, pinned, ladder), ladder: ladder, epoch: epoch},
 	}
 	if !pinned && !v.dataURL && len(ladder) > 1 {
-		v.adapt = newAdapter(keys(ladder), time.Now())
+		v.out.adapt = newAdapter(keys(ladder), time.Now())
 	}
 	if gc, ok := conn.UnderlyingConn().(directwrite.Gated); ok && gc.Gate().Direct() && !v.dataURL {
-		v.gate = gc.Gate() // trySend is given to the hub after hello
+		v.out.gate = gc.Gate() // trySend is given to the hub after hello
 	}
 	if !sh.handlers.Add(conn) {
 		sh.hub.Unsubscribe(sub)
@@ -242,32 +215,32 @@ func (v *wsViewer) readPump() {
 func (v *wsViewer) writePump(hello protocol.Hello) {
 	ticker := time.NewTicker(v.pongWait * 2 / 3)
 	defer ticker.Stop()
-	v.wmu.Lock()
+	v.out.mu.Lock()
 	var err error
 	if !v.dataURL {
 		err = v.writeJSON(hello)
 	}
-	v.wmu.Unlock()
+	v.out.mu.Unlock()
 	if err != nil {
 		return // old-style pages would take any text for a picture
 	}
-	if v.gate != nil {
+	if v.out.gate != nil {
 		v.sub.SetDirect(v.trySend) // frames may now come before writePump wakes
 	}
 	for {
 		select {
 		case <-ticker.C:
-			v.wmu.Lock()
+			v.out.mu.Lock()
 			v.setDeadline(time.Now())
 			err := v.conn.WriteMessage(websocket.PingMessage, nil)
-			v.wmu.Unlock()
+			v.out.mu.Unlock()
 			if err != nil {
 				return
 			}
 		case <-v.sub.Wake():
-			v.wmu.Lock()
+			v.out.mu.Lock()
 			more := v.woken()
-			v.wmu.Unlock()
+			v.out.mu.Unlock()
 			if !more {
 				return
 			}
@@ -277,7 +250,7 @@ func (v *wsViewer) writePump(hello protocol.Hello) {
 
 // woken does what a wake-up asks: ends the connection, sends a new list of
 // renditions, a status or the waiting frame. It reports whether to go on;
-// v.wmu is held.
+// v.out.mu is held.
 func (v *wsViewer) woken() bool {
 	if v.gone.Load() {
 		return false
@@ -286,14 +259,14 @@ func (v *wsViewer) woken() bool {
 		v.bye(bye)
 		return false
 	}
-	if v.gate != nil {
+	if v.out.gate != nil {
 		v.setDeadline(time.Now())
-		if v.gate.Flush() != nil {
+		if v.out.gate.Flush() != nil {
 			return false
 		}
 	}
-	if e := v.h.hub.RenditionsEpoch(); e != v.epoch {
-		v.epoch = e
+	if e := v.h.hub.RenditionsEpoch(); e != v.out.epoch {
+		v.out.epoch = e
 		if v.relist(time.Now()) != nil {
 			return false
 		}
@@ -322,13 +295,13 @@ func (v *wsViewer) woken() bool {
 	return true
 }
 
-// sent counts a frame written and lets the adapter judge the link; v.wmu
+// sent counts a frame written and lets the adapter judge the link; v.out.mu
 // is held.
 func (v *wsViewer) sent(f *hub.Frame, now time.Time) {
 	v.sub.Delivered(now, len(f.Data))
-	v.nSent++
-	if v.adapt != nil {
-		if key, changed := v.adapt.observe(now, v.nSent, v.sub.Drops()); changed {
+	v.out.nSent++
+	if v.out.adapt != nil {
+		if key, changed := v.out.adapt.observe(now, v.out.nSent, v.sub.Drops()); changed {
 			v.sub.SetRendition(key)
 		}
 	}
@@ -359,12 +332,12 @@ func (v *wsViewer) writeFrame(f *hub.Frame) error {
 // only when it has come a second closer, so a frame a viewer costs no timer
 // change; a peer that stops reading is still dropped within writeWait.
 func (v *wsViewer) setDeadline(now time.Time) {
-	if v.deadline.Sub(now) > writeWait-time.Second {
+	if v.out.deadline.Sub(now) > writeWait-time.Second {
 		return
 	}
-	v.deadline = now.Add(writeWait)
-	_ = v.conn.SetWriteDeadline(v.deadline)                  // gorilla's writes
-	_ = v.conn.UnderlyingConn().SetWriteDeadline(v.deadline) // writeFrame's and trySend's
+	v.out.deadline = now.Add(writeWait)
+	_ = v.conn.SetWriteDeadline(v.out.deadline)                  // gorilla's writes
+	_ = v.conn.UnderlyingConn().SetWriteDeadline(v.out.deadline) // writeFrame's and trySend's
 }
 
 func (v *wsViewer) writeJSON(msg any) error {

@@ -1,0 +1,47 @@
+package server
+
+import (
+	"sync"
+	"time"
+
+	"framecast/backend/internal/directwrite"
+	"framecast/backend/protocol"
+)
+
+// viewerOut is the one owner of a viewer's socket writes, and of the state
+// only writing needs. Whoever holds mu writes, and nobody else: writePump,
+// which waits for it (hello, events, pings, frames from the mailbox, bye),
+// or the hub's fan-out goroutine in trySend, which only tries it and leaves
+// the frame to the mailbox when it cannot write at once. gorilla's own
+// replies to pings and closes reach the socket through the gate, between
+// whole writes (directwrite.Gate). Every field is guarded by mu, the hello
+// included.
+type viewerOut struct {
+	mu sync.Mutex
+	// gate is the connection's when it is plain TCP through httpx.Listen,
+	// so trySend can write without waiting; else nil.
+	gate *directwrite.Gate
+	// deadline is the write deadline last set.
+	deadline time.Time
+	// adapt moves the viewer between renditions as its link allows; nil
+	// for a viewer that pinned one, or a stream of one size. nSent counts
+	// the frames written.
+	adapt *adapter
+	nSent uint64
+	// pinned: the viewer asked for a rendition, want by name. ladder is
+	// the renditions it was last told of, and epoch the hub's
+	// RenditionsEpoch then: when that moves, relist looks again.
+	pinned bool
+	want   string
+	ladder []protocol.Rendition
+	epoch  uint64
+}
+
+// flight is the frames written to a viewer and not yet acked, and how soon
+// acks come: the writer adds (sending), readPump's acks take (acked).
+type flight struct {
+	mu       sync.Mutex
+	frames   []sentFrame   // oldest first, at most protocol.MaxInFlight; guarded by mu
+	minDelay time.Duration // fastest send→ack seen; guarded by mu
+	delay    time.Duration // smoothed send→ack time; guarded by mu
+}
