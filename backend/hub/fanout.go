@@ -5,12 +5,12 @@ import (
 	"sync"
 )
 
-// fanOutShare is how many viewers one goroutine serves in fanOut. A write
-// of a 38 KB frame takes 15–30 µs on loopback, so 256 of them take 4–8 ms
-// of a 33 ms frame interval: more viewers are split over more goroutines
-// (cores), fewer are not, since a second goroutine per frame only takes the
-// core that reads the viewers' acks (measured at 200 viewers on 2 cores:
-// 1–2 µs more CPU per delivered frame with the split, docs/PERFORMANCE.md).
+// fanOutShare is how many viewers one goroutine serves in fanOut: the
+// writes to that many viewers take a small part of a frame interval, so
+// more viewers are split over more goroutines (cores), fewer are not, since
+// a second goroutine per frame only takes the core that reads the viewers'
+// acks. What the split costs and saves is measured in docs/PERFORMANCE.md
+// ("Frames written by the fan-out goroutine"); figures live there.
 const fanOutShare = 256
 
 // fanJob is a frame and the viewers written to directly it is for.

@@ -10,9 +10,9 @@ import (
 // Splicer writes frames to viewers' sockets without copying them
 // once per viewer: a frame is written once into a pipe (master), and each
 // viewer gets it by tee(2) into a scratch pipe and splice(2) into its
-// socket, which only pass references to the pipe's pages. At 200 viewers
-// that takes the kernel's copy of 38 KB per viewer out of the relay's CPU
-// (about 12 %, docs/PERFORMANCE.md). The pages belong to the kernel, so no
+// socket, which only pass references to the pipe's pages: the kernel's
+// copy of the frame per viewer leaves the relay's CPU (what that saves is
+// measured in docs/PERFORMANCE.md). The pages belong to the kernel, so no
 // Go memory is shared with a socket. One per stream (Handler); the zero
 // value is ready, and whatever fails falls back to a plain write.
 type Splicer struct {
