@@ -1,6 +1,9 @@
 package hub
 
-import "sync"
+import (
+	"sync"
+	"sync/atomic"
+)
 
 // A Form is one consumer's wire format of frames (a WebSocket frame for
 // viewers, a masked message for the push, the old setup's base64 text):
@@ -29,27 +32,30 @@ func (fm *Form[T]) Set(f *Frame, v T) {
 	e.once.Do(func() { e.v = v })
 }
 
-// forms are a frame's forms, by Form.
+// forms are a frame's forms, by Form: a list that only grows, read
+// without a lock (every viewer looks its form up, once a frame).
 type forms struct {
-	mu sync.Mutex
-	m  map[any]*formEntry // guarded by mu
+	head atomic.Pointer[formEntry]
 }
 
 type formEntry struct {
+	key  any
 	once sync.Once
 	v    any
+	next *formEntry
 }
 
 func (fs *forms) entry(key any) *formEntry {
-	fs.mu.Lock()
-	defer fs.mu.Unlock()
-	if fs.m == nil {
-		fs.m = make(map[any]*formEntry, 2)
+	for {
+		head := fs.head.Load()
+		for e := head; e != nil; e = e.next {
+			if e.key == key {
+				return e
+			}
+		}
+		e := &formEntry{key: key, next: head}
+		if fs.head.CompareAndSwap(head, e) {
+			return e
+		}
 	}
-	e := fs.m[key]
-	if e == nil {
-		e = &formEntry{}
-		fs.m[key] = e
-	}
-	return e
 }
