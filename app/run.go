@@ -33,6 +33,10 @@ func Run(ctx context.Context, a *App, ui fs.FS, icon []byte) error {
 	if ctx.Err() != nil {
 		return nil // a signal came before the window: close what runs
 	}
+	page, err := withPreviewAddress(ui, a.previewAddress)
+	if err != nil {
+		return err
+	}
 	w, h, minW, minH := windowSize(workArea())
 	ended := make(chan struct{}) // closed when the window is gone
 	defer close(ended)
@@ -44,7 +48,7 @@ func Run(ctx context.Context, a *App, ui fs.FS, icon []byte) error {
 		MinWidth:         minW,
 		MinHeight:        minH,
 		BackgroundColour: &options.RGBA{R: 17, G: 19, B: 24, A: 255},
-		AssetServer:      &assetserver.Options{Assets: ui},
+		AssetServer:      &assetserver.Options{Assets: ui, Middleware: page},
 		OnStartup:        func(wctx context.Context) { a.startup(wailsRuntime{ctx: wctx}) },
 		// Once the page is up, GTK's main loop runs and can be told to
 		// quit: a signal that came earlier is acted on now.

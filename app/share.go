@@ -28,7 +28,8 @@ type Share struct {
 // Share returns the viewer links for each LAN address, with QR codes.
 func (a *App) Share() (Share, error) {
 	srv := a.st.Server()
-	sh := Share{Port: a.st.Port(), Token: srv.Token(), TLS: srv.HTTPS(), PreviewBase: "http://" + srv.LoopbackAddr().String()}
+	sh := Share{Port: a.st.Port(), TLS: srv.HTTPS()}
+	sh.PreviewBase, sh.Token = a.previewAddress()
 	for _, u := range srv.ViewerURLs() {
 		qr, err := qrDataURL(u)
 		if err != nil {

@@ -28,10 +28,12 @@ export async function waitFor(fn, what, ms = 5000) {
 
 /**
  * openPage opens the desktop UI in a new page of context against server,
- * with fake bindings (gated: Go's state arrives only on window.__release()).
- * It resolves once the page has started loading, not once Go has answered.
+ * with fake bindings (gated: Go's state arrives only on window.__release();
+ * addressInPage: index.html carries the preview's address, as app/page.go
+ * writes it). It resolves once the page has started loading, not once Go
+ * has answered.
  */
-async function openPage(context, server, token, { gated = false, width = 1280, height = 800 } = {}) {
+async function openPage(context, server, token, { gated = false, addressInPage = false, width = 1280, height = 800 } = {}) {
   const page = await context.newPage();
   const consoleLog = [];
   page.on('console', (m) => consoleLog.push(`${new Date().toISOString().slice(17, 23)} ${m.text()}`));
@@ -39,7 +41,10 @@ async function openPage(context, server, token, { gated = false, width = 1280, h
   // connect to it.
   await page.route(`${server.base}/desktop/**`, async (route) => {
     const rel = new URL(route.request().url()).pathname.replace(/^\/desktop\//, '');
-    const body = await fs.readFile(path.join(dist, rel));
+    let body = await fs.readFile(path.join(dist, rel));
+    if (addressInPage && rel === 'index.html') {
+      body = String(body).replace('</head>', `<meta name="framecast-preview" content="${server.base}" data-token="${token}"></head>`);
+    }
     const type = rel.endsWith('.js') ? 'text/javascript' : rel.endsWith('.css') ? 'text/css' : 'text/html';
     await route.fulfill({ body, contentType: type });
   });

@@ -28,6 +28,33 @@ after(async () => {
   await ui?.close();
 });
 
+test('with its address in the page the preview plays before Go has answered anything; without it, it waits', async () => {
+  const frames = (p) => p.evaluate(() => Number(document.getElementById('preview').dataset.frames));
+  const { page: early } = await ui.openPage({ gated: true, addressInPage: true });
+  const { page: late } = await ui.openPage({ gated: true });
+  try {
+    await waitFor(async () => (await frames(early)) >= 3, 'the preview to draw frames while every binding waits', 15_000);
+    assert.equal(await early.evaluate(() => document.querySelector('.app').getAttribute('aria-busy')), 'true', 'Go had answered');
+    assert.equal(await frames(late), 0, 'without the address in the page the preview did not wait for Share');
+    // Go's answer names the same address: the preview goes on, not started
+    // again (a new preview starts at frame 0, "connecting").
+    await early.evaluate(() => {
+      const preview = document.getElementById('preview');
+      window.__restarts = 0;
+      new MutationObserver(() => {
+        if (preview.dataset.frames === '0' || preview.dataset.state === 'connecting') window.__restarts++;
+      }).observe(preview, { attributes: true, attributeFilter: ['data-frames', 'data-state'] });
+      window.__release();
+    });
+    await waitReady(early);
+    assert.equal(await early.evaluate(() => window.__restarts), 0, "the preview started again on Go's answer");
+    assert.equal(await early.evaluate(() => document.getElementById('preview').dataset.state), 'live');
+  } finally {
+    await early.close();
+    await late.close();
+  }
+});
+
 test('until Go answers, the window is dark and its controls wait with "…", showing no stand-in values', async () => {
   const { page: slow } = await ui.openPage({ gated: true, width: 1024, height: 640 });
   try {

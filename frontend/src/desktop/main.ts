@@ -30,8 +30,27 @@ function previewSize(width: number, height: number): string {
   return `preview ${width}×${height} of ${w}×${h}`;
 }
 
+/** PreviewAddress is where the preview connects: the loopback base URL and the token. */
+type PreviewAddress = Pick<Share, 'previewBase' | 'token'>;
+
+/** connectedTo is the address the preview was last started on. */
+let connectedTo: PreviewAddress | null = null;
+
+/**
+ * addressInPage is the preview's address as Go wrote it into the page
+ * (app/page.go), or null when the page came without it: the preview then
+ * waits for the Share binding's answer.
+ */
+function addressInPage(): PreviewAddress | null {
+  const meta = document.querySelector<HTMLMetaElement>('meta[name="framecast-preview"]');
+  const base = meta?.content ?? '';
+  const token = meta?.dataset.token ?? '';
+  return base !== '' && token !== '' ? { previewBase: base, token } : null;
+}
+
 /** connect (re)starts the preview on the server's current port and token. */
-function connect(sh: Share): void {
+function connect(sh: PreviewAddress): void {
+  connectedTo = { previewBase: sh.previewBase, token: sh.token };
   preview?.close();
   preview = createViewer({
     root: must('preview', HTMLElement),
@@ -108,6 +127,10 @@ async function main(): Promise<void> {
     showAll(st);
   });
   onEvent(Events.notice, (text) => notify(text, 'warning', 'app'));
+  // The picture first: with the address in the page, the preview connects
+  // before any binding has answered.
+  const address = addressInPage();
+  if (address !== null) connect(address);
   setupTooltips();
   setupPreviewBoxes();
   setupPreviewFit();
@@ -123,7 +146,11 @@ async function main(): Promise<void> {
     // These two report their own failures and never throw.
     setupProcessing(),
     setupPush(),
-    setupShare(changed).then(connect),
+    // Go's answer reconnects only if the page's address was missing or is
+    // already stale (a new link made meanwhile).
+    setupShare(changed).then((sh) => {
+      if (connectedTo?.previewBase !== sh.previewBase || connectedTo.token !== sh.token) connect(sh);
+    }),
   ]);
   document.querySelector('.app')?.removeAttribute('aria-busy');
 }
