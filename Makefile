@@ -18,9 +18,12 @@ BIN       := build/bin/framecast
 export PATH := $(GOBIN):$(PATH)
 
 # Debian 12 names; the OpenCV here (4.6) is the one gocv v0.31.0 builds with.
-# python3-opencv and python3-websockets run the old setup's producer in e2e.
+# python3-opencv and python3-websockets run the old setup's producer in e2e;
+# libopenh264-dev is the H.264 encoder (backend/encode), ffmpeg's ffprobe
+# checks what it makes.
 APT_PKGS := build-essential pkg-config libopencv-dev libwebkit2gtk-4.0-dev libgtk-3-dev \
-            chromium xvfb xauth xdotool imagemagick python3-opencv python3-websockets
+            chromium xvfb xauth xdotool imagemagick python3-opencv python3-websockets \
+            libopenh264-dev ffmpeg
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 # What `framecast --version` says: the nearest tag (or "dev"), and the commit.

@@ -1,0 +1,113 @@
+package encode
+
+import (
+	"bytes"
+	"image"
+	"image/color"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"framecast/internal/matcheck"
+
+	"gocv.io/x/gocv"
+)
+
+func TestMain(m *testing.M) { matcheck.Main(m) }
+
+// scene draws frame n of a moving picture: a gradient and a square
+// crossing it, enough for motion to be coded.
+func scene(m *gocv.Mat, n int) {
+	m.SetTo(gocv.NewScalar(float64(40+n%50), 90, 160, 0))
+	w, h := m.Cols(), m.Rows()
+	gocv.Rectangle(m, image.Rect((n*7)%w, h/4, (n*7)%w+w/6, h/4+h/3), color.RGBA{240, 220, 30, 0}, -1)
+	gocv.PutText(m, strconv.Itoa(n), image.Pt(20, h-20), gocv.FontHersheySimplex, 2, color.RGBA{255, 255, 255, 0}, 3)
+}
+
+// nalTypes lists the NAL unit types of an Annex B access unit.
+func nalTypes(au []byte) []int {
+	var types []int
+	for i := 0; i+3 < len(au); i++ {
+		if au[i] == 0 && au[i+1] == 0 && au[i+2] == 1 {
+			types = append(types, int(au[i+3]&0x1f))
+			i += 3
+		}
+	}
+	return types
+}
+
+func TestFFmpegDecodesEveryFrameAndKeyframesComeOnRequest(t *testing.T) {
+	if _, err := exec.LookPath("ffprobe"); err != nil {
+		t.Fatal("ffprobe is needed (Debian's ffmpeg; make deps installs it)")
+	}
+	const w, h, frames = 641, 361, 90 // odd: cut to 640x360
+	enc, err := NewH264(H264Config{Width: w, Height: h, FPS: 30, Bitrate: 1_000_000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer enc.Close()
+	frame := gocv.NewMatWithSize(h, w, gocv.MatTypeCV8UC3)
+	defer frame.Close()
+	var stream bytes.Buffer
+	keys := []int{}
+	for n := range frames {
+		if n == 45 {
+			enc.RequestKey()
+		}
+		scene(&frame, n)
+		au, key, err := enc.Encode(frame)
+		if err != nil {
+			t.Fatalf("frame %d: %v", n, err)
+		}
+		types := nalTypes(au)
+		if key {
+			keys = append(keys, n)
+			if len(types) < 3 || types[0] != 7 || types[1] != 8 || types[len(types)-1] != 5 {
+				t.Fatalf("keyframe %d has NAL units %v, want SPS (7), PPS (8), then IDR (5)", n, types)
+			}
+		} else if len(types) != 1 || types[0] != 1 {
+			t.Fatalf("frame %d has NAL units %v, want one non-IDR slice (1)", n, types)
+		}
+		stream.Write(au)
+	}
+	// The first frame, the one asked for; the next would come two seconds
+	// (60 frames) after it, past the end.
+	if len(keys) != 2 || keys[0] != 0 || keys[1] != 45 {
+		t.Fatalf("keyframes at %v, want 0 and 45 (asked for)", keys)
+	}
+	path := filepath.Join(t.TempDir(), "stream.h264")
+	if err := os.WriteFile(path, stream.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command("ffprobe", "-v", "error", "-count_frames", "-select_streams", "v:0",
+		"-show_entries", "stream=codec_name,profile,width,height,nb_read_frames", "-of", "default=noprint_wrappers=1", path).CombinedOutput()
+	if err != nil {
+		t.Fatalf("ffprobe: %v\n%s", err, out)
+	}
+	got := string(out)
+	for _, want := range []string{"codec_name=h264", "profile=Constrained Baseline", "width=640", "height=360", "nb_read_frames=" + strconv.Itoa(frames)} {
+		if !strings.Contains(got, want) {
+			t.Fatalf("ffprobe says\n%s\nwant %s", got, want)
+		}
+	}
+	// Every frame decodes without an error.
+	if out, err := exec.Command("ffmpeg", "-v", "error", "-xerror", "-i", path, "-f", "null", "-").CombinedOutput(); err != nil || len(out) > 0 {
+		t.Fatalf("ffmpeg decoding: %v\n%s", err, out)
+	}
+}
+
+func TestAFrameOfAnotherSizeIsRefused(t *testing.T) {
+	enc, err := NewH264(H264Config{Width: 320, Height: 180, Bitrate: 300_000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer enc.Close()
+	frame := gocv.NewMatWithSize(240, 320, gocv.MatTypeCV8UC3)
+	defer frame.Close()
+	if _, _, err := enc.Encode(frame); err == nil || !strings.Contains(err.Error(), "320x240 frame given to a 320x180 encoder") {
+		t.Fatalf("got %v", err)
+	}
+}
