@@ -135,11 +135,6 @@ type H264Config struct {
 	KeyEvery int
 }
 
-// Codec strings of what H264 makes, for a browser's VideoDecoder
-// (WebCodecs): constrained baseline (profile 66, constraint flags 0xE0),
-// level 3.1 (1280×720 at 30 fps).
-const CodecString = "avc1.42E01F"
-
 // H264 encodes BGR frames of one size to H.264 access units. It is used by
 // one goroutine at a time.
 type H264 struct {

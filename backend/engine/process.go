@@ -19,18 +19,24 @@ type processor struct {
 	small  gocv.Mat // a smaller rendition, reused
 	burned gocv.Mat // a picture with its boxes drawn on, reused
 	seq    uint64
+	// encoders are the H.264 encoders of the keys viewers take;
+	// smallH264 a smaller rendition for one, reused.
+	encoders  h264Encoders
+	smallH264 gocv.Mat
 }
 
 // processing takes the newest captured frame, runs the chain, scales,
 // encodes once and publishes, until ctx ends.
 func (e *Engine) processing(ctx context.Context, chain *vision.Chain) {
 	defer e.wg.Done()
-	p := &processor{e: e, chain: chain, scaled: gocv.NewMat(), small: gocv.NewMat(), burned: gocv.NewMat()}
+	p := &processor{e: e, chain: chain, scaled: gocv.NewMat(), small: gocv.NewMat(), burned: gocv.NewMat(), smallH264: gocv.NewMat()}
 	errs := errorSummary{log: e.log, msg: "process frame"}
 	defer func() {
 		p.scaled.Close()
 		p.small.Close()
 		p.burned.Close()
+		p.smallH264.Close()
+		p.closeEncoders()
 		p.chain.Close()
 		e.mu.Lock()
 		if e.chain != nil { // set but never taken up
@@ -96,44 +102,90 @@ func (p *processor) frame(g *grabbed) error {
 	srcW := g.mat.Cols()
 	out := scaleInto(g.mat, &p.scaled, s.MaxWidth, s.MaxHeight)
 	scaleDetections(dets, float64(out.Cols())/float64(srcW))
-	start := time.Now()
-	buf, err := encodeJPEG(out, s.Quality)
-	if err != nil {
-		return err
-	}
-	defer buf.Close()
-	encoded := time.Now()
 	p.seq++
-	// NewFrame copies the JPEG from native memory into the wire message:
-	// the only copy it gets.
 	h := protocol.Header{Seq: p.seq, TS: g.ts.UnixMicro(), W: out.Cols(), H: out.Rows(),
 		Detections: dets, Proc: times, Placeholder: g.placeholder}
-	f, err := hub.NewFrame(h, buf.GetBytes())
+	taken := p.e.hub.Taken()
+	jpeg := !h264Only(taken)
+	var size int
+	var took time.Duration
+	if jpeg {
+		var err error
+		if size, took, err = p.jpeg(out, h, taken, s.Quality, &cost, &clock); err != nil {
+			return err
+		}
+	}
+	start := time.Now()
+	h264Size, err := p.h264(out, h, taken, s.FPS)
 	if err != nil {
 		return err
 	}
-	p.e.hub.Publish(f)
+	if jpeg {
+		cost.renditions += clock.lap() // H.264 besides JPEG: more copies of the frame
+	} else {
+		size, took = h264Size, time.Since(start)
+		cost.encode = clock.lap()
+	}
 	p.e.sized(out.Cols(), out.Rows())
+	p.e.recordFrame(time.Now(), out.Cols(), out.Rows(), size, took, p.chain.Costs(), cost)
+	return nil
+}
+
+// h264Only reports whether every hub key viewers take is an H.264 one:
+// then no JPEG is made at all.
+func h264Only(taken map[string]bool) bool {
+	if len(taken) == 0 {
+		return false
+	}
+	for key := range taken {
+		if _, codec := hub.SplitKey(key); codec != protocol.CodecH264 {
+			return false
+		}
+	}
+	return true
+}
+
+// jpeg encodes out as the stream's own JPEG frame, publishes it, and the
+// smaller JPEG renditions and burned-in pictures taken; it returns the
+// JPEG's size and how long its encoding took.
+func (p *processor) jpeg(out gocv.Mat, h protocol.Header, taken map[string]bool, quality int, cost *stageCosts, clock *stageClock) (int, time.Duration, error) {
+	start := time.Now()
+	buf, err := encodeJPEG(out, quality)
+	if err != nil {
+		return 0, 0, err
+	}
+	defer buf.Close()
+	took := time.Since(start)
+	// NewFrame copies the JPEG from native memory into the wire message:
+	// the only copy it gets.
+	f, err := hub.NewFrame(h, buf.GetBytes())
+	if err != nil {
+		return 0, 0, err
+	}
+	p.e.hub.Publish(f)
 	cost.encode = clock.lap()
-	wanted := p.e.hub.Taken()
-	delete(wanted, "") // encoded above
+	wanted := make(map[string]bool, len(taken))
+	for key := range taken {
+		if _, codec := hub.SplitKey(key); key != "" && codec == protocol.CodecJPEG {
+			wanted[key] = true
+		}
+	}
 	if len(wanted) > 0 {
 		p.e.stage.Store(stageRenditions)
 		burns := p.chain.Burns()
 		if burns && wanted[hub.BurnKey("")] {
-			if err := p.burn(out, f, hub.BurnKey(""), s.Quality); err != nil {
-				return err
+			if err := p.burn(out, f, hub.BurnKey(""), quality); err != nil {
+				return 0, 0, err
 			}
 		}
 		if len(p.e.renditions) > 0 {
 			if err := p.renditions(out, h, wanted, burns); err != nil {
-				return err
+				return 0, 0, err
 			}
 		}
 		cost.renditions = clock.lap()
 	}
-	p.e.recordFrame(encoded, out.Cols(), out.Rows(), len(f.Data), encoded.Sub(start), p.chain.Costs(), cost)
-	return nil
+	return len(f.Data), took, nil
 }
 
 // burn publishes under key the picture m, which f is the clean encoding

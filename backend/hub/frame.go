@@ -16,9 +16,9 @@ type Frame struct {
 	// Header is what the frame is: seq, capture time, size, detections,
 	// processing times, metadata, rendition.
 	Header protocol.Header
-	// Codec is how Data is encoded (protocol.CodecJPEG).
+	// Codec is how Data is encoded (protocol.CodecJPEG, CodecH264).
 	Codec string
-	// Key marks a frame a decoder can start at: every JPEG is one.
+	// Key marks a frame a decoder can start at: every JPEG, an H.264 IDR.
 	Key bool
 	// Rendition is the hub key the frame is published under ("" the
 	// stream's own size, a rendition's name, BurnKey): only viewers of
@@ -44,19 +44,20 @@ type Frame struct {
 // 10 bytes).
 const headroom = 16
 
-// NewFrame builds a JPEG Frame, copying jpeg into the frame's own buffer so
-// the caller may reuse or free its buffer afterwards.
-func NewFrame(h protocol.Header, jpeg []byte) (*Frame, error) {
+// NewFrame builds a Frame of h's codec (a JPEG unless h.Codec says), copying
+// data into the frame's own buffer so the caller may reuse or free its
+// buffer afterwards.
+func NewFrame(h protocol.Header, data []byte) (*Frame, error) {
 	hdr, err := protocol.EncodeHeader(h)
 	if err != nil {
 		return nil, err
 	}
-	buf := make([]byte, headroom+4+len(hdr)+len(jpeg))
+	buf := make([]byte, headroom+4+len(hdr)+len(data))
 	msg := buf[headroom:]
 	binary.BigEndian.PutUint32(msg, uint32(len(hdr)))
 	copy(msg[4:], hdr)
-	copy(msg[4+len(hdr):], jpeg)
-	return newFrame(h, buf, len(jpeg)), nil
+	copy(msg[4+len(hdr):], data)
+	return newFrame(h, buf, len(data)), nil
 }
 
 // FrameFromMessage makes a Frame of a binary message that is already what
@@ -72,8 +73,11 @@ func FrameFromMessage(h protocol.Header, msg []byte, dataLen int) *Frame {
 
 func newFrame(h protocol.Header, buf []byte, dataLen int) *Frame {
 	msg := buf[headroom:]
-	return &Frame{Header: h, Codec: protocol.CodecJPEG, Key: true,
-		Data: msg[len(msg)-dataLen:], Message: msg, buf: buf}
+	codec, key := h.Codec, h.Key
+	if codec == "" {
+		codec, key = protocol.CodecJPEG, true
+	}
+	return &Frame{Header: h, Codec: codec, Key: key, Data: msg[len(msg)-dataLen:], Message: msg, buf: buf}
 }
 
 // Prepend returns head followed by Message as one slice: written into the
@@ -89,16 +93,6 @@ func (f *Frame) Prepend(head []byte) []byte {
 	out := make([]byte, 0, len(head)+len(f.Message))
 	return append(append(out, head...), f.Message...)
 }
-
-// burnSuffix marks the hub key of a picture with its detections drawn on
-// (BurnKey).
-const burnSuffix = "+boxes"
-
-// BurnKey is the hub key of rendition's picture ("" the stream's own
-// size) with the detections drawn onto it, which a stream whose chain
-// asks for that makes for clients that cannot draw them (MJPEG,
-// snapshots), and only while one takes it.
-func BurnKey(rendition string) string { return rendition + burnSuffix }
 
 // As is the frame published under another hub key (BurnKey, when there is
 // nothing to draw on it), its bytes shared: they are immutable.

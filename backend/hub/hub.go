@@ -26,6 +26,7 @@ type Hub struct {
 	metaOrder uint64                   // numbers metadata values; guarded by mu
 
 	totals counters // every viewer's, past ones too
+	keys   keyRequests
 
 	// renditions counts changes of the renditions the stream offers
 	// (RenditionsChanged).

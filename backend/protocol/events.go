@@ -31,6 +31,10 @@ type Hello struct {
 	// the one pinned, or "auto": the server picks what the link carries.
 	Renditions []Rendition `json:"renditions,omitempty"`
 	Rendition  string      `json:"rendition,omitempty"`
+	// Codec is what this viewer's frames carry (?codec=): "jpeg", or for
+	// H.264 the codec string a browser's VideoDecoder is configured with
+	// (CodecStringH264).
+	Codec string `json:"codec,omitempty"`
 }
 
 // Status tells viewers the stream's state changed.

@@ -20,8 +20,20 @@ var ErrHeaderTooBig = errors.New("frame header too big")
 // ErrShortFrame is returned when a frame message ends before its header does.
 var ErrShortFrame = errors.New("frame message too short")
 
-// CodecJPEG is the codec of a frame whose picture is a JPEG.
-const CodecJPEG = "jpeg"
+// Codecs a frame's picture may be in, as a frame's Codec and a viewer's
+// ?codec= name them.
+const (
+	// CodecJPEG: each frame a JPEG, every one a keyframe.
+	CodecJPEG = "jpeg"
+	// CodecH264: each frame one H.264 access unit in Annex B (start codes),
+	// constrained baseline, no B-frames; a keyframe (Key) is an IDR with
+	// its SPS and PPS before it, so a viewer can start at any of them.
+	CodecH264 = "h264"
+	// CodecStringH264 is what H.264 frames are to a browser's
+	// VideoDecoder (WebCodecs), said in a viewer's hello: constrained
+	// baseline (66, constraint flags 0xE0), level 3.1 (1280×720 at 30 fps).
+	CodecStringH264 = "avc1.42E01F"
+)
 
 // Header describes one frame.
 type Header struct {
@@ -50,6 +62,11 @@ type Header struct {
 	// name) when it is one of the stream's smaller copies; empty for the
 	// stream's own size.
 	Rendition string `json:"rendition,omitempty"`
+	// Codec is the payload's codec when it is not a JPEG: CodecH264.
+	Codec string `json:"codec,omitempty"`
+	// Key marks an H.264 frame a decoder can start at (CodecH264). A JPEG
+	// frame leaves it out: each one is.
+	Key bool `json:"key,omitempty"`
 }
 
 // MaxMetaKeys bounds the metadata keys of one stream.

@@ -1,0 +1,124 @@
+package engine
+
+import (
+	"image"
+	"time"
+
+	"framecast/backend/encode"
+	"framecast/backend/hub"
+	"framecast/backend/protocol"
+
+	"gocv.io/x/gocv"
+)
+
+// h264BitsPerPixel sets an H.264 encoder's target bitrate from its picture
+// size and rate: 0.07 bit a pixel a frame is about 2 Mbit/s at 1280×720 and
+// 30 fps, a fifth of the JPEG stream at quality 80.
+const h264BitsPerPixel = 0.07
+
+// h264Encoders are the processing goroutine's H.264 encoders, one per hub
+// key a viewer takes (the stream's own size and each rendition, each its own
+// encoder), made when first taken and closed when nobody takes it.
+type h264Encoders map[string]*encode.H264
+
+// h264 encodes out (the stream's own size) or a smaller rendition of it to
+// H.264 for every H.264 hub key in taken, and publishes the frames. h is
+// the own size's header. It returns the size of the own size's access
+// unit, 0 when nobody takes it.
+func (p *processor) h264(out gocv.Mat, h protocol.Header, taken map[string]bool, fps int) (int, error) {
+	own := 0
+	now := time.Now()
+	for key, enc := range p.encoders {
+		if !taken[key] {
+			enc.Close()
+			delete(p.encoders, key)
+		}
+	}
+	for key := range taken {
+		name, codec := hub.SplitKey(key)
+		if codec != protocol.CodecH264 {
+			continue
+		}
+		pic := out
+		if name != "" {
+			r, ok := p.rendition(name)
+			if !ok || r.W >= out.Cols() || r.H >= out.Rows() {
+				continue // not offered at this size: the viewer is moved (relist)
+			}
+			w, hh := fit(out.Cols(), out.Rows(), r.W, r.H)
+			gocv.Resize(out, &p.smallH264, image.Pt(w, hh), 0, 0, gocv.InterpolationArea)
+			pic = p.smallH264
+		}
+		enc, err := p.encoder(key, pic.Cols(), pic.Rows(), fps)
+		if err != nil {
+			return 0, err
+		}
+		if p.e.hub.KeyDue(key, now) {
+			enc.RequestKey()
+		}
+		au, isKey, err := enc.Encode(pic)
+		if err != nil {
+			return 0, err
+		}
+		if name == "" {
+			own = len(au)
+		}
+		if isKey {
+			p.e.hub.KeyMade(key, now)
+		}
+		cfg := enc.Config()
+		fh := h
+		fh.W, fh.H, fh.Rendition, fh.Codec, fh.Key = cfg.Width, cfg.Height, name, protocol.CodecH264, isKey
+		fh.Detections = scaledCopy(h.Detections, float64(pic.Cols())/float64(out.Cols()))
+		f, err := hub.NewFrame(fh, au)
+		if err != nil {
+			return 0, err
+		}
+		f.Rendition = key
+		p.e.hub.Publish(f)
+	}
+	return own, nil
+}
+
+// encoder is key's encoder for pictures of w×h at fps, made anew when the
+// size changed (a new source, a new max size).
+func (p *processor) encoder(key string, w, h, fps int) (*encode.H264, error) {
+	if enc, ok := p.encoders[key]; ok {
+		if c := enc.Config(); c.Width == w&^1 && c.Height == h&^1 {
+			return enc, nil
+		}
+		enc.Close()
+		delete(p.encoders, key)
+	}
+	if fps <= 0 {
+		fps = 30
+	}
+	enc, err := encode.NewH264(encode.H264Config{Width: w, Height: h, FPS: float64(fps),
+		Bitrate: int(h264BitsPerPixel * float64(w*h*fps))})
+	if err != nil {
+		return nil, err
+	}
+	if p.encoders == nil {
+		p.encoders = make(h264Encoders)
+	}
+	p.encoders[key] = enc
+	return enc, nil
+}
+
+// rendition is the stream's smaller rendition called name.
+func (p *processor) rendition(name string) (protocol.Rendition, bool) {
+	for _, r := range p.e.renditions {
+		if r.Name == name {
+			return r, true
+		}
+	}
+	return protocol.Rendition{}, false
+}
+
+// closeEncoders closes every H.264 encoder.
+func (p *processor) closeEncoders() {
+	for key, enc := range p.encoders {
+		enc.Close()
+		delete(p.encoders, key)
+	}
+}

@@ -1,0 +1,113 @@
+package engine
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"framecast/backend/hub"
+	"framecast/backend/protocol"
+)
+
+// collect takes every frame of key from the hub's fan-out goroutine, in
+// order and without a drop, until n have come. frames is every frame taken
+// so far; upTo waits until n have come.
+func collect(t *testing.T, h *hub.Hub, key string, n int) (frames func() []*hub.Frame, upTo func(int)) {
+	t.Helper()
+	var mu sync.Mutex
+	var got []*hub.Frame
+	want, told := n, false
+	enough := make(chan struct{}, 1)
+	sub := h.Subscribe("ws", "test", key)
+	t.Cleanup(func() { h.Unsubscribe(sub) })
+	sub.SetDirect(func(f *hub.Frame) bool {
+		mu.Lock()
+		defer mu.Unlock()
+		got = append(got, f)
+		if len(got) >= want && !told {
+			told = true
+			enough <- struct{}{}
+		}
+		return true
+	})
+	wait := func() {
+		select {
+		case <-enough:
+		case <-time.After(30 * time.Second):
+			t.Fatalf("fewer than %d frames of %s in 30 s", want, key)
+		}
+	}
+	wait()
+	return func() []*hub.Frame {
+			mu.Lock()
+			defer mu.Unlock()
+			return append([]*hub.Frame(nil), got...)
+		}, func(n int) {
+			mu.Lock()
+			want, told = n, len(got) >= n
+			if told {
+				enough <- struct{}{}
+			}
+			mu.Unlock()
+			wait()
+		}
+}
+
+func TestH264IsMadeOnlyWhileTakenAndFFmpegDecodesEveryFrame(t *testing.T) {
+	s := Settings{Source: "test", Quality: 80, MaxWidth: 640, MaxHeight: 360, FPS: 30, Enabled: true}
+	_, h := start(t, s, Deps{Renditions: protocol.DefaultRenditions()})
+	key := hub.CodecKey("", protocol.CodecH264)
+	frames, upTo := collect(t, h, key, 70)
+	got := frames()[:70]
+	var stream bytes.Buffer
+	for i, f := range got {
+		if f.Codec != protocol.CodecH264 || f.Header.Codec != protocol.CodecH264 || f.Rendition != key {
+			t.Fatalf("frame %d: codec %q (header %q), key %q", i, f.Codec, f.Header.Codec, f.Rendition)
+		}
+		if i == 0 && !f.Key {
+			t.Fatal("the first H.264 frame is not a keyframe: a viewer could not start")
+		}
+		if i > 0 && f.Header.Seq != got[i-1].Header.Seq+1 {
+			t.Fatalf("frame %d: seq %d after %d", i, f.Header.Seq, got[i-1].Header.Seq)
+		}
+		stream.Write(f.Data)
+	}
+	if h.Latest("") != nil {
+		t.Fatal("a JPEG was made though only H.264 is taken")
+	}
+	path := filepath.Join(t.TempDir(), "stream.h264")
+	if err := os.WriteFile(path, stream.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command("ffprobe", "-v", "error", "-count_frames", "-select_streams", "v:0",
+		"-show_entries", "stream=width,height,nb_read_frames", "-of", "default=noprint_wrappers=1", path).CombinedOutput()
+	if err != nil {
+		t.Fatalf("ffprobe: %v\n%s", err, out)
+	}
+	for _, want := range []string{"width=640", "height=360", "nb_read_frames=70"} {
+		if !strings.Contains(string(out), want) {
+			t.Fatalf("ffprobe says\n%s\nwant %s", out, want)
+		}
+	}
+
+	// A keyframe asked for comes within a few frames, long before the
+	// periodic one: every 60 frames, so the one at 60 is behind us.
+	at := len(frames())
+	h.RequestKey(key)
+	upTo(at + 10)
+	keyAt := -1
+	for i, f := range frames()[at:] {
+		if f.Key {
+			keyAt = i
+			break
+		}
+	}
+	if keyAt < 0 {
+		t.Fatal("no keyframe within 10 frames of the request")
+	}
+}

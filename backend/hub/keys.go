@@ -1,0 +1,96 @@
+package hub
+
+import (
+	"strings"
+	"sync"
+	"time"
+
+	"framecast/backend/protocol"
+)
+
+// A hub key names what a viewer takes: a rendition ("" the stream's own
+// size, or a rendition's name) in a codec, with or without the detections
+// burned in. The hub offers each frame only to the viewers of its key; a
+// producer encodes the keys some viewer takes (Taken), and no others.
+
+// burnSuffix marks the hub key of a picture with its detections drawn on
+// (BurnKey).
+const burnSuffix = "+boxes"
+
+// codecSep separates a rendition from its codec in a hub key (CodecKey).
+const codecSep = "@"
+
+// BurnKey is the hub key of rendition's picture ("" the stream's own
+// size) with the detections drawn onto it, which a stream whose chain
+// asks for that makes for clients that cannot draw them (MJPEG,
+// snapshots), and only while one takes it.
+func BurnKey(rendition string) string { return rendition + burnSuffix }
+
+// CodecKey is the hub key of rendition's picture ("" the stream's own size)
+// in codec: the rendition itself for JPEG, "360p@h264" for H.264.
+func CodecKey(rendition, codec string) string {
+	if codec == "" || codec == protocol.CodecJPEG {
+		return rendition
+	}
+	return rendition + codecSep + codec
+}
+
+// SplitKey is what CodecKey joined: the rendition and the codec (JPEG
+// when the key names none).
+func SplitKey(key string) (rendition, codec string) {
+	if i := strings.LastIndex(key, codecSep); i >= 0 {
+		return key[:i], key[i+len(codecSep):]
+	}
+	return key, protocol.CodecJPEG
+}
+
+// minKeyGap is the least time between two keyframes made on request for
+// one hub key: a crowd of joiners, or a viewer on a link that keeps
+// dropping frames, asks often, and without a bound the stream would become
+// keyframes only (each several times a predicted frame's size). A joiner
+// waits at most this long for its first picture beyond the encode.
+const minKeyGap = 250 * time.Millisecond
+
+// keyRequests are the hub keys whose viewers wait for a keyframe
+// (RequestKey).
+type keyRequests struct {
+	mu   sync.Mutex
+	want map[string]bool      // guarded by mu
+	made map[string]time.Time // when the last keyframe of each key was made; guarded by mu
+}
+
+// RequestKey asks the producer for a keyframe of key: a viewer that joined
+// or skipped a frame of an inter-frame codec can decode nothing before one.
+func (h *Hub) RequestKey(key string) {
+	h.keys.mu.Lock()
+	defer h.keys.mu.Unlock()
+	if h.keys.want == nil {
+		h.keys.want = make(map[string]bool)
+	}
+	h.keys.want[key] = true
+}
+
+// KeyDue reports whether the producer should make key's next frame a
+// keyframe now: one was asked for (RequestKey), and the last was made at
+// least minKeyGap ago. The request is then taken. The producer reports
+// every keyframe it makes, asked for or not, with KeyMade.
+func (h *Hub) KeyDue(key string, now time.Time) bool {
+	h.keys.mu.Lock()
+	defer h.keys.mu.Unlock()
+	if !h.keys.want[key] || now.Sub(h.keys.made[key]) < minKeyGap {
+		return false
+	}
+	delete(h.keys.want, key)
+	return true
+}
+
+// KeyMade records that the producer made a keyframe of key at now.
+func (h *Hub) KeyMade(key string, now time.Time) {
+	h.keys.mu.Lock()
+	defer h.keys.mu.Unlock()
+	if h.keys.made == nil {
+		h.keys.made = make(map[string]time.Time)
+	}
+	h.keys.made[key] = now
+	delete(h.keys.want, key)
+}
