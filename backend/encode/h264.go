@@ -164,8 +164,8 @@ func NewH264(cfg H264Config) (*H264, error) {
 	}
 	e := &H264{cfg: cfg, yuv: gocv.NewMat(), cropped: gocv.NewMat(), started: time.Now()}
 	if rc := C.fc_open(&e.enc, C.int(cfg.Width), C.int(cfg.Height), C.float(cfg.FPS), C.int(cfg.Bitrate), C.int(cfg.KeyEvery)); rc != 0 {
-		e.yuv.Close()
-		e.cropped.Close()
+		_ = e.yuv.Close()
+		_ = e.cropped.Close()
 		return nil, fmt.Errorf("h264: OpenH264 refused %dx%d at %d bit/s (%d)", cfg.Width, cfg.Height, cfg.Bitrate, int(rc))
 	}
 	e.out = make([]byte, cfg.Width*cfg.Height) // grown when a frame needs more
@@ -236,12 +236,11 @@ func (e *H264) Encode(frame gocv.Mat) (au []byte, key bool, err error) {
 }
 
 // Close frees the encoder.
-func (e *H264) Close() error {
+func (e *H264) Close() {
 	if e.enc != nil {
 		C.fc_close(e.enc)
 		e.enc = nil
 	}
-	e.yuv.Close()
-	e.cropped.Close()
-	return nil
+	_ = e.yuv.Close()
+	_ = e.cropped.Close()
 }
