@@ -19,6 +19,9 @@ func (v *wsViewer) trySend(f *hub.Frame) bool {
 		f.Rendition != v.sub.Rendition() || !v.sub.Idle() {
 		return false
 	}
+	if !v.decodable(f) {
+		return true // of no use to the viewer: it waits for a keyframe
+	}
 	now := time.Now()
 	if !v.room(now) {
 		return false

@@ -48,6 +48,10 @@ type Deps struct {
 	// so a wrong token is answered "not yet" (RefusedNotYet), and the page
 	// is the viewer page itself, which keeps trying.
 	MayStartLater bool
+	// H264 says the stream's producer encodes H.264 for viewers that ask
+	// (?codec=h264): the engine does; a relay's producer does not yet, and
+	// its viewers asking for it get JPEG, which their hello says.
+	H264 bool
 }
 
 // Handler serves one stream's endpoints (the viewer page, /ws,
@@ -67,6 +71,7 @@ type Handler struct {
 	origins          []string
 	anyOriginDataURL bool
 	mayStartLater    bool
+	h264             bool
 	// maxViewers bounds this stream's WebSocket and MJPEG viewers.
 	maxViewers int
 	pongWait   time.Duration
@@ -109,7 +114,7 @@ func NewHandler(name, token string, d Deps) *Handler {
 	if sh.guard == nil {
 		sh.guard = httpx.NewGuard(d.Limits)
 	}
-	sh.origins, sh.anyOriginDataURL, sh.mayStartLater = d.Origins, d.AnyOriginDataURL, d.MayStartLater
+	sh.origins, sh.anyOriginDataURL, sh.mayStartLater, sh.h264 = d.Origins, d.AnyOriginDataURL, d.MayStartLater, d.H264
 	// Viewers borrow a write buffer only while they write an event: frames
 	// go out as prepared messages, which need none, so a buffer per
 	// connection would sit idle.

@@ -4,6 +4,7 @@ import (
 	"slices"
 	"time"
 
+	"framecast/backend/hub"
 	"framecast/backend/protocol"
 )
 
@@ -70,7 +71,7 @@ func wanted(key string, pinned bool, ladder []protocol.Rendition) string {
 // and nothing is sent, when the ladder is what the viewer already knows.
 func (v *wsViewer) relist(now time.Time) error {
 	ladder := v.h.ladder()
-	cur := v.sub.Rendition()
+	cur, _ := hub.SplitKey(v.sub.Rendition())
 	next := follow(cur, v.out.want, v.out.ladder, ladder)
 	if next == cur && slices.Equal(ladder, v.out.ladder) {
 		return nil
@@ -78,7 +79,7 @@ func (v *wsViewer) relist(now time.Time) error {
 	sameLevels := slices.Equal(keys(ladder), keys(v.out.ladder))
 	v.out.ladder = ladder
 	if next != cur {
-		v.sub.SetRendition(next)
+		v.setRendition(next)
 	}
 	if next != cur || !sameLevels || v.out.adapt == nil {
 		v.out.adapt = nil
@@ -90,5 +91,7 @@ func (v *wsViewer) relist(now time.Time) error {
 	if v.dataURL {
 		return nil // old-style pages would take any text for a picture
 	}
-	return v.writeJSON(v.h.hello(ladder, next, v.out.pinned))
+	hello := v.h.hello(ladder, next, v.out.pinned)
+	hello.Codec = codecName(v.codec)
+	return v.writeJSON(hello)
 }

@@ -35,6 +35,11 @@ type viewerOut struct {
 	want   string
 	ladder []protocol.Rendition
 	epoch  uint64
+	// waitKey: an H.264 viewer skips frames until the next keyframe (it
+	// joined, moved to another rendition, or skipped one); drops is the
+	// subscriber's Drops when last looked at (decodable).
+	waitKey bool
+	drops   uint64
 }
 
 // flight is the frames written to a viewer and not yet acked, and how soon

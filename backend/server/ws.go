@@ -47,6 +47,9 @@ type wsViewer struct {
 	// credentials.
 	operator bool
 	pongWait time.Duration // httpx.Limits.PongWait
+	// codec is what the viewer takes (?codec=): protocol.CodecJPEG or
+	// CodecH264; its hub keys are its renditions in it (hub.CodecKey).
+	codec string
 
 	flight flight
 	out    viewerOut
@@ -66,6 +69,11 @@ func (sh *Handler) serveWS(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "format must be binary (the default) or dataurl", http.StatusBadRequest)
 		return
 	}
+	codec, err := sh.pickCodec(r.URL.Query().Get("codec"), format)
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
 	epoch := sh.hub.RenditionsEpoch() // before the ladder: a change after it is seen
 	ladder := sh.ladder()
 	key, pinned, release, ok := sh.admitRendition(w, r, ladder)
@@ -79,7 +87,7 @@ func (sh *Handler) serveWS(w http.ResponseWriter, r *http.Request) {
 	}
 	// Subscribe before the upgrade completes, so no frame published after
 	// the viewer's handshake is missed.
-	sub := sh.hub.Subscribe(kind, r.RemoteAddr, key)
+	sub := sh.hub.Subscribe(kind, r.RemoteAddr, hub.CodecKey(key, codec))
 	conn, err := sh.upgrader.Upgrade(w, r, nil)
 	if err != nil {
 		sh.hub.Unsubscribe(sub)
@@ -87,9 +95,10 @@ func (sh *Handler) serveWS(w http.ResponseWriter, r *http.Request) {
 	}
 	v := &wsViewer{
 		h: sh, conn: conn, sub: sub,
-		readDone: make(chan struct{}), dataURL: format == "dataurl", pongWait: sh.pongWait, operator: isOperator(r),
+		readDone: make(chan struct{}), dataURL: format == "dataurl", pongWait: sh.pongWait, operator: isOperator(r), codec: codec,
 		out: viewerOut{pinned: pinned, want: wanted(key, pinned, ladder), ladder: ladder, epoch: epoch},
 	}
+	v.needKey(sub.Rendition()) // an H.264 viewer starts at a keyframe
 	if !pinned && !v.dataURL && len(ladder) > 1 {
 		v.out.adapt = newAdapter(keys(ladder), time.Now())
 	}
@@ -114,7 +123,9 @@ func (sh *Handler) serveWS(w http.ResponseWriter, r *http.Request) {
 		<-v.readDone // the close ends readPump
 		sh.handlers.Done(conn)
 	}()
-	v.writePump(sh.hello(ladder, key, pinned))
+	hello := sh.hello(ladder, key, pinned)
+	hello.Codec = codecName(codec)
+	v.writePump(hello)
 }
 
 func (sh *Handler) hello(ladder []protocol.Rendition, key string, pinned bool) protocol.Hello {
@@ -284,7 +295,7 @@ func (v *wsViewer) woken() bool {
 	if !v.room(now) {
 		return true // the next ack pokes us again
 	}
-	if f := v.sub.TakeFrame(); f != nil {
+	if f := v.sub.TakeFrame(); f != nil && v.decodable(f) {
 		v.setDeadline(now)
 		v.sending(f, now)
 		if v.writeFrame(f) != nil {
@@ -302,7 +313,7 @@ func (v *wsViewer) sent(f *hub.Frame, now time.Time) {
 	v.out.nSent++
 	if v.out.adapt != nil {
 		if key, changed := v.out.adapt.observe(now, v.out.nSent, v.sub.Drops()); changed {
-			v.sub.SetRendition(key)
+			v.setRendition(key)
 		}
 	}
 }

@@ -1,0 +1,171 @@
+package server
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"testing/fstest"
+	"time"
+
+	"framecast/backend/client"
+	"framecast/backend/engine"
+	"framecast/backend/hub"
+	"framecast/backend/protocol"
+)
+
+// startH264Stream is startStream for a stream whose engine makes H.264.
+func startH264Stream(t *testing.T) *stream {
+	t.Helper()
+	h := hub.New()
+	s := smallSettings()
+	s.MaxWidth, s.MaxHeight = 640, 360
+	eng, err := engine.New(s, engine.Deps{Hub: h, Renditions: protocol.DefaultRenditions()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := New(Config{Addr: "127.0.0.1:0", Token: token}, Deps{Hub: h, Stream: eng, H264: true,
+		Assets: fstest.MapFS{"viewer.html": {Data: []byte("<title>v</title>")}}})
+	if err != nil {
+		eng.Close()
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { srv.Close(); eng.Close() })
+	return &stream{srv: srv, eng: eng, hub: h, base: "http://" + srv.Addr().String()}
+}
+
+// dialCodec dials a viewer with extra query parameters and returns it with
+// its hello.
+func dialCodec(t *testing.T, s *stream, query string) (*client.Viewer, protocol.Hello) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	v, err := client.Dial(ctx, s.wsURL(token)+query, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { v.Close() })
+	m, err := v.Next(10 * time.Second)
+	if err != nil || m.Event != "hello" {
+		t.Fatalf("first message %q: %v", m.Event, err)
+	}
+	var hello protocol.Hello
+	if err := json.Unmarshal(m.Raw, &hello); err != nil {
+		t.Fatal(err)
+	}
+	return v, hello
+}
+
+// decodes fails the test unless ffmpeg decodes the access units without an
+// error and counts n frames.
+func decodes(t *testing.T, units [][]byte, n int) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "viewer.h264")
+	if err := os.WriteFile(path, bytes.Join(units, nil), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := exec.Command("ffmpeg", "-v", "error", "-xerror", "-i", path, "-f", "null", "-").CombinedOutput(); err != nil || len(out) > 0 {
+		t.Fatalf("ffmpeg decoding what the viewer got: %v\n%s", err, out)
+	}
+	out, err := exec.Command("ffprobe", "-v", "error", "-count_frames", "-select_streams", "v:0",
+		"-show_entries", "stream=nb_read_frames", "-of", "default=noprint_wrappers=1", path).CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "nb_read_frames="+strconv.Itoa(n)) {
+		t.Fatalf("ffprobe: %v: %s, want %d frames", err, out, n)
+	}
+}
+
+func TestAnH264ViewerStartsAtAKeyframeAndGetsEveryFrameDecodable(t *testing.T) {
+	s := startH264Stream(t)
+	v, hello := dialCodec(t, s, "&codec=h264")
+	if hello.Codec != protocol.CodecStringH264 {
+		t.Fatalf("hello says codec %q, want %q", hello.Codec, protocol.CodecStringH264)
+	}
+	jpeg, jhello := dialCodec(t, s, "")
+	if jhello.Codec != protocol.CodecJPEG {
+		t.Fatalf("a JPEG viewer's hello says codec %q", jhello.Codec)
+	}
+	var units [][]byte
+	for i := range 40 {
+		m, err := v.NextFrame(10 * time.Second)
+		if err != nil {
+			t.Fatalf("frame %d: %v", i, err)
+		}
+		if m.Frame.Codec != protocol.CodecH264 || i == 0 && !m.Frame.Key {
+			t.Fatalf("frame %d: codec %q key %v; the first must be a keyframe", i, m.Frame.Codec, m.Frame.Key)
+		}
+		units = append(units, append([]byte(nil), m.JPEG...))
+		_ = v.Ack(m.Frame.Seq)
+		if i%10 == 0 { // the JPEG viewer beside it keeps getting JPEG
+			jm, err := jpeg.NextFrame(10 * time.Second)
+			if err != nil || jm.Frame.Codec != "" {
+				t.Fatalf("the JPEG viewer got codec %q: %v", jm.Frame.Codec, err)
+			}
+			decodeJPEG(t, jm.JPEG)
+			_ = jpeg.Ack(jm.Frame.Seq)
+		}
+	}
+	decodes(t, units, 40)
+}
+
+func TestAnH264ViewerThatSkippedFramesResumesAtAKeyframe(t *testing.T) {
+	s := startH264Stream(t)
+	v, _ := dialCodec(t, s, "&codec=h264")
+	var units [][]byte
+	var seqs []uint64
+	var keys []bool
+	take := func(n int) {
+		for range n {
+			m, err := v.NextFrame(10 * time.Second)
+			if err != nil {
+				t.Fatal(err)
+			}
+			units = append(units, append([]byte(nil), m.JPEG...))
+			seqs, keys = append(seqs, m.Frame.Seq), append(keys, m.Frame.Key)
+			_ = v.Ack(m.Frame.Seq)
+		}
+	}
+	take(10)
+	// Neither read nor ack for a while: the server's window fills, and
+	// newer frames replace each other in the mailbox (skipped).
+	time.Sleep(time.Second)
+	take(30)
+	gaps := 0
+	for i := 1; i < len(seqs); i++ {
+		if seqs[i] != seqs[i-1]+1 {
+			gaps++
+			if !keys[i] {
+				t.Fatalf("frame %d came after a gap (seq %d after %d) and is no keyframe: it cannot be decoded", i, seqs[i], seqs[i-1])
+			}
+		}
+	}
+	if gaps == 0 {
+		t.Fatal("no frame was skipped while the viewer did not read: the test tested nothing")
+	}
+	decodes(t, units, len(units))
+}
+
+func TestACodecIsRefusedOrReplacedWhereItCannotBeServed(t *testing.T) {
+	s := startH264Stream(t)
+	for _, q := range []string{"&codec=vp9", "&codec=h264&format=dataurl"} {
+		resp := get(t, s.base+"/ws?token="+token+q, http.Header{"Connection": {"Upgrade"}, "Upgrade": {"websocket"}, "Sec-Websocket-Version": {"13"}, "Sec-Websocket-Key": {"dGhlIHNhbXBsZSBub25jZQ=="}})
+		if resp.StatusCode != http.StatusBadRequest {
+			t.Fatalf("%s: status %d, want 400", q, resp.StatusCode)
+		}
+	}
+	// A stream that makes no H.264 (a relay's, today) serves JPEG and says so.
+	plain := startStream(t, smallSettings())
+	v, hello := dialCodec(t, plain, "&codec=h264")
+	if hello.Codec != protocol.CodecJPEG {
+		t.Fatalf("hello says %q, want jpeg", hello.Codec)
+	}
+	m, err := v.NextFrame(10 * time.Second)
+	if err != nil || m.Frame.Codec != "" {
+		t.Fatalf("frame codec %q: %v", m.Frame.Codec, err)
+	}
+}
