@@ -1,7 +1,8 @@
 // Entry of viewer.html, the page the Go server serves at /?token=T. It finds
 // its elements and hands them to the shared viewer module, shows the
 // detection counts in the top bar, and wires the controls over the picture
-// (page/controls.ts). ?rendition=360p on the page address is passed on.
+// (page/controls.ts). ?rendition=360p and ?codec=h264 (or auto) on the page
+// address are passed on.
 import './viewer-page.css';
 import { setupControls } from './page/controls';
 import { AUTO, createViewer, parseRenditionName, type Viewer, type ViewerStatus } from './viewer';
@@ -18,6 +19,9 @@ const counts = must('detections', HTMLElement);
 const params = new URLSearchParams(location.search);
 const token = params.get('token') ?? '';
 const rendition = parseRenditionName(params.get('rendition')) ?? AUTO;
+// ?codec=auto|h264|jpeg on the page address: JPEG unless asked.
+const codecParam = params.get('codec');
+const codec = codecParam === 'auto' || codecParam === 'h264' ? codecParam : 'jpeg';
 
 let viewer: Viewer | null = null;
 const controls = setupControls(
@@ -46,6 +50,7 @@ viewer = createViewer({
   baseUrl: location.href,
   token,
   rendition,
+  codec,
   onStatus: ({ state, message }: ViewerStatus) => {
     // Screen readers get the same sentence as the picture's alternative text.
     canvas.setAttribute('aria-label', state === 'live' ? 'Live video from the camera' : `No live video: ${message}`);

@@ -24,6 +24,8 @@ export interface ConnectionOptions {
   token: string;
   /** The rendition to ask for: "auto" (the default) or a name from hello, e.g. "360p". */
   rendition?: string;
+  /** The codec to ask for: "jpeg" (the default) or "h264". */
+  codec?: string;
   /** Called with each hello, the first message of every connection. */
   onHello?: (hello: HelloEvent) => void;
   /**
@@ -55,6 +57,7 @@ export interface ConnectionOptions {
 export class Connection {
   private urls: Endpoints;
   private rendition: string;
+  private codec: string;
   private readonly backoff: Backoff;
   private readonly waitBackoff: Backoff;
   private ws: WebSocket | null = null;
@@ -70,7 +73,8 @@ export class Connection {
 
   constructor(private readonly options: ConnectionOptions) {
     this.rendition = options.rendition ?? AUTO;
-    this.urls = endpoints(options.baseUrl, options.token, this.rendition);
+    this.codec = options.codec ?? 'jpeg';
+    this.urls = endpoints(options.baseUrl, options.token, this.rendition, this.codec);
     this.backoff = options.backoff ?? new Backoff();
     this.waitBackoff = options.waitBackoff ?? new Backoff({ initialMs: 3000, maxMs: 30_000 });
   }
@@ -105,7 +109,18 @@ export class Connection {
   setRendition(name: string): void {
     if (name === this.rendition) return;
     this.rendition = name;
-    this.urls = endpoints(this.options.baseUrl, this.options.token, name);
+    this.reconnect();
+  }
+
+  /** setCodec asks for another codec ("jpeg" or "h264"); a running connection reconnects at once. */
+  setCodec(codec: string): void {
+    if (codec === this.codec) return;
+    this.codec = codec;
+    this.reconnect();
+  }
+
+  private reconnect(): void {
+    this.urls = endpoints(this.options.baseUrl, this.options.token, this.rendition, this.codec);
     if (!this.running) return;
     this.stop();
     this.start();
@@ -226,7 +241,7 @@ export class Connection {
       // Asking for that again cannot help; taking what it gives can.
       const refused = this.rendition;
       this.rendition = AUTO;
-      this.urls = endpoints(this.options.baseUrl, this.options.token, AUTO);
+      this.urls = endpoints(this.options.baseUrl, this.options.token, AUTO, this.codec);
       this.options.onRenditionRefused?.(refused);
     }
     const delay = this.backoff.next();

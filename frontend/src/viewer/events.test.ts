@@ -7,6 +7,12 @@ describe('parseEvent', () => {
     expect(ev).toMatchObject({ type: 'hello', state: 'no-signal', w: 640, maxInFlight: 2 });
   });
 
+  it('reads the codec hello names, JPEG from a server that names none', () => {
+    expect(parseEvent('{"type":"hello","state":"live","codec":"avc1.42E01F"}')).toMatchObject({ codec: 'avc1.42E01F' });
+    expect(parseEvent('{"type":"hello","state":"live"}')).toMatchObject({ codec: 'jpeg' });
+    expect(parseEvent('{"type":"hello","state":"live","codec":7}')).toMatchObject({ codec: 'jpeg' });
+  });
+
   it('gives a null state for a hello whose state it does not know', () => {
     expect(parseEvent('{"type":"hello","state":"idle"}')).toMatchObject({ type: 'hello', state: null });
     expect(parseEvent('{"type":"hello"}')).toMatchObject({ type: 'hello', state: null });

@@ -20,6 +20,8 @@ export interface HelloEvent {
   renditions: Rendition[];
   /** The rendition this viewer takes: "auto" or a pinned name; undefined from a server without renditions. */
   rendition?: string;
+  /** What the frames carry: "jpeg", or a VideoDecoder codec string ("avc1.42E01F"); "jpeg" from an older server. */
+  codec: string;
 }
 
 /** StatusEvent arrives when the stream's state changes. */
@@ -67,6 +69,7 @@ export function parseEvent(text: string): ServerEvent | null {
         state: isStreamState(m.state) ? m.state : null,
         renditions: parseRenditions(m.renditions),
         rendition: parseRenditionName(m.rendition) ?? undefined,
+        codec: typeof m.codec === 'string' && m.codec !== '' ? m.codec : 'jpeg',
       };
     case 'status':
       // An unknown state is kept as null rather than guessed: the caller

@@ -20,6 +20,17 @@ describe('parseFrame', () => {
     expect(Array.from(result.frame.jpeg)).toEqual(JPEG);
   });
 
+  it('tells a JPEG (each a keyframe) from an H.264 access unit and its key flag', () => {
+    const read = (header: string) => {
+      const result = parseFrame(message(header, JPEG));
+      return result.ok ? { codec: result.frame.codec, key: result.frame.key } : null;
+    };
+    expect(read(HEADER)).toEqual({ codec: 'jpeg', key: true });
+    expect(read('{"seq":7,"ts":1,"w":640,"h":360,"codec":"h264","key":true}')).toEqual({ codec: 'h264', key: true });
+    expect(read('{"seq":8,"ts":1,"w":640,"h":360,"codec":"h264"}')).toEqual({ codec: 'h264', key: false });
+    expect(read('{"seq":8,"ts":1,"w":640,"h":360,"codec":"h264","key":"true"}')).toEqual({ codec: 'h264', key: false });
+  });
+
   it('marks the NO SIGNAL picture only when its header says placeholder: true', () => {
     const marked = (header: string) => {
       const result = parseFrame(message(header, JPEG));

@@ -19,14 +19,28 @@ export interface FrameHeader {
   placeholder?: unknown;
   /** The rendition this frame is ("360p"); absent from an older server and on the stream's own size. */
   rendition?: unknown;
+  /** "h264" on an H.264 frame; absent on a JPEG. */
+  codec?: unknown;
+  /** true on an H.264 keyframe. */
+  key?: unknown;
   [extra: string]: unknown;
 }
 
-/** Frame is one decoded-enough frame: its header and the raw JPEG bytes. */
+/** Codec is what a frame's picture is in. */
+export type Codec = 'jpeg' | 'h264';
+
+/** Frame is one decoded-enough frame: its header and the raw picture bytes. */
 export interface Frame {
   header: FrameHeader;
-  /** A view into the original message buffer; not copied. */
+  /**
+   * The picture: a JPEG, or one H.264 access unit (Annex B) when codec is
+   * "h264". A view into the original message buffer; not copied.
+   */
   jpeg: Uint8Array;
+  /** What jpeg holds. */
+  codec: Codec;
+  /** Whether a decoder can start at this frame: every JPEG, an H.264 keyframe. */
+  key: boolean;
   /** What the server's processing chain found, from the header; [] when none or malformed. */
   detections: Detection[];
   /** Each processor's time on this frame, in chain order; [] when none or malformed. */
@@ -94,6 +108,8 @@ export function parseFrame(message: ArrayBuffer | Uint8Array): FrameResult {
     proc: parseProc(header.proc),
     placeholder: header.placeholder === true,
     rendition: renditionOf(header.rendition),
+    codec: header.codec === 'h264' ? 'h264' : 'jpeg',
+    key: header.codec !== 'h264' || header.key === true,
   };
   return { ok: true, frame };
 }

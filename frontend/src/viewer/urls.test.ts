@@ -56,6 +56,13 @@ describe('endpoints with a rendition', () => {
     it(name, () => expect(endpoints('http://h/?token=x&rendition=720p', 'T', rendition).ws).toBe(want));
   }
 
+  it('asks for a codec other than JPEG on the WebSocket alone', () => {
+    const e = endpoints('http://h/?codec=jpeg', 'T', 'auto', 'h264');
+    expect(e.ws).toBe('ws://h/ws?token=T&codec=h264');
+    expect(e.state).toBe('http://h/api/state?token=T');
+    expect(endpoints('http://h/', 'T', '360p', 'jpeg').ws).toBe('ws://h/ws?token=T&rendition=360p');
+  });
+
   it('never pins healthz or api/state', () => {
     const e = endpoints('http://h/', 'T', '240p');
     expect(e.healthz).toBe('http://h/healthz');

@@ -18,9 +18,10 @@ export interface Endpoints {
  * endpoints builds the viewer's URLs from baseUrl (http(s): or ws(s):, e.g.
  * location.href or "ws://127.0.0.1:8080") and the stream's access token. A
  * rendition other than "auto" pins the WebSocket to it (?rendition=360p);
- * none or "auto" leaves the server to adapt.
+ * none or "auto" leaves the server to adapt. A codec other than "jpeg" asks
+ * for it (?codec=h264).
  */
-export function endpoints(baseUrl: string, token: string, rendition: string = AUTO): Endpoints {
+export function endpoints(baseUrl: string, token: string, rendition: string = AUTO, codec: string = 'jpeg'): Endpoints {
   const base = new URL(baseUrl);
   // Query and fragment of the base (e.g. the page's own ?token=) are not ours to keep.
   base.search = '';
@@ -41,6 +42,7 @@ export function endpoints(baseUrl: string, token: string, rendition: string = AU
   };
   const wsUrl = new URL(withToken('ws', ws));
   if (rendition !== AUTO) wsUrl.searchParams.set('rendition', rendition);
+  if (codec !== 'jpeg') wsUrl.searchParams.set('codec', codec);
   return {
     ws: wsUrl.toString(),
     healthz: new URL('healthz', http).toString(),

@@ -5,6 +5,7 @@ import { drawDetections } from './boxes';
 import { Connection, type ConnectionState, type StateDetail } from './connection';
 import { countByLabel, countsText, type Detection, type LabelCount } from './detections';
 import { messageOverPicture, statsLine, statusMessage, type ViewerState } from './format';
+import { H264Renderer, h264Supported } from './h264';
 import { FrameRenderer, type Decorate, type DrawnFrame } from './renderer';
 import { AUTO, frameRendition, type Rendition, type RenditionState } from './renditions';
 import { FrameStats } from './stats';
@@ -62,6 +63,13 @@ export interface ViewerOptions {
    * on setRendition, and when the drawn frame is of another rendition.
    */
   onRenditions?: (renditions: RenditionState) => void;
+  /**
+   * The codec to ask for: "jpeg" (the default), "h264", or "auto": H.264
+   * where this browser decodes it with WebCodecs (a secure context), JPEG
+   * otherwise. H.264 that keeps failing to decode falls back to JPEG. The
+   * root gets data-codec, what the frames drawn are in.
+   */
+  codec?: 'auto' | 'h264' | 'jpeg';
 }
 
 /** DetectionSummary is what the last drawn frame's detections add up to. */
@@ -154,7 +162,21 @@ export function createViewer(options: ViewerOptions): Viewer {
   const setData = (key: string, value: string): void => {
     if (root.dataset[key] !== value) root.dataset[key] = value;
   };
-  const renderer = new FrameRenderer(options.canvas, onDrawn, logError, decorate);
+  // The picture is drawn by the renderer of the codec the server's hello
+  // names: JPEG (createImageBitmap) or H.264 (WebCodecs).
+  let renderer: FrameRenderer | H264Renderer = new FrameRenderer(options.canvas, onDrawn, logError, decorate);
+  const useCodec = (codec: string): void => {
+    const h264 = codec.startsWith('avc1');
+    if (h264 === (renderer instanceof H264Renderer)) return;
+    renderer.close();
+    renderer = h264
+      ? new H264Renderer(options.canvas, onDrawn, logError, decorate, () => {
+          logError('H.264 keeps failing to decode here: asking for JPEG');
+          connection.setCodec('jpeg');
+        })
+      : new FrameRenderer(options.canvas, onDrawn, logError, decorate);
+    setData('codec', h264 ? 'h264' : 'jpeg');
+  };
 
   const setState = (next: ViewerState, nextDetail: StateDetail): void => {
     state = next;
@@ -189,7 +211,9 @@ export function createViewer(options: ViewerOptions): Viewer {
     baseUrl: options.baseUrl,
     token: options.token,
     rendition: selected,
+    codec: options.codec === 'h264' ? 'h264' : 'jpeg',
     onHello: (hello) => {
+      useCodec(hello.codec);
       stream = typeof hello.stream === 'string' ? hello.stream : '';
       available = hello.renditions;
       // The server says what it gives this viewer; a name it does not know may have become auto.
@@ -220,12 +244,26 @@ export function createViewer(options: ViewerOptions): Viewer {
   root.dataset.detections = '0';
   root.dataset.placeholder = 'false';
   root.dataset.showDetections = String(showDetections);
+  root.dataset.codec = 'jpeg';
   const timer = setInterval(refresh, OVERLAY_REFRESH_MS);
-  if (pauseWhenHidden) {
-    document.addEventListener('visibilitychange', onVisibility);
-    onVisibility();
+  let closed = false;
+  const begin = (): void => {
+    if (closed) return;
+    if (pauseWhenHidden) {
+      document.addEventListener('visibilitychange', onVisibility);
+      onVisibility();
+    } else {
+      connection.start();
+    }
+  };
+  if (options.codec === 'auto') {
+    // Asking the browser takes a moment; the first connection waits for it.
+    void h264Supported().then((yes) => {
+      if (yes) connection.setCodec('h264');
+      begin();
+    });
   } else {
-    connection.start();
+    begin();
   }
 
   return {
@@ -254,6 +292,7 @@ export function createViewer(options: ViewerOptions): Viewer {
       renditionsChanged();
     },
     close() {
+      closed = true;
       clearInterval(timer);
       document.removeEventListener('visibilitychange', onVisibility);
       connection.stop();
