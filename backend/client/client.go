@@ -91,5 +91,11 @@ func (v *Viewer) Ack(seq uint64) error {
 	return v.conn.WriteJSON(protocol.Ack{Type: "ack", Seq: seq})
 }
 
+// RequestKey asks for an H.264 keyframe, as a page whose decoder failed
+// does. It may run beside Next (not beside Ack).
+func (v *Viewer) RequestKey() error {
+	return v.conn.WriteJSON(protocol.KeyRequest{Type: "key"})
+}
+
 // Close closes the connection.
 func (v *Viewer) Close() error { return v.conn.Close() }

@@ -61,6 +61,19 @@ type Ack struct {
 	Seq  uint64 `json:"seq"`
 }
 
+// KeyRequest is what an H.264 viewer sends when it cannot decode on (its
+// decoder failed): the server asks the encoder for a keyframe, at most every
+// 250 ms a rendition however many ask.
+type KeyRequest struct {
+	Type string `json:"type"` // "key"
+}
+
+// IsKeyRequest reports whether msg is a KeyRequest.
+func IsKeyRequest(msg []byte) bool {
+	var k KeyRequest
+	return json.Unmarshal(msg, &k) == nil && k.Type == "key"
+}
+
 // ackPrefix starts every ack the viewer page sends, as encoding/json writes
 // it: the fast path of ParseAck.
 const ackPrefix = `{"type":"ack","seq":`

@@ -150,6 +150,34 @@ func TestAnH264ViewerThatSkippedFramesResumesAtAKeyframe(t *testing.T) {
 	decodes(t, units, len(units))
 }
 
+func TestAViewerWhoseDecoderFailedGetsAKeyframeWhenItAsks(t *testing.T) {
+	s := startH264Stream(t)
+	v, _ := dialCodec(t, s, "&codec=h264")
+	next := func() *protocol.Header {
+		t.Helper()
+		m, err := v.NextFrame(10 * time.Second)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_ = v.Ack(m.Frame.Seq)
+		return m.Frame
+	}
+	// Past the periodic keyframe (every 60 frames), so the next is 60
+	// frames away: one within 10 frames came because it was asked for.
+	for range 65 {
+		next()
+	}
+	if err := v.RequestKey(); err != nil {
+		t.Fatal(err)
+	}
+	for range 10 {
+		if next().Key {
+			return
+		}
+	}
+	t.Fatal("no keyframe within 10 frames of the viewer's request")
+}
+
 func TestACodecIsRefusedOrReplacedWhereItCannotBeServed(t *testing.T) {
 	s := startH264Stream(t)
 	for _, q := range []string{"&codec=vp9", "&codec=h264&format=dataurl"} {

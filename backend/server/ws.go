@@ -210,8 +210,14 @@ func (v *wsViewer) readPump() {
 		if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
 			return // over the read limit, or the connection failed
 		}
+		if kind != websocket.TextMessage {
+			continue
+		}
 		seq, ok := protocol.ParseAck(buf[:n])
-		if kind != websocket.TextMessage || !ok {
+		if !ok {
+			if v.codec == protocol.CodecH264 && protocol.IsKeyRequest(buf[:n]) {
+				v.h.hub.RequestKey(v.sub.Rendition())
+			}
 			continue // nothing else a viewer says changes anything
 		}
 		now := time.Now()

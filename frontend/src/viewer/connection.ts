@@ -119,6 +119,11 @@ export class Connection {
     this.reconnect();
   }
 
+  /** requestKey asks the server for an H.264 keyframe: the decoder cannot go on without one. */
+  requestKey(): void {
+    if (this.ws?.readyState === WebSocket.OPEN) this.ws.send(JSON.stringify({ type: 'key' }));
+  }
+
   private reconnect(): void {
     this.urls = endpoints(this.options.baseUrl, this.options.token, this.rendition, this.codec);
     if (!this.running) return;

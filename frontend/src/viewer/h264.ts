@@ -33,7 +33,10 @@ interface Pending {
   ack: () => void;
 }
 
-/** H264Renderer draws H.264 frames on one canvas. */
+/**
+ * H264Renderer draws H.264 frames on one canvas. A decoder error starts
+ * over at the next keyframe, which it asks for (onNeedKey).
+ */
 export class H264Renderer {
   private readonly ctx: CanvasRenderingContext2D;
   private decoder: VideoDecoder | null = null;
@@ -53,6 +56,8 @@ export class H264Renderer {
     private readonly decorate: Decorate,
     /** Called once when decoding keeps failing: the viewer should ask for JPEG. */
     private readonly onGiveUp: () => void,
+    /** Called when the decoder needs a keyframe to go on: the viewer asks the server for one. */
+    private readonly onNeedKey: () => void = () => {},
   ) {
     const ctx = canvas.getContext('2d', { alpha: false });
     if (!ctx) throw new Error('canvas 2D context is not available');
@@ -149,7 +154,9 @@ export class H264Renderer {
     if (this.errors.length >= ERRORS_BEFORE_GIVING_UP) {
       this.closed = true;
       this.onGiveUp();
+      return;
     }
+    this.onNeedKey();
   }
 
   private reset(): void {

@@ -173,7 +173,7 @@ export function createViewer(options: ViewerOptions): Viewer {
       ? new H264Renderer(options.canvas, onDrawn, logError, decorate, () => {
           logError('H.264 keeps failing to decode here: asking for JPEG');
           connection.setCodec('jpeg');
-        })
+        }, () => connection.requestKey())
       : new FrameRenderer(options.canvas, onDrawn, logError, decorate);
     setData('codec', h264 ? 'h264' : 'jpeg');
   };
