@@ -62,6 +62,27 @@ describe('viewer page with H.264', () => {
     await page.close();
   });
 
+  test('the codec menu switches a watching viewer to H.264 and back, and the address keeps the choice', async () => {
+    const page = await browser.context.newPage();
+    await page.goto(`${server.base}/?token=${TOKEN}`);
+    await waitForViewer(page, (v) => v.frames > 5, 15_000, 'frames drawn');
+    assert.equal(await codecOf(page), 'jpeg');
+    const menu = page.locator('#codec');
+    await menu.waitFor({ state: 'visible' });
+    await page.mouse.move(10, 10); // the controls show on input
+    await menu.selectOption('h264');
+    let before = (await viewerState(page)).frames;
+    await waitForViewer(page, (v) => v.frames > before + 10, 15_000, 'frames after choosing H.264');
+    assert.equal(await codecOf(page), 'h264');
+    assert.match(page.url(), /[?&]codec=h264/);
+    await menu.selectOption('jpeg');
+    before = (await viewerState(page)).frames;
+    await waitForViewer(page, (v) => v.frames > before + 10, 15_000, 'frames after choosing JPEG');
+    assert.equal(await codecOf(page), 'jpeg');
+    assert.doesNotMatch(page.url(), /codec=/);
+    await page.close();
+  });
+
   test('?codec=auto falls back to JPEG where WebCodecs is missing', async () => {
     const page = await browser.context.newPage();
     await page.addInitScript(() => {
@@ -70,6 +91,7 @@ describe('viewer page with H.264', () => {
     await page.goto(`${server.base}/?token=${TOKEN}&codec=auto`);
     await waitForViewer(page, (v) => v.frames > 10, 15_000, 'frames drawn');
     assert.equal(await codecOf(page), 'jpeg');
+    assert.equal(await page.locator('#codec').isHidden(), true, 'no codec menu where there is no choice');
     await page.close();
   });
 });

@@ -5,7 +5,7 @@
 // address are passed on.
 import './viewer-page.css';
 import { setupControls } from './page/controls';
-import { AUTO, createViewer, parseRenditionName, type Viewer, type ViewerStatus } from './viewer';
+import { AUTO, createViewer, h264Supported, parseRenditionName, type Viewer, type ViewerStatus } from './viewer';
 
 function must<T extends HTMLElement>(id: string, type: { new (): T }): T {
   const el = document.getElementById(id);
@@ -32,6 +32,7 @@ const controls = setupControls(
     canvas,
     boxes: must('boxes', HTMLButtonElement),
     rendition: must('rendition', HTMLSelectElement),
+    codec: must('codec', HTMLSelectElement),
     save: must('save', HTMLButtonElement),
     fullscreen: must('fullscreen', HTMLButtonElement),
   },
@@ -61,4 +62,10 @@ viewer = createViewer({
     if (text !== '') controls.boxesAvailable();
   },
   onRenditions: (state) => controls.showRenditions(state),
+});
+
+// The codec menu is offered only where there is a choice: this browser
+// decodes H.264.
+void h264Supported().then((yes) => {
+  if (yes) controls.codecAvailable(codec);
 });

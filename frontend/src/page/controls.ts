@@ -2,7 +2,7 @@
 // save picture and fullscreen. They sit in one bar at the foot of the stage,
 // which shows on any input and fades AUTO_HIDE_MS after the last one (see
 // autohide.ts); Tab reaches them, and f and s work from anywhere.
-import { AUTO, renditionMenu, withRendition, type MenuItem, type RenditionState, type Viewer } from '../viewer';
+import { AUTO, renditionMenu, withRendition, type CodecChoice, type MenuItem, type RenditionState, type Viewer } from '../viewer';
 import { AutoHide } from './autohide';
 import { shortcutFor } from './shortcuts';
 import { SNAPSHOT_QUALITY, SNAPSHOT_TYPE, snapshotName } from './snapshot';
@@ -17,6 +17,8 @@ export interface ControlElements {
   canvas: HTMLCanvasElement;
   boxes: HTMLButtonElement;
   rendition: HTMLSelectElement;
+  /** The codec menu: Auto, H.264, JPEG. */
+  codec: HTMLSelectElement;
   save: HTMLButtonElement;
   fullscreen: HTMLButtonElement;
 }
@@ -27,6 +29,8 @@ export interface Controls {
   showRenditions(state: RenditionState): void;
   /** boxesAvailable shows the Boxes switch: the stream has had something to box. */
   boxesAvailable(): void;
+  /** codecAvailable shows the codec menu, set to choice: this browser decodes H.264. */
+  codecAvailable(choice: CodecChoice): void;
 }
 
 /**
@@ -68,6 +72,16 @@ export function setupControls(el: ControlElements, viewer: () => Viewer): Contro
     if (action === 'save') save();
   });
 
+  el.codec.addEventListener('change', () => {
+    const choice = el.codec.value as CodecChoice;
+    viewer().setCodec(choice);
+    // The address keeps the choice for a reload or a copied link.
+    const url = new URL(location.href);
+    if (choice === 'jpeg') url.searchParams.delete('codec');
+    else url.searchParams.set('codec', choice);
+    history.replaceState(history.state, '', url.toString());
+  });
+
   let shownItems: MenuItem[] = [];
   el.rendition.addEventListener('change', () => viewer().setRendition(el.rendition.value));
 
@@ -89,6 +103,10 @@ export function setupControls(el: ControlElements, viewer: () => Viewer): Contro
     },
     boxesAvailable() {
       el.boxes.hidden = false;
+    },
+    codecAvailable(choice) {
+      el.codec.value = choice;
+      el.codec.hidden = false;
     },
   };
 }

@@ -69,8 +69,11 @@ export interface ViewerOptions {
    * otherwise. H.264 that keeps failing to decode falls back to JPEG. The
    * root gets data-codec, what the frames drawn are in.
    */
-  codec?: 'auto' | 'h264' | 'jpeg';
+  codec?: CodecChoice;
 }
+
+/** CodecChoice is what a viewer may ask for. */
+export type CodecChoice = 'auto' | 'h264' | 'jpeg';
 
 /** DetectionSummary is what the last drawn frame's detections add up to. */
 export interface DetectionSummary {
@@ -93,6 +96,8 @@ export interface Viewer {
   readonly frames: number;
   /** setRendition asks for a rendition ("auto" or a name from hello); it reconnects when the choice changes. */
   setRendition(name: string): void;
+  /** setCodec asks for "auto" (H.264 where this browser decodes it), "h264" or "jpeg"; it reconnects when that changes what is asked. */
+  setCodec(choice: CodecChoice): void;
   close(): void;
 }
 
@@ -284,6 +289,15 @@ export function createViewer(options: ViewerOptions): Viewer {
     },
     get frames() {
       return frames;
+    },
+    setCodec(choice: CodecChoice) {
+      if (choice !== 'auto') {
+        connection.setCodec(choice);
+        return;
+      }
+      void h264Supported().then((yes) => {
+        if (!closed) connection.setCodec(yes ? 'h264' : 'jpeg');
+      });
     },
     setRendition(name: string) {
       if (name === selected) return;
