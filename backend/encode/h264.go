@@ -46,6 +46,16 @@ static int fc_open(ISVCEncoder **enc, int w, int h, float fps, int bitrate, int 
 	p.sSpatialLayers[0].iMaxSpatialBitrate = UNSPECIFIED_BIT_RATE;
 	p.sSpatialLayers[0].uiProfileIdc = PRO_BASELINE;
 	p.sSpatialLayers[0].sSliceArgument.uiSliceMode = SM_SINGLE_SLICE;
+	// Say what the picture is: OpenCV's BGR to I420 is BT.601 in limited
+	// range. Without it a decoder guesses, and browsers take BT.709 for HD:
+	// greens come out dark and reds and magentas too strong.
+	p.sSpatialLayers[0].bVideoSignalTypePresent = 1;
+	p.sSpatialLayers[0].uiVideoFormat = VF_UNDEF;
+	p.sSpatialLayers[0].bFullRange = 0;
+	p.sSpatialLayers[0].bColorDescriptionPresent = 1;
+	p.sSpatialLayers[0].uiColorPrimaries = CP_SMPTE170M;
+	p.sSpatialLayers[0].uiTransferCharacteristics = TRC_SMPTE170M;
+	p.sSpatialLayers[0].uiColorMatrix = CM_SMPTE170M;
 	if ((**enc)->InitializeExt(*enc, &p) != 0) {
 		WelsDestroySVCEncoder(*enc);
 		*enc = NULL;

@@ -83,12 +83,15 @@ func TestFFmpegDecodesEveryFrameAndKeyframesComeOnRequest(t *testing.T) {
 		t.Fatal(err)
 	}
 	out, err := exec.Command("ffprobe", "-v", "error", "-count_frames", "-select_streams", "v:0",
-		"-show_entries", "stream=codec_name,profile,width,height,nb_read_frames", "-of", "default=noprint_wrappers=1", path).CombinedOutput()
+		"-show_entries", "stream=codec_name,profile,width,height,nb_read_frames,color_space,color_range,color_primaries", "-of", "default=noprint_wrappers=1", path).CombinedOutput()
 	if err != nil {
 		t.Fatalf("ffprobe: %v\n%s", err, out)
 	}
 	got := string(out)
-	for _, want := range []string{"codec_name=h264", "profile=Constrained Baseline", "width=640", "height=360", "nb_read_frames=" + strconv.Itoa(frames)} {
+	// The colours are said (BT.601, limited range, as OpenCV converts), so
+	// a browser does not guess BT.709 for them.
+	for _, want := range []string{"codec_name=h264", "profile=Constrained Baseline", "width=640", "height=360", "nb_read_frames=" + strconv.Itoa(frames),
+		"color_space=smpte170m", "color_range=tv", "color_primaries=smpte170m"} {
 		if !strings.Contains(got, want) {
 			t.Fatalf("ffprobe says\n%s\nwant %s", got, want)
 		}
