@@ -2,16 +2,13 @@ package engine
 
 import (
 	"bytes"
-	"os"
-	"os/exec"
-	"path/filepath"
-	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"framecast/backend/hub"
 	"framecast/backend/protocol"
+	"framecast/internal/testclip"
 )
 
 // collect takes every frame of key from the hub's fan-out goroutine, in
@@ -80,19 +77,8 @@ func TestH264IsMadeOnlyWhileTakenAndFFmpegDecodesEveryFrame(t *testing.T) {
 	if h.Latest("") != nil {
 		t.Fatal("a JPEG was made though only H.264 is taken")
 	}
-	path := filepath.Join(t.TempDir(), "stream.h264")
-	if err := os.WriteFile(path, stream.Bytes(), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	out, err := exec.Command("ffprobe", "-v", "error", "-count_frames", "-select_streams", "v:0",
-		"-show_entries", "stream=width,height,nb_read_frames", "-of", "default=noprint_wrappers=1", path).CombinedOutput()
-	if err != nil {
-		t.Fatalf("ffprobe: %v\n%s", err, out)
-	}
-	for _, want := range []string{"width=640", "height=360", "nb_read_frames=70"} {
-		if !strings.Contains(string(out), want) {
-			t.Fatalf("ffprobe says\n%s\nwant %s", out, want)
-		}
+	if got := testclip.ProbeH264(t, stream.Bytes()); got["width"] != "640" || got["height"] != "360" || got["nb_read_frames"] != "70" {
+		t.Fatalf("ffprobe says %v, want 640x360 and 70 frames", got)
 	}
 
 	// A keyframe asked for comes within a few frames, long before the

@@ -1,15 +1,10 @@
 package server
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"net/http"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strconv"
-	"strings"
 	"testing"
 	"testing/fstest"
 	"time"
@@ -18,6 +13,7 @@ import (
 	"framecast/backend/engine"
 	"framecast/backend/hub"
 	"framecast/backend/protocol"
+	"framecast/internal/testclip"
 )
 
 // startH264Stream is startStream for a stream whose engine makes H.264.
@@ -62,21 +58,12 @@ func dialCodec(t *testing.T, s *stream, query string) (*client.Viewer, protocol.
 	return v, hello
 }
 
-// decodes fails the test unless ffmpeg decodes the access units without an
-// error and counts n frames.
+// decodes fails the test unless ffmpeg decodes the access units a viewer
+// got without an error and counts n frames.
 func decodes(t *testing.T, units [][]byte, n int) {
 	t.Helper()
-	path := filepath.Join(t.TempDir(), "viewer.h264")
-	if err := os.WriteFile(path, bytes.Join(units, nil), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	if out, err := exec.Command("ffmpeg", "-v", "error", "-xerror", "-i", path, "-f", "null", "-").CombinedOutput(); err != nil || len(out) > 0 {
-		t.Fatalf("ffmpeg decoding what the viewer got: %v\n%s", err, out)
-	}
-	out, err := exec.Command("ffprobe", "-v", "error", "-count_frames", "-select_streams", "v:0",
-		"-show_entries", "stream=nb_read_frames", "-of", "default=noprint_wrappers=1", path).CombinedOutput()
-	if err != nil || !strings.Contains(string(out), "nb_read_frames="+strconv.Itoa(n)) {
-		t.Fatalf("ffprobe: %v: %s, want %d frames", err, out, n)
+	if got := testclip.ProbeH264(t, units...); got["nb_read_frames"] != strconv.Itoa(n) {
+		t.Fatalf("ffprobe says %v, want %d frames", got, n)
 	}
 }
 
