@@ -36,9 +36,15 @@ func runBench(args []string) error {
 	relayMode := fset.Bool("relay", false, "benchmark framecast relay against the Node.js ws baseline instead of serve")
 	nodeRelay := fset.String("node-relay", "backend/bench/node-relay/relay.mjs", "the baseline relay, with --relay (run npm install in its folder first); empty: none")
 	relayBins := fset.String("relay-bin", "", "with --relay: framecast-relay binaries to measure, comma-separated (default: this binary's relay command)")
+	codecs := fset.String("codecs", "jpeg", "what serve's viewers ask for, comma-separated: jpeg, h264; each scenario runs once for each, side by side")
 	cluster := fset.Int("cluster", 0, "with --relay: also measure this many relays (2 or more), each with an embedded NATS server joined into one cluster, the producer on the first and the viewers spread over all")
 	if err := cli.ParseFlags(fset, args); err != nil {
 		return err
+	}
+	for _, c := range strings.Split(*codecs, ",") {
+		if c != "jpeg" && c != "h264" {
+			return fmt.Errorf("--codecs: %q is not a codec: jpeg or h264", c)
+		}
 	}
 	binary, err := os.Executable()
 	if err != nil {
@@ -74,12 +80,14 @@ func runBench(args []string) error {
 			bench.PrintRelay(os.Stdout, cfg, rs)
 			continue
 		}
-		res, err := bench.Run(ctx, bench.Config{Binary: binary, ServeArgs: serveArgs, Viewers: s.Viewers,
-			Slow: s.Slow, SlowFPS: *slowFPS, Links: s.Links, Warmup: *warmup, Duration: *duration})
-		if err != nil {
-			return fmt.Errorf("scenario %s: %w", sc, err)
+		for _, codec := range strings.Split(*codecs, ",") {
+			res, err := bench.Run(ctx, bench.Config{Binary: binary, ServeArgs: serveArgs, Viewers: s.Viewers,
+				Slow: s.Slow, SlowFPS: *slowFPS, Links: s.Links, Warmup: *warmup, Duration: *duration, Codec: codec})
+			if err != nil {
+				return fmt.Errorf("scenario %s (%s): %w", sc, codec, err)
+			}
+			res.Print(os.Stdout)
 		}
-		res.Print(os.Stdout)
 	}
 	return nil
 }

@@ -26,6 +26,7 @@ type Config struct {
 	Duration   time.Duration // measuring
 	ServerAddr string        // where a server already runs (then Binary is not started); host:port
 	Token      string        // its token, with ServerAddr
+	Codec      string        // what the viewers ask for (?codec=): "" or "jpeg", "h264"
 }
 
 // viewerResult is what one viewer saw while measuring.
@@ -51,6 +52,9 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 		addr, token = srv.addr, srv.token
 	}
 	wsURL := "ws://" + addr + "/ws?token=" + url.QueryEscape(token)
+	if cfg.Codec != "" {
+		wsURL += "&codec=" + url.QueryEscape(cfg.Codec)
+	}
 
 	rs := roles(cfg.Viewers, cfg.Slow, cfg.Links)
 	viewers := make([]*client.Viewer, len(rs))

@@ -13,7 +13,8 @@ type Group struct {
 	P50, P99  time.Duration // capture→receive latency over all their frames
 	MinFPS    float64       // the worst viewer's fps
 	MedianFPS float64
-	Frames    int // frames received while measuring
+	Frames    int   // frames received while measuring
+	Bytes     int64 // read from their sockets while measuring
 }
 
 // Result is one run's figures.
@@ -37,6 +38,7 @@ func summarise(rs []viewerResult, in func(viewerResult) bool, d time.Duration) G
 		}
 		g.Viewers++
 		g.Frames += r.frames
+		g.Bytes += r.bytes
 		lat = append(lat, r.latencies...)
 		fps = append(fps, float64(r.frames)/d.Seconds())
 	}
@@ -78,13 +80,21 @@ func ms(d time.Duration) string { return fmt.Sprintf("%.1f ms", float64(d.Micros
 // Print writes the result as a small table.
 func (r *Result) Print(w io.Writer) {
 	c := r.Config
-	fmt.Fprintf(w, "viewers %d (slow %d at %d fps)%s, measured %v after %v warm-up\n", c.Viewers, c.Slow, c.SlowFPS, linksNote(c.Links), c.Duration, c.Warmup)
+	codec := c.Codec
+	if codec == "" {
+		codec = "jpeg"
+	}
+	fmt.Fprintf(w, "viewers %d (slow %d at %d fps)%s, %s, measured %v after %v warm-up\n", c.Viewers, c.Slow, c.SlowFPS, linksNote(c.Links), codec, c.Duration, c.Warmup)
 	row := func(name string, g Group) {
 		if g.Viewers == 0 {
 			return
 		}
-		fmt.Fprintf(w, "  %-5s viewers %3d  latency p50 %8s  p99 %8s  fps min %5.1f  median %5.1f\n",
-			name, g.Viewers, ms(g.P50), ms(g.P99), g.MinFPS, g.MedianFPS)
+		perFrame := int64(0)
+		if g.Frames > 0 {
+			perFrame = g.Bytes / int64(g.Frames)
+		}
+		fmt.Fprintf(w, "  %-5s viewers %3d  latency p50 %8s  p99 %8s  fps min %5.1f  median %5.1f  %6d B/frame\n",
+			name, g.Viewers, ms(g.P50), ms(g.P99), g.MinFPS, g.MedianFPS, perFrame)
 	}
 	row("fast", r.Fast)
 	row("slow", r.Slow)
