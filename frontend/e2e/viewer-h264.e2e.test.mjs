@@ -1,5 +1,5 @@
-// End-to-end: the viewer page asks for H.264 (?codec=h264, or auto where
-// WebCodecs decodes it) and the real server sends it; Chromium decodes each
+// End-to-end: the viewer page asks for H.264 (?codec=h264, or by default
+// where WebCodecs decodes it) and the real server sends it; Chromium decodes each
 // frame with VideoDecoder and draws it with its own frame's boxes. Where
 // WebCodecs is missing, auto falls back to JPEG.
 import assert from 'node:assert/strict';
@@ -54,9 +54,9 @@ describe('viewer page with H.264', () => {
     await page.close();
   });
 
-  test('?codec=auto takes H.264 where WebCodecs decodes it', async () => {
+  test('a link without ?codec= takes H.264 where WebCodecs decodes it', async () => {
     const page = await browser.context.newPage();
-    await page.goto(`${server.base}/?token=${TOKEN}&codec=auto`);
+    await page.goto(`${server.base}/?token=${TOKEN}`);
     await waitForViewer(page, (v) => v.frames > 10, 15_000, 'frames drawn');
     assert.equal(await codecOf(page), 'h264');
     await page.close();
@@ -64,7 +64,7 @@ describe('viewer page with H.264', () => {
 
   test('the codec menu switches a watching viewer to H.264 and back, and the address keeps the choice', async () => {
     const page = await browser.context.newPage();
-    await page.goto(`${server.base}/?token=${TOKEN}`);
+    await page.goto(`${server.base}/?token=${TOKEN}&codec=jpeg`);
     await waitForViewer(page, (v) => v.frames > 5, 15_000, 'frames drawn');
     assert.equal(await codecOf(page), 'jpeg');
     const menu = page.locator('#codec');
@@ -75,20 +75,25 @@ describe('viewer page with H.264', () => {
     await waitForViewer(page, (v) => v.frames > before + 10, 15_000, 'frames after choosing H.264');
     assert.equal(await codecOf(page), 'h264');
     assert.match(page.url(), /[?&]codec=h264/);
+    await menu.selectOption('auto');
+    before = (await viewerState(page)).frames;
+    await waitForViewer(page, (v) => v.frames > before + 10, 15_000, 'frames after choosing Auto');
+    assert.equal(await codecOf(page), 'h264');
+    assert.doesNotMatch(page.url(), /codec=/);
     await menu.selectOption('jpeg');
     before = (await viewerState(page)).frames;
     await waitForViewer(page, (v) => v.frames > before + 10, 15_000, 'frames after choosing JPEG');
     assert.equal(await codecOf(page), 'jpeg');
-    assert.doesNotMatch(page.url(), /codec=/);
+    assert.match(page.url(), /[?&]codec=jpeg/);
     await page.close();
   });
 
-  test('?codec=auto falls back to JPEG where WebCodecs is missing', async () => {
+  test('a link without ?codec= falls back to JPEG where WebCodecs is missing', async () => {
     const page = await browser.context.newPage();
     await page.addInitScript(() => {
       delete globalThis.VideoDecoder;
     });
-    await page.goto(`${server.base}/?token=${TOKEN}&codec=auto`);
+    await page.goto(`${server.base}/?token=${TOKEN}`);
     await waitForViewer(page, (v) => v.frames > 10, 15_000, 'frames drawn');
     assert.equal(await codecOf(page), 'jpeg');
     assert.equal(await page.locator('#codec').isHidden(), true, 'no codec menu where there is no choice');

@@ -19,9 +19,10 @@ const counts = must('detections', HTMLElement);
 const params = new URLSearchParams(location.search);
 const token = params.get('token') ?? '';
 const rendition = parseRenditionName(params.get('rendition')) ?? AUTO;
-// ?codec=auto|h264|jpeg on the page address: JPEG unless asked.
+// ?codec=h264|jpeg on the page address; none (or auto): H.264 where this
+// browser decodes it, JPEG elsewhere.
 const codecParam = params.get('codec');
-const codec = codecParam === 'auto' || codecParam === 'h264' ? codecParam : 'jpeg';
+const codec = codecParam === 'h264' || codecParam === 'jpeg' ? codecParam : 'auto';
 
 let viewer: Viewer | null = null;
 const controls = setupControls(

@@ -77,7 +77,7 @@ export function setupControls(el: ControlElements, viewer: () => Viewer): Contro
     viewer().setCodec(choice);
     // The address keeps the choice for a reload or a copied link.
     const url = new URL(location.href);
-    if (choice === 'jpeg') url.searchParams.delete('codec');
+    if (choice === 'auto') url.searchParams.delete('codec');
     else url.searchParams.set('codec', choice);
     history.replaceState(history.state, '', url.toString());
   });
