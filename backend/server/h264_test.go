@@ -184,3 +184,64 @@ func TestACodecIsRefusedOrReplacedWhereItCannotBeServed(t *testing.T) {
 		t.Fatalf("frame codec %q: %v", m.Frame.Codec, err)
 	}
 }
+
+func TestAnH264ViewerOnASlowLinkMovesDownAndEveryFrameItGetsDecodes(t *testing.T) {
+	h := hub.New()
+	eng, err := engine.New(engine.Settings{Source: "test", Quality: 80, MaxWidth: 1280, MaxHeight: 720, FPS: 30, Enabled: true},
+		engine.Deps{Hub: h, Renditions: protocol.DefaultRenditions()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(eng.Close)
+	srv, err := New(Config{Addr: "127.0.0.1:0", Token: token}, Deps{Hub: h, Stream: eng, Assets: fstest.MapFS{}, H264: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(srv.Close)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	// The test pattern in H.264 at 720p takes about 1 Mbit/s: a link of
+	// 300 kbit/s cannot carry it.
+	v, err := client.DialWith(ctx, "ws://"+srv.Addr().String()+"/ws?token="+token+"&codec=h264", client.DialOptions{LinkBps: 300_000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer v.Close()
+	type got struct {
+		seq       uint64
+		key       bool
+		rendition string
+	}
+	var frames []got
+	var units [][]byte
+	deadline := time.Now().Add(20 * time.Second)
+	moved := -1
+	for time.Now().Before(deadline) && (moved < 0 || len(frames) < moved+30) {
+		m, err := v.NextFrame(time.Until(deadline))
+		if err != nil {
+			t.Fatalf("after %d frames: %v", len(frames), err)
+		}
+		_ = v.Ack(m.Frame.Seq)
+		frames = append(frames, got{m.Frame.Seq, m.Frame.Key, m.Frame.Rendition})
+		if moved < 0 && m.Frame.Rendition != "" {
+			moved = len(frames) - 1
+		}
+		if m.Frame.Rendition == frames[0].rendition { // one rendition's stream is one decodable file
+			units = append(units, append([]byte(nil), m.JPEG...))
+		}
+	}
+	if moved < 0 {
+		t.Fatalf("on a 300 kbit/s link the viewer stayed at the full size for %d frames", len(frames))
+	}
+	for i, f := range frames {
+		switch {
+		case i == 0 && !f.key:
+			t.Fatal("the first frame is no keyframe")
+		case i > 0 && f.rendition != frames[i-1].rendition && !f.key:
+			t.Fatalf("frame %d is the first of rendition %q and no keyframe: it cannot be decoded", i, f.rendition)
+		case i > 0 && f.seq != frames[i-1].seq+1 && !f.key:
+			t.Fatalf("frame %d came after a gap (seq %d after %d) and is no keyframe", i, f.seq, frames[i-1].seq)
+		}
+	}
+	decodes(t, units, len(units))
+}
