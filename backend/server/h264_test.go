@@ -6,12 +6,10 @@ import (
 	"net/http"
 	"strconv"
 	"testing"
-	"testing/fstest"
 	"time"
 
 	"framecast/backend/client"
 	"framecast/backend/engine"
-	"framecast/backend/hub"
 	"framecast/backend/protocol"
 	"framecast/internal/testclip"
 )
@@ -19,21 +17,9 @@ import (
 // startH264Stream is startStream for a stream whose engine makes H.264.
 func startH264Stream(t *testing.T) *stream {
 	t.Helper()
-	h := hub.New()
 	s := smallSettings()
 	s.MaxWidth, s.MaxHeight = 640, 360
-	eng, err := engine.New(s, engine.Deps{Hub: h, Renditions: protocol.DefaultRenditions()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv, err := New(Config{Addr: "127.0.0.1:0", Token: token}, Deps{Hub: h, Stream: eng, H264: true,
-		Assets: fstest.MapFS{"viewer.html": {Data: []byte("<title>v</title>")}}})
-	if err != nil {
-		eng.Close()
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { srv.Close(); eng.Close() })
-	return &stream{srv: srv, eng: eng, hub: h, base: "http://" + srv.Addr().String()}
+	return startStreamOf(t, s, engine.Deps{Renditions: protocol.DefaultRenditions()}, Deps{H264: true})
 }
 
 // dialCodec dials a viewer with extra query parameters and returns it with
@@ -186,18 +172,7 @@ func TestACodecIsRefusedOrReplacedWhereItCannotBeServed(t *testing.T) {
 }
 
 func TestAnH264ViewerOnASlowLinkMovesDownAndEveryFrameItGetsDecodes(t *testing.T) {
-	h := hub.New()
-	eng, err := engine.New(engine.Settings{Source: "test", Quality: 80, MaxWidth: 1280, MaxHeight: 720, FPS: 30, Enabled: true},
-		engine.Deps{Hub: h, Renditions: protocol.DefaultRenditions()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(eng.Close)
-	srv, err := New(Config{Addr: "127.0.0.1:0", Token: token}, Deps{Hub: h, Stream: eng, Assets: fstest.MapFS{}, H264: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(srv.Close)
+	srv, _ := renditionStreamH264(t, true)
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	// The test pattern in H.264 at 720p takes about 1 Mbit/s: a link of

@@ -40,17 +40,27 @@ func startStream(t *testing.T, s engine.Settings) *stream {
 
 func startStreamWith(t *testing.T, s engine.Settings, limits httpx.Limits) *stream {
 	t.Helper()
+	return startStreamOf(t, s, engine.Deps{}, Deps{Limits: limits, Origins: []string{"wails://wails"}})
+}
+
+// startStreamOf is startStream with the engine's and the server's Deps as
+// given; their hub, stream and (when none) assets are filled in here.
+func startStreamOf(t *testing.T, s engine.Settings, ed engine.Deps, d Deps) *stream {
+	t.Helper()
 	h := hub.New()
-	eng, err := engine.New(s, engine.Deps{Hub: h})
+	ed.Hub = h
+	eng, err := engine.New(s, ed)
 	if err != nil {
 		t.Fatal(err)
 	}
-	assets := fstest.MapFS{
-		"viewer.html":      {Data: []byte("<!doctype html><title>viewer</title>")},
-		"assets/viewer.js": {Data: []byte("console.log(1)")},
+	d.Hub, d.Stream = h, eng
+	if d.Assets == nil {
+		d.Assets = fstest.MapFS{
+			"viewer.html":      {Data: []byte("<!doctype html><title>viewer</title>")},
+			"assets/viewer.js": {Data: []byte("console.log(1)")},
+		}
 	}
-	srv, err := New(Config{Addr: "127.0.0.1:0", Token: token, Loopback: true}, Deps{Hub: h, Stream: eng, Assets: assets, Limits: limits,
-		Origins: []string{"wails://wails"}})
+	srv, err := New(Config{Addr: "127.0.0.1:0", Token: token, Loopback: true}, d)
 	if err != nil {
 		eng.Close()
 		t.Fatal(err)

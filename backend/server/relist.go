@@ -91,7 +91,5 @@ func (v *wsViewer) relist(now time.Time) error {
 	if v.dataURL {
 		return nil // old-style pages would take any text for a picture
 	}
-	hello := v.h.hello(ladder, next, v.out.pinned)
-	hello.Codec = codecName(v.codec)
-	return v.writeJSON(hello)
+	return v.writeJSON(v.hello(ladder, next))
 }

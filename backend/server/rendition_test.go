@@ -20,6 +20,12 @@ import (
 // renditions below it.
 func renditionStream(t *testing.T) (*Server, *hub.Hub) {
 	t.Helper()
+	return renditionStreamH264(t, false)
+}
+
+// renditionStreamH264 is renditionStream, making H.264 too when h264 says.
+func renditionStreamH264(t *testing.T, h264 bool) (*Server, *hub.Hub) {
+	t.Helper()
 	h := hub.New()
 	eng, err := engine.New(engine.Settings{Source: "test", Quality: 80, MaxWidth: 1280, MaxHeight: 720, FPS: 30, Enabled: true},
 		engine.Deps{Hub: h, Renditions: protocol.DefaultRenditions()})
@@ -27,7 +33,7 @@ func renditionStream(t *testing.T) (*Server, *hub.Hub) {
 		t.Fatal(err)
 	}
 	t.Cleanup(eng.Close)
-	srv, err := New(Config{Addr: "127.0.0.1:0", Token: token}, Deps{Hub: h, Stream: eng, Assets: fstest.MapFS{}})
+	srv, err := New(Config{Addr: "127.0.0.1:0", Token: token}, Deps{Hub: h, Stream: eng, Assets: fstest.MapFS{}, H264: h264})
 	if err != nil {
 		t.Fatal(err)
 	}

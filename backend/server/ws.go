@@ -123,18 +123,20 @@ func (sh *Handler) serveWS(w http.ResponseWriter, r *http.Request) {
 		<-v.readDone // the close ends readPump
 		sh.handlers.Done(conn)
 	}()
-	hello := sh.hello(ladder, key, pinned)
-	hello.Codec = codecName(codec)
-	v.writePump(hello)
+	v.writePump(v.hello(ladder, key))
 }
 
-func (sh *Handler) hello(ladder []protocol.Rendition, key string, pinned bool) protocol.Hello {
+// hello is what the viewer is told of the stream, of ladder and of what it
+// takes: the rendition (key, from ladder) and its codec. The writer calls
+// it, or serveWS before the writer starts.
+func (v *wsViewer) hello(ladder []protocol.Rendition, key string) protocol.Hello {
+	sh := v.h
 	st := sh.stream.Stats()
 	h := protocol.Hello{Type: "hello", Stream: sh.name, State: sh.hub.Status().State,
-		W: st.Width, H: st.Height, Quality: st.Quality, MaxInFlight: protocol.MaxInFlight}
+		W: st.Width, H: st.Height, Quality: st.Quality, MaxInFlight: protocol.MaxInFlight, Codec: codecName(v.codec)}
 	if len(ladder) > 1 {
 		h.Renditions, h.Rendition = ladder, "auto"
-		if pinned {
+		if v.out.pinned {
 			h.Rendition = ladder[0].Name
 			if key != "" {
 				h.Rendition = key
