@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -15,6 +16,7 @@ import (
 
 	"framecast/backend/client"
 	"framecast/backend/relay"
+	"framecast/internal/testproc"
 )
 
 // framecast is this program run as `framecast args…`, in a directory and
@@ -216,33 +218,8 @@ func TestServeStopsGracefullyOnASignalRightAfterItsBanner(t *testing.T) {
 	for i := range 6 {
 		sig := []syscall.Signal{syscall.SIGTERM, syscall.SIGINT}[i%2]
 		cmd := framecast(t, "serve", "--source", "test", "--addr", "127.0.0.1:0", "--width", "320", "--height", "180")
-		stdout, err := cmd.StdoutPipe()
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
 		// At the banner's first byte: serve has announced its links, so a
 		// signal must close it gracefully.
-		if _, err := stdout.Read(make([]byte, 1)); err != nil {
-			_ = cmd.Process.Kill()
-			t.Fatalf("run %d: no banner: %v", i, err)
-		}
-		if err := cmd.Process.Signal(sig); err != nil {
-			t.Fatal(err)
-		}
-		go io.Copy(io.Discard, stdout) //nolint:errcheck // only drained
-		done := make(chan error, 1)
-		go func() { done <- cmd.Wait() }()
-		select {
-		case err := <-done:
-			if err != nil {
-				t.Fatalf("run %d: after %v right after the banner: %v, want a graceful exit 0", i, sig, err)
-			}
-		case <-time.After(15 * time.Second):
-			_ = cmd.Process.Kill()
-			t.Fatalf("run %d: serve did not stop on %v", i, sig)
-		}
+		testproc.SignalAtBanner(t, fmt.Sprintf("serve, run %d", i), cmd, sig, 15*time.Second)
 	}
 }

@@ -3,6 +3,8 @@ package main
 import (
 	"bufio"
 	"debug/elf"
+	"fmt"
+	"framecast/internal/testproc"
 	"io"
 	"net/http"
 	"os"
@@ -96,19 +98,7 @@ func TestTheStaticRelayIsOneFileThatServes(t *testing.T) {
 	if resp.StatusCode != http.StatusOK || !strings.Contains(string(page), "<title>Framecast</title>") {
 		t.Fatalf("the viewer page: %d %.200s", resp.StatusCode, page)
 	}
-	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Fatalf("after SIGTERM: %v", err)
-		}
-	case <-time.After(5 * time.Second):
-		t.Fatal("the relay did not stop on SIGTERM")
-	}
+	testproc.Stop(t, "the relay", cmd, syscall.SIGTERM, 5*time.Second)
 }
 
 func TestTheRelayStopsGracefullyOnASignalRightAfterItsBanner(t *testing.T) {
@@ -117,34 +107,9 @@ func TestTheRelayStopsGracefullyOnASignalRightAfterItsBanner(t *testing.T) {
 		sig := []syscall.Signal{syscall.SIGTERM, syscall.SIGINT}[i%2]
 		cmd := exec.Command(bin, "--addr", "127.0.0.1:0", "--publish-token", "publish-token-0123456789")
 		cmd.Env = append(os.Environ(), "HOME="+t.TempDir())
-		stdout, err := cmd.StdoutPipe()
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
 		// At the banner's first byte: the relay has announced itself, so
 		// it must already close gracefully on a signal.
-		if _, err := stdout.Read(make([]byte, 1)); err != nil {
-			cmd.Process.Kill() //nolint:errcheck // the test fails anyway
-			t.Fatalf("run %d: no banner: %v", i, err)
-		}
-		if err := cmd.Process.Signal(sig); err != nil {
-			t.Fatal(err)
-		}
-		go io.Copy(io.Discard, stdout) //nolint:errcheck // only drained
-		done := make(chan error, 1)
-		go func() { done <- cmd.Wait() }()
-		select {
-		case err := <-done:
-			if err != nil {
-				t.Fatalf("run %d: after %v right after the banner: %v, want a graceful exit 0", i, sig, err)
-			}
-		case <-time.After(10 * time.Second):
-			cmd.Process.Kill() //nolint:errcheck // the test fails anyway
-			t.Fatalf("run %d: the relay did not stop on %v", i, sig)
-		}
+		testproc.SignalAtBanner(t, fmt.Sprintf("the relay, run %d", i), cmd, sig, 10*time.Second)
 	}
 }
 
