@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"fmt"
+	"framecast/internal/testproc"
 	"io"
 	"net"
 	"net/http"
@@ -10,28 +11,9 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 )
-
-// lockedBuffer collects a child's output while the test reads it.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
 
 func TestServeKeepsACamerasCredentialsFromTheBannerLogsAndViewers(t *testing.T) {
 	jpeg, err := os.ReadFile(filepath.Join("backend", "vision", "testdata", "face.jpg"))
@@ -64,7 +46,7 @@ func TestServeKeepsACamerasCredentialsFromTheBannerLogsAndViewers(t *testing.T) 
 	cmd := exec.Command(os.Args[0])
 	cmd.Env = append(os.Environ(), "FRAMECAST_MAIN=1",
 		"FRAMECAST_ARGS=serve --log-level debug --addr "+addr+" --token "+viewToken+" --source "+source)
-	var stdout, stderr lockedBuffer
+	var stdout, stderr testproc.Buffer
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)

@@ -26,6 +26,7 @@ import (
 	"framecast/backend/certs"
 	"framecast/backend/protocol"
 	"framecast/backend/relay"
+	"framecast/internal/testproc"
 
 	"github.com/gorilla/websocket"
 )
@@ -336,7 +337,7 @@ func toLoopback(ctx context.Context, network, addr string) (net.Conn, error) {
 // after it has ended, when t.Log would panic.
 func testLogger(t *testing.T) *slog.Logger {
 	t.Helper()
-	var buf lockedBuffer
+	var buf testproc.Buffer
 	t.Cleanup(func() {
 		if t.Failed() {
 			t.Logf("log:\n%s", buf.String())

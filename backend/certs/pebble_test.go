@@ -1,7 +1,6 @@
 package certs_test
 
 import (
-	"bytes"
 	"crypto/tls"
 	"crypto/x509"
 	"log"
@@ -9,11 +8,11 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 
 	"framecast/internal/testcert"
+	"framecast/internal/testproc"
 
 	"github.com/letsencrypt/pebble/v2/ca"
 	"github.com/letsencrypt/pebble/v2/db"
@@ -33,7 +32,7 @@ type pebble struct {
 	dns     string           // the DNS server's address
 	db      *db.MemoryStore
 	ca      *ca.CAImpl
-	log     *lockedBuffer
+	log     *testproc.Buffer
 	apiCert tls.Certificate // the ACME API's HTTPS certificate
 
 	requests atomic.Int64 // ACME requests the CA has had
@@ -49,7 +48,7 @@ func newPebble(t *testing.T) *pebble {
 	t.Setenv("PEBBLE_VA_NOSLEEP", "1")
 	t.Setenv("PEBBLE_WFE_NONCEREJECT", "0")
 	t.Setenv("PEBBLE_AUTHZREUSE", "0")
-	p := &pebble{t: t, log: &lockedBuffer{}, srv: httptest.NewUnstartedServer(nil)}
+	p := &pebble{t: t, log: &testproc.Buffer{}, srv: httptest.NewUnstartedServer(nil)}
 	// The API's own certificate, made here as cmd/pebble's comes from its
 	// test/certs, so Client can trust it before the server starts.
 	p.apiCert = testcert.SelfSigned(t, "pebble API")
@@ -158,23 +157,4 @@ func startDNS(t *testing.T) string {
 		<-done
 	})
 	return ln.Addr().String()
-}
-
-// lockedBuffer collects a log that goroutines outliving a test may still
-// write to, unlike t.Log.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer // guarded by mu
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }

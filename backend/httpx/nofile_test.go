@@ -6,6 +6,7 @@ import (
 	"bufio"
 	"fmt"
 	"framecast/internal/testnet"
+	"framecast/internal/testproc"
 	"io"
 	"log/slog"
 	"net"
@@ -96,7 +97,7 @@ func TestAnIdleSocketFloodCannotUseUpTheOpenFiles(t *testing.T) {
 	const nofile = 256
 	cmd := exec.Command(os.Args[0], "-test.run=^TestHelperServerUnderAnOpenFilesLimit$", "-test.count=1")
 	cmd.Env = append(os.Environ(), nofileHelperEnv+"="+strconv.Itoa(nofile))
-	var stderr syncBuffer
+	var stderr testproc.Buffer
 	cmd.Stderr = &stderr
 	stdin, err := cmd.StdinPipe()
 	if err != nil {

@@ -1,36 +1,17 @@
 package httpx
 
 import (
-	"bytes"
+	"framecast/internal/testproc"
 	"log/slog"
 	"net"
 	"net/http"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 )
 
-// syncBuffer is a log sink that handlers on many goroutines may share.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 func TestAPanickingHandlerIsLoggedAtErrorWithItsStackAndCounted(t *testing.T) {
-	var logs syncBuffer
+	var logs testproc.Buffer
 	log := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	var panics atomic.Int32
 	mux := http.NewServeMux()

@@ -3,12 +3,12 @@ package relay
 import (
 	"bytes"
 	"encoding/json"
+	"framecast/internal/testproc"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/url"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -51,26 +51,8 @@ func TestStreamNamesNATSWouldRefuseAreRefusedBeforeTheUpgrade(t *testing.T) {
 	}
 }
 
-// syncBuffer is a log destination safe for the relay's goroutines.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 func TestAProducersHugeNameIsEchoedBounded(t *testing.T) {
-	var logs syncBuffer
+	var logs testproc.Buffer
 	rl := startRelayWith(t, func(cfg *Config, d *Deps) {
 		cfg.MaxFrame = 2 << 20
 		d.Log = slog.New(slog.NewTextHandler(&logs, nil))

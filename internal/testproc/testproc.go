@@ -1,14 +1,39 @@
-// Package testproc stops the commands tests start (serve, the relay) as a
-// person or a service manager would: by a signal, expecting a graceful exit.
+// Package testproc watches what tests start: it collects what a child
+// process or goroutines write while the test reads it (Buffer), and stops
+// the commands (serve, the relay) as a person or a service manager would:
+// by a signal, expecting a graceful exit.
 package testproc
 
 import (
+	"bytes"
 	"io"
 	"os"
 	"os/exec"
+	"sync"
 	"testing"
 	"time"
 )
+
+// Buffer collects what a child process or goroutines write (its output, a
+// logger's lines), which may go on after the test's own t.Log may not,
+// while the test reads it. The zero value is ready.
+type Buffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer // guarded by mu
+}
+
+func (b *Buffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.Write(p)
+}
+
+// String is everything written so far.
+func (b *Buffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.String()
+}
 
 // SignalAtBanner starts cmd, sends it sig as soon as the first byte of its
 // standard output (its banner) comes, and fails the test, naming run,
