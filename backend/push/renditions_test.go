@@ -10,42 +10,57 @@ import (
 	"framecast/backend/engine"
 	"framecast/backend/hub"
 	"framecast/backend/protocol"
+	"framecast/backend/relay"
 	"framecast/internal/testclip"
 )
 
-func TestAViewerOnTheRelayGetsTheRenditionItAsksForFromTheProducer(t *testing.T) {
+// pushRenditions starts a relay and a test pattern at 1280×720 with the
+// default renditions pushed to it as stream "line"; it returns once the
+// stream is on the relay.
+func pushRenditions(t *testing.T) (*relay.Relay, *hub.Hub, *engine.Engine) {
+	t.Helper()
 	rl := startRelay(t, "127.0.0.1:0")
-	defer rl.Close()
+	t.Cleanup(rl.Close)
 	h := hub.New()
 	eng, err := engine.New(engine.Settings{Source: "test", Quality: 70, MaxWidth: 1280, MaxHeight: 720, FPS: 30, Enabled: true},
 		engine.Deps{Hub: h, Renditions: protocol.DefaultRenditions()})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer eng.Close()
+	t.Cleanup(eng.Close)
 	p, err := New(Config{URL: "ws://" + rl.Addr().String() + "/ingest/line", PublishToken: publishToken, ViewToken: viewToken,
 		Renditions: eng.Renditions}, h, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer p.Close()
+	t.Cleanup(p.Close)
 	dialRelay(t, rl.Addr().String()) // the stream is there
-	// The push offers its ladder just after it connects: until the relay
-	// has read it, 240p is refused with 400.
-	var v *client.Viewer
+	return rl, h, eng
+}
+
+// pinOnRelay dials a viewer of stream "line" on the relay at addr pinned
+// to rendition name. The push offers its ladder just after it connects:
+// until the relay has read it, the rendition is refused with 400.
+func pinOnRelay(t *testing.T, addr, name string) *client.Viewer {
+	t.Helper()
 	for until := time.Now().Add(15 * time.Second); ; {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		v, err = client.Dial(ctx, "ws://"+rl.Addr().String()+"/s/line/ws?token="+viewToken+"&rendition=240p", nil)
+		v, err := client.Dial(ctx, "ws://"+addr+"/s/line/ws?token="+viewToken+"&rendition="+name, nil)
 		cancel()
 		if err == nil {
-			break
+			t.Cleanup(func() { _ = v.Close() })
+			return v
 		}
 		if time.Now().After(until) {
-			t.Fatalf("pinning 240p on the relay: %v", err)
+			t.Fatalf("pinning %s on the relay: %v", name, err)
 		}
 		time.Sleep(20 * time.Millisecond) // no event says the relay has read the offer
 	}
-	defer v.Close()
+}
+
+func TestAViewerOnTheRelayGetsTheRenditionItAsksForFromTheProducer(t *testing.T) {
+	rl, h, _ := pushRenditions(t)
+	v := pinOnRelay(t, rl.Addr().String(), "240p")
 	deadline := time.Now().Add(10 * time.Second)
 	for {
 		m, err := v.NextFrame(time.Until(deadline))
@@ -66,36 +81,8 @@ func TestAViewerOnTheRelayGetsTheRenditionItAsksForFromTheProducer(t *testing.T)
 // push tells the relay the new ladder, and the relay's viewer of that
 // rendition is moved to the nearest one offered instead of freezing.
 func TestARelayViewerOfARenditionTheNewSourceLacksIsMoved(t *testing.T) {
-	rl := startRelay(t, "127.0.0.1:0")
-	defer rl.Close()
-	h := hub.New()
-	eng, err := engine.New(engine.Settings{Source: "test", Quality: 70, MaxWidth: 1280, MaxHeight: 720, FPS: 30, Enabled: true},
-		engine.Deps{Hub: h, Renditions: protocol.DefaultRenditions()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer eng.Close()
-	p, err := New(Config{URL: "ws://" + rl.Addr().String() + "/ingest/line", PublishToken: publishToken, ViewToken: viewToken,
-		Renditions: eng.Renditions}, h, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer p.Close()
-	dialRelay(t, rl.Addr().String())
-	var v *client.Viewer
-	for until := time.Now().Add(15 * time.Second); ; {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		v, err = client.Dial(ctx, "ws://"+rl.Addr().String()+"/s/line/ws?token="+viewToken+"&rendition=360p", nil)
-		cancel()
-		if err == nil {
-			break
-		}
-		if time.Now().After(until) {
-			t.Fatalf("pinning 360p on the relay: %v", err)
-		}
-		time.Sleep(20 * time.Millisecond) // no event says the relay has read the offer
-	}
-	defer v.Close()
+	rl, _, eng := pushRenditions(t)
+	v := pinOnRelay(t, rl.Addr().String(), "360p")
 	next := func(what string, ok func(client.Message) bool) {
 		t.Helper()
 		deadline := time.Now().Add(10 * time.Second)
