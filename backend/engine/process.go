@@ -145,6 +145,17 @@ func h264Only(taken map[string]bool) bool {
 	return true
 }
 
+// moreJPEG reports whether viewers take JPEG pictures besides the own
+// size's: smaller renditions, or pictures with the boxes burned in.
+func moreJPEG(taken map[string]bool) bool {
+	for key := range taken {
+		if _, codec := hub.SplitKey(key); key != "" && codec == protocol.CodecJPEG {
+			return true
+		}
+	}
+	return false
+}
+
 // jpeg encodes out as the stream's own JPEG frame, publishes it, and the
 // smaller JPEG renditions and burned-in pictures taken; it returns the
 // JPEG's size and how long its encoding took.
@@ -164,22 +175,17 @@ func (p *processor) jpeg(out gocv.Mat, h protocol.Header, taken map[string]bool,
 	}
 	p.e.hub.Publish(f)
 	cost.encode = clock.lap()
-	wanted := make(map[string]bool, len(taken))
-	for key := range taken {
-		if _, codec := hub.SplitKey(key); key != "" && codec == protocol.CodecJPEG {
-			wanted[key] = true
-		}
-	}
-	if len(wanted) > 0 {
+	// taken's JPEG keys are plain names (CodecKey): looked up as they are.
+	if moreJPEG(taken) {
 		p.e.stage.Store(stageRenditions)
 		burns := p.chain.Burns()
-		if burns && wanted[hub.BurnKey("")] {
+		if burns && taken[hub.BurnKey("")] {
 			if err := p.burn(out, f, hub.BurnKey(""), quality); err != nil {
 				return 0, 0, err
 			}
 		}
 		if len(p.e.renditions) > 0 {
-			if err := p.renditions(out, h, wanted, burns); err != nil {
+			if err := p.renditions(out, h, taken, burns); err != nil {
 				return 0, 0, err
 			}
 		}

@@ -10,16 +10,17 @@ import (
 	"gocv.io/x/gocv"
 )
 
-// renditions encodes the smaller copies some viewer takes (wanted) of the
+// renditions encodes the smaller JPEG copies some viewer takes (the hub
+// keys in taken, as hub.Taken says) of the
 // frame out, whose header is h: the same seq, time and detections, the
 // boxes scaled to each size; and, when the chain burns boxes in, the
 // copies with them drawn on that some viewer takes (hub.BurnKey). A
 // rendition no smaller than out is skipped: its viewers see nothing better
 // than the stream's own frames.
-func (p *processor) renditions(out gocv.Mat, h protocol.Header, wanted map[string]bool, burns bool) error {
+func (p *processor) renditions(out gocv.Mat, h protocol.Header, taken map[string]bool, burns bool) error {
 	for _, r := range p.e.renditions {
-		burned := burns && wanted[hub.BurnKey(r.Name)]
-		if !wanted[r.Name] && !burned || r.W >= out.Cols() || r.H >= out.Rows() {
+		burned := burns && taken[hub.BurnKey(r.Name)]
+		if !taken[r.Name] && !burned || r.W >= out.Cols() || r.H >= out.Rows() {
 			continue
 		}
 		w, hh := fit(out.Cols(), out.Rows(), r.W, r.H)
@@ -37,7 +38,7 @@ func (p *processor) renditions(out gocv.Mat, h protocol.Header, wanted map[strin
 			return err
 		}
 		f.Rendition = r.Name
-		if wanted[r.Name] {
+		if taken[r.Name] {
 			p.e.hub.Publish(f)
 		}
 		if burned {

@@ -261,12 +261,15 @@ export function createViewer(options: ViewerOptions): Viewer {
       connection.start();
     }
   };
+  // askFor makes the connection ask for choice; "auto" asks the browser
+  // first whether it decodes H.264, which takes a moment.
+  const askFor = async (choice: CodecChoice): Promise<void> => {
+    const codec = choice === 'auto' ? ((await h264Supported()) ? 'h264' : 'jpeg') : choice;
+    if (!closed) connection.setCodec(codec);
+  };
   if (options.codec === 'auto') {
-    // Asking the browser takes a moment; the first connection waits for it.
-    void h264Supported().then((yes) => {
-      if (yes) connection.setCodec('h264');
-      begin();
-    });
+    // The first connection waits for the browser's answer.
+    void askFor('auto').then(begin);
   } else {
     begin();
   }
@@ -291,13 +294,7 @@ export function createViewer(options: ViewerOptions): Viewer {
       return frames;
     },
     setCodec(choice: CodecChoice) {
-      if (choice !== 'auto') {
-        connection.setCodec(choice);
-        return;
-      }
-      void h264Supported().then((yes) => {
-        if (!closed) connection.setCodec(yes ? 'h264' : 'jpeg');
-      });
+      void askFor(choice);
     },
     setRendition(name: string) {
       if (name === selected) return;
