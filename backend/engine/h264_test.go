@@ -63,10 +63,10 @@ func TestH264IsMadeOnlyWhileTakenAndFFmpegDecodesEveryFrame(t *testing.T) {
 	got := frames()[:70]
 	var stream bytes.Buffer
 	for i, f := range got {
-		if f.Codec != protocol.CodecH264 || f.Header.Codec != protocol.CodecH264 || f.Rendition != key {
-			t.Fatalf("frame %d: codec %q (header %q), key %q", i, f.Codec, f.Header.Codec, f.Rendition)
+		if f.Codec() != protocol.CodecH264 || f.Header.Codec != protocol.CodecH264 || f.Rendition != key {
+			t.Fatalf("frame %d: codec %q (header %q), key %q", i, f.Codec(), f.Header.Codec, f.Rendition)
 		}
-		if i == 0 && !f.Key {
+		if i == 0 && !f.Keyframe() {
 			t.Fatal("the first H.264 frame is not a keyframe: a viewer could not start")
 		}
 		if i > 0 && f.Header.Seq != got[i-1].Header.Seq+1 {
@@ -88,7 +88,7 @@ func TestH264IsMadeOnlyWhileTakenAndFFmpegDecodesEveryFrame(t *testing.T) {
 	upTo(at + 10)
 	keyAt := -1
 	for i, f := range frames()[at:] {
-		if f.Key {
+		if f.Keyframe() {
 			keyAt = i
 			break
 		}

@@ -10,10 +10,10 @@ import (
 	"gocv.io/x/gocv"
 )
 
-// renditions encodes the smaller JPEG copies some viewer takes (the hub
-// keys in taken, as hub.Taken says) of the
-// frame out, whose header is h: the same seq, time and detections, the
-// boxes scaled to each size; and, when the chain burns boxes in, the
+// renditions encodes the smaller JPEG copies of the frame out that some
+// viewer takes (the hub keys in taken, as hub.Taken says); h is out's
+// header: the copies have the same seq, time and detections, the boxes
+// scaled to each size; and, when the chain burns boxes in, the
 // copies with them drawn on that some viewer takes (hub.BurnKey). A
 // rendition no smaller than out is skipped: its viewers see nothing better
 // than the stream's own frames.

@@ -13,13 +13,10 @@ import (
 // old-style root) writes it in a wire format of its own, made once per
 // frame for all its viewers (Form), never copied per viewer.
 type Frame struct {
-	// Header is what the frame is: seq, capture time, size, detections,
-	// processing times, metadata, rendition.
+	// Header is what the frame is: seq, capture time, size, codec and
+	// keyframe (Codec, Keyframe), detections, processing times, metadata,
+	// rendition.
 	Header protocol.Header
-	// Codec is how Data is encoded (protocol.CodecJPEG, CodecH264).
-	Codec string
-	// Key marks a frame a decoder can start at: every JPEG, an H.264 IDR.
-	Key bool
 	// Rendition is the hub key the frame is published under ("" the
 	// stream's own size, a rendition's name, BurnKey): only viewers of
 	// that key are offered it.
@@ -73,12 +70,21 @@ func FrameFromMessage(h protocol.Header, msg []byte, dataLen int) *Frame {
 
 func newFrame(h protocol.Header, buf []byte, dataLen int) *Frame {
 	msg := buf[headroom:]
-	codec, key := h.Codec, h.Key
-	if codec == "" {
-		codec, key = protocol.CodecJPEG, true
-	}
-	return &Frame{Header: h, Codec: codec, Key: key, Data: msg[len(msg)-dataLen:], Message: msg, buf: buf}
+	return &Frame{Header: h, Data: msg[len(msg)-dataLen:], Message: msg, buf: buf}
 }
+
+// Codec is how Data is encoded: protocol.CodecJPEG (a header that names
+// none) or CodecH264.
+func (f *Frame) Codec() string {
+	if f.Header.Codec == "" {
+		return protocol.CodecJPEG
+	}
+	return f.Header.Codec
+}
+
+// Keyframe reports whether a decoder can start at the frame: every JPEG,
+// an H.264 IDR (the header's key).
+func (f *Frame) Keyframe() bool { return f.Header.Codec == "" || f.Header.Key }
 
 // Prepend returns head followed by Message as one slice: written into the
 // frame's headroom, with no copy of the message, the first time it is asked
@@ -97,5 +103,5 @@ func (f *Frame) Prepend(head []byte) []byte {
 // As is the frame published under another hub key (BurnKey, when there is
 // nothing to draw on it), its bytes shared: they are immutable.
 func (f *Frame) As(key string) *Frame {
-	return &Frame{Header: f.Header, Codec: f.Codec, Key: f.Key, Rendition: key, Data: f.Data, Message: f.Message}
+	return &Frame{Header: f.Header, Rendition: key, Data: f.Data, Message: f.Message}
 }

@@ -62,7 +62,7 @@ func (v *wsViewer) needKey(key string) {
 // mailbox replaced one: newest wins) only from the next keyframe, which is
 // then asked for. v.out.mu is held.
 func (v *wsViewer) decodable(f *hub.Frame) bool {
-	if f.Codec != protocol.CodecH264 {
+	if f.Codec() != protocol.CodecH264 {
 		return true
 	}
 	if d := v.sub.Drops(); d != v.out.drops {
@@ -70,7 +70,7 @@ func (v *wsViewer) decodable(f *hub.Frame) bool {
 		v.out.waitKey = true
 	}
 	switch {
-	case f.Key:
+	case f.Keyframe():
 		v.out.waitKey = false
 	case v.out.waitKey:
 		v.h.hub.RequestKey(f.Rendition)
