@@ -227,15 +227,30 @@ func (b *Bus) Publish(kind relay.Kind, name string, data []byte) error {
 // kind, until cancel. Frames a slow relay cannot take are dropped by NATS
 // (a slow consumer, counted and logged), never queued without bound.
 func (b *Bus) Subscribe(kind relay.Kind, name string, fn func([]byte)) (cancel func(), err error) {
-	sub, err := b.nc.Subscribe(subject(kind, name), func(m *nats.Msg) { fn(m.Data) })
+	// Frames dropped for this relay (its backlog was full) are told as
+	// fn(nil) before the next: a relay's H.264 viewers then wait for a
+	// keyframe. Only this subscription's goroutine calls fn.
+	var sub atomic.Pointer[nats.Subscription]
+	dropped := 0
+	handler := func(m *nats.Msg) {
+		if s := sub.Load(); s != nil && kind.IsFrames() {
+			if d, err := s.Dropped(); err == nil && d != dropped {
+				dropped = d
+				fn(nil)
+			}
+		}
+		fn(m.Data)
+	}
+	s, err := b.nc.Subscribe(subject(kind, name), handler)
 	if err != nil {
 		return nil, err
 	}
+	sub.Store(s)
 	if kind.IsFrames() {
 		// A few frames of backlog at most: a late frame is no use.
-		_ = sub.SetPendingLimits(8, 64<<20)
+		_ = s.SetPendingLimits(8, 64<<20)
 	}
-	return func() { _ = sub.Unsubscribe() }, nil
+	return func() { _ = s.Unsubscribe() }, nil
 }
 
 // Stats are the connection's counters, for tests and /metrics.

@@ -24,6 +24,9 @@ type Bus interface {
 	// Release drops this relay's claim, if it still holds the stream.
 	Release(name string)
 	Publish(kind Kind, name string, data []byte) error
+	// Subscribe calls fn with each message of the stream's kind, one at a
+	// time; for frames, fn(nil) before a message says the bus dropped
+	// some before it (this relay fell behind).
 	Subscribe(kind Kind, name string, fn func([]byte)) (cancel func(), err error)
 }
 

@@ -191,8 +191,20 @@ func (s *Stream) adoptOffer(ladder []protocol.Rendition, codecs []string) {
 
 // publishRemote passes on a frame of hub key ("" the own size in JPEG)
 // from the relay that holds the producer; one whose header names another
-// rendition or codec than its subject is dropped.
+// rendition or codec than its subject is dropped. After frames the bus
+// dropped (wire nil), frames of an H.264 key are passed on again from the
+// next keyframe, which is asked for: viewers here never get a frame they
+// cannot decode.
 func (s *Stream) publishRemote(key string, wire []byte) {
+	if wire == nil {
+		if hub.IsInterKey(key) {
+			s.mu.Lock()
+			s.gaps[key] = true
+			s.mu.Unlock()
+			s.hub.RequestKey(key)
+		}
+		return
+	}
 	h, data, err := protocol.DecodeFrame(wire)
 	if err != nil {
 		return
@@ -206,6 +218,14 @@ func (s *Stream) publishRemote(key string, wire []byte) {
 	if s.publisher != nil || s.closed {
 		s.mu.Unlock()
 		return // a producer here now: its frames win
+	}
+	if s.gaps[key] {
+		if !f.Keyframe() {
+			s.mu.Unlock()
+			s.hub.RequestKey(key)
+			return
+		}
+		delete(s.gaps, key)
 	}
 	// A relay whose viewers all take a smaller rendition gets no full-size
 	// frames: each capture (one seq, whatever renditions carry it) still

@@ -224,3 +224,57 @@ func TestAViewerOnAnotherRelayOfTheClusterGetsTheProducersH264(t *testing.T) {
 		}
 	}
 }
+
+// Frames the bus dropped for a relay (it fell behind) are told as a nil
+// message: its H.264 viewers then get nothing of that key until a
+// keyframe, which is asked for, so none gets a frame it cannot decode.
+func TestAfterFramesTheBusDroppedH264ResumesAtAKeyframe(t *testing.T) {
+	net := newBusNet()
+	b := startRelayWith(t, func(_ *Config, d *Deps) { d.Bus = net.bus("b", 1<<20) })
+	s := b.table.Open("line", viewToken)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	v, err := client.Dial(ctx, wsBase(b)+"/s/line/ws?token="+viewToken+"&codec=h264", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { v.Close() })
+	key, p := readAU(t, "key64x48.h264"), readAU(t, "p64x48.h264")
+	wire := func(seq uint64, au []byte) []byte {
+		msg, err := protocol.EncodeFrame(protocol.Header{Seq: seq, TS: time.Now().UnixMicro(), W: 64, H: 48,
+			Codec: protocol.CodecH264, Key: bytes.Equal(au, key)}, au)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return msg
+	}
+	next := func() uint64 {
+		t.Helper()
+		m, err := v.NextFrame(5 * time.Second)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_ = v.Ack(m.Frame.Seq)
+		return m.Frame.Seq
+	}
+	waitFor(t, "the viewer", func() bool { return s.hub.Count() == 1 })
+	// One at a time: a frame replacing one not yet sent is a skip too.
+	s.publishRemote("@h264", wire(1, key))
+	if got := next(); got != 1 {
+		t.Fatalf("got frame %d, want 1", got)
+	}
+	s.publishRemote("@h264", wire(2, p))
+	if got := next(); got != 2 {
+		t.Fatalf("got frame %d, want 2", got)
+	}
+	s.hub.KeyMade("@h264", time.Now().Add(-time.Second)) // the joiner's request, answered
+	s.publishRemote("@h264", nil)                       // the bus dropped frame 3
+	s.publishRemote("@h264", wire(4, p))                // cannot be decoded without 3
+	if keys, _ := s.hub.KeysWanted(time.Now()); strings.Join(keys, ",") != "@h264" {
+		t.Fatalf("keyframes asked for %v after a gap, want @h264", keys)
+	}
+	s.publishRemote("@h264", wire(5, key))
+	if got := next(); got != 5 {
+		t.Fatalf("after the gap the viewer got frame %d, want the keyframe 5", got)
+	}
+}

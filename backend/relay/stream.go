@@ -65,8 +65,11 @@ type Stream struct {
 	// codecs is what the producer offers besides JPEG (codecs.go): what
 	// the last producer said until this one says (told), H.264 before
 	// any. guarded by mu
-	codecs   []string
-	told     bool     // guarded by mu
+	codecs []string
+	told   bool // guarded by mu
+	// gaps are the H.264 keys whose frames from the bus were dropped:
+	// passed on again from a keyframe (publishRemote). guarded by mu
+	gaps     map[string]bool
 	closed   bool     // the stream was forgotten or the relay closed; guarded by mu
 	seq      uint64   // numbers old-style pictures; guarded by mu
 	lastSeq  uint64   // seq of the last picture passed on; guarded by mu
@@ -86,7 +89,8 @@ type refusals struct {
 }
 
 func newStream(name, viewToken string, d server.Deps, bus Bus) *Stream {
-	s := &Stream{Name: name, hub: hub.New(), log: d.Log, bus: bus, codecs: []string{protocol.CodecH264}}
+	s := &Stream{Name: name, hub: hub.New(), log: d.Log, bus: bus, codecs: []string{protocol.CodecH264},
+		gaps: map[string]bool{}}
 	if s.log == nil {
 		s.log = slog.Default()
 	}
