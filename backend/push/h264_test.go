@@ -25,13 +25,7 @@ func pushH264(t *testing.T, codecs []string) (*relay.Relay, *hub.Hub) {
 	t.Helper()
 	rl := startRelay(t, "127.0.0.1:0")
 	t.Cleanup(rl.Close)
-	h := hub.New()
-	eng, err := engine.New(engine.Settings{Source: "test", Quality: 70, MaxWidth: 640, MaxHeight: 360, FPS: 30, Enabled: true},
-		engine.Deps{Hub: h, Renditions: protocol.DefaultRenditions()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(eng.Close)
+	h, eng := ladderEngine(t, 640, 360)
 	t.Cleanup(startPush(t, rl, h, eng, codecs).Close)
 	dialRelay(t, rl.Addr().String()) // the stream is there
 	return rl, h
@@ -167,13 +161,7 @@ func TestARelayViewersKeyframeRequestReachesTheProducer(t *testing.T) {
 func TestAViewerAskingForH264GetsItWhileTheProducerOffersIt(t *testing.T) {
 	rl := startRelay(t, "127.0.0.1:0")
 	t.Cleanup(rl.Close)
-	h := hub.New()
-	eng, err := engine.New(engine.Settings{Source: "test", Quality: 70, MaxWidth: 640, MaxHeight: 360, FPS: 30, Enabled: true},
-		engine.Deps{Hub: h, Renditions: protocol.DefaultRenditions()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(eng.Close)
+	h, eng := ladderEngine(t, 640, 360)
 	p := startPush(t, rl, h, eng, nil)
 	defer func() { p.Close() }()
 	dialRelay(t, rl.Addr().String())

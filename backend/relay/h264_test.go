@@ -26,6 +26,41 @@ func readAU(t *testing.T, name string) []byte {
 	return b
 }
 
+// h264Header is the header of frame seq of the 64×48 test data.
+func h264Header(seq uint64, isKey bool) protocol.Header {
+	return protocol.Header{Seq: seq, TS: time.Now().UnixMicro(), W: 64, H: 48, Codec: protocol.CodecH264, Key: isKey}
+}
+
+// dialH264 dials an H.264 viewer of stream name on rl.
+func dialH264(t *testing.T, rl *Relay, name string) *client.Viewer {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	v, err := client.Dial(ctx, wsBase(rl)+"/s/"+name+"/ws?token="+viewToken+"&codec=h264", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { v.Close() })
+	return v
+}
+
+// feed reads v's frames, acking each, onto the channel it returns, until
+// the viewer's connection ends.
+func feed(v *client.Viewer) <-chan client.Message {
+	frames := make(chan client.Message, 100)
+	go func() {
+		for {
+			m, err := v.NextFrame(time.Minute)
+			if err != nil {
+				return
+			}
+			_ = v.Ack(m.Frame.Seq)
+			frames <- m
+		}
+	}()
+	return frames
+}
+
 // nextReply reads the relay's next control message to the producer that
 // is not a viewer count or a list of what viewers take.
 func nextReply(t *testing.T, prod *websocket.Conn) (string, string) {
@@ -56,32 +91,13 @@ func TestBrokenH264FromAProducerIsRefusedAndNoViewerGetsIt(t *testing.T) {
 	if err := prod.WriteMessage(websocket.TextMessage, offer); err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	v, err := client.Dial(ctx, wsBase(rl)+"/s/cam/ws?token="+viewToken+"&codec=h264", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { v.Close() })
+	v := dialH264(t, rl, "cam")
 	key, p := readAU(t, "key64x48.h264"), readAU(t, "p64x48.h264")
-	hdr := func(seq uint64, isKey bool) protocol.Header {
-		return protocol.Header{Seq: seq, TS: time.Now().UnixMicro(), W: 64, H: 48, Codec: protocol.CodecH264, Key: isKey}
-	}
 	// Joining, the viewer asked for a keyframe: the relay passes that on.
 	if typ, k := nextReply(t, prod); typ != protocol.TypeKeyframe || k != "@h264" {
 		t.Fatalf("the producer heard %s %q, want a keyframe request for @h264", typ, k)
 	}
-	frames := make(chan client.Message, 10)
-	go func() {
-		for {
-			m, err := v.NextFrame(time.Minute)
-			if err != nil {
-				return
-			}
-			_ = v.Ack(m.Frame.Seq)
-			frames <- m
-		}
-	}()
+	frames := feed(v)
 	got := func(seq uint64) {
 		t.Helper()
 		select {
@@ -93,7 +109,7 @@ func TestBrokenH264FromAProducerIsRefusedAndNoViewerGetsIt(t *testing.T) {
 			t.Fatalf("frame %d did not reach the viewer", seq)
 		}
 	}
-	sendFrame(t, prod, hdr(1, true), key)
+	sendFrame(t, prod, h264Header(1, true), key)
 	got(1)
 	idr := bytes.Index(key, []byte{0, 0, 0, 1, 0x65})
 	cases := []struct {
@@ -102,12 +118,12 @@ func TestBrokenH264FromAProducerIsRefusedAndNoViewerGetsIt(t *testing.T) {
 		au   []byte
 		why  string
 	}{
-		{"a NAL unit cut short", hdr(2, false), p[:5], "truncated"},
-		{"no picture at all", hdr(2, false), nil, "Annex B"},
-		{"a picture over the size limit", hdr(2, false), append(bytes.Clone(p), bytes.Repeat([]byte{0xFF}, 70<<10)...), "over the limit"},
-		{"a keyframe said not to be one", hdr(2, false), key, "key false"},
-		{"a frame said to be a keyframe", hdr(2, true), p, "key true"},
-		{"a keyframe without its parameter sets", hdr(2, true), key[idr:], "SPS and PPS"},
+		{"a NAL unit cut short", h264Header(2, false), p[:5], "truncated"},
+		{"no picture at all", h264Header(2, false), nil, "Annex B"},
+		{"a picture over the size limit", h264Header(2, false), append(bytes.Clone(p), bytes.Repeat([]byte{0xFF}, 70<<10)...), "over the limit"},
+		{"a keyframe said not to be one", h264Header(2, false), key, "key false"},
+		{"a frame said to be a keyframe", h264Header(2, true), p, "key true"},
+		{"a keyframe without its parameter sets", h264Header(2, true), key[idr:], "SPS and PPS"},
 		{"a keyframe of another size than its header's", protocol.Header{Seq: 2, W: 1280, H: 720, Codec: protocol.CodecH264, Key: true}, key, "64x48"},
 		{"a frame with no size in its header", protocol.Header{Seq: 2, Codec: protocol.CodecH264}, p, `"w", "h"`},
 		{"a codec nobody offered", protocol.Header{Seq: 2, W: 64, H: 48, Codec: "h265"}, p, "codec"},
@@ -122,7 +138,7 @@ func TestBrokenH264FromAProducerIsRefusedAndNoViewerGetsIt(t *testing.T) {
 	}
 	// The producer is still connected, and its next good frame is the
 	// viewer's next: no refused one was passed on.
-	sendFrame(t, prod, hdr(3, false), p)
+	sendFrame(t, prod, h264Header(3, false), p)
 	got(3)
 }
 
@@ -153,13 +169,7 @@ func TestAViewerOnAnotherRelayOfTheClusterGetsTheProducersH264(t *testing.T) {
 		e, ok := net.row("line")
 		return ok && e.Relay == "a" && len(e.Codecs) == 1
 	})
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	v, err := client.Dial(ctx, wsBase(b)+"/s/line/ws?token="+viewToken+"&codec=h264", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { v.Close() })
+	v := dialH264(t, b, "line")
 	m, err := v.Next(5 * time.Second)
 	var hello protocol.Hello
 	if err != nil || m.Event != "hello" || json.Unmarshal(m.Raw, &hello) != nil || hello.Codec != protocol.CodecStringH264 {
@@ -182,28 +192,15 @@ func TestAViewerOnAnotherRelayOfTheClusterGetsTheProducersH264(t *testing.T) {
 		}
 	}
 	key, p := readAU(t, "key64x48.h264"), readAU(t, "p64x48.h264")
-	hdr := func(seq uint64, isKey bool) protocol.Header {
-		return protocol.Header{Seq: seq, TS: time.Now().UnixMicro(), W: 64, H: 48, Codec: protocol.CodecH264, Key: isKey}
-	}
 	// b subscribes to the H.264 subject after its next look at the table:
 	// the producer sends until b's viewer has a keyframe and the frame after.
-	frames := make(chan client.Message, 100)
-	go func() {
-		for {
-			m, err := v.NextFrame(time.Minute)
-			if err != nil {
-				return
-			}
-			_ = v.Ack(m.Frame.Seq)
-			frames <- m
-		}
-	}()
+	frames := feed(v)
 	tick := time.NewTicker(20 * time.Millisecond)
 	defer tick.Stop()
 	deadline := time.After(15 * time.Second)
 	for seq := uint64(1); ; seq += 2 {
-		sendFrame(t, prod, hdr(seq, true), key)
-		sendFrame(t, prod, hdr(seq+1, false), p)
+		sendFrame(t, prod, h264Header(seq, true), key)
+		sendFrame(t, prod, h264Header(seq+1, false), p)
 		select {
 		case m := <-frames:
 			if !m.Frame.Key || !bytes.Equal(m.JPEG, key) {
@@ -232,13 +229,7 @@ func TestAfterFramesTheBusDroppedH264ResumesAtAKeyframe(t *testing.T) {
 	net := newBusNet()
 	b := startRelayWith(t, func(_ *Config, d *Deps) { d.Bus = net.bus("b", 1<<20) })
 	s := b.table.Open("line", viewToken)
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	v, err := client.Dial(ctx, wsBase(b)+"/s/line/ws?token="+viewToken+"&codec=h264", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { v.Close() })
+	v := dialH264(t, b, "line")
 	key, p := readAU(t, "key64x48.h264"), readAU(t, "p64x48.h264")
 	wire := func(seq uint64, au []byte) []byte {
 		msg, err := protocol.EncodeFrame(protocol.Header{Seq: seq, TS: time.Now().UnixMicro(), W: 64, H: 48,
@@ -268,8 +259,8 @@ func TestAfterFramesTheBusDroppedH264ResumesAtAKeyframe(t *testing.T) {
 		t.Fatalf("got frame %d, want 2", got)
 	}
 	s.hub.KeyMade("@h264", time.Now().Add(-time.Second)) // the joiner's request, answered
-	s.publishRemote("@h264", nil)                       // the bus dropped frame 3
-	s.publishRemote("@h264", wire(4, p))                // cannot be decoded without 3
+	s.publishRemote("@h264", nil)                        // the bus dropped frame 3
+	s.publishRemote("@h264", wire(4, p))                 // cannot be decoded without 3
 	if keys, _ := s.hub.KeysWanted(time.Now()); strings.Join(keys, ",") != "@h264" {
 		t.Fatalf("keyframes asked for %v after a gap, want @h264", keys)
 	}
