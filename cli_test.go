@@ -162,6 +162,25 @@ func TestServeStartsOnANetworkSourceThatIsAwayAndShowsNoSignal(t *testing.T) {
 	}
 }
 
+func TestServeRefusesABadCodecOrBitrateNamingTheFlag(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		args []string
+		want string // on stderr
+	}{
+		{"h264 alone is not a codec choice", []string{"--codec", "h264"}, `invalid value "h264" for flag -codec: "h264" is not a codec choice: auto`},
+		{"a bitrate below 50k is refused", []string{"--bitrate", "10k"}, `invalid value "10k" for flag -bitrate: "10k" is out of range: use auto, or from 50k to 100M`},
+		{"a bitrate that is no number is refused", []string{"--bitrate", "fast"}, `"fast" is not a bitrate: write auto, or bits a second such as 2M`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			code, out, errOut := runFramecast(t, append([]string{"serve", "--addr", "127.0.0.1:0"}, tc.args...)...)
+			if code != 2 || !strings.Contains(errOut, tc.want) {
+				t.Fatalf("exit %d, want 2 and %q:\n%s%s", code, tc.want, out, errOut)
+			}
+		})
+	}
+}
+
 func TestServeNamesASourceFileThatDoesNotExist(t *testing.T) {
 	code, out, errOut := runFramecast(t, "serve", "--source", "line.mp4", "--addr", "127.0.0.1:0")
 	if code != 1 || !strings.Contains(errOut, "framecast: source file line.mp4 does not exist") || strings.Contains(errOut, "stat ") {

@@ -39,6 +39,16 @@ func serveFlags(fset *flag.FlagSet) (*engine.Settings, *server.Config, *string) 
 	fset.IntVar(&s.MaxWidth, "width", s.MaxWidth, "max frame width; larger frames are scaled down (0: no limit)")
 	fset.IntVar(&s.MaxHeight, "height", s.MaxHeight, "max frame height; larger frames are scaled down (0: no limit)")
 	fset.IntVar(&s.FPS, "fps", s.FPS, "frame rate cap, 1-120")
+	fset.Func("codec", "what viewers get: auto (H.264 to browsers that decode it, JPEG to the rest) or jpeg (JPEG only, no H.264 encoded) (default auto)", func(v string) error {
+		c, err := config.ParseCodec(v)
+		s.Codec = c
+		return err
+	})
+	fset.Func("bitrate", "H.264 bitrate of the stream's own size, e.g. 2M or 800k (smaller renditions get their share by pixel count); auto: 0.07 bit a pixel a frame, about 2M at 720p and 30 fps (default auto)", func(v string) error {
+		b, err := config.ParseBitrate(v)
+		s.Bitrate = b
+		return err
+	})
 	fset.Func("process", "processing chain, e.g. faces,overlay or blur:size=15,motion:minArea=800", func(v string) error {
 		items, err := vision.ParseChain(v)
 		s.Process = items

@@ -11,7 +11,7 @@ import (
 // Stats is what the stats strip and the viewer list show.
 type Stats struct {
 	engine.Stats
-	BandwidthBps float64     `json:"bandwidthBps"` // JPEG bytes a second to all viewers
+	BandwidthBps float64     `json:"bandwidthBps"` // bytes a second sent to all viewers
 	Viewers      []hub.Stats `json:"viewers"`      // remote viewers, not the window's preview
 	Remote       int         `json:"remote"`
 }

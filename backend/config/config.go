@@ -157,6 +157,8 @@ func parse(b []byte) (Settings, []string) {
 	field("stream.fps", raw.Stream["fps"], &s.Stream.FPS, func() { s.Stream.FPS = ds.FPS })
 	field("stream.enabled", raw.Stream["enabled"], &s.Stream.Enabled, func() { s.Stream.Enabled = ds.Enabled })
 	field("stream.process", raw.Stream["process"], &s.Stream.Process, func() { s.Stream.Process = ds.Process })
+	field("stream.codec", raw.Stream["codec"], &s.Stream.Codec, func() { s.Stream.Codec = ds.Codec })
+	field("stream.bitrate", raw.Stream["bitrate"], &s.Stream.Bitrate, func() { s.Stream.Bitrate = ds.Bitrate })
 	field("port", raw.Port, &s.Port, func() { s.Port = def.Port })
 	field("token", raw.Token, &s.Token, func() { s.Token = def.Token })
 	field("push", raw.Push, &s.Push, func() { s.Push = def.Push })
@@ -187,6 +189,8 @@ func fixRanges(s *Settings) []string {
 		func() { s.Stream.MaxWidth, s.Stream.MaxHeight = def.Stream.MaxWidth, def.Stream.MaxHeight })
 	check("stream.fps", probe(func(p *engine.Settings) { p.FPS = s.Stream.FPS }), func() { s.Stream.FPS = def.Stream.FPS })
 	check("stream.process", probe(func(p *engine.Settings) { p.Process = s.Stream.Process }), func() { s.Stream.Process = def.Stream.Process })
+	check("stream.codec", probe(func(p *engine.Settings) { p.Codec = s.Stream.Codec }), func() { s.Stream.Codec = def.Stream.Codec })
+	check("stream.bitrate", probe(func(p *engine.Settings) { p.Bitrate = s.Stream.Bitrate }), func() { s.Stream.Bitrate = def.Stream.Bitrate })
 	check("port", s.Port < 1 || s.Port > 65535, func() { s.Port = def.Port })
 	check("token", s.Token != "" && protocol.CheckToken(s.Token) != nil, func() { s.Token = "" })
 	check("push", len(s.Push.PublishToken) > protocol.MaxTokenLen || len(s.Push.Relay) > maxRelayURL || len(s.Push.Stream) > 64,

@@ -37,6 +37,12 @@ func TestLoad(t *testing.T) {
 			func(s *Settings) { s.Stream.Quality = 60 }, 1, true},
 		{"an out-of-range value keeps the others", `{"stream":{"quality":500,"fps":12},"port":70000}`,
 			func(s *Settings) { s.Stream.FPS = 12 }, 2, true},
+		{"the codec choice and H.264 bitrate are read", `{"stream":{"codec":"jpeg","bitrate":1500000}}`,
+			func(s *Settings) { s.Stream.Codec, s.Stream.Bitrate = "jpeg", 1500000 }, 0, false},
+		{"a file from before the codec choice sends H.264 at the automatic bitrate", `{"stream":{"quality":70}}`,
+			func(s *Settings) { s.Stream.Quality = 70 }, 0, false},
+		{"an unknown codec and a bitrate out of range get their defaults", `{"stream":{"codec":"vp9","bitrate":5,"fps":12}}`,
+			func(s *Settings) { s.Stream.FPS = 12 }, 2, true},
 		{"a token over 256 characters is dropped and the others kept", `{"token":"` + strings.Repeat("t", 257) + `","port":9002}`,
 			func(s *Settings) { s.Port = 9002 }, 1, true},
 		{"a publish token over 256 characters drops the push settings", `{"port":9003,"push":{"enabled":true,"relay":"wss://r.example","stream":"a","publishToken":"` + strings.Repeat("p", 257) + `"}}`,
@@ -86,6 +92,7 @@ func TestSaveThenLoadRoundTrips(t *testing.T) {
 	st := Store{Path: filepath.Join(t.TempDir(), "sub", FileName)}
 	s := Defaults()
 	s.Stream.Quality, s.Port, s.Token = 42, 8200, "0123456789abcdef0123"
+	s.Stream.Codec, s.Stream.Bitrate = "jpeg", 2_500_000
 	if err := st.Save(s); err != nil {
 		t.Fatal(err)
 	}

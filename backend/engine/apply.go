@@ -130,7 +130,7 @@ func (e *Engine) put(c change) {
 func (e *Engine) logApplied(s checked, reopened bool) {
 	e.log.Info("settings applied", "source", protocol.Redact(s.Source), "quality", s.Quality,
 		"max", fmt.Sprintf("%dx%d", s.MaxWidth, s.MaxHeight), "fps", s.FPS, "enabled", s.Enabled,
-		"process", vision.FormatChain(s.Process), "reopened", reopened)
+		"process", vision.FormatChain(s.Process), "codec", s.Codec, "bitrate", s.Bitrate, "reopened", reopened)
 }
 
 // apply puts a change in force on the capture goroutine and then tells

@@ -74,6 +74,9 @@ type Engine struct {
 	skipped          atomic.Uint64 // frames replaced in the slot before processing
 	// skips counts skipped frames over a short window (Stats.SkipCause).
 	skips meter.Meter
+	// jpegBytes and h264Bytes count the bytes encoded in each codec
+	// (Stats.JPEGBitrate, H264Bitrate).
+	jpegBytes, h264Bytes meter.Meter
 	// stage is the stage the processing goroutine is in (stageWaiting…)
 	// and busyCPU the process's CPU time when it took its frame (ns):
 	// written by it, read by the capture goroutine when it skips a frame.

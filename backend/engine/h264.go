@@ -23,9 +23,9 @@ type h264Encoders map[string]*encode.H264
 
 // h264 encodes out (the stream's own size) or a smaller rendition of it to
 // H.264 for every H.264 hub key in taken, and publishes the frames. h is
-// the own size's header. It returns the size of the own size's access
-// unit, 0 when nobody takes it.
-func (p *processor) h264(out gocv.Mat, h protocol.Header, taken map[string]bool, fps int) (int, error) {
+// the own size's header; bitrate is Settings.Bitrate. It returns the size
+// of the own size's access unit, 0 when nobody takes it.
+func (p *processor) h264(out gocv.Mat, h protocol.Header, taken map[string]bool, fps, bitrate int) (int, error) {
 	own := 0
 	now := time.Now()
 	for key, enc := range p.encoders {
@@ -49,7 +49,7 @@ func (p *processor) h264(out gocv.Mat, h protocol.Header, taken map[string]bool,
 			gocv.Resize(out, &p.smallH264, image.Pt(w, hh), 0, 0, gocv.InterpolationArea)
 			pic = p.smallH264
 		}
-		enc, err := p.encoder(key, pic.Cols(), pic.Rows(), fps)
+		enc, err := p.encoder(key, pic.Cols(), pic.Rows(), fps, h264Bitrate(bitrate, pic.Cols(), pic.Rows(), out.Cols(), out.Rows(), fps))
 		if err != nil {
 			return 0, err
 		}
@@ -63,6 +63,7 @@ func (p *processor) h264(out gocv.Mat, h protocol.Header, taken map[string]bool,
 		if name == "" {
 			own = len(au)
 		}
+		p.e.encoded(protocol.CodecH264, len(au), now)
 		if isKey {
 			p.e.hub.KeyMade(key, now)
 		}
@@ -80,9 +81,9 @@ func (p *processor) h264(out gocv.Mat, h protocol.Header, taken map[string]bool,
 	return own, nil
 }
 
-// encoder is key's encoder for pictures of w×h at fps, made anew when the
-// size changed (a new source, a new max size).
-func (p *processor) encoder(key string, w, h, fps int) (*encode.H264, error) {
+// encoder is key's encoder for pictures of w×h at fps and bitrate, made
+// anew when the size changed (a new source, a new max size).
+func (p *processor) encoder(key string, w, h, fps, bitrate int) (*encode.H264, error) {
 	if enc, ok := p.encoders[key]; ok {
 		if c := enc.Config(); c.Width == w&^1 && c.Height == h&^1 {
 			return enc, nil
@@ -93,8 +94,7 @@ func (p *processor) encoder(key string, w, h, fps int) (*encode.H264, error) {
 	if fps <= 0 {
 		fps = 30
 	}
-	enc, err := encode.NewH264(encode.H264Config{Width: w, Height: h, FPS: float64(fps),
-		Bitrate: int(h264BitsPerPixel * float64(w*h*fps))})
+	enc, err := encode.NewH264(encode.H264Config{Width: w, Height: h, FPS: float64(fps), Bitrate: bitrate})
 	if err != nil {
 		return nil, err
 	}

@@ -19,9 +19,11 @@ type processor struct {
 	small  gocv.Mat // a smaller rendition, reused
 	burned gocv.Mat // a picture with its boxes drawn on, reused
 	seq    uint64
-	// encoders are the H.264 encoders of the keys viewers take;
-	// smallH264 a smaller rendition for one, reused.
+	// encoders are the H.264 encoders of the keys viewers take, made for
+	// Settings.Bitrate bitrate; smallH264 a smaller rendition for one,
+	// reused.
 	encoders  h264Encoders
+	bitrate   int
 	smallH264 gocv.Mat
 }
 
@@ -106,6 +108,14 @@ func (p *processor) frame(g *grabbed) error {
 	h := protocol.Header{Seq: p.seq, TS: g.ts.UnixMicro(), W: out.Cols(), H: out.Rows(),
 		Detections: dets, Proc: times, Placeholder: g.placeholder}
 	taken := p.e.hub.Taken()
+	if s.Codec == CodecJPEG {
+		withoutH264(taken)
+	}
+	if s.Bitrate != p.bitrate {
+		// New encoders at the new bitrate, each starting at a keyframe.
+		p.closeEncoders()
+		p.bitrate = s.Bitrate
+	}
 	jpeg := !h264Only(taken)
 	var size int
 	var took time.Duration
@@ -116,7 +126,7 @@ func (p *processor) frame(g *grabbed) error {
 		}
 	}
 	start := time.Now()
-	h264Size, err := p.h264(out, h, taken, s.FPS)
+	h264Size, err := p.h264(out, h, taken, s.FPS, s.Bitrate)
 	if err != nil {
 		return err
 	}
@@ -174,6 +184,7 @@ func (p *processor) jpeg(out gocv.Mat, h protocol.Header, taken map[string]bool,
 		return 0, 0, err
 	}
 	p.e.hub.Publish(f)
+	p.e.encoded(protocol.CodecJPEG, len(f.Data), time.Now())
 	cost.encode = clock.lap()
 	// taken's JPEG keys are plain names (CodecKey): looked up as they are.
 	if moreJPEG(taken) {
@@ -213,6 +224,7 @@ func (p *processor) burn(m gocv.Mat, f *hub.Frame, key string, quality int) erro
 	if err != nil {
 		return err
 	}
+	p.e.encoded(protocol.CodecJPEG, len(bf.Data), time.Now())
 	bf.Rendition = key
 	p.e.hub.Publish(bf)
 	return nil

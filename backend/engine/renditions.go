@@ -3,6 +3,7 @@ package engine
 import (
 	"image"
 	"slices"
+	"time"
 
 	"framecast/backend/hub"
 	"framecast/backend/protocol"
@@ -37,6 +38,7 @@ func (p *processor) renditions(out gocv.Mat, h protocol.Header, taken map[string
 		if err != nil {
 			return err
 		}
+		p.e.encoded(protocol.CodecJPEG, len(f.Data), time.Now())
 		f.Rendition = r.Name
 		if taken[r.Name] {
 			p.e.hub.Publish(f)

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"reflect"
 
+	"framecast/backend/protocol"
 	"framecast/backend/source"
 	"framecast/backend/vision"
 )
@@ -26,11 +27,36 @@ type Settings struct {
 	Enabled bool `json:"enabled"` // false = camera off: the source is released
 	// Process is the processing chain, run on every frame before scaling.
 	Process []vision.Item `json:"process"`
+	// Codec is what viewers may be sent: CodecAuto (H.264 to those that
+	// ask for it, JPEG to the rest) or CodecJPEG (JPEG only: no H.264 is
+	// encoded, and a viewer asking for it gets JPEG). "" is CodecAuto.
+	Codec string `json:"codec"`
+	// Bitrate is the H.264 target for the stream's own size, in bits a
+	// second; a smaller rendition gets its share by pixel count. 0 = auto:
+	// h264BitsPerPixel.
+	Bitrate int `json:"bitrate"`
 }
 
-// DefaultSettings streams the test pattern at 1280×720, 30 fps, quality 80.
+// The codec choices of Settings.Codec.
+const (
+	// CodecAuto sends H.264 to viewers that ask for it, JPEG to the rest.
+	CodecAuto = "auto"
+	// CodecJPEG sends every viewer JPEG and encodes no H.264.
+	CodecJPEG = protocol.CodecJPEG
+)
+
+// MinBitrate and MaxBitrate bound Settings.Bitrate (besides 0, auto), in
+// bits a second: below 50 kbit/s even 320×180 is a smear, and 100 Mbit/s
+// is more than 8K at 60 fps needs.
+const (
+	MinBitrate = 50_000
+	MaxBitrate = 100_000_000
+)
+
+// DefaultSettings streams the test pattern at 1280×720, 30 fps, quality 80,
+// H.264 to viewers that ask for it at the automatic bitrate.
 func DefaultSettings() Settings {
-	return Settings{Source: "test", Quality: 80, MaxWidth: 1280, MaxHeight: 720, FPS: 30, Enabled: true}
+	return Settings{Source: "test", Quality: 80, MaxWidth: 1280, MaxHeight: 720, FPS: 30, Enabled: true, Codec: CodecAuto}
 }
 
 // checked is a Settings that passed Validate, in the engine's own form:
@@ -68,6 +94,16 @@ func (s Settings) check() (checked, error) {
 	}
 	if err := vision.Validate(s.Process); err != nil {
 		errs = append(errs, err)
+	}
+	switch s.Codec {
+	case "":
+		s.Codec = CodecAuto
+	case CodecAuto, CodecJPEG:
+	default:
+		errs = append(errs, fmt.Errorf("codec %s: must be %s or %s", protocol.Quote(s.Codec), CodecAuto, CodecJPEG))
+	}
+	if s.Bitrate != 0 && (s.Bitrate < MinBitrate || s.Bitrate > MaxBitrate) {
+		errs = append(errs, fmt.Errorf("bitrate %d bit/s: must be 0 (auto) or from %d kbit/s to %d Mbit/s", s.Bitrate, MinBitrate/1000, MaxBitrate/1_000_000))
 	}
 	if err := errors.Join(errs...); err != nil {
 		return checked{}, err

@@ -25,7 +25,17 @@ func (e *Engine) Stats() Stats {
 	st.Captured, st.Encoded = e.nCaptured.Load(), e.nEncoded.Load()
 	st.CaptureFPS = e.captured.Rate(now)
 	st.OutputFPS = e.output.Rate(now)
+	st.JPEGBitrate, st.H264Bitrate = 8*e.jpegBytes.Rate(now), 8*e.h264Bytes.Rate(now)
 	return st
+}
+
+// encoded counts n bytes encoded in codec at now, for Stats' bitrates.
+func (e *Engine) encoded(codec string, n int, now time.Time) {
+	if codec == protocol.CodecH264 {
+		e.h264Bytes.Add(now, uint64(n))
+	} else {
+		e.jpegBytes.Add(now, uint64(n))
+	}
 }
 
 // recordFrame notes a published frame's figures.

@@ -1,5 +1,5 @@
-// Package meter measures event rates (frames per second) over a short
-// sliding window, cheaply enough to call once per frame per viewer.
+// Package meter measures event rates (frames or bytes per second) over a
+// short sliding window, cheaply enough to call once per frame per viewer.
 package meter
 
 import (
@@ -26,12 +26,16 @@ type Meter struct {
 }
 
 // Tick records one event at time now.
-func (m *Meter) Tick(now time.Time) {
+func (m *Meter) Tick(now time.Time) { m.Add(now, 1) }
+
+// Add records k events at time now, such as k bytes: Rate is then bytes a
+// second.
+func (m *Meter) Add(now time.Time, k uint64) {
 	n := now.UnixNano() / int64(slot)
 	m.mu.Lock()
 	m.advance(n)
 	if n > m.last-int64(slots) { // an event older than the window is not counted
-		m.counts[n%int64(slots)]++
+		m.counts[n%int64(slots)] += k
 	}
 	m.mu.Unlock()
 }

@@ -34,3 +34,15 @@ func TestRate(t *testing.T) {
 		})
 	}
 }
+
+func TestAddCountsSeveralEventsAtOnce(t *testing.T) {
+	start := time.Unix(1000, 0)
+	var m Meter
+	// 30 frames a second of 40,000 bytes each, for 5 s: 1.2 MB a second.
+	for d := time.Duration(0); d < 5*time.Second; d += time.Second / 30 {
+		m.Add(start.Add(d), 40_000)
+	}
+	if got := m.Rate(start.Add(5 * time.Second)); got < 1.19e6 || got > 1.21e6 {
+		t.Fatalf("Rate = %.0f bytes a second, want 1,200,000", got)
+	}
+}

@@ -34,6 +34,13 @@ type Stats struct {
 	EncodeMs   float64 `json:"encodeMs"`   // smoothed JPEG encode time
 	FrameBytes int     `json:"frameBytes"` // size of the last JPEG
 	Error      string  `json:"error"`      // why the source is failing, while it is
+	// JPEGBitrate and H264Bitrate are the bits a second encoded in each
+	// codec over the last 2 s, every picture size together (the stream's
+	// own, its renditions, copies with boxes drawn on): what the stream
+	// makes once, before it is sent to each viewer that takes it. 0 for a
+	// codec nobody takes; a relay encodes nothing.
+	JPEGBitrate float64 `json:"jpegBitrate"`
+	H264Bitrate float64 `json:"h264Bitrate"`
 	// Process is the processing chain as set.
 	Process []ChainItem `json:"process"`
 	// Chain is each processor's smoothed time per frame, in chain order.

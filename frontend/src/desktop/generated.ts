@@ -236,6 +236,15 @@ export interface AppStats {
   frameBytes: number;
   /** why the source is failing, while it is */
   error: string;
+  /**
+   * JPEGBitrate and H264Bitrate are the bits a second encoded in each
+   * codec over the last 2 s, every picture size together (the stream's
+   * own, its renditions, copies with boxes drawn on): what the stream
+   * makes once, before it is sent to each viewer that takes it. 0 for a
+   * codec nobody takes; a relay encodes nothing.
+   */
+  jpegBitrate: number;
+  h264Bitrate: number;
   /** Process is the processing chain as set. */
   process: ProtocolChainItem[];
   /** Chain is each processor's smoothed time per frame, in chain order. */
@@ -268,7 +277,7 @@ export interface AppStats {
    */
   holder?: string;
   clusterViewers?: number;
-  /** JPEG bytes a second to all viewers */
+  /** bytes a second sent to all viewers */
   bandwidthBps: number;
   /** remote viewers, not the window's preview */
   viewers: HubStats[];
@@ -316,6 +325,18 @@ export interface EngineSettings {
   enabled: boolean;
   /** Process is the processing chain, run on every frame before scaling. */
   process: ProtocolChainItem[];
+  /**
+   * Codec is what viewers may be sent: CodecAuto (H.264 to those that
+   * ask for it, JPEG to the rest) or CodecJPEG (JPEG only: no H.264 is
+   * encoded, and a viewer asking for it gets JPEG). "" is CodecAuto.
+   */
+  codec: string;
+  /**
+   * Bitrate is the H.264 target for the stream's own size, in bits a
+   * second; a smaller rendition gets its share by pixel count. 0 = auto:
+   * h264BitsPerPixel.
+   */
+  bitrate: number;
 }
 
 /**

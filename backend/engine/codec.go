@@ -1,0 +1,33 @@
+package engine
+
+import (
+	"framecast/backend/hub"
+	"framecast/backend/protocol"
+)
+
+// H264 reports whether the stream sends H.264 to viewers that ask for it
+// (Settings.Codec): the server asks on each viewer's upgrade, and gives a
+// viewer asking for H.264 JPEG when not.
+func (e *Engine) H264() bool { return e.inForce().Codec != CodecJPEG }
+
+// withoutH264 takes the H.264 keys out of taken, under JPEG only: a
+// viewer still taking H.264 just after the switch (the server closes it)
+// gets no frames, and its encoder is closed as for a key nobody takes.
+func withoutH264(taken map[string]bool) {
+	for key := range taken {
+		if _, codec := hub.SplitKey(key); codec == protocol.CodecH264 {
+			delete(taken, key)
+		}
+	}
+}
+
+// h264Bitrate is the target bitrate of a w×h H.264 picture at fps, of a
+// stream whose own size is ownW×ownH, under the setting bitrate (bits a
+// second for the own size; 0: h264BitsPerPixel). A smaller rendition gets
+// its share of the setting by pixel count.
+func h264Bitrate(bitrate, w, h, ownW, ownH, fps int) int {
+	if bitrate == 0 || ownW*ownH == 0 {
+		return int(h264BitsPerPixel * float64(w*h*fps))
+	}
+	return int(float64(bitrate) * float64(w*h) / float64(ownW*ownH))
+}
