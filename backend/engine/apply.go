@@ -115,13 +115,20 @@ func (c change) discard() {
 // closed): the one place settings are put in force.
 func (e *Engine) put(c change) {
 	e.mu.Lock()
-	defer e.mu.Unlock()
+	recoded := c.settings.Codec != e.settings.Codec
 	e.settings = c.settings
 	if c.chain != nil {
 		if e.chain != nil {
 			e.chain.Close()
 		}
 		e.chain = c.chain
+	}
+	e.mu.Unlock()
+	if recoded {
+		// Viewers (and a push's relay) follow the codecs the stream makes
+		// now as they follow a new ladder: a new hello, and the frames of
+		// the codec each gets (H264).
+		e.hub.RenditionsChanged()
 	}
 }
 

@@ -6,13 +6,15 @@ import (
 )
 
 // H264 reports whether the stream sends H.264 to viewers that ask for it
-// (Settings.Codec): the server asks on each viewer's upgrade, and gives a
-// viewer asking for H.264 JPEG when not.
+// (Settings.Codec), for server.Deps.H264 and the push's codecs: a viewer
+// asking for H.264 gets JPEG while not. A change of it is told to the hub
+// (RenditionsChanged), so viewers watching follow it.
 func (e *Engine) H264() bool { return e.inForce().Codec != CodecJPEG }
 
 // withoutH264 takes the H.264 keys out of taken, under JPEG only: a
-// viewer still taking H.264 just after the switch (the server closes it)
-// gets no frames, and its encoder is closed as for a key nobody takes.
+// viewer still taking H.264 just after the switch (until the server moves
+// it to JPEG) gets no frames, and its encoder is closed as for a key
+// nobody takes.
 func withoutH264(taken map[string]bool) {
 	for key := range taken {
 		if _, codec := hub.SplitKey(key); codec == protocol.CodecH264 {

@@ -100,7 +100,12 @@ func (st *Station) startPushLocked(p config.Push) error {
 		if err != nil {
 			return err
 		}
-		cfg.Codecs = func() []string { return []string{protocol.CodecH264} } // the engine encodes it while taken
+		cfg.Codecs = func() []string { // the engine encodes it while taken, unless JPEG only
+			if st.eng.H264() {
+				return []string{protocol.CodecH264}
+			}
+			return nil
+		}
 		if len(st.d.Renditions) > 0 {
 			cfg.Renditions = st.eng.Renditions // the relay asks for those its viewers take
 		}
