@@ -65,6 +65,20 @@ func (a *App) SetFPS(fps int) (engine.Settings, error) {
 	return a.st.Update(func(s *engine.Settings) { s.FPS = fps })
 }
 
+// SetCodec chooses what the share links' viewers get: "auto" (H.264 to
+// browsers that decode it, JPEG to the rest) or "jpeg" (JPEG only, no
+// H.264 encoded). Viewers watching are moved to JPEG and back without
+// being dropped; the window's preview is JPEG either way.
+func (a *App) SetCodec(codec string) (engine.Settings, error) {
+	return a.st.Update(func(s *engine.Settings) { s.Codec = codec })
+}
+
+// SetBitrate sets the H.264 bitrate of the stream's own size in bits a
+// second (smaller renditions get their share by pixel count); 0 is auto.
+func (a *App) SetBitrate(bps int) (engine.Settings, error) {
+	return a.st.Update(func(s *engine.Settings) { s.Bitrate = bps })
+}
+
 // Cameras lists the cameras found on this machine. An empty list is not an
 // error; the window says no camera was found.
 func (a *App) Cameras() ([]Camera, error) { return a.find() }

@@ -93,6 +93,7 @@ export function fakeBindings({ base, token, qrPNG, contract, gated = false }) {
     source: settings.source, state: 'live', enabled: settings.enabled, captureFps: 0, outputFps: 0, width: 0, height: 0,
     quality: settings.quality, maxWidth: settings.maxWidth, maxHeight: settings.maxHeight, fpsCap: settings.fps,
     encodeMs: 0, frameBytes: 0, error: '', process: [], chain: [], bandwidthBps: 0, viewers: [], remote: 0,
+    jpegBitrate: 0, h264Bitrate: 0,
   };
   window.__calls = calls;
   window.__emit = (name, data) => (handlers[name] || []).forEach((cb) => cb(data));
@@ -117,6 +118,15 @@ export function fakeBindings({ base, token, qrPNG, contract, gated = false }) {
         SetFPS: ok('SetFPS', (f) => {
           if (!(f >= 1 && f <= 120)) throw `fps ${f}: use 1–120`;
           settings.fps = f;
+        }),
+        // Go's engine.Settings.Validate refuses these.
+        SetCodec: ok('SetCodec', (c) => {
+          if (c !== 'auto' && c !== 'jpeg') throw `codec "${c}": must be auto or jpeg`;
+          settings.codec = c;
+        }),
+        SetBitrate: ok('SetBitrate', (b) => {
+          if (b !== 0 && !(b >= 50_000 && b <= 100_000_000)) throw `bitrate ${b} bit/s: must be 0 (auto) or from 50 kbit/s to 100 Mbit/s`;
+          settings.bitrate = b;
         }),
         // As source.ParseSpec refuses; window.__refuseSource is a source that will not open.
         SetSource: ok('SetSource', (s) => {

@@ -121,6 +121,7 @@ async function fill() {
         source: '/home/operator/videos/a rather long name for the inspection line camera recording.mp4', state: 'live', enabled: true,
         captureFps: 120, outputFps: 119.9, width: 1920, height: 1080, quality: 80, maxWidth: 1920, maxHeight: 1080, fpsCap: 120,
         encodeMs: 12.3, frameBytes: 524288, error: '', process: [], chain: [], bandwidthBps: 156_250_000, remote: 3,
+        jpegBitrate: 503_300_000, h264Bitrate: 24_400_000,
         viewers: [
           { id: 1, kind: 'ws', addr: '192.168.100.200:50123', fps: 119.9, drops: 12345, latencyMs: 1234, bytes: 1, since: '' },
           { id: 2, kind: 'ws', addr: '[2001:db8:85a3::8a2e:370:7334]:50124', fps: 29.9, drops: 2, latencyMs: 15, bytes: 1, since: '' },
@@ -185,7 +186,7 @@ test('the stats strip shows every figure whole at 1024×640', async () => {
       return whole ? dd.textContent : `${dd.textContent} (${Math.round(text.width)} px in ${Math.round(box.width)})`;
     }),
   );
-  assert.deepEqual(strip, ['120.0 fps', '119.9 fps', '12.3 ms', '1920×1080 · 512 KiB', '1.25 Gbit/s', '3']);
+  assert.deepEqual(strip, ['120.0 fps', '119.9 fps', '12.3 ms', '1920×1080 · 512 KiB', 'JPEG 503.3 Mbit/s · H.264 24.4 Mbit/s', '1.25 Gbit/s', '3']);
 });
 
 test('share links show host, port and the start of the token, and the whole link on hover and in Copy', async () => {

@@ -77,6 +77,23 @@ test('each control calls Go at once with its value', async () => {
   await page.keyboard.press('Enter');
   assert.deepEqual(await waitFor(() => lastCall('SetFPS'), 'SetFPS'), ['SetFPS', 15]);
 
+  // What viewers get: shown as Go has it, changed at once, and shown as Go then has it.
+  assert.equal(await page.locator('#codec').inputValue(), 'auto');
+  assert.equal(await page.locator('#bitrate').inputValue(), '', 'the automatic bitrate is an empty box');
+  assert.equal(await page.getAttribute('#bitrate', 'placeholder'), 'auto');
+  await page.getByLabel('Viewers get').selectOption('jpeg');
+  assert.deepEqual(await waitFor(() => lastCall('SetCodec'), 'SetCodec'), ['SetCodec', 'jpeg']);
+  await page.getByLabel('H.264 Mbit/s').fill('2.5');
+  await page.keyboard.press('Enter');
+  assert.deepEqual(await waitFor(() => lastCall('SetBitrate'), 'SetBitrate'), ['SetBitrate', 2_500_000]);
+  const inForce = await page.evaluate(() => window.go.app.App.Settings());
+  assert.deepEqual([inForce.codec, inForce.bitrate], ['jpeg', 2_500_000]);
+  await page.getByLabel('H.264 Mbit/s').fill('');
+  await page.keyboard.press('Enter');
+  assert.deepEqual(await waitFor(async () => (await lastCall('SetBitrate'))?.[1] === 0 && lastCall('SetBitrate'), 'SetBitrate auto'), ['SetBitrate', 0]);
+  await page.getByLabel('Viewers get').selectOption('auto');
+  assert.deepEqual(await waitFor(async () => (await lastCall('SetCodec'))?.[1] === 'auto' && lastCall('SetCodec'), 'SetCodec auto'), ['SetCodec', 'auto']);
+
   await page.fill('#url', 'rtsp://10.0.0.7/line');
   await page.click('#url-form button');
   assert.deepEqual(await waitFor(() => lastCall('SetSource'), 'SetSource'), ['SetSource', 'rtsp://10.0.0.7/line']);
@@ -132,6 +149,15 @@ test('stats events fill the strip and the viewer list', async () => {
   assert.equal(await page.locator('#st-bandwidth').innerText(), '10.0 Mbit/s');
   assert.equal(await page.locator('#st-viewers').innerText(), '1');
   assert.match(await page.locator('#viewers').innerText(), /192\.168\.1\.20:50123\s+29\.9\s+15 ms\s+2/);
+  assert.equal(await page.locator('#st-bitrate').innerText(), '—', 'a bitrate shown for codecs not sent');
+  const rates = (jpegBitrate, h264Bitrate) => page.evaluate((r) => window.__emit('stream:stats', {
+    source: 'test', state: 'live', enabled: true, captureFps: 30, outputFps: 30, width: 1280, height: 720,
+    quality: 80, encodeMs: 4.2, frameBytes: 40960, error: '', bandwidthBps: 1, remote: 0, viewers: [], ...r,
+  }), { jpegBitrate, h264Bitrate });
+  await rates(9_360_000, 1_940_000);
+  assert.equal(await page.locator('#st-bitrate').innerText(), 'JPEG 9.4 Mbit/s · H.264 1.9 Mbit/s');
+  await rates(9_360_000, 0);
+  assert.equal(await page.locator('#st-bitrate').innerText(), 'JPEG 9.4 Mbit/s', 'H.264 named while none is sent');
 });
 
 test('numbers out of range are refused beside their field, never clamped or sent', async () => {
@@ -149,6 +175,12 @@ test('numbers out of range are refused beside their field, never clamped or sent
   await page.getByLabel('FPS cap').fill('29.97');
   await page.keyboard.press('Enter');
   await waitFor(async () => (await page.locator('#fps-help').innerText()) === 'Use a whole number, 1–120', 'fps must be whole');
+  const bitrates = await count('SetBitrate');
+  await page.getByLabel('H.264 Mbit/s').fill('500');
+  await page.keyboard.press('Enter');
+  await waitFor(async () => (await page.getAttribute('#bitrate', 'aria-invalid')) === 'true', 'bitrate refused');
+  assert.equal(await page.locator('#bitrate-help').innerText(), '500 is out of range: use 0.05–100, or empty for auto');
+  assert.equal(await count('SetBitrate'), bitrates, 'a refused bitrate reached Go');
   assert.deepEqual([await count('SetQuality'), await count('SetFPS')], [quality, fps], 'a refused number reached Go');
   assert.equal(await page.locator('#quality').inputValue(), '42', 'the slider keeps the quality in force');
 
@@ -310,6 +342,7 @@ test('every field applies on Enter and on leaving it, once each', async () => {
   const cases = [
     { field: '#fps', call: 'SetFPS', values: ['12', '14'], sent: (v) => Number(v) },
     { field: '#quality-number', call: 'SetQuality', values: ['33', '34'], sent: (v) => Number(v) },
+    { field: '#bitrate', call: 'SetBitrate', values: ['1.5', '0.8'], sent: (v) => Number(v) * 1e6 },
     { field: '#url', call: 'SetSource', values: ['rtsp://10.0.0.9/a', 'rtsp://10.0.0.9/b'], sent: (v) => v },
     { field: '#port', call: 'SetPort', values: ['9100', '9101'], sent: (v) => Number(v) },
     { field: '#push-relay', call: 'SetPush', values: ['wss://relay.example.com:8188', 'wss://relay2.example.com:8188'], sent: (v) => v, arg: (c) => c[1].relay },

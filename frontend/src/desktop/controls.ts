@@ -1,10 +1,11 @@
 // The camera panel: on/off, source picker (with recent files and URLs), a URL
-// or file path, quality, resolution, fps. Every change goes to Go at once; a
+// or file path, quality, what viewers get (codec, H.264 bitrate),
+// resolution, fps. Every change goes to Go at once; a
 // refusal shows why and puts the control back to what is really in force. A
 // number out of range is refused next to its field and never sent.
 import { backend, errorText, type Camera, type StreamSettings } from './backend';
 import { must, onCommit, setProblem } from './dom';
-import { numberProblem, presetOf, sourceLabel, sourceTextProblem } from './format';
+import { numberProblem, presetOf, readBitrate, showBitrate, sourceLabel, sourceTextProblem } from './format';
 import { notify, resolve } from './notices';
 import { isRecentKind, loadRecent, remember } from './recent';
 
@@ -13,6 +14,8 @@ const sourceSel = () => must('source', HTMLSelectElement);
 const quality = () => must('quality', HTMLInputElement);
 const qualityBox = () => must('quality-number', HTMLInputElement);
 const fpsBox = () => must('fps', HTMLInputElement);
+const codecSel = () => must('codec', HTMLSelectElement);
+const bitrateBox = () => must('bitrate', HTMLInputElement);
 
 // Module state, owned by this file and changed only on the UI thread.
 /** cameras is null while the first scan runs. */
@@ -38,6 +41,11 @@ export function show(s: StreamSettings): void {
   resolution.value = presetOf(s) || 'source';
   fpsBox().value = String(s.fps);
   setProblem(fpsBox(), must('fps-help', HTMLElement), '');
+  codecSel().querySelector('option[value=""]')?.remove();
+  codecSel().value = s.codec || 'auto';
+  bitrateBox().value = showBitrate(s.bitrate);
+  bitrateBox().placeholder = 'auto';
+  setProblem(bitrateBox(), must('bitrate-help', HTMLElement), '');
   must('source-name', HTMLElement).textContent = sourceLabel(s.source);
   must('source-name', HTMLElement).title = s.source;
   must('camera-fields', HTMLFieldSetElement).disabled = false;
@@ -152,6 +160,12 @@ export async function setupControls(): Promise<void> {
   onCommit(fpsBox(), () => {
     const fps = checked(fpsBox(), 'fps-help', 1, 120);
     if (fps !== null) void apply('fps', () => api.SetFPS(fps));
+  });
+  codecSel().addEventListener('change', () => void apply('codec', () => api.SetCodec(codecSel().value)));
+  onCommit(bitrateBox(), () => {
+    const { bps, problem } = readBitrate(bitrateBox().validity.badInput ? 'x' : bitrateBox().value);
+    setProblem(bitrateBox(), must('bitrate-help', HTMLElement), problem);
+    if (!problem) void apply('bitrate', () => api.SetBitrate(bps));
   });
 
   show(await api.Settings());

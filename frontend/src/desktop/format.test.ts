@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bandwidth, linkParts, numberProblem, presetOf, sourceLabel, sourceTextProblem, stateLabel } from './format';
+import { bandwidth, codecRates, linkParts, numberProblem, presetOf, readBitrate, showBitrate, sourceLabel, sourceTextProblem, stateLabel } from './format';
 
 describe('presetOf', () => {
   it('names the preset whose max size matches', () => {
@@ -20,6 +20,42 @@ describe('bandwidth', () => {
     [250_000_000, '2.00 Gbit/s'],
   ])('formats %d bytes/s as %s', (bps, text) => {
     expect(bandwidth(bps)).toBe(text);
+  });
+});
+
+describe('codecRates', () => {
+  it.each([
+    [9_360_000, 1_940_000, 'JPEG 9.4 Mbit/s · H.264 1.9 Mbit/s'],
+    [9_360_000, 0, 'JPEG 9.4 Mbit/s'],
+    [0, 480_000, 'H.264 480 kbit/s'],
+    [0, 0, ''],
+  ])('names only the codecs sent: JPEG %d, H.264 %d bit/s is "%s"', (jpeg, h264, text) => {
+    expect(codecRates(jpeg, h264)).toBe(text);
+  });
+});
+
+describe('readBitrate', () => {
+  it.each([
+    ['', 0],
+    [' auto ', 0],
+    ['2.5', 2_500_000],
+    ['0.05', 50_000],
+    ['100', 100_000_000],
+  ])('reads "%s" Mbit/s as %d bit/s', (text, bps) => {
+    expect(readBitrate(text)).toEqual({ bps, problem: '' });
+  });
+  it.each([
+    ['0.01', '0.01 is out of range: use 0.05–100, or empty for auto'],
+    ['250', '250 is out of range: use 0.05–100, or empty for auto'],
+    ['fast', 'Type Mbit/s from 0.05 to 100, or leave it empty for auto'],
+  ])('refuses "%s" with a reason', (text, problem) => {
+    expect(readBitrate(text).problem).toBe(problem);
+  });
+  it('shows what it reads back, and auto as empty', () => {
+    expect(showBitrate(2_500_000)).toBe('2.5');
+    expect(showBitrate(800_000)).toBe('0.8');
+    expect(showBitrate(0)).toBe('');
+    expect(readBitrate(showBitrate(1_234_000)).bps).toBe(1_234_000);
   });
 });
 

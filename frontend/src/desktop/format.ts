@@ -12,11 +12,50 @@ export function presetOf(s: Pick<StreamSettings, 'maxWidth' | 'maxHeight'>): str
 
 /** bandwidth formats bytes a second as bits a second, as people quote links. */
 export function bandwidth(bytesPerSecond: number): string {
-  const bits = bytesPerSecond * 8;
+  return bitrate(bytesPerSecond * 8);
+}
+
+/** bitrate formats bits a second. */
+export function bitrate(bits: number): string {
   if (bits >= 1e9) return `${(bits / 1e9).toFixed(2)} Gbit/s`;
   if (bits >= 1e6) return `${(bits / 1e6).toFixed(1)} Mbit/s`;
   if (bits >= 1e3) return `${(bits / 1e3).toFixed(0)} kbit/s`;
   return `${Math.round(bits)} bit/s`;
+}
+
+/**
+ * codecRates is what the stream encodes a second in each codec it sends, as
+ * the stats strip shows it ("JPEG 9.4 Mbit/s · H.264 1.9 Mbit/s"), or ""
+ * while it sends neither.
+ */
+export function codecRates(jpegBits: number, h264Bits: number): string {
+  const parts: string[] = [];
+  if (jpegBits > 0) parts.push(`JPEG ${bitrate(jpegBits)}`);
+  if (h264Bits > 0) parts.push(`H.264 ${bitrate(h264Bits)}`);
+  return parts.join(' · ');
+}
+
+/** The H.264 bitrate box's range, in Mbit/s: Go's engine.MinBitrate and MaxBitrate. */
+export const bitrateMbit = { min: 0.05, max: 100 };
+
+/**
+ * readBitrate reads the H.264 bitrate box (Mbit/s) as bits a second for
+ * SetBitrate: empty is 0, auto. problem says why a value is refused; it is
+ * then never sent.
+ */
+export function readBitrate(text: string): { bps: number; problem: string } {
+  const t = text.trim();
+  if (t === '' || t.toLowerCase() === 'auto') return { bps: 0, problem: '' };
+  const { min, max } = bitrateMbit;
+  const v = Number(t);
+  if (!Number.isFinite(v)) return { bps: 0, problem: `Type Mbit/s from ${min} to ${max}, or leave it empty for auto` };
+  if (v < min || v > max) return { bps: 0, problem: `${t} is out of range: use ${min}–${max}, or empty for auto` };
+  return { bps: Math.round(v * 1e6), problem: '' };
+}
+
+/** showBitrate is the bitrate box's text for bits a second: "" for auto (0). */
+export function showBitrate(bps: number): string {
+  return bps > 0 ? String(Number((bps / 1e6).toFixed(3))) : '';
 }
 
 /** sourceLabel is how the picker names a source spec. */

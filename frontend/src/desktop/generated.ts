@@ -43,11 +43,23 @@ export interface Backend {
   /** Push returns the push settings and the connection's state. */
   Push(): Promise<AppPushInfo>;
   /**
+   * SetBitrate sets the H.264 bitrate of the stream's own size in bits a
+   * second (smaller renditions get their share by pixel count); 0 is auto.
+   */
+  SetBitrate(bps: number): Promise<EngineSettings>;
+  /**
    * SetChain replaces the whole processing chain at once. A bad one (an
    * unknown processor, a parameter out of range) is refused with the reason
    * and the running chain stays.
    */
   SetChain(items: ProtocolChainItem[]): Promise<ProtocolChainItem[]>;
+  /**
+   * SetCodec chooses what the share links' viewers get: "auto" (H.264 to
+   * browsers that decode it, JPEG to the rest) or "jpeg" (JPEG only, no
+   * H.264 encoded). Viewers watching are moved to JPEG and back without
+   * being dropped; the window's preview is JPEG either way.
+   */
+  SetCodec(codec: string): Promise<EngineSettings>;
   /** SetEnabled switches the camera on or off. Off releases the source. */
   SetEnabled(on: boolean): Promise<EngineSettings>;
   /** SetFPS sets the frame rate cap. */

@@ -1,7 +1,7 @@
 // The stats strip under the preview and the state pill in the header.
 import type { AppStats } from './backend';
 import { must } from './dom';
-import { bandwidth, sourceLabel, stateLabel } from './format';
+import { bandwidth, codecRates, sourceLabel, stateLabel } from './format';
 
 /** showStats updates the strip and the pill. */
 export function showStats(st: AppStats): void {
@@ -11,6 +11,7 @@ export function showStats(st: AppStats): void {
   const off = st.state === 'off' || !st.enabled;
   must('st-encode', HTMLElement).textContent = off ? '—' : `${st.encodeMs.toFixed(1)} ms`;
   must('st-frame', HTMLElement).textContent = !off && st.width > 0 ? `${st.width}×${st.height} · ${(st.frameBytes / 1024).toFixed(0)} KiB` : '—';
+  must('st-bitrate', HTMLElement).textContent = (!off && codecRates(st.jpegBitrate, st.h264Bitrate)) || '—';
   must('st-bandwidth', HTMLElement).textContent = bandwidth(st.bandwidthBps);
   must('st-viewers', HTMLElement).textContent = String(st.remote);
   const pill = must('state', HTMLElement);
