@@ -86,6 +86,9 @@ func (v *wsViewer) relist(now time.Time) error {
 	if next != cur || recoded {
 		v.setRendition(next)
 	}
+	if recoded {
+		v.forgetInFlight()
+	}
 	if next != cur || !sameLevels || v.out.adapt == nil {
 		v.out.adapt = nil
 		if !v.out.pinned && !v.dataURL && len(ladder) > 1 {

@@ -85,6 +85,16 @@ func (v *wsViewer) sending(f *hub.Frame, now time.Time) {
 	v.flight.mu.Unlock()
 }
 
+// forgetInFlight forgets every frame in flight: the viewer may never ack
+// them, as a page drops the H.264 frames still decoding when it is moved
+// to JPEG. Waiting for those acks would hold back the frames of the new
+// codec until ackTimeout; a late ack of one is harmless.
+func (v *wsViewer) forgetInFlight() {
+	v.flight.mu.Lock()
+	v.flight.frames = v.flight.frames[:0]
+	v.flight.mu.Unlock()
+}
+
 // unsend forgets the in-flight record of a frame that was not written after
 // all.
 func (v *wsViewer) unsend(seq uint64) {
