@@ -52,9 +52,9 @@ export async function startRelay({ publishToken, port, args = [] }) {
 /**
  * startFramecast runs `framecast <command> --addr 127.0.0.1:<port> <args>`
  * and waits for /healthz. Without a port it listens on port 0 and reads the
- * port the kernel gave from what the command prints at start (a viewer link
- * or "relay on 127.0.0.1:PORT"); a port is given only to restart on the
- * same one.
+ * port the kernel gave from what the command prints first on stdout (a
+ * viewer link or "relay on 127.0.0.1:PORT"); a port is given only to
+ * restart on the same one.
  */
 async function startFramecast(command, args, port) {
   await fs.access(serverBin).catch(() => {
@@ -64,14 +64,21 @@ async function startFramecast(command, args, port) {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let log = '';
+  let out = '';
   let printed;
   const portPrinted = new Promise((resolve) => { printed = resolve; });
   const keep = (chunk) => {
     log = (log + chunk).slice(-8000);
-    const m = /127\.0\.0\.1:(\d+)/.exec(log);
-    if (m && Number(m[1]) > 0) printed(Number(m[1]));
   };
-  proc.stdout.on('data', keep);
+  // The port is the first the command prints on stdout: its own address
+  // comes first there. The log on stderr may name another's first (a
+  // relay serve --push connects to).
+  proc.stdout.on('data', (chunk) => {
+    keep(chunk);
+    out = (out + chunk).slice(0, 8000);
+    const m = /127\.0\.0\.1:(\d+)/.exec(out);
+    if (m && Number(m[1]) > 0) printed(Number(m[1]));
+  });
   proc.stderr.on('data', keep);
   const exited = once(proc, 'exit');
   if (port === undefined) {
