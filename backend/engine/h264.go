@@ -16,9 +16,26 @@ import (
 // 30 fps, a fifth of the JPEG stream at quality 80.
 const h264BitsPerPixel = 0.07
 
+// h264LowShare is a rendition's lower step (hub.LowKey) as a share of its
+// bitrate: half, so an adapting viewer's ladder halves at each step
+// (720p, 720p at half, 360p, which is a quarter of 720p, …).
+const h264LowShare = 0.5
+
+// h264Bitrate is the target bitrate of the encoder of a w×h picture at fps
+// frames a second, at the lower step (hub.LowKey) when low says. Every
+// encoder's bitrate comes from here.
+func h264Bitrate(w, h, fps int, low bool) int {
+	bps := h264BitsPerPixel * float64(w*h*fps)
+	if low {
+		bps *= h264LowShare
+	}
+	return int(bps)
+}
+
 // h264Encoders are the processing goroutine's H.264 encoders, one per hub
-// key a viewer takes (the stream's own size and each rendition, each its own
-// encoder), made when first taken and closed when nobody takes it.
+// key a viewer takes (the stream's own size and each rendition, and each
+// one's lower bitrate step, each its own encoder), made when first taken
+// and closed when nobody takes it.
 type h264Encoders map[string]*encode.H264
 
 // h264 encodes out (the stream's own size) or a smaller rendition of it to
@@ -28,6 +45,7 @@ type h264Encoders map[string]*encode.H264
 func (p *processor) h264(out gocv.Mat, h protocol.Header, taken map[string]bool, fps int) (int, error) {
 	own := 0
 	now := time.Now()
+	resized := "" // the rendition in p.smallH264 now: its lower step shares it
 	for key, enc := range p.encoders {
 		if !taken[key] {
 			enc.Close()
@@ -45,11 +63,15 @@ func (p *processor) h264(out gocv.Mat, h protocol.Header, taken map[string]bool,
 			if !ok || r.W >= out.Cols() || r.H >= out.Rows() {
 				continue // not offered at this size: the viewer is moved (relist)
 			}
-			w, hh := fit(out.Cols(), out.Rows(), r.W, r.H)
-			gocv.Resize(out, &p.smallH264, image.Pt(w, hh), 0, 0, gocv.InterpolationArea)
+			if resized != name {
+				w, hh := fit(out.Cols(), out.Rows(), r.W, r.H)
+				gocv.Resize(out, &p.smallH264, image.Pt(w, hh), 0, 0, gocv.InterpolationArea)
+				resized = name
+			}
 			pic = p.smallH264
 		}
-		enc, err := p.encoder(key, pic.Cols(), pic.Rows(), fps)
+		low := hub.IsLow(key)
+		enc, err := p.encoder(key, pic.Cols(), pic.Rows(), fps, low)
 		if err != nil {
 			return 0, err
 		}
@@ -60,15 +82,15 @@ func (p *processor) h264(out gocv.Mat, h protocol.Header, taken map[string]bool,
 		if err != nil {
 			return 0, err
 		}
-		if name == "" {
-			own = len(au)
+		if name == "" && (own == 0 || !low) {
+			own = len(au) // the own size's, or its lower step's when only that is taken
 		}
 		if isKey {
 			p.e.hub.KeyMade(key, now)
 		}
 		cfg := enc.Config()
 		fh := h
-		fh.W, fh.H, fh.Rendition, fh.Codec, fh.Key = cfg.Width, cfg.Height, name, protocol.CodecH264, isKey
+		fh.W, fh.H, fh.Rendition, fh.Codec, fh.Key, fh.Bitrate = cfg.Width, cfg.Height, name, protocol.CodecH264, isKey, cfg.Bitrate
 		fh.Detections = scaledCopy(h.Detections, float64(pic.Cols())/float64(out.Cols()))
 		f, err := hub.NewFrame(fh, au)
 		if err != nil {
@@ -80,21 +102,28 @@ func (p *processor) h264(out gocv.Mat, h protocol.Header, taken map[string]bool,
 	return own, nil
 }
 
-// encoder is key's encoder for pictures of w×h at fps, made anew when the
-// size changed (a new source, a new max size).
-func (p *processor) encoder(key string, w, h, fps int) (*encode.H264, error) {
+// encoder is key's encoder for pictures of w×h at fps, at the lower
+// bitrate step when low says; made anew when the size changed (a new
+// source, a new max size), told a new bitrate when that changed.
+func (p *processor) encoder(key string, w, h, fps int, low bool) (*encode.H264, error) {
+	if fps <= 0 {
+		fps = 30
+	}
+	bps := h264Bitrate(w&^1, h&^1, fps, low)
 	if enc, ok := p.encoders[key]; ok {
-		if c := enc.Config(); c.Width == w&^1 && c.Height == h&^1 {
+		c := enc.Config()
+		if c.Width == w&^1 && c.Height == h&^1 {
+			if c.Bitrate != bps {
+				if err := enc.SetBitrate(bps); err != nil {
+					return nil, err
+				}
+			}
 			return enc, nil
 		}
 		enc.Close()
 		delete(p.encoders, key)
 	}
-	if fps <= 0 {
-		fps = 30
-	}
-	enc, err := encode.NewH264(encode.H264Config{Width: w, Height: h, FPS: float64(fps),
-		Bitrate: int(h264BitsPerPixel * float64(w*h*fps))})
+	enc, err := encode.NewH264(encode.H264Config{Width: w, Height: h, FPS: float64(fps), Bitrate: bps})
 	if err != nil {
 		return nil, err
 	}
