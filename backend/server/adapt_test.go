@@ -1,8 +1,11 @@
 package server
 
 import (
+	"slices"
 	"testing"
 	"time"
+
+	"framecast/backend/protocol"
 )
 
 // feed runs an adapter for d in steps of adaptEvery, the viewer skipping
@@ -68,5 +71,34 @@ func TestOneSizeOrAPinnedViewerNeverMoves(t *testing.T) {
 	a := newAdapter([]string{""}, now)
 	if key, n := feed(a, &now, &sent, &drops, 10*time.Second, 0.9); key != "" || n != 0 {
 		t.Fatalf("one size: %q, %d changes", key, n)
+	}
+}
+
+func TestAViewerAdaptsBetweenTheKeysOfItsCodecAndPin(t *testing.T) {
+	ladder := protocol.DefaultRenditions()
+	ladder = append([]protocol.Rendition{{Name: "720p", W: 1280, H: 720, Quality: 80}}, ladder...)
+	cases := []struct {
+		name   string
+		codec  string
+		pinned string // "-": auto
+		want   []string
+	}{
+		{"a JPEG viewer moves between sizes", protocol.CodecJPEG, "-", []string{"", "360p", "240p", "180p"}},
+		{"an H.264 viewer steps to the lower bitrate before each smaller size", protocol.CodecH264, "-",
+			[]string{"@h264", "@h264+low", "360p@h264", "360p@h264+low", "240p@h264", "240p@h264+low", "180p@h264", "180p@h264+low"}},
+		{"an H.264 viewer that pinned a size keeps it and steps its bitrate", protocol.CodecH264, "360p", []string{"360p@h264", "360p@h264+low"}},
+		{"a JPEG viewer that pinned a size has nothing to move between", protocol.CodecJPEG, "360p", []string{"360p"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			v := &wsViewer{codec: c.codec}
+			ours := ""
+			if c.pinned != "-" {
+				v.out.pinned, ours = true, c.pinned
+			}
+			if got := v.levels(ladder, ours); !slices.Equal(got, c.want) {
+				t.Fatalf("levels %q, want %q", got, c.want)
+			}
+		})
 	}
 }

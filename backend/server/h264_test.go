@@ -171,52 +171,64 @@ func TestACodecIsRefusedOrReplacedWhereItCannotBeServed(t *testing.T) {
 	}
 }
 
-func TestAnH264ViewerOnASlowLinkMovesDownAndEveryFrameItGetsDecodes(t *testing.T) {
+func TestAnH264ViewerOnASlowLinkStepsToALowerBitrateThenASmallerSizeAndEveryFrameItGetsDecodes(t *testing.T) {
 	srv, _ := renditionStreamH264(t, true)
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	// The test pattern in H.264 at 720p takes about 1 Mbit/s: a link of
-	// 300 kbit/s cannot carry it.
+	// The test pattern in H.264 at 720p takes about 1 Mbit/s, and half as
+	// much at its lower step: a link of 300 kbit/s carries neither.
 	v, err := client.DialWith(ctx, "ws://"+srv.Addr().String()+"/ws?token="+token+"&codec=h264", client.DialOptions{LinkBps: 300_000})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer v.Close()
-	type got struct {
-		seq       uint64
-		key       bool
+	// A step is one key's frames in a row: a rendition at a bitrate.
+	type step struct {
 		rendition string
+		bitrate   int
+		units     [][]byte
 	}
-	var frames []got
-	var units [][]byte
-	deadline := time.Now().Add(20 * time.Second)
-	moved := -1
-	for time.Now().Before(deadline) && (moved < 0 || len(frames) < moved+30) {
+	var steps []*step
+	var prev *protocol.Header
+	deadline := time.Now().Add(30 * time.Second)
+	smaller := -1 // frames got when the first smaller size came
+	n := 0
+	for time.Now().Before(deadline) && (smaller < 0 || n < smaller+30) {
 		m, err := v.NextFrame(time.Until(deadline))
 		if err != nil {
-			t.Fatalf("after %d frames: %v", len(frames), err)
+			t.Fatalf("after %d frames: %v", n, err)
 		}
 		_ = v.Ack(m.Frame.Seq)
-		frames = append(frames, got{m.Frame.Seq, m.Frame.Key, m.Frame.Rendition})
-		if moved < 0 && m.Frame.Rendition != "" {
-			moved = len(frames) - 1
-		}
-		if m.Frame.Rendition == frames[0].rendition { // one rendition's stream is one decodable file
-			units = append(units, append([]byte(nil), m.JPEG...))
-		}
-	}
-	if moved < 0 {
-		t.Fatalf("on a 300 kbit/s link the viewer stayed at the full size for %d frames", len(frames))
-	}
-	for i, f := range frames {
+		f := m.Frame
 		switch {
-		case i == 0 && !f.key:
+		case n == 0 && !f.Key:
 			t.Fatal("the first frame is no keyframe")
-		case i > 0 && f.rendition != frames[i-1].rendition && !f.key:
-			t.Fatalf("frame %d is the first of rendition %q and no keyframe: it cannot be decoded", i, f.rendition)
-		case i > 0 && f.seq != frames[i-1].seq+1 && !f.key:
-			t.Fatalf("frame %d came after a gap (seq %d after %d) and is no keyframe", i, f.seq, frames[i-1].seq)
+		case prev != nil && (f.Rendition != prev.Rendition || f.Bitrate != prev.Bitrate) && !f.Key:
+			t.Fatalf("frame %d is the first of %q at %d bit/s and no keyframe: it cannot be decoded", n, f.Rendition, f.Bitrate)
+		case prev != nil && f.Seq != prev.Seq+1 && !f.Key:
+			t.Fatalf("frame %d came after a gap (seq %d after %d) and is no keyframe", n, f.Seq, prev.Seq)
+		case f.Bitrate <= 0:
+			t.Fatalf("frame %d says no bitrate", n)
 		}
+		if prev == nil || f.Rendition != prev.Rendition || f.Bitrate != prev.Bitrate {
+			steps = append(steps, &step{rendition: f.Rendition, bitrate: f.Bitrate})
+		}
+		s := steps[len(steps)-1]
+		s.units = append(s.units, append([]byte(nil), m.JPEG...))
+		if smaller < 0 && f.Rendition != "" {
+			smaller = n
+		}
+		prev = f
+		n++
 	}
-	decodes(t, units, len(units))
+	if smaller < 0 || len(steps) < 3 {
+		t.Fatalf("on a 300 kbit/s link the viewer took %d steps and stayed at the full size for %d frames", len(steps), n)
+	}
+	if steps[0].rendition != "" || steps[1].rendition != "" || steps[1].bitrate != steps[0].bitrate/2 {
+		t.Fatalf("the viewer went from %q at %d bit/s to %q at %d bit/s: want the same size at half the bitrate first",
+			steps[0].rendition, steps[0].bitrate, steps[1].rendition, steps[1].bitrate)
+	}
+	for _, s := range steps { // each step's frames are one decodable stream
+		decodes(t, s.units, len(s.units))
+	}
 }
