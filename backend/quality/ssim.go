@@ -72,8 +72,8 @@ func (s *SSIM) Of(x, y gocv.Mat) (float64, error) {
 	gocv.Multiply(s.mu1, s.mu1, &s.a)
 	gocv.Multiply(s.mu2, s.mu2, &s.b)
 	gocv.Multiply(s.mu1, s.mu2, &s.t2)
-	gocv.Subtract(s.aa, s.a, &s.aa) // σ²x
-	gocv.Subtract(s.bb, s.b, &s.bb) // σ²y
+	gocv.Subtract(s.aa, s.a, &s.aa)  // σ²x
+	gocv.Subtract(s.bb, s.b, &s.bb)  // σ²y
 	gocv.Subtract(s.ab, s.t2, &s.ab) // σxy
 	// Numerator (2μxμy + c1)(2σxy + c2) into t1; denominator
 	// (μ²x + μ²y + c1)(σ²x + σ²y + c2) into mu1.

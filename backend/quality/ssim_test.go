@@ -22,7 +22,7 @@ func grey(v uint8) color.RGBA { return color.RGBA{v, v, v, 0} }
 func picture(w, h int) gocv.Mat {
 	m := gocv.NewMatWithSize(h, w, gocv.MatTypeCV8UC1)
 	for x := 0; x < w; x += 8 {
-		gocv.Line(&m, image.Pt(x, 0), image.Pt(x, h), grey(uint8(x * 255 / w)), 8)
+		gocv.Line(&m, image.Pt(x, 0), image.Pt(x, h), grey(uint8(x*255/w)), 8)
 	}
 	gocv.Rectangle(&m, image.Rect(w/4, h/4, w/2, h/2), grey(230), -1)
 	gocv.PutText(&m, "Framecast 23", image.Pt(10, h-20), gocv.FontHersheySimplex, 1, grey(20), 2)

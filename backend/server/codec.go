@@ -106,14 +106,15 @@ func (v *wsViewer) needKey(key string) {
 }
 
 // decodable reports whether the viewer can decode f: any JPEG; an H.264
-// frame only from a keyframe on, and after a frame it skipped (its
-// mailbox replaced one: newest wins) only from the next keyframe, which is
-// then asked for. v.out.mu is held.
+// frame only from a keyframe on, and after it skipped a frame that others
+// refer to (its mailbox replaced one: newest wins) only from the next
+// keyframe, which is then asked for. Skipping a frame no other refers to
+// (hub.Frame.Disposable) costs nothing. v.out.mu is held.
 func (v *wsViewer) decodable(f *hub.Frame) bool {
 	if f.Codec() != protocol.CodecH264 {
 		return true
 	}
-	if d := v.sub.Drops(); d != v.out.drops {
+	if d := v.sub.RefDrops(); d != v.out.drops {
 		v.out.drops = d
 		v.out.waitKey = true
 	}

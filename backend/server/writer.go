@@ -38,7 +38,7 @@ type viewerOut struct {
 	epoch  uint64
 	// waitKey: an H.264 viewer skips frames until the next keyframe (it
 	// joined, moved to another rendition, or skipped one); drops is the
-	// subscriber's Drops when last looked at (decodable).
+	// subscriber's RefDrops when last looked at (decodable).
 	waitKey bool
 	drops   uint64
 }
