@@ -31,7 +31,7 @@ func feed(a *adapter, now *time.Time, sent, drops *uint64, d time.Duration, shar
 func TestAViewerThatSkipsFramesMovesDownAndProbesBackUpCarefully(t *testing.T) {
 	now := time.Unix(1000, 0)
 	var sent, drops uint64
-	a := newAdapter([]string{"", "360p", "240p", "180p"}, now)
+	a := newAdapter([]string{"", "360p", "240p", "180p"}, now, badShare)
 	if key, n := feed(a, &now, &sent, &drops, 3*time.Second, 0.02); key != "" || n != 0 {
 		t.Fatalf("a viewer that keeps up moved to %q (%d changes)", key, n)
 	}
@@ -68,7 +68,7 @@ func TestAViewerThatSkipsFramesMovesDownAndProbesBackUpCarefully(t *testing.T) {
 func TestOneSizeOrAPinnedViewerNeverMoves(t *testing.T) {
 	now := time.Unix(1000, 0)
 	var sent, drops uint64
-	a := newAdapter([]string{""}, now)
+	a := newAdapter([]string{""}, now, badShare)
 	if key, n := feed(a, &now, &sent, &drops, 10*time.Second, 0.9); key != "" || n != 0 {
 		t.Fatalf("one size: %q, %d changes", key, n)
 	}
@@ -98,6 +98,28 @@ func TestAViewerAdaptsBetweenTheKeysOfItsCodecAndPin(t *testing.T) {
 			}
 			if got := v.levels(ladder, ours); !slices.Equal(got, c.want) {
 				t.Fatalf("levels %q, want %q", got, c.want)
+			}
+		})
+	}
+}
+
+func TestAnH264ViewerSkippingAFifthOfItsFramesStepsDownWhereAJPEGOneStays(t *testing.T) {
+	cases := []struct {
+		name   string
+		levels []string
+		bad    float64
+		want   string
+	}{
+		{"a JPEG viewer at 24 fps keeps its size", []string{"", "360p"}, badShare, ""},
+		{"an H.264 viewer at 24 fps takes half the bitrate", []string{"@h264", "@h264+low"}, badShareH264, "@h264+low"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			now := time.Unix(1000, 0)
+			var sent, drops uint64
+			a := newAdapter(c.levels, now, c.bad)
+			if key, _ := feed(a, &now, &sent, &drops, 2*time.Second, 0.2); key != c.want {
+				t.Fatalf("after 2 s of skipping a fifth of its frames: %q, want %q", key, c.want)
 			}
 		})
 	}

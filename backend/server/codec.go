@@ -89,7 +89,11 @@ func (v *wsViewer) adapting(ladder []protocol.Rendition, ours string, now time.T
 	if v.dataURL || len(levels) < 2 {
 		return
 	}
-	v.out.adapt = newAdapter(levels, now)
+	bad := badShare
+	if v.codec == protocol.CodecH264 {
+		bad = badShareH264
+	}
+	v.out.adapt = newAdapter(levels, now, bad)
 	// The key it takes: ours, or its lower step.
 	v.out.adapt.level = max(0, slices.Index(levels, v.sub.Rendition()))
 }
