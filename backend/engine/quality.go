@@ -187,9 +187,12 @@ func (q *Quality) add(f measured, dec *encode.H264Decoder, s *quality.SSIM, pic,
 		return err
 	}
 	bgr, err := gocv.IMDecode(f.jpeg, gocv.IMReadColor)
+	if err != nil {
+		return fmt.Errorf("decode JPEG frame %d: %w", q.Frames, err)
+	}
 	defer bgr.Close()
-	if err != nil || bgr.Empty() {
-		return fmt.Errorf("decode JPEG frame %d: %v", q.Frames, err)
+	if bgr.Empty() {
+		return fmt.Errorf("decode JPEG frame %d: no picture", q.Frames)
 	}
 	region := bgr.Region(image.Rect(0, 0, w, h))
 	region.CopyTo(even)
