@@ -32,6 +32,11 @@ func h264Bitrate(w, h, fps int, low bool) int {
 	return int(bps)
 }
 
+// BitrateSteps reports that the engine encodes each H.264 rendition at
+// half its bitrate too (hub.LowKey), while a viewer takes it: the step an
+// H.264 viewer's link adaptation takes before a smaller size.
+func (e *Engine) BitrateSteps() bool { return true }
+
 // h264Encoders are the processing goroutine's H.264 encoders, one per hub
 // key a viewer takes (the stream's own size and each rendition, and each
 // one's lower bitrate step, each its own encoder), made when first taken

@@ -81,13 +81,16 @@ func TestAViewerAdaptsBetweenTheKeysOfItsCodecAndPin(t *testing.T) {
 		name   string
 		codec  string
 		pinned string // "-": auto
+		steps  bool   // the stream makes lower bitrate steps
 		want   []string
 	}{
-		{"a JPEG viewer moves between sizes", protocol.CodecJPEG, "-", []string{"", "360p", "240p", "180p"}},
-		{"an H.264 viewer steps to the lower bitrate before each smaller size", protocol.CodecH264, "-",
+		{"a JPEG viewer moves between sizes", protocol.CodecJPEG, "-", true, []string{"", "360p", "240p", "180p"}},
+		{"an H.264 viewer steps to the lower bitrate before each smaller size", protocol.CodecH264, "-", true,
 			[]string{"@h264", "@h264+low", "360p@h264", "360p@h264+low", "240p@h264", "240p@h264+low", "180p@h264", "180p@h264+low"}},
-		{"an H.264 viewer that pinned a size keeps it and steps its bitrate", protocol.CodecH264, "360p", []string{"360p@h264", "360p@h264+low"}},
-		{"a JPEG viewer that pinned a size has nothing to move between", protocol.CodecJPEG, "360p", []string{"360p"}},
+		{"an H.264 viewer that pinned a size keeps it and steps its bitrate", protocol.CodecH264, "360p", true, []string{"360p@h264", "360p@h264+low"}},
+		{"a JPEG viewer that pinned a size has nothing to move between", protocol.CodecJPEG, "360p", true, []string{"360p"}},
+		{"on a stream with no bitrate steps (a relay's) an H.264 viewer moves between sizes", protocol.CodecH264, "-", false,
+			[]string{"@h264", "360p@h264", "240p@h264", "180p@h264"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -96,7 +99,7 @@ func TestAViewerAdaptsBetweenTheKeysOfItsCodecAndPin(t *testing.T) {
 			if c.pinned != "-" {
 				v.out.pinned, ours = true, c.pinned
 			}
-			if got := v.levels(ladder, ours); !slices.Equal(got, c.want) {
+			if got := v.levels(ladder, ours, c.steps); !slices.Equal(got, c.want) {
 				t.Fatalf("levels %q, want %q", got, c.want)
 			}
 		})

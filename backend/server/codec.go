@@ -59,12 +59,13 @@ func (v *wsViewer) setKey(key string) {
 
 // levels are the hub keys an adapting viewer moves between, the largest
 // picture first: ladder's renditions in the viewer's codec, and for H.264
-// each followed by its lower-bitrate step (hub.LowKey). A link that cannot
+// on a stream that makes them (steps, bitrateSteps) each followed by its
+// lower-bitrate step (hub.LowKey). A link that cannot
 // carry 720p at its bitrate so first gets 720p at half of it, then 360p:
 // fewer bits for the same picture lose less of it than a quarter of the
 // pixels does. A viewer that pinned a rendition (now ours, "" the own size)
 // keeps it: an H.264 one moves between its two steps, a JPEG one nowhere.
-func (v *wsViewer) levels(ladder []protocol.Rendition, ours string) []string {
+func (v *wsViewer) levels(ladder []protocol.Rendition, ours string, steps bool) []string {
 	names := keys(ladder)
 	if v.out.pinned {
 		names = []string{ours}
@@ -73,7 +74,7 @@ func (v *wsViewer) levels(ladder []protocol.Rendition, ours string) []string {
 	for _, name := range names {
 		key := hub.CodecKey(name, v.codec)
 		out = append(out, key)
-		if v.codec == protocol.CodecH264 {
+		if steps && v.codec == protocol.CodecH264 {
 			out = append(out, hub.LowKey(key))
 		}
 	}
@@ -85,7 +86,7 @@ func (v *wsViewer) levels(ladder []protocol.Rendition, ours string) []string {
 // (or the viewer is not started yet).
 func (v *wsViewer) adapting(ladder []protocol.Rendition, ours string, now time.Time) {
 	v.out.adapt = nil
-	levels := v.levels(ladder, ours)
+	levels := v.levels(ladder, ours, v.h.bitrateSteps())
 	if v.dataURL || len(levels) < 2 {
 		return
 	}
