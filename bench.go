@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"framecast/backend/bench"
+	"framecast/backend/engine"
 	"framecast/internal/cli"
 )
 
@@ -37,6 +38,7 @@ func runBench(args []string) error {
 	nodeRelay := fset.String("node-relay", "backend/bench/node-relay/relay.mjs", "the baseline relay, with --relay (run npm install in its folder first); empty: none")
 	relayBins := fset.String("relay-bin", "", "with --relay: framecast-relay binaries to measure, comma-separated (default: this binary's relay command)")
 	codecs := fset.String("codecs", "jpeg", "what the viewers ask for, comma-separated: jpeg, h264; each scenario runs once for each, side by side (with --relay: fed by this binary's engine and push instead of JPEGs sent as they are)")
+	qualityFrames := fset.Int("quality-frames", 90, "with h264 in --codecs: how many of the source's frames to encode in both codecs, decode and compare with SSIM before the runs (after a second of warm-up); 0: none")
 	cluster := fset.Int("cluster", 0, "with --relay: also measure this many relays (2 or more), each with an embedded NATS server joined into one cluster, the producer on the first and the viewers spread over all")
 	if err := cli.ParseFlags(fset, args); err != nil {
 		return err
@@ -65,6 +67,14 @@ func runBench(args []string) error {
 			return err
 		}
 		runs = append(runs, s)
+	}
+	if strings.Contains(*codecs, "h264") && *qualityFrames > 0 && !*relayMode {
+		q, err := engine.MeasureQuality(ctx, engine.QualityConfig{Source: *source, MaxWidth: *width, MaxHeight: *height,
+			FPS: *fps, Quality: *quality, Frames: *qualityFrames, Warmup: *fps})
+		if err != nil {
+			return fmt.Errorf("quality: %w", err)
+		}
+		printQuality(q, *quality)
 	}
 	for _, s := range runs {
 		sc := s.String()
@@ -98,4 +108,16 @@ func runBench(args []string) error {
 		}
 	}
 	return nil
+}
+
+// printQuality writes what each codec keeps of the source's pictures: bytes
+// a frame and SSIM against the frame encoded, side by side.
+func printQuality(q engine.Quality, jpegQuality int) {
+	fmt.Printf("quality over %d frames of %dx%d, after a second of warm-up (SSIM of the decoded luma against the frame encoded):\n", q.Frames, q.Width, q.Height)
+	fmt.Printf("  jpeg  q%d            %7.0f B/frame          SSIM %.4f\n", jpegQuality, q.JPEG.Bytes, q.JPEG.SSIM)
+	ratio := 0.0
+	if q.JPEG.Bytes > 0 {
+		ratio = q.H264.Bytes / q.JPEG.Bytes
+	}
+	fmt.Printf("  h264  %-6s bit/s    %7.0f B/frame (%.2fx)  SSIM %.4f\n", bench.FormatRate(q.H264.Bitrate/1000*1000), q.H264.Bytes, ratio, q.H264.SSIM)
 }

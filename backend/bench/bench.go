@@ -35,7 +35,7 @@ type viewerResult struct {
 	frames    int
 	latencies []time.Duration
 	bytes     int64  // read from its socket
-	rendition string // of its last frame
+	rendition string // of its last frame, and its bitrate for H.264 (stepLabel)
 	err       error
 }
 
@@ -107,6 +107,20 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	return res, nil
 }
 
+// stepLabel names the rendition of a viewer's frame, and for H.264 the
+// bitrate it was encoded at, rounded to 10 kbit/s: "360p", "-@1.93M" (the
+// stream's own size at 1.93 Mbit/s), "-@960k".
+func stepLabel(m client.Message) string {
+	if m.Frame.Bitrate <= 0 {
+		return m.Rendition
+	}
+	name := m.Rendition
+	if name == "" {
+		name = "-"
+	}
+	return name + "@" + FormatRate(m.Frame.Bitrate/10_000*10_000)
+}
+
 // watch reads frames like a viewer that shows each one and acks it. A slow
 // viewer then pauses, so it reads only slowFPS frames a second; a viewer on
 // a slow link is paced by its Viewer's connection instead. It also counts the
@@ -132,7 +146,7 @@ func watch(v *client.Viewer, role role, slowFPS int, from, to time.Time) (r view
 		if m.Received.After(from) && m.Received.Before(to) {
 			r.frames++
 			r.latencies = append(r.latencies, m.Received.Sub(time.UnixMicro(m.Frame.TS)))
-			r.rendition = m.Rendition
+			r.rendition = stepLabel(m)
 		}
 		if err := v.Ack(m.Frame.Seq); err != nil {
 			return r

@@ -17,8 +17,9 @@ type LinkResult struct {
 	LinkGroup
 	Group // their fps and latency
 	// Renditions are the renditions they ended on (the frame header's
-	// "rendition" of each viewer's last frame) with how many viewers
-	// ended on each, such as "360p×2"; "-" stands for a header without one.
+	// "rendition" of each viewer's last frame, and for H.264 its bitrate:
+	// "-@960k") with how many viewers ended on each, such as "360p×2"; "-"
+	// stands for a header without one.
 	Renditions string
 	// UseMedian and UseMin are the share of its link a viewer used: the
 	// bytes it read from its socket a second, over the link's rate.

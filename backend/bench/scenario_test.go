@@ -4,6 +4,9 @@ import (
 	"reflect"
 	"testing"
 	"time"
+
+	"framecast/backend/client"
+	"framecast/backend/protocol"
 )
 
 func TestParseScenario(t *testing.T) {
@@ -91,5 +94,25 @@ func TestSummariseLinksReportsEachGroupApart(t *testing.T) {
 	}
 	if second.UseMedian != 0.8 {
 		t.Errorf("500 kbit/s group used %.2f of its link, want 0.8", second.UseMedian)
+	}
+}
+
+func TestAFramesStepNamesItsRenditionAndForH264ItsBitrate(t *testing.T) {
+	cases := []struct {
+		name string
+		m    client.Message
+		want string
+	}{
+		{"a JPEG frame of the own size", client.Message{Frame: &protocol.Header{}}, ""},
+		{"a JPEG frame of a rendition", client.Message{Frame: &protocol.Header{Rendition: "360p"}, Rendition: "360p"}, "360p"},
+		{"an H.264 frame of the own size", client.Message{Frame: &protocol.Header{Codec: "h264", Bitrate: 1_935_360}}, "-@1.93M"},
+		{"an H.264 frame of a rendition's lower step", client.Message{Frame: &protocol.Header{Codec: "h264", Rendition: "360p", Bitrate: 241_920}, Rendition: "360p"}, "360p@240k"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			if got := stepLabel(c.m); got != c.want {
+				t.Fatalf("%q, want %q", got, c.want)
+			}
+		})
 	}
 }

@@ -1,8 +1,10 @@
 // Package encode turns processed frames into H.264 with OpenH264 (Cisco's
 // BSD-licensed encoder, Debian's libopenh264): constrained baseline, no
 // B-frames, one access unit per frame, in Annex B with SPS and PPS before
-// every keyframe, so a viewer or a recorder can start at any keyframe. It
-// needs cgo, like gocv: only the framecast command links it, never the
+// every keyframe, so a viewer or a recorder can start at any keyframe.
+// Every other frame is one no frame refers to (two temporal layers), so a
+// viewer whose link carries only half the frames can skip those and still
+// decode the rest (Disposable). It needs cgo, like gocv: only the framecast command links it, never the
 // relay.
 package encode
 
@@ -12,7 +14,7 @@ package encode
 #include <string.h>
 #include <wels/codec_api.h>
 
-static int fc_open(ISVCEncoder **enc, int w, int h, float fps, int bitrate, int keyEvery) {
+static int fc_open(ISVCEncoder **enc, int w, int h, float fps, int bitrate, int keyEvery, int layers) {
 	if (WelsCreateSVCEncoder(enc) != 0 || *enc == NULL) return -1;
 	int quiet = WELS_LOG_QUIET;
 	(**enc)->SetOption(*enc, ENCODER_OPTION_TRACE_LEVEL, &quiet);
@@ -30,7 +32,7 @@ static int fc_open(ISVCEncoder **enc, int w, int h, float fps, int bitrate, int 
 	p.eSpsPpsIdStrategy = CONSTANT_ID;
 	p.bPrefixNalAddingCtrl = 0;
 	p.iEntropyCodingModeFlag = 0; // CAVLC: constrained baseline
-	p.iTemporalLayerNum = 1;
+	p.iTemporalLayerNum = layers;
 	p.iSpatialLayerNum = 1;
 	p.iMultipleThreadIdc = 1;
 	p.iNumRefFrame = 1;
@@ -141,8 +143,13 @@ type H264Config struct {
 	Bitrate int
 	// KeyEvery is the most frames between two keyframes (a viewer joining
 	// waits at most that long when nobody asks for one): 2 s of frames by
-	// default.
+	// default, made even.
 	KeyEvery int
+	// TemporalLayers is 2 (the default): every other frame refers only to
+	// the frame before it that is no such frame itself, and no frame refers
+	// to it (its NAL units' nal_ref_idc is 0), so a viewer may skip it and
+	// decode on; or 1: each frame refers to the one before.
+	TemporalLayers int
 }
 
 // H264 encodes BGR frames of one size to H.264 access units. It is used by
@@ -172,8 +179,18 @@ func NewH264(cfg H264Config) (*H264, error) {
 	if cfg.KeyEvery <= 0 {
 		cfg.KeyEvery = int(2 * cfg.FPS)
 	}
+	switch cfg.TemporalLayers {
+	case 0:
+		cfg.TemporalLayers = 2
+	case 1, 2:
+	default:
+		return nil, fmt.Errorf("h264: %d temporal layers: 1 or 2", cfg.TemporalLayers)
+	}
+	// OpenH264 counts the intra period in whole groups of its temporal
+	// layers.
+	cfg.KeyEvery = max(cfg.TemporalLayers, cfg.KeyEvery/cfg.TemporalLayers*cfg.TemporalLayers)
 	e := &H264{cfg: cfg, yuv: gocv.NewMat(), cropped: gocv.NewMat(), started: time.Now()}
-	if rc := C.fc_open(&e.enc, C.int(cfg.Width), C.int(cfg.Height), C.float(cfg.FPS), C.int(cfg.Bitrate), C.int(cfg.KeyEvery)); rc != 0 {
+	if rc := C.fc_open(&e.enc, C.int(cfg.Width), C.int(cfg.Height), C.float(cfg.FPS), C.int(cfg.Bitrate), C.int(cfg.KeyEvery), C.int(cfg.TemporalLayers)); rc != 0 {
 		_ = e.yuv.Close()
 		_ = e.cropped.Close()
 		return nil, fmt.Errorf("h264: OpenH264 refused %dx%d at %d bit/s (%d)", cfg.Width, cfg.Height, cfg.Bitrate, int(rc))

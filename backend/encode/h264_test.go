@@ -97,3 +97,63 @@ func TestAFrameOfAnotherSizeIsRefused(t *testing.T) {
 		t.Fatalf("got %v", err)
 	}
 }
+
+// refIdc is the nal_ref_idc of an access unit's last NAL unit (its slice).
+func refIdc(au []byte) int {
+	idc := -1
+	for i := 0; i+3 < len(au); i++ {
+		if au[i] == 0 && au[i+1] == 0 && au[i+2] == 1 {
+			idc = int(au[i+3]>>5) & 3
+			i += 3
+		}
+	}
+	return idc
+}
+
+func TestEveryOtherFrameIsOneNoneRefersToAndTheRestDecodeWithoutThem(t *testing.T) {
+	const w, h, frames = 320, 180, 90
+	for _, layers := range []int{1, 2} {
+		enc, err := NewH264(H264Config{Width: w, Height: h, FPS: 30, Bitrate: 300_000, TemporalLayers: layers})
+		if err != nil {
+			t.Fatal(err)
+		}
+		frame := gocv.NewMatWithSize(h, w, gocv.MatTypeCV8UC3)
+		var all, kept bytes.Buffer
+		disposable, sinceKey := 0, 0
+		for n := range frames {
+			if n == 31 {
+				enc.RequestKey() // at an odd frame: the layers start again from it
+			}
+			scene(&frame, n)
+			au, key, err := enc.Encode(frame)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if key {
+				sinceKey = 0
+			}
+			none := refIdc(au) == 0
+			if want := layers == 2 && sinceKey%2 == 1; none != want {
+				t.Fatalf("%d layers, frame %d (%d after a keyframe): nal_ref_idc 0 is %v", layers, n, sinceKey, none)
+			}
+			sinceKey++
+			all.Write(au)
+			if none {
+				disposable++
+				continue
+			}
+			kept.Write(au)
+		}
+		frame.Close()
+		enc.Close()
+		if got := testclip.ProbeH264(t, all.Bytes()); got["nb_read_frames"] != strconv.Itoa(frames) {
+			t.Fatalf("%d layers: ffprobe says %v of all %d frames", layers, got, frames)
+		}
+		if layers == 2 {
+			// The frames others refer to, alone: a viewer at half the rate.
+			if got := testclip.ProbeH264(t, kept.Bytes()); disposable < frames/2-1 || got["nb_read_frames"] != strconv.Itoa(frames-disposable) {
+				t.Fatalf("ffprobe says %v of the %d frames left when the %d no frame refers to are skipped", got, frames-disposable, disposable)
+			}
+		}
+	}
+}

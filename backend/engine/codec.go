@@ -23,13 +23,3 @@ func withoutH264(taken map[string]bool) {
 	}
 }
 
-// h264Bitrate is the target bitrate of a w×h H.264 picture at fps, of a
-// stream whose own size is ownW×ownH, under the setting bitrate (bits a
-// second for the own size; 0: h264BitsPerPixel). A smaller rendition gets
-// its share of the setting by pixel count.
-func h264Bitrate(bitrate, w, h, ownW, ownH, fps int) int {
-	if bitrate == 0 || ownW*ownH == 0 {
-		return int(h264BitsPerPixel * float64(w*h*fps))
-	}
-	return int(float64(bitrate) * float64(w*h) / float64(ownW*ownH))
-}

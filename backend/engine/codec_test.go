@@ -65,7 +65,7 @@ func TestTheBitrateSettingIsTheOwnSizesAndRenditionsGetTheirShare(t *testing.T) 
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			if got := h264Bitrate(c.bitrate, c.w, c.h, c.ownW, c.ownH, 30); got != c.want {
+			if got := h264Bitrate(c.bitrate, c.w, c.h, c.ownW, c.ownH, 30, false); got != c.want {
 				t.Fatalf("got %d, want %d", got, c.want)
 			}
 		})

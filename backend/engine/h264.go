@@ -16,9 +16,37 @@ import (
 // 30 fps, a fifth of the JPEG stream at quality 80.
 const h264BitsPerPixel = 0.07
 
+// h264LowShare is a rendition's lower step (hub.LowKey) as a share of its
+// bitrate: half, so an adapting viewer's ladder halves at each step
+// (720p, 720p at half, 360p, which is a quarter of 720p, …).
+const h264LowShare = 0.5
+
+// h264Bitrate is the target bitrate of the encoder of a w×h picture at fps
+// frames a second, of a stream whose own size is ownW×ownH, under the
+// setting (Settings.Bitrate: bits a second for the own size; 0:
+// h264BitsPerPixel), at the lower step (hub.LowKey) when low says. A
+// smaller rendition gets its share of the setting by pixel count. Every
+// encoder's bitrate comes from here.
+func h264Bitrate(setting, w, h, ownW, ownH, fps int, low bool) int {
+	bps := h264BitsPerPixel * float64(w*h*fps)
+	if setting > 0 && ownW*ownH > 0 {
+		bps = float64(setting) * float64(w*h) / float64(ownW*ownH)
+	}
+	if low {
+		bps *= h264LowShare
+	}
+	return int(bps)
+}
+
+// BitrateSteps reports that the engine encodes each H.264 rendition at
+// half its bitrate too (hub.LowKey), while a viewer takes it: the step an
+// H.264 viewer's link adaptation takes before a smaller size.
+func (e *Engine) BitrateSteps() bool { return true }
+
 // h264Encoders are the processing goroutine's H.264 encoders, one per hub
-// key a viewer takes (the stream's own size and each rendition, each its own
-// encoder), made when first taken and closed when nobody takes it.
+// key a viewer takes (the stream's own size and each rendition, and each
+// one's lower bitrate step, each its own encoder), made when first taken
+// and closed when nobody takes it.
 type h264Encoders map[string]*encode.H264
 
 // h264 encodes out (the stream's own size) or a smaller rendition of it to
@@ -28,6 +56,7 @@ type h264Encoders map[string]*encode.H264
 func (p *processor) h264(out gocv.Mat, h protocol.Header, taken map[string]bool, fps, bitrate int) (int, error) {
 	own := 0
 	now := time.Now()
+	resized := "" // the rendition in p.smallH264 now: its lower step shares it
 	for key, enc := range p.encoders {
 		if !taken[key] {
 			enc.Close()
@@ -45,11 +74,15 @@ func (p *processor) h264(out gocv.Mat, h protocol.Header, taken map[string]bool,
 			if !ok || r.W >= out.Cols() || r.H >= out.Rows() {
 				continue // not offered at this size: the viewer is moved (relist)
 			}
-			w, hh := fit(out.Cols(), out.Rows(), r.W, r.H)
-			gocv.Resize(out, &p.smallH264, image.Pt(w, hh), 0, 0, gocv.InterpolationArea)
+			if resized != name {
+				w, hh := fit(out.Cols(), out.Rows(), r.W, r.H)
+				gocv.Resize(out, &p.smallH264, image.Pt(w, hh), 0, 0, gocv.InterpolationArea)
+				resized = name
+			}
 			pic = p.smallH264
 		}
-		enc, err := p.encoder(key, pic.Cols(), pic.Rows(), fps, h264Bitrate(bitrate, pic.Cols(), pic.Rows(), out.Cols(), out.Rows(), fps))
+		low := hub.IsLow(key)
+		enc, err := p.encoder(key, pic.Cols(), pic.Rows(), fps, h264Bitrate(bitrate, pic.Cols(), pic.Rows(), out.Cols(), out.Rows(), fps, low))
 		if err != nil {
 			return 0, err
 		}
@@ -60,8 +93,8 @@ func (p *processor) h264(out gocv.Mat, h protocol.Header, taken map[string]bool,
 		if err != nil {
 			return 0, err
 		}
-		if name == "" {
-			own = len(au)
+		if name == "" && (own == 0 || !low) {
+			own = len(au) // the own size's, or its lower step's when only that is taken
 		}
 		p.e.encoded(protocol.CodecH264, len(au), now)
 		if isKey {
@@ -69,7 +102,7 @@ func (p *processor) h264(out gocv.Mat, h protocol.Header, taken map[string]bool,
 		}
 		cfg := enc.Config()
 		fh := h
-		fh.W, fh.H, fh.Rendition, fh.Codec, fh.Key = cfg.Width, cfg.Height, name, protocol.CodecH264, isKey
+		fh.W, fh.H, fh.Rendition, fh.Codec, fh.Key, fh.Bitrate = cfg.Width, cfg.Height, name, protocol.CodecH264, isKey, cfg.Bitrate
 		fh.Detections = scaledCopy(h.Detections, float64(pic.Cols())/float64(out.Cols()))
 		f, err := hub.NewFrame(fh, au)
 		if err != nil {
@@ -81,20 +114,27 @@ func (p *processor) h264(out gocv.Mat, h protocol.Header, taken map[string]bool,
 	return own, nil
 }
 
-// encoder is key's encoder for pictures of w×h at fps and bitrate, made
-// anew when the size changed (a new source, a new max size).
-func (p *processor) encoder(key string, w, h, fps, bitrate int) (*encode.H264, error) {
+// encoder is key's encoder for pictures of w×h at fps and bps bits a
+// second; made anew when the size changed (a new source, a new max size),
+// told a new bitrate when that changed (the setting, a lower step).
+func (p *processor) encoder(key string, w, h, fps, bps int) (*encode.H264, error) {
+	if fps <= 0 {
+		fps = 30
+	}
 	if enc, ok := p.encoders[key]; ok {
-		if c := enc.Config(); c.Width == w&^1 && c.Height == h&^1 {
+		c := enc.Config()
+		if c.Width == w&^1 && c.Height == h&^1 {
+			if c.Bitrate != bps {
+				if err := enc.SetBitrate(bps); err != nil {
+					return nil, err
+				}
+			}
 			return enc, nil
 		}
 		enc.Close()
 		delete(p.encoders, key)
 	}
-	if fps <= 0 {
-		fps = 30
-	}
-	enc, err := encode.NewH264(encode.H264Config{Width: w, Height: h, FPS: float64(fps), Bitrate: bitrate})
+	enc, err := encode.NewH264(encode.H264Config{Width: w, Height: h, FPS: float64(fps), Bitrate: bps})
 	if err != nil {
 		return nil, err
 	}

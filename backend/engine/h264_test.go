@@ -97,3 +97,37 @@ func TestH264IsMadeOnlyWhileTakenAndFFmpegDecodesEveryFrame(t *testing.T) {
 		t.Fatal("no keyframe within 10 frames of the request")
 	}
 }
+
+func TestARenditionsLowerStepIsItsOwnStreamAtHalfTheBitrate(t *testing.T) {
+	s := Settings{Source: "test", Quality: 80, MaxWidth: 640, MaxHeight: 360, FPS: 30, Enabled: true}
+	_, h := start(t, s, Deps{Renditions: protocol.DefaultRenditions()})
+	key := hub.CodecKey("", protocol.CodecH264)
+	low := hub.LowKey(key)
+	full, _ := collect(t, h, key, 60)
+	lower, _ := collect(t, h, low, 60)
+	var fullBytes, lowBytes int
+	var stream bytes.Buffer
+	for i, f := range lower()[:60] {
+		if f.Rendition != low || f.Header.Rendition != "" || f.Codec() != protocol.CodecH264 {
+			t.Fatalf("frame %d of %q: key %q, rendition %q, codec %q", i, low, f.Rendition, f.Header.Rendition, f.Codec())
+		}
+		if i == 0 && !f.Keyframe() {
+			t.Fatal("the lower step's first frame is not a keyframe")
+		}
+		lowBytes += len(f.Data)
+		stream.Write(f.Data)
+	}
+	for _, f := range full()[len(full())-60:] {
+		fullBytes += len(f.Data)
+	}
+	fb, lb := full()[0].Header.Bitrate, lower()[0].Header.Bitrate
+	if fb != h264Bitrate(0, 640, 360, 640, 360, 30, false) || lb != fb/2 {
+		t.Fatalf("the frames say %d and %d bit/s, want %d and half of it", fb, lb, h264Bitrate(0, 640, 360, 640, 360, 30, false))
+	}
+	if lowBytes >= fullBytes {
+		t.Fatalf("60 frames of the lower step took %d bytes, the full bitrate's %d", lowBytes, fullBytes)
+	}
+	if got := testclip.ProbeH264(t, stream.Bytes()); got["width"] != "640" || got["nb_read_frames"] != "60" {
+		t.Fatalf("ffprobe says %v of the lower step, want 640 wide and 60 frames", got)
+	}
+}

@@ -23,10 +23,25 @@ type fanJob struct {
 // none runs; h.mu is held. One goroutine at a time, taking frames in the
 // order they came, keeps each viewer's frames in order. When frames come
 // faster than their writes go (a machine short of CPU), a rendition's
-// newer frame replaces the one still waiting, as in a viewer's mailbox.
+// newer frame replaces the one still waiting, as in a viewer's mailbox,
+// and with its one exception (Subscriber.offerFrame): a frame others refer
+// to stays, and a newer one none refers to is skipped instead. Either
+// way the frame skipped counts as each of its viewers' skip, so an H.264
+// viewer knows to wait for a keyframe.
 func (h *Hub) fanOutLocked(job fanJob) {
 	if h.fan == nil {
 		h.fan = make(map[string]fanJob)
+	}
+	if old, ok := h.fan[job.f.Rendition]; ok {
+		if job.f.Disposable() && !old.f.Disposable() {
+			for _, s := range job.to {
+				s.skipped(job.f)
+			}
+			return // the goroutine is on its way to old
+		}
+		for _, s := range old.to {
+			s.skipped(old.f)
+		}
 	}
 	h.fan[job.f.Rendition] = job
 	if !h.fanning {

@@ -34,6 +34,8 @@ type Frame struct {
 	buf     []byte      // headroom, then Message; nil: no headroom
 	claimed atomic.Bool // the headroom was used (Prepend)
 	forms   forms
+	// disposable: no other frame refers to this one (Disposable).
+	disposable bool
 }
 
 // headroom is the room NewFrame keeps free in front of a frame's message:
@@ -70,7 +72,9 @@ func FrameFromMessage(h protocol.Header, msg []byte, dataLen int) *Frame {
 
 func newFrame(h protocol.Header, buf []byte, dataLen int) *Frame {
 	msg := buf[headroom:]
-	return &Frame{Header: h, Data: msg[len(msg)-dataLen:], Message: msg, buf: buf}
+	f := &Frame{Header: h, Data: msg[len(msg)-dataLen:], Message: msg, buf: buf}
+	f.disposable = f.Codec() == protocol.CodecH264 && !h.Key && unreferenced(f.Data)
+	return f
 }
 
 // Codec is how Data is encoded: protocol.CodecJPEG (a header that names
@@ -85,6 +89,35 @@ func (f *Frame) Codec() string {
 // Keyframe reports whether a decoder can start at the frame: every JPEG,
 // an H.264 IDR (the header's key).
 func (f *Frame) Keyframe() bool { return f.Header.Codec == "" || f.Header.Key }
+
+// Disposable reports whether no other frame refers to f: an H.264 frame
+// of the top temporal layer, whose slices say nal_ref_idc 0. A viewer that
+// skips it decodes the next frames all the same, where skipping any other
+// frame of an inter-frame codec leaves it nothing to decode before the next
+// keyframe. A JPEG is not disposable: nothing needs skipping it.
+func (f *Frame) Disposable() bool { return f.disposable }
+
+// unreferenced reports whether the first slice of an Annex B access unit
+// has nal_ref_idc 0. Only the NAL units before it are looked at: an
+// encoder's access unit starts with its slice, or with the SPS and PPS of
+// a keyframe.
+func unreferenced(au []byte) bool {
+	for i := 0; i+3 < len(au); i++ {
+		if au[i] != 0 || au[i+1] != 0 || au[i+2] != 1 {
+			continue
+		}
+		nal := au[i+3]
+		switch nal & 0x1f {
+		case 1, 5: // a slice of a picture
+			return nal&0x60 == 0
+		case 7, 8, 9, 6: // SPS, PPS, delimiter, SEI: look on
+			i += 3
+		default:
+			return false
+		}
+	}
+	return false
+}
 
 // Prepend returns head followed by Message as one slice: written into the
 // frame's headroom, with no copy of the message, the first time it is asked
@@ -103,5 +136,5 @@ func (f *Frame) Prepend(head []byte) []byte {
 // As is the frame published under another hub key (BurnKey, when there is
 // nothing to draw on it), its bytes shared: they are immutable.
 func (f *Frame) As(key string) *Frame {
-	return &Frame{Header: f.Header, Rendition: key, Data: f.Data, Message: f.Message}
+	return &Frame{Header: f.Header, Rendition: key, Data: f.Data, Message: f.Message, disposable: f.disposable}
 }

@@ -11,8 +11,18 @@ import (
 
 // A hub key names what a viewer takes: a rendition ("" the stream's own
 // size, or a rendition's name) in a codec, with or without the detections
-// burned in. The hub offers each frame only to the viewers of its key; a
-// producer encodes the keys some viewer takes (Taken), and no others.
+// burned in, at the rendition's bitrate or its lower step. The hub offers
+// each frame only to the viewers of its key; a producer encodes the keys
+// some viewer takes (Taken), and no others. The syntax:
+//
+//	key       = rendition [ "@" codec [ "+low" ] ] | rendition "+boxes"
+//	rendition = "" | a rendition's name ("360p")
+//	codec     = "h264" (JPEG is named by no codec at all)
+//
+// so "" and "360p" are JPEG pictures, "+boxes" and "360p+boxes" the same
+// with the detections drawn on, "@h264" and "360p@h264" H.264 at the
+// rendition's bitrate, "@h264+low" and "360p@h264+low" H.264 at its lower
+// step (LowKey).
 
 // burnSuffix marks the hub key of a picture with its detections drawn on
 // (BurnKey).
@@ -36,9 +46,28 @@ func CodecKey(rendition, codec string) string {
 	return rendition + codecSep + codec
 }
 
+// lowSuffix marks the hub key of a rendition's copy at a lower bitrate
+// (LowKey).
+const lowSuffix = "+low"
+
+// LowKey is the hub key of key's picture at a lower bitrate: the step an
+// H.264 viewer's link adaptation takes before a smaller size, since a
+// smaller size at the same bits a pixel loses more of the picture than the
+// same size at fewer bits. Only an H.264 key (CodecKey) has one.
+func LowKey(key string) string { return key + lowSuffix }
+
+// IsLow reports whether key is a lower-bitrate step (LowKey).
+func IsLow(key string) bool {
+	return strings.HasSuffix(key, lowSuffix) && strings.Contains(key, codecSep)
+}
+
 // SplitKey is what CodecKey joined: the rendition and the codec (JPEG
-// when the key names none).
+// when the key names none). A lower-bitrate step (LowKey) splits as the
+// key it is a step of.
 func SplitKey(key string) (rendition, codec string) {
+	if IsLow(key) {
+		key = strings.TrimSuffix(key, lowSuffix)
+	}
 	if i := strings.LastIndex(key, codecSep); i >= 0 {
 		return key[:i], key[i+len(codecSep):]
 	}

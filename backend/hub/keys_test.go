@@ -13,6 +13,15 @@ func TestCodecKeysSplitIntoRenditionAndCodec(t *testing.T) {
 		{"360p", "h264", "360p@h264", "h264"},
 	}
 	for _, c := range cases {
+		if IsLow(c.key) {
+			t.Fatalf("IsLow(%q) is true", c.key)
+		}
+		if c.codec == "h264" {
+			low := LowKey(c.key)
+			if r, codec := SplitKey(low); !IsLow(low) || r != c.rendition || codec != c.back {
+				t.Fatalf("LowKey(%q) = %q splits into %q, %q (low %v)", c.key, low, r, codec, IsLow(low))
+			}
+		}
 		if k := CodecKey(c.rendition, c.codec); k != c.key {
 			t.Fatalf("CodecKey(%q, %q) = %q, want %q", c.rendition, c.codec, k, c.key)
 		}

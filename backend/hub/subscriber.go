@@ -28,7 +28,10 @@ type Subscriber struct {
 	meta   map[string]Meta  // pending metadata, newest per key; nil unless made by SubscribeMeta; guarded by mu
 
 	drops atomic.Uint64
-	bytes atomic.Uint64 // JPEG bytes written to the viewer
+	// refDrops counts the frames skipped that others refer to (not
+	// Disposable).
+	refDrops atomic.Uint64
+	bytes    atomic.Uint64 // JPEG bytes written to the viewer
 	// hub adds up every viewer's counters, past ones too.
 	hub       *counters
 	delivered meter.Meter
@@ -89,15 +92,34 @@ func (s *Subscriber) Poke() {
 	}
 }
 
+// offerFrame leaves f in the mailbox, in place of the frame waiting there,
+// which is skipped: the newest wins. One exception keeps an inter-frame
+// codec's viewer decoding: a waiting frame that later frames refer to
+// stays, and f is skipped instead when no frame refers to it (Disposable).
+// A viewer that takes only every other frame so gets those the rest refer
+// to, and never waits for a keyframe.
 func (s *Subscriber) offerFrame(f *Frame) {
 	s.mu.Lock()
 	if s.frame != nil {
-		s.drops.Add(1)
-		s.hub.drops.Add(1)
+		if f.Disposable() && !s.frame.Disposable() {
+			s.skipped(f)
+			s.mu.Unlock()
+			return
+		}
+		s.skipped(s.frame)
 	}
 	s.frame = f
 	s.mu.Unlock()
 	s.Poke()
+}
+
+// skipped counts f as a frame the viewer skipped.
+func (s *Subscriber) skipped(f *Frame) {
+	s.drops.Add(1)
+	s.hub.drops.Add(1)
+	if !f.Disposable() {
+		s.refDrops.Add(1)
+	}
 }
 
 func (s *Subscriber) offerStatus(st protocol.Status) {
@@ -126,8 +148,15 @@ func (s *Subscriber) TakeStatus() *protocol.Status {
 }
 
 // Drops is how many frames the viewer skipped: replaced in its mailbox
-// before it took them.
+// before it took them, or in the hub's fan-out before it was offered them
+// (fanOutLocked).
 func (s *Subscriber) Drops() uint64 { return s.drops.Load() }
+
+// RefDrops is how many of the frames the viewer skipped (Drops) were ones
+// later frames refer to: after such a skip an inter-frame codec's viewer
+// can decode nothing before the next keyframe. Skipping a Disposable frame
+// costs it nothing.
+func (s *Subscriber) RefDrops() uint64 { return s.refDrops.Load() }
 
 // Delivered records that a frame of size bytes was written to the viewer.
 func (s *Subscriber) Delivered(now time.Time, size int) {

@@ -67,6 +67,10 @@ type Header struct {
 	// Key marks an H.264 frame a decoder can start at (CodecH264). A JPEG
 	// frame leaves it out: each one is.
 	Key bool `json:"key,omitempty"`
+	// Bitrate is the target, in bits a second, of the encoder that made an
+	// H.264 frame: a viewer whose link cannot carry its rendition's is moved
+	// to a lower one before a smaller size. A JPEG frame leaves it out.
+	Bitrate int `json:"bitrate,omitempty"`
 }
 
 // MaxMetaKeys bounds the metadata keys of one stream.

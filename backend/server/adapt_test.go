@@ -1,8 +1,11 @@
 package server
 
 import (
+	"slices"
 	"testing"
 	"time"
+
+	"framecast/backend/protocol"
 )
 
 // feed runs an adapter for d in steps of adaptEvery, the viewer skipping
@@ -28,7 +31,7 @@ func feed(a *adapter, now *time.Time, sent, drops *uint64, d time.Duration, shar
 func TestAViewerThatSkipsFramesMovesDownAndProbesBackUpCarefully(t *testing.T) {
 	now := time.Unix(1000, 0)
 	var sent, drops uint64
-	a := newAdapter([]string{"", "360p", "240p", "180p"}, now)
+	a := newAdapter([]string{"", "360p", "240p", "180p"}, now, badShare)
 	if key, n := feed(a, &now, &sent, &drops, 3*time.Second, 0.02); key != "" || n != 0 {
 		t.Fatalf("a viewer that keeps up moved to %q (%d changes)", key, n)
 	}
@@ -65,8 +68,62 @@ func TestAViewerThatSkipsFramesMovesDownAndProbesBackUpCarefully(t *testing.T) {
 func TestOneSizeOrAPinnedViewerNeverMoves(t *testing.T) {
 	now := time.Unix(1000, 0)
 	var sent, drops uint64
-	a := newAdapter([]string{""}, now)
+	a := newAdapter([]string{""}, now, badShare)
 	if key, n := feed(a, &now, &sent, &drops, 10*time.Second, 0.9); key != "" || n != 0 {
 		t.Fatalf("one size: %q, %d changes", key, n)
+	}
+}
+
+func TestAViewerAdaptsBetweenTheKeysOfItsCodecAndPin(t *testing.T) {
+	ladder := protocol.DefaultRenditions()
+	ladder = append([]protocol.Rendition{{Name: "720p", W: 1280, H: 720, Quality: 80}}, ladder...)
+	cases := []struct {
+		name   string
+		codec  string
+		pinned string // "-": auto
+		steps  bool   // the stream makes lower bitrate steps
+		want   []string
+	}{
+		{"a JPEG viewer moves between sizes", protocol.CodecJPEG, "-", true, []string{"", "360p", "240p", "180p"}},
+		{"an H.264 viewer steps to the lower bitrate before each smaller size", protocol.CodecH264, "-", true,
+			[]string{"@h264", "@h264+low", "360p@h264", "360p@h264+low", "240p@h264", "240p@h264+low", "180p@h264", "180p@h264+low"}},
+		{"an H.264 viewer that pinned a size keeps it and steps its bitrate", protocol.CodecH264, "360p", true, []string{"360p@h264", "360p@h264+low"}},
+		{"a JPEG viewer that pinned a size has nothing to move between", protocol.CodecJPEG, "360p", true, []string{"360p"}},
+		{"on a stream with no bitrate steps (a relay's) an H.264 viewer moves between sizes", protocol.CodecH264, "-", false,
+			[]string{"@h264", "360p@h264", "240p@h264", "180p@h264"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			v := &wsViewer{codec: c.codec}
+			ours := ""
+			if c.pinned != "-" {
+				v.out.pinned, ours = true, c.pinned
+			}
+			if got := v.levels(ladder, ours, c.steps); !slices.Equal(got, c.want) {
+				t.Fatalf("levels %q, want %q", got, c.want)
+			}
+		})
+	}
+}
+
+func TestAnH264ViewerSkippingAFifthOfItsFramesStepsDownWhereAJPEGOneStays(t *testing.T) {
+	cases := []struct {
+		name   string
+		levels []string
+		bad    float64
+		want   string
+	}{
+		{"a JPEG viewer at 24 fps keeps its size", []string{"", "360p"}, badShare, ""},
+		{"an H.264 viewer at 24 fps takes half the bitrate", []string{"@h264", "@h264+low"}, badShareH264, "@h264+low"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			now := time.Unix(1000, 0)
+			var sent, drops uint64
+			a := newAdapter(c.levels, now, c.bad)
+			if key, _ := feed(a, &now, &sent, &drops, 2*time.Second, 0.2); key != c.want {
+				t.Fatalf("after 2 s of skipping a fifth of its frames: %q, want %q", key, c.want)
+			}
+		})
 	}
 }

@@ -108,9 +108,12 @@ func TestAnH264ViewerThatSkippedFramesResumesAtAKeyframe(t *testing.T) {
 	// newer frames replace each other in the mailbox (skipped).
 	time.Sleep(time.Second)
 	take(30)
+	// Of two frames in a row one is referred to by later frames (two
+	// temporal layers): after a gap of more than one frame, only a
+	// keyframe can be decoded. A gap of one may be a frame none refers to.
 	gaps := 0
 	for i := 1; i < len(seqs); i++ {
-		if seqs[i] != seqs[i-1]+1 {
+		if seqs[i] > seqs[i-1]+2 {
 			gaps++
 			if !keys[i] {
 				t.Fatalf("frame %d came after a gap (seq %d after %d) and is no keyframe: it cannot be decoded", i, seqs[i], seqs[i-1])
@@ -118,7 +121,7 @@ func TestAnH264ViewerThatSkippedFramesResumesAtAKeyframe(t *testing.T) {
 		}
 	}
 	if gaps == 0 {
-		t.Fatal("no frame was skipped while the viewer did not read: the test tested nothing")
+		t.Fatal("no frames were skipped while the viewer did not read: the test tested nothing")
 	}
 	decodes(t, units, len(units))
 }
@@ -171,52 +174,103 @@ func TestACodecIsRefusedOrReplacedWhereItCannotBeServed(t *testing.T) {
 	}
 }
 
-func TestAnH264ViewerOnASlowLinkMovesDownAndEveryFrameItGetsDecodes(t *testing.T) {
+func TestAnH264ViewerOnASlowLinkStepsToALowerBitrateThenASmallerSizeAndEveryFrameItGetsDecodes(t *testing.T) {
 	srv, _ := renditionStreamH264(t, true)
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	// The test pattern in H.264 at 720p takes about 1 Mbit/s: a link of
-	// 300 kbit/s cannot carry it.
+	// The test pattern in H.264 at 720p takes about 1 Mbit/s, and half as
+	// much at its lower step: a link of 300 kbit/s carries neither.
 	v, err := client.DialWith(ctx, "ws://"+srv.Addr().String()+"/ws?token="+token+"&codec=h264", client.DialOptions{LinkBps: 300_000})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer v.Close()
-	type got struct {
-		seq       uint64
-		key       bool
+	// A step is one key's frames in a row: a rendition at a bitrate.
+	type step struct {
 		rendition string
+		bitrate   int
+		units     [][]byte
 	}
-	var frames []got
-	var units [][]byte
-	deadline := time.Now().Add(20 * time.Second)
-	moved := -1
-	for time.Now().Before(deadline) && (moved < 0 || len(frames) < moved+30) {
+	var steps []*step
+	var prev *protocol.Header
+	deadline := time.Now().Add(30 * time.Second)
+	smaller := -1 // frames got when the first smaller size came
+	n := 0
+	for time.Now().Before(deadline) && (smaller < 0 || n < smaller+30) {
 		m, err := v.NextFrame(time.Until(deadline))
 		if err != nil {
-			t.Fatalf("after %d frames: %v", len(frames), err)
+			t.Fatalf("after %d frames: %v", n, err)
 		}
 		_ = v.Ack(m.Frame.Seq)
-		frames = append(frames, got{m.Frame.Seq, m.Frame.Key, m.Frame.Rendition})
-		if moved < 0 && m.Frame.Rendition != "" {
-			moved = len(frames) - 1
-		}
-		if m.Frame.Rendition == frames[0].rendition { // one rendition's stream is one decodable file
-			units = append(units, append([]byte(nil), m.JPEG...))
-		}
-	}
-	if moved < 0 {
-		t.Fatalf("on a 300 kbit/s link the viewer stayed at the full size for %d frames", len(frames))
-	}
-	for i, f := range frames {
+		f := m.Frame
 		switch {
-		case i == 0 && !f.key:
+		case n == 0 && !f.Key:
 			t.Fatal("the first frame is no keyframe")
-		case i > 0 && f.rendition != frames[i-1].rendition && !f.key:
-			t.Fatalf("frame %d is the first of rendition %q and no keyframe: it cannot be decoded", i, f.rendition)
-		case i > 0 && f.seq != frames[i-1].seq+1 && !f.key:
-			t.Fatalf("frame %d came after a gap (seq %d after %d) and is no keyframe", i, f.seq, frames[i-1].seq)
+		case prev != nil && (f.Rendition != prev.Rendition || f.Bitrate != prev.Bitrate) && !f.Key:
+			t.Fatalf("frame %d is the first of %q at %d bit/s and no keyframe: it cannot be decoded", n, f.Rendition, f.Bitrate)
+		case f.Bitrate <= 0:
+			t.Fatalf("frame %d says no bitrate", n)
+		}
+		if prev == nil || f.Rendition != prev.Rendition || f.Bitrate != prev.Bitrate {
+			steps = append(steps, &step{rendition: f.Rendition, bitrate: f.Bitrate})
+		}
+		s := steps[len(steps)-1]
+		s.units = append(s.units, append([]byte(nil), m.JPEG...))
+		if smaller < 0 && f.Rendition != "" {
+			smaller = n
+		}
+		prev = f
+		n++
+	}
+	if smaller < 0 || len(steps) < 3 {
+		t.Fatalf("on a 300 kbit/s link the viewer took %d steps and stayed at the full size for %d frames", len(steps), n)
+	}
+	if steps[0].rendition != "" || steps[1].rendition != "" || steps[1].bitrate != steps[0].bitrate/2 {
+		t.Fatalf("the viewer went from %q at %d bit/s to %q at %d bit/s: want the same size at half the bitrate first",
+			steps[0].rendition, steps[0].bitrate, steps[1].rendition, steps[1].bitrate)
+	}
+	// Each step's frames are one stream that decodes, gaps and all: a gap
+	// goes on without a keyframe only after frames no other refers to.
+	for _, s := range steps {
+		decodes(t, s.units, len(s.units))
+	}
+}
+
+func TestAnH264ViewerThatTakesHalfTheFramesDecodesOnWithoutWaitingForKeyframes(t *testing.T) {
+	s := startH264Stream(t)
+	v, _ := dialCodec(t, s, "&codec=h264&rendition=360p")
+	type got struct {
+		seq     uint64
+		key     bool
+		bitrate int
+		unit    []byte
+	}
+	var frames []got
+	for range 60 {
+		m, err := v.NextFrame(10 * time.Second)
+		if err != nil {
+			t.Fatal(err)
+		}
+		frames = append(frames, got{m.Frame.Seq, m.Frame.Key, m.Frame.Bitrate, append([]byte(nil), m.JPEG...)})
+		// A viewer that shows about 14 frames a second of the stream's 30:
+		// the frames no other refers to are the ones it skips.
+		time.Sleep(70 * time.Millisecond)
+		_ = v.Ack(m.Frame.Seq)
+	}
+	resumed := 0 // gaps after which a frame that is no keyframe came
+	var units [][]byte
+	for i, f := range frames {
+		if i > 0 && f.bitrate != frames[i-1].bitrate { // the pinned size's lower step: a stream of its own
+			decodes(t, units, len(units))
+			units = nil
+		}
+		units = append(units, f.unit)
+		if i > 0 && f.seq != frames[i-1].seq+1 && !f.key && f.bitrate == frames[i-1].bitrate {
+			resumed++
 		}
 	}
-	decodes(t, units, len(units))
+	decodes(t, units, len(units)) // every frame got decodes, gaps and all
+	if resumed < 3 {
+		t.Fatalf("after only %d of its gaps did the viewer go on without a keyframe", resumed)
+	}
 }

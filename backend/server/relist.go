@@ -67,11 +67,11 @@ func wanted(key string, pinned bool, ladder []protocol.Rendition) string {
 // viewer came, or a new producer offers other sizes, or one, or H.264 or
 // not. The viewer is moved as follow says, into the codec it asked for
 // where the stream makes it now (codecFor); one that adapts gets an
-// adapter for the new ladder, at the size it has now; and the viewer's
-// page gets a new hello listing the renditions and naming the one it gets,
-// for its menu, and its codec, for its decoder. Nothing changes, and
-// nothing is sent, when the ladder and codec are what the viewer already
-// knows.
+// adapter for the new ladder and codec, at the size and bitrate step it
+// has now; and the viewer's page gets a new hello listing the renditions
+// and naming the one it gets, for its menu, and its codec, for its
+// decoder. Nothing changes, and nothing is sent, when the ladder and codec
+// are what the viewer already knows.
 func (v *wsViewer) relist(now time.Time) error {
 	ladder := v.h.ladder()
 	cur, _ := hub.SplitKey(v.sub.Rendition())
@@ -89,12 +89,8 @@ func (v *wsViewer) relist(now time.Time) error {
 	if recoded {
 		v.forgetInFlight()
 	}
-	if next != cur || !sameLevels || v.out.adapt == nil {
-		v.out.adapt = nil
-		if !v.out.pinned && !v.dataURL && len(ladder) > 1 {
-			v.out.adapt = newAdapter(keys(ladder), now)
-			v.out.adapt.level = slices.Index(v.out.adapt.levels, next)
-		}
+	if next != cur || recoded || !sameLevels || v.out.adapt == nil {
+		v.adapting(ladder, next, now)
 	}
 	if v.dataURL {
 		return nil // old-style pages would take any text for a picture

@@ -24,6 +24,21 @@ type burner interface {
 	Burns() bool
 }
 
+// stepper is a stream that encodes each H.264 rendition at a lower
+// bitrate too (hub.LowKey), while a viewer takes it: the engine. A relay's
+// streams forward what their producers send under the keys they name, one
+// bitrate a rendition.
+type stepper interface {
+	BitrateSteps() bool
+}
+
+// bitrateSteps reports whether the stream makes the lower bitrate steps an
+// H.264 viewer's adaptation takes before a smaller size.
+func (sh *Handler) bitrateSteps() bool {
+	st, ok := sh.stream.(stepper)
+	return ok && st.BitrateSteps()
+}
+
 // pictureKey is the hub key a client that cannot draw boxes (MJPEG, a
 // snapshot) takes for rendition key: the copy with them drawn on when the
 // stream makes one.

@@ -23,9 +23,10 @@ type viewerOut struct {
 	gate *directwrite.Gate
 	// deadline is the write deadline last set.
 	deadline time.Time
-	// adapt moves the viewer between renditions as its link allows; nil
-	// for a viewer that pinned one, or a stream of one size. nSent counts
-	// the frames written.
+	// adapt moves the viewer between renditions, and an H.264 viewer
+	// between bitrate steps, as its link allows (levels); nil where there
+	// is nothing to move between: a JPEG viewer that pinned a rendition,
+	// or of a stream of one size. nSent counts the frames written.
 	adapt *adapter
 	nSent uint64
 	// pinned: the viewer asked for a rendition, want by name. ladder is
@@ -37,7 +38,7 @@ type viewerOut struct {
 	epoch  uint64
 	// waitKey: an H.264 viewer skips frames until the next keyframe (it
 	// joined, moved to another rendition, or skipped one); drops is the
-	// subscriber's Drops when last looked at (decodable).
+	// subscriber's RefDrops when last looked at (decodable).
 	waitKey bool
 	drops   uint64
 }

@@ -102,9 +102,7 @@ func (sh *Handler) serveWS(w http.ResponseWriter, r *http.Request) {
 		out: viewerOut{pinned: pinned, want: wanted(key, pinned, ladder), ladder: ladder, epoch: epoch},
 	}
 	v.needKey(sub.Rendition()) // an H.264 viewer starts at a keyframe
-	if !pinned && !v.dataURL && len(ladder) > 1 {
-		v.out.adapt = newAdapter(keys(ladder), time.Now())
-	}
+	v.adapting(ladder, key, time.Now())
 	if gc, ok := conn.UnderlyingConn().(directwrite.Gated); ok && gc.Gate().Direct() && !v.dataURL {
 		v.out.gate = gc.Gate() // trySend is given to the hub after hello
 	}
@@ -326,7 +324,7 @@ func (v *wsViewer) sent(f *hub.Frame, now time.Time) {
 	v.out.nSent++
 	if v.out.adapt != nil {
 		if key, changed := v.out.adapt.observe(now, v.out.nSent, v.sub.Drops()); changed {
-			v.setRendition(key)
+			v.setKey(key)
 		}
 	}
 }
