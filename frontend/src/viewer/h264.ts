@@ -89,6 +89,21 @@ export class H264Renderer {
     }
   }
 
+  /**
+   * startOver forgets the frames of an earlier connection and waits for a
+   * keyframe: on a new connection (a reconnect, the tab shown again) the
+   * first frames may refer to pictures this decoder never had, and frames
+   * still decoding would ack on a socket that is gone. The picture on
+   * screen stays until the keyframe's is drawn.
+   */
+  startOver(): void {
+    if (this.closed) return;
+    this.pending.clear();
+    if (this.decoder && this.decoder.state !== 'closed') this.decoder.close();
+    this.decoder = null;
+    this.waitingForKey = true;
+  }
+
   /** redraw paints the frame on the canvas again, with fresh decorations. */
   redraw(): void {
     if (this.closed || !this.shown) return;
