@@ -52,12 +52,13 @@ const CODECS = ['jpeg', 'h264'];
  */
 function probe() {
   const now = () => performance.timeOrigin + performance.now(); // Unix ms, sub-ms
-  const bench = { ts: new Map(), opened: [], drawn: [], keys: [] };
+  const bench = { ts: new Map(), created: [], opened: [], drawn: [], keys: [] };
   globalThis.bench = bench;
   const Native = globalThis.WebSocket;
   globalThis.WebSocket = class extends Native {
     constructor(...args) {
       super(...args);
+      bench.created.push(now());
       this.addEventListener('open', () => bench.opened.push(now()));
       this.addEventListener('message', (ev) => {
         if (!(ev.data instanceof ArrayBuffer)) return;
@@ -133,6 +134,8 @@ async function join(browser, server, token, codec) {
     return {
       fromNavigation: first.at - performance.timeOrigin,
       fromOpen: first.at - globalThis.bench.opened[0],
+      navigationToSocket: globalThis.bench.created[0] - performance.timeOrigin,
+      socketToOpen: globalThis.bench.opened[0] - globalThis.bench.created[0],
       openToReceived: received - globalThis.bench.opened[0],
       receivedToDrawn: first.at - received,
     };
@@ -168,6 +171,8 @@ async function measure(browser, server, token, codec) {
     joinNavMax: Math.max(...joins.map((j) => j.fromNavigation)),
     joinOpen: median(joins.map((j) => j.fromOpen)),
     joinOpenMax: Math.max(...joins.map((j) => j.fromOpen)),
+    joinNavigationToSocket: median(joins.map((j) => j.navigationToSocket)),
+    joinSocketToOpen: median(joins.map((j) => j.socketToOpen)),
     joinOpenToReceived: median(joins.map((j) => j.openToReceived)),
     joinReceivedToDrawn: median(joins.map((j) => j.receivedToDrawn)),
   };
@@ -175,7 +180,7 @@ async function measure(browser, server, token, codec) {
     `${codec.padEnd(4)}: drawn p50 ${ms(r.p50)}, p95 ${ms(r.p95)}, p99 ${ms(r.p99)} (received p50 ${ms(r.receivedP50)}, p95 ${ms(r.receivedP95)}; ` +
       `received → drawn p50 ${ms(r.drawingP50)}, p95 ${ms(r.drawingP95)}), ${r.fps.toFixed(1)} fps (${r.frames} frames, ${r.keysPerSecond.toFixed(1)} keyframes a second); ` +
       `first picture (median of ${JOINS}, max) from navigation ${ms(r.joinNav)}, ${ms(r.joinNavMax)}; from socket open ${ms(r.joinOpen)}, ${ms(r.joinOpenMax)} ` +
-      `(open → first frame received ${ms(r.joinOpenToReceived)}, → drawn ${ms(r.joinReceivedToDrawn)})  [${load}]`,
+      `(navigation → socket made ${ms(r.joinNavigationToSocket)}, → open ${ms(r.joinSocketToOpen)}, → first frame received ${ms(r.joinOpenToReceived)}, → drawn ${ms(r.joinReceivedToDrawn)}; medians)  [${load}]`,
   );
   return r;
 }
@@ -214,5 +219,7 @@ console.log(row(`first picture from navigation (median of ${JOINS} joins)`, 'joi
 console.log(row(`first picture from navigation (slowest of ${JOINS})`, 'joinNavMax'));
 console.log(row(`first picture from the socket's open (median of ${JOINS})`, 'joinOpen'));
 console.log(row(`first picture from the socket's open (slowest of ${JOINS})`, 'joinOpenMax'));
+console.log(row('of which navigation → the page makes its socket (median)', 'joinNavigationToSocket'));
+console.log(row('of which the socket made → open (median)', 'joinSocketToOpen'));
 console.log(row('of which the socket\'s open → its first frame received (median)', 'joinOpenToReceived'));
 console.log(row('of which its first frame received → drawn (median)', 'joinReceivedToDrawn'));

@@ -62,6 +62,9 @@ export class H264Renderer {
     const ctx = canvas.getContext('2d', { alpha: false });
     if (!ctx) throw new Error('canvas 2D context is not available');
     this.ctx = ctx;
+    // Configuring takes a few to tens of milliseconds: do it while the
+    // first keyframe is on its way, not once it is here.
+    this.ensureDecoder();
   }
 
   /** push decodes a frame; ack is called once it is drawn (or could not be). */
@@ -102,6 +105,7 @@ export class H264Renderer {
     if (this.decoder && this.decoder.state !== 'closed') this.decoder.close();
     this.decoder = null;
     this.waitingForKey = true;
+    this.ensureDecoder();
   }
 
   /** redraw paints the frame on the canvas again, with fresh decorations. */
