@@ -280,6 +280,23 @@ describe('viewer page with H.264', () => {
     assert.equal(await page.locator('#codec').isHidden(), true, 'no codec menu where there is no choice');
     await page.close();
   });
+
+  test('a link with ?codec=h264 where WebCodecs is missing falls back to JPEG, and says so', async () => {
+    const page = await browser.context.newPage();
+    const errors = [];
+    page.on('pageerror', (err) => errors.push(err.message));
+    await page.addInitScript(() => {
+      delete globalThis.VideoDecoder;
+    });
+    await page.goto(`${server.base}/?token=${TOKEN}&codec=h264`);
+    await page.waitForFunction(() => document.getElementById('viewer').dataset.codec === 'jpeg' && Number(document.getElementById('viewer').dataset.frames) > 5, null, { timeout: 15_000 });
+    const said = await notice(page);
+    assert.ok(said.shown, 'the page does not say it fell back to JPEG');
+    assert.match(said.text, /H\.264.*JPEG/);
+    assert.equal(await page.locator('#codec').isHidden(), true, 'no codec menu where there is no choice');
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
 });
 
 /**

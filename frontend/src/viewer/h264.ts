@@ -62,9 +62,7 @@ export class H264Renderer {
     const ctx = canvas.getContext('2d', { alpha: false });
     if (!ctx) throw new Error('canvas 2D context is not available');
     this.ctx = ctx;
-    // Configuring takes a few to tens of milliseconds: do it while the
-    // first keyframe is on its way, not once it is here.
-    this.ensureDecoder();
+    this.prepare();
   }
 
   /** push decodes a frame; ack is called once it is drawn (or could not be). */
@@ -80,11 +78,10 @@ export class H264Renderer {
       ack();
       return;
     }
-    const decoder = this.ensureDecoder();
     this.waitingForKey = false;
     this.pending.set(frame.header.seq, { frame, ack });
     try {
-      decoder.decode(
+      this.ensureDecoder().decode(
         new EncodedVideoChunk({ type: frame.key ? 'key' : 'delta', timestamp: frame.header.seq, data: frame.jpeg }),
       );
     } catch (err) {
@@ -105,7 +102,7 @@ export class H264Renderer {
     if (this.decoder && this.decoder.state !== 'closed') this.decoder.close();
     this.decoder = null;
     this.waitingForKey = true;
-    this.ensureDecoder();
+    this.prepare();
   }
 
   /** redraw paints the frame on the canvas again, with fresh decorations. */
@@ -118,6 +115,20 @@ export class H264Renderer {
   close(): void {
     this.closed = true;
     this.reset();
+  }
+
+  /**
+   * prepare configures a decoder ahead of the next keyframe: configuring
+   * takes a few to tens of milliseconds, better spent while the keyframe is
+   * on its way. Where that fails (no WebCodecs here), push tries again and
+   * counts the failure as a decoder error.
+   */
+  private prepare(): void {
+    try {
+      this.ensureDecoder();
+    } catch {
+      this.decoder = null;
+    }
   }
 
   private ensureDecoder(): VideoDecoder {
