@@ -368,11 +368,14 @@ describe('H.264 with moving boxes', () => {
       assert.ok(f.ball > f.whole * 0.4, `frame ${f.seq}: the ball is ${f.ball} pixels of ${f.whole}, not found`);
       const boxes = (sent.get(f.seq)?.detections ?? []).map((d) => d.box);
       assert.deepEqual(f.boxes, boxes, `frame ${f.seq} was drawn with boxes other than its own`);
-      if (f.outside > 0) misplaced++;
+      if (f.outside > f.ball * 0.02) misplaced++;
     }
     t.diagnostic(`ball pixels outside the boxes, per frame: ${frames.map((f) => f.outside).join(' ')}`);
-    // A box a frame early or late misses the ball's leading edge: 5 to 25 px at this speed.
-    assert.equal(misplaced, 0, `${misplaced} of ${frames.length} frames show the ball outside their boxes`);
+    // A box a frame early or late misses the ball's leading edge, 5 to 25 px
+    // at this speed: most frames then leave hundreds to thousands of its
+    // pixels out (49 of 60 frames when tried). Under load the server's own
+    // boxes now and then miss part of the ball, for a few frames running.
+    assert.ok(misplaced <= 6, `${misplaced} of ${frames.length} frames show the ball outside their boxes`);
     await page.close();
   });
 });
