@@ -36,11 +36,13 @@ func runBench(args []string) error {
 	relayMode := fset.Bool("relay", false, "benchmark framecast relay against the Node.js ws baseline instead of serve")
 	nodeRelay := fset.String("node-relay", "backend/bench/node-relay/relay.mjs", "the baseline relay, with --relay (run npm install in its folder first); empty: none")
 	relayBins := fset.String("relay-bin", "", "with --relay: framecast-relay binaries to measure, comma-separated (default: this binary's relay command)")
-	codecs := fset.String("codecs", "jpeg", "what serve's viewers ask for, comma-separated: jpeg, h264; each scenario runs once for each, side by side")
+	codecs := fset.String("codecs", "jpeg", "what the viewers ask for, comma-separated: jpeg, h264; each scenario runs once for each, side by side (with --relay: fed by this binary's engine and push instead of JPEGs sent as they are)")
 	cluster := fset.Int("cluster", 0, "with --relay: also measure this many relays (2 or more), each with an embedded NATS server joined into one cluster, the producer on the first and the viewers spread over all")
 	if err := cli.ParseFlags(fset, args); err != nil {
 		return err
 	}
+	codecsSet := false
+	fset.Visit(func(f *flag.Flag) { codecsSet = codecsSet || f.Name == "codecs" })
 	for _, c := range strings.Split(*codecs, ",") {
 		if c != "jpeg" && c != "h264" {
 			return fmt.Errorf("--codecs: %q is not a codec: jpeg or h264", c)
@@ -71,13 +73,19 @@ func runBench(args []string) error {
 			if *relayBins != "" {
 				relays = strings.Split(*relayBins, ",")
 			}
-			cfg := bench.RelayConfig{Binary: binary, Relays: relays, NodeRelay: *nodeRelay, Cluster: *cluster, Viewers: s.Viewers, Slow: s.Slow, SlowFPS: *slowFPS, Links: s.Links,
-				FPS: *fps, Quality: *quality, Warmup: *warmup, Duration: *duration}
-			rs, err := bench.RunRelay(ctx, cfg)
-			if err != nil {
-				return fmt.Errorf("relay scenario %s: %w", sc, err)
+			relayCodecs := []string{""} // JPEGs sent as they are, as the baseline gets them
+			if codecsSet {
+				relayCodecs = strings.Split(*codecs, ",")
 			}
-			bench.PrintRelay(os.Stdout, cfg, rs)
+			for _, codec := range relayCodecs {
+				cfg := bench.RelayConfig{Binary: binary, Relays: relays, NodeRelay: *nodeRelay, Cluster: *cluster, Viewers: s.Viewers, Slow: s.Slow, SlowFPS: *slowFPS, Links: s.Links,
+					FPS: *fps, Quality: *quality, Codec: codec, Warmup: *warmup, Duration: *duration}
+				rs, err := bench.RunRelay(ctx, cfg)
+				if err != nil {
+					return fmt.Errorf("relay scenario %s: %w", sc, err)
+				}
+				bench.PrintRelay(os.Stdout, cfg, rs)
+			}
 			continue
 		}
 		for _, codec := range strings.Split(*codecs, ",") {

@@ -43,6 +43,10 @@ type RelayConfig struct {
 	Links    []LinkGroup
 	FPS      int
 	Quality  int
+	// Codec, when set ("jpeg" or "h264"), is what the viewers ask for
+	// (?codec=), from a real producer (relaypush.go) instead of JPEGs sent
+	// as they are; the Node.js baseline runs only with JPEG.
+	Codec    string
 	Warmup   time.Duration
 	Duration time.Duration
 }
@@ -82,7 +86,7 @@ func RunRelay(ctx context.Context, cfg RelayConfig) ([]RelayResult, error) {
 		side.cluster = cfg.Cluster
 		sides = append(sides, side)
 	}
-	if cfg.NodeRelay != "" {
+	if cfg.NodeRelay != "" && (cfg.Codec == "" || cfg.Codec == protocol.CodecJPEG) {
 		sides = append(sides, nodeRelay(cfg))
 	}
 	var out []RelayResult
@@ -162,7 +166,7 @@ func framecastRelay(cfg RelayConfig, name, binary string, args ...string) relayS
 			return [][2]any{{websocket.BinaryMessage, msg}}
 		},
 		watch: func(ctx context.Context, base string, r role, from, to time.Time) (viewerResult, error) {
-			v, err := client.DialWith(ctx, linkURL(base+"/s/bench/ws?token="+relayView, r, cfg.Links), linkOptions(r, cfg.Links))
+			v, err := client.DialWith(ctx, linkURL(base+"/s/bench/ws?token="+relayView+cfg.codecQuery(), r, cfg.Links), linkOptions(r, cfg.Links))
 			if err != nil {
 				return viewerResult{}, err
 			}
@@ -246,75 +250,23 @@ func runRelaySide(ctx context.Context, cfg RelayConfig, side relaySide, frames [
 	}
 	defer stopAll(procs)
 	base := "ws://" + procs[0].addr
-
-	prod, _, err := websocket.DefaultDialer.DialContext(ctx, base+side.produce, nil)
-	if err != nil {
-		return nil, fmt.Errorf("producer: %w", err)
-	}
-	defer prod.Close()
-	var rend *ladder
-	if side.renditions {
-		if rend, err = newLadder(len(frames), cfg.Quality); err != nil {
+	res := &RelayResult{Name: side.name, Duration: cfg.Duration}
+	if cfg.Codec != "" && side.renditions { // a Framecast relay, fed by Framecast
+		stop, err := pushedProducer(cfg, base)
+		if err != nil {
 			return nil, err
 		}
-		if err := prod.WriteMessage(websocket.TextMessage, rend.offer()); err != nil {
-			return nil, fmt.Errorf("producer: %w", err)
-		}
-	}
-	go func() { // the old relay echoes everything to the producer too
-		for {
-			_, msg, err := prod.ReadMessage()
-			if err != nil {
-				return
-			}
-			if rend != nil {
-				rend.read(msg)
-			}
-		}
-	}()
-	b64 := make([]string, len(frames))
-	for i, f := range frames {
-		b64[i] = base64.StdEncoding.EncodeToString(f)
-	}
-	res := &RelayResult{Name: side.name, Duration: cfg.Duration}
-	for _, m := range side.message(1, 1, frames[0], b64[0]) {
-		res.BytesPerFrame += len(m[1].([]byte))
-	}
-	stop := make(chan struct{})
-	var prodWG sync.WaitGroup
-	prodWG.Add(1)
-	go func() {
-		defer prodWG.Done()
-		t := time.NewTicker(time.Second / time.Duration(cfg.FPS))
-		defer t.Stop()
-		for seq := uint64(1); ; seq++ {
-			select {
-			case <-stop:
-				return
-			case <-t.C:
-			}
-			i := int(seq) % len(frames)
-			ts := time.Now().UnixMicro()
-			msgs := side.message(seq, ts, frames[i], b64[i])
-			if rend != nil {
-				msgs = append(msgs, rend.messages(seq, ts, i)...)
-			}
-			for _, m := range msgs {
-				_ = prod.SetWriteDeadline(time.Now().Add(5 * time.Second))
-				if prod.WriteMessage(m[0].(int), m[1].([]byte)) != nil {
-					return
-				}
-			}
-		}
-	}()
-	if side.renditions { // Framecast's relays: they say when they have the stream
+		defer stop()
 		if err := awaitStream(ctx, procs); err != nil {
 			return nil, err
 		}
 	} else {
-		time.Sleep(300 * time.Millisecond) // the Node.js relay has no state to ask
+		stop, err := sendFrames(ctx, cfg, side, procs, frames, res)
+		if err != nil {
+			return nil, err
+		}
+		defer stop()
 	}
-
 	from := time.Now().Add(cfg.Warmup)
 	to := from.Add(cfg.Duration)
 	var links []LinkGroup
@@ -340,13 +292,14 @@ func runRelaySide(ctx context.Context, cfg RelayConfig, side relaySide, frames [
 		rss, _ := p.rss()
 		res.RSS += rss
 	}
-	close(stop)
-	prodWG.Wait()
 	wg.Wait()
 	for _, err := range errs {
 		if err != nil {
 			return nil, err
 		}
+	}
+	if res.BytesPerFrame == 0 {
+		res.BytesPerFrame = bytesPerFrame(results)
 	}
 	res.Fast = summarise(results, isFast, cfg.Duration)
 	res.Slow = summarise(results, isSlow, cfg.Duration)
@@ -354,10 +307,94 @@ func runRelaySide(ctx context.Context, cfg RelayConfig, side relaySide, frames [
 	return res, nil
 }
 
+// sendFrames sends the test frames to the relay as a producer of side's
+// kind, until stop; res gets the bytes each frame takes on the wire.
+func sendFrames(ctx context.Context, cfg RelayConfig, side relaySide, procs []*process, frames [][]byte, res *RelayResult) (stop func(), err error) {
+	base := "ws://" + procs[0].addr
+	prod, _, err := websocket.DefaultDialer.DialContext(ctx, base+side.produce, nil)
+	if err != nil {
+		return nil, fmt.Errorf("producer: %w", err)
+	}
+	var rend *ladder
+	if side.renditions {
+		if rend, err = newLadder(len(frames), cfg.Quality); err != nil {
+			prod.Close()
+			return nil, err
+		}
+		if err := prod.WriteMessage(websocket.TextMessage, rend.offer()); err != nil {
+			prod.Close()
+			return nil, fmt.Errorf("producer: %w", err)
+		}
+	}
+	go func() { // the old relay echoes everything to the producer too
+		for {
+			_, msg, err := prod.ReadMessage()
+			if err != nil {
+				return
+			}
+			if rend != nil {
+				rend.read(msg)
+			}
+		}
+	}()
+	b64 := make([]string, len(frames))
+	for i, f := range frames {
+		b64[i] = base64.StdEncoding.EncodeToString(f)
+	}
+	for _, m := range side.message(1, 1, frames[0], b64[0]) {
+		res.BytesPerFrame += len(m[1].([]byte))
+	}
+	done := make(chan struct{})
+	var prodWG sync.WaitGroup
+	prodWG.Add(1)
+	go func() {
+		defer prodWG.Done()
+		t := time.NewTicker(time.Second / time.Duration(cfg.FPS))
+		defer t.Stop()
+		for seq := uint64(1); ; seq++ {
+			select {
+			case <-done:
+				return
+			case <-t.C:
+			}
+			i := int(seq) % len(frames)
+			ts := time.Now().UnixMicro()
+			msgs := side.message(seq, ts, frames[i], b64[i])
+			if rend != nil {
+				msgs = append(msgs, rend.messages(seq, ts, i)...)
+			}
+			for _, m := range msgs {
+				_ = prod.SetWriteDeadline(time.Now().Add(5 * time.Second))
+				if prod.WriteMessage(m[0].(int), m[1].([]byte)) != nil {
+					return
+				}
+			}
+		}
+	}()
+	stop = func() {
+		close(done)
+		prodWG.Wait()
+		prod.Close()
+	}
+	if side.renditions { // Framecast's relays: they say when they have the stream
+		if err := awaitStream(ctx, procs); err != nil {
+			stop()
+			return nil, err
+		}
+	} else {
+		time.Sleep(300 * time.Millisecond) // the Node.js relay has no state to ask
+	}
+	return stop, nil
+}
+
 // PrintRelay writes the relay results side by side.
 func PrintRelay(w io.Writer, cfg RelayConfig, rs []RelayResult) {
-	fmt.Fprintf(w, "relay: 1 producer, 1280x720 JPEG q%d at %d fps; %d viewers (%d read %d frames/s)%s; measured %v after %v\n",
-		cfg.Quality, cfg.FPS, cfg.Viewers, cfg.Slow, cfg.SlowFPS, linksNote(cfg.Links), cfg.Duration, cfg.Warmup)
+	producer := fmt.Sprintf("1 producer, 1280x720 JPEG q%d", cfg.Quality)
+	if cfg.Codec != "" {
+		producer = fmt.Sprintf("Framecast's push of the 1280x720 test pattern, viewers taking %s (JPEG q%d)", cfg.Codec, cfg.Quality)
+	}
+	fmt.Fprintf(w, "relay: %s at %d fps; %d viewers (%d read %d frames/s)%s; measured %v after %v\n",
+		producer, cfg.FPS, cfg.Viewers, cfg.Slow, cfg.SlowFPS, linksNote(cfg.Links), cfg.Duration, cfg.Warmup)
 	fmt.Fprintf(w, "  %-17s %9s %9s %7s %9s %9s %7s %9s %10s %9s\n", "", "p50", "p99", "min fps", "slow p50", "slow p99", "slow fps", "B/frame", "CPU/frame", "RSS MiB")
 	for _, r := range rs {
 		n := r.Fast.Frames + r.Slow.Frames + linkFrames(r.Links)

@@ -1,6 +1,7 @@
 package hub
 
 import (
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -57,6 +58,9 @@ type keyRequests struct {
 	mu   sync.Mutex
 	want map[string]bool      // guarded by mu
 	made map[string]time.Time // when the last keyframe of each key was made; guarded by mu
+	// asked is closed, and replaced, when a key is asked for that was
+	// not already (KeyAsked); nil until somebody waits. Guarded by mu.
+	asked chan struct{}
 }
 
 // RequestKey asks the producer for a keyframe of key: a viewer that joined
@@ -67,7 +71,44 @@ func (h *Hub) RequestKey(key string) {
 	if h.keys.want == nil {
 		h.keys.want = make(map[string]bool)
 	}
+	if h.keys.want[key] {
+		return
+	}
 	h.keys.want[key] = true
+	if h.keys.asked != nil {
+		close(h.keys.asked)
+		h.keys.asked = nil
+	}
+}
+
+// KeyAsked returns a channel that is closed when a keyframe is next asked
+// for (RequestKey): a producer that is not the encoder itself (a relay
+// passing requests on to its producer, or to the relay that holds it)
+// waits on it, then looks at KeysWanted.
+func (h *Hub) KeyAsked() <-chan struct{} {
+	h.keys.mu.Lock()
+	defer h.keys.mu.Unlock()
+	if h.keys.asked == nil {
+		h.keys.asked = make(chan struct{})
+	}
+	return h.keys.asked
+}
+
+// KeysWanted lists the keys a keyframe is asked for and not yet made, and
+// when the first of them is due (KeyDue) at the earliest: zero when one is
+// due now or none is asked for.
+func (h *Hub) KeysWanted(now time.Time) (keys []string, next time.Duration) {
+	h.keys.mu.Lock()
+	defer h.keys.mu.Unlock()
+	for key := range h.keys.want {
+		wait := max(0, minKeyGap-now.Sub(h.keys.made[key]))
+		if len(keys) == 0 || wait < next {
+			next = wait
+		}
+		keys = append(keys, key)
+	}
+	slices.Sort(keys)
+	return keys, next
 }
 
 // KeyDue reports whether the producer should make key's next frame a
@@ -93,4 +134,11 @@ func (h *Hub) KeyMade(key string, now time.Time) {
 	}
 	h.keys.made[key] = now
 	delete(h.keys.want, key)
+}
+
+// IsInterKey reports whether key is of a codec whose frames depend on
+// earlier ones (H.264): its viewers start at keyframes and ask for them.
+func IsInterKey(key string) bool {
+	_, codec := SplitKey(key)
+	return codec == protocol.CodecH264
 }

@@ -60,3 +60,40 @@ func TestKeyframesOnRequestComeAtMostEveryMinKeyGap(t *testing.T) {
 		t.Fatal("a request answered by a periodic keyframe made another")
 	}
 }
+
+func TestAKeyframeAskedForWakesWhoPassesRequestsOn(t *testing.T) {
+	h := New()
+	t0 := time.Unix(1000, 0)
+	asked := h.KeyAsked()
+	h.RequestKey("360p@h264")
+	select {
+	case <-asked:
+	default:
+		t.Fatal("a request did not wake the waiter")
+	}
+	asked = h.KeyAsked()
+	h.RequestKey("360p@h264") // asked already: nothing new
+	select {
+	case <-asked:
+		t.Fatal("a request already pending woke the waiter again")
+	default:
+	}
+	h.RequestKey("@h264")
+	keys, next := h.KeysWanted(t0)
+	if len(keys) != 2 || keys[0] != "360p@h264" || keys[1] != "@h264" || next != 0 {
+		t.Fatalf("KeysWanted = %q, %v; want both keys, due now", keys, next)
+	}
+	h.KeyMade("@h264", t0)
+	keys, next = h.KeysWanted(t0.Add(minKeyGap / 5))
+	if len(keys) != 1 || keys[0] != "360p@h264" || next != 0 {
+		t.Fatalf("after a keyframe of @h264: %q, %v", keys, next)
+	}
+	h.KeyMade("360p@h264", t0)
+	h.RequestKey("360p@h264")
+	if keys, next = h.KeysWanted(t0.Add(minKeyGap / 5)); len(keys) != 1 || next != minKeyGap*4/5 {
+		t.Fatalf("a request right after a keyframe: %q due in %v, want in %v", keys, next, minKeyGap*4/5)
+	}
+	if keys, next = h.KeysWanted(t0.Add(2 * minKeyGap)); len(keys) != 1 || next != 0 {
+		t.Fatalf("a request after the gap: %q due in %v", keys, next)
+	}
+}

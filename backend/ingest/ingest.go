@@ -1,5 +1,5 @@
 // Package ingest reads what producers push to a relay: Framecast's binary
-// frames (header JSON, then JPEG) and the old setup's text messages
+// frames (header JSON, then a JPEG or an H.264 access unit) and the old setup's text messages
 // ("img=sq=data:image/jpeg;base64,…" pictures and "key=sq=value" metadata).
 // Every message is checked; a bad one gets an error that says why.
 package ingest
@@ -28,8 +28,8 @@ var ErrNotJPEG = errors.New("not a JPEG (it must start with FF D8 FF)")
 type Message struct {
 	Frame  bool
 	Header protocol.Header // for frames; Seq and TS are zero for old-style pictures
-	JPEG   []byte          // for frames
-	// Wire is the whole binary message the frame came in, which JPEG
+	Data   []byte          // for frames: the picture in Header's codec
+	// Wire is the whole binary message the frame came in, which Data
 	// aliases; nil for old-style pictures.
 	Wire  []byte
 	Key   string // for metadata
@@ -47,16 +47,28 @@ func checkJPEG(jpeg []byte, maxSize int) error {
 	return nil
 }
 
-// ParseBinary reads a binary frame message, as /ws sends them.
+// ParseBinary reads a binary frame message, as /ws sends them, of a JPEG
+// or (Header.Codec) an H.264 access unit, checked (checkH264).
 func ParseBinary(msg []byte, maxSize int) (Message, error) {
-	h, jpeg, err := protocol.DecodeFrame(msg)
+	h, data, err := protocol.DecodeFrame(msg)
 	if err != nil {
 		return Message{}, err
 	}
-	if err := checkJPEG(jpeg, maxSize); err != nil {
+	switch h.Codec {
+	case "":
+		if h.Key {
+			return Message{}, errors.New(`a JPEG frame's header has no "key": every JPEG is one`)
+		}
+		err = checkJPEG(data, maxSize)
+	case protocol.CodecH264:
+		err = checkH264(data, h, maxSize)
+	default:
+		err = fmt.Errorf("codec %s: a frame is a JPEG (no codec) or h264", protocol.Quote(h.Codec))
+	}
+	if err != nil {
 		return Message{}, err
 	}
-	return Message{Frame: true, Header: h, JPEG: jpeg, Wire: msg}, nil
+	return Message{Frame: true, Header: h, Data: data, Wire: msg}, nil
 }
 
 // ParseText reads an old-style text message.
@@ -74,7 +86,7 @@ func ParseText(msg []byte, maxSize int) (Message, error) {
 		if err := checkJPEG(jpeg, maxSize); err != nil {
 			return Message{}, err
 		}
-		return Message{Frame: true, JPEG: jpeg}, nil
+		return Message{Frame: true, Data: jpeg}, nil
 	}
 	key, value, ok := strings.Cut(s, protocol.LegacySep)
 	if !ok || key == "" {

@@ -133,6 +133,8 @@ type entry struct {
 	// Ladder is the renditions its producer offers, its own size first;
 	// the relays reading it check it before offering it to viewers.
 	Ladder []protocol.Rendition `json:"ladder,omitempty"`
+	// Codecs is what its producer encodes besides JPEG (nil: JPEG alone).
+	Codecs []string `json:"codecs,omitempty"`
 }
 
 // Lookup returns the stream's live entry. An entry its relay has not
@@ -159,7 +161,7 @@ func (b *Bus) get(name string) (*relay.Entry, uint64, error) {
 	if err := json.Unmarshal(kve.Value(), &row); err != nil || len(row.Hash) != 32 {
 		return nil, kve.Revision(), nil // not ours to read: treated as absent
 	}
-	e := &relay.Entry{Relay: row.Relay, Since: row.Since, Viewers: row.Viewers, At: kve.Created(), Ladder: row.Ladder}
+	e := &relay.Entry{Relay: row.Relay, Since: row.Since, Viewers: row.Viewers, At: kve.Created(), Ladder: row.Ladder, Codecs: row.Codecs}
 	copy(e.Hash[:], row.Hash)
 	if time.Since(e.At) > relay.HolderTimeout {
 		return nil, kve.Revision(), nil
@@ -178,7 +180,7 @@ func (b *Bus) Claim(name string, e relay.Entry) error {
 		return fmt.Errorf("claim %s in the NATS stream table: %s", protocol.Quote(name), protocol.StreamNameRule)
 	}
 	hash := e.Hash
-	v, _ := json.Marshal(entry{Hash: hash[:], Relay: b.name, Since: e.Since, Viewers: e.Viewers, Ladder: e.Ladder})
+	v, _ := json.Marshal(entry{Hash: hash[:], Relay: b.name, Since: e.Since, Viewers: e.Viewers, Ladder: e.Ladder, Codecs: e.Codecs})
 	var err error
 	// A revision conflict means the row changed under us (another relay,
 	// or this one refreshing at the same moment): read it again.
@@ -225,15 +227,30 @@ func (b *Bus) Publish(kind relay.Kind, name string, data []byte) error {
 // kind, until cancel. Frames a slow relay cannot take are dropped by NATS
 // (a slow consumer, counted and logged), never queued without bound.
 func (b *Bus) Subscribe(kind relay.Kind, name string, fn func([]byte)) (cancel func(), err error) {
-	sub, err := b.nc.Subscribe(subject(kind, name), func(m *nats.Msg) { fn(m.Data) })
+	// Frames dropped for this relay (its backlog was full) are told as
+	// fn(nil) before the next: a relay's H.264 viewers then wait for a
+	// keyframe. Only this subscription's goroutine calls fn.
+	var sub atomic.Pointer[nats.Subscription]
+	dropped := 0
+	handler := func(m *nats.Msg) {
+		if s := sub.Load(); s != nil && kind.IsFrames() {
+			if d, err := s.Dropped(); err == nil && d != dropped {
+				dropped = d
+				fn(nil)
+			}
+		}
+		fn(m.Data)
+	}
+	s, err := b.nc.Subscribe(subject(kind, name), handler)
 	if err != nil {
 		return nil, err
 	}
+	sub.Store(s)
 	if kind.IsFrames() {
 		// A few frames of backlog at most: a late frame is no use.
-		_ = sub.SetPendingLimits(8, 64<<20)
+		_ = s.SetPendingLimits(8, 64<<20)
 	}
-	return func() { _ = sub.Unsubscribe() }, nil
+	return func() { _ = s.Unsubscribe() }, nil
 }
 
 // Stats are the connection's counters, for tests and /metrics.

@@ -27,15 +27,18 @@ const (
 	TypeViewers = "viewers"
 	// TypeError is Refusal (relay → producer).
 	TypeError = "error"
+	// TypeKeyframe is KeyframeWant (relay → producer).
+	TypeKeyframe = "keyframe"
 )
 
 // RelayMessage is a control message a relay sends a producer: a
-// ViewerCount, a RenditionsWant or a Refusal.
+// ViewerCount, a RenditionsWant, a KeyframeWant or a Refusal.
 type RelayMessage interface{ relayMessage() }
 
 func (ViewerCount) relayMessage()    {}
 func (RenditionsWant) relayMessage() {}
 func (Refusal) relayMessage()        {}
+func (KeyframeWant) relayMessage()   {}
 
 // RenditionsOffer goes from producer to relay: the renditions the producer
 // can encode, its own size first, each next one smaller, at most
@@ -43,14 +46,20 @@ func (Refusal) relayMessage()        {}
 // once connected when the producer has more than one size, and again
 // whenever its ladder changes; an empty one (no "renditions") says it has
 // one size now. The relay refuses a bad ladder with a Refusal.
+//
+// Codecs names what the producer encodes besides JPEG, such as
+// [CodecH264]. A producer that names any is sent exact lists
+// (RenditionsWant.Exact) and keyframe requests (KeyframeWant); it sends
+// its offer once connected even with one size, before its first frame.
 type RenditionsOffer struct {
 	Type       string      `json:"type"` // TypeRenditions
 	Renditions []Rendition `json:"renditions,omitempty"`
+	Codecs     []string    `json:"codecs,omitempty"`
 }
 
-// NewRenditionsOffer offers ladder.
-func NewRenditionsOffer(ladder []Rendition) RenditionsOffer {
-	return RenditionsOffer{Type: TypeRenditions, Renditions: ladder}
+// NewRenditionsOffer offers ladder in JPEG and in codecs.
+func NewRenditionsOffer(ladder []Rendition, codecs []string) RenditionsOffer {
+	return RenditionsOffer{Type: TypeRenditions, Renditions: ladder, Codecs: codecs}
 }
 
 // ViewerCount goes from relay to producer: how many watch the stream on the
@@ -71,18 +80,39 @@ func NewViewerCount(n int) ViewerCount { return ViewerCount{Count: n, Type: Type
 // the list changes, an empty list ([], never null) when viewers stopped
 // taking any. The producer sends frames of those renditions (Header's
 // Rendition) beside its own size, and of no others.
+//
+// To a producer that offered codecs, the relay sends Exact lists: Want is
+// then everything the producer sends, each a rendition in a codec as a hub
+// key names it ("" the own size in JPEG, "360p" a smaller one,
+// "@h264" the own size in H.264, "360p@h264"), and the own size in JPEG is
+// sent only when "" is in it.
 type RenditionsWant struct {
-	Type string   `json:"type"` // TypeRenditions
-	Want []string `json:"want"`
+	Type  string   `json:"type"` // TypeRenditions
+	Want  []string `json:"want"`
+	Exact bool     `json:"exact,omitempty"`
 }
 
-// NewRenditionsWant asks for the renditions named in want.
-func NewRenditionsWant(want []string) RenditionsWant {
+// NewRenditionsWant asks for the renditions named in want, besides the own
+// size in JPEG (exact false) or as want says (exact true).
+func NewRenditionsWant(want []string, exact bool) RenditionsWant {
 	if want == nil {
 		want = []string{}
 	}
-	return RenditionsWant{Type: TypeRenditions, Want: want}
+	return RenditionsWant{Type: TypeRenditions, Want: want, Exact: exact}
 }
+
+// KeyframeWant goes from relay to producer: viewers of Key (a hub key of
+// an inter-frame codec, "@h264" or "360p@h264", one the relay wants) wait
+// for a keyframe, having joined, skipped frames or lost their decoder's
+// state. The relay sends it at most every 250 ms a key; the producer makes
+// the next frame of Key a keyframe, bounding the rate again on its side.
+type KeyframeWant struct {
+	Type string `json:"type"` // TypeKeyframe
+	Key  string `json:"key"`
+}
+
+// NewKeyframeWant asks for a keyframe of key.
+func NewKeyframeWant(key string) KeyframeWant { return KeyframeWant{Type: TypeKeyframe, Key: key} }
 
 // Refusal goes from relay to producer when the relay refused one of its
 // messages (a bad frame, a bad ladder, metadata over a limit): Error says
@@ -106,7 +136,8 @@ func IsControl(msg []byte) bool { return len(msg) > 0 && msg[0] == '{' }
 var ErrUnknownControl = errors.New("unknown control message")
 
 // ParseRelayMessage reads a control message a relay sent a producer: a
-// ViewerCount, a RenditionsWant or a Refusal, or ErrUnknownControl.
+// ViewerCount, a RenditionsWant, a KeyframeWant or a Refusal, or
+// ErrUnknownControl.
 func ParseRelayMessage(msg []byte) (RelayMessage, error) {
 	var kind struct {
 		Type string `json:"type"`
@@ -121,6 +152,8 @@ func ParseRelayMessage(msg []byte) (RelayMessage, error) {
 		return decode[RenditionsWant](msg)
 	case TypeError:
 		return decode[Refusal](msg)
+	case TypeKeyframe:
+		return decode[KeyframeWant](msg)
 	}
 	return nil, fmt.Errorf("%w: type %s", ErrUnknownControl, Quote(kind.Type))
 }

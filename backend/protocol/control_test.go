@@ -18,14 +18,17 @@ func TestControlMessagesKeepTheirBytesOnTheWire(t *testing.T) {
 		msg  any
 		want string
 	}{
-		{"a producer offers its ladder", NewRenditionsOffer(ladder),
+		{"a producer offers its ladder", NewRenditionsOffer(ladder, nil),
 			`{"type":"renditions","renditions":[{"name":"720p","w":1280,"h":720,"quality":80},{"name":"360p","w":640,"h":360,"quality":70}]}`},
-		{"a producer of one size offers no renditions", NewRenditionsOffer(nil), `{"type":"renditions"}`},
+		{"a producer of one size offers no renditions", NewRenditionsOffer(nil, nil), `{"type":"renditions"}`},
+		{"a producer offers H.264 besides JPEG", NewRenditionsOffer(nil, []string{CodecH264}), `{"type":"renditions","codecs":["h264"]}`},
 		{"the relay says how many watch", NewViewerCount(3), `{"count":3,"type":"viewers"}`},
 		{"the relay says nobody watches", NewViewerCount(0), `{"count":0,"type":"viewers"}`},
-		{"the relay asks for renditions", NewRenditionsWant([]string{"240p", "360p"}), `{"type":"renditions","want":["240p","360p"]}`},
-		{"the relay asks for no rendition with an empty list", NewRenditionsWant([]string{}), `{"type":"renditions","want":[]}`},
-		{"the relay's empty list is never null", NewRenditionsWant(nil), `{"type":"renditions","want":[]}`},
+		{"the relay asks for renditions", NewRenditionsWant([]string{"240p", "360p"}, false), `{"type":"renditions","want":["240p","360p"]}`},
+		{"the relay asks for no rendition with an empty list", NewRenditionsWant([]string{}, false), `{"type":"renditions","want":[]}`},
+		{"the relay's empty list is never null", NewRenditionsWant(nil, false), `{"type":"renditions","want":[]}`},
+		{"the relay asks a producer of codecs for exactly these", NewRenditionsWant([]string{"", "360p@h264"}, true), `{"type":"renditions","want":["","360p@h264"],"exact":true}`},
+		{"the relay asks for a keyframe", NewKeyframeWant("@h264"), `{"type":"keyframe","key":"@h264"}`},
 		{"the relay refuses a message", NewRefusal(`frame 3: not a JPEG <&> "x" é`),
 			`{"error":"frame 3: not a JPEG \u003c\u0026\u003e \"x\" é","type":"error"}`},
 	}
@@ -49,8 +52,10 @@ func TestAProducerReadsEachMessageTheRelaySends(t *testing.T) {
 	}{
 		{"a viewer count", NewViewerCount(7)},
 		{"a count of nobody", NewViewerCount(0)},
-		{"the renditions wanted", NewRenditionsWant([]string{"180p", "360p"})},
-		{"no rendition wanted", NewRenditionsWant(nil)},
+		{"the renditions wanted", NewRenditionsWant([]string{"180p", "360p"}, false)},
+		{"no rendition wanted", NewRenditionsWant(nil, false)},
+		{"exactly these wanted", NewRenditionsWant([]string{"@h264"}, true)},
+		{"a keyframe wanted", NewKeyframeWant("360p@h264")},
 		{"a refusal", NewRefusal("metadata key over 64 bytes")},
 	}
 	for _, c := range cases {
@@ -95,7 +100,7 @@ func TestAProducerSkipsWhatItDoesNotKnow(t *testing.T) {
 }
 
 func TestARelayReadsTheOfferAProducerSends(t *testing.T) {
-	sent := NewRenditionsOffer(Ladder(1280, 720, 80, DefaultRenditions()))
+	sent := NewRenditionsOffer(Ladder(1280, 720, 80, DefaultRenditions()), []string{CodecH264})
 	b, err := json.Marshal(sent)
 	if err != nil {
 		t.Fatal(err)

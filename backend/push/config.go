@@ -22,6 +22,11 @@ type Config struct {
 	// offered to the relay, which asks for the smaller ones its viewers
 	// take; nil: one size.
 	Renditions func() []protocol.Rendition
+	// Codecs gives what the local stream encodes besides JPEG, such as
+	// [protocol.CodecH264], offered to the relay, which asks for the ones
+	// its viewers take (and for JPEG only while some take it); nil: JPEG
+	// alone.
+	Codecs func() []string
 	// CAFile is a PEM file of the CA that signed a wss:// relay's
 	// certificate (--ca-file), for a relay on a private CA. When set, it is
 	// the only CA trusted for the relay, instead of the system's; empty,

@@ -3,6 +3,7 @@ package push
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"time"
 
 	"framecast/backend/hub"
@@ -24,10 +25,36 @@ func (p *Pusher) ladder() []protocol.Rendition {
 	return ladder
 }
 
-// offer tells the relay of ladder; an empty one says the stream has one
-// size now. Only the push goroutine writes to conn.
-func offer(conn *websocket.Conn, ladder []protocol.Rendition) error {
-	b, err := json.Marshal(protocol.NewRenditionsOffer(ladder))
+// codecs is what the local stream encodes besides JPEG, as the relay is
+// told of it: nil for JPEG alone.
+func (p *Pusher) codecs() []string {
+	if p.cfg.Codecs == nil {
+		return nil
+	}
+	return p.cfg.Codecs()
+}
+
+// offering is what the relay is told of the local stream: its ladder and
+// codecs besides JPEG.
+type offering struct {
+	ladder []protocol.Rendition
+	codecs []string
+}
+
+func (p *Pusher) offering() offering { return offering{ladder: p.ladder(), codecs: p.codecs()} }
+
+func (o offering) equal(other offering) bool {
+	return slices.Equal(o.ladder, other.ladder) && slices.Equal(o.codecs, other.codecs)
+}
+
+// none reports whether there is nothing to tell a relay that takes the own
+// size in JPEG alone, as relays from before offers did.
+func (o offering) none() bool { return o.ladder == nil && o.codecs == nil }
+
+// offer tells the relay of o; an empty ladder says the stream has one size
+// now. Only the push goroutine writes to conn.
+func offer(conn *websocket.Conn, o offering) error {
+	b, err := json.Marshal(protocol.NewRenditionsOffer(o.ladder, o.codecs))
 	if err != nil {
 		return fmt.Errorf("offer: %w", err)
 	}
@@ -52,23 +79,40 @@ type extra struct {
 	sub  *hub.Subscriber
 	stop chan struct{}
 	done chan struct{}
+	// For a key of an inter-frame codec: the frames its subscriber had
+	// skipped when last looked at, and whether the relay's decoders need a
+	// keyframe before anything else (at the start, after a skip). Only the
+	// push goroutine uses them.
+	drops   uint64
+	waitKey bool
 }
 
 func newExtras(h *hub.Hub, addr string) *extras {
 	return &extras{hub: h, addr: addr, wake: make(chan struct{}, 1), subs: map[string]*extra{}}
 }
 
-// want subscribes to exactly the renditions named, at most
-// protocol.MaxRenditions of them.
+// maxExtras bounds the hub keys the relay may ask for besides the own
+// size in JPEG: every rendition in every codec.
+const maxExtras = 4 * (protocol.MaxRenditions + 1)
+
+// want subscribes to exactly the hub keys named (renditions, in a codec),
+// at most maxExtras of them; "" (the own size in JPEG) is the session's.
 func (x *extras) want(names []string) {
 	keep := map[string]bool{}
-	for i, name := range names {
-		if i >= protocol.MaxRenditions || name == "" {
+	for _, name := range names {
+		if len(keep) >= maxExtras {
 			break
+		}
+		if name == "" {
+			continue
 		}
 		keep[name] = true
 		if x.subs[name] == nil {
-			e := &extra{sub: x.hub.Subscribe("push", x.addr, name), stop: make(chan struct{}), done: make(chan struct{})}
+			e := &extra{sub: x.hub.Subscribe("push", x.addr, name), stop: make(chan struct{}), done: make(chan struct{}),
+				waitKey: hub.IsInterKey(name)}
+			if e.waitKey {
+				x.hub.RequestKey(name)
+			}
 			go e.forward(x.wake)
 			x.subs[name] = e
 		}
@@ -102,13 +146,31 @@ func (e *extra) close(h *hub.Hub) {
 	h.Unsubscribe(e.sub)
 }
 
-// frames takes the waiting frame of every rendition.
+// frames takes the waiting frame of every rendition. A frame of an
+// inter-frame codec is sent only where the relay's decoders can follow
+// it: from a keyframe on, and after a frame skipped here (the link to the
+// relay was slower than the stream) from the next keyframe, which is then
+// asked for.
 func (x *extras) frames() []*hub.Frame {
 	var out []*hub.Frame
-	for _, e := range x.subs {
-		if f := e.sub.TakeFrame(); f != nil {
-			out = append(out, f)
+	for key, e := range x.subs {
+		f := e.sub.TakeFrame()
+		if f == nil {
+			continue
 		}
+		if hub.IsInterKey(key) {
+			if d := e.sub.Drops(); d != e.drops {
+				e.drops, e.waitKey = d, true
+			}
+			switch {
+			case f.Keyframe():
+				e.waitKey = false
+			case e.waitKey:
+				x.hub.RequestKey(key)
+				continue
+			}
+		}
+		out = append(out, f)
 	}
 	return out
 }

@@ -21,13 +21,7 @@ func pushRenditions(t *testing.T) (*relay.Relay, *hub.Hub, *engine.Engine) {
 	t.Helper()
 	rl := startRelay(t, "127.0.0.1:0")
 	t.Cleanup(rl.Close)
-	h := hub.New()
-	eng, err := engine.New(engine.Settings{Source: "test", Quality: 70, MaxWidth: 1280, MaxHeight: 720, FPS: 30, Enabled: true},
-		engine.Deps{Hub: h, Renditions: protocol.DefaultRenditions()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(eng.Close)
+	h, eng := ladderEngine(t, 1280, 720)
 	p, err := New(Config{URL: "ws://" + rl.Addr().String() + "/ingest/line", PublishToken: publishToken, ViewToken: viewToken,
 		Renditions: eng.Renditions}, h, nil)
 	if err != nil {
@@ -36,6 +30,20 @@ func pushRenditions(t *testing.T) (*relay.Relay, *hub.Hub, *engine.Engine) {
 	t.Cleanup(p.Close)
 	dialRelay(t, rl.Addr().String()) // the stream is there
 	return rl, h, eng
+}
+
+// ladderEngine is a local stream of the test pattern at w×h, 30 fps,
+// offering the default renditions.
+func ladderEngine(t *testing.T, w, h int) (*hub.Hub, *engine.Engine) {
+	t.Helper()
+	hb := hub.New()
+	eng, err := engine.New(engine.Settings{Source: "test", Quality: 70, MaxWidth: w, MaxHeight: h, FPS: 30, Enabled: true},
+		engine.Deps{Hub: hb, Renditions: protocol.DefaultRenditions()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(eng.Close)
+	return hb, eng
 }
 
 // pinOnRelay dials a viewer of stream "line" on the relay at addr pinned

@@ -18,14 +18,19 @@ import (
 type session struct {
 	p    *Pusher
 	conn *websocket.Conn
-	// sub takes the stream's own size while the relay has viewers; nil
-	// while it has none (demand).
+	// sub takes the stream's own size in JPEG while the relay has viewers
+	// and, from a relay that sends exact lists, while "" is in its list;
+	// nil otherwise (demand).
 	sub *hub.Subscriber
-	// more takes the smaller renditions the relay asked for.
+	// more takes the other renditions and codecs the relay asked for.
 	more *extras
-	// offered is the ladder the relay was last told of, and epoch the
-	// hub's RenditionsEpoch when it was looked at.
-	offered []protocol.Rendition
+	// watching: the relay has viewers; ownJPEG: the relay's last list
+	// asks for the own size in JPEG (always, from one that sends no
+	// exact lists).
+	watching, ownJPEG bool
+	// offered is what the relay was last told of, and epoch the hub's
+	// RenditionsEpoch when it was looked at.
+	offered offering
 	epoch   uint64
 	in      inbox
 }
@@ -34,10 +39,10 @@ type session struct {
 // Each channel holds one value, the newest: a count or list not yet taken
 // is replaced.
 type inbox struct {
-	err     chan error    // why the connection ended; read sends it once
-	viewers chan int      // how many watch on the relay (ViewerCount)
-	wants   chan []string // the renditions they take (RenditionsWant)
-	done    chan struct{} // closed when read has returned
+	err     chan error                   // why the connection ended; read sends it once
+	viewers chan int                     // how many watch on the relay (ViewerCount)
+	wants   chan protocol.RenditionsWant // what they take (RenditionsWant)
+	done    chan struct{}                // closed when read has returned
 }
 
 // session connects once to the relay at ingest and pushes until the
@@ -56,9 +61,9 @@ func (p *Pusher) session(ctx context.Context, ingest string) error {
 // newSession starts reading the relay on conn, and takes frames as if
 // somebody watched there until it says how many do.
 func (p *Pusher) newSession(conn *websocket.Conn) *session {
-	s := &session{p: p, conn: conn, more: newExtras(p.hub, protocol.Redact(p.cfg.URL)),
-		in: inbox{err: make(chan error, 1), viewers: make(chan int, 1), wants: make(chan []string, 1), done: make(chan struct{})}}
-	s.demand(true)
+	s := &session{p: p, conn: conn, more: newExtras(p.hub, protocol.Redact(p.cfg.URL)), ownJPEG: true,
+		in: inbox{err: make(chan error, 1), viewers: make(chan int, 1), wants: make(chan protocol.RenditionsWant, 1), done: make(chan struct{})}}
+	s.watch(true)
 	go s.read()
 	return s
 }
@@ -67,16 +72,30 @@ func (p *Pusher) newSession(conn *websocket.Conn) *session {
 // returned.
 func (s *session) close() {
 	s.more.closeAll()
-	s.demand(false)
+	s.watch(false)
 	_ = s.conn.Close()
 	<-s.in.done
 }
 
-// demand takes the stream's frames while somebody watches on the relay:
-// with nobody, the push takes none, so local capture can stop when nobody
-// watches here either.
-func (s *session) demand(watching bool) {
-	switch {
+// watch follows whether somebody watches on the relay (demand).
+func (s *session) watch(watching bool) {
+	s.watching = watching
+	s.demand()
+}
+
+// wanted follows what the relay's viewers take: the hub keys named, and
+// the own size in JPEG when the list is not exact or names it.
+func (s *session) wanted(w protocol.RenditionsWant) {
+	s.more.want(w.Want)
+	s.ownJPEG = !w.Exact || slices.Contains(w.Want, "")
+	s.demand()
+}
+
+// demand takes the stream's own size in JPEG while somebody watches on the
+// relay and takes it: with nobody, the push takes none, so local capture
+// can stop when nobody watches here either.
+func (s *session) demand() {
+	switch watching := s.watching && s.ownJPEG; {
 	case watching && s.sub == nil:
 		s.sub = s.p.hub.Subscribe("push", protocol.Redact(s.p.cfg.URL), "")
 	case !watching && s.sub != nil:
@@ -89,8 +108,8 @@ func (s *session) demand(watching bool) {
 // for, until ctx ends or the connection fails.
 func (s *session) run(ctx context.Context) error {
 	s.epoch = s.p.hub.RenditionsEpoch()
-	s.offered = s.p.ladder()
-	if s.offered != nil {
+	s.offered = s.p.offering()
+	if !s.offered.none() {
 		if err := offer(s.conn, s.offered); err != nil {
 			return err
 		}
@@ -113,9 +132,9 @@ func (s *session) run(ctx context.Context) error {
 		case err := <-s.in.err:
 			return fmt.Errorf("relay closed the connection: %w", err)
 		case w := <-s.in.wants:
-			s.more.want(w)
+			s.wanted(w)
 		case n := <-s.in.viewers:
-			s.demand(n > 0)
+			s.watch(n > 0)
 			s.p.heard(n)
 		case <-ping.C:
 			if err := s.conn.WriteControl(websocket.PingMessage, nil, time.Now().Add(protocol.WriteWait)); err != nil {
@@ -126,6 +145,9 @@ func (s *session) run(ctx context.Context) error {
 				if err := send(s.conn, f); err != nil {
 					return err
 				}
+				if f.Header.Rendition == "" && !s.ownJPEG {
+					s.p.sent() // the own size, in another codec alone
+				}
 			}
 		case <-wake:
 			if err := s.sendOwn(); err != nil {
@@ -135,21 +157,22 @@ func (s *session) run(ctx context.Context) error {
 	}
 }
 
-// reoffer tells the relay of the ladder again when it changed with the
-// local source or max size, so its viewers of a rendition no longer made
-// are moved (the engine's RenditionsChanged also wakes sub).
+// reoffer tells the relay of the ladder and codecs again when they changed
+// with the local source, max size or settings, so its viewers of a
+// rendition or codec no longer made are moved (the engine's
+// RenditionsChanged also wakes sub).
 func (s *session) reoffer() error {
 	e := s.p.hub.RenditionsEpoch()
 	if e == s.epoch {
 		return nil
 	}
 	s.epoch = e
-	ladder := s.p.ladder()
-	if slices.Equal(ladder, s.offered) {
+	o := s.p.offering()
+	if o.equal(s.offered) {
 		return nil
 	}
-	s.offered = ladder
-	return offer(s.conn, ladder)
+	s.offered = o
+	return offer(s.conn, o)
 }
 
 // sendOwn sends the waiting frame of the stream's own size, if any.
@@ -178,9 +201,12 @@ func send(conn *websocket.Conn, f *hub.Frame) error {
 }
 
 // read reads the relay's messages until the connection ends, keeping the
-// newest count and list for the push goroutine. It alone reads from conn.
+// newest count and list for the push goroutine, and passing keyframe
+// requests for keys the relay takes on to the hub. It alone reads from
+// conn.
 func (s *session) read() {
 	defer close(s.in.done)
+	var taken []string // the keys the relay last asked for
 	for {
 		_, msg, err := s.conn.ReadMessage()
 		if err != nil {
@@ -199,7 +225,12 @@ func (s *session) read() {
 		case protocol.ViewerCount:
 			newest(s.in.viewers, m.Count)
 		case protocol.RenditionsWant:
-			newest(s.in.wants, m.Want)
+			taken = m.Want
+			newest(s.in.wants, m)
+		case protocol.KeyframeWant:
+			if hub.IsInterKey(m.Key) && slices.Contains(taken, m.Key) {
+				s.p.hub.RequestKey(m.Key)
+			}
 		}
 	}
 }

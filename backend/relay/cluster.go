@@ -24,6 +24,9 @@ type Bus interface {
 	// Release drops this relay's claim, if it still holds the stream.
 	Release(name string)
 	Publish(kind Kind, name string, data []byte) error
+	// Subscribe calls fn with each message of the stream's kind, one at a
+	// time; for frames, fn(nil) before a message says the bus dropped
+	// some before it (this relay fell behind).
 	Subscribe(kind Kind, name string, fn func([]byte)) (cancel func(), err error)
 }
 
@@ -37,6 +40,9 @@ type Entry struct {
 	// Ladder is the renditions the holder's producer offers, its own size
 	// first (nil: one size): the other relays offer them to their viewers.
 	Ladder []protocol.Rendition
+	// Codecs is what the holder's producer encodes besides JPEG (nil:
+	// JPEG alone): the other relays promise it to their viewers.
+	Codecs []string
 }
 
 // Kind names a stream's subjects on the bus.
@@ -49,6 +55,9 @@ const (
 	KindFrames  Kind = "frames"
 	KindStatus  Kind = "status"  // protocol.Status changes, from the holder
 	KindViewers Kind = "viewers" // viewerReport from every relay with viewers
+	// KindKeyframe carries a hub key whose viewers on another relay wait
+	// for a keyframe, to the holder (keyframes.go).
+	KindKeyframe Kind = "keyframe"
 )
 
 // Cluster timing.
@@ -97,11 +106,11 @@ type link struct {
 	taken map[string]bool
 
 	// Touched only by run.
-	unsubStatus, unsubViewers func()
-	unsubFrames               map[string]func() // per rendition followed
-	reported                  int               // the count last reported
-	reportedTakes             []string          // the takes last reported
-	following                 bool              // another relay holds the stream
+	unsubStatus, unsubViewers, unsubKeyframes func()
+	unsubFrames                               map[string]func() // per rendition followed
+	reported                                  int               // the count last reported
+	reportedTakes                             []string          // the takes last reported
+	following                                 bool              // another relay holds the stream
 }
 
 type reportAt struct {
@@ -132,14 +141,17 @@ func (l *link) run() {
 	// viewer moved down gets its new rendition's frames at once.
 	w := time.NewTicker(wantEvery)
 	defer w.Stop()
+	keys := newKeyTimer()
+	defer keys.stop()
 	full := true
 	for {
-		changed := l.s.hub.Changed()
+		changed, asked := l.s.hub.Changed(), l.s.hub.KeyAsked()
 		if full {
 			l.step(time.Now())
 		} else {
 			l.recheck()
 		}
+		keys.set(l.passKeys())
 		select {
 		case <-l.stop:
 			return
@@ -149,8 +161,24 @@ func (l *link) run() {
 			full = true
 		case <-w.C:
 			full = false
+		case <-asked:
+			full = false
+		case <-keys.t.C:
+			full = false
 		}
 	}
+}
+
+// passKeys passes this relay's viewers' keyframe requests on to the holder
+// while another relay holds the stream, and reports when to look again.
+func (l *link) passKeys() time.Duration {
+	if !l.following {
+		return 0
+	}
+	next, _ := l.s.passKeys(time.Now(), func(key string) error {
+		return l.bus.Publish(KindKeyframe, l.s.Name, []byte(key))
+	})
+	return next
 }
 
 // step brings the stream's part in the cluster up to date.
@@ -158,7 +186,7 @@ func (l *link) step(now time.Time) {
 	name := l.s.Name
 	local := l.s.hub.Count()
 	takes := l.s.taken()
-	holding, since, ladder := l.s.holding()
+	holding, since, ladder, codecs := l.s.holding()
 	if local != l.reported || local > 0 {
 		l.report(local, takes)
 	}
@@ -166,11 +194,12 @@ func (l *link) step(now time.Time) {
 	if holding {
 		l.following = false
 		l.set(l.bus.ID(), local+remote, remote)
-		e := Entry{Hash: l.s.handler.TokenHash(), Since: since, Viewers: local + remote, Ladder: ladder}
+		e := Entry{Hash: l.s.handler.TokenHash(), Since: since, Viewers: local + remote, Ladder: ladder, Codecs: codecs}
 		if err := l.bus.Claim(name, e); err != nil {
 			l.s.log.Warn("cluster claim", "err", err)
 		}
 		l.ensure(&l.unsubViewers, KindViewers, l.onReport)
+		l.ensure(&l.unsubKeyframes, KindKeyframe, l.onKeyframe)
 		l.follow(nil)
 		l.drop(&l.unsubStatus)
 		return
@@ -189,6 +218,7 @@ func (l *link) step(now time.Time) {
 		l.follow(nil)
 		l.drop(&l.unsubStatus)
 		l.drop(&l.unsubViewers)
+		l.drop(&l.unsubKeyframes)
 		if l.s.hub.Status().State == protocol.StateLive {
 			l.s.hub.SetStatus(protocol.Status{State: protocol.StateNoSignal, Source: name, Reason: "waiting for the producer"})
 		}
@@ -196,7 +226,7 @@ func (l *link) step(now time.Time) {
 	}
 	l.set(e.Relay, max(e.Viewers, local), 0)
 	l.s.adoptHash(e.Hash)
-	l.s.adoptLadder(e.Ladder)
+	l.s.adoptOffer(e.Ladder, e.Codecs)
 	l.following = true
 	l.follow(takes) // nothing while nobody here watches
 	if local > 0 {
@@ -205,6 +235,7 @@ func (l *link) step(now time.Time) {
 		l.drop(&l.unsubStatus)
 	}
 	l.drop(&l.unsubViewers)
+	l.drop(&l.unsubKeyframes)
 }
 
 func (l *link) set(holder string, total, remote int) {
@@ -296,6 +327,7 @@ func (l *link) unsubscribeAll() {
 	l.follow(nil)
 	l.drop(&l.unsubStatus)
 	l.drop(&l.unsubViewers)
+	l.drop(&l.unsubKeyframes)
 	if holding, _ := l.s.producing(); holding {
 		l.bus.Release(l.s.Name)
 	}

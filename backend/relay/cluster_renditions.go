@@ -40,20 +40,24 @@ func (k Kind) IsFrames() bool {
 // maxRelayName bounds a relay's name in a report from the bus.
 const maxRelayName = 256
 
+// maxTakes bounds the hub keys a report may name: every rendition a ladder
+// can have, in every codec a relay passes on.
+const maxTakes = 2 * (protocol.MaxRenditions + 1)
+
 // checkReport checks another relay's report as it came off the bus: from
-// someone else, a count of zero or more, at most one name per rendition a
-// ladder can have, each "" or named like "360p".
+// someone else, a count of zero or more, at most maxTakes hub keys, each a
+// rendition ("" or named like "360p") in JPEG or H.264 (validKey).
 func checkReport(r viewerReport, self string) error {
 	switch {
 	case r.Relay == "" || len(r.Relay) > maxRelayName || r.Relay == self:
 		return fmt.Errorf("report from %s: not another relay's", protocol.Quote(r.Relay))
 	case r.Count < 0:
 		return fmt.Errorf("report from %s: count %d", protocol.Quote(r.Relay), r.Count)
-	case len(r.Takes) > protocol.MaxRenditions+1:
-		return fmt.Errorf("report from %s: %d renditions, at most %d", protocol.Quote(r.Relay), len(r.Takes), protocol.MaxRenditions+1)
+	case len(r.Takes) > maxTakes:
+		return fmt.Errorf("report from %s: %d renditions, at most %d", protocol.Quote(r.Relay), len(r.Takes), maxTakes)
 	}
 	for _, name := range r.Takes {
-		if name != "" && !validRenditionName(name) {
+		if !validKey(name) {
 			return fmt.Errorf("report from %s: rendition %s", protocol.Quote(r.Relay), protocol.Quote(name))
 		}
 	}
@@ -88,15 +92,13 @@ func (l *link) remoteTakes(rendition string) bool {
 	return l.taken[rendition]
 }
 
-// remoteWanted lists the smaller renditions viewers on other relays take.
+// remoteWanted lists the hub keys viewers on other relays take.
 func (l *link) remoteWanted() []string {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	var out []string
-	for name := range l.taken {
-		if name != "" {
-			out = append(out, name)
-		}
+	out := make([]string, 0, len(l.taken))
+	for key := range l.taken {
+		out = append(out, key)
 	}
 	return out
 }
@@ -137,14 +139,14 @@ func (l *link) follow(takes []string) {
 	}
 }
 
-// taken is the sorted list of the renditions this relay's viewers take,
-// "" (the own size) first when taken.
+// taken is the sorted list of the hub keys this relay's viewers take, ""
+// (the own size in JPEG) first when taken.
 func (s *Stream) taken() []string {
 	t := s.hub.Taken()
 	out := make([]string, 0, len(t))
-	for name := range t {
-		if name == "" || validRenditionName(name) {
-			out = append(out, name)
+	for key := range t {
+		if validKey(key) {
+			out = append(out, key)
 		}
 	}
 	slices.Sort(out)
@@ -152,29 +154,34 @@ func (s *Stream) taken() []string {
 }
 
 // holding reports whether a producer is attached here, since when, and the
-// renditions it offers: what the holder claims in the table.
-func (s *Stream) holding() (bool, time.Time, []protocol.Rendition) {
+// renditions and codecs it offers: what the holder claims in the table.
+func (s *Stream) holding() (bool, time.Time, []protocol.Rendition, []string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.publisher == nil {
-		return false, time.Time{}, nil
+		return false, time.Time{}, nil, nil
 	}
-	return true, s.since, slices.Clone(s.ladder)
+	var codecs []string
+	if s.told {
+		codecs = slices.Clone(s.codecs)
+	}
+	return true, s.since, slices.Clone(s.ladder), codecs
 }
 
-// adoptLadder takes the renditions the holder's producer offers from the
-// cluster's table, so that viewers here see them in their hello and pin or
-// adapt as on the holder. A producer here keeps its own ladder; one that
-// fails setLadder's checks (the table is written by other processes)
-// changes nothing.
-func (s *Stream) adoptLadder(ladder []protocol.Rendition) {
-	if checkLadder(ladder) != nil {
+// adoptOffer takes the renditions and codecs the holder's producer offers
+// from the cluster's table, so that viewers here see them in their hello
+// and pin, adapt and take H.264 as on the holder. A producer here keeps
+// its own; an offer that fails setLadder's checks (the table is written by
+// other processes) changes nothing.
+func (s *Stream) adoptOffer(ladder []protocol.Rendition, codecs []string) {
+	codecs, err := checkCodecs(codecs)
+	if err != nil || checkLadder(ladder) != nil {
 		return
 	}
 	s.mu.Lock()
-	changed := s.publisher == nil && !slices.Equal(s.ladder, ladder)
+	changed := s.publisher == nil && (!slices.Equal(s.ladder, ladder) || !slices.Equal(s.codecs, codecs) || !s.told)
 	if changed {
-		s.ladder = slices.Clone(ladder)
+		s.ladder, s.codecs, s.told = slices.Clone(ladder), codecs, true
 	}
 	s.mu.Unlock()
 	if changed {
@@ -182,21 +189,43 @@ func (s *Stream) adoptLadder(ladder []protocol.Rendition) {
 	}
 }
 
-// publishRemote passes on a frame of rendition ("" the own size) from the
-// relay that holds the producer; one whose header names another rendition
-// than its subject is dropped.
-func (s *Stream) publishRemote(rendition string, wire []byte) {
-	h, jpeg, err := protocol.DecodeFrame(wire)
-	if err != nil || h.Rendition != rendition {
+// publishRemote passes on a frame of hub key ("" the own size in JPEG)
+// from the relay that holds the producer; one whose header names another
+// rendition or codec than its subject is dropped. After frames the bus
+// dropped (wire nil), frames of an H.264 key are passed on again from the
+// next keyframe, which is asked for: viewers here never get a frame they
+// cannot decode.
+func (s *Stream) publishRemote(key string, wire []byte) {
+	if wire == nil {
+		if hub.IsInterKey(key) {
+			s.mu.Lock()
+			s.gaps[key] = true
+			s.mu.Unlock()
+			s.hub.RequestKey(key)
+		}
 		return
 	}
-	f := hub.FrameFromMessage(h, wire, len(jpeg))
-	f.Rendition = h.Rendition
+	h, data, err := protocol.DecodeFrame(wire)
+	if err != nil {
+		return
+	}
+	f := hub.FrameFromMessage(h, wire, len(data))
+	if f.Rendition = hub.CodecKey(h.Rendition, f.Codec()); f.Rendition != key {
+		return
+	}
 	now := time.Now()
 	s.mu.Lock()
 	if s.publisher != nil || s.closed {
 		s.mu.Unlock()
 		return // a producer here now: its frames win
+	}
+	if s.gaps[key] {
+		if !f.Keyframe() {
+			s.mu.Unlock()
+			s.hub.RequestKey(key)
+			return
+		}
+		delete(s.gaps, key)
 	}
 	// A relay whose viewers all take a smaller rendition gets no full-size
 	// frames: each capture (one seq, whatever renditions carry it) still
@@ -207,7 +236,7 @@ func (s *Stream) publishRemote(rendition string, wire []byte) {
 	}
 	switch {
 	case h.Rendition == "":
-		s.width, s.height, s.bytes = h.W, h.H, len(jpeg)
+		s.width, s.height, s.bytes = h.W, h.H, len(data)
 	case len(s.ladder) > 0:
 		s.width, s.height = s.ladder[0].W, s.ladder[0].H
 	}
@@ -219,5 +248,17 @@ func (s *Stream) publishRemote(rendition string, wire []byte) {
 	if s.hub.Status().State != protocol.StateLive {
 		s.hub.SetStatus(protocol.Status{State: protocol.StateLive, Source: s.Name})
 	}
+	if f.Keyframe() && hub.IsInterKey(key) {
+		s.hub.KeyMade(key, now)
+	}
 	s.hub.Publish(f)
+}
+
+// onKeyframe takes another relay's keyframe request for its viewers: the
+// producer here is asked (tellViewers). A key that is not one a relay
+// passes on changes nothing.
+func (l *link) onKeyframe(b []byte) {
+	if key := string(b); validKey(key) && hub.IsInterKey(key) {
+		l.s.hub.RequestKey(key)
+	}
 }

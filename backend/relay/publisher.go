@@ -170,7 +170,8 @@ func (rl *Relay) attach(p *publisher, name, viewToken string) (*Stream, error) {
 }
 
 // tellViewers tells a Framecast producer how many watch, so it can stop
-// capturing while nobody does, and pings it, until stop is closed.
+// capturing while nobody does, what they take, and when they wait for a
+// keyframe, and pings it, until stop is closed.
 func (p *publisher) tellViewers(s *Stream, stop <-chan struct{}) {
 	t := time.NewTicker(protocol.ProducerPingPeriod)
 	defer t.Stop()
@@ -186,26 +187,36 @@ func (p *publisher) tellViewers(s *Stream, stop <-chan struct{}) {
 	// which ones they take is looked at this often.
 	wants := time.NewTicker(wantEvery)
 	defer wants.Stop()
+	keys := newKeyTimer()
+	defer keys.stop()
 	var lastWant []string
+	lastExact := false
 	last := -1
 	for {
-		changed := s.hub.Changed()
+		changed, asked := s.hub.Changed(), s.hub.KeyAsked()
 		if n := s.viewers(); n != last {
 			if p.send(protocol.NewViewerCount(n)) != nil {
 				return
 			}
 			last = n
 		}
-		if want := s.wanted(); !sameList(want, lastWant) {
-			if p.send(protocol.NewRenditionsWant(want)) != nil {
+		if want, exact := s.wanted(); !sameList(want, lastWant) || exact != lastExact {
+			if p.send(protocol.NewRenditionsWant(want, exact)) != nil {
 				return
 			}
-			lastWant = want
+			lastWant, lastExact = want, exact
 		}
+		next, err := s.passKeys(time.Now(), func(key string) error { return p.send(protocol.NewKeyframeWant(key)) })
+		if err != nil {
+			return
+		}
+		keys.set(next)
 		select {
 		case <-stop:
 			return
 		case <-changed:
+		case <-asked:
+		case <-keys.t.C:
 		case <-wants.C:
 		case <-cluster:
 		case <-t.C:

@@ -10,7 +10,8 @@ import (
 
 // setLadder records the renditions producer p offers, checked: the first
 // is the stream's own size, each next one smaller, at most
-// protocol.MaxRenditions below it, names as protocol.RenditionName gives.
+// protocol.MaxRenditions below it, names as protocol.RenditionName gives;
+// and the codecs it offers besides JPEG (checkCodecs).
 func (s *Stream) setLadder(p *publisher, msg []byte) error {
 	c, err := protocol.ParseProducerMessage(msg)
 	if err != nil {
@@ -19,12 +20,16 @@ func (s *Stream) setLadder(p *publisher, msg []byte) error {
 	if err := checkLadder(c.Renditions); err != nil {
 		return err
 	}
+	codecs, err := checkCodecs(c.Codecs)
+	if err != nil {
+		return err
+	}
 	s.mu.Lock()
 	if s.publisher != p {
 		s.mu.Unlock()
 		return errNotProducer
 	}
-	s.ladder = c.Renditions
+	s.ladder, s.codecs, s.told = c.Renditions, codecs, true
 	s.mu.Unlock()
 	s.hub.RenditionsChanged()
 	return nil
@@ -85,24 +90,33 @@ func (s *Stream) offers(name string) bool {
 	return false
 }
 
-// wanted is the sorted list of the smaller renditions viewers take now:
-// here, and in a cluster on the other relays (those the producer offers).
-func (s *Stream) wanted() []string {
-	w := s.hub.Taken()
-	delete(w, "") // the producer's own size, always sent
-	out := make([]string, 0, len(w))
-	for name := range w {
-		out = append(out, name)
+// wanted is the sorted list of what viewers take now, here and in a
+// cluster on the other relays, as the producer is asked for it: to one
+// that offered codecs, every hub key (exact; "" the own size in JPEG), to
+// one that did not, the smaller renditions in JPEG (its own size it
+// always sends). Keys the producer does not offer are left out.
+func (s *Stream) wanted() (want []string, exact bool) {
+	s.mu.Lock()
+	exact = len(s.codecs) > 0 && s.told
+	s.mu.Unlock()
+	seen := map[string]bool{}
+	add := func(key string) {
+		if seen[key] || !s.offersKey(key, exact) {
+			return
+		}
+		seen[key] = true
+		want = append(want, key)
+	}
+	for key := range s.hub.Taken() {
+		add(key)
 	}
 	if s.link != nil {
-		for _, name := range s.link.remoteWanted() {
-			if !w[name] && s.offers(name) {
-				out = append(out, name)
-			}
+		for _, key := range s.link.remoteWanted() {
+			add(key)
 		}
 	}
-	slices.Sort(out)
-	return out
+	slices.Sort(want)
+	return want, exact
 }
 
-func sameList(a, b []string) bool { return strings.Join(a, ",") == strings.Join(b, ",") }
+func sameList(a, b []string) bool { return slices.Equal(a, b) }

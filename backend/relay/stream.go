@@ -61,7 +61,15 @@ type Stream struct {
 	since     time.Time  // when publisher came; guarded by mu
 	// ladder is the renditions the producer offers (renditions.go); nil
 	// for one size. guarded by mu
-	ladder   []protocol.Rendition
+	ladder []protocol.Rendition
+	// codecs is what the producer offers besides JPEG (codecs.go): what
+	// the last producer said until this one says (told), H.264 before
+	// any. guarded by mu
+	codecs []string
+	told   bool // guarded by mu
+	// gaps are the H.264 keys whose frames from the bus were dropped:
+	// passed on again from a keyframe (publishRemote). guarded by mu
+	gaps     map[string]bool
 	closed   bool     // the stream was forgotten or the relay closed; guarded by mu
 	seq      uint64   // numbers old-style pictures; guarded by mu
 	lastSeq  uint64   // seq of the last picture passed on; guarded by mu
@@ -81,12 +89,13 @@ type refusals struct {
 }
 
 func newStream(name, viewToken string, d server.Deps, bus Bus) *Stream {
-	s := &Stream{Name: name, hub: hub.New(), log: d.Log, bus: bus}
+	s := &Stream{Name: name, hub: hub.New(), log: d.Log, bus: bus, codecs: []string{protocol.CodecH264},
+		gaps: map[string]bool{}}
 	if s.log == nil {
 		s.log = slog.Default()
 	}
 	s.log = s.log.With("component", "relay", "stream", name)
-	d.Hub, d.Stream = s.hub, s
+	d.Hub, d.Stream, d.H264 = s.hub, s, s.makesH264
 	s.handler = server.NewHandler(name, viewToken, d)
 	s.hub.SetStatus(protocol.Status{State: protocol.StateNoSignal, Source: name, Reason: "waiting for the producer"})
 	if bus != nil {
@@ -189,7 +198,7 @@ func (s *Stream) attach(p *publisher, viewToken string) error {
 		s.handler.SetToken(viewToken)
 	}
 	old := s.publisher
-	s.publisher, s.since, s.ladder = p, time.Now(), nil
+	s.publisher, s.since, s.ladder, s.told = p, time.Now(), nil, false
 	s.mu.Unlock()
 	s.started(old)
 	return nil
@@ -211,7 +220,8 @@ func (s *Stream) attachLegacy(p *publisher, now time.Time) error {
 		return errProducerLive
 	}
 	old := s.publisher
-	s.publisher, s.since, s.ladder = p, now, nil
+	// An old-style sender makes JPEG alone.
+	s.publisher, s.since, s.ladder, s.codecs, s.told = p, now, nil, nil, true
 	s.mu.Unlock()
 	s.started(old)
 	return nil
@@ -273,8 +283,14 @@ func (s *Stream) publish(p *publisher, m ingest.Message, legacyText []byte) erro
 	if h.Rendition != "" && !s.offers(h.Rendition) {
 		return fmt.Errorf("frame of rendition %s refused: the producer has not offered it (send {\"type\":\"renditions\",…} first)", protocol.Quote(h.Rendition))
 	}
+	if h.Codec != "" && !s.offersCodec(h.Codec) {
+		return fmt.Errorf("frame in %s refused: the producer has not offered it (send {\"type\":\"renditions\",\"codecs\":[\"h264\"]} first)", protocol.Quote(h.Codec))
+	}
 	if h.W == 0 || h.H == 0 {
-		h.W, h.H = jpegSize(m.JPEG)
+		if h.Codec != "" {
+			return errors.New(`an H.264 frame's header must give its size ("w", "h")`)
+		}
+		h.W, h.H = jpegSize(m.Data)
 		asIs = false
 	}
 	if len(h.Meta) == 0 {
@@ -285,9 +301,9 @@ func (s *Stream) publish(p *publisher, m ingest.Message, legacyText []byte) erro
 	var f *hub.Frame
 	var err error
 	if asIs {
-		f = hub.FrameFromMessage(h, m.Wire, len(m.JPEG))
+		f = hub.FrameFromMessage(h, m.Wire, len(m.Data))
 	} else {
-		f, err = hub.NewFrame(h, m.JPEG)
+		f, err = hub.NewFrame(h, m.Data)
 	}
 	if err != nil {
 		return err
@@ -295,7 +311,7 @@ func (s *Stream) publish(p *publisher, m ingest.Message, legacyText []byte) erro
 	if legacyText != nil {
 		server.SetLegacyText(f, legacyText)
 	}
-	f.Rendition = h.Rendition
+	f.Rendition = hub.CodecKey(h.Rendition, f.Codec())
 	if s.bus != nil && len(f.Message) > s.bus.MaxPayload() {
 		return fmt.Errorf("frame of %d bytes refused: relays in this cluster pass on at most %d (the NATS server's max_payload); lower the quality or the size", len(f.Message), s.bus.MaxPayload())
 	}
@@ -304,13 +320,25 @@ func (s *Stream) publish(p *publisher, m ingest.Message, legacyText []byte) erro
 		s.mu.Unlock()
 		return errNotProducer
 	}
-	if f.Rendition == "" { // the stream's own size: what its figures describe
+	recoded := s.toldByFrameLocked()
+	// Each capture (one seq, whatever renditions and codecs carry it)
+	// counts once; the stream's size and frame size are its own size's.
+	capture := h.Seq != s.lastSeq
+	if capture {
 		s.lastSeq, s.received = h.Seq, s.received+1
-		s.width, s.height, s.bytes = h.W, h.H, len(m.JPEG)
+	}
+	if h.Rendition == "" {
+		s.width, s.height, s.bytes = h.W, h.H, len(m.Data)
 	}
 	s.mu.Unlock()
-	if f.Rendition == "" {
+	if recoded {
+		s.hub.RenditionsChanged() // its H.264 viewers take JPEG
+	}
+	if capture {
 		s.out.Tick(now)
+	}
+	if f.Keyframe() && hub.IsInterKey(f.Rendition) {
+		s.hub.KeyMade(f.Rendition, now)
 	}
 	s.hub.Publish(f)
 	// Each rendition on its own subject, and only while another relay's

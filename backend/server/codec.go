@@ -7,25 +7,30 @@ import (
 	"framecast/backend/protocol"
 )
 
-// pickCodec is the codec a viewer's ?codec= asks for: jpeg (also "" and
+// askedCodec is the codec a viewer's ?codec= asks for: jpeg (also "" and
 // auto: the page itself knows whether its browser decodes H.264, and asks
-// for it by name) or h264, where the stream makes it (Deps.H264; JPEG
-// where not, as the viewer's hello says). Old-style pages
-// (?format=dataurl) take JPEG alone.
-func (sh *Handler) pickCodec(q, format string) (string, error) {
+// for it by name) or h264. Old-style pages (?format=dataurl) take JPEG
+// alone.
+func askedCodec(q, format string) (string, error) {
 	switch q {
 	case "", "auto", protocol.CodecJPEG:
 		return protocol.CodecJPEG, nil
 	case protocol.CodecH264:
-		switch {
-		case format == "dataurl":
+		if format == "dataurl" {
 			return "", errors.New("codec h264 cannot be sent as data URLs (format=dataurl): ask for jpeg")
-		case !sh.h264:
-			return protocol.CodecJPEG, nil
 		}
 		return protocol.CodecH264, nil
 	}
 	return "", errors.New("codec must be jpeg, h264 or auto")
+}
+
+// codecFor is the codec a viewer that asked for asked gets now: H.264
+// while the stream makes it (Deps.H264), else JPEG, as its hello says.
+func (sh *Handler) codecFor(asked string) string {
+	if asked == protocol.CodecH264 && sh.h264 != nil && sh.h264() {
+		return protocol.CodecH264
+	}
+	return protocol.CodecJPEG
 }
 
 // codecName is what a viewer's hello says of its codec: "jpeg", or the

@@ -19,7 +19,7 @@ func startH264Stream(t *testing.T) *stream {
 	t.Helper()
 	s := smallSettings()
 	s.MaxWidth, s.MaxHeight = 640, 360
-	return startStreamOf(t, s, engine.Deps{Renditions: protocol.DefaultRenditions()}, Deps{H264: true})
+	return startStreamOf(t, s, engine.Deps{Renditions: protocol.DefaultRenditions()}, Deps{H264: func() bool { return true }})
 }
 
 // dialCodec dials a viewer with extra query parameters and returns it with

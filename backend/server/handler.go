@@ -48,10 +48,13 @@ type Deps struct {
 	// so a wrong token is answered "not yet" (RefusedNotYet), and the page
 	// is the viewer page itself, which keeps trying.
 	MayStartLater bool
-	// H264 says the stream's producer encodes H.264 for viewers that ask
-	// (?codec=h264): the engine does; a relay's producer does not yet, and
-	// its viewers asking for it get JPEG, which their hello says.
-	H264 bool
+	// H264 says whether the stream's producer encodes H.264 now for
+	// viewers that ask (?codec=h264): the engine does; a relay's producer
+	// when it offered it. Viewers asking for it get JPEG while it does not,
+	// which their hello says; when that changes, the producer calls its
+	// hub's RenditionsChanged, and they are moved to what they asked for
+	// (relist). nil: never.
+	H264 func() bool
 }
 
 // Handler serves one stream's endpoints (the viewer page, /ws,
@@ -71,7 +74,7 @@ type Handler struct {
 	origins          []string
 	anyOriginDataURL bool
 	mayStartLater    bool
-	h264             bool
+	h264             func() bool
 	// maxViewers bounds this stream's WebSocket and MJPEG viewers.
 	maxViewers int
 	pongWait   time.Duration

@@ -61,24 +61,29 @@ func wanted(key string, pinned bool, ladder []protocol.Rendition) string {
 	return ""
 }
 
-// relist follows a change of the renditions the stream offers while the
-// viewer watches (hub.RenditionsChanged): the engine's source or max size
-// changed, a relay's producer announced its ladder after the viewer came,
-// or a new producer offers other sizes, or one. The viewer is moved as
-// follow says; one that adapts gets an adapter for the new ladder, at the
-// size it has now; and the viewer's page gets a new hello listing the
-// renditions and naming the one it gets, for its menu. Nothing changes,
-// and nothing is sent, when the ladder is what the viewer already knows.
+// relist follows a change of the renditions or codecs the stream offers
+// while the viewer watches (hub.RenditionsChanged): the engine's source or
+// max size changed, a relay's producer announced its ladder after the
+// viewer came, or a new producer offers other sizes, or one, or H.264 or
+// not. The viewer is moved as follow says, into the codec it asked for
+// where the stream makes it now (codecFor); one that adapts gets an
+// adapter for the new ladder, at the size it has now; and the viewer's
+// page gets a new hello listing the renditions and naming the one it gets,
+// for its menu, and its codec, for its decoder. Nothing changes, and
+// nothing is sent, when the ladder and codec are what the viewer already
+// knows.
 func (v *wsViewer) relist(now time.Time) error {
 	ladder := v.h.ladder()
 	cur, _ := hub.SplitKey(v.sub.Rendition())
 	next := follow(cur, v.out.want, v.out.ladder, ladder)
-	if next == cur && slices.Equal(ladder, v.out.ladder) {
+	codec := v.h.codecFor(v.asked)
+	recoded := codec != v.codec
+	if next == cur && !recoded && slices.Equal(ladder, v.out.ladder) {
 		return nil
 	}
 	sameLevels := slices.Equal(keys(ladder), keys(v.out.ladder))
-	v.out.ladder = ladder
-	if next != cur {
+	v.out.ladder, v.codec = ladder, codec
+	if next != cur || recoded {
 		v.setRendition(next)
 	}
 	if next != cur || !sameLevels || v.out.adapt == nil {

@@ -33,7 +33,7 @@ func renditionStreamH264(t *testing.T, h264 bool) (*Server, *hub.Hub) {
 		t.Fatal(err)
 	}
 	t.Cleanup(eng.Close)
-	srv, err := New(Config{Addr: "127.0.0.1:0", Token: token}, Deps{Hub: h, Stream: eng, Assets: fstest.MapFS{}, H264: h264})
+	srv, err := New(Config{Addr: "127.0.0.1:0", Token: token}, Deps{Hub: h, Stream: eng, Assets: fstest.MapFS{}, H264: func() bool { return h264 }})
 	if err != nil {
 		t.Fatal(err)
 	}

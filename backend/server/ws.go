@@ -47,9 +47,11 @@ type wsViewer struct {
 	// credentials.
 	operator bool
 	pongWait time.Duration // httpx.Limits.PongWait
-	// codec is what the viewer takes (?codec=): protocol.CodecJPEG or
-	// CodecH264; its hub keys are its renditions in it (hub.CodecKey).
-	codec string
+	// asked is the codec the viewer asked for (?codec=), and codec the one
+	// it takes now (codecFor): protocol.CodecJPEG or CodecH264; its hub
+	// keys are its renditions in it (hub.CodecKey). codec is the writer's
+	// (v.out.mu), as the rest of what the viewer takes.
+	asked, codec string
 
 	flight flight
 	out    viewerOut
@@ -69,7 +71,7 @@ func (sh *Handler) serveWS(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "format must be binary (the default) or dataurl", http.StatusBadRequest)
 		return
 	}
-	codec, err := sh.pickCodec(r.URL.Query().Get("codec"), format)
+	asked, err := askedCodec(r.URL.Query().Get("codec"), format)
 	if err != nil {
 		http.Error(w, err.Error(), http.StatusBadRequest)
 		return
@@ -87,6 +89,7 @@ func (sh *Handler) serveWS(w http.ResponseWriter, r *http.Request) {
 	}
 	// Subscribe before the upgrade completes, so no frame published after
 	// the viewer's handshake is missed.
+	codec := sh.codecFor(asked)
 	sub := sh.hub.Subscribe(kind, r.RemoteAddr, hub.CodecKey(key, codec))
 	conn, err := sh.upgrader.Upgrade(w, r, nil)
 	if err != nil {
@@ -95,7 +98,7 @@ func (sh *Handler) serveWS(w http.ResponseWriter, r *http.Request) {
 	}
 	v := &wsViewer{
 		h: sh, conn: conn, sub: sub,
-		readDone: make(chan struct{}), dataURL: format == "dataurl", pongWait: sh.pongWait, operator: isOperator(r), codec: codec,
+		readDone: make(chan struct{}), dataURL: format == "dataurl", pongWait: sh.pongWait, operator: isOperator(r), asked: asked, codec: codec,
 		out: viewerOut{pinned: pinned, want: wanted(key, pinned, ladder), ladder: ladder, epoch: epoch},
 	}
 	v.needKey(sub.Rendition()) // an H.264 viewer starts at a keyframe
@@ -217,8 +220,10 @@ func (v *wsViewer) readPump() {
 		}
 		seq, ok := protocol.ParseAck(buf[:n])
 		if !ok {
-			if v.codec == protocol.CodecH264 && protocol.IsKeyRequest(buf[:n]) {
-				v.h.hub.RequestKey(v.sub.Rendition())
+			if protocol.IsKeyRequest(buf[:n]) {
+				if key := v.sub.Rendition(); hub.IsInterKey(key) {
+					v.h.hub.RequestKey(key)
+				}
 			}
 			continue // nothing else a viewer says changes anything
 		}

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"framecast/backend/config"
+	"framecast/backend/protocol"
 	"framecast/backend/push"
 )
 
@@ -99,6 +100,7 @@ func (st *Station) startPushLocked(p config.Push) error {
 		if err != nil {
 			return err
 		}
+		cfg.Codecs = func() []string { return []string{protocol.CodecH264} } // the engine encodes it while taken
 		if len(st.d.Renditions) > 0 {
 			cfg.Renditions = st.eng.Renditions // the relay asks for those its viewers take
 		}

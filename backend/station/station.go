@@ -163,7 +163,7 @@ func (st *Station) startServer(port int, token string, tlsOn bool) (*server.Serv
 		cfg.TLS = tc
 	}
 	d := server.Deps{Hub: st.hub, Stream: st.eng, Assets: st.d.Assets, Log: st.d.Log,
-		Origins: st.d.Origins, Limits: st.d.Limits, H264: true}
+		Origins: st.d.Origins, Limits: st.d.Limits, H264: func() bool { return true }}
 	if m := st.d.Metrics; m != nil {
 		d.Metrics, d.OnPanic = m.Handler(), m.Panic
 	}

@@ -71,7 +71,7 @@ describe('viewers on the relay of a pushed stream', () => {
     await relay?.kill();
   });
 
-  test('the viewer page under /s/line1/ draws the pushed frames live', async () => {
+  test('the viewer page under /s/line1/ draws the pushed frames live, in H.264 where the browser decodes it', async () => {
     const page = await browser.context.newPage();
     const errors = [];
     page.on('pageerror', (err) => errors.push(err.message));
@@ -83,6 +83,9 @@ describe('viewers on the relay of a pushed stream', () => {
 
     const live = await waitForViewer(page, (v) => v.state === 'live' && v.frames > 30, 10_000, 'more than 30 frames drawn');
     assert.ok(live.lastSeq > 0, `last seq ${live.lastSeq}`);
+    // http://127.0.0.1 is a secure context: the page takes H.264, which the
+    // relay passes on from the producer's encoder.
+    assert.equal(await page.evaluate(() => document.getElementById('viewer')?.dataset.codec), 'h264');
     // Let the fps window fill before reading the overlay.
     await page.waitForTimeout(1200);
     const v = await viewerState(page);
@@ -97,9 +100,13 @@ describe('viewers on the relay of a pushed stream', () => {
     assert.deepEqual([picture.width, picture.height], [1280, 720]);
     assert.ok(picture.distinct > 1, `canvas is one colour (${JSON.stringify(picture)})`);
 
-    // The relay counts this page as a viewer of the stream.
+    // The relay counts this page as a viewer of the stream, and the
+    // producer, whose only viewer is this page, encodes no JPEG for it.
     const state = await (await fetch(streamUrl(VIEW, 'api/state'))).json();
     assert.ok(state.viewers.some((x) => x.kind === 'ws'), `no ws viewer in ${JSON.stringify(state.viewers)}`);
+    const local = await (await fetch(`${producer.base}/api/state?token=${encodeURIComponent(VIEW)}`)).json();
+    const pushes = local.viewers.filter((x) => x.kind === 'push');
+    assert.ok(pushes.length > 0 && pushes.every((x) => (x.rendition ?? '').endsWith('@h264')), `the push takes ${JSON.stringify(pushes)}`);
 
     await fs.mkdir(path.dirname(screenshotPath), { recursive: true });
     await page.screenshot({ path: screenshotPath });
