@@ -11,7 +11,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { launchBrowser, repoRoot, startServer, waitForViewer } from './harness.mjs';
 import { layoutFaults } from './layout.mjs';
-import { askedFor, AUTO_HIDE_MS, controls, menu, routeWithLadder, waitControls } from './viewer-page.mjs';
+import { askedFor, AUTO_HIDE_MS, controls, faceOutline, menu, routeWithLadder, savedPicture, waitControls } from './viewer-page.mjs';
 
 const TOKEN = 'e2e-controls-' + Math.random().toString(36).slice(2);
 const FACE_PHOTO = 'backend/vision/testdata/face.jpg';
@@ -26,41 +26,6 @@ before(async () => {
 after(async () => {
   await server?.kill();
 });
-
-/**
- * faceOutline runs in the page: it decodes a JPEG (base64) and counts, along
- * the outline of each face box the viewer last drew, pixels of the face
- * colour. It also gives the picture's size.
- */
-async function faceOutline({ jpegBase64, rgb }) {
-  const bytes = Uint8Array.from(atob(jpegBase64), (c) => c.charCodeAt(0));
-  const bitmap = await createImageBitmap(new Blob([bytes], { type: 'image/jpeg' }));
-  const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
-  const ctx = canvas.getContext('2d');
-  ctx.drawImage(bitmap, 0, 0);
-  const { data } = ctx.getImageData(0, 0, bitmap.width, bitmap.height);
-  const boxes = JSON.parse(document.getElementById('viewer').dataset.boxes || '[]').filter((d) => d.label === 'face');
-  let samples = 0;
-  let matching = 0;
-  for (const { box } of boxes) {
-    const [x, y, w, h] = box.map(Math.round);
-    for (let t = 0.3; t <= 0.91; t += 0.05) {
-      for (const [px, py] of [[x + 1, Math.round(y + h * t)], [x + w - 2, Math.round(y + h * t)], [Math.round(x + w * t), y + h - 2]]) {
-        const i = (py * bitmap.width + px) * 4;
-        samples++;
-        if (Math.abs(data[i] - rgb[0]) <= 28 && Math.abs(data[i + 1] - rgb[1]) <= 28 && Math.abs(data[i + 2] - rgb[2]) <= 28) matching++;
-      }
-    }
-  }
-  return { width: bitmap.width, height: bitmap.height, boxes: boxes.length, samples, matching };
-}
-
-/** savedPicture does what starts a download (a click, a key), and returns the file's name and bytes. */
-async function savedPicture(page, act) {
-  const [download] = await Promise.all([page.waitForEvent('download', { timeout: 5_000 }), act()]);
-  const file = await download.path();
-  return { name: download.suggestedFilename(), bytes: await fs.readFile(file) };
-}
 
 describe('viewer controls with a mouse and a keyboard, 1280×720', () => {
   let browser;

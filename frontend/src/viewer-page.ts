@@ -48,6 +48,7 @@ viewer = createViewer({
   canvas,
   overlay: must('stats', HTMLElement),
   message: must('message', HTMLElement),
+  notice: must('notice', HTMLElement),
   // The server lives where the page came from; endpoints drop ?token= and resolve ws, healthz, api/state next to it.
   baseUrl: location.href,
   token,
@@ -63,6 +64,8 @@ viewer = createViewer({
     if (text !== '') controls.boxesAvailable();
   },
   onRenditions: (state) => controls.showRenditions(state),
+  // The menu shows what is drawn; the address keeps what was asked for.
+  onCodecFallback: () => controls.codecDrawn('jpeg'),
 });
 
 // The codec menu is offered only where there is a choice: this browser

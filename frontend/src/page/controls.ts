@@ -31,6 +31,8 @@ export interface Controls {
   boxesAvailable(): void;
   /** codecAvailable shows the codec menu, set to choice: this browser decodes H.264. */
   codecAvailable(choice: CodecChoice): void;
+  /** codecDrawn sets the codec menu to what the viewer draws now, without asking for it (JPEG after H.264 failed). */
+  codecDrawn(choice: CodecChoice): void;
 }
 
 /**
@@ -107,6 +109,9 @@ export function setupControls(el: ControlElements, viewer: () => Viewer): Contro
     codecAvailable(choice) {
       el.codec.value = choice;
       el.codec.hidden = false;
+    },
+    codecDrawn(choice) {
+      el.codec.value = choice;
     },
   };
 }

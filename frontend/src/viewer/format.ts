@@ -35,6 +35,9 @@ export function statusMessage(state: ViewerState, retryAt: number | undefined, n
   }
 }
 
+/** CODEC_FALLBACK_NOTICE says why a viewer that asked for H.264 shows JPEG. */
+export const CODEC_FALLBACK_NOTICE = 'H.264 kept failing to decode in this browser: showing JPEG';
+
 /**
  * messageOverPicture is what of the status sentence to show over the picture:
  * nothing while the stream has no signal and the frame on screen is the

@@ -62,6 +62,7 @@ export class H264Renderer {
     const ctx = canvas.getContext('2d', { alpha: false });
     if (!ctx) throw new Error('canvas 2D context is not available');
     this.ctx = ctx;
+    this.prepare();
   }
 
   /** push decodes a frame; ack is called once it is drawn (or could not be). */
@@ -77,16 +78,31 @@ export class H264Renderer {
       ack();
       return;
     }
-    const decoder = this.ensureDecoder();
     this.waitingForKey = false;
     this.pending.set(frame.header.seq, { frame, ack });
     try {
-      decoder.decode(
+      this.ensureDecoder().decode(
         new EncodedVideoChunk({ type: frame.key ? 'key' : 'delta', timestamp: frame.header.seq, data: frame.jpeg }),
       );
     } catch (err) {
       this.failed(`frame ${frame.header.seq} could not be decoded: ${String(err)}`);
     }
+  }
+
+  /**
+   * startOver forgets the frames of an earlier connection and waits for a
+   * keyframe: on a new connection (a reconnect, the tab shown again) the
+   * first frames may refer to pictures this decoder never had, and frames
+   * still decoding would ack on a socket that is gone. The picture on
+   * screen stays until the keyframe's is drawn.
+   */
+  startOver(): void {
+    if (this.closed) return;
+    this.pending.clear();
+    if (this.decoder && this.decoder.state !== 'closed') this.decoder.close();
+    this.decoder = null;
+    this.waitingForKey = true;
+    this.prepare();
   }
 
   /** redraw paints the frame on the canvas again, with fresh decorations. */
@@ -99,6 +115,20 @@ export class H264Renderer {
   close(): void {
     this.closed = true;
     this.reset();
+  }
+
+  /**
+   * prepare configures a decoder ahead of the next keyframe: configuring
+   * takes a few to tens of milliseconds, better spent while the keyframe is
+   * on its way. Where that fails (no WebCodecs here), push tries again and
+   * counts the failure as a decoder error.
+   */
+  private prepare(): void {
+    try {
+      this.ensureDecoder();
+    } catch {
+      this.decoder = null;
+    }
   }
 
   private ensureDecoder(): VideoDecoder {

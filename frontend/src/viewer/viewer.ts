@@ -4,7 +4,7 @@
 import { drawDetections } from './boxes';
 import { Connection, type ConnectionState, type StateDetail } from './connection';
 import { countByLabel, countsText, type Detection, type LabelCount } from './detections';
-import { messageOverPicture, statsLine, statusMessage, type ViewerState } from './format';
+import { CODEC_FALLBACK_NOTICE, messageOverPicture, statsLine, statusMessage, type ViewerState } from './format';
 import { H264Renderer, h264Supported } from './h264';
 import { FrameRenderer, type Decorate, type DrawnFrame } from './renderer';
 import { AUTO, frameRendition, type Rendition, type RenditionState } from './renditions';
@@ -32,6 +32,15 @@ export interface ViewerOptions {
    * Default: canvas.
    */
   root?: HTMLElement;
+  /**
+   * Element for what the viewer chose by itself and the person should
+   * know: that H.264 kept failing to decode and the picture is JPEG
+   * instead. Hidden while there is nothing to say; the root gets
+   * data-codec-fallback="true" while it says so.
+   */
+  notice?: HTMLElement;
+  /** Called when H.264 kept failing to decode and the viewer asked for JPEG instead. */
+  onCodecFallback?: () => void;
   /** Element for the stats line ("30.0 fps · 12 ms · 1280×720"). */
   overlay?: HTMLElement;
   /**
@@ -172,15 +181,31 @@ export function createViewer(options: ViewerOptions): Viewer {
   let renderer: FrameRenderer | H264Renderer = new FrameRenderer(options.canvas, onDrawn, logError, decorate);
   const useCodec = (codec: string): void => {
     const h264 = codec.startsWith('avc1');
-    if (h264 === (renderer instanceof H264Renderer)) return;
+    if (h264 === (renderer instanceof H264Renderer)) {
+      // A new connection: H.264 starts over at its first keyframe.
+      if (renderer instanceof H264Renderer) renderer.startOver();
+      return;
+    }
     renderer.close();
     renderer = h264
-      ? new H264Renderer(options.canvas, onDrawn, logError, decorate, () => {
-          logError('H.264 keeps failing to decode here: asking for JPEG');
-          connection.setCodec('jpeg');
-        }, () => connection.requestKey())
+      ? new H264Renderer(options.canvas, onDrawn, logError, decorate, fallBack, () => connection.requestKey())
       : new FrameRenderer(options.canvas, onDrawn, logError, decorate);
     setData('codec', h264 ? 'h264' : 'jpeg');
+  };
+  // fallBack gives up on H.264 for this viewer, and says so until the
+  // person chooses a codec again.
+  const fallBack = (): void => {
+    logError('H.264 keeps failing to decode here: asking for JPEG');
+    connection.setCodec('jpeg');
+    showNotice(CODEC_FALLBACK_NOTICE);
+    options.onCodecFallback?.();
+  };
+  const showNotice = (text: string): void => {
+    if (text === '') delete root.dataset.codecFallback;
+    else root.dataset.codecFallback = 'true';
+    if (!options.notice) return;
+    options.notice.textContent = text;
+    options.notice.hidden = text === '';
   };
 
   const setState = (next: ViewerState, nextDetail: StateDetail): void => {
@@ -294,6 +319,7 @@ export function createViewer(options: ViewerOptions): Viewer {
       return frames;
     },
     setCodec(choice: CodecChoice) {
+      showNotice('');
       void askFor(choice);
     },
     setRendition(name: string) {
