@@ -79,10 +79,10 @@ type extra struct {
 	sub  *hub.Subscriber
 	stop chan struct{}
 	done chan struct{}
-	// For a key of an inter-frame codec: the frames its subscriber had
-	// skipped when last looked at, and whether the relay's decoders need a
-	// keyframe before anything else (at the start, after a skip). Only the
-	// push goroutine uses them.
+	// For a key of an inter-frame codec: the frames others refer to that
+	// its subscriber had skipped when last looked at (RefDrops), and
+	// whether the relay's decoders need a keyframe before anything else
+	// (at the start, after such a skip). Only the push goroutine uses them.
 	drops   uint64
 	waitKey bool
 }
@@ -148,9 +148,10 @@ func (e *extra) close(h *hub.Hub) {
 
 // frames takes the waiting frame of every rendition. A frame of an
 // inter-frame codec is sent only where the relay's decoders can follow
-// it: from a keyframe on, and after a frame skipped here (the link to the
-// relay was slower than the stream) from the next keyframe, which is then
-// asked for.
+// it: from a keyframe on, and after a frame others refer to was skipped
+// here (the link to the relay was slower than the stream) from the next
+// keyframe, which is then asked for. Skipping a frame none refers to
+// (hub.Frame.Disposable) costs nothing.
 func (x *extras) frames() []*hub.Frame {
 	var out []*hub.Frame
 	for key, e := range x.subs {
@@ -159,7 +160,7 @@ func (x *extras) frames() []*hub.Frame {
 			continue
 		}
 		if hub.IsInterKey(key) {
-			if d := e.sub.Drops(); d != e.drops {
+			if d := e.sub.RefDrops(); d != e.drops {
 				e.drops, e.waitKey = d, true
 			}
 			switch {
