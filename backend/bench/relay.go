@@ -40,9 +40,9 @@ type RelayConfig struct {
 	SlowFPS int
 	// Links are viewers on slow links beside Viewers, watching Framecast's
 	// relays (the Node.js baseline, with no acks, gets none).
-	Links    []LinkGroup
-	FPS      int
-	Quality  int
+	Links   []LinkGroup
+	FPS     int
+	Quality int
 	// Codec, when set ("jpeg" or "h264"), is what the viewers ask for
 	// (?codec=), from a real producer (relaypush.go) instead of JPEGs sent
 	// as they are; the Node.js baseline runs only with JPEG.

@@ -22,4 +22,3 @@ func withoutH264(taken map[string]bool) {
 		}
 	}
 }
-
