@@ -32,7 +32,7 @@ func pushedProducer(cfg RelayConfig, base string) (stop func(), err error) {
 		return nil, fmt.Errorf("producer's engine: %w", err)
 	}
 	p, err := push.New(push.Config{URL: base + "/ingest/bench", PublishToken: relayPublish, ViewToken: relayView,
-		Renditions: eng.Renditions, Codecs: func() []string { return []string{protocol.CodecH264} }}, h, quiet)
+		Renditions: eng.Renditions, Codecs: func() []string { return []string{protocol.CodecH264} }, Steps: eng.BitrateSteps()}, h, quiet)
 	if err != nil {
 		eng.Close()
 		return nil, fmt.Errorf("producer's push: %w", err)

@@ -103,6 +103,9 @@ func (p *processor) h264(out gocv.Mat, h protocol.Header, taken map[string]bool,
 		cfg := enc.Config()
 		fh := h
 		fh.W, fh.H, fh.Rendition, fh.Codec, fh.Key, fh.Bitrate = cfg.Width, cfg.Height, name, protocol.CodecH264, isKey, cfg.Bitrate
+		if low {
+			fh.Step = protocol.StepLow
+		}
 		fh.Detections = scaledCopy(h.Detections, float64(pic.Cols())/float64(out.Cols()))
 		f, err := hub.NewFrame(fh, au)
 		if err != nil {

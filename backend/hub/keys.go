@@ -56,6 +56,21 @@ const lowSuffix = "+low"
 // same size at fewer bits. Only an H.264 key (CodecKey) has one.
 func LowKey(key string) string { return key + lowSuffix }
 
+// HeaderKey is the hub key of a frame whose header is h: its rendition in
+// its codec, at its bitrate step. A relay files a producer's frames under
+// it.
+func HeaderKey(h protocol.Header) string {
+	codec := h.Codec
+	if codec == "" {
+		codec = protocol.CodecJPEG
+	}
+	key := CodecKey(h.Rendition, codec)
+	if h.Step == protocol.StepLow && codec != protocol.CodecJPEG {
+		key = LowKey(key)
+	}
+	return key
+}
+
 // IsLow reports whether key is a lower-bitrate step (LowKey).
 func IsLow(key string) bool {
 	return strings.HasSuffix(key, lowSuffix) && strings.Contains(key, codecSep)

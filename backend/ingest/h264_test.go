@@ -82,6 +82,7 @@ func TestBrokenH264FramesAreRefusedSayingWhy(t *testing.T) {
 		{"over the size limit", keyHdr, append(bytes.Clone(key), bytes.Repeat([]byte{0, 0, 1, 0x0C, 0xFF}, 300)...), "over the limit"},
 		{"too many NAL units", hdr, append(bytes.Repeat([]byte{0, 0, 1, 0x09, 0xF0}, maxNALUs), p...), "more than"},
 		{"a codec the relay does not know", protocol.Header{Seq: 1, W: 64, H: 48, Codec: "vp9"}, p, "codec"},
+		{"a bitrate step of no name", protocol.Header{Seq: 1, W: 64, H: 48, Step: "high"}, p, "step"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -104,10 +105,12 @@ func TestBrokenH264FramesAreRefusedSayingWhy(t *testing.T) {
 	}
 }
 
-func TestAJPEGSaidToBeAKeyframeIsRefused(t *testing.T) {
+func TestAJPEGSaidToBeAKeyframeOrABitrateStepIsRefused(t *testing.T) {
 	jpeg := []byte{0xFF, 0xD8, 0xFF, 0xE0, 0, 0, 0xFF, 0xD9}
-	msg, _ := protocol.EncodeFrame(protocol.Header{Seq: 1, Key: true}, jpeg)
-	if _, err := ParseBinary(msg, DefaultMaxFrame); err == nil {
-		t.Fatal("a JPEG frame with key:true was accepted")
+	for _, h := range []protocol.Header{{Seq: 1, Key: true}, {Seq: 1, Step: protocol.StepLow}} {
+		msg, _ := protocol.EncodeFrame(h, jpeg)
+		if _, err := ParseBinary(msg, DefaultMaxFrame); err == nil {
+			t.Fatalf("a JPEG frame with %+v was accepted", h)
+		}
 	}
 }

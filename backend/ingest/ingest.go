@@ -56,12 +56,15 @@ func ParseBinary(msg []byte, maxSize int) (Message, error) {
 	}
 	switch h.Codec {
 	case "":
-		if h.Key {
-			return Message{}, errors.New(`a JPEG frame's header has no "key": every JPEG is one`)
+		if h.Key || h.Step != "" {
+			return Message{}, errors.New(`a JPEG frame's header has no "key" or "step": every JPEG is a keyframe, of one quality`)
 		}
 		err = checkJPEG(data, maxSize)
 	case protocol.CodecH264:
 		err = checkH264(data, h, maxSize)
+		if err == nil && h.Step != "" && h.Step != protocol.StepLow {
+			err = fmt.Errorf("step %s: an H.264 frame's step is low or none", protocol.Quote(h.Step))
+		}
 	default:
 		err = fmt.Errorf("codec %s: a frame is a JPEG (no codec) or h264", protocol.Quote(h.Codec))
 	}

@@ -135,6 +135,8 @@ type entry struct {
 	Ladder []protocol.Rendition `json:"ladder,omitempty"`
 	// Codecs is what its producer encodes besides JPEG (nil: JPEG alone).
 	Codecs []string `json:"codecs,omitempty"`
+	// Steps: its producer makes lower bitrate steps of its H.264 renditions.
+	Steps bool `json:"steps,omitempty"`
 }
 
 // Lookup returns the stream's live entry. An entry its relay has not
@@ -161,7 +163,7 @@ func (b *Bus) get(name string) (*relay.Entry, uint64, error) {
 	if err := json.Unmarshal(kve.Value(), &row); err != nil || len(row.Hash) != 32 {
 		return nil, kve.Revision(), nil // not ours to read: treated as absent
 	}
-	e := &relay.Entry{Relay: row.Relay, Since: row.Since, Viewers: row.Viewers, At: kve.Created(), Ladder: row.Ladder, Codecs: row.Codecs}
+	e := &relay.Entry{Relay: row.Relay, Since: row.Since, Viewers: row.Viewers, At: kve.Created(), Ladder: row.Ladder, Codecs: row.Codecs, Steps: row.Steps}
 	copy(e.Hash[:], row.Hash)
 	if time.Since(e.At) > relay.HolderTimeout {
 		return nil, kve.Revision(), nil
@@ -180,7 +182,7 @@ func (b *Bus) Claim(name string, e relay.Entry) error {
 		return fmt.Errorf("claim %s in the NATS stream table: %s", protocol.Quote(name), protocol.StreamNameRule)
 	}
 	hash := e.Hash
-	v, _ := json.Marshal(entry{Hash: hash[:], Relay: b.name, Since: e.Since, Viewers: e.Viewers, Ladder: e.Ladder, Codecs: e.Codecs})
+	v, _ := json.Marshal(entry{Hash: hash[:], Relay: b.name, Since: e.Since, Viewers: e.Viewers, Ladder: e.Ladder, Codecs: e.Codecs, Steps: e.Steps})
 	var err error
 	// A revision conflict means the row changed under us (another relay,
 	// or this one refreshing at the same moment): read it again.

@@ -55,11 +55,22 @@ type RenditionsOffer struct {
 	Type       string      `json:"type"` // TypeRenditions
 	Renditions []Rendition `json:"renditions,omitempty"`
 	Codecs     []string    `json:"codecs,omitempty"`
+	// Steps says the producer also encodes each H.264 rendition at a
+	// lower bitrate (Header.Step StepLow) when asked for its hub key
+	// ("360p@h264+low"): the step a viewer on a slow link takes before a
+	// smaller size.
+	Steps bool `json:"steps,omitempty"`
 }
 
 // NewRenditionsOffer offers ladder in JPEG and in codecs.
 func NewRenditionsOffer(ladder []Rendition, codecs []string) RenditionsOffer {
 	return RenditionsOffer{Type: TypeRenditions, Renditions: ladder, Codecs: codecs}
+}
+
+// WithSteps offers the lower bitrate steps too.
+func (o RenditionsOffer) WithSteps() RenditionsOffer {
+	o.Steps = true
+	return o
 }
 
 // ViewerCount goes from relay to producer: how many watch the stream on the

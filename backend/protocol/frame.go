@@ -71,7 +71,14 @@ type Header struct {
 	// H.264 frame: a viewer whose link cannot carry its rendition's is moved
 	// to a lower one before a smaller size. A JPEG frame leaves it out.
 	Bitrate int `json:"bitrate,omitempty"`
+	// Step names the lower bitrate step of its rendition an H.264 frame
+	// belongs to (StepLow), empty for the rendition's own bitrate: a relay
+	// passes each step's frames to the viewers of that step alone.
+	Step string `json:"step,omitempty"`
 }
+
+// StepLow is the lower bitrate step of an H.264 rendition (Header.Step).
+const StepLow = "low"
 
 // MaxMetaKeys bounds the metadata keys of one stream.
 const MaxMetaKeys = 32

@@ -27,6 +27,10 @@ type Config struct {
 	// its viewers take (and for JPEG only while some take it); nil: JPEG
 	// alone.
 	Codecs func() []string
+	// Steps says the local stream also encodes each H.264 rendition at a
+	// lower bitrate when taken (engine.BitrateSteps), offered to the relay
+	// for its viewers on slow links.
+	Steps bool
 	// CAFile is a PEM file of the CA that signed a wss:// relay's
 	// certificate (--ca-file), for a relay on a private CA. When set, it is
 	// the only CA trusted for the relay, instead of the system's; empty,

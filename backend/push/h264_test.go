@@ -37,7 +37,7 @@ func startPush(t *testing.T, rl *relay.Relay, h *hub.Hub, eng *engine.Engine, co
 	cfg := Config{URL: "ws://" + rl.Addr().String() + "/ingest/line", PublishToken: publishToken, ViewToken: viewToken,
 		Renditions: eng.Renditions}
 	if codecs != nil {
-		cfg.Codecs = func() []string { return codecs }
+		cfg.Codecs, cfg.Steps = func() []string { return codecs }, eng.BitrateSteps()
 	}
 	p, err := New(cfg, h, nil)
 	if err != nil {
@@ -204,5 +204,67 @@ func TestAViewerAskingForH264GetsItWhileTheProducerOffersIt(t *testing.T) {
 			}
 		}
 		frameIn(next.want)
+	}
+}
+
+// A relay viewer on a slow link steps first to the producer's lower
+// bitrate of its size, as a viewer of serve does, then to a smaller size;
+// every step starts at a keyframe and decodes.
+func TestARelayH264ViewerOnASlowLinkStepsToTheProducersLowerBitrateFirst(t *testing.T) {
+	rl, _ := pushH264(t, []string{protocol.CodecH264})
+	var v *client.Viewer
+	// The producer offers its ladder, with steps, just after it connects.
+	testnet.WaitUntil(t, "the relay offering the producer's bitrate steps", func() bool {
+		resp, err := http.Get("http://" + rl.Addr().String() + "/s/line/api/state?token=" + viewToken)
+		if err != nil {
+			return false
+		}
+		resp.Body.Close()
+		return resp.StatusCode == http.StatusOK
+	})
+	// The test pattern at 640×360 in H.264 takes about 300 kbit/s, half
+	// that at its lower step: a link of 100 kbit/s carries neither.
+	for until := time.Now().Add(15 * time.Second); v == nil; {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		c, err := client.DialWith(ctx, "ws://"+rl.Addr().String()+"/s/line/ws?token="+viewToken+"&codec=h264", client.DialOptions{LinkBps: 100_000})
+		cancel()
+		if err == nil {
+			v = c
+		} else if time.Now().After(until) {
+			t.Fatal(err)
+		}
+	}
+	defer v.Close()
+	type step struct {
+		rendition, step string
+		units           [][]byte
+	}
+	var steps []*step
+	var prev *protocol.Header
+	for deadline := time.Now().Add(40 * time.Second); len(steps) < 3; {
+		m, err := v.NextFrame(time.Until(deadline))
+		if err != nil {
+			t.Fatalf("after %d steps: %v", len(steps), err)
+		}
+		_ = v.Ack(m.Frame.Seq)
+		f := m.Frame
+		if prev == nil || f.Rendition != prev.Rendition || f.Step != prev.Step {
+			if !f.Key {
+				t.Fatalf("the first frame of %q step %q is no keyframe", f.Rendition, f.Step)
+			}
+			steps = append(steps, &step{rendition: f.Rendition, step: f.Step})
+		}
+		s := steps[len(steps)-1]
+		s.units = append(s.units, append([]byte(nil), m.JPEG...))
+		prev = f
+	}
+	if steps[0].step != "" || steps[1].rendition != steps[0].rendition || steps[1].step != protocol.StepLow {
+		t.Fatalf("the relay viewer went from %q %q to %q %q: want its size at the lower step first",
+			steps[0].rendition, steps[0].step, steps[1].rendition, steps[1].step)
+	}
+	for _, s := range steps[:2] {
+		if got := testclip.ProbeH264(t, s.units...); got["nb_read_frames"] != strconv.Itoa(len(s.units)) {
+			t.Fatalf("step %q %q: ffprobe says %v, want %d frames", s.rendition, s.step, got, len(s.units))
+		}
 	}
 }

@@ -34,17 +34,21 @@ func (p *Pusher) codecs() []string {
 	return p.cfg.Codecs()
 }
 
-// offering is what the relay is told of the local stream: its ladder and
-// codecs besides JPEG.
+// offering is what the relay is told of the local stream: its ladder,
+// codecs besides JPEG, and whether it makes lower bitrate steps of them.
 type offering struct {
 	ladder []protocol.Rendition
 	codecs []string
+	steps  bool
 }
 
-func (p *Pusher) offering() offering { return offering{ladder: p.ladder(), codecs: p.codecs()} }
+func (p *Pusher) offering() offering {
+	codecs := p.codecs()
+	return offering{ladder: p.ladder(), codecs: codecs, steps: p.cfg.Steps && len(codecs) > 0}
+}
 
 func (o offering) equal(other offering) bool {
-	return slices.Equal(o.ladder, other.ladder) && slices.Equal(o.codecs, other.codecs)
+	return slices.Equal(o.ladder, other.ladder) && slices.Equal(o.codecs, other.codecs) && o.steps == other.steps
 }
 
 // none reports whether there is nothing to tell a relay that takes the own
@@ -54,7 +58,11 @@ func (o offering) none() bool { return o.ladder == nil && o.codecs == nil }
 // offer tells the relay of o; an empty ladder says the stream has one size
 // now. Only the push goroutine writes to conn.
 func offer(conn *websocket.Conn, o offering) error {
-	b, err := json.Marshal(protocol.NewRenditionsOffer(o.ladder, o.codecs))
+	m := protocol.NewRenditionsOffer(o.ladder, o.codecs)
+	if o.steps {
+		m = m.WithSteps()
+	}
+	b, err := json.Marshal(m)
 	if err != nil {
 		return fmt.Errorf("offer: %w", err)
 	}

@@ -43,6 +43,9 @@ type Entry struct {
 	// Codecs is what the holder's producer encodes besides JPEG (nil:
 	// JPEG alone): the other relays promise it to their viewers.
 	Codecs []string
+	// Steps: the holder's producer makes lower bitrate steps of its H.264
+	// renditions.
+	Steps bool
 }
 
 // Kind names a stream's subjects on the bus.
@@ -186,7 +189,7 @@ func (l *link) step(now time.Time) {
 	name := l.s.Name
 	local := l.s.hub.Count()
 	takes := l.s.taken()
-	holding, since, ladder, codecs := l.s.holding()
+	holding, since, ladder, codecs, steps := l.s.holding()
 	if local != l.reported || local > 0 {
 		l.report(local, takes)
 	}
@@ -194,7 +197,7 @@ func (l *link) step(now time.Time) {
 	if holding {
 		l.following = false
 		l.set(l.bus.ID(), local+remote, remote)
-		e := Entry{Hash: l.s.handler.TokenHash(), Since: since, Viewers: local + remote, Ladder: ladder, Codecs: codecs}
+		e := Entry{Hash: l.s.handler.TokenHash(), Since: since, Viewers: local + remote, Ladder: ladder, Codecs: codecs, Steps: steps}
 		if err := l.bus.Claim(name, e); err != nil {
 			l.s.log.Warn("cluster claim", "err", err)
 		}
@@ -226,7 +229,7 @@ func (l *link) step(now time.Time) {
 	}
 	l.set(e.Relay, max(e.Viewers, local), 0)
 	l.s.adoptHash(e.Hash)
-	l.s.adoptOffer(e.Ladder, e.Codecs)
+	l.s.adoptOffer(e.Ladder, e.Codecs, e.Steps)
 	l.following = true
 	l.follow(takes) // nothing while nobody here watches
 	if local > 0 {

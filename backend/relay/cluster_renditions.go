@@ -155,17 +155,17 @@ func (s *Stream) taken() []string {
 
 // holding reports whether a producer is attached here, since when, and the
 // renditions and codecs it offers: what the holder claims in the table.
-func (s *Stream) holding() (bool, time.Time, []protocol.Rendition, []string) {
+func (s *Stream) holding() (bool, time.Time, []protocol.Rendition, []string, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.publisher == nil {
-		return false, time.Time{}, nil, nil
+		return false, time.Time{}, nil, nil, false
 	}
 	var codecs []string
 	if s.told {
 		codecs = slices.Clone(s.codecs)
 	}
-	return true, s.since, slices.Clone(s.ladder), codecs
+	return true, s.since, slices.Clone(s.ladder), codecs, s.told && s.steps
 }
 
 // adoptOffer takes the renditions and codecs the holder's producer offers
@@ -173,15 +173,16 @@ func (s *Stream) holding() (bool, time.Time, []protocol.Rendition, []string) {
 // and pin, adapt and take H.264 as on the holder. A producer here keeps
 // its own; an offer that fails setLadder's checks (the table is written by
 // other processes) changes nothing.
-func (s *Stream) adoptOffer(ladder []protocol.Rendition, codecs []string) {
+func (s *Stream) adoptOffer(ladder []protocol.Rendition, codecs []string, steps bool) {
 	codecs, err := checkCodecs(codecs)
 	if err != nil || checkLadder(ladder) != nil {
 		return
 	}
+	steps = steps && len(codecs) > 0
 	s.mu.Lock()
-	changed := s.publisher == nil && (!slices.Equal(s.ladder, ladder) || !slices.Equal(s.codecs, codecs) || !s.told)
+	changed := s.publisher == nil && (!slices.Equal(s.ladder, ladder) || !slices.Equal(s.codecs, codecs) || !s.told || s.steps != steps)
 	if changed {
-		s.ladder, s.codecs, s.told = slices.Clone(ladder), codecs, true
+		s.ladder, s.codecs, s.told, s.steps = slices.Clone(ladder), codecs, true, steps
 	}
 	s.mu.Unlock()
 	if changed {
@@ -210,7 +211,7 @@ func (s *Stream) publishRemote(key string, wire []byte) {
 		return
 	}
 	f := hub.FrameFromMessage(h, wire, len(data))
-	if f.Rendition = hub.CodecKey(h.Rendition, f.Codec()); f.Rendition != key {
+	if f.Rendition = hub.HeaderKey(h); f.Rendition != key {
 		return
 	}
 	now := time.Now()

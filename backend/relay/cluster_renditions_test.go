@@ -364,7 +364,7 @@ func TestALadderFromTheTableIsCheckedAndNeverReplacesALocalProducers(t *testing.
 	own = append(own, protocol.Rendition{Name: "120p", W: 200, H: 120, Quality: 40})
 	offerLadder(t, prod, own)
 	waitFor(t, "the producer's ladder", func() bool { return slices.Equal(s.Renditions(), own) })
-	s.adoptOffer(clusterLadder, nil)
+	s.adoptOffer(clusterLadder, nil, false)
 	if got := s.Renditions(); !slices.Equal(got, own) {
 		t.Fatalf("the table's ladder replaced the local producer's: %v", got)
 	}

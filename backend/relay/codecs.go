@@ -66,13 +66,25 @@ func (s *Stream) toldByFrameLocked() bool {
 	return changed
 }
 
+// BitrateSteps reports whether the producer makes lower bitrate steps of
+// its H.264 renditions (RenditionsOffer.Steps): the relay's H.264 viewers
+// on slow links then step to those before a smaller size, as on serve.
+func (s *Stream) BitrateSteps() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.told && s.steps && slices.Contains(s.codecs, protocol.CodecH264)
+}
+
 // offersKey reports whether the producer is asked for hub key: a smaller
 // rendition it offers, in JPEG or in a codec it offers; and, to a producer
-// that takes exact lists, the own size in JPEG ("") or another codec.
+// that takes exact lists, the own size in JPEG ("") or another codec, and
+// a lower bitrate step where it offers them.
 func (s *Stream) offersKey(key string, exact bool) bool {
 	name, codec := hub.SplitKey(key)
 	switch {
 	case codec != protocol.CodecJPEG && (!exact || !s.makesH264() || codec != protocol.CodecH264):
+		return false
+	case hub.IsLow(key) && !s.BitrateSteps():
 		return false
 	case name == "":
 		return exact
@@ -81,9 +93,11 @@ func (s *Stream) offersKey(key string, exact bool) bool {
 }
 
 // validKey reports whether key is a hub key a relay passes frames of: a
-// rendition ("" or named like "360p") in JPEG or H.264.
+// rendition ("" or named like "360p") in JPEG, or in H.264 at its bitrate
+// or its lower step.
 func validKey(key string) bool {
 	name, codec := hub.SplitKey(key)
+	h264 := hub.CodecKey(name, protocol.CodecH264)
 	return (name == "" || validRenditionName(name)) &&
-		(codec == protocol.CodecJPEG && key == name || codec == protocol.CodecH264 && key == hub.CodecKey(name, codec))
+		(codec == protocol.CodecJPEG && key == name || codec == protocol.CodecH264 && (key == h264 || key == hub.LowKey(h264)))
 }

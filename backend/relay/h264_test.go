@@ -127,6 +127,7 @@ func TestBrokenH264FromAProducerIsRefusedAndNoViewerGetsIt(t *testing.T) {
 		{"a keyframe of another size than its header's", protocol.Header{Seq: 2, W: 1280, H: 720, Codec: protocol.CodecH264, Key: true}, key, "64x48"},
 		{"a frame with no size in its header", protocol.Header{Seq: 2, Codec: protocol.CodecH264}, p, `"w", "h"`},
 		{"a codec nobody offered", protocol.Header{Seq: 2, W: 64, H: 48, Codec: "h265"}, p, "codec"},
+		{"a bitrate step nobody offered", protocol.Header{Seq: 2, W: 64, H: 48, Codec: protocol.CodecH264, Step: protocol.StepLow}, p, "not offered steps"},
 	}
 	for _, c := range cases {
 		t.Run(c.name+" is refused", func(t *testing.T) {

@@ -282,7 +282,7 @@ func (rl *Relay) remoteStream(name string) *Stream {
 	// A token nobody knows until the table's hash replaces it.
 	s := rl.table.Open(name, protocol.NewToken())
 	s.adoptHash(e.Hash)
-	s.adoptOffer(e.Ladder, e.Codecs) // before the viewer's hello lists the renditions and codec
+	s.adoptOffer(e.Ladder, e.Codecs, e.Steps) // before the viewer's hello lists the renditions and codec
 	return s
 }
 

@@ -29,7 +29,7 @@ func (s *Stream) setLadder(p *publisher, msg []byte) error {
 		s.mu.Unlock()
 		return errNotProducer
 	}
-	s.ladder, s.codecs, s.told = c.Renditions, codecs, true
+	s.ladder, s.codecs, s.told, s.steps = c.Renditions, codecs, true, c.Steps && len(codecs) > 0
 	s.mu.Unlock()
 	s.hub.RenditionsChanged()
 	return nil

@@ -67,6 +67,9 @@ type Stream struct {
 	// any. guarded by mu
 	codecs []string
 	told   bool // guarded by mu
+	// steps: the producer makes lower bitrate steps of its H.264
+	// renditions (RenditionsOffer.Steps). guarded by mu
+	steps bool
 	// gaps are the H.264 keys whose frames from the bus were dropped:
 	// passed on again from a keyframe (publishRemote). guarded by mu
 	gaps     map[string]bool
@@ -198,7 +201,7 @@ func (s *Stream) attach(p *publisher, viewToken string) error {
 		s.handler.SetToken(viewToken)
 	}
 	old := s.publisher
-	s.publisher, s.since, s.ladder, s.told = p, time.Now(), nil, false
+	s.publisher, s.since, s.ladder, s.told, s.steps = p, time.Now(), nil, false, false
 	s.mu.Unlock()
 	s.started(old)
 	return nil
@@ -221,7 +224,7 @@ func (s *Stream) attachLegacy(p *publisher, now time.Time) error {
 	}
 	old := s.publisher
 	// An old-style sender makes JPEG alone.
-	s.publisher, s.since, s.ladder, s.codecs, s.told = p, now, nil, nil, true
+	s.publisher, s.since, s.ladder, s.codecs, s.told, s.steps = p, now, nil, nil, true, false
 	s.mu.Unlock()
 	s.started(old)
 	return nil
@@ -283,6 +286,9 @@ func (s *Stream) publish(p *publisher, m ingest.Message, legacyText []byte) erro
 	if h.Rendition != "" && !s.offers(h.Rendition) {
 		return fmt.Errorf("frame of rendition %s refused: the producer has not offered it (send {\"type\":\"renditions\",…} first)", protocol.Quote(h.Rendition))
 	}
+	if h.Step != "" && !s.BitrateSteps() {
+		return errors.New(`frame of a lower bitrate step refused: the producer has not offered steps (send {"type":"renditions","codecs":["h264"],"steps":true} first)`)
+	}
 	if h.Codec != "" && !s.offersCodec(h.Codec) {
 		return fmt.Errorf("frame in %s refused: the producer has not offered it (send {\"type\":\"renditions\",\"codecs\":[\"h264\"]} first)", protocol.Quote(h.Codec))
 	}
@@ -311,7 +317,7 @@ func (s *Stream) publish(p *publisher, m ingest.Message, legacyText []byte) erro
 	if legacyText != nil {
 		server.SetLegacyText(f, legacyText)
 	}
-	f.Rendition = hub.CodecKey(h.Rendition, f.Codec())
+	f.Rendition = hub.HeaderKey(h)
 	if s.bus != nil && len(f.Message) > s.bus.MaxPayload() {
 		return fmt.Errorf("frame of %d bytes refused: relays in this cluster pass on at most %d (the NATS server's max_payload); lower the quality or the size", len(f.Message), s.bus.MaxPayload())
 	}

@@ -85,8 +85,8 @@ func (v *wsViewer) levels(ladder []protocol.Rendition, ours string, steps bool) 
 // where it has more than one to move between; else none. v.out.mu is held
 // (or the viewer is not started yet).
 func (v *wsViewer) adapting(ladder []protocol.Rendition, ours string, now time.Time) {
-	v.out.adapt = nil
-	levels := v.levels(ladder, ours, v.h.bitrateSteps())
+	v.out.adapt, v.out.steps = nil, v.h.bitrateSteps()
+	levels := v.levels(ladder, ours, v.out.steps)
 	if v.dataURL || len(levels) < 2 {
 		return
 	}

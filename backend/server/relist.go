@@ -78,18 +78,22 @@ func (v *wsViewer) relist(now time.Time) error {
 	next := follow(cur, v.out.want, v.out.ladder, ladder)
 	codec := v.h.codecFor(v.asked)
 	recoded := codec != v.codec
-	if next == cur && !recoded && slices.Equal(ladder, v.out.ladder) {
+	// A relay's producer that no longer makes lower bitrate steps strands
+	// a viewer on one; one that starts to gives the adapter more levels.
+	steps := v.h.bitrateSteps()
+	stranded := hub.IsLow(v.sub.Rendition()) && !steps
+	if next == cur && !recoded && !stranded && steps == v.out.steps && slices.Equal(ladder, v.out.ladder) {
 		return nil
 	}
 	sameLevels := slices.Equal(keys(ladder), keys(v.out.ladder))
 	v.out.ladder, v.codec = ladder, codec
-	if next != cur || recoded {
+	if next != cur || recoded || stranded {
 		v.setRendition(next)
 	}
 	if recoded {
 		v.forgetInFlight()
 	}
-	if next != cur || recoded || !sameLevels || v.out.adapt == nil {
+	if next != cur || recoded || !sameLevels || steps != v.out.steps || v.out.adapt == nil {
 		v.adapting(ladder, next, now)
 	}
 	if v.dataURL {

@@ -28,6 +28,9 @@ type viewerOut struct {
 	// is nothing to move between: a JPEG viewer that pinned a rendition,
 	// or of a stream of one size. nSent counts the frames written.
 	adapt *adapter
+	// steps: whether the stream made lower bitrate steps when adapt was
+	// made (its levels hold them then).
+	steps bool
 	nSent uint64
 	// pinned: the viewer asked for a rendition, want by name. ladder is
 	// the renditions it was last told of, and epoch the hub's

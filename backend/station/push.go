@@ -106,6 +106,7 @@ func (st *Station) startPushLocked(p config.Push) error {
 			}
 			return nil
 		}
+		cfg.Steps = st.eng.BitrateSteps()
 		if len(st.d.Renditions) > 0 {
 			cfg.Renditions = st.eng.Renditions // the relay asks for those its viewers take
 		}
