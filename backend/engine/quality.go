@@ -6,7 +6,6 @@ import (
 	"image"
 
 	"framecast/backend/encode"
-	"framecast/backend/quality"
 	"framecast/backend/source"
 
 	"gocv.io/x/gocv"
@@ -154,7 +153,7 @@ func (q *Quality) compare(frames <-chan measured) error {
 		return err
 	}
 	defer dec.Close()
-	s := quality.NewSSIM()
+	s := encode.NewSSIM()
 	defer s.Close()
 	pic, even, yuv := gocv.NewMat(), gocv.NewMat(), gocv.NewMat()
 	defer pic.Close()
@@ -171,7 +170,7 @@ func (q *Quality) compare(frames <-chan measured) error {
 }
 
 // add measures one frame.
-func (q *Quality) add(f measured, dec *encode.H264Decoder, s *quality.SSIM, pic, even, yuv *gocv.Mat) error {
+func (q *Quality) add(f measured, dec *encode.H264Decoder, s *encode.SSIM, pic, even, yuv *gocv.Mat) error {
 	w, h := f.raw.Cols(), f.raw.Rows()
 	ok, err := dec.Decode(f.au, pic)
 	if err != nil || !ok {

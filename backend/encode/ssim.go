@@ -1,8 +1,8 @@
-// Package quality measures how much of a picture an encoding keeps: SSIM
-// (Wang, Bovik, Sheikh and Simoncelli, 2004) of a decoded picture against
-// the one it was encoded from, as the benchmark reports it beside each
-// codec's bytes.
-package quality
+package encode
+
+// How much of a picture an encoding keeps: SSIM (Wang, Bovik, Sheikh and
+// Simoncelli, 2004) of a decoded picture against the one it was encoded
+// from, as the benchmark reports it beside each codec's bytes.
 
 import (
 	"fmt"
@@ -13,8 +13,8 @@ import (
 
 // SSIM's constants for 8-bit samples: (0.01·255)² and (0.03·255)².
 const (
-	c1 = 6.5025
-	c2 = 58.5225
+	ssimC1 = 6.5025
+	ssimC2 = 58.5225
 )
 
 // SSIM compares pictures of one size with the structural similarity index
@@ -75,17 +75,17 @@ func (s *SSIM) Of(x, y gocv.Mat) (float64, error) {
 	gocv.Subtract(s.aa, s.a, &s.aa)  // σ²x
 	gocv.Subtract(s.bb, s.b, &s.bb)  // σ²y
 	gocv.Subtract(s.ab, s.t2, &s.ab) // σxy
-	// Numerator (2μxμy + c1)(2σxy + c2) into t1; denominator
-	// (μ²x + μ²y + c1)(σ²x + σ²y + c2) into mu1.
+	// Numerator (2μxμy + ssimC1)(2σxy + ssimC2) into t1; denominator
+	// (μ²x + μ²y + ssimC1)(σ²x + σ²y + ssimC2) into mu1.
 	s.t2.MultiplyFloat(2)
-	s.t2.AddFloat(c1)
+	s.t2.AddFloat(ssimC1)
 	s.ab.MultiplyFloat(2)
-	s.ab.AddFloat(c2)
+	s.ab.AddFloat(ssimC2)
 	gocv.Multiply(s.t2, s.ab, &s.t1)
 	gocv.Add(s.a, s.b, &s.mu1)
-	s.mu1.AddFloat(c1)
+	s.mu1.AddFloat(ssimC1)
 	gocv.Add(s.aa, s.bb, &s.mu2)
-	s.mu2.AddFloat(c2)
+	s.mu2.AddFloat(ssimC2)
 	gocv.Multiply(s.mu1, s.mu2, &s.a)
 	gocv.Divide(s.t1, s.a, &s.b)
 	return s.b.Mean().Val1, nil

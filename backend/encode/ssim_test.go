@@ -1,4 +1,4 @@
-package quality
+package encode
 
 import (
 	"image"
@@ -9,12 +9,8 @@ import (
 	"strconv"
 	"testing"
 
-	"framecast/internal/matcheck"
-
 	"gocv.io/x/gocv"
 )
-
-func TestMain(m *testing.M) { matcheck.Main(m) }
 
 func grey(v uint8) color.RGBA { return color.RGBA{v, v, v, 0} }
 
