@@ -8,6 +8,7 @@ import (
 	"framecast/backend/hub"
 	"framecast/backend/protocol"
 	"framecast/backend/source"
+	"framecast/internal/testnet"
 
 	"gocv.io/x/gocv"
 )
@@ -72,25 +73,13 @@ func TestTheBitrateSettingIsTheOwnSizesAndRenditionsGetTheirShare(t *testing.T) 
 	}
 }
 
-// waitFor polls cond until it holds, for at most d.
-func waitFor(t *testing.T, d time.Duration, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(d)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("no %s within %v", what, d)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-}
-
 func TestJPEGOnlyStopsTheH264EncoderAndAutoStartsItAgainAtAKeyframe(t *testing.T) {
 	s := Settings{Source: "test", Quality: 80, MaxWidth: 640, MaxHeight: 360, FPS: 30, Enabled: true}
 	e, h := start(t, s, Deps{})
 	key := hub.CodecKey("", protocol.CodecH264)
 	frames, upTo := collect(t, h, key, 5)
 	jpeg, _ := collect(t, h, "", 1)
-	waitFor(t, 10*time.Second, "H.264 bitrate in the stats", func() bool { return e.Stats().H264Bitrate > 0 })
+	testnet.WaitFor(t, 10*time.Second, "H.264 bitrate in the stats", func() bool { return e.Stats().H264Bitrate > 0 })
 	if !e.H264() {
 		t.Fatal("H264() is false under auto")
 	}
@@ -105,14 +94,14 @@ func TestJPEGOnlyStopsTheH264EncoderAndAutoStartsItAgainAtAKeyframe(t *testing.T
 	// Frames already past the codec check may still come: the last H.264
 	// frame comes before the second JPEG frame encoded after the switch.
 	n := len(jpeg())
-	waitFor(t, 10*time.Second, "JPEG frame after the switch", func() bool { return len(jpeg()) >= n+2 })
+	testnet.WaitFor(t, 10*time.Second, "JPEG frame after the switch", func() bool { return len(jpeg()) >= n+2 })
 	before := len(frames())
-	waitFor(t, 10*time.Second, "10 more JPEG frames", func() bool { return len(jpeg()) >= n+12 })
+	testnet.WaitFor(t, 10*time.Second, "10 more JPEG frames", func() bool { return len(jpeg()) >= n+12 })
 	if got := len(frames()); got != before {
 		t.Fatalf("%d H.264 frames made under JPEG only though a viewer takes H.264", got-before)
 	}
 	// The meter forgets what it counted 2 s ago.
-	waitFor(t, 5*time.Second, "H.264 bitrate of 0", func() bool { return e.Stats().H264Bitrate == 0 })
+	testnet.WaitFor(t, 5*time.Second, "H.264 bitrate of 0", func() bool { return e.Stats().H264Bitrate == 0 })
 	if st := e.Stats(); st.JPEGBitrate == 0 {
 		t.Fatalf("JPEG bitrate 0 while JPEG is encoded: %+v", st)
 	}
@@ -222,5 +211,5 @@ func TestTheStatsSayTheBitrateEncodedInEachCodec(t *testing.T) {
 
 	key := hub.CodecKey("", protocol.CodecH264)
 	collect(t, h, key, 5)
-	waitFor(t, 10*time.Second, "an H.264 bitrate", func() bool { return e.Stats().H264Bitrate > 0 })
+	testnet.WaitFor(t, 10*time.Second, "an H.264 bitrate", func() bool { return e.Stats().H264Bitrate > 0 })
 }

@@ -21,6 +21,7 @@ import (
 	"framecast/backend/protocol"
 	"framecast/backend/push"
 	"framecast/backend/relay"
+	"framecast/internal/testnet"
 
 	"github.com/nats-io/nats-server/v2/server"
 )
@@ -269,24 +270,13 @@ func state(t *testing.T, addr, token string) (protocol.Stats, int) {
 	return st, resp.StatusCode
 }
 
-func eventually(t *testing.T, what string, timeout time.Duration, ok func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(timeout)
-	for !ok() {
-		if time.Now().After(deadline) {
-			t.Fatalf("%s: not within %v", what, timeout)
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-}
-
 func TestThreeRelaysOnANATSClusterShareAStream(t *testing.T) {
 	servers := natsCluster(t)
 	nodes := relays(t, servers)
 	a, b, c := nodes[0], nodes[1], nodes[2]
 	stop := produce(t, a.relay.Addr().String())
 	defer func() { stop() }()
-	eventually(t, "relay B knows the stream", 10*time.Second, func() bool {
+	testnet.WaitFor(t, 10*time.Second, "relay B knows the stream", func() bool {
 		_, code := state(t, b.relay.Addr().String(), viewToken)
 		return code == http.StatusOK
 	})
@@ -317,11 +307,11 @@ func TestThreeRelaysOnANATSClusterShareAStream(t *testing.T) {
 	}
 
 	// Counts summed: the producer's relay and the others see both viewers.
-	eventually(t, "cluster-wide viewer count 2 on relay A", 15*time.Second, func() bool {
+	testnet.WaitFor(t, 15*time.Second, "cluster-wide viewer count 2 on relay A", func() bool {
 		st, _ := state(t, a.relay.Addr().String(), viewToken)
 		return st.ClusterViewers == 2 && st.Holder == a.bus.ID()
 	})
-	eventually(t, "relay B shows the count and the holder", 15*time.Second, func() bool {
+	testnet.WaitFor(t, 15*time.Second, "relay B shows the count and the holder", func() bool {
 		st, _ := state(t, b.relay.Addr().String(), viewToken)
 		return st.ClusterViewers == 2 && st.Holder == a.bus.ID()
 	})
@@ -357,7 +347,7 @@ func TestThreeRelaysOnANATSClusterShareAStream(t *testing.T) {
 	// leader, which a loaded machine makes take seconds, and C's claim of
 	// the stream would wait for it ("no response from stream"). Each
 	// failure is measured on its own.
-	eventually(t, "the stream table taking writes after the NATS server died", 30*time.Second, func() bool {
+	testnet.WaitFor(t, 30*time.Second, "the stream table taking writes after the NATS server died", func() bool {
 		if err := c.bus.Claim("probe", relay.Entry{Since: time.Now()}); err != nil {
 			return false
 		}
@@ -386,7 +376,7 @@ func TestThreeRelaysOnANATSClusterShareAStream(t *testing.T) {
 			t.Fatalf("after the producer's relay died, relay %s's viewer got no frame for %v", w.name, gap)
 		}
 	}
-	eventually(t, "relay C holds the stream", 15*time.Second, func() bool {
+	testnet.WaitFor(t, 15*time.Second, "relay C holds the stream", func() bool {
 		st, _ := state(t, c.relay.Addr().String(), viewToken)
 		return st.Holder == c.bus.ID()
 	})

@@ -7,6 +7,7 @@ import (
 
 	"framecast/backend/natsbus"
 	"framecast/backend/relay"
+	"framecast/internal/testnet"
 )
 
 // Frames NATS dropped for a relay that fell behind (more than its backlog
@@ -41,7 +42,7 @@ func TestFramesDroppedForASlowRelayAreToldBeforeTheNext(t *testing.T) {
 	}
 	// Once NATS has dropped frames past the backlog, the relay catches
 	// up, and a last frame comes after.
-	eventually(t, "frames dropped for the busy relay", 10*time.Second, func() bool { return natsbus.SlowConsumers() > slow })
+	testnet.WaitFor(t, 10*time.Second, "frames dropped for the busy relay", func() bool { return natsbus.SlowConsumers() > slow })
 	close(release)
 	if err := bus.Publish(relay.FramesKind("@h264"), "line", []byte("last")); err != nil {
 		t.Fatal(err)

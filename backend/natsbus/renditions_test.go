@@ -11,6 +11,7 @@ import (
 	"framecast/backend/hub"
 	"framecast/backend/protocol"
 	"framecast/backend/relay"
+	"framecast/internal/testnet"
 
 	"github.com/nats-io/nats-server/v2/server"
 	"github.com/nats-io/nats.go"
@@ -84,7 +85,7 @@ func TestARelayWithoutTheProducerOffersItsRenditionsAndReceivesOnlyThoseItsViewe
 
 	// Relay B learns the ladder from the table: until then 240p is refused.
 	var v *client.Viewer
-	eventually(t, "a 240p viewer on relay B", 10*time.Second, func() bool {
+	testnet.WaitFor(t, 10*time.Second, "a 240p viewer on relay B", func() bool {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
 		var err error

@@ -12,6 +12,7 @@ import (
 
 	"framecast/backend/metrics"
 	"framecast/backend/protocol"
+	"framecast/internal/testnet"
 )
 
 // scrape reads the relay's /metrics with the publish token.
@@ -43,13 +44,7 @@ func sample(text, name string) float64 {
 // packages side by side under -race on two cores).
 func waitFor(t *testing.T, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(15 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
+	testnet.WaitFor(t, 15*time.Second, what, cond)
 }
 
 // scrapeUntil scrapes until cond holds on the text, and returns that text.

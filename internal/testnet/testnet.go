@@ -38,10 +38,17 @@ func ClosedByPeer(c net.Conn, d time.Duration) bool {
 // it waited for.
 func WaitUntil(t *testing.T, what string, ok func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
+	WaitFor(t, 30*time.Second, what, ok)
+}
+
+// WaitFor polls ok until it holds, failing the test after d with what it
+// waited for.
+func WaitFor(t *testing.T, d time.Duration, what string, ok func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(d)
 	for !ok() {
 		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
+			t.Fatalf("timed out after %v waiting for %s", d, what)
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
