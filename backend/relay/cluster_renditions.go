@@ -229,16 +229,9 @@ func (s *Stream) publishRemote(key string, wire []byte) {
 		delete(s.gaps, key)
 	}
 	// A relay whose viewers all take a smaller rendition gets no full-size
-	// frames: each capture (one seq, whatever renditions carry it) still
-	// counts once, and the stream's size is its ladder's first.
-	capture := h.Seq != s.lastSeq
-	if capture {
-		s.lastSeq, s.received = h.Seq, s.received+1
-	}
-	switch {
-	case h.Rendition == "":
-		s.width, s.height, s.bytes = h.W, h.H, len(data)
-	case len(s.ladder) > 0:
+	// frames: the stream's size is then its ladder's first.
+	capture := s.countLocked(h, len(data))
+	if h.Rendition != "" && len(s.ladder) > 0 {
 		s.width, s.height = s.ladder[0].W, s.ladder[0].H
 	}
 	s.mu.Unlock()
@@ -249,10 +242,7 @@ func (s *Stream) publishRemote(key string, wire []byte) {
 	if s.hub.Status().State != protocol.StateLive {
 		s.hub.SetStatus(protocol.Status{State: protocol.StateLive, Source: s.Name})
 	}
-	if f.Keyframe() && hub.IsInterKey(key) {
-		s.hub.KeyMade(key, now)
-	}
-	s.hub.Publish(f)
+	s.pass(f, now)
 }
 
 // onKeyframe takes another relay's keyframe request for its viewers: the

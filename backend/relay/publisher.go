@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -200,7 +201,7 @@ func (p *publisher) tellViewers(s *Stream, stop <-chan struct{}) {
 			}
 			last = n
 		}
-		if want, exact := s.wanted(); !sameList(want, lastWant) || exact != lastExact {
+		if want, exact := s.wanted(); !slices.Equal(want, lastWant) || exact != lastExact {
 			if p.send(protocol.NewRenditionsWant(want, exact)) != nil {
 				return
 			}

@@ -118,5 +118,3 @@ func (s *Stream) wanted() (want []string, exact bool) {
 	slices.Sort(want)
 	return want, exact
 }
-
-func sameList(a, b []string) bool { return slices.Equal(a, b) }
