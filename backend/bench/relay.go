@@ -3,7 +3,6 @@ package bench
 import (
 	"bytes"
 	"context"
-	"encoding/base64"
 	"fmt"
 	"io"
 	"net"
@@ -305,86 +304,6 @@ func runRelaySide(ctx context.Context, cfg RelayConfig, side relaySide, frames [
 	res.Slow = summarise(results, isSlow, cfg.Duration)
 	res.Links = summariseLinks(results, links, cfg.Duration)
 	return res, nil
-}
-
-// sendFrames sends the test frames to the relay as a producer of side's
-// kind, until stop; res gets the bytes each frame takes on the wire.
-func sendFrames(ctx context.Context, cfg RelayConfig, side relaySide, procs []*process, frames [][]byte, res *RelayResult) (stop func(), err error) {
-	base := "ws://" + procs[0].addr
-	prod, _, err := websocket.DefaultDialer.DialContext(ctx, base+side.produce, nil)
-	if err != nil {
-		return nil, fmt.Errorf("producer: %w", err)
-	}
-	var rend *ladder
-	if side.renditions {
-		if rend, err = newLadder(len(frames), cfg.Quality); err != nil {
-			prod.Close()
-			return nil, err
-		}
-		if err := prod.WriteMessage(websocket.TextMessage, rend.offer()); err != nil {
-			prod.Close()
-			return nil, fmt.Errorf("producer: %w", err)
-		}
-	}
-	go func() { // the old relay echoes everything to the producer too
-		for {
-			_, msg, err := prod.ReadMessage()
-			if err != nil {
-				return
-			}
-			if rend != nil {
-				rend.read(msg)
-			}
-		}
-	}()
-	b64 := make([]string, len(frames))
-	for i, f := range frames {
-		b64[i] = base64.StdEncoding.EncodeToString(f)
-	}
-	for _, m := range side.message(1, 1, frames[0], b64[0]) {
-		res.BytesPerFrame += len(m[1].([]byte))
-	}
-	done := make(chan struct{})
-	var prodWG sync.WaitGroup
-	prodWG.Add(1)
-	go func() {
-		defer prodWG.Done()
-		t := time.NewTicker(time.Second / time.Duration(cfg.FPS))
-		defer t.Stop()
-		for seq := uint64(1); ; seq++ {
-			select {
-			case <-done:
-				return
-			case <-t.C:
-			}
-			i := int(seq) % len(frames)
-			ts := time.Now().UnixMicro()
-			msgs := side.message(seq, ts, frames[i], b64[i])
-			if rend != nil {
-				msgs = append(msgs, rend.messages(seq, ts, i)...)
-			}
-			for _, m := range msgs {
-				_ = prod.SetWriteDeadline(time.Now().Add(5 * time.Second))
-				if prod.WriteMessage(m[0].(int), m[1].([]byte)) != nil {
-					return
-				}
-			}
-		}
-	}()
-	stop = func() {
-		close(done)
-		prodWG.Wait()
-		prod.Close()
-	}
-	if side.renditions { // Framecast's relays: they say when they have the stream
-		if err := awaitStream(ctx, procs); err != nil {
-			stop()
-			return nil, err
-		}
-	} else {
-		time.Sleep(300 * time.Millisecond) // the Node.js relay has no state to ask
-	}
-	return stop, nil
 }
 
 // PrintRelay writes the relay results side by side.
