@@ -1,0 +1,16 @@
+package config
+
+import "framecast/backend/engine"
+
+// Camera is what one running stream remembers: what the desktop keeps per
+// camera and a config file per stream. The server's port, HTTPS and
+// admin token are the whole program's, not a camera's.
+type Camera struct {
+	// Name names the stream in its address (/s/<name>/) and on a relay;
+	// protocol.ValidStreamName holds for it.
+	Name   string          `json:"name"`
+	Stream engine.Settings `json:"stream"`
+	// Token is the stream's viewer token; "" : a new random one.
+	Token string `json:"token"`
+	Push  Push   `json:"push"`
+}
