@@ -22,8 +22,8 @@ func TestTheRuntimeAPIOpensOnlyWithTheAdminToken(t *testing.T) {
 		header      http.Header
 	}{
 		{"GET", api + "/a", nil},
-		{"GET", api + "/a?token=" + shared, nil},      // a viewer's token never opens it
-		{"GET", api + "/a", bearer(shared)},           // not even as a bearer
+		{"GET", api + "/a?token=" + shared, nil},       // a viewer's token never opens it
+		{"GET", api + "/a", bearer(shared)},            // not even as a bearer
 		{"GET", api, bearer("wrong-token-0123456789")}, // nor a wrong one
 		{"POST", api + "?token=" + shared, nil},
 		{"PUT", api + "/a", bearer(shared)},
