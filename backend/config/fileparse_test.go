@@ -145,6 +145,7 @@ func TestParseFileNamesTheLineOfEveryProblem(t *testing.T) {
 		{"no streams section", "addr: \":9000\"\n", []string{"line 1: no streams: section"}},
 		{"no streams in it", "addr: \":9000\"\nstreams: {}\n", []string{"line 2: streams: give at least one stream"}},
 		{"a list of streams, not a map", "streams:\n  - a\n", []string{"line 2: streams: must be a mapping"}},
+		{"streams that are one value", "streams: 5\n", []string{"line 1: streams: must be a mapping"}},
 		{"too many streams", many, []string{fmt.Sprintf("line 1: streams: %d streams: at most %d", MaxStreams+1, MaxStreams)}},
 		{"an anchor and an alias", "streams:\n  a: &x\n    source: test\n  b: *x\n", []string{"line 2: streams.a: anchors (&) and aliases (*) are not supported", "line 4: streams.b: anchors"}},
 		{"a merge key", "streams:\n  a:\n    <<: {fps: 5}\n", []string{"line 3: streams.a.<<: merge keys are not supported"}},

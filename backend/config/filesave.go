@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
+	"slices"
 
 	"gopkg.in/yaml.v3"
 
@@ -19,7 +21,9 @@ import (
 // comments go). The file's other settings are left as the file has them:
 // they change by hand, for the next start. A file that no longer reads
 // is not written over. The new file replaces the old one at once: a crash
-// leaves one or the other, never half of each.
+// leaves one or the other, never half of each. Saves of one file are made
+// one at a time, under the caller's lock: two at once would each write
+// what they read before the other.
 func SaveFile(path string, f File) error { return saveFile(path, f, nil) }
 
 // saveFile is SaveFile; beforeRename, when not nil, runs once the new
@@ -55,12 +59,33 @@ func saveFile(path string, f File, beforeRename func(tmp string) error) error {
 	if err := enc.Close(); err != nil {
 		return fmt.Errorf("save config file %s: %w", path, err)
 	}
-	text := spaceTopComments(out.Bytes())
 	// What is written must load at the next start.
-	if _, err := ParseFile(text); err != nil {
+	text := out.Bytes()
+	saved, err := ParseFile(text)
+	if err != nil {
 		return fmt.Errorf("save config file %s: not saved, the streams would not read back: %w", path, err)
 	}
+	if spaced := spaceTopComments(text); readsAs(spaced, saved) {
+		text = spaced
+	}
 	return writeAtomic(path, text, beforeRename)
+}
+
+// readsAs reports whether b loads as f, but for the lines streams start
+// on: blank lines added between keys must change no value.
+func readsAs(b []byte, f File) bool {
+	g, err := ParseFile(b)
+	if err != nil {
+		return false
+	}
+	lines := func(f File) File {
+		f.Streams = slices.Clone(f.Streams)
+		for i := range f.Streams {
+			f.Streams[i].Line = 0
+		}
+		return f
+	}
+	return reflect.DeepEqual(lines(g), lines(f))
 }
 
 // spaceTopComments puts back the blank line above each comment at the

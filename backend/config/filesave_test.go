@@ -234,3 +234,20 @@ func TestSaveFileFillsAnEntryOfDefaults(t *testing.T) {
 		t.Fatalf("the file is\n%s\nwant\n%s", b, want)
 	}
 }
+
+// readsAs keeps the blank lines SaveFile adds from changing a value.
+func TestReadsAsComparesValuesNotLines(t *testing.T) {
+	f, err := ParseFile([]byte(savedFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !readsAs([]byte("\n\n"+savedFile), f) {
+		t.Error("the same values a line lower do not read as the same")
+	}
+	if readsAs([]byte(strings.Replace(savedFile, "fps: 15", "fps: 16", 1)), f) {
+		t.Error("another value reads as the same")
+	}
+	if readsAs([]byte("streams: ["), f) {
+		t.Error("a file that does not load reads as the same")
+	}
+}

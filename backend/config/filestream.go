@@ -35,7 +35,7 @@ func (p *fileParser) streams(kv pair, relay FileRelay) []FileStream {
 		p.failf(kv.key, "streams", "%d streams: at most %d", len(entries), MaxStreams)
 		return nil
 	}
-	if len(entries) == 0 && kv.v.Kind != yaml.AliasNode && kv.v.Anchor == "" {
+	if len(entries) == 0 && (isNull(kv.v) || kv.v.Kind == yaml.MappingNode && kv.v.Anchor == "" && len(kv.v.Content) == 0) {
 		p.failf(kv.key, "streams", "give at least one stream: its name, then its source and settings below it")
 	}
 	out := make([]FileStream, 0, len(entries))
