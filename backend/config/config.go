@@ -1,7 +1,9 @@
 // Package config keeps the desktop app's settings in the user's config
 // directory. A missing or corrupt file falls back to defaults with a warning;
 // a corrupt file is kept aside, never silently overwritten. An older app's
-// file of one camera becomes a list of one camera.
+// file of one camera becomes a list of one camera. It also reads and saves
+// serve's YAML config file of several streams (file*.go), which is refused
+// with the line of every mistake instead.
 package config
 
 import (
@@ -211,15 +213,20 @@ func (st Store) reserveAside() (*os.File, string, error) {
 	return nil, "", fmt.Errorf("keep a copy of the settings: %d copies already kept from %s", maxAsideTries, base)
 }
 
-// MaxFileSize bounds the settings file: what the app writes is a few KiB.
+// MaxFileSize bounds the settings file and a config file: what the app
+// writes is a few KiB, and a config file of MaxStreams streams tens.
 const MaxFileSize = 1 << 20
 
 var errTooBig = errors.New("settings file too big")
 
 // read reads the settings file, refusing one over MaxFileSize without
 // reading it all.
-func (st Store) read() ([]byte, error) {
-	f, err := os.Open(st.Path)
+func (st Store) read() ([]byte, error) { return readLimited(st.Path) }
+
+// readLimited reads the file at path, refusing one over MaxFileSize
+// (errTooBig) without reading it all.
+func readLimited(path string) ([]byte, error) {
+	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
