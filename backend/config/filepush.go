@@ -6,15 +6,11 @@ import (
 	"strings"
 )
 
-// These read and write a stream's push: as station.pushConfig and
-// station.PushFromURL do for the command line; config cannot import
-// station, which imports it.
-
-// ParsePushURL reads a relay's ingest URL, such as
-// wss://relay.example.com/ingest/line-3, as push settings; several URLs of
-// the same stream on relays of a cluster, separated by commas, are tried
-// in turn.
-func ParsePushURL(ingest, publishToken string) (Push, error) {
+// PushFromURL reads a relay's ingest URL (serve's --push, a stream's push:
+// in the config file), such as wss://relay.example.com/ingest/line-3, as
+// push settings; several URLs of the same stream on relays of a cluster,
+// separated by commas, are tried in turn.
+func PushFromURL(ingest, publishToken string) (Push, error) {
 	relays, stream, err := parseIngest(ingest)
 	if err != nil {
 		return Push{}, err
@@ -85,7 +81,7 @@ func checkRelayBase(base string) error {
 	return fmt.Errorf("relay %q: must start with wss://, ws://, https:// or http://", base)
 }
 
-// pushURL writes p as ParsePushURL reads it: each relay's ingest URL of
+// pushURL writes p as PushFromURL reads it: each relay's ingest URL of
 // p's stream.
 func pushURL(p Push) string {
 	var urls []string
