@@ -71,7 +71,7 @@ func TestServeWithoutAConfigFileWritesAnExampleAndServesIt(t *testing.T) {
 		t.Fatalf("no token in the example:\n%s", b)
 	}
 	_ = addr
-	m := regexp.MustCompile(`http://[^/\s]+/\?token=`+regexp.QuoteMeta(string(token[1]))).FindString(out.String())
+	m := regexp.MustCompile(`http://[^/\s]+/\?token=` + regexp.QuoteMeta(string(token[1]))).FindString(out.String())
 	if m == "" {
 		t.Fatalf("no grid link in the banner:\n%s", out)
 	}
