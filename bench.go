@@ -40,8 +40,14 @@ func runBench(args []string) error {
 	codecs := fset.String("codecs", "jpeg", "what the viewers ask for, comma-separated: jpeg, h264; each scenario runs once for each, side by side (with --relay: fed by this binary's engine and push instead of JPEGs sent as they are)")
 	qualityFrames := fset.Int("quality-frames", 90, "with h264 in --codecs: how many of the source's frames to encode in both codecs, decode and compare with SSIM before the runs (after a second of warm-up); 0: none")
 	cluster := fset.Int("cluster", 0, "with --relay: also measure this many relays (2 or more), each with an embedded NATS server joined into one cluster, the producer on the first and the viewers spread over all")
+	streams := fset.String("streams", "", "measure serve's cost by its number of streams instead: counts of test-pattern streams of --width x --height at --fps, comma-separated, e.g. 1,4 (each run with one viewer a stream; the first count is the base of the ratios)")
+	streamRuns := fset.Int("runs", 3, "with --streams: runs of each count, alternated; medians are reported")
 	if err := cli.ParseFlags(fset, args); err != nil {
 		return err
+	}
+	if *streams != "" {
+		return benchStreams(ctx, *streams, *streamRuns, bench.StreamsConfig{Viewers: 1, Width: *width, Height: *height, FPS: *fps,
+			Codec: strings.TrimPrefix(*codecs, "jpeg"), Warmup: *warmup, Duration: *duration})
 	}
 	codecsSet := false
 	fset.Visit(func(f *flag.Flag) { codecsSet = codecsSet || f.Name == "codecs" })
@@ -120,4 +126,32 @@ func printQuality(q engine.Quality, jpegQuality int) {
 		ratio = q.H264.Bytes / q.JPEG.Bytes
 	}
 	fmt.Printf("  h264  %-6s bit/s    %7.0f B/frame (%.2fx)  SSIM %.4f\n", bench.FormatRate(q.H264.Bitrate/1000*1000), q.H264.Bytes, ratio, q.H264.SSIM)
+}
+
+// benchStreams runs `framecast bench --streams`.
+func benchStreams(ctx context.Context, counts string, runs int, cfg bench.StreamsConfig) error {
+	for _, c := range strings.Split(counts, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(c))
+		if err != nil || n < 1 || n > 64 {
+			return fmt.Errorf("--streams: %q is not a count of streams from 1 to 64", c)
+		}
+		cfg.Counts = append(cfg.Counts, n)
+	}
+	if runs < 1 {
+		return fmt.Errorf("--runs %d: at least 1", runs)
+	}
+	if cfg.Codec != "" && cfg.Codec != "h264" {
+		return fmt.Errorf("--codecs: with --streams, jpeg or h264")
+	}
+	binary, err := os.Executable()
+	if err != nil {
+		return err
+	}
+	cfg.Binary, cfg.Runs = binary, runs
+	rs, err := bench.RunStreams(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	bench.PrintStreams(os.Stdout, cfg, rs)
+	return nil
 }

@@ -22,7 +22,7 @@ import (
 	"framecast/backend/protocol"
 	"framecast/backend/push"
 	"framecast/backend/server"
-	"framecast/backend/station"
+	"framecast/backend/site"
 	"framecast/backend/vision"
 	"framecast/internal/cli"
 )
@@ -81,6 +81,7 @@ func runServe(args []string, assets fs.FS) error {
 	settings, cfg, level := serveFlags(fset)
 	pushURL := fset.String("push", "", "also push the stream to a relay: ws://relay:8188/ingest/<stream>, or wss:// for a relay with HTTPS (viewers use --token there); several relays of a cluster, comma-separated, are tried in turn")
 	publishToken := fset.String("publish-token", "", "the relay's publish token, 16 to 256 characters, with --push")
+	adminToken := fset.String("admin-token", "", "token of the runtime API (/api/streams, Authorization: Bearer), 16 to 256 characters (default: the API is off)")
 	caFile := fset.String("ca-file", "", "with a wss:// --push: PEM file of the CA that signed the relay's certificate, trusted instead of the system's CAs (for a relay on a private CA)")
 	loadTLS := cli.TLSFlags(fset)
 	limits := cli.LimitFlags(fset)
@@ -100,6 +101,14 @@ func runServe(args []string, assets fs.FS) error {
 	if err := checkTokens(cfg.Token, *pushURL, *publishToken); err != nil {
 		return err
 	}
+	if *adminToken != "" {
+		if err := protocol.CheckToken(*adminToken); err != nil {
+			return fmt.Errorf("--admin-token: %w", err)
+		}
+	}
+	if !protocol.ValidStreamName(cfg.Name) {
+		return fmt.Errorf("--name %s: %s", protocol.Quote(cfg.Name), protocol.StreamNameRule)
+	}
 	log, err := newLogger(*level)
 	if err != nil {
 		return err
@@ -113,28 +122,31 @@ func runServe(args []string, assets fs.FS) error {
 	if err != nil {
 		return err
 	}
-	s := config.Settings{Stream: *settings, Port: port, Token: cfg.Token, TLS: tc != nil}
+	cam := config.Camera{Name: cfg.Name, Stream: *settings, Token: cfg.Token, Renditions: renditions}
+	if cam.Renditions == nil {
+		cam.Renditions = []protocol.Rendition{} // --renditions none
+	}
 	if *pushURL != "" {
-		if s.Push, err = station.PushFromURL(*pushURL, *publishToken); err != nil {
+		if cam.Push, err = config.PushFromURL(*pushURL, *publishToken); err != nil {
 			return fmt.Errorf("--push: %w", err)
 		}
 	}
-	st, err := station.New(s, station.Deps{
-		Assets: assets, Log: log, Name: cfg.Name, Listen: host,
+	sc := site.Config{Port: port, TLS: tc != nil, AdminToken: *adminToken, Streams: []config.Camera{cam}}
+	st, err := site.New(sc, site.Deps{
+		Assets: assets, Log: log, Listen: host,
 		TLS:    func() (*tls.Config, error) { return tc, nil },
-		Limits: *limits, Origins: *origins, Metrics: metrics.New(), CAFile: *caFile, Renditions: renditions,
+		Limits: *limits, Origins: *origins, Metrics: metrics.New(), CAFile: *caFile,
+		Relay: config.Push{Relay: cam.Push.Relay, PublishToken: *publishToken},
 	})
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-
-	fmt.Printf("Framecast is streaming %s. Open a viewer link:\n", protocol.Redact(settings.Source))
-	for _, u := range st.Server().ViewerURLs() {
-		fmt.Println("  " + u)
-	}
-	if _, status := st.Push(); *pushURL != "" {
+	printBanner(os.Stdout, st)
+	first := st.Stations()[0]
+	if *pushURL != "" {
 		// Not "pushing" yet: that is said once the relay has taken the stream.
+		_, status := first.Push()
 		fmt.Printf("Connecting to the relay at %s; once it takes the stream, viewers beyond the LAN open:\n  %s\n",
 			protocol.Redact(*pushURL), status.ViewerURL)
 	}
@@ -143,7 +155,7 @@ func runServe(args []string, assets fs.FS) error {
 	go func() {
 		defer close(reported)
 		if *pushURL != "" {
-			reportPush(ctx, os.Stdout, protocol.Redact(*pushURL), func() push.Status { _, s := st.Push(); return s })
+			reportPush(ctx, os.Stdout, protocol.Redact(*pushURL), func() push.Status { _, s := first.Push(); return s })
 		}
 	}()
 	<-ctx.Done()
@@ -216,4 +228,29 @@ func splitAddr(addr string) (string, int, error) {
 		return "", 0, fmt.Errorf("--addr %q: the port must be a number from 0 to 65535", addr)
 	}
 	return host, port, nil
+}
+
+// printBanner says what serve streams and the links to open.
+func printBanner(w io.Writer, s *site.Site) {
+	list := s.Stations()
+	if len(list) == 1 {
+		fmt.Fprintf(w, "Framecast is streaming %s. Open a viewer link:\n", protocol.Redact(list[0].Settings().Source))
+		for _, u := range s.URLs(list[0].Name()) {
+			fmt.Fprintln(w, "  "+u)
+		}
+		return
+	}
+	fmt.Fprintf(w, "Framecast is streaming %d streams.\n", len(list))
+	if grid := s.GridURLs(); grid != nil {
+		fmt.Fprintln(w, "Open all of them on one page:")
+		for _, u := range grid {
+			fmt.Fprintln(w, "  "+u)
+		}
+	}
+	for _, st := range list {
+		fmt.Fprintf(w, "%s (%s):\n", st.Name(), protocol.Redact(st.Settings().Source))
+		for _, u := range s.URLs(st.Name()) {
+			fmt.Fprintln(w, "  "+u)
+		}
+	}
 }

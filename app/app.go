@@ -13,7 +13,7 @@ import (
 
 	"framecast/backend/certs"
 	"framecast/backend/config"
-	"framecast/backend/protocol"
+	"framecast/backend/site"
 	"framecast/backend/source"
 	"framecast/backend/station"
 )
@@ -42,7 +42,7 @@ type Camera = source.Camera
 // App binds the running stream to the window. Bound methods are called by
 // Wails on its own goroutines.
 type App struct {
-	st      *station.Station
+	site    *site.Site
 	log     *slog.Logger
 	find    func() ([]Camera, error)
 	notices []string // what the person should know from start-up
@@ -75,16 +75,25 @@ func New(d Deps) (*App, error) {
 		a.log.Warn("settings", "warning", w)
 	}
 	store := d.Store
-	st, err := station.New(settings, station.Deps{
-		Assets: d.Assets, Log: d.Log, Listen: d.Listen, Store: &store,
+	cam := config.Camera{Name: "camera", Stream: settings.Stream, Token: settings.Token, Push: settings.Push}
+	sc := site.Config{Port: settings.Port, TLS: settings.TLS, Streams: []config.Camera{cam}}
+	st, err := site.New(sc, site.Deps{
+		Assets: d.Assets, Log: d.Log, Listen: d.Listen,
 		TLS:      certs.TLS{Auto: true, Dir: d.TLSDir}.Config,
-		Loopback: true, Origins: []string{webviewOrigin}, Fallback: true, Renditions: protocol.DefaultRenditions(),
+		Loopback: true, Origins: []string{webviewOrigin}, Fallback: true,
+		Save: func(c site.Config) error {
+			s := config.Settings{Port: c.Port, TLS: c.TLS}
+			if len(c.Streams) > 0 {
+				s.Stream, s.Token, s.Push = c.Streams[0].Stream, c.Streams[0].Token, c.Streams[0].Push
+			}
+			return store.Save(s)
+		},
 		Notify: func(msg string) { a.emit(EventNotice, msg) },
 	})
 	if err != nil {
 		return nil, err
 	}
-	a.st = st
+	a.site = st
 	a.notices = append(warnings, st.Notices()...)
 	return a, nil
 }
@@ -108,8 +117,11 @@ func (a *App) close() {
 		stop()
 		<-done
 	}
-	a.st.Close()
+	a.site.Close()
 }
+
+// cur is the camera the window's controls act on.
+func (a *App) cur() *station.Station { return a.site.Stations()[0] }
 
 // emit sends an event to the window, when there is one.
 func (a *App) emit(event string, data any) {

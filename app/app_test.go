@@ -113,7 +113,7 @@ func TestASavedSourceThatFailsFallsBackWithoutLosingIt(t *testing.T) {
 	saved := smallSaved(t)
 	saved.Stream.Source = "camera:42"
 	a, _, st := newApp(t, &saved)
-	if got := a.st.Settings().Source; got != "test" {
+	if got := a.cur().Settings().Source; got != "test" {
 		t.Fatalf("running source %q, want the test pattern", got)
 	}
 	notices, _ := a.Notices()
@@ -207,7 +207,7 @@ func TestControlsApplyAndPersistOrRefuseWithAReason(t *testing.T) {
 				t.Fatalf("saved settings %+v", onDisk.Stream)
 			}
 			running := onDisk
-			running.Stream = a.st.Settings()
+			running.Stream = a.cur().Settings()
 			if !c.check(running) {
 				t.Fatalf("running settings %+v", running.Stream)
 			}
@@ -236,7 +236,7 @@ func TestPickFileSwitchesToTheChosenVideoAndCancelChangesNothing(t *testing.T) {
 func TestNewLinkReplacesTheTokenAtOnce(t *testing.T) {
 	saved := smallSaved(t)
 	a, rt, st := newApp(t, &saved)
-	base := fmt.Sprintf("http://127.0.0.1:%d", a.st.Port())
+	base := fmt.Sprintf("http://127.0.0.1:%d", a.site.Port())
 	if code := status(t, base+"/api/state?token="+saved.Token); code != 200 {
 		t.Fatalf("old token status %d before renewal", code)
 	}
@@ -261,7 +261,7 @@ func TestNewLinkReplacesTheTokenAtOnce(t *testing.T) {
 func TestSetPortKeepsTheOldServerWhenTheNewPortIsTaken(t *testing.T) {
 	saved := smallSaved(t)
 	a, _, st := newApp(t, &saved)
-	first := a.st.Port()
+	first := a.site.Port()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -276,7 +276,7 @@ func TestSetPortKeepsTheOldServerWhenTheNewPortIsTaken(t *testing.T) {
 		t.Fatal("the old server stopped after a failed port change")
 	}
 	// A remote viewer on the old port: the answer says it lost the picture.
-	v, err := client.Dial(context.Background(), fmt.Sprintf("ws://127.0.0.1:%d/ws?token=%s", first, a.st.Server().Token()), nil)
+	v, err := client.Dial(context.Background(), fmt.Sprintf("ws://127.0.0.1:%d/ws?token=%s", first, a.cur().Handler().Token()), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -363,7 +363,7 @@ func TestHTTPSForViewersKeepsThePreviewOnPlainLoopback(t *testing.T) {
 	}
 	a.startup(&fakeRuntime{})
 	defer a.close()
-	port := a.st.Port()
+	port := a.site.Port()
 	sh, err := a.SetTLS(true)
 	if err != nil {
 		t.Fatal(err)

@@ -61,6 +61,5 @@ func withPreviewAddress(ui fs.FS, address func() (base, token string)) (func(htt
 // previewAddress is where the window's own preview connects now: plain HTTP
 // on loopback, even when viewers get HTTPS, and the token.
 func (a *App) previewAddress() (base, token string) {
-	srv := a.st.Server()
-	return "http://" + srv.LoopbackAddr().String(), srv.Token()
+	return "http://" + a.site.Server().LoopbackAddr().String(), a.cur().Handler().Token()
 }

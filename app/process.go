@@ -11,13 +11,13 @@ func (a *App) Processors() ([]vision.Info, error) { return vision.Available(), n
 
 // Chain returns the processing chain in force.
 func (a *App) Chain() ([]vision.Item, error) {
-	return append([]vision.Item{}, a.st.Settings().Process...), nil
+	return append([]vision.Item{}, a.cur().Settings().Process...), nil
 }
 
 // SetChain replaces the whole processing chain at once. A bad one (an
 // unknown processor, a parameter out of range) is refused with the reason
 // and the running chain stays.
 func (a *App) SetChain(items []vision.Item) ([]vision.Item, error) {
-	s, err := a.st.Update(func(s *engine.Settings) { s.Process = items })
+	s, err := a.cur().Update(func(s *engine.Settings) { s.Process = items })
 	return append([]vision.Item{}, s.Process...), err
 }

@@ -14,7 +14,7 @@ type PushInfo struct {
 
 // Push returns the push settings and the connection's state.
 func (a *App) Push() (PushInfo, error) {
-	p, status := a.st.Push()
+	p, status := a.cur().Push()
 	info := PushInfo{Push: p, Status: status}
 	if status.ViewerURL != "" {
 		info.QR = a.pushQR.get(status.ViewerURL)
@@ -26,7 +26,7 @@ func (a *App) Push() (PushInfo, error) {
 // its publish token, and on/off. Settings that cannot work are refused with
 // the reason, and the push that was running keeps running.
 func (a *App) SetPush(p config.Push) (PushInfo, error) {
-	err := a.st.SetPush(p)
+	err := a.cur().SetPush(p)
 	info, _ := a.Push()
 	return info, err
 }

@@ -27,10 +27,9 @@ type Share struct {
 
 // Share returns the viewer links for each LAN address, with QR codes.
 func (a *App) Share() (Share, error) {
-	srv := a.st.Server()
-	sh := Share{Port: a.st.Port(), TLS: srv.HTTPS()}
+	sh := Share{Port: a.site.Port(), TLS: a.site.HTTPS()}
 	sh.PreviewBase, sh.Token = a.previewAddress()
-	for _, u := range srv.ViewerURLs() {
+	for _, u := range a.site.URLs(a.cur().Name()) {
 		qr, err := qrDataURL(u)
 		if err != nil {
 			return sh, err
@@ -43,15 +42,15 @@ func (a *App) Share() (Share, error) {
 // NewLink replaces the token at once: viewers on the old link are told and
 // disconnected, and the window's preview reconnects with the new one.
 func (a *App) NewLink() (Share, error) {
-	a.st.NewLink()
+	a.cur().NewLink()
 	return a.changed()
 }
 
 // SetPort moves the server to another port. The new one is opened first: if
 // it is in use, the error says so and the old one keeps serving.
 func (a *App) SetPort(port int) (Share, error) {
-	changing := a.st.Port() != port
-	moved, err := a.st.SetPort(port)
+	changing := a.site.Port() != port
+	moved, err := a.site.SetPort(port)
 	return a.afterRestart(changing, moved, err)
 }
 
@@ -59,8 +58,8 @@ func (a *App) SetPort(port int) (Share, error) {
 // certificate, made once and kept in the config directory, so browsers warn
 // until it is trusted. The window's preview is not affected.
 func (a *App) SetTLS(on bool) (Share, error) {
-	changing := a.st.Server().HTTPS() != on
-	moved, err := a.st.SetTLS(on)
+	changing := a.site.HTTPS() != on
+	moved, err := a.site.SetTLS(on)
 	return a.afterRestart(changing, moved, err)
 }
 
@@ -99,4 +98,4 @@ func (a *App) CopyText(text string) error {
 
 // ViewerURLs are a's viewer links now, for the terminal. A function, not a
 // method: Wails binds every exported method to the window.
-func ViewerURLs(a *App) []string { return a.st.Server().ViewerURLs() }
+func ViewerURLs(a *App) []string { return a.site.URLs(a.cur().Name()) }

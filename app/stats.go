@@ -39,11 +39,11 @@ func (a *App) State() (Stats, error) {
 }
 
 // Settings returns the stream settings in force.
-func (a *App) Settings() (engine.Settings, error) { return a.st.Settings(), nil }
+func (a *App) Settings() (engine.Settings, error) { return a.cur().Settings(), nil }
 
 func (a *App) stats(now time.Time, bps float64) Stats {
-	st := Stats{Stats: a.st.Stats(), BandwidthBps: bps, Viewers: []hub.Stats{}}
-	for _, v := range a.st.Viewers(now) {
+	st := Stats{Stats: a.cur().Stats(), BandwidthBps: bps, Viewers: []hub.Stats{}}
+	for _, v := range a.cur().Viewers(now) {
 		if v.Kind != "preview" {
 			st.Viewers = append(st.Viewers, v)
 		}
@@ -56,7 +56,7 @@ func (a *App) stats(now time.Time, bps float64) Stats {
 // take their count with them, so a drop is treated as a restart.
 func (a *App) totalBytes() uint64 {
 	var n uint64
-	for _, v := range a.st.Viewers(time.Now()) {
+	for _, v := range a.cur().Viewers(time.Now()) {
 		n += v.Bytes
 	}
 	return n
@@ -74,7 +74,7 @@ func (a *App) statsLoop(ctx context.Context) {
 			return
 		case now := <-t.C:
 			a.emit(EventStats, a.stats(now, bw.rate(now)))
-			if a.st.Pushing() {
+			if a.cur().Pushing() {
 				info, _ := a.Push()
 				a.emit(EventPushStatus, info)
 			}

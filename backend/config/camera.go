@@ -1,6 +1,9 @@
 package config
 
-import "framecast/backend/engine"
+import (
+	"framecast/backend/engine"
+	"framecast/backend/protocol"
+)
 
 // Camera is what one running stream remembers: what the desktop keeps per
 // camera and a config file per stream. The server's port, HTTPS and
@@ -13,4 +16,8 @@ type Camera struct {
 	// Token is the stream's viewer token; "" : a new random one.
 	Token string `json:"token"`
 	Push  Push   `json:"push"`
+	// Renditions are the smaller copies offered to viewers on slow links:
+	// nil is protocol.DefaultRenditions(), empty is none. A config file
+	// sets them; the desktop keeps the default.
+	Renditions []protocol.Rendition `json:"-"`
 }

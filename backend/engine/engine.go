@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -47,8 +48,9 @@ type Engine struct {
 	log  *slog.Logger
 	open OpenFunc
 	slot *slot
-	// renditions are the smaller copies offered (Deps.Renditions).
-	renditions []protocol.Rendition
+	// renditions are the smaller copies offered (Deps.Renditions, then
+	// SetRenditions); read with lower.
+	renditions atomic.Pointer[[]protocol.Rendition]
 
 	// updateMu serialises Update so sources are opened one at a time.
 	updateMu sync.Mutex
@@ -99,8 +101,10 @@ func New(s Settings, d Deps) (*Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	e := &Engine{hub: d.Hub, log: d.Log, open: d.Open, observer: d.Observer, renditions: d.Renditions,
+	e := &Engine{hub: d.Hub, log: d.Log, open: d.Open, observer: d.Observer,
 		changes: make(chan change), settings: set, done: make(chan struct{})}
+	lower := slices.Clone(d.Renditions)
+	e.renditions.Store(&lower)
 	if e.open == nil {
 		e.open = source.Open
 	}

@@ -150,7 +150,7 @@ func (p *processor) encoder(key string, w, h, fps, bps int) (*encode.H264, error
 
 // rendition is the stream's smaller rendition called name.
 func (p *processor) rendition(name string) (protocol.Rendition, bool) {
-	for _, r := range p.e.renditions {
+	for _, r := range p.e.lower() {
 		if r.Name == name {
 			return r, true
 		}

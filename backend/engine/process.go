@@ -195,7 +195,7 @@ func (p *processor) jpeg(out gocv.Mat, h protocol.Header, taken map[string]bool,
 				return 0, 0, err
 			}
 		}
-		if len(p.e.renditions) > 0 {
+		if len(p.e.lower()) > 0 {
 			if err := p.renditions(out, h, taken, burns); err != nil {
 				return 0, 0, err
 			}

@@ -19,7 +19,7 @@ import (
 // rendition no smaller than out is skipped: its viewers see nothing better
 // than the stream's own frames.
 func (p *processor) renditions(out gocv.Mat, h protocol.Header, taken map[string]bool, burns bool) error {
-	for _, r := range p.e.renditions {
+	for _, r := range p.e.lower() {
 		burned := burns && taken[hub.BurnKey(r.Name)]
 		if !taken[r.Name] && !burned || r.W >= out.Cols() || r.H >= out.Rows() {
 			continue
@@ -79,13 +79,34 @@ func (e *Engine) ladderLocked() []protocol.Rendition {
 	if w == 0 || h == 0 {
 		w, h = e.settings.MaxWidth, e.settings.MaxHeight
 	}
-	ladder := protocol.Ladder(w, h, e.settings.Quality, e.renditions)
+	ladder := protocol.Ladder(w, h, e.settings.Quality, e.lower())
 	for i := range ladder[1:] {
 		// The sizes frames really have: the stream's aspect kept.
 		r := &ladder[i+1]
 		r.W, r.H = fit(w, h, r.W, r.H)
 	}
 	return ladder
+}
+
+// lower are the smaller copies offered now (Deps.Renditions, then
+// SetRenditions): never changed once stored, so readers use them without
+// a lock.
+func (e *Engine) lower() []protocol.Rendition { return *e.renditions.Load() }
+
+// SetRenditions replaces the smaller copies offered. Viewers of one no
+// longer offered are moved to the nearest (hub.RenditionsChanged), as
+// when the source's size changes.
+func (e *Engine) SetRenditions(r []protocol.Rendition) {
+	r = slices.Clone(r)
+	e.mu.Lock()
+	e.renditions.Store(&r)
+	ladder := e.ladderLocked()
+	changed := !slices.Equal(ladder, e.offered)
+	e.offered = ladder
+	e.mu.Unlock()
+	if changed {
+		e.hub.RenditionsChanged()
+	}
 }
 
 // sized notes the size of the frames going out. When it changes the ladder

@@ -155,3 +155,6 @@ func (sh *Handler) Close(reason string) {
 	sh.handlers.Close()
 	sh.splice.Close()
 }
+
+// Name is the stream's name, as viewers see it.
+func (sh *Handler) Name() string { return sh.name }

@@ -29,20 +29,21 @@ type Config struct {
 	Loopback bool
 }
 
-// Server serves one stream on its own port: the app's and serve's server.
-// Close stops it and disconnects every viewer.
+// Server serves on its own port: one stream (New), or a Site's streams
+// (Serve). Close stops it and disconnects every viewer of the stream New
+// made; a Site's streams are their owner's to close first.
 type Server struct {
-	*Handler
-	log   *slog.Logger
-	ln    net.Listener
-	https bool
-	loop  net.Listener // nil unless Config.Loopback
-	http  *http.Server
-	done  chan struct{} // closed when every Serve has returned
+	*Handler // the stream New made; nil on a Site's server
+	log      *slog.Logger
+	ln       net.Listener
+	https    bool
+	loop     net.Listener // nil unless Config.Loopback
+	http     *http.Server
+	done     chan struct{} // closed when every Serve has returned
 }
 
-// New listens on cfg.Addr and starts serving. A port in use is an error
-// that says so.
+// New listens on cfg.Addr and starts serving one stream there. A port in
+// use is an error that says so.
 func New(cfg Config, d Deps) (*Server, error) {
 	if err := protocol.CheckToken(cfg.Token); err != nil {
 		return nil, fmt.Errorf("token: %w", err)
@@ -50,29 +51,56 @@ func New(cfg Config, d Deps) (*Server, error) {
 	if cfg.Name == "" {
 		cfg.Name = "framecast"
 	}
-	log := d.Log
-	if log == nil {
-		log = slog.Default()
+	if d.Log == nil {
+		d.Log = slog.Default()
 	}
-	d.Log = log
-	ln, err := httpx.Listen(cfg.Addr, cfg.TLS, d.Limits, log.With("component", "server"))
+	s, err := listen(cfg, d.Limits, d.Log)
 	if err != nil {
 		return nil, err
 	}
-	listeners := []net.Listener{ln}
-	var loop net.Listener
+	// The handler starts a goroutine: made only once nothing else can fail.
+	s.Handler = NewHandler(cfg.Name, cfg.Token, d)
+	s.start(s.Handler, d)
+	return s, nil
+}
+
+// Serve listens on cfg.Addr (cfg.Token and cfg.Name unused) and serves
+// root there: a Site.
+func Serve(cfg Config, root http.Handler, d Deps) (*Server, error) {
+	if d.Log == nil {
+		d.Log = slog.Default()
+	}
+	s, err := listen(cfg, d.Limits, d.Log)
+	if err != nil {
+		return nil, err
+	}
+	s.start(root, d)
+	return s, nil
+}
+
+// listen opens the server's listeners.
+func listen(cfg Config, limits httpx.Limits, log *slog.Logger) (*Server, error) {
+	log = log.With("component", "server")
+	ln, err := httpx.Listen(cfg.Addr, cfg.TLS, limits, log)
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{log: log, ln: ln, https: cfg.TLS != nil, done: make(chan struct{})}
 	if cfg.Loopback {
-		if loop, err = net.Listen("tcp", "127.0.0.1:0"); err != nil {
+		if s.loop, err = net.Listen("tcp", "127.0.0.1:0"); err != nil {
 			ln.Close()
 			return nil, fmt.Errorf("listen on loopback: %w", err)
 		}
-		listeners = append(listeners, loop)
 	}
-	// The handler starts a goroutine: made only once nothing else can fail.
-	s := &Server{Handler: NewHandler(cfg.Name, cfg.Token, d), log: log.With("component", "server"), ln: ln,
-		loop: loop, https: cfg.TLS != nil, done: make(chan struct{})}
-	s.http = httpx.NewHTTPServer(httpx.TrustProxies(httpx.AllowOrigins(httpx.WithHealth(s.Handler), d.Origins), d.Limits.TrustedProxies), s.log, d.OnPanic)
+	return s, nil
+}
+
+// start serves root on the listeners.
+func (s *Server) start(root http.Handler, d Deps) {
+	s.http = httpx.NewHTTPServer(httpx.TrustProxies(httpx.AllowOrigins(httpx.WithHealth(root), d.Origins), d.Limits.TrustedProxies), s.log, d.OnPanic)
+	listeners := []net.Listener{s.ln}
 	if s.loop != nil {
+		listeners = append(listeners, s.loop)
 		loop := s.loop.Addr().String()
 		s.http.ConnContext = func(ctx context.Context, c net.Conn) context.Context {
 			if c.LocalAddr().String() == loop {
@@ -92,7 +120,6 @@ func New(cfg Config, d Deps) (*Server, error) {
 		}()
 	}
 	go func() { wg.Wait(); close(s.done) }()
-	return s, nil
 }
 
 // LoopbackAddr is the plain-HTTP loopback address, or nil without
@@ -123,7 +150,9 @@ func (s *Server) Addr() net.Addr { return s.ln.Addr() }
 
 // Close tells viewers the server is going away, closes them and stops.
 func (s *Server) Close() {
-	s.Handler.Close("server is shutting down")
+	if s.Handler != nil {
+		s.Handler.Close("server is shutting down")
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 	defer cancel()
 	if err := s.http.Shutdown(ctx); err != nil {

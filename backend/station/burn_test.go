@@ -46,7 +46,6 @@ func near(v, want uint32) bool { return v+50 >= want && v <= want+50 }
 // was drawn twice in the page, and stayed with Boxes off.
 func TestBoxesAreBurnedInOnlyForClientsThatCannotDrawThem(t *testing.T) {
 	s := small()
-	s.Port = 0
 	s.Stream.Source = filepath.Join("..", "vision", "testdata", "face.jpg")
 	s.Stream.MaxWidth, s.Stream.MaxHeight, s.Stream.FPS = 1280, 720, 10
 	chain, err := vision.ParseChain("faces,overlay")

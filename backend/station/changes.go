@@ -32,7 +32,7 @@ func (st *Station) NewLink() string {
 	token := protocol.NewToken()
 	st.mu.Lock()
 	defer st.mu.Unlock()
-	st.srv.Load().SetToken(token)
+	st.handler.Load().SetToken(token)
 	st.settings.Token = token
 	st.saveLocked()
 	if err := st.startPushLocked(st.settings.Push); err != nil {
@@ -41,70 +41,60 @@ func (st *Station) NewLink() string {
 	return token
 }
 
-// SetPort moves the server to another port. The new one opens first: if it
-// is in use, the error says so and the old one keeps serving. Remote viewers
-// are told the stream moved; moved is how many lost the picture.
-func (st *Station) SetPort(port int) (moved int, err error) {
-	if port < 1 || port > 65535 {
-		return 0, fmt.Errorf("port %d: must be from 1 to 65535", port)
+// Rename gives the stream a new name: its address becomes /s/<name>/.
+// Viewers at the old address are told the stream moved and disconnected;
+// the relay's copy, which has a name of its own (config.Push.Stream), is
+// not touched. The caller (the site) checks the name is free.
+func (st *Station) Rename(name string) error {
+	if !protocol.ValidStreamName(name) {
+		return fmt.Errorf("stream name %s: %s", protocol.Quote(name), protocol.StreamNameRule)
 	}
 	st.mu.Lock()
 	defer st.mu.Unlock()
-	if st.Port() == port {
-		return 0, nil
+	old := st.handler.Load()
+	if old.Name() == name {
+		return nil
 	}
-	return st.restartLocked(port, st.srv.Load().HTTPS(), "this stream moved to another port: ask for a new link",
-		func() { st.settings.Port = port })
-}
-
-// SetTLS turns HTTPS for viewers on or off. The window's preview, on its
-// loopback port, is not affected. Remote viewers are told the stream moved;
-// moved is how many lost the picture.
-func (st *Station) SetTLS(on bool) (moved int, err error) {
-	st.mu.Lock()
-	defer st.mu.Unlock()
-	if st.srv.Load().HTTPS() == on {
-		return 0, nil
-	}
-	why := "this stream now uses plain HTTP: ask for a new link"
-	if on {
-		why = "this stream now uses HTTPS: ask for a new link"
-	}
-	return st.restartLocked(st.Port(), on, why, func() { st.settings.TLS = on })
-}
-
-// restartLocked replaces the server. On a new port the new one opens first,
-// so a failure leaves everything as it was; on the same port the old one
-// must let go of it first, and comes back as it was if the new one fails.
-// The old one's remote viewers are told why they go. st.mu is held.
-func (st *Station) restartLocked(port int, tlsOn bool, why string, commit func()) (int, error) {
-	old := st.srv.Load()
-	samePort := port == portOf(old)
-	moved := 0
-	if samePort {
-		moved = old.Move(why)
-		old.Close()
-	}
-	srv, err := st.startServer(port, old.Token(), tlsOn)
-	if err != nil {
-		if samePort {
-			back, berr := st.startServer(port, old.Token(), old.HTTPS())
-			if berr != nil {
-				// Nothing serves now: say so rather than keep a closed server.
-				st.log.Error("the server could not come back on its port", "port", port, "err", berr)
-				return moved, fmt.Errorf("%w; and the old server could not come back: %v", err, berr)
-			}
-			st.srv.Store(back)
-		}
-		return moved, err
-	}
-	st.srv.Store(srv)
-	commit()
+	st.handler.Store(st.newHandler(name, old.Token()))
+	st.settings.Name = name
 	st.saveLocked()
-	if !samePort {
-		moved = old.Move(why)
-		old.Close()
+	old.Move("this stream was renamed: ask for a new link")
+	old.Close("this stream was renamed: ask for a new link")
+	st.log = st.d.Log.With("component", "station", "stream", name)
+	return nil
+}
+
+// SetToken makes token the stream's viewer token, as NewLink does with a
+// new random one.
+func (st *Station) SetToken(token string) error {
+	if err := protocol.CheckToken(token); err != nil {
+		return fmt.Errorf("token: %w", err)
 	}
-	st.log.Info("the server moved", "port", port, "https", tlsOn, "viewers disconnected", moved)
-	return moved, nil
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if st.handler.Load().Token() == token {
+		return nil
+	}
+	st.handler.Load().SetToken(token)
+	st.settings.Token = token
+	st.saveLocked()
+	if err := st.startPushLocked(st.settings.Push); err != nil {
+		st.log.Warn("restart push with the new link", "err", err)
+	}
+	return nil
+}
+
+// SetRenditions replaces the smaller copies offered to viewers on slow
+// links: nil is protocol.DefaultRenditions(), empty is none. Viewers of a
+// copy no longer offered move to the nearest; nobody is disconnected.
+func (st *Station) SetRenditions(r []protocol.Rendition) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	lower := r
+	if lower == nil {
+		lower = protocol.DefaultRenditions()
+	}
+	st.eng.SetRenditions(lower)
+	st.settings.Renditions = r
+	st.saveLocked()
 }

@@ -9,13 +9,14 @@ import (
 	"time"
 
 	"framecast/backend/client"
+	"framecast/backend/config"
 	"framecast/backend/engine"
 	"framecast/backend/protocol"
 	"framecast/backend/relay"
 )
 
 // viewer is a viewer of st asking for codec, with its hello.
-func viewer(t *testing.T, st *Station, codec string) (*client.Viewer, protocol.Hello) {
+func viewer(t *testing.T, st *served, codec string) (*client.Viewer, protocol.Hello) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
@@ -186,7 +187,7 @@ func TestRelayViewersFollowTheCodecChoiceThroughThePush(t *testing.T) {
 	}
 	t.Cleanup(rl.Close)
 	s := small()
-	if s.Push, err = PushFromURL("ws://"+rl.Addr().String()+"/ingest/line", publish); err != nil {
+	if s.Push, err = config.PushFromURL("ws://"+rl.Addr().String()+"/ingest/line", publish); err != nil {
 		t.Fatal(err)
 	}
 	st := start(t, s, Deps{})

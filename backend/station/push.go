@@ -1,8 +1,6 @@
 package station
 
 import (
-	"fmt"
-	"net/url"
 	"strings"
 
 	"framecast/backend/config"
@@ -18,7 +16,7 @@ import (
 func pushConfig(p config.Push, viewToken, caFile string) (push.Config, error) {
 	var urls []string
 	for _, relay := range strings.Split(p.Relay, ",") {
-		u, err := ingestURL(strings.TrimSpace(relay), p.Stream)
+		u, err := config.IngestURL(strings.TrimSpace(relay), p.Stream)
 		if err != nil {
 			return push.Config{}, err
 		}
@@ -26,65 +24,6 @@ func pushConfig(p config.Push, viewToken, caFile string) (push.Config, error) {
 	}
 	cfg := push.Config{URL: urls[0], Fallbacks: urls[1:], PublishToken: p.PublishToken, ViewToken: viewToken, CAFile: caFile}
 	return cfg, cfg.Validate()
-}
-
-// ingestURL is the stream's ingest URL on the relay at base.
-func ingestURL(base, stream string) (string, error) {
-	u, err := url.Parse(base)
-	if err != nil || u.Host == "" {
-		return "", fmt.Errorf("relay %q: give its address, e.g. wss://relay.example.com:8188", base)
-	}
-	switch u.Scheme {
-	case "http", "ws":
-		u.Scheme = "ws"
-	case "https", "wss":
-		u.Scheme = "wss"
-	default:
-		return "", fmt.Errorf("relay %q: must start with wss://, ws://, https:// or http://", base)
-	}
-	u.Path = strings.TrimSuffix(u.Path, "/") + "/ingest/" + url.PathEscape(stream)
-	u.RawQuery = ""
-	return u.String(), nil
-}
-
-// PushFromURL reads serve's --push, a relay's ingest URL such as
-// wss://relay.example.com/ingest/line-3, as push settings; several URLs of
-// the same stream on relays of a cluster, separated by commas, are tried
-// in turn.
-func PushFromURL(ingest, publishToken string) (config.Push, error) {
-	var bases []string
-	stream := ""
-	for _, one := range strings.Split(ingest, ",") {
-		base, name, err := splitIngest(strings.TrimSpace(one))
-		if err != nil {
-			return config.Push{}, err
-		}
-		if stream != "" && name != stream {
-			return config.Push{}, fmt.Errorf("%q: every relay must get the same stream name (%q, then %q)", ingest, stream, name)
-		}
-		stream = name
-		bases = append(bases, base)
-	}
-	p := config.Push{Enabled: true, Relay: strings.Join(bases, ","), Stream: stream, PublishToken: publishToken}
-	return p, p.Validate()
-}
-
-// splitIngest splits an ingest URL into the relay's base URL and the
-// stream name.
-func splitIngest(ingest string) (base, stream string, err error) {
-	u, err := url.Parse(ingest)
-	if err != nil {
-		return "", "", fmt.Errorf("%q: %w", ingest, err)
-	}
-	prefix, name, ok := strings.Cut(u.EscapedPath(), "/ingest/")
-	if !ok || name == "" || strings.Contains(name, "/") {
-		return "", "", fmt.Errorf("%q: give the relay's ingest URL, e.g. wss://relay.example.com:8188/ingest/<stream>", ingest)
-	}
-	if stream, err = url.PathUnescape(name); err != nil {
-		return "", "", fmt.Errorf("%q: %w", ingest, err)
-	}
-	u.Path, u.RawPath, u.RawQuery = prefix, "", ""
-	return u.String(), stream, nil
 }
 
 // startPushLocked pushes as p says. The new pusher starts before the old

@@ -27,7 +27,7 @@ type watcher struct {
 	v *client.Viewer
 }
 
-func watchStation(t *testing.T, st *Station, query string) *watcher {
+func watchStation(t *testing.T, st *served, query string) *watcher {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
@@ -124,7 +124,6 @@ func mjpegHeight(t *testing.T, parts *multipart.Reader) int {
 func TestAViewerOfARenditionTheNewSourceLacksMovesToTheNearest(t *testing.T) {
 	s := small()
 	s.Stream.MaxWidth, s.Stream.MaxHeight = 1280, 720
-	s.Port = 0 // any free one
 	st := start(t, s, Deps{Renditions: protocol.DefaultRenditions()})
 	clip := testclip.Write(t, 300, 30, 560, 320)
 	still := stillPicture(t, 640, 480)

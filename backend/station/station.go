@@ -1,21 +1,19 @@
-// Package station owns one running stream: its hub, engine, server and
-// push to a relay. `framecast serve`, the desktop app and the tests build a
-// stream only through it, and every change the operator makes (settings,
-// link, port, HTTPS, push) is applied and saved here, under one lock, so
-// the running stream and the saved settings never disagree.
+// Package station owns one running stream: its hub, engine, viewer
+// endpoints (a server.Handler) and push to a relay. Every change the
+// operator makes to the stream (settings, link, push) is applied and saved
+// here, under one lock, so the running stream and the saved settings never
+// disagree. Several stations share one port through backend/site, which
+// owns the listener.
 //
 // The server, push and metrics packages test themselves with a hub and an
 // engine of their own: they sit below this package and cannot import it.
 package station
 
 import (
-	"crypto/tls"
-	"errors"
 	"fmt"
 	"io/fs"
 	"log/slog"
-	"net"
-	"strconv"
+	"net/http"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -24,7 +22,6 @@ import (
 	"framecast/backend/engine"
 	"framecast/backend/httpx"
 	"framecast/backend/hub"
-	"framecast/backend/metrics"
 	"framecast/backend/protocol"
 	"framecast/backend/push"
 	"framecast/backend/server"
@@ -34,31 +31,28 @@ import (
 type Deps struct {
 	Assets fs.FS // the built frontend, for the viewer page
 	Log    *slog.Logger
-	// Name is the stream name viewers see; "" is "framecast".
-	Name string
-	// Listen is the host viewers connect to: "" for every interface.
-	Listen string
-	// Store, when set, keeps the settings: every change is saved to it.
-	// Without one (serve) nothing is written.
-	Store *config.Store
-	// TLS gives the certificate while Settings.TLS is on.
-	TLS func() (*tls.Config, error)
-	// Loopback also serves a plain-HTTP port on 127.0.0.1 for the desktop
-	// window's own preview (server.Config.Loopback).
-	Loopback bool
-	Origins  []string     // see server.Deps.Origins
-	Limits   httpx.Limits // see server.Deps.Limits
-	// Metrics, when set, counts the stream and is served at /metrics.
-	Metrics *metrics.Metrics
+	// Save, when set, keeps the settings: every change is given to it.
+	// Without it nothing is written. It is called with the station's lock
+	// held and must not call back into the station.
+	Save func(config.Camera) error
+	// Guard counts wrong tokens; the streams of one site share one.
+	Guard   *httpx.Guard
+	Origins []string     // see server.Deps.Origins
+	Limits  httpx.Limits // see server.Deps.Limits
+	// Metrics, when set, is served at /metrics behind the token.
+	Metrics http.Handler
+	// OnPanic counts an HTTP handler that panicked; nil: not counted.
+	OnPanic func()
+	// Observer counts the engine's frames (engine.Deps.Observer); nil: none.
+	Observer engine.Observer
 	// CAFile is trusted for a wss:// relay instead of the system's CAs.
 	CAFile string
 	// Renditions are the smaller copies offered to viewers on slow links
 	// (engine.Deps.Renditions); nil: none.
 	Renditions []protocol.Rendition
 	// Fallback starts anyway when the source will not open (the test
-	// pattern instead) or the port is taken (a free one instead), and says
-	// so in Notices: the desktop app must open. Without it (serve) either
-	// is an error.
+	// pattern instead), and says so in Notices: the desktop app must open.
+	// Without it (serve) it is an error.
 	Fallback bool
 	// Notify tells the operator of a problem after start-up, such as
 	// settings that could not be saved; nil: only logged.
@@ -77,37 +71,37 @@ type Station struct {
 	// stream and saved while it is held. Readers use the atomics below and
 	// never wait for a change, which may take seconds (opening a source).
 	mu       sync.Mutex
-	settings config.Settings // what the operator chose, fallbacks aside; guarded by mu
-	notices  []string        // guarded by mu
+	settings config.Camera // what the operator chose, fallbacks aside; guarded by mu
+	notices  []string      // guarded by mu
 
-	srv    atomic.Pointer[server.Server]
-	pusher atomic.Pointer[push.Pusher] // nil while not pushing
+	handler atomic.Pointer[server.Handler] // replaced by Rename
+	pusher  atomic.Pointer[push.Pusher]    // nil while not pushing
 	// pushSettings is settings.Push, for readers.
 	pushSettings atomic.Pointer[config.Push]
 }
 
-// New starts the stream, its server and, if the settings say so, the push.
-// A failure closes whatever was opened.
-func New(s config.Settings, d Deps) (*Station, error) {
+// New starts the stream, its viewer endpoints and, if the settings say so,
+// the push. A failure closes whatever was opened. A camera without a token
+// gets a new random one, saved at once.
+func New(c config.Camera, d Deps) (*Station, error) {
 	if d.Log == nil {
 		d.Log = slog.Default()
 	}
-	if d.Name == "" {
-		d.Name = "framecast"
+	if !protocol.ValidStreamName(c.Name) {
+		return nil, fmt.Errorf("stream name %s: %s", protocol.Quote(c.Name), protocol.StreamNameRule)
 	}
-	st := &Station{d: d, log: d.Log.With("component", "station"), hub: hub.New()}
-	newToken := s.Token == ""
+	st := &Station{d: d, log: d.Log.With("component", "station", "stream", c.Name), hub: hub.New()}
+	newToken := c.Token == ""
 	if newToken {
-		s.Token = protocol.NewToken()
+		c.Token = protocol.NewToken()
+	} else if err := protocol.CheckToken(c.Token); err != nil {
+		return nil, fmt.Errorf("stream %s: token: %w", c.Name, err)
 	}
-	ed := engine.Deps{Hub: st.hub, Log: d.Log, Renditions: d.Renditions}
-	if d.Metrics != nil {
-		ed.Observer = d.Metrics
-	}
-	eng, err := engine.New(s.Stream, ed)
+	ed := engine.Deps{Hub: st.hub, Log: d.Log.With("stream", c.Name), Renditions: d.Renditions, Observer: d.Observer}
+	eng, err := engine.New(c.Stream, ed)
 	if err != nil && d.Fallback {
-		st.notices = append(st.notices, fmt.Sprintf("%v; showing the test pattern instead", err))
-		fallback := s.Stream
+		st.notices = append(st.notices, fmt.Sprintf("%s: %v; showing the test pattern instead", c.Name, err))
+		fallback := c.Stream
 		fallback.Source = "test"
 		eng, err = engine.New(fallback, ed)
 	}
@@ -115,32 +109,15 @@ func New(s config.Settings, d Deps) (*Station, error) {
 		return nil, err
 	}
 	st.eng = eng
-	srv, err := st.startServer(s.Port, s.Token, s.TLS)
-	if err != nil && d.Fallback {
-		var ferr error
-		if srv, ferr = st.startServer(0, s.Token, s.TLS); ferr == nil {
-			st.notices = append(st.notices, fmt.Sprintf("%v; using port %d instead", err, portOf(srv)))
-			err = nil
-		}
-	}
-	if err != nil {
-		eng.Close()
-		return nil, err
-	}
-	st.srv.Store(srv)
-	if d.Metrics != nil {
-		d.Metrics.Watch(func() []metrics.Stream {
-			return []metrics.Stream{{Name: d.Name, Hub: st.hub, Stats: eng.Stats}}
-		})
-	}
-	st.settings = s
-	st.pushSettings.Store(&s.Push)
-	if err := st.startPushLocked(s.Push); err != nil {
+	st.handler.Store(st.newHandler(c.Name, c.Token))
+	st.settings = c
+	st.pushSettings.Store(&c.Push)
+	if err := st.startPushLocked(c.Push); err != nil {
 		if !d.Fallback {
 			st.Close()
 			return nil, fmt.Errorf("push: %w", err)
 		}
-		st.notices = append(st.notices, "sharing over the internet is off: "+err.Error())
+		st.notices = append(st.notices, c.Name+": sharing over the internet is off: "+err.Error())
 	}
 	if newToken {
 		// Saved at once, so links survive a restart.
@@ -149,29 +126,10 @@ func New(s config.Settings, d Deps) (*Station, error) {
 	return st, nil
 }
 
-// startServer opens the stream's server on port (0: any free one).
-func (st *Station) startServer(port int, token string, tlsOn bool) (*server.Server, error) {
-	cfg := server.Config{Addr: net.JoinHostPort(st.d.Listen, strconv.Itoa(port)), Token: token, Name: st.d.Name, Loopback: st.d.Loopback}
-	if tlsOn {
-		if st.d.TLS == nil {
-			return nil, errors.New("HTTPS: no certificate configured")
-		}
-		tc, err := st.d.TLS()
-		if err != nil {
-			return nil, fmt.Errorf("HTTPS: %w", err)
-		}
-		cfg.TLS = tc
-	}
-	d := server.Deps{Hub: st.hub, Stream: st.eng, Assets: st.d.Assets, Log: st.d.Log,
-		Origins: st.d.Origins, Limits: st.d.Limits, H264: st.eng.H264}
-	if m := st.d.Metrics; m != nil {
-		d.Metrics, d.OnPanic = m.Handler(), m.Panic
-	}
-	srv, err := server.New(cfg, d)
-	if err != nil {
-		return nil, listenError(port, err)
-	}
-	return srv, nil
+// newHandler makes the stream's viewer endpoints under name.
+func (st *Station) newHandler(name, token string) *server.Handler {
+	return server.NewHandler(name, token, server.Deps{Hub: st.hub, Stream: st.eng, Assets: st.d.Assets, Log: st.d.Log,
+		Guard: st.d.Guard, Origins: st.d.Origins, Limits: st.d.Limits, H264: st.eng.H264, Metrics: st.d.Metrics, OnPanic: st.d.OnPanic})
 }
 
 // Close stops the push, the server and the stream, and waits for them.
@@ -181,17 +139,19 @@ func (st *Station) Close() {
 	if p := st.pusher.Swap(nil); p != nil {
 		p.Close()
 	}
-	if srv := st.srv.Swap(nil); srv != nil {
-		srv.Close()
-	}
+	st.handler.Load().Close("server is shutting down")
 	st.eng.Close()
 }
 
 // Hub is the stream's fan-out, for readers (stats, viewer lists).
 func (st *Station) Hub() *hub.Hub { return st.hub }
 
-// Server is the server running now; it changes when the port or HTTPS does.
-func (st *Station) Server() *server.Server { return st.srv.Load() }
+// Handler serves the stream's viewer endpoints; it changes when the stream
+// is renamed.
+func (st *Station) Handler() *server.Handler { return st.handler.Load() }
+
+// Name is the stream's name now.
+func (st *Station) Name() string { return st.handler.Load().Name() }
 
 // Settings are the stream settings in force.
 func (st *Station) Settings() engine.Settings { return st.eng.Settings() }
@@ -200,14 +160,14 @@ func (st *Station) Settings() engine.Settings { return st.eng.Settings() }
 func (st *Station) Stats() engine.Stats { return st.eng.Stats() }
 
 // Saved returns the settings as the operator chose them: what is saved.
-func (st *Station) Saved() config.Settings {
+func (st *Station) Saved() config.Camera {
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	return st.settings
 }
 
-// Notices returns what the operator should know from start-up: a source or
-// port that fell back, a push that could not start.
+// Notices returns what the operator should know from start-up: a source
+// that fell back, a push that could not start.
 func (st *Station) Notices() []string {
 	st.mu.Lock()
 	defer st.mu.Unlock()
@@ -217,10 +177,10 @@ func (st *Station) Notices() []string {
 // saveLocked writes st.settings to the store, if there is one; st.mu is
 // held. A failed save is logged and told, and the stream is not touched.
 func (st *Station) saveLocked() {
-	if st.d.Store == nil {
+	if st.d.Save == nil {
 		return
 	}
-	if err := st.d.Store.Save(st.settings); err != nil {
+	if err := st.d.Save(st.settings); err != nil {
 		st.log.Warn("save settings", "err", err)
 		if st.d.Notify != nil {
 			st.d.Notify("settings could not be saved: " + err.Error())
@@ -230,14 +190,3 @@ func (st *Station) saveLocked() {
 
 // Viewers lists the stream's viewers now.
 func (st *Station) Viewers(now time.Time) []hub.Stats { return st.hub.Viewers(now) }
-
-// portOf is the port srv listens on.
-func portOf(srv *server.Server) int {
-	if tcp, ok := srv.Addr().(*net.TCPAddr); ok {
-		return tcp.Port
-	}
-	return 0
-}
-
-// Port is the viewers' port now.
-func (st *Station) Port() int { return portOf(st.srv.Load()) }

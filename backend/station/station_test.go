@@ -2,10 +2,10 @@ package station
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"net"
-	"path/filepath"
+	"net/http"
+	"net/http/httptest"
 	"runtime"
 	"strings"
 	"sync"
@@ -16,46 +16,41 @@ import (
 	"framecast/backend/client"
 	"framecast/backend/config"
 	"framecast/backend/engine"
-	"framecast/backend/protocol"
 	"framecast/internal/matcheck"
 )
 
 func TestMain(m *testing.M) { matcheck.Main(m) }
 
-// small is a small, fast stream on any free port: a fixed one collides
-// with packages tested side by side and with a real station on 8188.
-func small() config.Settings {
-	s := config.Defaults()
-	s.Stream.MaxWidth, s.Stream.MaxHeight, s.Stream.FPS = 160, 90, 30
-	s.Token = "station-token-0123456789"
-	s.Port = 0
-	return s
+// small is a small, fast stream.
+func small() config.Camera {
+	s := engine.DefaultSettings()
+	s.MaxWidth, s.MaxHeight, s.FPS = 160, 90, 30
+	return config.Camera{Name: "line", Stream: s, Token: "station-token-0123456789"}
 }
 
-// freePort is a port free now, for a test whose settings are saved: a
-// saved port must be a real one.
-func freePort(t *testing.T) int {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().(*net.TCPAddr).Port
+// served is a station whose endpoints a test server serves at its root,
+// as the first stream of a site is.
+type served struct {
+	*Station
+	srv *httptest.Server
 }
 
-func start(t *testing.T, s config.Settings, d Deps) *Station {
+// Port is the test server's port.
+func (s *served) Port() int { return s.srv.Listener.Addr().(*net.TCPAddr).Port }
+
+func start(t *testing.T, c config.Camera, d Deps) *served {
 	t.Helper()
-	d.Listen = "127.0.0.1"
 	if d.Assets == nil {
 		d.Assets = fstest.MapFS{"viewer.html": {Data: []byte("<title>viewer</title>")}}
 	}
-	st, err := New(s, d)
+	st, err := New(c, d)
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(st.Close)
-	return st
+	s := &served{Station: st}
+	s.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { st.Handler().ServeHTTP(w, r) }))
+	t.Cleanup(func() { st.Close(); s.srv.Close() })
+	return s
 }
 
 // goroutinesBack waits until no more goroutines run than base.
@@ -72,10 +67,9 @@ func goroutinesBack(t *testing.T, base int) {
 }
 
 func TestConcurrentChangesLeaveRunningAndSavedEqual(t *testing.T) {
-	store := config.Store{Path: filepath.Join(t.TempDir(), config.FileName)}
-	s := small()
-	s.Port = freePort(t)
-	st := start(t, s, Deps{Store: &store})
+	var mu sync.Mutex
+	var onDisk config.Camera
+	st := start(t, small(), Deps{Save: func(c config.Camera) error { mu.Lock(); onDisk = c; mu.Unlock(); return nil }})
 	// Operators click fast, and Wails runs each call on its own goroutine:
 	// four controls, each changed many times at once.
 	changes := []func(i int) func(*engine.Settings){
@@ -99,10 +93,8 @@ func TestConcurrentChangesLeaveRunningAndSavedEqual(t *testing.T) {
 		}
 	}
 	wg.Wait()
-	onDisk, warnings := store.Load()
-	if len(warnings) > 0 {
-		t.Fatal(warnings)
-	}
+	mu.Lock()
+	defer mu.Unlock()
 	running := st.Settings()
 	if fmt.Sprintf("%+v", running) != fmt.Sprintf("%+v", onDisk.Stream) {
 		t.Fatalf("running %+v\nsaved   %+v", running, onDisk.Stream)
@@ -113,22 +105,12 @@ func TestConcurrentChangesLeaveRunningAndSavedEqual(t *testing.T) {
 }
 
 func TestAFailedStartClosesWhatItOpened(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
 	base := runtime.NumGoroutine()
 	s := small()
-	s.Port = ln.Addr().(*net.TCPAddr).Port
-	if _, err := New(s, Deps{Listen: "127.0.0.1", Assets: fstest.MapFS{}}); err == nil || !strings.Contains(err.Error(), "in use") {
-		t.Fatalf("err = %v, want the port in use", err)
-	}
-	s.Port = 0
-	// The push is refused once the engine and the server run: its publish
-	// token is too short for any relay.
+	// The push is refused once the engine and the endpoints run: its
+	// publish token is too short for any relay.
 	s.Push = config.Push{Enabled: true, Relay: "ws://127.0.0.1:1", Stream: "line", PublishToken: "x"}
-	if _, err := New(s, Deps{Listen: "127.0.0.1", Assets: fstest.MapFS{}}); err == nil || !strings.Contains(err.Error(), "push") {
+	if _, err := New(s, Deps{Assets: fstest.MapFS{}}); err == nil || !strings.Contains(err.Error(), "push") {
 		t.Fatalf("err = %v, want the push refused", err)
 	}
 	goroutinesBack(t, base)
@@ -136,13 +118,15 @@ func TestAFailedStartClosesWhatItOpened(t *testing.T) {
 
 func TestCloseWaitsForViewersAndEverythingItStarted(t *testing.T) {
 	base := runtime.NumGoroutine()
-	st, err := New(small(), Deps{Listen: "127.0.0.1", Assets: fstest.MapFS{}})
+	st, err := New(small(), Deps{Assets: fstest.MapFS{}})
 	if err != nil {
 		t.Fatal(err)
 	}
+	srv := httptest.NewServer(st.Handler())
+	defer srv.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	v, err := client.Dial(ctx, fmt.Sprintf("ws://127.0.0.1:%d/ws?token=%s", st.Port(), small().Token), nil)
+	v, err := client.Dial(ctx, "ws"+strings.TrimPrefix(srv.URL, "http")+"/ws?token="+small().Token, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -151,101 +135,21 @@ func TestCloseWaitsForViewersAndEverythingItStarted(t *testing.T) {
 	}
 	st.Close()
 	v.Close()
+	srv.Close()
 	goroutinesBack(t, base)
 }
 
 func TestAFallbackStartSaysWhyAndKeepsTheChoice(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
 	s := small()
 	s.Stream.Source = "camera:42"
-	s.Port = ln.Addr().(*net.TCPAddr).Port
 	st := start(t, s, Deps{Fallback: true})
 	if got := st.Settings().Source; got != "test" {
 		t.Fatalf("running source %q, want the test pattern", got)
 	}
-	if st.Port() == s.Port || st.Port() == 0 {
-		t.Fatalf("port %d, want another free one", st.Port())
-	}
-	if n := st.Notices(); len(n) != 2 || !strings.Contains(n[0], "camera:42") || !strings.Contains(n[1], "in use") {
+	if n := st.Notices(); len(n) != 1 || !strings.Contains(n[0], "camera:42") {
 		t.Fatalf("notices %q", n)
 	}
-	if saved := st.Saved(); saved.Stream.Source != "camera:42" || saved.Port != s.Port {
-		t.Fatalf("saved %+v, want the camera and the port kept", saved)
-	}
-}
-
-func TestPushFromURLReadsServesIngestURL(t *testing.T) {
-	cases := []struct {
-		in, relay, stream, err string
-	}{
-		{"wss://relay.example.com:8188/ingest/line-3", "wss://relay.example.com:8188", "line-3", ""},
-		{"ws://10.0.0.5/fc/ingest/a.b?x=1", "ws://10.0.0.5/fc", "a.b", ""},
-		{"wss://relay.example.com/s/line/", "", "", "ingest URL"},
-		{"wss://relay.example.com/ingest/", "", "", "ingest URL"},
-		{"wss://relay.example.com/ingest/a/b", "", "", "ingest URL"},
-		{"wss://relay.example.com/ingest/a%20b", "", "", "stream name"},
-	}
-	for _, c := range cases {
-		p, err := PushFromURL(c.in, "publish-token-0123456789")
-		if c.err != "" {
-			if err == nil || !strings.Contains(err.Error(), c.err) {
-				t.Errorf("%s: err = %v, want one about %q", c.in, err, c.err)
-			}
-			continue
-		}
-		if err != nil || p.Relay != c.relay || p.Stream != c.stream || !p.Enabled {
-			t.Errorf("%s: %+v, %v", c.in, p, err)
-		}
-	}
-}
-
-func TestMovingThePortTellsRemoteViewersAndCountsThem(t *testing.T) {
-	st := start(t, small(), Deps{})
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	v, err := client.Dial(ctx, fmt.Sprintf("ws://127.0.0.1:%d/ws?token=%s", st.Port(), small().Token), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer v.Close()
-	if _, err := v.NextFrame(5 * time.Second); err != nil {
-		t.Fatal(err)
-	}
-	next := freePort(t) // the operator types a number: the test needs a free one
-	moved, err := st.SetPort(next)
-	if err != nil || moved != 1 {
-		t.Fatalf("SetPort = %d, %v; want 1 viewer moved", moved, err)
-	}
-	for {
-		m, err := v.Next(5 * time.Second)
-		if err != nil {
-			t.Fatalf("no bye before the connection ended: %v", err)
-		}
-		if m.Event != "bye" {
-			continue
-		}
-		var bye protocol.Bye
-		if err := json.Unmarshal(m.Raw, &bye); err != nil || !bye.Moved || !strings.Contains(bye.Reason, "new link") {
-			t.Fatalf("bye %s, want moved with a reason", m.Raw)
-		}
-		return
-	}
-}
-
-func TestPushFromURLTakesSeveralRelaysOfACluster(t *testing.T) {
-	p, err := PushFromURL("ws://a:8188/ingest/line, wss://b/ingest/line", "publish-token-0123456789")
-	if err != nil || p.Relay != "ws://a:8188,wss://b" || p.Stream != "line" {
-		t.Fatalf("%+v, %v", p, err)
-	}
-	cfg, err := pushConfig(p, "view-token-0123456789", "")
-	if err != nil || cfg.URL != "ws://a:8188/ingest/line" || len(cfg.Fallbacks) != 1 || cfg.Fallbacks[0] != "wss://b/ingest/line" {
-		t.Fatalf("%+v, %v", cfg, err)
-	}
-	if _, err := PushFromURL("ws://a/ingest/line,ws://b/ingest/other", "publish-token-0123456789"); err == nil || !strings.Contains(err.Error(), "same stream") {
-		t.Fatalf("err = %v, want the names told apart", err)
+	if saved := st.Saved(); saved.Stream.Source != "camera:42" {
+		t.Fatalf("saved %+v, want the camera kept", saved)
 	}
 }

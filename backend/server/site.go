@@ -1,0 +1,222 @@
+package server
+
+import (
+	"encoding/json"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"sync"
+
+	"framecast/backend/httpx"
+	"framecast/backend/protocol"
+)
+
+// Mount is one stream of a Site: its name in the address (/s/<name>/) and
+// its handler.
+type Mount struct {
+	Name    string
+	Handler *Handler
+}
+
+// Site serves the streams of one server (`framecast serve`, the desktop
+// app) on one port: each at /s/<name>/, as the relay does; the first one
+// also at the single-stream paths (/ws, /?token=, /stream.mjpg, …), so
+// links made before there were several keep working; the grid page at /
+// for a token that opens several; and /api/streams, the streams a token
+// opens. Requests to /api/streams that carry an Authorization header go to
+// the runtime API (Admin).
+//
+// Who runs the streams (backend/site) owns the list and replaces it whole
+// with Set; the Site only routes.
+type Site struct {
+	assets  fs.FS
+	log     *slog.Logger
+	guard   *httpx.Guard
+	unknown *Handler // answers for names the site does not have
+	admin   http.Handler
+	mux     *http.ServeMux
+
+	mu      sync.RWMutex
+	streams []Mount // in order; guarded by mu
+}
+
+// NewSite returns a Site with no streams. d's Guard is shared by every
+// stream (the site's streams should be made with it, so wrong tokens count
+// once whatever stream they try); admin serves the runtime API, nil: off.
+func NewSite(d Deps, admin http.Handler) *Site {
+	if d.Log == nil {
+		d.Log = slog.Default()
+	}
+	if d.Guard == nil {
+		d.Guard = httpx.NewGuard(d.Limits)
+	}
+	s := &Site{assets: d.Assets, log: d.Log.With("component", "server"), guard: d.Guard, admin: admin}
+	s.unknown = NewRefusingHandler(d)
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /{$}", s.serveRoot)
+	mux.HandleFunc("/api/streams", s.serveStreams)
+	mux.HandleFunc("/api/streams/", s.serveStreams)
+	mux.HandleFunc("GET /s/{stream}", func(w http.ResponseWriter, r *http.Request) {
+		u := *r.URL
+		u.Path += "/"
+		http.Redirect(w, r, u.String(), http.StatusMovedPermanently)
+	})
+	mux.HandleFunc("/s/{stream}/", s.serveStream)
+	mux.HandleFunc("GET /s/{stream}/healthz", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		_, _ = w.Write([]byte("ok\n"))
+	})
+	mux.Handle("/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { s.first().ServeHTTP(w, r) }))
+	s.mux = mux
+	return s
+}
+
+// Guard is the guard the site's streams share.
+func (s *Site) Guard() *httpx.Guard { return s.guard }
+
+// Set replaces the list of streams; the first is the one at the
+// single-stream paths.
+func (s *Site) Set(streams []Mount) {
+	s.mu.Lock()
+	s.streams = append([]Mount(nil), streams...)
+	s.mu.Unlock()
+}
+
+// Streams lists the streams, in order.
+func (s *Site) Streams() []Mount {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return append([]Mount(nil), s.streams...)
+}
+
+func (s *Site) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.ServeHTTP(w, r) }
+
+// first is the handler of the single-stream paths: the first stream's, or
+// the refusing one while there is none.
+func (s *Site) first() *Handler {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if len(s.streams) == 0 {
+		return s.unknown
+	}
+	return s.streams[0].Handler
+}
+
+func (s *Site) lookup(name string) *Handler {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	for _, m := range s.streams {
+		if m.Name == name {
+			return m.Handler
+		}
+	}
+	return nil
+}
+
+// opened lists the streams token opens. Every stream's token is compared,
+// each in constant time, so the time taken does not say which.
+func (s *Site) opened(token string) []Mount {
+	var out []Mount
+	for _, m := range s.Streams() {
+		if m.Handler.validToken(token) {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// serveStream hands a request under /s/{stream}/ to its stream; a name the
+// site does not have is answered as a wrong token is, so names cannot be
+// found out by asking.
+func (s *Site) serveStream(w http.ResponseWriter, r *http.Request) {
+	name := r.PathValue("stream")
+	h := s.lookup(name)
+	if h == nil {
+		h = s.unknown
+	}
+	http.StripPrefix("/s/"+name, h).ServeHTTP(w, r)
+}
+
+// serveRoot is the page at /: the grid for a token that opens several
+// streams, the first stream's viewer for its own token (the single-stream
+// link), and for a token that opens one other stream, that stream's page.
+// Any other token is the first stream's to refuse, with its reasons
+// (replaced, wrong).
+func (s *Site) serveRoot(w http.ResponseWriter, r *http.Request) {
+	token := r.URL.Query().Get("token")
+	opened := s.opened(token)
+	switch {
+	case len(opened) > 1:
+		s.serveGrid(w)
+	case len(opened) == 1 && opened[0].Handler != s.first():
+		u := url.URL{Path: "s/" + opened[0].Name + "/", RawQuery: r.URL.RawQuery}
+		http.Redirect(w, r, u.String(), http.StatusFound)
+	default:
+		s.first().ServeHTTP(w, r)
+	}
+}
+
+// serveGrid serves the grid page, which lists the streams with
+// /api/streams and shows each in a tile.
+func (s *Site) serveGrid(w http.ResponseWriter) {
+	page, err := fs.ReadFile(s.assets, "grid.html")
+	if err != nil {
+		s.log.Error("grid page missing from the build", "err", err)
+		http.Error(w, "grid page missing from this build (run make build)", http.StatusInternalServerError)
+		return
+	}
+	setPageHeaders(w)
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	_, _ = w.Write(page)
+}
+
+// StreamEntry is one stream of /api/streams for a viewer's token.
+type StreamEntry struct {
+	Name string `json:"name"`
+	// Path is the stream's viewer page, relative to the server's root.
+	Path string `json:"path"`
+}
+
+// StreamList is /api/streams' answer to a viewer's token.
+type StreamList struct {
+	Streams []StreamEntry `json:"streams"`
+}
+
+// serveStreams answers /api/streams: requests with an Authorization header
+// are the runtime API's (Admin), never a viewer's; the rest may only list
+// the streams their ?token= opens.
+func (s *Site) serveStreams(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Cache-Control", "no-store")
+	if r.Header.Get("Authorization") != "" || r.Method != http.MethodGet || r.URL.Path != "/api/streams" {
+		if s.admin == nil {
+			if s.guard.Refused(w, r) {
+				return
+			}
+			http.Error(w, "401 unauthorized: the runtime API is off (set admin_token in the config file, or --admin-token)", http.StatusUnauthorized)
+			return
+		}
+		s.admin.ServeHTTP(w, r)
+		return
+	}
+	opened := s.opened(r.URL.Query().Get("token"))
+	if len(opened) == 0 {
+		if s.guard.Refused(w, r) {
+			return
+		}
+		w.Header().Set(protocol.RefusedHeader, protocol.RefusedToken)
+		http.Error(w, "401 unauthorized: this link's token is missing or wrong", http.StatusUnauthorized)
+		return
+	}
+	list := StreamList{Streams: make([]StreamEntry, 0, len(opened))}
+	for _, m := range opened {
+		list.Streams = append(list.Streams, StreamEntry{Name: m.Name, Path: "s/" + url.PathEscape(m.Name) + "/"})
+	}
+	w.Header().Set("Content-Type", "application/json")
+	_ = json.NewEncoder(w).Encode(list)
+}
+
+// Close ends the refusing handler's goroutines; the streams' handlers are
+// their owners' to close.
+func (s *Site) Close() { s.unknown.Close("") }
