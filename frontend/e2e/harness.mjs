@@ -51,9 +51,10 @@ export async function startRelay({ publishToken, port, args = [] }) {
 
 /**
  * startConfigured runs `framecast serve --config <file>` with config, the
- * text of a config file, written to a temporary directory; its `addr`
- * should be 127.0.0.1:0. It resolves once /healthz answers 200; kill() as
- * above, and it removes the directory too.
+ * text of a config file, written to a temporary directory. Its `addr` is
+ * 127.0.0.1:0 (the port is read from what serve prints, as above) or
+ * 127.0.0.1:PORT. It resolves once /healthz answers 200; kill() as above,
+ * and it removes the directory too.
  */
 export async function startConfigured(config) {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'framecast-config-'));
@@ -61,7 +62,8 @@ export async function startConfigured(config) {
   await fs.writeFile(file, config, { mode: 0o600 });
   let server;
   try {
-    server = await startFramecast('serve', ['--config', file], undefined, { addr: false });
+    const port = Number(/^addr:\s*"?127\.0\.0\.1:(\d+)/m.exec(config)?.[1] ?? 0);
+    server = await startFramecast('serve', ['--config', file], port || undefined, { addr: false });
   } catch (err) {
     await fs.rm(dir, { recursive: true, force: true });
     throw err;
