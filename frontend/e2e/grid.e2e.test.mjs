@@ -160,7 +160,8 @@ describe('the grid page of four streams', () => {
 
     // Every tile's picture moves, and its overlay counts frames a second.
     const before = await Promise.all(NAMES.map((_, i) => picture(page, i)));
-    await waitTiles(page, (ts) => ts.every((t) => t.fps > 0), 5_000, 'fps in every overlay');
+    const drawn = (await tiles(page)).map((t) => t.frames);
+    await waitTiles(page, (ts) => ts.every((t, i) => t.fps > 0 && t.frames > drawn[i] + 5), 10_000, 'five more frames and fps in every overlay');
     const after = await Promise.all(NAMES.map((_, i) => picture(page, i)));
     NAMES.forEach((name, i) => assert.notEqual(after[i], before[i], `${name}'s picture did not change`));
 

@@ -72,11 +72,18 @@ export function createTile(stream: StreamLink, options: TileOptions): Tile {
   };
 
   let renditions: RenditionState | null = null;
+  // What was last asked for, of which ladder: a name the server refused
+  // (it then gives auto) is not asked for again until the ladder changes.
+  let asked = '';
   const fit = (): void => {
     if (renditions === null || viewer === null) return;
     const box = stage.getBoundingClientRect();
     const want = tileRendition(renditions.available, box.width, box.height, window.devicePixelRatio);
-    if (want !== null && want !== renditions.selected) viewer.setRendition(want);
+    if (want === null || want === renditions.selected) return;
+    const ask = JSON.stringify([want, renditions.available]);
+    if (ask === asked) return;
+    asked = ask;
+    viewer.setRendition(want);
   };
 
   viewer = createViewer({
