@@ -174,6 +174,10 @@ describe('the grid page of four streams', () => {
     const shown = await tiles(page);
     console.log(`grid 2×2 at 1440×900: ${shown.map((t) => `${t.name} ${t.fps} fps ${t.rendition}`).join(', ')}`);
     await page.screenshot({ path: path.join(shots, 'grid-1440x900.png') });
+
+    // A smaller window: tiles 402 pixels wide, narrower than 240p's 426, take 180p once the resize settles.
+    await page.setViewportSize({ width: 900, height: 600 });
+    await waitTiles(page, (ts) => ts.every((t) => t.state === 'live' && t.rendition === '180p' && t.frameWidth === 320), 15_000, 'every tile on 180p');
     await page.close();
   });
 

@@ -16,7 +16,8 @@ const PORTRAIT: Rendition[] = [
 describe('tileRendition', () => {
   const cases: Array<[string, Rendition[], number, number, number, string | null]> = [
     ['a 2×2 tile on a 1440×900 window takes 360p', LADDER, 669, 376, 1, '360p'],
-    ['a 3×3 tile on a 1440×900 window takes 240p', LADDER, 440, 248, 1, '240p'],
+    ['a 3×3 tile on a 1440×900 window, 417 pixels wide, takes 180p', LADDER, 417, 235, 1, '180p'],
+    ['a tile 440 pixels wide takes 240p', LADDER, 440, 248, 1, '240p'],
     ['the same tile on a screen of two device pixels a CSS pixel takes 720p', LADDER, 669, 376, 2, '720p'],
     ['a tile smaller than every rendition takes the smallest', LADDER, 200, 112, 1, '180p'],
     ['a tile as wide as the stream takes the stream', LADDER, 1280, 720, 1, '720p'],

@@ -1,5 +1,5 @@
 // Which rendition a tile asks for: the largest no wider than the picture as
-// the tile draws it, so a 2×2 grid takes 360p and a 3×3 wall 240p, not
+// the tile draws it, so a 2×2 grid takes 360p and a 3×3 wall 180p, not
 // nine full-size streams.
 import { fitting, type Rendition } from '../viewer';
 
