@@ -7,7 +7,7 @@ import './grid.css';
 import type { CodecChoice } from '../viewer';
 import { gridShape } from './layout';
 import { readListing, type StreamLink } from './listing';
-import { createTile, type Tile } from './tile';
+import { createTile } from './tile';
 
 /** GAP_PX and BAR_PX are the grid's gaps and a tile's bar height; grid.css takes them from here. */
 const GAP_PX = 12;
@@ -32,9 +32,9 @@ const token = params.get('token') ?? '';
 const codecParam = params.get('codec');
 const codec: CodecChoice = codecParam === 'h264' || codecParam === 'jpeg' ? codecParam : 'auto';
 
-/** layOut sizes the tiles for the window as it is now. */
-function layOut(tiles: readonly Tile[]): void {
-  const shape = gridShape(tiles.length, {
+/** layOut sizes count tiles for the window as it is now. */
+function layOut(count: number): void {
+  const shape = gridShape(count, {
     width: list.clientWidth,
     height: window.innerHeight - list.getBoundingClientRect().top - window.scrollY,
     gap: GAP_PX,
@@ -49,13 +49,14 @@ function layOut(tiles: readonly Tile[]): void {
 }
 
 function show(streams: StreamLink[]): void {
-  const tiles = streams.map((s) => createTile(s, { token, codec, codecParam: codec === 'auto' ? null : codec }));
+  const tiles = streams.map((s) => createTile(s, { token, codec }));
   list.replaceChildren(...tiles.map((t) => t.element));
   list.style.setProperty('--gap', `${GAP_PX}px`);
   list.style.setProperty('--bar', `${BAR_PX}px`);
-  count.textContent = `${tiles.length} streams`;
-  document.title = `Framecast · ${tiles.length} streams`;
-  layOut(tiles);
+  const streamsText = `${tiles.length} ${tiles.length === 1 ? 'stream' : 'streams'}`;
+  count.textContent = streamsText;
+  document.title = `Framecast · ${streamsText}`;
+  layOut(tiles.length);
 
   // Only the tiles in view stream: one scrolled away closes its socket and
   // keeps its last picture until it comes back.
@@ -69,7 +70,7 @@ function show(streams: StreamLink[]): void {
   // asks for the rendition that fits its new size (a new socket).
   let settle: number | undefined;
   window.addEventListener('resize', () => {
-    layOut(tiles);
+    layOut(tiles.length);
     window.clearTimeout(settle);
     settle = window.setTimeout(() => {
       for (const t of tiles) t.fit();

@@ -15,15 +15,13 @@ export interface Tile {
   setInView(on: boolean): void;
   /** fit asks for the rendition that fits the tile's size now. */
   fit(): void;
-  close(): void;
 }
 
 /** TileOptions are what every tile of a page shares. */
 export interface TileOptions {
   token: string;
+  /** What the tiles ask for; the link to the full viewer keeps a choice other than auto (?codec=). */
   codec: CodecChoice;
-  /** Kept on the link to the full viewer when given (?codec=). */
-  codecParam: string | null;
 }
 
 function el<K extends keyof HTMLElementTagNameMap>(tag: K, className: string): HTMLElementTagNameMap[K] {
@@ -37,7 +35,7 @@ export function createTile(stream: StreamLink, options: TileOptions): Tile {
   const item = el('li', 'tile');
   const link = el('a', 'tile-link');
   const href = new URL(viewerLink(stream, options.token));
-  if (options.codecParam !== null) href.searchParams.set('codec', options.codecParam);
+  if (options.codec !== 'auto') href.searchParams.set('codec', options.codec);
   link.href = href.toString();
   const stage = el('div', 'tile-stage');
   const canvas = el('canvas', 'tile-screen');
@@ -117,9 +115,5 @@ export function createTile(stream: StreamLink, options: TileOptions): Tile {
       viewer?.setPaused(!on);
     },
     fit,
-    close() {
-      viewer?.close();
-      viewer = null;
-    },
   };
 }
