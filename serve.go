@@ -13,6 +13,8 @@ import (
 	"os"
 	"os/signal"
 	"strconv"
+	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -81,6 +83,7 @@ func runServe(args []string, assets fs.FS) error {
 	settings, cfg, level := serveFlags(fset)
 	pushURL := fset.String("push", "", "also push the stream to a relay: ws://relay:8188/ingest/<stream>, or wss:// for a relay with HTTPS (viewers use --token there); several relays of a cluster, comma-separated, are tried in turn")
 	publishToken := fset.String("publish-token", "", "the relay's publish token, 16 to 256 characters, with --push")
+	configPath := fset.String("config", "", "a YAML file of streams (docs/config.md), instead of the flags of one stream; a file that does not exist is written as a commented example")
 	adminToken := fset.String("admin-token", "", "token of the runtime API (/api/streams, Authorization: Bearer), 16 to 256 characters (default: the API is off)")
 	caFile := fset.String("ca-file", "", "with a wss:// --push: PEM file of the CA that signed the relay's certificate, trusted instead of the system's CAs (for a relay on a private CA)")
 	loadTLS := cli.TLSFlags(fset)
@@ -98,16 +101,17 @@ func runServe(args []string, assets fs.FS) error {
 	if fset.NArg() > 0 {
 		return fmt.Errorf("unexpected argument %q", fset.Arg(0))
 	}
-	if err := checkTokens(cfg.Token, *pushURL, *publishToken); err != nil {
-		return err
-	}
-	if *adminToken != "" {
-		if err := protocol.CheckToken(*adminToken); err != nil {
-			return fmt.Errorf("--admin-token: %w", err)
+	var file *config.File
+	if *configPath != "" {
+		f, err := loadConfigFile(*configPath, fset, os.Stdout)
+		if err != nil {
+			return err
 		}
-	}
-	if !protocol.ValidStreamName(cfg.Name) {
-		return fmt.Errorf("--name %s: %s", protocol.Quote(cfg.Name), protocol.StreamNameRule)
+		file = &f
+		cfg.Addr = f.Addr
+		*caFile = f.Relay.CAFile
+	} else if err := checkServeFlags(cfg.Token, cfg.Name, *adminToken, *pushURL, *publishToken); err != nil {
+		return err
 	}
 	log, err := newLogger(*level)
 	if err != nil {
@@ -122,50 +126,75 @@ func runServe(args []string, assets fs.FS) error {
 	if err != nil {
 		return err
 	}
-	cam := config.Camera{Name: cfg.Name, Stream: *settings, Token: cfg.Token, Renditions: renditions}
-	if cam.Renditions == nil {
-		cam.Renditions = []protocol.Rendition{} // --renditions none
-	}
-	if *pushURL != "" {
-		if cam.Push, err = config.PushFromURL(*pushURL, *publishToken); err != nil {
-			return fmt.Errorf("--push: %w", err)
+	var sc site.Config
+	relay := config.Push{PublishToken: *publishToken}
+	var save func(site.Config) error
+	if file != nil {
+		runToken := file.Token
+		if runToken == "" {
+			runToken = protocol.NewToken()
 		}
+		sc = fileSite(*file, port, tc != nil, runToken)
+		relay = config.Push{Relay: file.Relay.URL, PublishToken: file.Relay.PublishToken}
+		save = (&fileSaver{path: *configPath, file: *file, runToken: runToken}).save
+	} else {
+		cam := config.Camera{Name: cfg.Name, Stream: *settings, Token: cfg.Token, Renditions: renditions}
+		if cam.Renditions == nil {
+			cam.Renditions = []protocol.Rendition{} // --renditions none
+		}
+		if *pushURL != "" {
+			if cam.Push, err = config.PushFromURL(*pushURL, *publishToken); err != nil {
+				return fmt.Errorf("--push: %w", err)
+			}
+			relay.Relay = cam.Push.Relay
+		}
+		sc = site.Config{Port: port, TLS: tc != nil, AdminToken: *adminToken, Streams: []config.Camera{cam}}
 	}
-	sc := site.Config{Port: port, TLS: tc != nil, AdminToken: *adminToken, Streams: []config.Camera{cam}}
 	st, err := site.New(sc, site.Deps{
 		Assets: assets, Log: log, Listen: host,
 		TLS:    func() (*tls.Config, error) { return tc, nil },
 		Limits: *limits, Origins: *origins, Metrics: metrics.New(), CAFile: *caFile,
-		Relay: config.Push{Relay: cam.Push.Relay, PublishToken: *publishToken},
+		Relay: relay, Save: save,
 	})
 	if err != nil {
 		return err
 	}
 	defer st.Close()
 	printBanner(os.Stdout, st)
-	first := st.Stations()[0]
-	if *pushURL != "" {
+	var reports sync.WaitGroup
+	for _, one := range st.Stations() {
+		p, status := one.Push()
+		if !p.Enabled {
+			continue
+		}
+		relay := pushTarget(p)
 		// Not "pushing" yet: that is said once the relay has taken the stream.
-		_, status := first.Push()
 		fmt.Printf("Connecting to the relay at %s; once it takes the stream, viewers beyond the LAN open:\n  %s\n",
-			protocol.Redact(*pushURL), status.ViewerURL)
+			relay, status.ViewerURL)
+		reports.Add(1)
+		go func() {
+			defer reports.Done()
+			reportPush(ctx, os.Stdout, relay, func() push.Status { _, s := one.Push(); return s })
+		}()
 	}
 	fmt.Println("Press Ctrl+C to stop.")
-	reported := make(chan struct{})
-	go func() {
-		defer close(reported)
-		if *pushURL != "" {
-			reportPush(ctx, os.Stdout, protocol.Redact(*pushURL), func() push.Status { _, s := first.Push(); return s })
-		}
-	}()
 	<-ctx.Done()
-	<-reported
+	reports.Wait()
 	log.Info("shutting down")
 	return nil
 }
 
-// checkTokens holds serve's tokens to the one rule, naming the flag.
-func checkTokens(token, pushURL, publishToken string) error {
+// checkServeFlags holds serve's tokens to the one rule and the stream's
+// name to the relay's, naming the flag.
+func checkServeFlags(token, name, adminToken, pushURL, publishToken string) error {
+	if adminToken != "" {
+		if err := protocol.CheckToken(adminToken); err != nil {
+			return fmt.Errorf("--admin-token: %w", err)
+		}
+	}
+	if !protocol.ValidStreamName(name) {
+		return fmt.Errorf("--name %s: %s", protocol.Quote(name), protocol.StreamNameRule)
+	}
 	if token != "" {
 		if err := protocol.CheckToken(token); err != nil {
 			return fmt.Errorf("--token: %w", err)
@@ -253,4 +282,18 @@ func printBanner(w io.Writer, s *site.Site) {
 			fmt.Fprintln(w, "  "+u)
 		}
 	}
+}
+
+// pushTarget names where p pushes: each relay's ingest URL, without
+// credentials.
+func pushTarget(p config.Push) string {
+	var urls []string
+	for _, base := range strings.Split(p.Relay, ",") {
+		u, err := config.IngestURL(strings.TrimSpace(base), p.Stream)
+		if err != nil {
+			u = base
+		}
+		urls = append(urls, protocol.Redact(u))
+	}
+	return strings.Join(urls, ",")
 }

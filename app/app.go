@@ -1,7 +1,9 @@
-// Package app is Framecast's desktop app: it binds one running stream (a
-// backend/station) to a Wails window. It is the only package that imports
-// Wails, and only run.go and runtime.go touch it. What the window asks for is
-// done by the station; the app turns it into what the window shows.
+// Package app is Framecast's desktop app: it binds the running cameras (a
+// backend/site of stations, one each) to a Wails window. It is the only
+// package that imports Wails, and only run.go and runtime.go touch it. The
+// window's controls act on the camera selected in its list; what they ask
+// for is done by that camera's station, and the app turns it into what the
+// window shows.
 package app
 
 import (
@@ -33,25 +35,30 @@ type Deps struct {
 	// HTTPS on.
 	TLSDir string
 	// FindCameras lists the machine's cameras; nil: source.Cameras.
-	FindCameras func() ([]Camera, error)
+	FindCameras func() ([]Device, error)
 }
 
-// Camera is a camera the source picker offers.
-type Camera = source.Camera
+// Device is a camera of this machine, as the source picker offers it.
+type Device = source.Camera
 
-// App binds the running stream to the window. Bound methods are called by
-// Wails on its own goroutines.
+// App binds the running cameras to the window. Bound methods are called by
+// Wails on their own goroutines.
 type App struct {
 	site    *site.Site
 	log     *slog.Logger
-	find    func() ([]Camera, error)
+	find    func() ([]Device, error)
 	notices []string // what the person should know from start-up
 
-	mu     sync.Mutex
-	rt     Runtime // nil until startup; guarded by mu
-	stop   context.CancelFunc
-	done   chan struct{} // closed when the stats loop has returned
-	pushQR qrCache
+	// listMu orders the window's changes to the list of cameras, so that
+	// two removals at once cannot both see a second camera.
+	listMu sync.Mutex
+
+	mu       sync.Mutex
+	rt       Runtime // nil until startup; guarded by mu
+	selected string  // the camera the controls act on, by name; guarded by mu
+	stop     context.CancelFunc
+	done     chan struct{} // closed when the stats loop has returned
+	pushQR   qrCache
 }
 
 // webviewOrigin is the Origin the window's own webview sends: its preview
@@ -70,23 +77,18 @@ func New(d Deps) (*App, error) {
 	if a.find == nil {
 		a.find = source.Cameras
 	}
-	settings, warnings := station.Load(d.Store, a.find)
+	settings, warnings := load(d.Store, a.find)
 	for _, w := range warnings {
 		a.log.Warn("settings", "warning", w)
 	}
 	store := d.Store
-	cam := config.Camera{Name: "camera", Stream: settings.Stream, Token: settings.Token, Push: settings.Push}
-	sc := site.Config{Port: settings.Port, TLS: settings.TLS, Streams: []config.Camera{cam}}
+	sc := site.Config{Port: settings.Port, TLS: settings.TLS, Streams: settings.Cameras}
 	st, err := site.New(sc, site.Deps{
 		Assets: d.Assets, Log: d.Log, Listen: d.Listen,
 		TLS:      certs.TLS{Auto: true, Dir: d.TLSDir}.Config,
 		Loopback: true, Origins: []string{webviewOrigin}, Fallback: true,
 		Save: func(c site.Config) error {
-			s := config.Settings{Port: c.Port, TLS: c.TLS}
-			if len(c.Streams) > 0 {
-				s.Stream, s.Token, s.Push = c.Streams[0].Stream, c.Streams[0].Token, c.Streams[0].Push
-			}
-			return store.Save(s)
+			return store.Save(config.Settings{Port: c.Port, TLS: c.TLS, Cameras: c.Streams})
 		},
 		Notify: func(msg string) { a.emit(EventNotice, msg) },
 	})
@@ -94,6 +96,7 @@ func New(d Deps) (*App, error) {
 		return nil, err
 	}
 	a.site = st
+	a.selected = st.Stations()[0].Name()
 	a.notices = append(warnings, st.Notices()...)
 	return a, nil
 }
@@ -120,8 +123,17 @@ func (a *App) close() {
 	a.site.Close()
 }
 
-// cur is the camera the window's controls act on.
-func (a *App) cur() *station.Station { return a.site.Stations()[0] }
+// cur is the camera the window's controls act on: the selected one, or the
+// first when that one has just gone.
+func (a *App) cur() *station.Station {
+	a.mu.Lock()
+	name := a.selected
+	a.mu.Unlock()
+	if st := a.site.Station(name); st != nil {
+		return st
+	}
+	return a.site.Stations()[0]
+}
 
 // emit sends an event to the window, when there is one.
 func (a *App) emit(event string, data any) {

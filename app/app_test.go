@@ -25,7 +25,7 @@ func TestMain(m *testing.M) { matcheck.Main(m) }
 
 // noCameras stands in for camera discovery: a test must never open the
 // developer's webcam.
-func noCameras() ([]Camera, error) { return []Camera{}, nil }
+func noCameras() ([]Device, error) { return []Device{}, nil }
 
 // freePort is a port nobody listens on now. A saved port and a port the
 // person moves the server to are numbers from 1 to 65535, so these tests
@@ -63,9 +63,9 @@ func newApp(t *testing.T, saved *config.Settings) (*App, *fakeRuntime, config.St
 
 func smallSaved(t *testing.T) config.Settings {
 	s := config.Defaults()
-	s.Stream.MaxWidth, s.Stream.MaxHeight = 320, 180
+	s.Cameras[0].Stream.MaxWidth, s.Cameras[0].Stream.MaxHeight = 320, 180
 	s.Port = freePort(t)
-	s.Token = "saved-token-0123456789"
+	s.Cameras[0].Token = "saved-token-0123456789"
 	return s
 }
 
@@ -82,18 +82,18 @@ func status(t *testing.T, url string) int {
 func TestFirstStartMakesAndSavesAToken(t *testing.T) {
 	a, _, st := newApp(t, nil)
 	saved, warnings := st.Load()
-	if len(warnings) != 0 || len(saved.Token) < 22 {
+	if len(warnings) != 0 || len(saved.Cameras[0].Token) < 22 {
 		t.Fatalf("saved %+v %q, want a generated token of 128 bits", saved, warnings)
 	}
 	sh, err := a.Share()
-	if err != nil || sh.Token != saved.Token || len(sh.Links) == 0 || !strings.HasPrefix(sh.Links[0].QR, "data:image/png;base64,") {
+	if err != nil || sh.Token != saved.Cameras[0].Token || len(sh.Links) == 0 || !strings.HasPrefix(sh.Links[0].QR, "data:image/png;base64,") {
 		t.Fatalf("share = %+v, %v", sh, err)
 	}
 }
 
 func TestTheFirstStartShowsTheCameraIfThereIsOne(t *testing.T) {
 	st := config.Store{Path: filepath.Join(t.TempDir(), config.FileName)}
-	find := func() ([]Camera, error) { return []Camera{{Spec: "camera:42", Name: "Fake"}}, nil }
+	find := func() ([]Device, error) { return []Device{{Spec: "camera:42", Name: "Fake"}}, nil }
 	a, err := New(Deps{Store: st, Assets: fstest.MapFS{}, Listen: "127.0.0.1", FindCameras: find})
 	if err != nil {
 		t.Fatal(err)
@@ -101,8 +101,8 @@ func TestTheFirstStartShowsTheCameraIfThereIsOne(t *testing.T) {
 	defer a.close()
 	// There is no /dev/video42, so the stream falls back to the test
 	// pattern, and the camera stays the choice for next time.
-	if onDisk, _ := st.Load(); onDisk.Stream.Source != "camera:42" {
-		t.Fatalf("first start saved source %q, want the camera found", onDisk.Stream.Source)
+	if onDisk, _ := st.Load(); onDisk.Cameras[0].Stream.Source != "camera:42" {
+		t.Fatalf("first start saved source %q, want the camera found", onDisk.Cameras[0].Stream.Source)
 	}
 	if notices, _ := a.Notices(); len(notices) != 1 || !strings.Contains(notices[0], "camera:42") {
 		t.Fatalf("notices %q", notices)
@@ -111,7 +111,7 @@ func TestTheFirstStartShowsTheCameraIfThereIsOne(t *testing.T) {
 
 func TestASavedSourceThatFailsFallsBackWithoutLosingIt(t *testing.T) {
 	saved := smallSaved(t)
-	saved.Stream.Source = "camera:42"
+	saved.Cameras[0].Stream.Source = "camera:42"
 	a, _, st := newApp(t, &saved)
 	if got := a.cur().Settings().Source; got != "test" {
 		t.Fatalf("running source %q, want the test pattern", got)
@@ -120,14 +120,14 @@ func TestASavedSourceThatFailsFallsBackWithoutLosingIt(t *testing.T) {
 	if len(notices) != 1 || !strings.Contains(notices[0], "camera:42") {
 		t.Fatalf("notices %q, want one naming camera:42", notices)
 	}
-	if onDisk, _ := st.Load(); onDisk.Stream.Source != "camera:42" {
-		t.Fatalf("the saved source became %q", onDisk.Stream.Source)
+	if onDisk, _ := st.Load(); onDisk.Cameras[0].Stream.Source != "camera:42" {
+		t.Fatalf("the saved source became %q", onDisk.Cameras[0].Stream.Source)
 	}
 	if _, err := a.SetQuality(33); err != nil {
 		t.Fatal(err)
 	}
-	if onDisk, _ := st.Load(); onDisk.Stream.Source != "camera:42" || onDisk.Stream.Quality != 33 {
-		t.Fatalf("after a quality change the file says %+v; want camera:42 kept and quality 33", onDisk.Stream)
+	if onDisk, _ := st.Load(); onDisk.Cameras[0].Stream.Source != "camera:42" || onDisk.Cameras[0].Stream.Quality != 33 {
+		t.Fatalf("after a quality change the file says %+v; want camera:42 kept and quality 33", onDisk.Cameras[0].Stream)
 	}
 }
 
@@ -163,35 +163,37 @@ func TestControlsApplyAndPersistOrRefuseWithAReason(t *testing.T) {
 		check func(config.Settings) bool
 	}{
 		{"quality 50 applies and is saved", func() error { _, err := a.SetQuality(50); return err }, "",
-			func(s config.Settings) bool { return s.Stream.Quality == 50 }},
+			func(s config.Settings) bool { return s.Cameras[0].Stream.Quality == 50 }},
 		{"quality 0 is refused", func() error { _, err := a.SetQuality(0); return err }, "quality",
-			func(s config.Settings) bool { return s.Stream.Quality == 50 }},
+			func(s config.Settings) bool { return s.Cameras[0].Stream.Quality == 50 }},
 		{"480p applies", func() error { _, err := a.SetResolution("480p"); return err }, "",
-			func(s config.Settings) bool { return s.Stream.MaxWidth == 854 && s.Stream.MaxHeight == 480 }},
+			func(s config.Settings) bool {
+				return s.Cameras[0].Stream.MaxWidth == 854 && s.Cameras[0].Stream.MaxHeight == 480
+			}},
 		{"an unknown resolution is refused", func() error { _, err := a.SetResolution("8k"); return err }, "resolution",
-			func(s config.Settings) bool { return s.Stream.MaxWidth == 854 }},
+			func(s config.Settings) bool { return s.Cameras[0].Stream.MaxWidth == 854 }},
 		{"fps 15 applies", func() error { _, err := a.SetFPS(15); return err }, "",
-			func(s config.Settings) bool { return s.Stream.FPS == 15 }},
+			func(s config.Settings) bool { return s.Cameras[0].Stream.FPS == 15 }},
 		{"JPEG only applies and is saved", func() error { _, err := a.SetCodec("jpeg"); return err }, "",
-			func(s config.Settings) bool { return s.Stream.Codec == "jpeg" }},
+			func(s config.Settings) bool { return s.Cameras[0].Stream.Codec == "jpeg" }},
 		{"an unknown codec is refused", func() error { _, err := a.SetCodec("vp9"); return err }, "codec",
-			func(s config.Settings) bool { return s.Stream.Codec == "jpeg" }},
+			func(s config.Settings) bool { return s.Cameras[0].Stream.Codec == "jpeg" }},
 		{"auto applies again", func() error { _, err := a.SetCodec("auto"); return err }, "",
-			func(s config.Settings) bool { return s.Stream.Codec == "auto" }},
+			func(s config.Settings) bool { return s.Cameras[0].Stream.Codec == "auto" }},
 		{"an H.264 bitrate of 1.5 Mbit/s applies and is saved", func() error { _, err := a.SetBitrate(1_500_000); return err }, "",
-			func(s config.Settings) bool { return s.Stream.Bitrate == 1_500_000 }},
+			func(s config.Settings) bool { return s.Cameras[0].Stream.Bitrate == 1_500_000 }},
 		{"a bitrate of 10 bit/s is refused", func() error { _, err := a.SetBitrate(10); return err }, "bitrate",
-			func(s config.Settings) bool { return s.Stream.Bitrate == 1_500_000 }},
+			func(s config.Settings) bool { return s.Cameras[0].Stream.Bitrate == 1_500_000 }},
 		{"the automatic bitrate applies again", func() error { _, err := a.SetBitrate(0); return err }, "",
-			func(s config.Settings) bool { return s.Stream.Bitrate == 0 }},
+			func(s config.Settings) bool { return s.Cameras[0].Stream.Bitrate == 0 }},
 		{"camera off applies", func() error { _, err := a.SetEnabled(false); return err }, "",
-			func(s config.Settings) bool { return !s.Stream.Enabled }},
+			func(s config.Settings) bool { return !s.Cameras[0].Stream.Enabled }},
 		{"camera on applies", func() error { _, err := a.SetEnabled(true); return err }, "",
-			func(s config.Settings) bool { return s.Stream.Enabled }},
+			func(s config.Settings) bool { return s.Cameras[0].Stream.Enabled }},
 		{"a missing file is refused and named", func() error { _, err := a.SetSource("/nonexistent/line.mp4"); return err }, "/nonexistent/line.mp4",
-			func(s config.Settings) bool { return s.Stream.Source == "test" }},
+			func(s config.Settings) bool { return s.Cameras[0].Stream.Source == "test" }},
 		{"a bad URL is refused", func() error { _, err := a.SetSource("ftp://x/y"); return err }, "unsupported scheme",
-			func(s config.Settings) bool { return s.Stream.Source == "test" }},
+			func(s config.Settings) bool { return s.Cameras[0].Stream.Source == "test" }},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -204,12 +206,11 @@ func TestControlsApplyAndPersistOrRefuseWithAReason(t *testing.T) {
 			}
 			onDisk, _ := st.Load()
 			if !c.check(onDisk) {
-				t.Fatalf("saved settings %+v", onDisk.Stream)
+				t.Fatalf("saved settings %+v", onDisk.Cameras[0].Stream)
 			}
-			running := onDisk
-			running.Stream = a.cur().Settings()
+			running := config.Settings{Cameras: []config.Camera{{Stream: a.cur().Settings()}}}
 			if !c.check(running) {
-				t.Fatalf("running settings %+v", running.Stream)
+				t.Fatalf("running settings %+v", running.Cameras[0].Stream)
 			}
 		})
 	}
@@ -237,20 +238,20 @@ func TestNewLinkReplacesTheTokenAtOnce(t *testing.T) {
 	saved := smallSaved(t)
 	a, rt, st := newApp(t, &saved)
 	base := fmt.Sprintf("http://127.0.0.1:%d", a.site.Port())
-	if code := status(t, base+"/api/state?token="+saved.Token); code != 200 {
+	if code := status(t, base+"/api/state?token="+saved.Cameras[0].Token); code != 200 {
 		t.Fatalf("old token status %d before renewal", code)
 	}
 	sh, err := a.NewLink()
 	if err != nil {
 		t.Fatal(err)
 	}
-	if code := status(t, base+"/api/state?token="+saved.Token); code != 401 {
+	if code := status(t, base+"/api/state?token="+saved.Cameras[0].Token); code != 401 {
 		t.Fatalf("old token status %d after renewal, want 401", code)
 	}
 	if code := status(t, base+"/api/state?token="+sh.Token); code != 200 {
 		t.Fatalf("new token status %d", code)
 	}
-	if onDisk, _ := st.Load(); onDisk.Token != sh.Token {
+	if onDisk, _ := st.Load(); onDisk.Cameras[0].Token != sh.Token {
 		t.Fatal("the new token was not saved")
 	}
 	if rt.last(EventServerChanged) == nil {
@@ -337,8 +338,8 @@ func TestTheChainIsSetAsAWholeAndABadOneChangesNothing(t *testing.T) {
 	if got, err := a.SetChain(good); err != nil || !reflect.DeepEqual(got, good) {
 		t.Fatalf("SetChain = %+v, %v", got, err)
 	}
-	if onDisk, _ := st.Load(); !reflect.DeepEqual(onDisk.Stream.Process, good) {
-		t.Fatalf("saved chain %+v", onDisk.Stream.Process)
+	if onDisk, _ := st.Load(); !reflect.DeepEqual(onDisk.Cameras[0].Stream.Process, good) {
+		t.Fatalf("saved chain %+v", onDisk.Cameras[0].Stream.Process)
 	}
 	bad := []vision.Item{{Name: "blur", Params: map[string]float64{"size": -1}}}
 	got, err := a.SetChain(bad)
@@ -371,7 +372,7 @@ func TestHTTPSForViewersKeepsThePreviewOnPlainLoopback(t *testing.T) {
 	if !sh.TLS || sh.Port != port || !strings.HasPrefix(sh.Links[0].URL, "https://") {
 		t.Fatalf("share after HTTPS on: %+v", sh)
 	}
-	if code := status(t, sh.PreviewBase+"/api/state?token="+sh.Token); code != 200 {
+	if code := status(t, sh.PreviewBase+"api/state?token="+sh.Token); code != 200 {
 		t.Fatalf("preview base %s: %d", sh.PreviewBase, code)
 	}
 	if onDisk, _ := st.Load(); !onDisk.TLS {

@@ -79,6 +79,6 @@ func (a *App) SetBitrate(bps int) (engine.Settings, error) {
 	return a.cur().Update(func(s *engine.Settings) { s.Bitrate = bps })
 }
 
-// Cameras lists the cameras found on this machine. An empty list is not an
-// error; the window says no camera was found.
-func (a *App) Cameras() ([]Camera, error) { return a.find() }
+// Devices lists the cameras found on this machine, for the source picker.
+// An empty list is not an error; the window says no camera was found.
+func (a *App) Devices() ([]Device, error) { return a.find() }

@@ -10,9 +10,13 @@ const (
 	// EventPushStatus carries PushInfo a few times a second while pushing
 	// to a relay.
 	EventPushStatus = "push:status"
-	// EventServerChanged carries Share after the port, HTTPS or the token
-	// changed: the preview reconnects with it.
+	// EventServerChanged carries Share after the port, HTTPS, the token,
+	// the list of cameras or the selected one changed: the preview
+	// reconnects with it.
 	EventServerChanged = "server:changed"
+	// EventCameras carries the list of cameras ([]Camera) a few times a
+	// second, and at once when it or the selection changed.
+	EventCameras = "cameras:list"
 	// EventNotice carries a sentence the person should read, as a string:
 	// for example that the settings could not be saved.
 	EventNotice = "app:notice"
@@ -33,6 +37,7 @@ func Events() []Event {
 		{Name: EventStats, Payload: Stats{}},
 		{Name: EventPushStatus, Payload: PushInfo{}},
 		{Name: EventServerChanged, Payload: Share{}},
+		{Name: EventCameras, Payload: []Camera{}},
 		{Name: EventNotice, Payload: ""},
 	}
 }

@@ -6,6 +6,9 @@ import (
 	"html"
 	"io/fs"
 	"net/http"
+	"net/url"
+
+	"framecast/backend/station"
 )
 
 // The window's page is told where its preview connects in the page itself,
@@ -58,8 +61,14 @@ func withPreviewAddress(ui fs.FS, address func() (base, token string)) (func(htt
 	}, nil
 }
 
-// previewAddress is where the window's own preview connects now: plain HTTP
-// on loopback, even when viewers get HTTPS, and the token.
-func (a *App) previewAddress() (base, token string) {
-	return "http://" + a.site.Server().LoopbackAddr().String(), a.cur().Handler().Token()
+// previewAddress is where the window's own preview of the selected camera
+// connects now.
+func (a *App) previewAddress() (base, token string) { return a.previewOf(a.cur()) }
+
+// previewOf is where the window's preview of st connects: its address
+// under /s/<name>/, plain HTTP on loopback even when viewers get HTTPS,
+// and its token.
+func (a *App) previewOf(st *station.Station) (base, token string) {
+	h := st.Handler()
+	return "http://" + a.site.Server().LoopbackAddr().String() + "/s/" + url.PathEscape(h.Name()) + "/", h.Token()
 }

@@ -47,7 +47,7 @@ func TestPushingToARelayFollowsTheLinkAndRefusesBadSettings(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.HasSuffix(info.ViewerURL, "/s/line/?token="+saved.Token) || !strings.HasPrefix(info.QR, "data:image/png") {
+	if !strings.HasSuffix(info.ViewerURL, "/s/line/?token="+saved.Cameras[0].Token) || !strings.HasPrefix(info.QR, "data:image/png") {
 		t.Fatalf("push info %+v", info)
 	}
 	watch := func(token string) error {
@@ -67,11 +67,11 @@ func TestPushingToARelayFollowsTheLinkAndRefusesBadSettings(t *testing.T) {
 			time.Sleep(100 * time.Millisecond)
 		}
 	}
-	if err := watch(saved.Token); err != nil {
+	if err := watch(saved.Cameras[0].Token); err != nil {
 		t.Fatalf("no frames on the relay with the app's link: %v", err)
 	}
-	if onDisk, _ := st.Load(); !onDisk.Push.Enabled || onDisk.Push.Stream != "line" {
-		t.Fatalf("push settings not saved: %+v", onDisk.Push)
+	if onDisk, _ := st.Load(); !onDisk.Cameras[0].Push.Enabled || onDisk.Cameras[0].Push.Stream != "line" {
+		t.Fatalf("push settings not saved: %+v", onDisk.Cameras[0].Push)
 	}
 	sh, err := a.NewLink()
 	if err != nil {
@@ -82,7 +82,7 @@ func TestPushingToARelayFollowsTheLinkAndRefusesBadSettings(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
-	if _, err := client.Dial(ctx, "ws://"+rl.Addr().String()+"/s/line/ws?token="+saved.Token, nil); err == nil || !strings.Contains(err.Error(), "401") {
+	if _, err := client.Dial(ctx, "ws://"+rl.Addr().String()+"/s/line/ws?token="+saved.Cameras[0].Token, nil); err == nil || !strings.Contains(err.Error(), "401") {
 		t.Fatalf("the old link still works on the relay: %v", err)
 	}
 	if info, _ := a.SetPush(config.Push{}); info.State != "stopped" {

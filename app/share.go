@@ -1,6 +1,7 @@
 package app
 
 import (
+	"errors"
 	"fmt"
 )
 
@@ -10,10 +11,16 @@ type Link struct {
 	QR  string `json:"qr"` // a PNG data URL
 }
 
-// Share is what the share panel shows.
+// Share is what the share panel shows: the selected camera's links, and
+// the link to all cameras on one page.
 type Share struct {
-	Port  int    `json:"port"`
-	Links []Link `json:"links"`
+	// Camera names the selected camera, whose links and preview these are.
+	Camera string `json:"camera"`
+	Port   int    `json:"port"`
+	Links  []Link `json:"links"`
+	// Grid are the links to the page of every camera, a tile each, while
+	// several run; empty with one.
+	Grid []Link `json:"grid"`
 	// PreviewBase is where the window's own preview connects: plain HTTP
 	// on loopback, even when viewers get HTTPS.
 	PreviewBase string `json:"previewBase"`
@@ -25,25 +32,50 @@ type Share struct {
 	Moved int `json:"moved,omitempty"`
 }
 
-// Share returns the viewer links for each LAN address, with QR codes.
+// Share returns the selected camera's viewer links and those of all
+// cameras, for each LAN address, with QR codes.
 func (a *App) Share() (Share, error) {
-	sh := Share{Port: a.site.Port(), TLS: a.site.HTTPS()}
-	sh.PreviewBase, sh.Token = a.previewAddress()
-	for _, u := range a.site.URLs(a.cur().Name()) {
-		qr, err := qrDataURL(u)
-		if err != nil {
-			return sh, err
-		}
-		sh.Links = append(sh.Links, Link{URL: u, QR: qr})
+	cur := a.cur()
+	sh := Share{Camera: cur.Name(), Port: a.site.Port(), TLS: a.site.HTTPS(), Links: []Link{}, Grid: []Link{}}
+	sh.PreviewBase, sh.Token = a.previewOf(cur)
+	var err error
+	if sh.Links, err = withQR(a.site.URLs(cur.Name())); err != nil {
+		return sh, err
 	}
-	return sh, nil
+	sh.Grid, err = withQR(a.site.GridURLs())
+	return sh, err
 }
 
-// NewLink replaces the token at once: viewers on the old link are told and
-// disconnected, and the window's preview reconnects with the new one.
+// withQR pairs each URL with its QR code.
+func withQR(urls []string) ([]Link, error) {
+	links := make([]Link, 0, len(urls))
+	for _, u := range urls {
+		qr, err := qrDataURL(u)
+		if err != nil {
+			return links, err
+		}
+		links = append(links, Link{URL: u, QR: qr})
+	}
+	return links, nil
+}
+
+// NewLink replaces the token of every camera at once, with one new token,
+// so the link to all cameras keeps working: viewers on the old links are
+// told and disconnected, and the window's preview reconnects with the new
+// one.
 func (a *App) NewLink() (Share, error) {
-	a.cur().NewLink()
-	return a.changed()
+	a.listMu.Lock()
+	token := a.cur().NewLink()
+	var errs []error
+	for _, st := range a.site.Stations() {
+		errs = append(errs, st.SetToken(token))
+	}
+	a.listMu.Unlock()
+	if err := errors.Join(errs...); err != nil {
+		sh, _ := a.listChanged()
+		return sh, err
+	}
+	return a.listChanged()
 }
 
 // SetPort moves the server to another port. The new one is opened first: if
@@ -96,6 +128,13 @@ func (a *App) CopyText(text string) error {
 	return rt.CopyText(text)
 }
 
-// ViewerURLs are a's viewer links now, for the terminal. A function, not a
-// method: Wails binds every exported method to the window.
-func ViewerURLs(a *App) []string { return a.site.URLs(a.cur().Name()) }
+// ViewerURLs are a's viewer links now, for the terminal: the page of all
+// cameras while several run, then each camera's. A function, not a method:
+// Wails binds every exported method to the window.
+func ViewerURLs(a *App) []string {
+	urls := a.site.GridURLs()
+	for _, st := range a.site.Stations() {
+		urls = append(urls, a.site.URLs(st.Name())...)
+	}
+	return urls
+}

@@ -74,6 +74,7 @@ func (a *App) statsLoop(ctx context.Context) {
 			return
 		case now := <-t.C:
 			a.emit(EventStats, a.stats(now, bw.rate(now)))
+			a.emit(EventCameras, a.cameras(now))
 			if a.cur().Pushing() {
 				info, _ := a.Push()
 				a.emit(EventPushStatus, info)

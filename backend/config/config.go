@@ -1,6 +1,9 @@
 // Package config keeps the desktop app's settings in the user's config
 // directory. A missing or corrupt file falls back to defaults with a warning;
-// a corrupt file is kept aside, never silently overwritten.
+// a corrupt file is kept aside, never silently overwritten. An older app's
+// file of one camera becomes a list of one camera. It also reads and saves
+// serve's YAML config file of several streams (file*.go), which is refused
+// with the line of every mistake instead.
 package config
 
 import (
@@ -20,14 +23,23 @@ import (
 // FileName is the settings file inside the app's config directory.
 const FileName = "settings.json"
 
-// Settings is everything the app remembers between runs.
+// Settings is everything the desktop app remembers between runs: the
+// server's port and HTTPS, and its cameras in the order the window lists
+// them. The first camera is also served at the single-stream paths (/ and
+// /ws), as the one camera of an older app was.
 type Settings struct {
-	Stream engine.Settings `json:"stream"`
-	Port   int             `json:"port"`
-	Token  string          `json:"token"`
-	TLS    bool            `json:"tls"` // HTTPS for viewers, self-signed
-	Push   Push            `json:"push"`
+	Port    int      `json:"port"`
+	TLS     bool     `json:"tls"` // HTTPS for viewers, self-signed
+	Cameras []Camera `json:"cameras"`
 }
+
+// MaxCameras bounds the cameras the app keeps, as site.MaxStreams bounds
+// the streams it runs.
+const MaxCameras = 64
+
+// DefaultCamera names the camera of a first start, and the one an older
+// single-camera settings file becomes.
+const DefaultCamera = "camera"
 
 // maxRelayURL bounds the relay address a person types.
 const maxRelayURL = 2048
@@ -63,27 +75,33 @@ func (p Push) Validate() error {
 	return errors.Join(errs...)
 }
 
-// Defaults are used for anything missing or invalid.
+// Defaults are used for anything missing or invalid: one camera on the
+// default stream settings, with a token made when it starts.
 func Defaults() Settings {
-	return Settings{Stream: engine.DefaultSettings(), Port: 8188}
+	return Settings{Port: 8188, Cameras: []Camera{{Name: DefaultCamera, Stream: engine.DefaultSettings()}}}
 }
 
 // Validate returns every problem, in words a person can act on.
 func (s Settings) Validate() error {
 	var errs []error
-	if err := s.Stream.Validate(); err != nil {
-		errs = append(errs, err)
-	}
 	if s.Port < 1 || s.Port > 65535 {
 		errs = append(errs, fmt.Errorf("port %d: must be from 1 to 65535", s.Port))
 	}
-	if s.Token != "" {
-		if err := protocol.CheckToken(s.Token); err != nil {
-			errs = append(errs, fmt.Errorf("token: %w", err))
-		}
+	switch n := len(s.Cameras); {
+	case n == 0:
+		errs = append(errs, errors.New("cameras: keep at least one"))
+	case n > MaxCameras:
+		errs = append(errs, fmt.Errorf("%d cameras: at most %d", n, MaxCameras))
 	}
-	if err := s.Push.Validate(); err != nil {
-		errs = append(errs, err)
+	seen := map[string]bool{}
+	for _, c := range s.Cameras {
+		if seen[c.Name] {
+			errs = append(errs, fmt.Errorf("camera %s: a second camera of that name", protocol.Quote(c.Name)))
+		}
+		seen[c.Name] = true
+		if err := checkCamera(c); err != nil {
+			errs = append(errs, err)
+		}
 	}
 	return errors.Join(errs...)
 }
@@ -115,88 +133,20 @@ func (st Store) Load() (Settings, []string) {
 	if err != nil {
 		return def, []string{fmt.Sprintf("settings file %s could not be read (%v); using defaults", st.Path, err)}
 	}
-	s, warnings := parse(b)
+	s, old, warnings := parse(b)
 	if len(warnings) > 0 {
 		if kept, err := st.keepCopy(b); err == nil {
 			warnings = append(warnings, "the file as it was is kept in "+kept)
 		}
 	}
+	if old {
+		// An older app's file of one camera: written again in this
+		// format at once, so the next start reads what this one runs.
+		if err := st.Save(s); err != nil {
+			warnings = append(warnings, fmt.Sprintf("the settings of one camera could not be written as a list of cameras (%v)", err))
+		}
+	}
 	return s, warnings
-}
-
-// parse reads settings from b, field by field: a bad field gets its default
-// and a warning, and the good ones are kept.
-func parse(b []byte) (Settings, []string) {
-	def := Defaults()
-	var raw struct {
-		Stream map[string]json.RawMessage `json:"stream"`
-		Port   json.RawMessage            `json:"port"`
-		Token  json.RawMessage            `json:"token"`
-		Push   json.RawMessage            `json:"push"`
-		TLS    json.RawMessage            `json:"tls"`
-	}
-	if err := json.Unmarshal(b, &raw); err != nil {
-		return def, []string{fmt.Sprintf("settings file is not valid JSON (%v); using defaults", err)}
-	}
-	var warnings []string
-	s := def
-	field := func(name string, msg json.RawMessage, dst any, reset func()) {
-		if msg == nil {
-			return
-		}
-		if err := json.Unmarshal(msg, dst); err != nil {
-			reset()
-			warnings = append(warnings, fmt.Sprintf("setting %s is invalid (%v); using the default", name, err))
-		}
-	}
-	ds := def.Stream
-	field("stream.source", raw.Stream["source"], &s.Stream.Source, func() { s.Stream.Source = ds.Source })
-	field("stream.quality", raw.Stream["quality"], &s.Stream.Quality, func() { s.Stream.Quality = ds.Quality })
-	field("stream.maxWidth", raw.Stream["maxWidth"], &s.Stream.MaxWidth, func() { s.Stream.MaxWidth = ds.MaxWidth })
-	field("stream.maxHeight", raw.Stream["maxHeight"], &s.Stream.MaxHeight, func() { s.Stream.MaxHeight = ds.MaxHeight })
-	field("stream.fps", raw.Stream["fps"], &s.Stream.FPS, func() { s.Stream.FPS = ds.FPS })
-	field("stream.enabled", raw.Stream["enabled"], &s.Stream.Enabled, func() { s.Stream.Enabled = ds.Enabled })
-	field("stream.process", raw.Stream["process"], &s.Stream.Process, func() { s.Stream.Process = ds.Process })
-	field("stream.codec", raw.Stream["codec"], &s.Stream.Codec, func() { s.Stream.Codec = ds.Codec })
-	field("stream.bitrate", raw.Stream["bitrate"], &s.Stream.Bitrate, func() { s.Stream.Bitrate = ds.Bitrate })
-	field("port", raw.Port, &s.Port, func() { s.Port = def.Port })
-	field("token", raw.Token, &s.Token, func() { s.Token = def.Token })
-	field("push", raw.Push, &s.Push, func() { s.Push = def.Push })
-	field("tls", raw.TLS, &s.TLS, func() { s.TLS = def.TLS })
-	// Values of the right type may still be out of range: check each alone.
-	warnings = append(warnings, fixRanges(&s)...)
-	return s, warnings
-}
-
-// fixRanges resets each out-of-range value to its default.
-func fixRanges(s *Settings) []string {
-	def := Defaults()
-	var warnings []string
-	check := func(name string, bad bool, reset func()) {
-		if bad {
-			reset()
-			warnings = append(warnings, fmt.Sprintf("setting %s is out of range; using the default", name))
-		}
-	}
-	probe := func(mod func(*engine.Settings)) bool {
-		p := def.Stream
-		mod(&p)
-		return p.Validate() != nil
-	}
-	check("stream.source", probe(func(p *engine.Settings) { p.Source = s.Stream.Source }), func() { s.Stream.Source = def.Stream.Source })
-	check("stream.quality", probe(func(p *engine.Settings) { p.Quality = s.Stream.Quality }), func() { s.Stream.Quality = def.Stream.Quality })
-	check("stream.maxWidth/maxHeight", probe(func(p *engine.Settings) { p.MaxWidth, p.MaxHeight = s.Stream.MaxWidth, s.Stream.MaxHeight }),
-		func() { s.Stream.MaxWidth, s.Stream.MaxHeight = def.Stream.MaxWidth, def.Stream.MaxHeight })
-	check("stream.fps", probe(func(p *engine.Settings) { p.FPS = s.Stream.FPS }), func() { s.Stream.FPS = def.Stream.FPS })
-	check("stream.process", probe(func(p *engine.Settings) { p.Process = s.Stream.Process }), func() { s.Stream.Process = def.Stream.Process })
-	check("stream.codec", probe(func(p *engine.Settings) { p.Codec = s.Stream.Codec }), func() { s.Stream.Codec = def.Stream.Codec })
-	check("stream.bitrate", probe(func(p *engine.Settings) { p.Bitrate = s.Stream.Bitrate }), func() { s.Stream.Bitrate = def.Stream.Bitrate })
-	check("port", s.Port < 1 || s.Port > 65535, func() { s.Port = def.Port })
-	check("token", s.Token != "" && protocol.CheckToken(s.Token) != nil, func() { s.Token = "" })
-	check("push", len(s.Push.PublishToken) > protocol.MaxTokenLen || len(s.Push.Relay) > maxRelayURL || len(s.Push.Stream) > 64,
-		func() { s.Push = def.Push })
-	check("push", s.Push.Validate() != nil, func() { s.Push.Enabled = false })
-	return warnings
 }
 
 // keepCopy saves the bytes of a file that could not be fully used, so a
@@ -263,15 +213,20 @@ func (st Store) reserveAside() (*os.File, string, error) {
 	return nil, "", fmt.Errorf("keep a copy of the settings: %d copies already kept from %s", maxAsideTries, base)
 }
 
-// MaxFileSize bounds the settings file: what the app writes is a few KiB.
+// MaxFileSize bounds the settings file and a config file: what the app
+// writes is a few KiB, and a config file of MaxStreams streams tens.
 const MaxFileSize = 1 << 20
 
 var errTooBig = errors.New("settings file too big")
 
 // read reads the settings file, refusing one over MaxFileSize without
 // reading it all.
-func (st Store) read() ([]byte, error) {
-	f, err := os.Open(st.Path)
+func (st Store) read() ([]byte, error) { return readLimited(st.Path) }
+
+// readLimited reads the file at path, refusing one over MaxFileSize
+// (errTooBig) without reading it all.
+func readLimited(path string) ([]byte, error) {
+	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}

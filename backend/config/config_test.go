@@ -1,6 +1,7 @@
 package config
 
 import (
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -9,9 +10,13 @@ import (
 	"testing"
 	"time"
 
+	"framecast/backend/engine"
 	"framecast/backend/vision"
 )
 
+// TestLoad reads files of both formats: an older app's, one camera's
+// settings at the top level ({stream, port, token, tls, push}), and this
+// one's, {port, tls, cameras: [...]}.
 func TestLoad(t *testing.T) {
 	cases := []struct {
 		name     string
@@ -23,32 +28,59 @@ func TestLoad(t *testing.T) {
 		{"a missing file gives defaults and no warning", "", func(*Settings) {}, 0, false},
 		{"a valid file is read whole", `{"stream":{"source":"camera:1","quality":55,"maxWidth":640,"maxHeight":480,"fps":15,"enabled":false},"port":9000,"token":"abcdefghijklmnopqrstuv"}`,
 			func(s *Settings) {
-				s.Stream.Source, s.Stream.Quality, s.Stream.MaxWidth, s.Stream.MaxHeight, s.Stream.FPS, s.Stream.Enabled = "camera:1", 55, 640, 480, 15, false
-				s.Port, s.Token = 9000, "abcdefghijklmnopqrstuv"
+				s.Cameras[0].Stream.Source, s.Cameras[0].Stream.Quality, s.Cameras[0].Stream.MaxWidth, s.Cameras[0].Stream.MaxHeight, s.Cameras[0].Stream.FPS, s.Cameras[0].Stream.Enabled = "camera:1", 55, 640, 480, 15, false
+				s.Port, s.Cameras[0].Token = 9000, "abcdefghijklmnopqrstuv"
 			}, 0, false},
 		{"a corrupt file gives defaults, a warning and a kept copy", `{"stream": {"quality": 5`, func(*Settings) {}, 1, true},
 		{"one bad field keeps the others", `{"stream":{"source":"camera:2","quality":"high"},"port":9001}`,
-			func(s *Settings) { s.Stream.Source, s.Port = "camera:2", 9001 }, 1, true},
+			func(s *Settings) { s.Cameras[0].Stream.Source, s.Port = "camera:2", 9001 }, 1, true},
 		{"a saved processing chain is read", `{"stream":{"process":[{"name":"faces"},{"name":"blur","params":{"size":5}}]}}`,
 			func(s *Settings) {
-				s.Stream.Process = []vision.Item{{Name: "faces"}, {Name: "blur", Params: map[string]float64{"size": 5}}}
+				s.Cameras[0].Stream.Process = []vision.Item{{Name: "faces"}, {Name: "blur", Params: map[string]float64{"size": 5}}}
 			}, 0, false},
 		{"a bad processing chain is dropped with a warning and kept aside", `{"stream":{"quality":60,"process":[{"name":"sharpen"}]}}`,
-			func(s *Settings) { s.Stream.Quality = 60 }, 1, true},
+			func(s *Settings) { s.Cameras[0].Stream.Quality = 60 }, 1, true},
 		{"an out-of-range value keeps the others", `{"stream":{"quality":500,"fps":12},"port":70000}`,
-			func(s *Settings) { s.Stream.FPS = 12 }, 2, true},
+			func(s *Settings) { s.Cameras[0].Stream.FPS = 12 }, 2, true},
 		{"the codec choice and H.264 bitrate are read", `{"stream":{"codec":"jpeg","bitrate":1500000}}`,
-			func(s *Settings) { s.Stream.Codec, s.Stream.Bitrate = "jpeg", 1500000 }, 0, false},
+			func(s *Settings) { s.Cameras[0].Stream.Codec, s.Cameras[0].Stream.Bitrate = "jpeg", 1500000 }, 0, false},
 		{"a file from before the codec choice sends H.264 at the automatic bitrate", `{"stream":{"quality":70}}`,
-			func(s *Settings) { s.Stream.Quality = 70 }, 0, false},
+			func(s *Settings) { s.Cameras[0].Stream.Quality = 70 }, 0, false},
 		{"an unknown codec and a bitrate out of range get their defaults", `{"stream":{"codec":"vp9","bitrate":5,"fps":12}}`,
-			func(s *Settings) { s.Stream.FPS = 12 }, 2, true},
+			func(s *Settings) { s.Cameras[0].Stream.FPS = 12 }, 2, true},
 		{"a token over 256 characters is dropped and the others kept", `{"token":"` + strings.Repeat("t", 257) + `","port":9002}`,
 			func(s *Settings) { s.Port = 9002 }, 1, true},
 		{"a publish token over 256 characters drops the push settings", `{"port":9003,"push":{"enabled":true,"relay":"wss://r.example","stream":"a","publishToken":"` + strings.Repeat("p", 257) + `"}}`,
 			func(s *Settings) { s.Port = 9003 }, 1, true},
 		{"a file over 1 MiB is not read, and kept aside whole", `{"port":9004,"token":"` + strings.Repeat("x", MaxFileSize) + `"}`,
 			func(*Settings) {}, 1, true},
+		{"a list of cameras is read whole, in its order", `{"port":9005,"tls":true,"cameras":[{"name":"line-1","stream":{"source":"camera:1","quality":55},"token":"abcdefghijklmnopqrstuv"},{"name":"dock","stream":{"fps":12}}]}`,
+			func(s *Settings) {
+				s.Port, s.TLS = 9005, true
+				s.Cameras[0].Name, s.Cameras[0].Stream.Source, s.Cameras[0].Stream.Quality, s.Cameras[0].Token = "line-1", "camera:1", 55, "abcdefghijklmnopqrstuv"
+				dock := Camera{Name: "dock", Stream: engine.DefaultSettings()}
+				dock.Stream.FPS = 12
+				s.Cameras = append(s.Cameras, dock)
+			}, 0, false},
+		{"a camera's bad field keeps its others and the other cameras", `{"cameras":[{"name":"a","stream":{"quality":"high","fps":9}},{"name":"b"}]}`,
+			func(s *Settings) {
+				s.Cameras[0].Name, s.Cameras[0].Stream.FPS = "a", 9
+				s.Cameras = append(s.Cameras, Camera{Name: "b", Stream: engine.DefaultSettings()})
+			}, 1, true},
+		{"a camera's name that cannot name a stream is replaced", `{"cameras":[{"name":"../etc","stream":{"fps":9}}]}`,
+			func(s *Settings) { s.Cameras[0].Stream.FPS = 9 }, 1, true},
+		{"a second camera of the same name is renamed", `{"cameras":[{"name":"a"},{"name":"a","stream":{"fps":9}}]}`,
+			func(s *Settings) {
+				s.Cameras[0].Name = "a"
+				s.Cameras = append(s.Cameras, Camera{Name: "a-2", Stream: engine.DefaultSettings()})
+				s.Cameras[1].Stream.FPS = 9
+			}, 1, true},
+		{"a camera that is not an object is left out", `{"cameras":[7,{"name":"b"}]}`,
+			func(s *Settings) { s.Cameras[0].Name = "b" }, 1, true},
+		{"an empty list of cameras gives one camera", `{"port":9006,"cameras":[]}`,
+			func(s *Settings) { s.Port = 9006 }, 0, false},
+		{"cameras that are not a list give one camera and keep the port", `{"port":9007,"cameras":{"a":1}}`,
+			func(s *Settings) { s.Port = 9007 }, 1, true},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -91,8 +123,10 @@ func TestLoad(t *testing.T) {
 func TestSaveThenLoadRoundTrips(t *testing.T) {
 	st := Store{Path: filepath.Join(t.TempDir(), "sub", FileName)}
 	s := Defaults()
-	s.Stream.Quality, s.Port, s.Token = 42, 8200, "0123456789abcdef0123"
-	s.Stream.Codec, s.Stream.Bitrate = "jpeg", 2_500_000
+	s.Port, s.TLS = 8200, true
+	s.Cameras[0].Stream.Quality, s.Cameras[0].Token = 42, "0123456789abcdef0123"
+	s.Cameras[0].Stream.Codec, s.Cameras[0].Stream.Bitrate = "jpeg", 2_500_000
+	s.Cameras = append(s.Cameras, Camera{Name: "dock", Stream: engine.DefaultSettings(), Token: "0123456789abcdef0123"})
 	if err := st.Save(s); err != nil {
 		t.Fatal(err)
 	}
@@ -100,10 +134,15 @@ func TestSaveThenLoadRoundTrips(t *testing.T) {
 	if !reflect.DeepEqual(got, s) || len(warnings) != 0 {
 		t.Fatalf("got %+v, %q", got, warnings)
 	}
-	bad := s
-	bad.Stream.Quality = 0
-	if err := st.Save(bad); err == nil {
-		t.Fatal("Save accepted invalid settings")
+	for name, bad := range map[string]Settings{
+		"a quality of 0":        {Port: 8200, Cameras: []Camera{{Name: "a", Stream: engine.Settings{Source: "test", FPS: 30, Enabled: true}}}},
+		"no camera":             {Port: 8200},
+		"two cameras of a name": {Port: 8200, Cameras: []Camera{s.Cameras[1], s.Cameras[1]}},
+		"a name with a slash":   {Port: 8200, Cameras: []Camera{{Name: "a/b", Stream: engine.DefaultSettings()}}},
+	} {
+		if err := st.Save(bad); err == nil {
+			t.Fatalf("Save accepted settings with %s", name)
+		}
 	}
 	if got, _ := st.Load(); !reflect.DeepEqual(got, s) {
 		t.Fatal("a refused Save changed the file")
@@ -151,5 +190,37 @@ func TestCorruptFilesLoadedInTheSameSecondAreEachKept(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+func TestAnOlderFileOfOneCameraBecomesAListOfOne(t *testing.T) {
+	st := Store{Path: filepath.Join(t.TempDir(), FileName)}
+	const old = `{"stream":{"source":"camera:1","quality":55,"process":[{"name":"faces"}]},"port":9000,"token":"abcdefghijklmnopqrstuv","tls":true,` +
+		`"push":{"enabled":true,"relay":"wss://relay.example.com","stream":"line","publishToken":"publish-token-0123456789"}}`
+	if err := os.WriteFile(st.Path, []byte(old), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	got, warnings := st.Load()
+	if len(warnings) != 0 {
+		t.Fatalf("warnings %q", warnings)
+	}
+	want := Settings{Port: 9000, TLS: true, Cameras: []Camera{{Name: DefaultCamera, Stream: engine.DefaultSettings(),
+		Token: "abcdefghijklmnopqrstuv", Push: Push{Enabled: true, Relay: "wss://relay.example.com", Stream: "line", PublishToken: "publish-token-0123456789"}}}}
+	want.Cameras[0].Stream.Source, want.Cameras[0].Stream.Quality = "camera:1", 55
+	want.Cameras[0].Stream.Process = []vision.Item{{Name: "faces"}}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("got %+v\nwant %+v", got, want)
+	}
+	// Written again as a list at once: the next start reads the same.
+	var onDisk map[string]json.RawMessage
+	b, _ := os.ReadFile(st.Path)
+	if err := json.Unmarshal(b, &onDisk); err != nil || onDisk["cameras"] == nil || onDisk["stream"] != nil || onDisk["token"] != nil {
+		t.Fatalf("the file is now %s", b)
+	}
+	if again, warnings := st.Load(); !reflect.DeepEqual(again, want) || len(warnings) != 0 {
+		t.Fatalf("loaded again: %+v, %q", again, warnings)
+	}
+	if copies, _ := filepath.Glob(st.Path + ".bad-*"); len(copies) != 0 {
+		t.Fatalf("a good older file was kept aside: %v", copies)
 	}
 }

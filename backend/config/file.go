@@ -6,8 +6,8 @@ import (
 )
 
 // File is `framecast serve --config`'s file: the server's settings and its
-// streams, as YAML (docs/config.md). Parse reads it; Save writes changes
-// made at run time back into it.
+// streams, as YAML (docs/config.md). ParseFile and LoadFile read it;
+// SaveFile writes its streams' changes made at run time back into it.
 type File struct {
 	// Addr is the listen address, ":8188" when the file sets none.
 	Addr string
@@ -33,7 +33,7 @@ type FileTLS struct {
 	Domains  []string // with acme
 	Email    string   // with acme
 	ACMEDir  string   // with acme: the CA's directory URL
-	ACMEHTTP string   // with acme: the HTTP-01 address, ":80" by default
+	ACMEHTTP string   // with acme: the HTTP-01 address, ":80" by default; "off": none
 }
 
 // FileRelay is the file's relay: section.
@@ -52,12 +52,15 @@ type FileStream struct {
 	// bitrate; what the file leaves out is engine.DefaultSettings'.
 	Stream engine.Settings
 	// Renditions are the smaller copies offered: the file's renditions,
-	// "none" (empty, not nil), or protocol.DefaultRenditions() when unset.
+	// "none" (empty, not nil), or protocol.DefaultRenditions() when unset;
+	// SaveFile takes nil for the default too.
 	Renditions []protocol.Rendition
 	// Push is where the stream is pushed: push: true is File.Relay under
-	// the stream's name, push: "wss://relay/ingest/name" that URL with
-	// File.Relay's publish token.
+	// the stream's name, push: "wss://relay/ingest/name" that URL, both
+	// with File.Relay's publish token (the only one a file holds).
 	Push Push
-	// Line is where the stream's entry starts in the file, for messages.
+	// Line is where the stream's entry starts in the file, for messages;
+	// SaveFile finds a renamed stream's entry by it. A stream added at run
+	// time has 0.
 	Line int
 }

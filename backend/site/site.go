@@ -135,6 +135,9 @@ func New(c Config, d Deps) (*Site, error) {
 		}
 		seen[cam.Name] = true
 		st, err := s.newStation(cam)
+		if err != nil && len(c.Streams) > 1 {
+			err = fmt.Errorf("stream %s: %w", protocol.Quote(cam.Name), err)
+		}
 		if err != nil {
 			return fail(err)
 		}
@@ -179,7 +182,7 @@ func (s *Site) newStation(cam config.Camera) (*station.Station, error) {
 	sd.Save = func(c config.Camera) error { return s.saveStream(st, c) }
 	st, err := station.New(cam, sd)
 	if err != nil {
-		return nil, fmt.Errorf("stream %s: %w", protocol.Quote(cam.Name), err)
+		return nil, err
 	}
 	s.saveMu.Lock()
 	s.saved[st] = st.Saved()

@@ -28,7 +28,7 @@ func (s *Site) Add(cam config.Camera) (*station.Station, error) {
 	}
 	st, err := s.newStation(cam)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("stream %s: %w", protocol.Quote(cam.Name), err)
 	}
 	s.publish(append(slices.Clone(list), st))
 	s.saveList()

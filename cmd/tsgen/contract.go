@@ -11,7 +11,6 @@ import (
 	"strings"
 
 	"framecast/app"
-	"framecast/backend/config"
 	"framecast/backend/engine"
 	"framecast/backend/vision"
 	"framecast/internal/tsgen"
@@ -303,7 +302,7 @@ func writeJSON(methods []method, events []event, presets []preset) ([]byte, erro
 		Events:      map[string]string{},
 		Resolutions: map[string][2]int{},
 		Processors:  vision.Available(),
-		Settings:    config.Defaults().Stream,
+		Settings:    engine.DefaultSettings(),
 	}
 	for _, m := range methods {
 		d.Methods = append(d.Methods, m.name)

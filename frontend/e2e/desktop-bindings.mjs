@@ -8,6 +8,7 @@
 import fs from 'node:fs/promises';
 
 /** @typedef {import('../src/desktop/backend').AppStats} AppStats */
+/** @typedef {import('../src/desktop/backend').Camera} Camera */
 /** @typedef {import('../src/desktop/backend').Backend} Backend */
 /** @typedef {import('../src/desktop/backend').PushInfo} PushInfo */
 /** @typedef {import('../src/desktop/backend').ProcessorInfo} ProcessorInfo */
@@ -45,10 +46,49 @@ export function fakeBindings({ base, token, qrPNG, contract, gated = false }) {
     await opened;
     return get();
   };
-  /** @type {StreamSettings} */
-  const settings = { ...contract.settings };
+  /**
+   * Cam is one camera "running": its settings, chain and push in force.
+   * @typedef {{ name: string, settings: StreamSettings, chain: import('../src/desktop/backend').ChainItem[], push: PushInfo }} Cam
+   */
+  /** @returns {PushInfo} */
+  const pushOff = () => ({ enabled: false, relay: '', stream: '', publishToken: '', state: 'stopped', sent: 0, viewers: 0, viewerUrl: '' });
+  /** @param {string} name @returns {Cam} */
+  const newCam = (name) => ({ name, settings: { ...contract.settings }, chain: [], push: pushOff() });
+  // cams are the cameras in order, as Go's site keeps them; selected names the one the controls act on.
+  /** @type {Cam[]} */
+  const cams = [newCam('camera')];
+  let selected = 'camera';
+  /** @returns {Cam} */
+  const cur = () => cams.find((c) => c.name === selected) ?? cams[0];
+  // As protocol.ValidStreamName.
+  /** @param {string} n */
+  const validName = (n) => /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/.test(n) && !n.endsWith('.') && !n.includes('..');
   /** @type {Share} */
-  const share = { port: Number(new URL(base).port), token, previewBase: base, tls: false, links: [{ url: `${base}/?token=${token}`, qr: 'data:,' }] };
+  const share = { camera: 'camera', port: Number(new URL(base).port), token, previewBase: `${base}/`, tls: false, links: [], grid: [] };
+  /**
+   * shareNow is Share as Go makes it: the selected camera's links (the first of one camera at /), and the grid's while several run.
+   * @returns {Share}
+   */
+  const shareNow = () => {
+    const scheme = share.tls ? 'https:' : 'http:';
+    const root = base.replace(/^https?:/, scheme);
+    const only = cams.length === 1;
+    share.camera = cur().name;
+    share.links = [{ url: only ? `${root}/?token=${token}` : `${root}/s/${cur().name}/?token=${token}`, qr: 'data:,' }];
+    share.grid = only ? [] : [{ url: `${root}/?token=${token}`, qr: 'data:,' }];
+    return { ...share };
+  };
+  /**
+   * cameraList is Cameras' answer.
+   * @returns {Camera[]}
+   */
+  const cameraList = () =>
+    cams.map((c) => ({ name: c.name, source: c.settings.source, state: 'live', fps: 25, viewers: 0, selected: c === cur(), previewBase: `${base}/`, token }));
+  /** listChanged sends what Go's listChanged sends (the names are held to Go's by the type check). */
+  const listChanged = () => {
+    window.__emit('cameras:list', cameraList());
+    window.__emit('server:changed', shareNow());
+  };
   /** @type {unknown[][]} */
   const calls = [];
   /** @type {Record<string, ((data: unknown) => void)[]>} */
@@ -60,12 +100,7 @@ export function fakeBindings({ base, token, qrPNG, contract, gated = false }) {
    * @returns {T}
    */
   const copy = (v) => JSON.parse(JSON.stringify(v));
-  // chain is the chain "in force"; window.__refuseChain makes SetChain fail with that message.
-  /** @type {import('../src/desktop/backend').ChainItem[]} */
-  let chain = [];
-  // push is the push "in force"; window.__refusePush makes SetPush fail with that message.
-  /** @type {PushInfo} */
-  let push = { enabled: false, relay: '', stream: '', publishToken: '', state: 'stopped', sent: 0, viewers: 0, viewerUrl: '' };
+  // window.__refuseChain makes SetChain fail with that message, window.__refusePush SetPush.
   /**
    * The link viewers open on the relay, as push.Config.ViewerURL makes it.
    * @param {string} relay
@@ -86,12 +121,13 @@ export function fakeBindings({ base, token, qrPNG, contract, gated = false }) {
   const ok = (name, change) => async (arg) => {
     calls.push([name, arg]);
     change(arg);
-    return { ...settings };
+    return { ...cur().settings };
   };
+  const settings0 = contract.settings;
   /** @type {AppStats} */
   const state = {
-    source: settings.source, state: 'live', enabled: settings.enabled, captureFps: 0, outputFps: 0, width: 0, height: 0,
-    quality: settings.quality, maxWidth: settings.maxWidth, maxHeight: settings.maxHeight, fpsCap: settings.fps,
+    source: settings0.source, state: 'live', enabled: settings0.enabled, captureFps: 0, outputFps: 0, width: 0, height: 0,
+    quality: settings0.quality, maxWidth: settings0.maxWidth, maxHeight: settings0.maxHeight, fpsCap: settings0.fps,
     encodeMs: 0, frameBytes: 0, error: '', process: [], chain: [], bandwidthBps: 0, viewers: [], remote: 0,
     jpegBitrate: 0, h264Bitrate: 0,
   };
@@ -101,32 +137,32 @@ export function fakeBindings({ base, token, qrPNG, contract, gated = false }) {
   window.go = {
     app: {
       App: {
-        Settings: read(() => ({ ...settings })),
+        Settings: read(() => ({ ...cur().settings })),
         State: read(() => copy(state)),
-        SetEnabled: ok('SetEnabled', (on) => (settings.enabled = on)),
+        SetEnabled: ok('SetEnabled', (on) => (cur().settings.enabled = on)),
         // Go's engine.Settings.Validate refuses these out of range.
         SetQuality: ok('SetQuality', (q) => {
           if (!(q >= 1 && q <= 100)) throw `quality ${q}: use 1–100`;
-          settings.quality = q;
+          cur().settings.quality = q;
         }),
         SetResolution: ok('SetResolution', (preset) => {
           // As app.SetResolution does, from Go's own presets.
           const size = contract.resolutions[preset];
           if (!size) throw `resolution "${preset}": choose ${Object.keys(contract.resolutions).join(', ')}`;
-          [settings.maxWidth, settings.maxHeight] = size;
+          [cur().settings.maxWidth, cur().settings.maxHeight] = size;
         }),
         SetFPS: ok('SetFPS', (f) => {
           if (!(f >= 1 && f <= 120)) throw `fps ${f}: use 1–120`;
-          settings.fps = f;
+          cur().settings.fps = f;
         }),
         // Go's engine.Settings.Validate refuses these.
         SetCodec: ok('SetCodec', (c) => {
           if (c !== 'auto' && c !== 'jpeg') throw `codec "${c}": must be auto or jpeg`;
-          settings.codec = c;
+          cur().settings.codec = c;
         }),
         SetBitrate: ok('SetBitrate', (b) => {
           if (b !== 0 && !(b >= 50_000 && b <= 100_000_000)) throw `bitrate ${b} bit/s: must be 0 (auto) or from 50 kbit/s to 100 Mbit/s`;
-          settings.bitrate = b;
+          cur().settings.bitrate = b;
         }),
         // As source.ParseSpec refuses; window.__refuseSource is a source that will not open.
         SetSource: ok('SetSource', (s) => {
@@ -135,21 +171,67 @@ export function fakeBindings({ base, token, qrPNG, contract, gated = false }) {
             throw `source "${s}": unsupported scheme "${scheme}" (use rtsp, http or https)`;
           }
           if (window.__refuseSource) throw window.__refuseSource;
-          settings.source = s;
+          cur().settings.source = s;
         }),
         PickFile: async () => {
           calls.push(['PickFile']);
           throw 'open video file "/tmp/broken.mp4": not a video OpenCV can read';
         },
-        Cameras: read(() => []),
-        Share: read(() => share),
-        NewLink: async () => (calls.push(['NewLink']), share),
+        Devices: read(() => []),
+        Share: read(shareNow),
+        NewLink: async () => (calls.push(['NewLink']), shareNow()),
+        Cameras: read(cameraList),
+        SelectCamera: async (name) => {
+          calls.push(['SelectCamera', name]);
+          if (!cams.some((c) => c.name === name)) throw `camera "${name}": there is none of that name`;
+          selected = name;
+          listChanged();
+          return shareNow();
+        },
+        AddCamera: async (name, source) => {
+          calls.push(['AddCamera', name, source]);
+          if (!validName(name)) throw `stream name "${name}": stream names are 1-64 letters, digits, '_', '-' or '.', starting with a letter or digit, with no '.' at the end or two in a row`;
+          if (cams.some((c) => c.name === name)) throw `stream "${name}": a stream of that name exists`;
+          cams.push(newCam(name));
+          selected = name;
+          listChanged();
+          return shareNow();
+        },
+        RenameCamera: async (from, to) => {
+          calls.push(['RenameCamera', from, to]);
+          const c = cams.find((x) => x.name === from);
+          if (!c) throw `stream "${from}": no such stream`;
+          if (!validName(to)) throw `stream name "${to}": stream names are 1-64 letters, digits, '_', '-' or '.'`;
+          if (to !== from && cams.some((x) => x.name === to)) throw `stream "${to}": a stream of that name exists`;
+          if (selected === from) selected = to;
+          c.name = to;
+          listChanged();
+          return cameraList();
+        },
+        RemoveCamera: async (name) => {
+          calls.push(['RemoveCamera', name]);
+          const i = cams.findIndex((c) => c.name === name);
+          if (i < 0) throw `stream "${name}": no such stream`;
+          if (cams.length < 2) throw 'the last camera cannot be removed: add another first';
+          cams.splice(i, 1);
+          listChanged();
+          return cameraList();
+        },
+        MoveCamera: async (name, index) => {
+          calls.push(['MoveCamera', name, index]);
+          const i = cams.findIndex((c) => c.name === name);
+          if (i < 0) throw `camera "${name}": there is none of that name`;
+          if (index < 0 || index >= cams.length) throw `position ${index}: from 0 to ${cams.length - 1}`;
+          const [c] = cams.splice(i, 1);
+          cams.splice(index, 0, c);
+          listChanged();
+          return cameraList();
+        },
         SetTLS: async (on) => {
           calls.push(['SetTLS', on]);
           share.tls = on;
-          share.links = share.links.map((l) => ({ ...l, url: l.url.replace(/^https?:/, on ? 'https:' : 'http:') }));
           // window.__movedBy: remote viewers the change disconnected, as Go counts them.
-          return { ...share, moved: window.__movedBy ?? 0 };
+          return { ...shareNow(), moved: window.__movedBy ?? 0 };
         },
         SetPort: async (p) => {
           calls.push(['SetPort', p]);
@@ -158,22 +240,22 @@ export function fakeBindings({ base, token, qrPNG, contract, gated = false }) {
         CopyText: async (t) => void calls.push(['CopyText', t]),
         Notices: read(() => ['settings file is not valid JSON; using defaults']),
         Processors: read(() => copy(contract.processors)),
-        Chain: read(() => copy(chain)),
+        Chain: read(() => copy(cur().chain)),
         SetChain: async (items) => {
           calls.push(['SetChain', copy(items)]);
           if (window.__refuseChain) throw window.__refuseChain;
-          chain = copy(items);
-          return copy(chain);
+          cur().chain = copy(items);
+          return copy(cur().chain);
         },
-        Push: read(() => copy(push)),
+        Push: read(() => copy(cur().push)),
         SetPush: async (p) => {
           calls.push(['SetPush', copy(p)]);
           if (window.__refusePush) throw window.__refusePush;
           // As Go does: a push starts by connecting, with its public link and QR made at once.
-          push = p.enabled
+          cur().push = p.enabled
             ? { ...copy(p), state: 'connecting', sent: 0, viewers: 0, viewerUrl: publicLink(p.relay, p.stream), qr: qrPNG }
             : { ...copy(p), state: 'stopped', sent: 0, viewers: 0, viewerUrl: '' };
-          return copy(push);
+          return copy(cur().push);
         },
       },
     },

@@ -43,7 +43,7 @@ async function openPage(context, server, token, { gated = false, addressInPage =
     const rel = new URL(route.request().url()).pathname.replace(/^\/desktop\//, '');
     let body = await fs.readFile(path.join(dist, rel));
     if (addressInPage && rel === 'index.html') {
-      body = String(body).replace('</head>', `<meta name="framecast-preview" content="${server.base}" data-token="${token}"></head>`);
+      body = String(body).replace('</head>', `<meta name="framecast-preview" content="${server.base}/" data-token="${token}"></head>`);
     }
     const type = rel.endsWith('.js') ? 'text/javascript' : rel.endsWith('.css') ? 'text/css' : 'text/html';
     await route.fulfill({ body, contentType: type });

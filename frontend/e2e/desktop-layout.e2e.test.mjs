@@ -102,6 +102,12 @@ test('until Go answers, the window is dark and its controls wait with "…", sho
 /** fill puts every panel in a busy state: long addresses, big figures, a chain, a push, notices. */
 async function fill() {
   await waitReady(page);
+  // A second camera with a long name: the list and the preview grid take room too.
+  if ((await page.locator('#cameras li').count()) < 2) {
+    await page.fill('#camera-new', 'inspection-line-3.north-side-camera');
+    await page.keyboard.press('Enter');
+    await waitFor(async () => (await page.locator('#tiles .tile').count()) === 2, 'the preview grid');
+  }
   // A "notice" (it fades after 8 s), an error and the start-up warning.
   await page.click('#new-link');
   await page.click('#pick-file');
@@ -110,7 +116,7 @@ async function fill() {
   await page.evaluate(
     ({ base, token, port, qr }) => {
       window.__emit('server:changed', {
-        port: Number(port), token, previewBase: base, tls: false,
+        camera: 'camera', grid: [], port: Number(port), token, previewBase: `${base}/`, tls: false,
         links: [
           { url: `${base}/?token=${token}`, qr },
           { url: `http://192.168.100.200:${port}/?token=${token}`, qr },

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { promisify } from 'node:util';
 import { freePort, repoRoot, serverBin } from './harness.mjs';
+import { savePNG, startXvfb } from './desktop-app.mjs';
 import { Screen, look } from './xscreen.mjs';
 
 const run = promisify(execFile);
@@ -26,18 +27,6 @@ let config;
 let startedAt = 0;
 /** caches are the empty XDG_CACHE_HOME directories given to each start, as on a new machine. */
 const caches = [];
-
-/** startXvfb starts a virtual display and resolves with its number. */
-async function startXvfb(size = '1440x900') {
-  const proc = spawn('Xvfb', ['-displayfd', '3', '-screen', '0', `${size}x24`, '-nolisten', 'tcp'], {
-    stdio: ['ignore', 'ignore', 'pipe', 'pipe'],
-  });
-  const [chunk] = await Promise.race([
-    once(proc.stdio[3], 'data'),
-    new Promise((_, reject) => setTimeout(() => reject(new Error('Xvfb did not start')), 10_000)),
-  ]);
-  return { proc, display: `:${String(chunk).trim()}` };
-}
 
 /** testPatternBars are the test pattern's yellow and magenta bars, as [r, g, b]. */
 const testPatternBars = [
@@ -87,17 +76,6 @@ async function screenshotWhenLive(file, timeoutMs) {
     }
   } finally {
     screen.close();
-  }
-}
-
-/** savePNG writes a grab (4 bytes a pixel: blue, green, red, unused) as a PNG, for a person to look at. */
-async function savePNG(pixels, width, height, file) {
-  const raw = `${file}.bgra`;
-  await fs.writeFile(raw, pixels);
-  try {
-    await run('convert', ['-size', `${width}x${height}`, '-depth', '8', `bgra:${raw}`, '-alpha', 'off', file]);
-  } finally {
-    await fs.rm(raw, { force: true });
   }
 }
 

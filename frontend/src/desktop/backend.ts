@@ -4,6 +4,7 @@
 // Video never comes this way: the preview uses the loopback WebSocket.
 
 import type {
+  AppCamera,
   AppPushInfo,
   AppShare,
   AppStats,
@@ -42,8 +43,10 @@ export type Share = AppShare;
 export type PushSettings = ConfigPush;
 /** PushInfo is app.PushInfo, also sent as the "push:status" event while pushing. */
 export type PushInfo = AppPushInfo;
-/** Camera is a camera the source picker offers. */
-export type Camera = SourceCamera;
+/** Device is a camera of this machine, as the source picker offers it. */
+export type Device = SourceCamera;
+/** Camera is app.Camera: one running camera of the window's list. */
+export type Camera = AppCamera;
 
 type EventsOn = (name: string, callback: (...data: unknown[]) => void) => () => void;
 

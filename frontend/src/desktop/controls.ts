@@ -3,7 +3,7 @@
 // resolution, fps. Every change goes to Go at once; a
 // refusal shows why and puts the control back to what is really in force. A
 // number out of range is refused next to its field and never sent.
-import { backend, errorText, type Camera, type StreamSettings } from './backend';
+import { backend, errorText, type Device, type StreamSettings } from './backend';
 import { must, onCommit, setProblem } from './dom';
 import { numberProblem, presetOf, readBitrate, showBitrate, sourceLabel, sourceTextProblem } from './format';
 import { notify, resolve } from './notices';
@@ -19,7 +19,7 @@ const bitrateBox = () => must('bitrate', HTMLInputElement);
 
 // Module state, owned by this file and changed only on the UI thread.
 /** cameras is null while the first scan runs. */
-let cameras: Camera[] | null = null;
+let cameras: Device[] | null = null;
 let recent: string[] = [];
 /** inForce is Go's last word on the settings. */
 let inForce: StreamSettings | null = null;
@@ -93,7 +93,7 @@ async function apply(cause: string, change: () => Promise<StreamSettings>): Prom
 
 async function scanCameras(): Promise<void> {
   try {
-    cameras = await backend().Cameras();
+    cameras = await backend().Devices();
     resolve('cameras');
   } catch (err) {
     notify(`Looking for cameras failed: ${errorText(err)}`, 'error', 'cameras');
@@ -110,6 +110,15 @@ function checked(box: HTMLInputElement, help: string, min: number, max: number):
   const problem = box.validity.badInput ? `Type a number from ${min} to ${max}` : numberProblem(box.value, min, max, true);
   setProblem(box, must(help, HTMLElement), problem);
   return problem ? null : Number(box.value);
+}
+
+/** reloadControls shows the settings in force of the camera selected now. */
+export async function reloadControls(): Promise<void> {
+  try {
+    show(await backend().Settings());
+  } catch (err) {
+    notify(`Reading the camera's settings failed: ${errorText(err)}`, 'error', 'source');
+  }
 }
 
 /** setupControls wires the panel and shows the settings in force; the controls wait disabled until then. */

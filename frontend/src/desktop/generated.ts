@@ -12,17 +12,34 @@
  */
 export interface Backend {
   /**
-   * Cameras lists the cameras found on this machine. An empty list is not an
-   * error; the window says no camera was found.
+   * AddCamera starts a new camera at the end of the list on source ("": the
+   * test pattern), with the other cameras' link, and selects it. A name
+   * that is taken or cannot name a stream is refused. A source that will not
+   * open is replaced by the test pattern, as at start-up, and kept for next
+   * time: the window is told why.
    */
-  Cameras(): Promise<SourceCamera[]>;
+  AddCamera(name: string, source: string): Promise<AppShare>;
+  /** Cameras lists the running cameras in order, the selected one marked. */
+  Cameras(): Promise<AppCamera[]>;
   /** Chain returns the processing chain in force. */
   Chain(): Promise<ProtocolChainItem[]>;
   /** CopyText puts text on the clipboard. */
   CopyText(text: string): Promise<void>;
   /**
-   * NewLink replaces the token at once: viewers on the old link are told and
-   * disconnected, and the window's preview reconnects with the new one.
+   * Devices lists the cameras found on this machine, for the source picker.
+   * An empty list is not an error; the window says no camera was found.
+   */
+  Devices(): Promise<SourceCamera[]>;
+  /**
+   * MoveCamera puts the camera called name at index (0: first) of the list.
+   * The first camera is also the one at the links of a single camera (/?token=).
+   */
+  MoveCamera(name: string, index: number): Promise<AppCamera[]>;
+  /**
+   * NewLink replaces the token of every camera at once, with one new token,
+   * so the link to all cameras keeps working: viewers on the old links are
+   * told and disconnected, and the window's preview reconnects with the new
+   * one.
    */
   NewLink(): Promise<AppShare>;
   /**
@@ -42,6 +59,21 @@ export interface Backend {
   Processors(): Promise<VisionInfo[]>;
   /** Push returns the push settings and the connection's state. */
   Push(): Promise<AppPushInfo>;
+  /**
+   * RemoveCamera stops the camera called name; its viewers are told it was
+   * removed, and the others' are not touched. The last camera stays.
+   */
+  RemoveCamera(name: string): Promise<AppCamera[]>;
+  /**
+   * RenameCamera gives the camera called from the name to: its links change,
+   * and viewers on the old ones are told it moved.
+   */
+  RenameCamera(from: string, to: string): Promise<AppCamera[]>;
+  /**
+   * SelectCamera makes the camera called name the one the controls act on,
+   * and returns its links; the window then reads its settings.
+   */
+  SelectCamera(name: string): Promise<AppShare>;
   /**
    * SetBitrate sets the H.264 bitrate of the stream's own size in bits a
    * second (smaller renditions get their share by pixel count); 0 is auto.
@@ -92,7 +124,10 @@ export interface Backend {
   SetTLS(on: boolean): Promise<AppShare>;
   /** Settings returns the stream settings in force. */
   Settings(): Promise<EngineSettings>;
-  /** Share returns the viewer links for each LAN address, with QR codes. */
+  /**
+   * Share returns the selected camera's viewer links and those of all
+   * cameras, for each LAN address, with QR codes.
+   */
   Share(): Promise<AppShare>;
   /** State returns the stream's figures now (bandwidth as of the last event). */
   State(): Promise<AppStats>;
@@ -111,10 +146,16 @@ export const Events = {
    */
   pushStatus: 'push:status',
   /**
-   * EventServerChanged carries Share after the port, HTTPS or the token
-   * changed: the preview reconnects with it.
+   * EventServerChanged carries Share after the port, HTTPS, the token,
+   * the list of cameras or the selected one changed: the preview
+   * reconnects with it.
    */
   serverChanged: 'server:changed',
+  /**
+   * EventCameras carries the list of cameras ([]Camera) a few times a
+   * second, and at once when it or the selection changed.
+   */
+  cameras: 'cameras:list',
   /**
    * EventNotice carries a sentence the person should read, as a string:
    * for example that the settings could not be saved.
@@ -130,6 +171,7 @@ export interface EventPayloads {
   'stream:stats': AppStats;
   'push:status': AppPushInfo;
   'server:changed': AppShare;
+  'cameras:list': AppCamera[];
   'app:notice': string;
 }
 
@@ -146,6 +188,29 @@ export const resolutions = {
 
 /** Resolution is the name of a preset SetResolution takes. */
 export type Resolution = keyof typeof resolutions;
+
+/**
+ * app.Camera
+ *
+ * Camera is one running camera as the window's list shows it.
+ */
+export interface AppCamera {
+  name: string;
+  source: string;
+  /** the engine's: live, idle, off, error… */
+  state: string;
+  /** frames sent a second */
+  fps: number;
+  viewers: number;
+  /** the one the controls act on */
+  selected: boolean;
+  /**
+   * PreviewBase and Token are where the window's tile of this camera
+   * connects: plain HTTP on loopback, as the preview does.
+   */
+  previewBase: string;
+  token: string;
+}
 
 /**
  * app.Link
@@ -190,11 +255,19 @@ export interface AppPushInfo {
 /**
  * app.Share
  *
- * Share is what the share panel shows.
+ * Share is what the share panel shows: the selected camera's links, and
+ * the link to all cameras on one page.
  */
 export interface AppShare {
+  /** Camera names the selected camera, whose links and preview these are. */
+  camera: string;
   port: number;
   links: AppLink[];
+  /**
+   * Grid are the links to the page of every camera, a tile each, while
+   * several run; empty with one.
+   */
+  grid: AppLink[];
   /**
    * PreviewBase is where the window's own preview connects: plain HTTP
    * on loopback, even when viewers get HTTPS.

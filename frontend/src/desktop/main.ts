@@ -7,11 +7,12 @@ import '../viewer-page.css';
 import './desktop.css';
 import { createViewer, fitting, type Rendition, type RenditionState, type Viewer } from '../viewer';
 import { Events, backend, errorText, onEvent, type AppStats, type Share } from './backend';
-import { setupControls } from './controls';
+import { setupCameras, showCameras } from './cameras';
+import { reloadControls, setupControls } from './controls';
 import { must } from './dom';
 import { notify } from './notices';
-import { setupProcessing, showChainStats } from './processing';
-import { refreshPush, setupPush } from './push';
+import { reloadProcessing, setupProcessing, showChainStats } from './processing';
+import { refreshPush, reloadPush, setupPush } from './push';
 import { setupShare, showShare, showViewers } from './share';
 import { showStats } from './statsbar';
 import { setupTooltips } from './tooltip';
@@ -35,6 +36,9 @@ type PreviewAddress = Pick<Share, 'previewBase' | 'token'>;
 
 /** connectedTo is the address the preview was last started on. */
 let connectedTo: PreviewAddress | null = null;
+
+/** camera is the camera the panels show, as Go last said; '' before it has. */
+let camera = '';
 
 /**
  * addressInPage is the preview's address as Go wrote it into the page
@@ -112,16 +116,40 @@ async function showStartupNotices(): Promise<void> {
   if (notices.length > 0) notify(notices.join('\n'), 'warning', 'startup');
 }
 
+/**
+ * showCamera reads the settings of the camera selected now into every
+ * panel: the controls act on it from here on.
+ */
+async function showCamera(): Promise<void> {
+  statsSeen = false;
+  const state = backend()
+    .State()
+    .then((st) => {
+      if (!statsSeen) showAll(st);
+    });
+  await Promise.all([state, reloadControls(), reloadProcessing(), reloadPush()]);
+}
+
+/** statsSeen says a stats event came since the figures were last asked for. */
+let statsSeen = false;
+
 async function main(): Promise<void> {
   const api = backend();
   const changed = (sh: Share): void => {
     showShare(sh);
-    connect(sh);
+    // Go answers a change and sends the event too: the preview starts once.
+    if (connectedTo?.previewBase !== sh.previewBase || connectedTo.token !== sh.token) connect(sh);
+    if (camera !== '' && camera !== sh.camera) {
+      camera = sh.camera;
+      void showCamera();
+      return;
+    }
+    camera = sh.camera;
     // A new token makes a new public link too; Go has republished by now.
     void refreshPush();
   };
-  let statsSeen = false;
   onEvent(Events.serverChanged, changed);
+  onEvent(Events.cameras, showCameras);
   onEvent(Events.stats, (st) => {
     statsSeen = true;
     showAll(st);
@@ -146,9 +174,11 @@ async function main(): Promise<void> {
     // These two report their own failures and never throw.
     setupProcessing(),
     setupPush(),
+    setupCameras(changed),
     // Go's answer reconnects only if the page's address was missing or is
     // already stale (a new link made meanwhile).
     setupShare(changed).then((sh) => {
+      camera ||= sh.camera;
       if (connectedTo?.previewBase !== sh.previewBase || connectedTo.token !== sh.token) connect(sh);
     }),
   ]);

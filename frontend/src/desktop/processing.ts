@@ -144,6 +144,15 @@ export function showChainStats(st: AppStats): void {
   }, SKIP_QUIET_MS);
 }
 
+/** reloadProcessing shows the chain in force of the camera selected now. */
+export async function reloadProcessing(): Promise<void> {
+  try {
+    show((await backend().Chain()) ?? []);
+  } catch (err) {
+    notify(`Reading the processing chain failed: ${errorText(err)}`, 'error', 'chain');
+  }
+}
+
 /** setupProcessing fills the panel from Go; it reports a failure itself and never throws. */
 export async function setupProcessing(): Promise<void> {
   const form = must('add-form', HTMLFormElement);

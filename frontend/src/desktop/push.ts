@@ -134,6 +134,22 @@ export async function refreshPush(): Promise<void> {
   if (!pending) await showInForce();
 }
 
+/**
+ * reloadPush shows the push of the camera selected now, its form filled
+ * anew: each camera pushes under its own name.
+ */
+export async function reloadPush(): Promise<void> {
+  try {
+    const info = await backend().Push();
+    showHints({});
+    for (const f of Object.keys(fields) as PushField[]) input(f).value = info[f];
+    show(info);
+    must('push', HTMLDetailsElement).open = info.enabled;
+  } catch (err) {
+    notify(`Reading the push state failed: ${errorText(err)}`, 'error', 'push');
+  }
+}
+
 /** setupPush wires the section and shows the push in force; it reports a failure itself and never throws. */
 export async function setupPush(): Promise<void> {
   const form = must('push-form', HTMLFormElement);

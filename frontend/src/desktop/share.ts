@@ -1,5 +1,6 @@
-// The share panel: a link per LAN address with copy and QR, a new-link
-// button, the port, and the remote viewers.
+// The share panel: the selected camera's link per LAN address with copy and
+// QR, the link to all cameras on one page while several run, a new-link
+// button, the port, and the selected camera's remote viewers.
 import { backend, errorText, type AppStats, type Share } from './backend';
 import { el, must, onCommit, setProblem } from './dom';
 import { linkParts, numberProblem } from './format';
@@ -35,11 +36,24 @@ export function wireCopy(button: HTMLButtonElement, url: () => string): void {
   });
 }
 
-/** showShare draws the links and the port, and enables the panel. */
+/** showShare draws the selected camera's links, those of all cameras, and the port, and enables the panel. */
 export function showShare(sh: Share): void {
-  const list = must('links', HTMLUListElement);
+  fillLinks(must('links', HTMLUListElement), sh.links, 'the viewer link');
+  const grid = sh.grid ?? [];
+  fillLinks(must('grid-links', HTMLUListElement), grid, 'the link to all cameras');
+  must('grid-share', HTMLElement).hidden = grid.length === 0;
+  must('share-camera', HTMLElement).textContent = sh.camera;
+  const port = must('port', HTMLInputElement);
+  port.value = String(sh.port);
+  setProblem(port, must('port-help', HTMLElement), '');
+  must('tls', HTMLInputElement).checked = sh.tls;
+  must('share-fields', HTMLFieldSetElement).disabled = false;
+}
+
+/** fillLinks draws links in list, each with its QR code and a Copy button. */
+function fillLinks(list: HTMLUListElement, links: Share['links'], what: string): void {
   list.replaceChildren();
-  for (const link of sh.links) {
+  for (const link of links) {
     const item = el('li', '', 'link');
     const qr = el('img', '', 'qr');
     qr.src = link.qr;
@@ -48,16 +62,11 @@ export function showShare(sh: Share): void {
     fillLink(url, link.url);
     const copy = el('button', 'Copy', 'copy');
     copy.type = 'button';
-    copy.setAttribute('aria-label', `Copy the viewer link ${link.url}`);
+    copy.setAttribute('aria-label', `Copy ${what} ${link.url}`);
     wireCopy(copy, () => link.url);
     item.append(qr, url, copy);
     list.append(item);
   }
-  const port = must('port', HTMLInputElement);
-  port.value = String(sh.port);
-  setProblem(port, must('port-help', HTMLElement), '');
-  must('tls', HTMLInputElement).checked = sh.tls;
-  must('share-fields', HTMLFieldSetElement).disabled = false;
 }
 
 /** showViewers fills the remote viewer table. */
