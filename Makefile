@@ -34,7 +34,7 @@ LDFLAGS := -X main.version=$(VERSION) -X main.commit=$(COMMIT)
 GO_SRC := $(shell find . -name '*.go' -not -path './frontend/*') go.mod go.sum
 FE_SRC := $(shell find frontend -path frontend/node_modules -prune -o -path frontend/dist -prune -o -type f -print)
 
-.PHONY: deps deps-apt deps-wails deps-npm build relay run generate test vulncheck test-go test-frontend test-e2e bench bench-chromium bench-relay fuzz soak test-soak lint clean
+.PHONY: deps deps-apt deps-wails deps-npm build relay run generate test vulncheck test-go test-frontend test-e2e bench bench-chromium bench-grid bench-relay fuzz soak test-soak lint clean
 
 deps: deps-apt deps-wails deps-npm
 
@@ -148,6 +148,11 @@ bench: build
 # a joiner's first picture (frontend/e2e/bench-chromium.mjs).
 bench-chromium: build
 	cd frontend && FRAMECAST_BIN=$(CURDIR)/$(BIN) node e2e/bench-chromium.mjs
+
+# The grid page of 4 streams in Chromium at 1440×900: each tile's frames a
+# second, rendition and bytes, JPEG and H.264 (frontend/e2e/bench-grid.mjs).
+bench-grid: build
+	cd frontend && FRAMECAST_BIN=$(CURDIR)/$(BIN) node e2e/bench-grid.mjs
 
 # The static relay (what a server runs) against the old Node.js ws broadcast
 # relay, same frames. RELAY_BINS adds builds to compare in the same run.

@@ -10,7 +10,7 @@ import (
 //go:embed all:dist
 var dist embed.FS
 
-// Dist is the built frontend: viewer.html, index.html and assets/.
+// Dist is the built frontend: viewer.html, grid.html, index.html and assets/.
 func Dist() fs.FS {
 	sub, err := fs.Sub(dist, "dist")
 	if err != nil {

@@ -1,6 +1,7 @@
 /// <reference types="vitest/config" />
 // Build config for the Framecast pages, one entry each: the desktop UI
-// (index.html, shown in the Wails window) and the viewer page (viewer.html).
+// (index.html, shown in the Wails window), the viewer page (viewer.html)
+// and the grid of several streams (grid.html).
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 
@@ -18,6 +19,7 @@ export default defineConfig({
       input: {
         index: page('index.html'),
         viewer: page('viewer.html'),
+        grid: page('grid.html'),
       },
     },
   },

@@ -50,17 +50,46 @@ export async function startRelay({ publishToken, port, args = [] }) {
 }
 
 /**
- * startFramecast runs `framecast <command> --addr 127.0.0.1:<port> <args>`
- * and waits for /healthz. Without a port it listens on port 0 and reads the
- * port the kernel gave from what the command prints first on stdout (a
- * viewer link or "relay on 127.0.0.1:PORT"); a port is given only to
- * restart on the same one.
+ * startConfigured runs `framecast serve --config <file>` with config, the
+ * text of a config file, written to a temporary directory. Its `addr` is
+ * 127.0.0.1:0 (the port is read from what serve prints, as above) or
+ * 127.0.0.1:PORT. It resolves once /healthz answers 200; kill() as above,
+ * and it removes the directory too.
  */
-async function startFramecast(command, args, port) {
+export async function startConfigured(config) {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'framecast-config-'));
+  const file = path.join(dir, 'fc.yaml');
+  await fs.writeFile(file, config, { mode: 0o600 });
+  let server;
+  try {
+    const port = Number(/^addr:\s*"?127\.0\.0\.1:(\d+)/m.exec(config)?.[1] ?? 0);
+    server = await startFramecast('serve', ['--config', file], port || undefined, { addr: false });
+  } catch (err) {
+    await fs.rm(dir, { recursive: true, force: true });
+    throw err;
+  }
+  const kill = server.kill;
+  server.kill = async (signal) => {
+    await kill(signal);
+    await fs.rm(dir, { recursive: true, force: true });
+  };
+  return server;
+}
+
+/**
+ * startFramecast runs `framecast <command> --addr 127.0.0.1:<port> <args>`
+ * (without --addr when addr is false: args say where) and waits for
+ * /healthz. Without a port it listens on port 0 and reads the port the
+ * kernel gave from what the command prints first on stdout (a viewer link
+ * or "relay on 127.0.0.1:PORT"); a port is given only to restart on the
+ * same one.
+ */
+async function startFramecast(command, args, port, { addr = true } = {}) {
   await fs.access(serverBin).catch(() => {
     throw new Error(`server binary ${serverBin} not found: run "make build" or set FRAMECAST_BIN`);
   });
-  const proc = spawn(serverBin, [command, '--addr', `127.0.0.1:${port ?? 0}`, ...args], {
+  const argv = addr ? [command, '--addr', `127.0.0.1:${port ?? 0}`, ...args] : [command, ...args];
+  const proc = spawn(serverBin, argv, {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let log = '';
@@ -93,10 +122,9 @@ async function startFramecast(command, args, port) {
     }
     port = got;
   }
-  const addr = `127.0.0.1:${port}`;
   const server = {
     port,
-    base: `http://${addr}`,
+    base: `http://127.0.0.1:${port}`,
     proc,
     log: () => log,
     async kill(signal = 'SIGKILL') {

@@ -61,6 +61,8 @@ export interface ViewerOptions {
   onStatus?: (status: ViewerStatus) => void;
   /** Close the socket while the document is hidden. Default true. */
   pauseWhenHidden?: boolean;
+  /** Start paused, with no socket, until setPaused(false). Default false. */
+  paused?: boolean;
   /** Draw each frame's detections over it. Default true; see Viewer.setShowDetections. */
   showDetections?: boolean;
   /** Called when the per-label counts of the drawn frame change, e.g. to show "2 face · 1 motion". */
@@ -107,6 +109,12 @@ export interface Viewer {
   setRendition(name: string): void;
   /** setCodec asks for "auto" (H.264 where this browser decodes it), "h264" or "jpeg"; it reconnects when that changes what is asked. */
   setCodec(choice: CodecChoice): void;
+  /**
+   * setPaused closes the socket (true) and keeps the last picture, as a
+   * hidden page does, until setPaused(false): the grid pauses a tile
+   * scrolled out of view. A hidden page stays paused either way.
+   */
+  setPaused(paused: boolean): void;
   close(): void;
 }
 
@@ -260,8 +268,10 @@ export function createViewer(options: ViewerOptions): Viewer {
     onError: logError,
   });
 
-  const onVisibility = (): void => {
-    if (document.hidden) {
+  // The socket is open unless the viewer is paused, or the page is hidden.
+  let paused = options.paused ?? false;
+  const runOrPause = (): void => {
+    if (paused || (pauseWhenHidden && document.hidden)) {
       connection.stop();
       setState('paused', {});
     } else {
@@ -277,14 +287,12 @@ export function createViewer(options: ViewerOptions): Viewer {
   root.dataset.codec = 'jpeg';
   const timer = setInterval(refresh, OVERLAY_REFRESH_MS);
   let closed = false;
+  let started = false;
   const begin = (): void => {
     if (closed) return;
-    if (pauseWhenHidden) {
-      document.addEventListener('visibilitychange', onVisibility);
-      onVisibility();
-    } else {
-      connection.start();
-    }
+    started = true;
+    if (pauseWhenHidden) document.addEventListener('visibilitychange', runOrPause);
+    runOrPause();
   };
   // askFor makes the connection ask for choice; "auto" asks the browser
   // first whether it decodes H.264, which takes a moment.
@@ -322,6 +330,12 @@ export function createViewer(options: ViewerOptions): Viewer {
       showNotice('');
       void askFor(choice);
     },
+    setPaused(on: boolean) {
+      if (on === paused) return;
+      paused = on;
+      // Before the first connection (codec "auto" asks the browser first), begin applies it.
+      if (!closed && started) runOrPause();
+    },
     setRendition(name: string) {
       if (name === selected) return;
       selected = name;
@@ -331,7 +345,7 @@ export function createViewer(options: ViewerOptions): Viewer {
     close() {
       closed = true;
       clearInterval(timer);
-      document.removeEventListener('visibilitychange', onVisibility);
+      document.removeEventListener('visibilitychange', runOrPause);
       connection.stop();
       renderer.close();
     },
