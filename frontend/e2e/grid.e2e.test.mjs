@@ -13,8 +13,10 @@ import { launchBrowser, repoRoot, startConfigured, waitForViewer } from './harne
 
 const TOKEN = crypto.randomBytes(24).toString('base64url').slice(0, 32);
 const NAMES = ['line-1', 'line-2', 'line-3', 'line-4'];
+const ADMIN = crypto.randomBytes(24).toString('base64url').slice(0, 32);
 const CONFIG = `addr: 127.0.0.1:0
 token: ${TOKEN}
+admin_token: ${ADMIN}
 streams:
   line-1:
     source: test
@@ -178,6 +180,23 @@ describe('the grid page of four streams', () => {
     // A smaller window: tiles 402 pixels wide, narrower than 240p's 426, take 180p once the resize settles.
     await page.setViewportSize({ width: 900, height: 600 });
     await waitTiles(page, (ts) => ts.every((t) => t.state === 'live' && t.rendition === '180p' && t.frameWidth === 320), 15_000, 'every tile on 180p');
+    await page.close();
+  });
+
+  test('a stream added or removed on the server (runtime API) appears and goes without a reload, the others streaming on', async () => {
+    const page = await open();
+    await page.goto(`${server.base}/?token=${TOKEN}`);
+    await waitTiles(page, (ts) => ts.length === 4 && ts.every((t) => t.frames > 0), 30_000, 'four live tiles');
+    const admin = { Authorization: `Bearer ${ADMIN}`, 'Content-Type': 'application/json' };
+    const add = await fetch(`${server.base}/api/streams`, { method: 'POST', headers: admin, body: JSON.stringify({ name: 'dock', width: 320, height: 180 }) });
+    assert.equal(add.status, 201, await add.text());
+    const before = (await tiles(page)).find((t) => t.name === 'line-1').frames;
+    let ts = await waitTiles(page, (ts) => ts.length === 5 && ts[4].name === 'dock' && ts[4].frames > 0, 30_000, 'the new stream as a fifth live tile');
+    assert.ok(ts[0].frames > before, 'line-1 kept streaming (its tile was not rebuilt)');
+    const del = await fetch(`${server.base}/api/streams/dock`, { method: 'DELETE', headers: admin });
+    assert.equal(del.status, 204);
+    ts = await waitTiles(page, (ts) => ts.length === 4 && !ts.some((t) => t.name === 'dock'), 30_000, 'the removed stream gone');
+    assert.deepEqual(ts.map((t) => t.name), NAMES);
     await page.close();
   });
 

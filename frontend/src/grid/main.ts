@@ -7,7 +7,7 @@ import './grid.css';
 import type { CodecChoice } from '../viewer';
 import { gridShape } from './layout';
 import { readListing, type StreamLink } from './listing';
-import { createTile } from './tile';
+import { createTile, type Tile } from './tile';
 
 /** GAP_PX and BAR_PX are the grid's gaps and a tile's bar height; grid.css takes them from here. */
 const GAP_PX = 12;
@@ -48,35 +48,67 @@ function layOut(count: number): void {
   root.dataset.rows = String(shape.rows);
 }
 
+/** RELIST_MS is how often the list is read again: streams added or removed on the server appear and go without a reload. */
+const RELIST_MS = 5000;
+
+/** tiles are the tiles shown, by stream name, in the list's order. */
+let tiles = new Map<string, Tile>();
+
+// Only the tiles in view stream: one scrolled away closes its socket and
+// keeps its last picture until it comes back.
+const seen = new IntersectionObserver((entries) => {
+  for (const e of entries) {
+    for (const t of tiles.values()) if (t.element === e.target) t.setInView(e.isIntersecting);
+  }
+});
+
+/** show makes the tiles those of streams: a stream still listed keeps its tile (and its socket), a new one gets one, a gone one's closes. */
 function show(streams: StreamLink[]): void {
-  const tiles = streams.map((s) => createTile(s, { token, codec }));
-  list.replaceChildren(...tiles.map((t) => t.element));
+  const next = new Map<string, Tile>();
+  for (const s of streams) {
+    const kept = tiles.get(s.name);
+    const tile = kept !== undefined && kept.url === s.url ? kept : createTile(s, { token, codec });
+    next.set(s.name, tile);
+  }
+  for (const [name, t] of tiles) {
+    if (next.get(name) !== t) {
+      seen.unobserve(t.element);
+      t.close();
+    }
+  }
+  for (const [name, t] of next) if (tiles.get(name) !== t) seen.observe(t.element);
+  tiles = next;
+  list.replaceChildren(...[...tiles.values()].map((t) => t.element));
   list.style.setProperty('--gap', `${GAP_PX}px`);
   list.style.setProperty('--bar', `${BAR_PX}px`);
-  const streamsText = `${tiles.length} ${tiles.length === 1 ? 'stream' : 'streams'}`;
+  const streamsText = `${tiles.size} ${tiles.size === 1 ? 'stream' : 'streams'}`;
   count.textContent = streamsText;
   document.title = `Framecast · ${streamsText}`;
-  layOut(tiles.length);
-
-  // Only the tiles in view stream: one scrolled away closes its socket and
-  // keeps its last picture until it comes back.
-  const byElement = new Map(tiles.map((t) => [t.element as Element, t]));
-  const seen = new IntersectionObserver((entries) => {
-    for (const e of entries) byElement.get(e.target)?.setInView(e.isIntersecting);
-  });
-  for (const t of tiles) seen.observe(t.element);
-
-  // A resize lays the tiles out again at once, and once it settles each
-  // asks for the rendition that fits its new size (a new socket).
-  let settle: number | undefined;
-  window.addEventListener('resize', () => {
-    layOut(tiles.length);
-    window.clearTimeout(settle);
-    settle = window.setTimeout(() => {
-      for (const t of tiles) t.fit();
-    }, 300);
-  });
+  layOut(tiles.size);
+  for (const t of tiles.values()) t.fit();
   root.dataset.state = 'tiles';
+}
+
+// A resize lays the tiles out again at once, and once it settles each asks
+// for the rendition that fits its new size (a new socket).
+let settle: number | undefined;
+window.addEventListener('resize', () => {
+  layOut(tiles.size);
+  window.clearTimeout(settle);
+  settle = window.setTimeout(() => {
+    for (const t of tiles.values()) t.fit();
+  }, 300);
+});
+
+/** relist reads the list again now and then, while the page is visible; a failure keeps the tiles as they are (each tells its own state). */
+function relist(): void {
+  window.setTimeout(async () => {
+    if (document.visibilityState === 'visible') {
+      const listing = await readListing(location.href, token).catch(() => null);
+      if (listing?.ok) show(listing.streams);
+    }
+    relist();
+  }, RELIST_MS);
 }
 
 async function main(): Promise<void> {
@@ -90,6 +122,7 @@ async function main(): Promise<void> {
   message.hidden = true;
   message.textContent = '';
   show(listing.streams);
+  relist();
 }
 
 void main();

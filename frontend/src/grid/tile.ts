@@ -11,6 +11,10 @@ import { viewerLink, type StreamLink } from './listing';
 export interface Tile {
   /** The tile's list item; gets the viewer's data-* (data-state, data-frames, data-rendition, …). */
   readonly element: HTMLLIElement;
+  /** url is the stream's viewer page the tile shows. */
+  url: string;
+  /** close stops the tile's stream for good: the stream left the list. */
+  close(): void;
   /** setInView starts the stream (true) or pauses it, keeping the last picture. */
   setInView(on: boolean): void;
   /** fit asks for the rendition that fits the tile's size now. */
@@ -111,8 +115,13 @@ export function createTile(stream: StreamLink, options: TileOptions): Tile {
 
   return {
     element: item,
+    url: stream.url,
     setInView(on) {
       viewer?.setPaused(!on);
+    },
+    close() {
+      viewer?.close();
+      viewer = null;
     },
     fit,
   };
