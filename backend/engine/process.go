@@ -170,6 +170,15 @@ func moreJPEG(taken map[string]bool) bool {
 // smaller JPEG renditions and burned-in pictures taken; it returns the
 // JPEG's size and how long its encoding took.
 func (p *processor) jpeg(out gocv.Mat, h protocol.Header, taken map[string]bool, quality int, cost *stageCosts, clock *stageClock) (int, time.Duration, error) {
+	// The own size is encoded unless viewers take only smaller copies (a
+	// grid of tiles, say): with nobody watching it keeps the latest picture
+	// ready for the first viewer.
+	if len(taken) > 0 && !taken[""] && !taken[hub.BurnKey("")] {
+		p.e.stage.Store(stageRenditions)
+		size, took, err := p.renditions(out, h, taken, p.chain.Burns())
+		cost.encode = clock.lap()
+		return size, took, err
+	}
 	start := time.Now()
 	buf, err := encodeJPEG(out, quality)
 	if err != nil {
@@ -195,10 +204,8 @@ func (p *processor) jpeg(out gocv.Mat, h protocol.Header, taken map[string]bool,
 				return 0, 0, err
 			}
 		}
-		if len(p.e.lower()) > 0 {
-			if err := p.renditions(out, h, taken, burns); err != nil {
-				return 0, 0, err
-			}
+		if _, _, err := p.renditions(out, h, taken, burns); err != nil {
+			return 0, 0, err
 		}
 		cost.renditions = clock.lap()
 	}

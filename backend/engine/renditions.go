@@ -17,8 +17,10 @@ import (
 // scaled to each size; and, when the chain burns boxes in, the
 // copies with them drawn on that some viewer takes (hub.BurnKey). A
 // rendition no smaller than out is skipped: its viewers see nothing better
-// than the stream's own frames.
-func (p *processor) renditions(out gocv.Mat, h protocol.Header, taken map[string]bool, burns bool) error {
+// than the stream's own frames. It returns the size of the largest copy
+// made and how long its encoding took, for the stream's figures when no
+// own-size frame is made.
+func (p *processor) renditions(out gocv.Mat, h protocol.Header, taken map[string]bool, burns bool) (size int, took time.Duration, err error) {
 	for _, r := range p.e.lower() {
 		burned := burns && taken[hub.BurnKey(r.Name)]
 		if !taken[r.Name] && !burned || r.W >= out.Cols() || r.H >= out.Rows() {
@@ -26,9 +28,13 @@ func (p *processor) renditions(out gocv.Mat, h protocol.Header, taken map[string
 		}
 		w, hh := fit(out.Cols(), out.Rows(), r.W, r.H)
 		gocv.Resize(out, &p.small, image.Pt(w, hh), 0, 0, gocv.InterpolationArea)
+		start := time.Now()
 		buf, err := encodeJPEG(p.small, r.Quality)
 		if err != nil {
-			return err
+			return 0, 0, err
+		}
+		if size == 0 {
+			took = time.Since(start)
 		}
 		rh := h
 		rh.W, rh.H, rh.Rendition = w, hh, r.Name
@@ -36,7 +42,10 @@ func (p *processor) renditions(out gocv.Mat, h protocol.Header, taken map[string
 		f, err := hub.NewFrame(rh, buf.GetBytes())
 		buf.Close()
 		if err != nil {
-			return err
+			return 0, 0, err
+		}
+		if size == 0 {
+			size = len(f.Data)
 		}
 		p.e.encoded(protocol.CodecJPEG, len(f.Data), time.Now())
 		f.Rendition = r.Name
@@ -45,11 +54,11 @@ func (p *processor) renditions(out gocv.Mat, h protocol.Header, taken map[string
 		}
 		if burned {
 			if err := p.burn(p.small, f, hub.BurnKey(r.Name), r.Quality); err != nil {
-				return err
+				return 0, 0, err
 			}
 		}
 	}
-	return nil
+	return size, took, nil
 }
 
 // scaledCopy is dets with their boxes scaled by k, leaving dets as it is:
