@@ -75,7 +75,7 @@ func runStreams(ctx context.Context, cfg StreamsConfig, n int) (StreamsResult, e
 	if err != nil {
 		return res, err
 	}
-	defer os.RemoveAll(dir)
+	defer func() { _ = os.RemoveAll(dir) }()
 	token := "bench-token-" + fmt.Sprint(time.Now().UnixNano())
 	file := filepath.Join(dir, "framecast.yaml")
 	if err := os.WriteFile(file, []byte(streamsFile(cfg, n, addr, token)), 0o600); err != nil {
