@@ -12,9 +12,22 @@ type PushInfo struct {
 	QR string `json:"qr,omitempty"` // PNG data URL of the public viewer link
 }
 
-// Push returns the push settings and the connection's state.
+// Push returns the push settings and the connection's state. A camera
+// never set to push gets a form filled in to push under its own name to
+// the relay another camera pushes to, with that relay's publish token:
+// sharing a second camera is one click.
 func (a *App) Push() (PushInfo, error) {
-	p, status := a.cur().Push()
+	cur := a.cur()
+	p, status := cur.Push()
+	if p.Relay == "" && p.Stream == "" {
+		p.Stream = cur.Name()
+		for _, other := range a.site.Stations() {
+			if op, _ := other.Push(); op.Relay != "" {
+				p.Relay, p.PublishToken = op.Relay, op.PublishToken
+				break
+			}
+		}
+	}
 	info := PushInfo{Push: p, Status: status}
 	if status.ViewerURL != "" {
 		info.QR = a.pushQR.get(status.ViewerURL)

@@ -89,3 +89,22 @@ func TestPushingToARelayFollowsTheLinkAndRefusesBadSettings(t *testing.T) {
 		t.Fatalf("push still %q after switching it off", info.State)
 	}
 }
+
+func TestASecondCamerasPushFormIsFilledInForTheRelayTheFirstPushesTo(t *testing.T) {
+	saved := smallSaved(t)
+	a, _, _ := newApp(t, &saved)
+	first := config.Push{Relay: "wss://relay.example.com", Stream: "line", PublishToken: relayPublishToken}
+	if _, err := a.SetPush(first); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.AddCamera("dock", ""); err != nil {
+		t.Fatal(err)
+	}
+	info, err := a.Push()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if info.Enabled || info.Stream != "dock" || info.Relay != first.Relay || info.PublishToken != relayPublishToken {
+		t.Fatalf("the new camera's push form: %+v; want off, under its own name, to the first's relay", info.Push)
+	}
+}
