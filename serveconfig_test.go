@@ -10,12 +10,14 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"syscall"
 	"testing"
 	"testing/fstest"
 	"time"
 
 	"framecast/backend/client"
 	"framecast/backend/relay"
+	"framecast/internal/testnet"
 )
 
 // watchFirstFrame connects to a /ws URL and waits for a frame.
@@ -132,8 +134,11 @@ func TestServeRunsTheStreamsOfAConfigFileAndSavesWhatTheAPIChanges(t *testing.T)
 		t.Errorf("the removed stream is still in the file:\n%s", saved)
 	}
 	// A restart serves what was saved.
-	cmd.Process.Signal(os.Interrupt)
-	cmd.Wait()
+	if err := cmd.Process.Signal(os.Interrupt); err != nil {
+		t.Fatal(err)
+	}
+	// startServe's goroutine waits for it: gone once that has reaped it.
+	testnet.WaitUntil(t, "serve to stop", func() bool { return syscall.Kill(cmd.Process.Pid, 0) != nil })
 	startServe(t, "--config", path)
 	watchFirstFrame(t, "ws://"+addr+"/s/cam-5/ws?token="+token)
 	code, body := httpDo(t, "GET", api+"/cam-2", admin, "")
