@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"reflect"
 	"strconv"
-	"strings"
 
 	"gopkg.in/yaml.v3"
 
@@ -52,7 +51,7 @@ func streamFields(s FileStream, relay FileRelay) ([]field, error) {
 		{"fps", intNode(st.FPS), st.FPS == d.FPS},
 		{"codec", strNode(codec), codec == engine.CodecAuto},
 		{"bitrate", strNode(bitrate), st.Bitrate == 0},
-		{"renditions", strNode(formatRenditions(renditions)), reflect.DeepEqual(renditions, protocol.DefaultRenditions())},
+		{"renditions", strNode(protocol.FormatRenditions(renditions)), reflect.DeepEqual(renditions, protocol.DefaultRenditions())},
 		{"push", push, !s.Push.Enabled},
 		{"token", strNode(s.Token), s.Token == ""},
 		{"enabled", boolNode(st.Enabled), st.Enabled == d.Enabled},
@@ -97,16 +96,4 @@ func intNode(v int) *yaml.Node {
 
 func boolNode(v bool) *yaml.Node {
 	return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!bool", Value: strconv.FormatBool(v)}
-}
-
-// formatRenditions writes renditions as ParseRenditions reads them.
-func formatRenditions(r []protocol.Rendition) string {
-	if len(r) == 0 {
-		return "none"
-	}
-	parts := make([]string, len(r))
-	for i, x := range r {
-		parts[i] = fmt.Sprintf("%dx%d@%d", x.W, x.H, x.Quality)
-	}
-	return strings.Join(parts, ",")
 }

@@ -34,6 +34,19 @@ func DefaultRenditions() []Rendition {
 // MaxRenditions bounds the ladder: each one may cost an encode a frame.
 const MaxRenditions = 6
 
+// FormatRenditions writes renditions as ParseRenditions reads them:
+// "640x360@70,426x240@60", or "none" for none.
+func FormatRenditions(r []Rendition) string {
+	if len(r) == 0 {
+		return "none"
+	}
+	parts := make([]string, len(r))
+	for i, x := range r {
+		parts[i] = fmt.Sprintf("%dx%d@%d", x.W, x.H, x.Quality)
+	}
+	return strings.Join(parts, ",")
+}
+
 // ParseRenditions reads --renditions: "640x360@70,426x240@60", largest
 // first, each smaller than the one before; "none" or "" offers the stream
 // alone.

@@ -180,19 +180,7 @@ func (rl *Relay) Close() {
 func (rl *Relay) routes() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /ingest/{stream}", rl.serveIngest)
-	mux.HandleFunc("GET /s/{stream}", func(w http.ResponseWriter, r *http.Request) {
-		u := *r.URL
-		u.Path += "/"
-		http.Redirect(w, r, u.String(), http.StatusMovedPermanently)
-	})
-	mux.HandleFunc("/s/{stream}/", rl.serveStream)
-	// A viewer page asks healthz next to itself, with no token, to tell a
-	// relay that is down from one that is up. It says only that: the same
-	// answer for every name, so it cannot tell which streams exist.
-	mux.HandleFunc("GET /s/{stream}/healthz", func(w http.ResponseWriter, _ *http.Request) {
-		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-		_, _ = w.Write([]byte("ok\n"))
-	})
+	server.StreamRoutes(mux, rl.serveStream)
 	if rl.legacy != nil {
 		mux.HandleFunc("GET /{$}", rl.serveRoot)
 	}

@@ -2,6 +2,7 @@ package server
 
 import (
 	"io/fs"
+	"log/slog"
 	"net/http"
 )
 
@@ -21,10 +22,15 @@ func (sh *Handler) servePage(w http.ResponseWriter, _ *http.Request) {
 // servePageWithStatus serves the viewer page with status: 401 for a
 // relay's link that is not valid yet, where the page keeps trying.
 func (sh *Handler) servePageWithStatus(w http.ResponseWriter, status int) {
-	page, err := fs.ReadFile(sh.assets, "viewer.html")
+	servePage(w, sh.assets, "viewer.html", status, sh.log)
+}
+
+// servePage serves the built page name of assets with status.
+func servePage(w http.ResponseWriter, assets fs.FS, name string, status int, log *slog.Logger) {
+	page, err := fs.ReadFile(assets, name)
 	if err != nil {
-		sh.log.Error("viewer page missing from the build", "err", err)
-		http.Error(w, "viewer page missing from this build (run make build)", http.StatusInternalServerError)
+		log.Error("page missing from the build", "page", name, "err", err)
+		http.Error(w, name+" missing from this build (run make build)", http.StatusInternalServerError)
 		return
 	}
 	setPageHeaders(w)
@@ -32,4 +38,22 @@ func (sh *Handler) servePageWithStatus(w http.ResponseWriter, status int) {
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
 	_, _ = w.Write(page)
+}
+
+// StreamRoutes adds to mux what the relay and a Site serve alike under
+// /s/{stream}/: serve for a stream's requests, /s/{stream} redirected
+// there, and /s/{stream}/healthz, which a viewer page asks with no token
+// to tell a server that is down from one that is up. It says only that:
+// the same answer for every name, so it cannot tell which streams exist.
+func StreamRoutes(mux *http.ServeMux, serve http.HandlerFunc) {
+	mux.HandleFunc("GET /s/{stream}", func(w http.ResponseWriter, r *http.Request) {
+		u := *r.URL
+		u.Path += "/"
+		http.Redirect(w, r, u.String(), http.StatusMovedPermanently)
+	})
+	mux.HandleFunc("/s/{stream}/", serve)
+	mux.HandleFunc("GET /s/{stream}/healthz", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		_, _ = w.Write([]byte("ok\n"))
+	})
 }

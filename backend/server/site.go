@@ -57,16 +57,7 @@ func NewSite(d Deps, admin http.Handler) *Site {
 	mux.HandleFunc("GET /{$}", s.serveRoot)
 	mux.HandleFunc("/api/streams", s.serveStreams)
 	mux.HandleFunc("/api/streams/", s.serveStreams)
-	mux.HandleFunc("GET /s/{stream}", func(w http.ResponseWriter, r *http.Request) {
-		u := *r.URL
-		u.Path += "/"
-		http.Redirect(w, r, u.String(), http.StatusMovedPermanently)
-	})
-	mux.HandleFunc("/s/{stream}/", s.serveStream)
-	mux.HandleFunc("GET /s/{stream}/healthz", func(w http.ResponseWriter, _ *http.Request) {
-		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-		_, _ = w.Write([]byte("ok\n"))
-	})
+	StreamRoutes(mux, s.serveStream)
 	mux.Handle("/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { s.first().ServeHTTP(w, r) }))
 	s.mux = mux
 	return s
@@ -160,16 +151,7 @@ func (s *Site) serveRoot(w http.ResponseWriter, r *http.Request) {
 // serveGrid serves the grid page, which lists the streams with
 // /api/streams and shows each in a tile.
 func (s *Site) serveGrid(w http.ResponseWriter) {
-	page, err := fs.ReadFile(s.assets, "grid.html")
-	if err != nil {
-		s.log.Error("grid page missing from the build", "err", err)
-		http.Error(w, "grid page missing from this build (run make build)", http.StatusInternalServerError)
-		return
-	}
-	setPageHeaders(w)
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Header().Set("Cache-Control", "no-store")
-	_, _ = w.Write(page)
+	servePage(w, s.assets, "grid.html", http.StatusOK, s.log)
 }
 
 // StreamEntry is one stream of /api/streams for a viewer's token.

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strings"
 
 	"framecast/backend/config"
 	"framecast/backend/engine"
@@ -174,19 +173,13 @@ type PushInfo struct {
 	State   string `json:"state"`
 }
 
-// formatRenditions writes renditions as ParseRenditions reads them.
+// formatRenditions writes a stream's renditions as the file does: nil is
+// the default list.
 func formatRenditions(r []protocol.Rendition) string {
 	if r == nil {
 		r = protocol.DefaultRenditions()
 	}
-	if len(r) == 0 {
-		return "none"
-	}
-	parts := make([]string, len(r))
-	for i, x := range r {
-		parts[i] = fmt.Sprintf("%dx%d@%d", x.W, x.H, x.Quality)
-	}
-	return strings.Join(parts, ",")
+	return protocol.FormatRenditions(r)
 }
 
 // formatBitrate writes a bitrate as ParseBitrate reads it.

@@ -30,14 +30,7 @@ func (st *Station) Update(change func(*engine.Settings)) (engine.Settings, error
 // the new view token). It returns the new token.
 func (st *Station) NewLink() string {
 	token := protocol.NewToken()
-	st.mu.Lock()
-	defer st.mu.Unlock()
-	st.handler.Load().SetToken(token)
-	st.settings.Token = token
-	st.saveLocked()
-	if err := st.startPushLocked(st.settings.Push); err != nil {
-		st.log.Warn("restart push with the new link", "err", err)
-	}
+	_ = st.SetToken(token) // a new token always holds to the rule
 	return token
 }
 
@@ -64,8 +57,8 @@ func (st *Station) Rename(name string) error {
 	return nil
 }
 
-// SetToken makes token the stream's viewer token, as NewLink does with a
-// new random one.
+// SetToken makes token the stream's viewer token at once: viewers on the
+// old link are told and disconnected, and the relay's link follows.
 func (st *Station) SetToken(token string) error {
 	if err := protocol.CheckToken(token); err != nil {
 		return fmt.Errorf("token: %w", err)
