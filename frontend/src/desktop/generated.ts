@@ -57,7 +57,12 @@ export interface Backend {
    * parameters, for the processing panel.
    */
   Processors(): Promise<VisionInfo[]>;
-  /** Push returns the push settings and the connection's state. */
+  /**
+   * Push returns the push settings and the connection's state. A camera
+   * never set to push gets a form filled in to push under its own name to
+   * the relay another camera pushes to, with that relay's publish token:
+   * sharing a second camera is one click.
+   */
   Push(): Promise<AppPushInfo>;
   /**
    * RemoveCamera stops the camera called name; its viewers are told it was
