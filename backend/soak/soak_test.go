@@ -18,7 +18,7 @@ import (
 	"framecast/backend/config"
 	"framecast/backend/engine"
 	"framecast/backend/httpx"
-	"framecast/backend/station"
+	"framecast/backend/site"
 	"framecast/backend/vision"
 )
 
@@ -57,16 +57,15 @@ func TestSoak(t *testing.T) {
 		t.Fatal(err)
 	}
 	const token = "soak-token-0123456789"
-	s := config.Defaults()
-	s.Stream = engine.Settings{Source: "test", Quality: 70, MaxWidth: 640, MaxHeight: 360, FPS: 30, Enabled: true, Process: chain}
-	s.Token = token
-	s.Port = 0 // any free one: 8188 may be taken by a station running beside the test
-	st, err := station.New(s, station.Deps{Listen: "127.0.0.1", Assets: fstest.MapFS{}, Limits: httpx.Limits{MaxPerIP: 100}})
+	cam := config.Camera{Name: "soak", Token: token,
+		Stream: engine.Settings{Source: "test", Quality: 70, MaxWidth: 640, MaxHeight: 360, FPS: 30, Enabled: true, Process: chain}}
+	// Port 0, any free one: 8188 may be taken by a server running beside the test.
+	s, err := site.New(site.Config{Streams: []config.Camera{cam}}, site.Deps{Listen: "127.0.0.1", Assets: fstest.MapFS{}, Limits: httpx.Limits{MaxPerIP: 100}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer st.Close()
-	srv := st.Server()
+	defer s.Close()
+	st, srv := s.Stations()[0], s.Server()
 
 	ctx, cancel := context.WithTimeout(context.Background(), d)
 	defer cancel()
