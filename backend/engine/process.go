@@ -117,11 +117,10 @@ func (p *processor) frame(g *grabbed) error {
 		p.bitrate = s.Bitrate
 	}
 	jpeg := !h264Only(taken)
-	var size int
-	var took time.Duration
+	var enc encoded
 	if jpeg {
 		var err error
-		if size, took, err = p.jpeg(out, h, taken, s.Quality, &cost, &clock); err != nil {
+		if enc, err = p.jpeg(out, h, taken, s.Quality, &cost, &clock); err != nil {
 			return err
 		}
 	}
@@ -133,12 +132,21 @@ func (p *processor) frame(g *grabbed) error {
 	if jpeg {
 		cost.renditions += clock.lap() // H.264 besides JPEG: more copies of the frame
 	} else {
-		size, took = h264Size, time.Since(start)
+		enc = encoded{bytes: h264Size, took: time.Since(start)}
 		cost.encode = clock.lap()
 	}
 	p.e.sized(out.Cols(), out.Rows())
-	p.e.recordFrame(time.Now(), out.Cols(), out.Rows(), size, took, p.chain.Costs(), cost)
+	p.e.recordFrame(time.Now(), out.Cols(), out.Rows(), enc, p.chain.Costs(), cost)
 	return nil
+}
+
+// encoded is what the stream's figures say of a frame: the size and
+// encoding time of its own-size picture, or of the largest copy made when
+// no viewer took the own size (rendition names it then).
+type encoded struct {
+	bytes     int
+	took      time.Duration
+	rendition string
 }
 
 // h264Only reports whether every hub key viewers take is an H.264 one:
@@ -169,20 +177,20 @@ func moreJPEG(taken map[string]bool) bool {
 // jpeg encodes out as the stream's own JPEG frame, publishes it, and the
 // smaller JPEG renditions and burned-in pictures taken; it returns the
 // JPEG's size and how long its encoding took.
-func (p *processor) jpeg(out gocv.Mat, h protocol.Header, taken map[string]bool, quality int, cost *stageCosts, clock *stageClock) (int, time.Duration, error) {
+func (p *processor) jpeg(out gocv.Mat, h protocol.Header, taken map[string]bool, quality int, cost *stageCosts, clock *stageClock) (encoded, error) {
 	// The own size is encoded unless viewers take only smaller copies (a
 	// grid of tiles, say): with nobody watching it keeps the latest picture
 	// ready for the first viewer.
 	if len(taken) > 0 && !taken[""] && !taken[hub.BurnKey("")] {
 		p.e.stage.Store(stageRenditions)
-		size, took, err := p.renditions(out, h, taken, p.chain.Burns())
+		enc, err := p.renditions(out, h, taken, p.chain.Burns())
 		cost.encode = clock.lap()
-		return size, took, err
+		return enc, err
 	}
 	start := time.Now()
 	buf, err := encodeJPEG(out, quality)
 	if err != nil {
-		return 0, 0, err
+		return encoded{}, err
 	}
 	defer buf.Close()
 	took := time.Since(start)
@@ -190,7 +198,7 @@ func (p *processor) jpeg(out gocv.Mat, h protocol.Header, taken map[string]bool,
 	// the only copy it gets.
 	f, err := hub.NewFrame(h, buf.GetBytes())
 	if err != nil {
-		return 0, 0, err
+		return encoded{}, err
 	}
 	p.e.hub.Publish(f)
 	p.e.encoded(protocol.CodecJPEG, len(f.Data), time.Now())
@@ -201,15 +209,15 @@ func (p *processor) jpeg(out gocv.Mat, h protocol.Header, taken map[string]bool,
 		burns := p.chain.Burns()
 		if burns && taken[hub.BurnKey("")] {
 			if err := p.burn(out, f, hub.BurnKey(""), quality); err != nil {
-				return 0, 0, err
+				return encoded{}, err
 			}
 		}
-		if _, _, err := p.renditions(out, h, taken, burns); err != nil {
-			return 0, 0, err
+		if _, err := p.renditions(out, h, taken, burns); err != nil {
+			return encoded{}, err
 		}
 		cost.renditions = clock.lap()
 	}
-	return len(f.Data), took, nil
+	return encoded{bytes: len(f.Data), took: took}, nil
 }
 
 // burn publishes under key the picture m, which f is the clean encoding

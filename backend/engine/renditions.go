@@ -17,10 +17,9 @@ import (
 // scaled to each size; and, when the chain burns boxes in, the
 // copies with them drawn on that some viewer takes (hub.BurnKey). A
 // rendition no smaller than out is skipped: its viewers see nothing better
-// than the stream's own frames. It returns the size of the largest copy
-// made and how long its encoding took, for the stream's figures when no
-// own-size frame is made.
-func (p *processor) renditions(out gocv.Mat, h protocol.Header, taken map[string]bool, burns bool) (size int, took time.Duration, err error) {
+// than the stream's own frames. It returns the figures of the largest copy
+// made, for the stream's when no own-size frame is made.
+func (p *processor) renditions(out gocv.Mat, h protocol.Header, taken map[string]bool, burns bool) (enc encoded, err error) {
 	for _, r := range p.e.lower() {
 		burned := burns && taken[hub.BurnKey(r.Name)]
 		if !taken[r.Name] && !burned || r.W >= out.Cols() || r.H >= out.Rows() {
@@ -31,21 +30,19 @@ func (p *processor) renditions(out gocv.Mat, h protocol.Header, taken map[string
 		start := time.Now()
 		buf, err := encodeJPEG(p.small, r.Quality)
 		if err != nil {
-			return 0, 0, err
+			return encoded{}, err
 		}
-		if size == 0 {
-			took = time.Since(start)
-		}
+		took := time.Since(start)
 		rh := h
 		rh.W, rh.H, rh.Rendition = w, hh, r.Name
 		rh.Detections = scaledCopy(h.Detections, float64(w)/float64(out.Cols()))
 		f, err := hub.NewFrame(rh, buf.GetBytes())
 		buf.Close()
 		if err != nil {
-			return 0, 0, err
+			return encoded{}, err
 		}
-		if size == 0 {
-			size = len(f.Data)
+		if enc.bytes == 0 {
+			enc = encoded{bytes: len(f.Data), took: took, rendition: r.Name}
 		}
 		p.e.encoded(protocol.CodecJPEG, len(f.Data), time.Now())
 		f.Rendition = r.Name
@@ -54,11 +51,11 @@ func (p *processor) renditions(out gocv.Mat, h protocol.Header, taken map[string
 		}
 		if burned {
 			if err := p.burn(p.small, f, hub.BurnKey(r.Name), r.Quality); err != nil {
-				return 0, 0, err
+				return encoded{}, err
 			}
 		}
 	}
-	return size, took, nil
+	return enc, nil
 }
 
 // scaledCopy is dets with their boxes scaled by k, leaving dets as it is:

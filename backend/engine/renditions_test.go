@@ -21,13 +21,17 @@ func TestViewersOfOnlySmallerCopiesCostNoOwnSizeJPEG(t *testing.T) {
 	if f := h.Latest(""); f != nil {
 		t.Fatalf("the own size was encoded (seq %d) with no viewer taking it", f.Header.Seq)
 	}
-	if st := e.Stats(); st.FrameBytes == 0 || st.EncodeMs == 0 {
-		t.Errorf("figures without an own-size frame: %d bytes, %.1f ms; want the copy's", st.FrameBytes, st.EncodeMs)
+	if st := e.Stats(); st.FrameBytes == 0 || st.EncodeMs == 0 || st.FrameRendition != "360p" {
+		t.Errorf("figures without an own-size frame: %d bytes, %.1f ms, of %q; want the 360p copy's", st.FrameBytes, st.EncodeMs, st.FrameRendition)
 	}
 	// A viewer of the own size comes: it is encoded again.
 	full := h.Subscribe("test", "", "")
 	defer h.Unsubscribe(full)
 	if f := next(t, full); f.Header.W != 1280 {
 		t.Fatalf("the own-size viewer got %dx%d", f.Header.W, f.Header.H)
+	}
+	next(t, full)
+	if st := e.Stats(); st.FrameRendition != "" {
+		t.Errorf("with the own size taken the figures are of %q", st.FrameRendition)
 	}
 }

@@ -39,7 +39,8 @@ func (e *Engine) encoded(codec string, n int, now time.Time) {
 }
 
 // recordFrame notes a published frame's figures.
-func (e *Engine) recordFrame(now time.Time, w, h, size int, encode time.Duration, chain []protocol.ProcTime, cost stageCosts) {
+func (e *Engine) recordFrame(now time.Time, w, h int, enc encoded, chain []protocol.ProcTime, cost stageCosts) {
+	encode := enc.took
 	e.output.Tick(now)
 	e.nEncoded.Add(1)
 	if e.observer != nil {
@@ -55,7 +56,7 @@ func (e *Engine) recordFrame(now time.Time, w, h, size int, encode time.Duration
 	if sending(e.stats.State) {
 		// A frame still on its way when the last viewer left or the camera
 		// went off is sent to nobody: it sets no size.
-		e.stats.Width, e.stats.Height, e.stats.FrameBytes = w, h, size
+		e.stats.Width, e.stats.Height, e.stats.FrameBytes, e.stats.FrameRendition = w, h, enc.bytes, enc.rendition
 	}
 	e.stats.Chain = chain
 	e.costs.smooth(cost)

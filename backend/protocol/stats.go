@@ -33,7 +33,11 @@ type Stats struct {
 	FPSCap     int     `json:"fpsCap"`
 	EncodeMs   float64 `json:"encodeMs"`   // smoothed JPEG encode time
 	FrameBytes int     `json:"frameBytes"` // size of the last JPEG
-	Error      string  `json:"error"`      // why the source is failing, while it is
+	// FrameRendition names the copy FrameBytes and EncodeMs are of when
+	// no viewer takes the stream's own size (a grid's tiles take smaller
+	// copies): "360p". "" : the own size's.
+	FrameRendition string `json:"frameRendition,omitempty"`
+	Error          string `json:"error"` // why the source is failing, while it is
 	// JPEGBitrate and H264Bitrate are the bits a second encoded in each
 	// codec over the last 2 s, every picture size together (the stream's
 	// own, its renditions, copies with boxes drawn on): what the stream

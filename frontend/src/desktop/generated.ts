@@ -324,6 +324,12 @@ export interface AppStats {
   encodeMs: number;
   /** size of the last JPEG */
   frameBytes: number;
+  /**
+   * FrameRendition names the copy FrameBytes and EncodeMs are of when
+   * no viewer takes the stream's own size (a grid's tiles take smaller
+   * copies): "360p". "" : the own size's.
+   */
+  frameRendition?: string;
   /** why the source is failing, while it is */
   error: string;
   /**

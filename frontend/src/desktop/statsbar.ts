@@ -10,7 +10,9 @@ export function showStats(st: AppStats): void {
   // With the camera off nothing is encoded: the last figures would be stale.
   const off = st.state === 'off' || !st.enabled;
   must('st-encode', HTMLElement).textContent = off ? '—' : `${st.encodeMs.toFixed(1)} ms`;
-  must('st-frame', HTMLElement).textContent = !off && st.width > 0 ? `${st.width}×${st.height} · ${(st.frameBytes / 1024).toFixed(0)} KiB` : '—';
+  // With only smaller copies taken (a preview of 360p, say), the figures are the largest copy's: say which.
+  const copy = st.frameRendition ? ` (${st.frameRendition})` : '';
+  must('st-frame', HTMLElement).textContent = !off && st.width > 0 ? `${st.width}×${st.height} · ${(st.frameBytes / 1024).toFixed(0)} KiB${copy}` : '—';
   must('st-bitrate', HTMLElement).textContent = (!off && codecRates(st.jpegBitrate, st.h264Bitrate)) || '—';
   must('st-bandwidth', HTMLElement).textContent = bandwidth(st.bandwidthBps);
   must('st-viewers', HTMLElement).textContent = String(st.remote);
