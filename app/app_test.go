@@ -282,6 +282,10 @@ func TestSetPortKeepsTheOldServerWhenTheNewPortIsTaken(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer v.Close()
+	// Watching, not just connected: the hub counts it once it is subscribed.
+	if _, err := v.NextFrame(10 * time.Second); err != nil {
+		t.Fatal(err)
+	}
 	next := freePort(t)
 	sh, err := a.SetPort(next)
 	if err != nil {
