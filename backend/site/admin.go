@@ -169,6 +169,10 @@ func (a *adminAPI) change(w http.ResponseWriter, r *http.Request, name string) {
 		apiError(w, http.StatusBadRequest, err.Error())
 		return
 	}
+	if next.Name != saved.Name && a.site.Station(next.Name) != nil {
+		apiError(w, http.StatusConflict, fmt.Sprintf("stream %s: a stream of that name exists", protocol.Quote(next.Name)))
+		return
+	}
 	if err := a.site.Change(st, saved, next, spec); err != nil {
 		apiError(w, http.StatusBadRequest, err.Error())
 		return

@@ -104,6 +104,10 @@ func TestTheRuntimeAPIAddsChangesAndRemovesStreamsWithoutTouchingOthers(t *testi
 	if code, _ := do(t, "POST", api, bearer(admin), `{"name":"a"}`); code != http.StatusConflict {
 		t.Fatalf("a second stream a: %d", code)
 	}
+	// A rename onto another stream's name changes nothing.
+	if code, body := do(t, "PUT", api+"/b", bearer(admin), `{"name":"a","quality":44}`); code != http.StatusConflict || s.Station("b").Settings().Quality != 33 {
+		t.Fatalf("rename onto a: %d %s, quality %d", code, body, s.Station("b").Settings().Quality)
+	}
 	// Renamed: the old address is gone, the new one works.
 	if code, body := do(t, "PUT", api+"/b", bearer(admin), `{"name":"line-2"}`); code != 200 {
 		t.Fatalf("rename: %d %s", code, body)
