@@ -21,3 +21,13 @@ type Camera struct {
 	// sets them; the desktop keeps the default.
 	Renditions []protocol.Rendition `json:"-"`
 }
+
+// OfferedRenditions are the smaller copies a stream whose setting is r
+// offers: r, or protocol.DefaultRenditions() when r is nil (unset); empty
+// is none. Camera.Renditions and FileStream.Renditions hold to it.
+func OfferedRenditions(r []protocol.Rendition) []protocol.Rendition {
+	if r == nil {
+		return protocol.DefaultRenditions()
+	}
+	return r
+}

@@ -34,10 +34,7 @@ func streamFields(s FileStream, relay FileRelay) ([]field, error) {
 	if st.Bitrate != 0 {
 		bitrate = formatBitrate(st.Bitrate)
 	}
-	renditions := s.Renditions
-	if renditions == nil {
-		renditions = protocol.DefaultRenditions()
-	}
+	renditions := OfferedRenditions(s.Renditions)
 	push, err := pushNode(s, relay)
 	if err != nil {
 		return nil, err

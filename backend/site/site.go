@@ -169,12 +169,8 @@ func New(c Config, d Deps) (*Site, error) {
 
 // newStation starts one stream of the site.
 func (s *Site) newStation(cam config.Camera) (*station.Station, error) {
-	renditions := cam.Renditions
-	if renditions == nil {
-		renditions = protocol.DefaultRenditions()
-	}
 	sd := station.Deps{Assets: s.d.Assets, Log: s.d.Log, Guard: s.router.Guard(), Origins: s.d.Origins, Limits: s.d.Limits,
-		CAFile: s.d.CAFile, Renditions: renditions, Fallback: s.d.Fallback, Notify: s.d.Notify}
+		CAFile: s.d.CAFile, Renditions: config.OfferedRenditions(cam.Renditions), Fallback: s.d.Fallback, Notify: s.d.Notify}
 	if m := s.d.Metrics; m != nil {
 		sd.Metrics, sd.OnPanic, sd.Observer = m.Handler(), m.Panic, m
 	}

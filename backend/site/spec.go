@@ -173,15 +173,6 @@ type PushInfo struct {
 	State   string `json:"state"`
 }
 
-// formatRenditions writes a stream's renditions as the file does: nil is
-// the default list.
-func formatRenditions(r []protocol.Rendition) string {
-	if r == nil {
-		r = protocol.DefaultRenditions()
-	}
-	return protocol.FormatRenditions(r)
-}
-
 // formatBitrate writes a bitrate as ParseBitrate reads it.
 func formatBitrate(b int) string {
 	if b == 0 {
@@ -195,7 +186,7 @@ func formatBitrate(b int) string {
 func info(c config.Camera, s engine.Settings, pushState string, viewers int, links []string) StreamInfo {
 	return StreamInfo{Name: c.Name, Source: protocol.Redact(s.Source), Process: vision.FormatChain(s.Process),
 		Quality: s.Quality, Width: s.MaxWidth, Height: s.MaxHeight, FPS: s.FPS, Codec: s.Codec,
-		Bitrate: formatBitrate(s.Bitrate), Renditions: formatRenditions(c.Renditions), Enabled: s.Enabled,
+		Bitrate: formatBitrate(s.Bitrate), Renditions: protocol.FormatRenditions(config.OfferedRenditions(c.Renditions)), Enabled: s.Enabled,
 		Push:    PushInfo{Enabled: c.Push.Enabled, Relay: protocol.Redact(c.Push.Relay), Stream: c.Push.Stream, State: pushState},
 		Viewers: viewers, Links: links}
 }

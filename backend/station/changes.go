@@ -3,6 +3,7 @@ package station
 import (
 	"fmt"
 
+	"framecast/backend/config"
 	"framecast/backend/engine"
 	"framecast/backend/protocol"
 )
@@ -83,11 +84,7 @@ func (st *Station) SetToken(token string) error {
 func (st *Station) SetRenditions(r []protocol.Rendition) {
 	st.mu.Lock()
 	defer st.mu.Unlock()
-	lower := r
-	if lower == nil {
-		lower = protocol.DefaultRenditions()
-	}
-	st.eng.SetRenditions(lower)
+	st.eng.SetRenditions(config.OfferedRenditions(r))
 	st.settings.Renditions = r
 	st.saveLocked()
 }
