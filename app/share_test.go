@@ -4,8 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"framecast/backend/client"
-	"framecast/backend/config"
 	"net"
 	"net/http"
 	"os"
@@ -14,6 +12,9 @@ import (
 	"testing"
 	"testing/fstest"
 	"time"
+
+	"framecast/backend/client"
+	"framecast/backend/config"
 )
 
 func TestNewLinkReplacesTheTokenAtOnce(t *testing.T) {
