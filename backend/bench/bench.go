@@ -68,36 +68,12 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 		}
 		viewers[i] = v
 	}
-	measureFrom := time.Now().Add(cfg.Warmup)
-	measureTo := measureFrom.Add(cfg.Duration)
-	results := make([]viewerResult, len(viewers))
-	var wg sync.WaitGroup
-	for i, v := range viewers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			results[i] = watch(v, rs[i], cfg.SlowFPS, measureFrom, measureTo)
-		}()
+	m := measure(srv, viewers, rs, cfg.SlowFPS, cfg.Warmup, cfg.Duration)
+	res := &Result{Config: cfg, ServerRSS: m.rss}
+	if m.cpuErr == nil {
+		res.ServerCPU = m.cpu
 	}
-
-	time.Sleep(time.Until(measureFrom))
-	var cpu0 time.Duration
-	if srv != nil {
-		cpu0, _ = srv.cpu()
-	}
-	time.Sleep(time.Until(measureTo))
-	res := &Result{Config: cfg}
-	if srv != nil {
-		cpu1, err := srv.cpu()
-		if err == nil {
-			res.ServerCPU = cpu1 - cpu0
-		}
-		res.ServerRSS, _ = srv.rss()
-	}
-	for _, v := range viewers {
-		v.Close()
-	}
-	wg.Wait()
+	results := m.results
 	for _, r := range results {
 		if r.err != nil {
 			return nil, r.err
@@ -105,6 +81,49 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	}
 	res.summarise(results)
 	return res, nil
+}
+
+// measured is what a server did while its viewers watched.
+type measured struct {
+	cpu     time.Duration // the server's, over the measured time
+	cpuErr  error         // why cpu could not be read
+	rss     int64
+	results []viewerResult
+}
+
+// measure has each viewer watch in its role (rs) for warmup, then
+// measures for d: what each saw and, when srv is not nil, the server's CPU
+// time and memory. The viewers are closed when it returns.
+func measure(srv *process, viewers []*client.Viewer, rs []role, slowFPS int, warmup, d time.Duration) measured {
+	from := time.Now().Add(warmup)
+	to := from.Add(d)
+	m := measured{results: make([]viewerResult, len(viewers))}
+	var wg sync.WaitGroup
+	for i, v := range viewers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			m.results[i] = watch(v, rs[i], slowFPS, from, to)
+		}()
+	}
+	time.Sleep(time.Until(from))
+	var cpu0 time.Duration
+	if srv != nil {
+		cpu0, _ = srv.cpu()
+	}
+	time.Sleep(time.Until(to))
+	if srv != nil {
+		var cpu1 time.Duration
+		if cpu1, m.cpuErr = srv.cpu(); m.cpuErr == nil {
+			m.cpu = cpu1 - cpu0
+		}
+		m.rss, _ = srv.rss()
+	}
+	for _, v := range viewers {
+		v.Close()
+	}
+	wg.Wait()
+	return m
 }
 
 // stepLabel names the rendition of a viewer's frame, and for H.264 the

@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"framecast/backend/client"
@@ -106,32 +105,14 @@ func runStreams(ctx context.Context, cfg StreamsConfig, n int) (StreamsResult, e
 			viewers = append(viewers, v)
 		}
 	}
-	from := time.Now().Add(cfg.Warmup)
-	to := from.Add(cfg.Duration)
-	results := make([]viewerResult, len(viewers))
-	var wg sync.WaitGroup
-	for i, v := range viewers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			results[i] = watch(v, role{}, 0, from, to)
-		}()
+	m := measure(srv, viewers, make([]role, len(viewers)), 0, cfg.Warmup, cfg.Duration)
+	viewers = nil // closed
+	if m.cpuErr != nil {
+		return res, m.cpuErr
 	}
-	time.Sleep(time.Until(from))
-	cpu0, _ := srv.cpu()
-	time.Sleep(time.Until(to))
-	cpu1, err := srv.cpu()
-	if err != nil {
-		return res, err
-	}
-	res.CPU = cpu1 - cpu0
-	res.RSS, _ = srv.rss()
-	for _, v := range viewers {
-		v.Close()
-	}
-	wg.Wait()
+	res.CPU, res.RSS = m.cpu, m.rss
 	res.MinFPS = -1
-	for _, r := range results {
+	for _, r := range m.results {
 		if r.err != nil {
 			return res, r.err
 		}
