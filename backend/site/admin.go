@@ -189,11 +189,13 @@ func (a *adminAPI) remove(w http.ResponseWriter, name string) {
 }
 
 // newCamera is a new stream's settings before the API's: the defaults, and
-// the token the site's streams share, if they do.
+// the token the site's streams share, if they do (its one stream's, if it
+// has one).
 func (s *Site) newCamera() config.Camera {
 	cam := config.Camera{Stream: engine.DefaultSettings()}
-	cam.Token = s.sharedToken(s.Stations())
-	if list := s.Stations(); len(list) == 1 {
+	list := s.Stations()
+	cam.Token = s.sharedToken(list)
+	if len(list) == 1 {
 		cam.Token = list[0].Handler().Token()
 	}
 	return cam
