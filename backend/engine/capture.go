@@ -75,7 +75,7 @@ func (e *Engine) capture(ctx context.Context, src source.Source, lost error) {
 			case c.src == nil:
 				e.setState(protocol.StateOff, "")
 				err = c.waitEvent(ctx, hubChanged)
-			case e.hub.Count() == 0:
+			case !e.hub.Busy():
 				e.setState(protocol.StateIdle, "")
 				err = c.waitEvent(ctx, hubChanged)
 			default:
@@ -154,7 +154,7 @@ func (c *capturer) recover(ctx context.Context, cause error) error {
 	for {
 		retryAt := time.Now().Add(c.retry.Next())
 		for time.Now().Before(retryAt) {
-			if e.hub.Count() > 0 {
+			if e.hub.Busy() {
 				drawNoSignal(&c.blank, c.w, c.h, protocol.PublicSource(s.Source), protocol.PublicText(cause.Error()))
 				c.blank.CopyTo(&c.cur.mat)
 				c.cur.ts, c.cur.placeholder = time.Now(), true

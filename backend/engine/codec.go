@@ -14,10 +14,11 @@ func (e *Engine) H264() bool { return e.inForce().Codec != CodecJPEG }
 // withoutH264 takes the H.264 keys out of taken, under JPEG only: a
 // viewer still taking H.264 just after the switch (until the server moves
 // it to JPEG) gets no frames, and its encoder is closed as for a key
-// nobody takes.
-func withoutH264(taken map[string]bool) {
+// nobody takes. The keys a tap takes stay (the recorder's): JPEG only is
+// what viewers get.
+func withoutH264(taken, tapped map[string]bool) {
 	for key := range taken {
-		if _, codec := hub.SplitKey(key); codec == protocol.CodecH264 {
+		if _, codec := hub.SplitKey(key); codec == protocol.CodecH264 && !tapped[key] {
 			delete(taken, key)
 		}
 	}

@@ -109,7 +109,7 @@ func (p *processor) frame(g *grabbed) error {
 		Detections: dets, Proc: times, Placeholder: g.placeholder}
 	taken := p.e.hub.Taken()
 	if s.Codec == CodecJPEG {
-		withoutH264(taken)
+		withoutH264(taken, p.e.hub.Tapped())
 	}
 	if s.Bitrate != p.bitrate {
 		// New encoders at the new bitrate, each starting at a keyframe.

@@ -23,6 +23,7 @@ type Hub struct {
 	status    protocol.Status          // guarded by mu
 	changed   chan struct{}            // closed (and replaced) when the viewer count changes; guarded by mu
 	meta      map[string]Meta          // each metadata key's newest value; guarded by mu
+	taps      map[*tap]struct{}        // consumers of every frame (Tap); guarded by mu
 	metaOrder uint64                   // numbers metadata values; guarded by mu
 
 	totals counters // every viewer's, past ones too
@@ -121,7 +122,7 @@ func (h *Hub) Count() int {
 }
 
 // Changed returns a channel that is closed the next time the viewer count
-// changes. The producer waits on it to sleep while nobody watches.
+// (or a tap, Tap) changes. The producer waits on it to sleep while nobody watches.
 func (h *Hub) Changed() <-chan struct{} {
 	h.mu.Lock()
 	defer h.mu.Unlock()
@@ -136,6 +137,7 @@ func (h *Hub) Publish(f *Frame) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	h.latest[f.Rendition] = f
+	h.tapLocked(f)
 	var direct []*Subscriber
 	for s := range h.subs {
 		if s.Rendition() != f.Rendition {
@@ -152,8 +154,8 @@ func (h *Hub) Publish(f *Frame) {
 	}
 }
 
-// Taken reports every hub key some viewer takes now, "" (the stream's own
-// size) among them: what a producer encodes besides its own size (the
+// Taken reports every hub key some viewer or tap (Tap) takes now, "" (the
+// stream's own size) among them: what a producer encodes besides its own size (the
 // other keys), and which renditions' frames a relay takes from another
 // relay of a cluster (those nobody here watches, full size included, are
 // not sent to it).
@@ -163,6 +165,9 @@ func (h *Hub) Taken() map[string]bool {
 	out := make(map[string]bool)
 	for s := range h.subs {
 		out[s.Rendition()] = true
+	}
+	for t := range h.taps {
+		out[t.key] = true
 	}
 	return out
 }
