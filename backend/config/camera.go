@@ -16,6 +16,9 @@ type Camera struct {
 	// Token is the stream's viewer token; "" : a new random one.
 	Token string `json:"token"`
 	Push  Push   `json:"push"`
+	// Record: the stream is recorded, when the program has a folder for
+	// recordings (Recording.Dir); a file without it is false.
+	Record bool `json:"record,omitempty"`
 	// Renditions are the smaller copies offered to viewers on slow links:
 	// nil is protocol.DefaultRenditions(), empty is none. A config file
 	// sets them; the desktop keeps the default.

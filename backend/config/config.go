@@ -3,7 +3,8 @@
 // a corrupt file is kept aside, never silently overwritten. An older app's
 // file of one camera becomes a list of one camera. It also reads and saves
 // serve's YAML config file of several streams (file*.go), which is refused
-// with the line of every mistake instead.
+// with the line of every mistake instead. Both say where streams are
+// recorded and for how long (Recording, record.go).
 package config
 
 import (
@@ -24,13 +25,14 @@ import (
 const FileName = "settings.json"
 
 // Settings is everything the desktop app remembers between runs: the
-// server's port and HTTPS, and its cameras in the order the window lists
-// them. The first camera is also served at the single-stream paths (/ and
-// /ws), as the one camera of an older app was.
+// server's port and HTTPS, where recordings go, and its cameras in the
+// order the window lists them. The first camera is also served at the
+// single-stream paths (/ and /ws), as the one camera of an older app was.
 type Settings struct {
-	Port    int      `json:"port"`
-	TLS     bool     `json:"tls"` // HTTPS for viewers, self-signed
-	Cameras []Camera `json:"cameras"`
+	Port    int       `json:"port"`
+	TLS     bool      `json:"tls"` // HTTPS for viewers, self-signed
+	Record  Recording `json:"record"`
+	Cameras []Camera  `json:"cameras"`
 }
 
 // MaxCameras bounds the cameras the app keeps, as site.MaxStreams bounds
@@ -86,6 +88,9 @@ func (s Settings) Validate() error {
 	var errs []error
 	if s.Port < 1 || s.Port > 65535 {
 		errs = append(errs, fmt.Errorf("port %d: must be from 1 to 65535", s.Port))
+	}
+	if err := s.Record.Validate(); err != nil {
+		errs = append(errs, fmt.Errorf("recording: %w", err))
 	}
 	switch n := len(s.Cameras); {
 	case n == 0:

@@ -81,6 +81,24 @@ func TestLoad(t *testing.T) {
 			func(s *Settings) { s.Port = 9006 }, 0, false},
 		{"cameras that are not a list give one camera and keep the port", `{"port":9007,"cameras":{"a":1}}`,
 			func(s *Settings) { s.Port = 9007 }, 1, true},
+		{"a camera's record switch is read, and one without it is not recorded", `{"cameras":[{"name":"a","record":true},{"name":"b"}]}`,
+			func(s *Settings) {
+				s.Cameras[0].Name, s.Cameras[0].Record = "a", true
+				s.Cameras = append(s.Cameras, Camera{Name: "b", Stream: engine.DefaultSettings()})
+			}, 0, false},
+		{"where recordings go and how long they are kept is read", `{"record":{"dir":"/rec","keep":"7d","maxSize":"50GB"},"cameras":[{"name":"a","record":true}]}`,
+			func(s *Settings) {
+				s.Record = Recording{Dir: "/rec", Keep: 7 * 24 * time.Hour, MaxSize: 50_000_000_000}
+				s.Cameras[0].Name, s.Cameras[0].Record = "a", true
+			}, 0, false},
+		{"a record switch that is not true or false is off", `{"cameras":[{"name":"a","record":"yes","stream":{"fps":9}}]}`,
+			func(s *Settings) { s.Cameras[0].Name, s.Cameras[0].Stream.FPS = "a", 9 }, 1, true},
+		{"recordings kept too briefly turn recording off", `{"port":9008,"record":{"dir":"/rec","keep":"5m"}}`,
+			func(s *Settings) { s.Port = 9008 }, 1, true},
+		{"a recording size that does not read turns recording off", `{"port":9009,"record":{"dir":"/rec","maxSize":"50 G"}}`,
+			func(s *Settings) { s.Port = 9009 }, 1, true},
+		{"an older file of one camera takes a recording folder beside it", `{"port":9010,"record":{"dir":"/rec"}}`,
+			func(s *Settings) { s.Port, s.Record.Dir = 9010, "/rec" }, 0, false},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -126,9 +144,17 @@ func TestSaveThenLoadRoundTrips(t *testing.T) {
 	s.Port, s.TLS = 8200, true
 	s.Cameras[0].Stream.Quality, s.Cameras[0].Token = 42, "0123456789abcdef0123"
 	s.Cameras[0].Stream.Codec, s.Cameras[0].Stream.Bitrate = "jpeg", 2_500_000
-	s.Cameras = append(s.Cameras, Camera{Name: "dock", Stream: engine.DefaultSettings(), Token: "0123456789abcdef0123"})
+	s.Cameras = append(s.Cameras, Camera{Name: "dock", Stream: engine.DefaultSettings(), Token: "0123456789abcdef0123", Record: true})
+	s.Record = Recording{Dir: "/var/lib/framecast", Keep: 36 * time.Hour, MaxSize: 2 << 40}
 	if err := st.Save(s); err != nil {
 		t.Fatal(err)
+	}
+	if b, _ := os.ReadFile(st.Path); !strings.Contains(string(b), `"record": {
+    "dir": "/var/lib/framecast",
+    "keep": "36h",
+    "maxSize": "2TiB"
+  }`) {
+		t.Errorf("the file does not keep the recording as a person writes it:\n%s", b)
 	}
 	got, warnings := st.Load()
 	if !reflect.DeepEqual(got, s) || len(warnings) != 0 {
@@ -139,6 +165,7 @@ func TestSaveThenLoadRoundTrips(t *testing.T) {
 		"no camera":             {Port: 8200},
 		"two cameras of a name": {Port: 8200, Cameras: []Camera{s.Cameras[1], s.Cameras[1]}},
 		"a name with a slash":   {Port: 8200, Cameras: []Camera{{Name: "a/b", Stream: engine.DefaultSettings()}}},
+		"recordings kept 5m":    {Port: 8200, Record: Recording{Dir: "r", Keep: 5 * time.Minute}, Cameras: s.Cameras[1:]},
 	} {
 		if err := st.Save(bad); err == nil {
 			t.Fatalf("Save accepted settings with %s", name)

@@ -20,6 +20,10 @@ type File struct {
 	TLS        FileTLS
 	// Relay is where streams with push: true push, each under its name.
 	Relay FileRelay
+	// Record is the file's record: section: where streams are recorded
+	// (its dir as written: a relative one is relative to the folder serve
+	// runs in) and how long recordings are kept.
+	Record Recording
 	// Streams are in the file's order: the first one is also served at
 	// / and /ws, as a single stream is.
 	Streams []FileStream
@@ -59,6 +63,9 @@ type FileStream struct {
 	// the stream's name, push: "wss://relay/ingest/name" that URL, both
 	// with File.Relay's publish token (the only one a file holds).
 	Push Push
+	// Record: the stream is recorded, into File.Record.Dir. The file's
+	// record: true or false; unset, true when record.dir is set.
+	Record bool
 	// Line is where the stream's entry starts in the file, for messages;
 	// SaveFile finds a renamed stream's entry by it. A stream added at run
 	// time has 0.

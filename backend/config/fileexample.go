@@ -54,6 +54,17 @@ tls:
 #   publish_token: ""
 #   ca_file: /etc/framecast/relay-ca.pem
 
+# Recording: each stream's H.264 video and what its processing detected,
+# kept in dir (one folder per stream; relative to the folder serve runs
+# in), for the viewer page's timeline and clips. Segments go, oldest
+# first, once older than keep (such as 7d, 12h; at least 1h) or while all
+# of them are over max_size (such as 50GB, 500MB, 2TiB; at least 100MB).
+# Either unset: no limit of that kind. Unset dir: nothing is recorded.
+# record:
+#   dir: recordings
+#   keep: 7d
+#   max_size: 50GB
+
 # The streams, in the order they are shown. Each is served at /s/<name>/;
 # the first one also at / and /ws. Names are 1-64 letters, digits, '_',
 # '-' or '.'. What a stream leaves out is the default written beside it.
@@ -81,6 +92,9 @@ streams:
     # Push to the relay: true (to relay.url under this stream's name),
     # false, or the relay's ingest URL, wss://relay.example.com/ingest/<name>.
     push: false
+    # Record this stream: true by default when record.dir is set, else
+    # false (and true needs record.dir).
+    # record: false
     # This stream's own viewer token, instead of token above.
     # token: ""
     # false: the source is not opened until the stream is turned on.

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"framecast/backend/protocol"
 )
@@ -55,6 +56,7 @@ func TestTheExampleExplainsEveryKey(t *testing.T) {
 		{fileKeys, []string{"\n", "\n# "}},
 		{tlsKeys, []string{"\n  ", "\n  # "}},
 		{relayKeys, []string{"\n#   "}},
+		{recordKeys, []string{"\n#   "}},
 		{streamKeys, []string{"\n    ", "\n    # "}},
 	}
 	for _, sec := range sections {
@@ -85,6 +87,38 @@ func TestTheExamplesCameraLoadsUncommented(t *testing.T) {
 	}
 	if len(f.Streams) != 3 || f.Streams[2].Name != "line-3" || f.Streams[2].Stream.Source != "camera:0" {
 		t.Fatalf("want line-3 on camera:0, got %+v", f.Streams)
+	}
+}
+
+// The example's record: section, once its #s go, records both streams
+// in recordings/ for a week, up to 50GB; the first stream's record: false
+// then leaves it out.
+func TestTheExamplesRecordingLoadsUncommented(t *testing.T) {
+	text := exampleText(tokenA)
+	for _, l := range []string{"# record:", "#   dir: recordings", "#   keep: 7d", "#   max_size: 50GB"} {
+		if !strings.Contains(text, "\n"+l+"\n") {
+			t.Fatalf("the example has no line %q", l)
+		}
+		text = strings.Replace(text, "\n"+l+"\n", "\n"+strings.Replace(l, "# ", "", 1)+"\n", 1)
+	}
+	f, err := ParseFile([]byte(text))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := Recording{Dir: "recordings", Keep: 7 * 24 * time.Hour, MaxSize: 50_000_000_000}
+	if f.Record != want || !f.Streams[0].Record || !f.Streams[1].Record {
+		t.Fatalf("want %+v and both streams recorded, got %+v, %v, %v", want, f.Record, f.Streams[0].Record, f.Streams[1].Record)
+	}
+	const off = "    # record: false\n"
+	if !strings.Contains(text, off) {
+		t.Fatalf("the example has no line %q", off)
+	}
+	f, err = ParseFile([]byte(strings.Replace(text, off, "    record: false\n", 1)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.Streams[0].Record || !f.Streams[1].Record {
+		t.Fatalf("want line-1 alone not recorded, got %v, %v", f.Streams[0].Record, f.Streams[1].Record)
 	}
 }
 
@@ -132,7 +166,8 @@ func TestTheDocsTwoCameraFileLoads(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(f.Streams) != 2 || f.Streams[0].Push.Stream != "line-1" || f.Streams[1].Token == "" || len(f.Streams[1].Renditions) != 0 {
+	if len(f.Streams) != 2 || f.Streams[0].Push.Stream != "line-1" || f.Streams[1].Token == "" || len(f.Streams[1].Renditions) != 0 ||
+		f.Record.MaxSize != 50_000_000_000 || !f.Streams[0].Record || f.Streams[1].Record {
 		t.Fatalf("the example loads as %+v", f)
 	}
 }

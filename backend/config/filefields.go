@@ -22,8 +22,9 @@ type field struct {
 // streamFields writes s's settings as the file holds them, one field each
 // of streamKeys in its order. Two settings that read the same write the
 // same, so comparing what two streams write finds what changed. relay is
-// the file's relay: section, which push: true stands for.
-func streamFields(s FileStream, relay FileRelay) ([]field, error) {
+// the file's relay: section, which push: true stands for; record is what
+// a stream that leaves record: out does.
+func streamFields(s FileStream, relay FileRelay, record bool) ([]field, error) {
 	d := engine.DefaultSettings()
 	st := s.Stream
 	codec := st.Codec
@@ -50,6 +51,7 @@ func streamFields(s FileStream, relay FileRelay) ([]field, error) {
 		{"bitrate", strNode(bitrate), st.Bitrate == 0},
 		{"renditions", strNode(protocol.FormatRenditions(renditions)), reflect.DeepEqual(renditions, protocol.DefaultRenditions())},
 		{"push", push, !s.Push.Enabled},
+		{"record", boolNode(s.Record), s.Record == record},
 		{"token", strNode(s.Token), s.Token == ""},
 		{"enabled", boolNode(st.Enabled), st.Enabled == d.Enabled},
 	}, nil

@@ -23,9 +23,10 @@ const DefaultAddr = ":8188"
 
 // The keys of each section, as unknown-key errors list them.
 var (
-	fileKeys  = []string{"addr", "token", "admin_token", "tls", "relay", "streams"}
-	tlsKeys   = []string{"mode", "cert", "key", "domains", "email", "acme_directory", "acme_http"}
-	relayKeys = []string{"url", "publish_token", "ca_file"}
+	fileKeys   = []string{"addr", "token", "admin_token", "tls", "relay", "record", "streams"}
+	tlsKeys    = []string{"mode", "cert", "key", "domains", "email", "acme_directory", "acme_http"}
+	relayKeys  = []string{"url", "publish_token", "ca_file"}
+	recordKeys = []string{"dir", "keep", "max_size"}
 )
 
 // LoadFile reads and checks the config file at path. When there is no
@@ -130,6 +131,8 @@ func (p *fileParser) file(root *yaml.Node) File {
 			f.TLS = p.tls(kv.v)
 		case "relay":
 			f.Relay = p.relay(kv.v)
+		case "record":
+			f.Record = p.record(kv.v)
 		case "streams":
 			streams = &kv
 		default:
@@ -140,7 +143,7 @@ func (p *fileParser) file(root *yaml.Node) File {
 		p.failf(root, "", "no streams: section: give at least one stream (docs/config.md)")
 		return f
 	}
-	f.Streams = p.streams(*streams, f.Relay)
+	f.Streams = p.streams(*streams, f.Relay, f.Record)
 	if f.AdminToken != "" {
 		// The admin token opens the runtime API: a viewer's token must not.
 		same := f.AdminToken == f.Token
@@ -262,6 +265,34 @@ func (p *fileParser) relay(n *yaml.Node) FileRelay {
 			r.CAFile, _ = p.str(kv.v, path)
 		default:
 			p.unknown(kv, "relay", relayKeys)
+		}
+	}
+	return r
+}
+
+// record reads the record: section. A dir is kept as written; keep and
+// max_size are held to Recording.Validate's range, each on its line.
+func (p *fileParser) record(n *yaml.Node) Recording {
+	var r Recording
+	for _, kv := range p.mapping(n, "record") {
+		path := "record." + kv.name
+		switch kv.name {
+		case "dir":
+			r.Dir, _ = p.str(kv.v, path)
+		case "keep":
+			if p.parsed(kv.v, path, func(text string) (err error) { r.Keep, err = ParseKeep(text); return err }) {
+				if err := checkKeep(r.Keep); err != nil {
+					p.fail(kv.v, path, err)
+				}
+			}
+		case "max_size":
+			if p.parsed(kv.v, path, func(text string) (err error) { r.MaxSize, err = ParseSize(text); return err }) {
+				if err := checkMaxSize(r.MaxSize); err != nil {
+					p.fail(kv.v, path, err)
+				}
+			}
+		default:
+			p.unknown(kv, "record", recordKeys)
 		}
 	}
 	return r

@@ -9,6 +9,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"framecast/backend/engine"
 	"framecast/backend/protocol"
@@ -94,6 +95,17 @@ streams:
 			File{Addr: DefaultAddr, TLS: FileTLS{Mode: "acme", Domains: []string{"a.example.com", "b.example.com"}, ACMEHTTP: "off"}, Streams: []FileStream{stream("a", 6, nil)}}},
 		{"tls mode off is plain HTTP", "tls:\n  mode: off\nstreams:\n  a: {}\n",
 			File{Addr: DefaultAddr, Streams: []FileStream{stream("a", 4, nil)}}},
+		{"with record.dir every stream is recorded but those with record: false", "record:\n  dir: /var/rec\n  keep: 2w\n  max_size: 1.5TB\nstreams:\n  a: {}\n  b:\n    record: false\n  c:\n    record: true\n",
+			File{Addr: DefaultAddr, Record: Recording{Dir: "/var/rec", Keep: 14 * 24 * time.Hour, MaxSize: 1_500_000_000_000}, Streams: []FileStream{
+				stream("a", 6, func(s *FileStream) { s.Record = true }), stream("b", 7, nil), stream("c", 9, func(s *FileStream) { s.Record = true })}}},
+		{"a relative dir is kept as written, and limits of 0 are none", "record:\n  dir: rec/here\n  keep: forever\n  max_size: 0\nstreams:\n  a: {}\n",
+			File{Addr: DefaultAddr, Record: Recording{Dir: "rec/here"}, Streams: []FileStream{stream("a", 6, func(s *FileStream) { s.Record = true })}}},
+		{"without record.dir no stream is recorded, and record: false says so", "record:\n  keep: 7d\nstreams:\n  a: {}\n  b:\n    record: false\n",
+			File{Addr: DefaultAddr, Record: Recording{Keep: 7 * 24 * time.Hour}, Streams: []FileStream{stream("a", 4, nil), stream("b", 5, nil)}}},
+		{"an empty record.dir and record: with no value record nothing", "record:\n  dir:\nstreams:\n  a:\n    record:\n",
+			File{Addr: DefaultAddr, Streams: []FileStream{stream("a", 4, nil)}}},
+		{"sizes and times in other forms", "record:\n  dir: r\n  keep: 36h\n  max_size: 200000000\nstreams:\n  a: {}\n",
+			File{Addr: DefaultAddr, Record: Recording{Dir: "r", Keep: 36 * time.Hour, MaxSize: 200_000_000}, Streams: []FileStream{stream("a", 6, func(s *FileStream) { s.Record = true })}}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -122,7 +134,7 @@ func TestParseFileNamesTheLineOfEveryProblem(t *testing.T) {
 		file string
 		want []string // each in the error
 	}{
-		{"an unknown top-level key", "addr: \":9000\"\nport: 80\nstreams:\n  a: {}\n", []string{"line 2: port: unknown key (the file takes addr, token, admin_token, tls, relay, streams)"}},
+		{"an unknown top-level key", "addr: \":9000\"\nport: 80\nstreams:\n  a: {}\n", []string{"line 2: port: unknown key (the file takes addr, token, admin_token, tls, relay, record, streams)"}},
 		{"an unknown key of a stream", "streams:\n  a:\n    source: test\n    qualty: 5\n", []string{"line 4: streams.a.qualty: unknown key (streams.a: takes source, process"}},
 		{"an unknown key of tls", "tls:\n  mdoe: auto\nstreams:\n  a: {}\n", []string{"line 2: tls.mdoe: unknown key"}},
 		{"an unknown key of relay", "relay:\n  adress: x\nstreams:\n  a: {}\n", []string{"line 2: relay.adress: unknown key"}},
@@ -166,6 +178,16 @@ func TestParseFileNamesTheLineOfEveryProblem(t *testing.T) {
 		{"a push URL naming a bad stream", "relay:\n  publish_token: " + pubTok + "\nstreams:\n  a:\n    push: wss://relay/ingest/..\n", []string{"line 5: streams.a.push: stream name"}},
 		{"push URLs of two stream names", "relay:\n  publish_token: " + pubTok + "\nstreams:\n  a:\n    push: wss://r1/ingest/a,wss://r2/ingest/b\n", []string{`line 5: streams.a.push: "wss://r1/ingest/a,wss://r2/ingest/b": every relay must get the same stream name ("a", then "b")`}},
 		{"a push that is a list", "streams:\n  a:\n    push: [x]\n", []string{"line 3: streams.a.push: a list: write true, false"}},
+		{"record: true without record.dir", "streams:\n  a:\n    record: true\n", []string{"line 3: streams.a.record: true needs record.dir, the folder recordings go to"}},
+		{"record as yes", "record:\n  dir: r\nstreams:\n  a:\n    record: yes\n", []string{`line 5: streams.a.record: "yes" is not true or false`}},
+		{"an unknown key of record", "record:\n  path: /var/rec\nstreams:\n  a: {}\n", []string{"line 2: record.path: unknown key (record: takes dir, keep, max_size)"}},
+		{"record that is one value", "record: /var/rec\nstreams:\n  a: {}\n", []string{"line 1: record: must be a mapping"}},
+		{"a dir that is a list", "record:\n  dir: [a, b]\nstreams:\n  a: {}\n", []string{"line 2: record.dir: must be a single value"}},
+		{"a keep that does not read", "record:\n  dir: r\n  keep: 7 days\nstreams:\n  a: {}\n", []string{`line 3: record.keep: "7 days": write a duration such as 7d, 12h or 90m`}},
+		{"a keep under an hour", "record:\n  dir: r\n  keep: 30m\nstreams:\n  a: {}\n", []string{"line 3: record.keep: keep 30m: must be at least 1h (0: no age limit)"}},
+		{"a size without its B", "record:\n  dir: r\n  max_size: 50 G\nstreams:\n  a: {}\n", []string{`line 3: record.max_size: "50 G": write a size such as 50GB, 500MB or 2TiB`}},
+		{"a size under 100MB", "record:\n  dir: r\n  max_size: 5MB\nstreams:\n  a: {}\n", []string{"line 3: record.max_size: max size 5MB: must be at least 100MB (0: no size limit)"}},
+		{"a size too large", "record:\n  max_size: 10000PB\nstreams:\n  a: {}\n", []string{`line 2: record.max_size: "10000PB": too large`}},
 		{"enabled as yes", "streams:\n  a:\n    enabled: yes\n", []string{`line 3: streams.a.enabled: "yes" is not true or false`}},
 		{"a stream that is a list", "streams:\n  a: [1]\n", []string{"line 2: streams.a: must be a mapping"}},
 		{"a source that is a mapping", "streams:\n  a:\n    source: {x: 1}\n", []string{"line 3: streams.a.source: must be a single value"}},

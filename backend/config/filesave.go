@@ -19,7 +19,9 @@ import (
 // reads the file as it is now and changes only the values that differ
 // from f, so untouched keys and comments stay (docs/config.md says which
 // comments go). The file's other settings are left as the file has them:
-// they change by hand, for the next start. A file that no longer reads
+// they change by hand, for the next start; f.Record is the record:
+// section the streams run with, and a stream recorded as it says leaves
+// record: out, to follow the file's. A file that no longer reads
 // is not written over. The new file replaces the old one at once: a crash
 // leaves one or the other, never half of each. Saves of one file are made
 // one at a time, under the caller's lock: two at once would each write
@@ -47,7 +49,7 @@ func saveFile(path string, f File, beforeRename func(tmp string) error) error {
 	if err := checkStreams(f.Streams); err != nil {
 		return fmt.Errorf("save config file %s: %w", path, err)
 	}
-	if err := setStreams(doc, disk, f.Streams); err != nil {
+	if err := setStreams(doc, disk, f.Streams, f.Record.Dir != ""); err != nil {
 		return fmt.Errorf("save config file %s: %w", path, err)
 	}
 	var out bytes.Buffer
@@ -146,8 +148,11 @@ type fileEntry struct {
 // stream keeps its entry, found by name, or for a renamed one by the line
 // its entry starts on (FileStream.Line), with the entry's comments and the
 // values that did not change; a new stream gets the keys that are not
-// their defaults; entries of streams no longer there go.
-func setStreams(doc *yaml.Node, disk File, streams []FileStream) error {
+// their defaults; entries of streams no longer there go. record is what
+// the streams do that leave record: out, as they run: a record.dir added
+// or removed by hand since is for them to follow at the next start, not
+// to be undone by writing record: into each of them.
+func setStreams(doc *yaml.Node, disk File, streams []FileStream, record bool) error {
 	m := findKey(doc.Content[0], "streams")
 	var old []*fileEntry
 	byName := map[string]*fileEntry{}
@@ -168,14 +173,23 @@ func setStreams(doc *yaml.Node, disk File, streams []FileStream) error {
 				e = o // renamed
 			}
 		}
-		fields, err := streamFields(s, disk.Relay)
+		fields, err := streamFields(s, disk.Relay, record)
 		if err != nil {
 			return err
+		}
+		written := func(fl field) error {
+			if fl.key == "record" && s.Record && disk.Record.Dir == "" {
+				return fmt.Errorf("stream %s is recorded, but the file has no record.dir, the folder recordings go to, so record: true cannot be written", s.Name)
+			}
+			return nil
 		}
 		if e == nil || e.used {
 			v := &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"}
 			for _, fl := range fields {
 				if !fl.def {
+					if err := written(fl); err != nil {
+						return err
+					}
 					v.Content = append(v.Content, strNode(fl.key), fl.v)
 				}
 			}
@@ -186,12 +200,19 @@ func setStreams(doc *yaml.Node, disk File, streams []FileStream) error {
 		if e.key.Value != s.Name {
 			e.key.Value, e.key.Tag, e.key.Style = s.Name, "!!str", 0
 		}
-		was, err := streamFields(e.s, disk.Relay)
+		prev := e.s
+		if k := findKey(e.v, "record"); k == nil || isNull(k) {
+			prev.Record = record // left out: as the streams run
+		}
+		was, err := streamFields(prev, disk.Relay, record)
 		if err != nil {
 			return err
 		}
 		for i, fl := range fields {
 			if !sameValue(was[i].v, fl.v) {
+				if err := written(fl); err != nil {
+					return err
+				}
 				toMapping(e)
 				setKey(e.v, fl.key, fl.v)
 			}

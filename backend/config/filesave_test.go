@@ -116,6 +116,121 @@ func TestSaveFileChangesOnlyWhatDiffers(t *testing.T) {
 	}
 }
 
+// recordFile records its streams in recordings/: the dock is left out.
+const recordFile = `# Framecast cameras
+record:
+  dir: recordings # on the big disk
+  keep: 7d
+streams:
+  # the line camera
+  line-1:
+    source: test # the pattern
+  # the dock, not recorded
+  dock:
+    record: false # nothing to see
+`
+
+// A stream's record: is written only where it differs from what record.dir
+// makes the default, in place, keeping the comments.
+func TestSaveFileWritesRecordWhereItDiffers(t *testing.T) {
+	cases := []struct {
+		name string
+		disk string
+		mod  func(f *File)
+		want string
+	}{
+		{"a stream no longer recorded gets record: false", recordFile, func(f *File) { f.Streams[0].Record = false },
+			strings.Replace(recordFile, "    source: test # the pattern\n", "    source: test # the pattern\n    record: false\n", 1)},
+		{"a stream recorded again is written in place, its comment kept", recordFile, func(f *File) { f.Streams[1].Record = true },
+			strings.Replace(recordFile, "record: false # nothing to see", "record: true # nothing to see", 1)},
+		{"another change leaves record: as it was", recordFile, func(f *File) { f.Streams[1].Stream.FPS = 5 },
+			recordFile + "    fps: 5\n"},
+		{"a new stream recorded as the default leaves record: out", recordFile, func(f *File) {
+			f.Streams = append(f.Streams, FileStream{Name: "gate", Stream: engine.DefaultSettings(), Renditions: protocol.DefaultRenditions(), Record: true})
+		}, recordFile + "  gate: {}\n"},
+		{"a new stream not recorded says so", recordFile, func(f *File) {
+			f.Streams = append(f.Streams, FileStream{Name: "gate", Stream: engine.DefaultSettings(), Renditions: protocol.DefaultRenditions()})
+		}, recordFile + "  gate:\n    record: false\n"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			path := writeSaved(t, c.disk)
+			f, err := LoadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			c.mod(&f)
+			if err := SaveFile(path, f); err != nil {
+				t.Fatalf("SaveFile: %v", err)
+			}
+			if b, _ := os.ReadFile(path); string(b) != c.want {
+				t.Errorf("the file is\n%s\nwant\n%s", b, c.want)
+			}
+			again, err := LoadFile(path)
+			if err != nil {
+				t.Fatalf("the saved file does not load: %v", err)
+			}
+			if !reflect.DeepEqual(withoutLines(again), withoutLines(f)) {
+				t.Errorf("the saved file loads as\n%+v\nnot\n%+v", again, f)
+			}
+		})
+	}
+}
+
+// savedFileWithDir is savedFile with a record: section of dir above its
+// streams; "": a record: section that sets no dir.
+func savedFileWithDir(dir string) string {
+	section := "record:\n  keep: 7d\n"
+	if dir != "" {
+		section = "record:\n  dir: " + dir + "\n  keep: 7d\n"
+	}
+	return strings.Replace(savedFile, "streams:\n", section+"streams:\n", 1)
+}
+
+// record.dir set or removed by hand while serve runs is for the streams
+// that leave record: out to follow at the next start: a save of another
+// change does not undo it by writing record: into each of them.
+func TestSaveFileLeavesAHandMadeRecordDirToTheStreams(t *testing.T) {
+	cases := []struct {
+		name     string
+		loaded   string // the file serve started with
+		edited   string // the file after the hand edit
+		recorded bool   // line-2 at the next start
+	}{
+		{"a dir set by hand records them at the next start", savedFile, savedFileWithDir("recordings"), true},
+		{"a dir removed by hand records nothing at the next start", savedFileWithDir("recordings"), savedFileWithDir(""), false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			path := writeSaved(t, c.loaded)
+			f, err := LoadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(path, []byte(c.edited), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			f.Streams[1].Stream.Quality = 55
+			if err := SaveFile(path, f); err != nil {
+				t.Fatalf("SaveFile: %v", err)
+			}
+			want := strings.Replace(c.edited, "quality: 70 # enough", "quality: 55 # enough", 1)
+			if b, _ := os.ReadFile(path); string(b) != want {
+				t.Errorf("the file is\n%s\nwant\n%s", b, want)
+			}
+			again, err := LoadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, s := range again.Streams {
+				if s.Record != c.recorded {
+					t.Errorf("stream %s: recorded %v at the next start, want %v", s.Name, s.Record, c.recorded)
+				}
+			}
+		})
+	}
+}
+
 func TestSaveFileLeavesTheFileAloneWhenItCannot(t *testing.T) {
 	good, err := ParseFile([]byte(savedFile))
 	if err != nil {
@@ -137,6 +252,11 @@ func TestSaveFileLeavesTheFileAloneWhenItCannot(t *testing.T) {
 		{"a bad viewer token", savedFile, func(f *File) { f.Streams[0].Token = "short" }, "stream line-1: token: must be 16 to 256 characters"},
 		{"renditions that do not read back", savedFile, func(f *File) { f.Streams[0].Renditions = []protocol.Rendition{{W: 8, H: 8, Quality: 5}} },
 			"not saved, the streams would not read back: line 12: streams.line-1.renditions: rendition \"8x8@5\""},
+		{"a stream recorded in a file with no record.dir", savedFile, func(f *File) { f.Streams[2].Record = true },
+			"stream dock is recorded, but the file has no record.dir, the folder recordings go to, so record: true cannot be written"},
+		{"a new stream recorded in a file with no record.dir", savedFile, func(f *File) {
+			f.Streams = append(f.Streams, FileStream{Name: "gate", Stream: engine.DefaultSettings(), Record: true})
+		}, "stream gate is recorded, but the file has no record.dir"},
 		{"a push with a publish token of its own", savedFile, func(f *File) {
 			f.Streams[0].Push = Push{Enabled: true, Relay: f.Relay.URL, Stream: "line-1", PublishToken: "another-publish-token"}
 		}, "stream line-1 pushes with a publish token other than the file's relay.publish_token"},

@@ -9,7 +9,7 @@ import (
 )
 
 // streamKeys are the keys of one stream, in the order SaveFile writes them.
-var streamKeys = []string{"source", "process", "quality", "width", "height", "fps", "codec", "bitrate", "renditions", "push", "token", "enabled"}
+var streamKeys = []string{"source", "process", "quality", "width", "height", "fps", "codec", "bitrate", "renditions", "push", "record", "token", "enabled"}
 
 // settingChecks check each of a stream's settings alone, against the
 // defaults, so that engine.Settings.Validate's words for it are told on
@@ -28,8 +28,9 @@ var settingChecks = []struct {
 	{"bitrate", func(d *engine.Settings, s engine.Settings) { d.Bitrate = s.Bitrate }},
 }
 
-// streams reads the streams: map, in the file's order.
-func (p *fileParser) streams(kv pair, relay FileRelay) []FileStream {
+// streams reads the streams: map, in the file's order; relay and rec are
+// the file's relay: and record: sections.
+func (p *fileParser) streams(kv pair, relay FileRelay, rec Recording) []FileStream {
 	entries := p.mapping(kv.v, "streams")
 	if len(entries) > MaxStreams {
 		p.failf(kv.key, "streams", "%d streams: at most %d", len(entries), MaxStreams)
@@ -40,15 +41,16 @@ func (p *fileParser) streams(kv pair, relay FileRelay) []FileStream {
 	}
 	out := make([]FileStream, 0, len(entries))
 	for _, e := range entries {
-		out = append(out, p.stream(e, relay))
+		out = append(out, p.stream(e, relay, rec))
 	}
 	return out
 }
 
 // stream reads one entry of streams:. What it leaves out is
-// engine.DefaultSettings', and protocol.DefaultRenditions for renditions.
-func (p *fileParser) stream(e pair, relay FileRelay) FileStream {
-	s := FileStream{Name: e.name, Stream: engine.DefaultSettings(), Renditions: protocol.DefaultRenditions(), Line: e.key.Line}
+// engine.DefaultSettings', protocol.DefaultRenditions for renditions, and
+// recorded when rec has a dir.
+func (p *fileParser) stream(e pair, relay FileRelay, rec Recording) FileStream {
+	s := FileStream{Name: e.name, Stream: engine.DefaultSettings(), Renditions: protocol.DefaultRenditions(), Record: rec.Dir != "", Line: e.key.Line}
 	path := "streams." + quoteKey(e.name)
 	if !protocol.ValidStreamName(e.name) {
 		p.failf(e.key, "streams."+protocol.Quote(e.name), "not a stream name: %s", protocol.StreamNameRule)
@@ -91,6 +93,13 @@ func (p *fileParser) stream(e pair, relay FileRelay) FileStream {
 			p.parsed(kv.v, kp, func(text string) (err error) { s.Renditions, err = parseRenditions(text); return err })
 		case "push":
 			push = kv.v
+		case "record":
+			if on, ok := p.boolean(kv.v, kp); ok {
+				if on && rec.Dir == "" {
+					p.failf(kv.v, kp, "true needs record.dir, the folder recordings go to")
+				}
+				s.Record = on
+			}
 		case "token":
 			s.Token = p.token(kv.v, kp)
 		case "enabled":

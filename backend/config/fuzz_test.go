@@ -19,6 +19,8 @@ func FuzzLoad(f *testing.F) {
 	f.Add([]byte(`{"stream":{"process":[{"name":"blur","params":{"size":-3}}]}}`))
 	f.Add([]byte(`{"port":9000,"cameras":[{"name":"a","stream":{"fps":9}},{"name":"a"},7,{"name":"../x"}]}`))
 	f.Add([]byte(`{"cameras":{"a":1}}`))
+	f.Add([]byte(`{"record":{"dir":"/rec","keep":"7d","maxSize":"50GB"},"cameras":[{"name":"a","record":true},{"name":"b","record":1}]}`))
+	f.Add([]byte(`{"record":{"dir":"r","keep":"5m","maxSize":5}}`))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		st := Store{Path: filepath.Join(t.TempDir(), FileName)}
 		if err := os.WriteFile(st.Path, b, 0o600); err != nil {
@@ -40,6 +42,9 @@ func FuzzParseFile(f *testing.F) {
 	f.Add([]byte("a: &a [x, x]\nb: &b [*a, *a]\nstreams:\n  s: *b\n"))
 	f.Add([]byte("relay:\n  url: wss://r\n  publish_token: publish-token-dddddddd\nstreams:\n  a:\n    push: true\n  b:\n    push: ws://q/ingest/c,ws://p/ingest/c\n"))
 	f.Add([]byte("tls:\n  mode: acme\n  domains: a,b\nstreams:\n  \"x.y\":\n    renditions: none\n    bitrate: 1.5M\n"))
+	f.Add([]byte(recordFile))
+	f.Add([]byte("record:\n  dir: r\n  keep: 1d12h\n  max_size: 1.5TB\nstreams:\n  a:\n    record: false\n  b:\n    record: true\n  c:\n"))
+	f.Add([]byte("record:\n  keep: 30m\n  max_size: 50 G\nstreams:\n  a:\n    record: true\n"))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		file, err := ParseFile(b)
 		if err != nil {
@@ -48,7 +53,13 @@ func FuzzParseFile(f *testing.F) {
 		if len(file.Streams) < 1 || len(file.Streams) > MaxStreams {
 			t.Fatalf("%d streams from %q", len(file.Streams), b)
 		}
+		if err := file.Record.Validate(); err != nil {
+			t.Fatalf("record: from %q: %v", b, err)
+		}
 		for _, s := range file.Streams {
+			if s.Record && file.Record.Dir == "" {
+				t.Fatalf("stream %s recorded without a record.dir from %q", s.Name, b)
+			}
 			if !protocol.ValidStreamName(s.Name) {
 				t.Fatalf("stream name %q from %q", s.Name, b)
 			}

@@ -41,6 +41,7 @@ type rawCamera struct {
 	Stream map[string]json.RawMessage `json:"stream"`
 	Token  json.RawMessage            `json:"token"`
 	Push   json.RawMessage            `json:"push"`
+	Record json.RawMessage            `json:"record"`
 }
 
 // parse reads settings from b, field by field: a bad field gets its default
@@ -53,6 +54,7 @@ func parse(b []byte) (s Settings, old bool, warnings []string) {
 	var raw struct {
 		Port    json.RawMessage `json:"port"`
 		TLS     json.RawMessage `json:"tls"`
+		Record  json.RawMessage `json:"record"`
 		Cameras json.RawMessage `json:"cameras"`
 	}
 	var single rawCamera // an older app's file
@@ -78,10 +80,18 @@ func parse(b []byte) (s Settings, old bool, warnings []string) {
 		}
 	}
 	check("port", s.Port < 1 || s.Port > 65535, func() { s.Port = def.Port })
+	// A recording not as it was written is off, rather than kept with no
+	// limit that could fill the disk.
+	field("record", raw.Record, &s.Record, func() { s.Record = def.Record })
+	if err := s.Record.Validate(); err != nil {
+		s.Record = def.Record
+		warnings = append(warnings, fmt.Sprintf("setting record is out of range (%v); recording is off", err))
+	}
 
 	if raw.Cameras == nil {
 		old = true
-		single.Name = nil // it had none: the camera of one is DefaultCamera
+		single.Name = nil   // it had none: the camera of one is DefaultCamera
+		single.Record = nil // it had none: a top-level record is Settings.Record
 		c, w := parseCamera("", single, DefaultCamera)
 		s.Cameras, warnings = []Camera{c}, append(warnings, w...)
 		return s, old, warnings
@@ -158,6 +168,7 @@ func parseCamera(prefix string, raw rawCamera, name string) (Camera, []string) {
 	field("stream.bitrate", raw.Stream["bitrate"], &c.Stream.Bitrate, func() { c.Stream.Bitrate = def.Bitrate })
 	field("token", raw.Token, &c.Token, func() { c.Token = "" })
 	field("push", raw.Push, &c.Push, func() { c.Push = Push{} })
+	field("record", raw.Record, &c.Record, func() { c.Record = false })
 	// Values of the right type may still be out of range: check each alone.
 	return c, append(warnings, fixRanges(prefix, &c, name)...)
 }
