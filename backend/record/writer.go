@@ -377,8 +377,8 @@ func (w *writer) closed(empty bool) {
 }
 
 // fail stops recording after a write error: the segment keeps what was
-// written whole, frames are dropped until a retry, and the error is logged
-// once and shown in Status.
+// written whole, frames are dropped until a retry, and the error is shown in
+// Status and logged when recording stops (a retry failing is not).
 func (w *writer) fail(err error) {
 	msg := err.Error() + "; recording stopped"
 	if errors.Is(err, syscall.ENOSPC) {
@@ -398,8 +398,10 @@ func (w *writer) fail(err error) {
 		before = st.Err
 		st.Recording, st.Err = false, msg
 	})
-	if before != msg {
+	if before == "" {
 		w.s.log.Error("recording stopped", "stream", w.r.streamName(), "err", msg)
+	} else {
+		w.s.log.Debug("recording failed again", "stream", w.r.streamName(), "err", msg)
 	}
 	w.s.retainSoon()
 }
