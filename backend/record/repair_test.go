@@ -14,7 +14,7 @@ import (
 
 // motion is a detection on every frame, and a person on every tenth.
 func motion(i int) []protocol.Detection {
-	d := []protocol.Detection{{Label: "motion", Score: 0.5 + float64(i%50)/100, Box: [4]int{i, 2, 30, 40}}}
+	d := []protocol.Detection{{Label: "motion", Score: float64(50+i%50) / 100, Box: [4]int{i, 2, 30, 40}}}
 	if i%10 == 0 {
 		d = append(d, protocol.Detection{Label: "person", Score: 0.9, Box: [4]int{5, 6, 7, 8}})
 	}

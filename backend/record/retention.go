@@ -28,11 +28,11 @@ func (s *Store) retainLoop() {
 // Keep ago, then more while all of them are over MaxSize. The segments being
 // written are counted but never deleted; exports are neither.
 func (s *Store) retain() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	if s.o.Keep <= 0 && s.o.MaxSize <= 0 {
 		return
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
 	type entry struct {
 		stream string
 		seg    *segment

@@ -21,7 +21,7 @@ import (
 // Store is a folder of recordings: every stream's segments, the recorders
 // writing them, and retention.
 type Store struct {
-	o   Options
+	o   Options // read-only after Open (tests change Keep and MaxSize under mu)
 	log *slog.Logger
 	// create makes a segment's or detection file's file: os.OpenFile by
 	// default; tests put a failing one in.
