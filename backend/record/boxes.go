@@ -29,6 +29,7 @@ type sampleRef struct {
 type fragment struct {
 	start, end int64 // ticks from the segment's start
 	fileEnd    int64 // the offset just after its mdat
+	count      int   // samples
 	samples    []sampleRef
 }
 
@@ -261,6 +262,7 @@ func parseMoof(body []byte, moofOff, dataStart, dataEnd int64, withSamples bool)
 					dts += int64(dur)
 				}
 				fr.end = dts
+				fr.count = int(n)
 			}
 			return nil
 		})

@@ -34,9 +34,13 @@ func repair(dir, name string, log *slog.Logger) (*segment, error) {
 	size := st.Size()
 	params, initEnd, err := readInit(f, size)
 	var end int64 = -1
-	good := initEnd
+	good, frames := initEnd, 0
 	if err == nil {
-		good = walkFragments(f, initEnd, size, false, func(fr fragment) bool { end = fr.end; return true })
+		good = walkFragments(f, initEnd, size, false, func(fr fragment) bool {
+			end = fr.end
+			frames += fr.count
+			return true
+		})
 	}
 	if end < 0 {
 		log.Warn("removed a segment with no complete fragment", "path", path)
@@ -57,7 +61,7 @@ func repair(dir, name string, log *slog.Logger) (*segment, error) {
 			return nil, fmt.Errorf("record: repair %s: %w", path, err)
 		}
 	}
-	seg := &segment{name: name, start: start, end: start.Add(ticksToDuration(end)), size: good, params: params}
+	seg := &segment{name: name, start: start, end: start.Add(ticksToDuration(end)), size: good, frames: frames, params: params}
 	seg.detSize, err = repairDetections(detPath, seg.end.UnixMicro())
 	if err != nil {
 		return nil, err

@@ -300,6 +300,7 @@ func (w *writer) flush(n int, next int64) {
 	w.detSize += int64(len(w.lines))
 	w.s.mu.Lock()
 	w.seg.size, w.seg.detSize = w.size, w.detSize
+	w.seg.frames += n
 	w.seg.end = time.UnixMicro(w.base).UTC().Add(ticksToDuration(next))
 	w.s.mu.Unlock()
 	w.r.setStatus(func(st *Status) { st.Bytes += written })
