@@ -2,6 +2,7 @@ package record
 
 import (
 	"bufio"
+	"bytes"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -83,6 +84,17 @@ func repairDetections(path string, end int64) (int64, error) {
 	st, err := f.Stat()
 	if err != nil {
 		return 0, fmt.Errorf("record: %w", err)
+	}
+	// Lines are written whole and in time order, so a file whose last line
+	// is whole and before end needs no reading.
+	if tail := min(st.Size(), 4096); tail > 0 {
+		b := make([]byte, tail)
+		if _, err := f.ReadAt(b, st.Size()-tail); err == nil && b[len(b)-1] == '\n' {
+			i := bytes.LastIndexByte(b[:len(b)-1], '\n')
+			if ts, ok := lineTS(b[i+1:]); ok && ts < end && (i >= 0 || tail == st.Size()) {
+				return st.Size(), nil
+			}
+		}
 	}
 	var keep int64
 	br := bufio.NewReader(f)

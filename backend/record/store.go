@@ -197,19 +197,22 @@ func (s *Store) Recorder(stream string, requestKey func()) (*Recorder, error) {
 	if err := validStream(stream); err != nil {
 		return nil, err
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.closed {
-		return nil, ErrClosed
-	}
-	if _, ok := s.recorders[stream]; ok {
-		return nil, fmt.Errorf("%w: %s", ErrRecording, stream)
-	}
 	if requestKey == nil {
 		requestKey = func() {}
 	}
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return nil, ErrClosed
+	}
+	if _, ok := s.recorders[stream]; ok {
+		s.mu.Unlock()
+		return nil, fmt.Errorf("%w: %s", ErrRecording, stream)
+	}
 	r := newRecorder(s, stream, requestKey)
 	s.recorders[stream] = r
+	s.mu.Unlock()
+	requestKey()
 	return r, nil
 }
 
