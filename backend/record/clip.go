@@ -330,8 +330,14 @@ func (s *Store) Export(stream string, start time.Time, d time.Duration) (string,
 		if n > 1 {
 			path = filepath.Join(dir, stem+"-"+strconv.Itoa(n)+".mp4")
 		}
-		// A hard link never replaces a file, as a rename would.
+		// A hard link never replaces a file, as a rename would; where
+		// there are none, rename to a name not taken.
 		err := os.Link(tmp.Name(), path)
+		if err != nil && !errors.Is(err, os.ErrExist) {
+			if _, serr := os.Lstat(path); errors.Is(serr, os.ErrNotExist) {
+				err = os.Rename(tmp.Name(), path)
+			}
+		}
 		if err == nil {
 			syncDir(dir)
 			return path, nil

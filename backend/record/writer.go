@@ -81,6 +81,9 @@ func (w *writer) add(f frame) {
 	var sps, pps []byte
 	if f.key {
 		sps, pps = parameters(f.au)
+		if sps == nil && w.seg != nil {
+			sps, pps = w.sps, w.pps // a keyframe that leaves them out keeps them
+		}
 	}
 	if w.seg != nil {
 		switch {
