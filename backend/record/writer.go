@@ -97,6 +97,9 @@ func (w *writer) add(f frame) {
 			}
 			w.endSegment(next)
 		}
+		if !w.stoppedUntil.IsZero() {
+			return // writing the last frames failed
+		}
 	}
 	if w.seg == nil {
 		if !f.key || sps == nil {
