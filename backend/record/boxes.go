@@ -29,6 +29,7 @@ type sampleRef struct {
 type fragment struct {
 	start, end int64 // ticks from the segment's start
 	fileEnd    int64 // the offset just after its mdat
+	count      int   // samples
 	samples    []sampleRef
 }
 
@@ -91,20 +92,26 @@ func readInit(r io.ReaderAt, limit int64) (*mp4.CodecH264, int64, error) {
 func walkFragments(r io.ReaderAt, off, limit int64, withSamples bool, fn func(fragment) bool) int64 {
 	buf := make([]byte, 4096)
 	for {
-		typ, size, hdr, err := boxHeader(r, off, limit)
+		// One read holds the moof and the mdat's header, most times.
+		n, err := r.ReadAt(buf[:min(int64(len(buf)), limit-off)], off)
+		if err != nil && err != io.EOF {
+			return off
+		}
+		head := bufferAt{buf[:n], off, r}
+		typ, size, hdr, err := boxHeader(head, off, limit)
 		if err != nil || typ != "moof" || size > 1<<20 {
 			return off
 		}
-		mtyp, msize, mhdr, err := boxHeader(r, off+size, limit)
+		mtyp, msize, mhdr, err := boxHeader(head, off+size, limit)
 		if err != nil || mtyp != "mdat" {
 			return off
 		}
-		if int64(len(buf)) < size {
-			buf = make([]byte, size)
-		}
 		moof := buf[:size]
-		if _, err := r.ReadAt(moof, off); err != nil {
-			return off
+		if size > int64(n) {
+			moof = make([]byte, size)
+			if _, err := r.ReadAt(moof, off); err != nil {
+				return off
+			}
 		}
 		fr, err := parseMoof(moof[hdr:], off, off+size+mhdr, off+size+msize, withSamples)
 		if err != nil {
@@ -116,6 +123,20 @@ func walkFragments(r io.ReaderAt, off, limit int64, withSamples bool, fn func(fr
 			return off
 		}
 	}
+}
+
+// bufferAt reads from b, the bytes of r at off, or from r past them.
+type bufferAt struct {
+	b   []byte
+	off int64
+	r   io.ReaderAt
+}
+
+func (a bufferAt) ReadAt(p []byte, off int64) (int, error) {
+	if in := off - a.off; in >= 0 && in+int64(len(p)) <= int64(len(a.b)) {
+		return copy(p, a.b[in:]), nil
+	}
+	return a.r.ReadAt(p, off)
 }
 
 // children calls fn with each box inside b.
@@ -261,6 +282,7 @@ func parseMoof(body []byte, moofOff, dataStart, dataEnd int64, withSamples bool)
 					dts += int64(dur)
 				}
 				fr.end = dts
+				fr.count = int(n)
 			}
 			return nil
 		})

@@ -112,7 +112,7 @@ func (s *Store) clipSegments(stream string, start time.Time, d time.Duration) ([
 		seg := segs[i]
 		if i > first {
 			prev := segs[i-1]
-			if !seg.start.Before(from.Add(d)) || seg.start.Sub(prev.end) >= mergeGap || !seg.end.After(seg.start) ||
+			if !seg.start.Before(from.Add(d)) || !joined(prev, seg) || !seg.end.After(seg.start) ||
 				!bytes.Equal(seg.params.SPS, prev.params.SPS) || !bytes.Equal(seg.params.PPS, prev.params.PPS) {
 				break
 			}
@@ -307,7 +307,7 @@ func (s *Store) Export(stream string, start time.Time, d time.Duration) (string,
 	if err != nil {
 		return "", err
 	}
-	defer c.Close()
+	defer func() { _ = c.Close() }() // read only
 	dir := filepath.Join(s.o.Dir, exportsDir)
 	tmp, err := os.CreateTemp(dir, "export-*.tmp")
 	if err != nil {
@@ -330,8 +330,14 @@ func (s *Store) Export(stream string, start time.Time, d time.Duration) (string,
 		if n > 1 {
 			path = filepath.Join(dir, stem+"-"+strconv.Itoa(n)+".mp4")
 		}
-		// A hard link never replaces a file, as a rename would.
+		// A hard link never replaces a file, as a rename would; where
+		// there are none, rename to a name not taken.
 		err := os.Link(tmp.Name(), path)
+		if err != nil && !errors.Is(err, os.ErrExist) {
+			if _, serr := os.Lstat(path); errors.Is(serr, os.ErrNotExist) {
+				err = os.Rename(tmp.Name(), path)
+			}
+		}
 		if err == nil {
 			syncDir(dir)
 			return path, nil

@@ -123,6 +123,20 @@ func lineTS(line []byte) (int64, bool) {
 	return ts, err == nil
 }
 
+// lineLabel reads the label of a .jsonl line as appendDetectionLine wrote
+// it, without decoding the rest; false for a label it escaped.
+func lineLabel(line []byte) ([]byte, bool) {
+	_, rest, ok := bytes.Cut(line, []byte(`,"label":"`))
+	if !ok {
+		return nil, false
+	}
+	end := bytes.IndexByte(rest, '"')
+	if end < 0 || bytes.IndexByte(rest[:end], '\\') >= 0 {
+		return nil, false
+	}
+	return rest[:end], true
+}
+
 // Detections returns the stream's recorded detections in q's span, oldest
 // first.
 func (s *Store) Detections(stream string, q Query) ([]Detection, error) {
@@ -136,22 +150,38 @@ func (s *Store) Detections(stream string, q Query) ([]Detection, error) {
 	}
 	var (
 		out  []Detection
-		last = map[string]int64{} // label → the ts of its last detection kept, for Every
+		last = map[string]int64{} // label → the time of its last detection kept, for Every
 	)
+	// keep says whether a line of this time and label is wanted, from
+	// what it can read without decoding the line.
+	keep := func(ts int64, label []byte) bool {
+		if q.Label != "" && string(label) != q.Label {
+			return false
+		}
+		if q.Every > 0 {
+			if prev, ok := last[string(label)]; ok && ts-prev < q.Every.Microseconds() {
+				return false
+			}
+			last[string(label)] = ts
+		}
+		return true
+	}
 	for _, df := range files {
-		done, err := scanDetections(df, func(l detectionLine) bool {
-			if l.TS < from || l.TS >= to || (q.Label != "" && l.Label != q.Label) {
+		done, err := scanDetections(df, from, to, func(ts int64, line []byte) bool {
+			label, plain := lineLabel(line)
+			if plain && !keep(ts, label) {
 				return true
 			}
-			if q.Every > 0 {
-				if prev, ok := last[l.Label]; ok && l.TS-prev < q.Every.Microseconds() {
-					return true
-				}
-				last[l.Label] = l.TS
+			var l detectionLine
+			if json.Unmarshal(line, &l) != nil {
+				return true
+			}
+			if !plain && !keep(l.TS, []byte(l.Label)) {
+				return true
 			}
 			out = append(out, Detection{TS: time.UnixMicro(l.TS).UTC(), Label: l.Label, Score: l.Score, Box: l.Box})
 			return q.Limit <= 0 || len(out) < q.Limit
-		}, from, to)
+		})
 		if err != nil {
 			return nil, err
 		}
@@ -171,7 +201,7 @@ type detectionFile struct {
 
 // scanDetections calls fn with each line of the file whose time is in
 // [from, to), until fn returns false; done says it did.
-func scanDetections(df detectionFile, fn func(detectionLine) bool, from, to int64) (done bool, err error) {
+func scanDetections(df detectionFile, from, to int64, fn func(ts int64, line []byte) bool) (done bool, err error) {
 	f, err := os.Open(df.path)
 	if errors.Is(err, os.ErrNotExist) {
 		return false, nil // deleted by retention meanwhile
@@ -184,17 +214,14 @@ func scanDetections(df detectionFile, fn func(detectionLine) bool, from, to int6
 	sc.Buffer(make([]byte, 64<<10), 1<<20)
 	for sc.Scan() {
 		line := sc.Bytes()
-		if ts, ok := lineTS(line); ok && (ts < from || ts >= to) {
-			if ts >= to {
-				return false, nil // lines are in time order
-			}
+		ts, ok := lineTS(line)
+		if !ok || ts < from {
 			continue
 		}
-		var l detectionLine
-		if json.Unmarshal(line, &l) != nil {
-			continue
+		if ts >= to {
+			return false, nil // lines are in time order
 		}
-		if !fn(l) {
+		if !fn(ts, line) {
 			return true, nil
 		}
 	}

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"testing"
 	"time"
+
+	"framecast/backend/protocol"
 )
 
 func TestDetectionsByRangeLabelEveryAndLimit(t *testing.T) {
@@ -93,5 +95,29 @@ func TestDetectionsByRangeLabelEveryAndLimit(t *testing.T) {
 	spans, _ := json.Marshal(s.Spans("cam"))
 	if want := `[{"start":"2026-12-06T14:03:05.123Z","end":"2026-12-06T14:03:15.123Z"}]`; string(spans) != want {
 		t.Errorf("spans JSON %s, want %s", spans, want)
+	}
+}
+
+func TestDetectionsWithLabelsJSONEscapes(t *testing.T) {
+	s := openStore(t, Options{})
+	r, err := s.Recorder("cam", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	labels := []string{`say "hi"`, "oiseau</script>", "grüße"}
+	feed(r, encoded(t, 320, 240, 120), 320, 240, t0, 0, 60, func(i int) []protocol.Detection {
+		return []protocol.Detection{{Label: labels[i%3], Score: 1}}
+	})
+	if err := r.Close(); err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range labels {
+		got, err := s.Detections("cam", Query{Start: t0, Duration: time.Hour, Label: l, Every: 10 * frameDur})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != 5 || got[0].Label != l {
+			t.Errorf("%q: %v, want 5 of it (one in 0.4 s of 2 s)", l, got)
+		}
 	}
 }

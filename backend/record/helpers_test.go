@@ -7,6 +7,7 @@ import (
 	"image/color"
 	"os/exec"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -102,10 +103,24 @@ type probed struct {
 // without an error, and returns what ffprobe says of it.
 func ffprobe(t testing.TB, path string) probed {
 	t.Helper()
-	if out, err := exec.Command("ffmpeg", "-v", "error", "-xerror", "-i", path, "-f", "null", "-").CombinedOutput(); err != nil || len(out) > 0 {
+	// The null muxer's time base is the frame rate's unless told; a
+	// recording's frames come when they come.
+	if out, err := exec.Command("ffmpeg", "-v", "error", "-xerror", "-i", path, "-enc_time_base", "-1", "-f", "null", "-").CombinedOutput(); err != nil || len(out) > 0 {
 		t.Fatalf("ffmpeg decoding %s: %v\n%s", path, err, out)
 	}
-	out, err := exec.Command("ffprobe", "-v", "error", "-count_frames", "-show_streams", "-show_format", "-of", "json", path).CombinedOutput()
+	out, err := exec.Command("ffprobe", "-v", "error", "-select_streams", "v:0", "-show_entries", "packet=dts", "-of", "csv=p=0", path).CombinedOutput()
+	if err != nil {
+		t.Fatalf("ffprobe %s: %v\n%s", path, err, out)
+	}
+	last := int64(-1)
+	for line := range strings.Lines(string(out)) {
+		dts, err := strconv.ParseInt(strings.TrimSpace(line), 10, 64)
+		if err != nil || dts <= last {
+			t.Fatalf("%s: packet dts %q after %d", path, strings.TrimSpace(line), last)
+		}
+		last = dts
+	}
+	out, err = exec.Command("ffprobe", "-v", "error", "-count_frames", "-show_streams", "-show_format", "-of", "json", path).CombinedOutput()
 	if err != nil {
 		t.Fatalf("ffprobe %s: %v\n%s", path, err, out)
 	}

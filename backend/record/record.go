@@ -29,8 +29,8 @@ const (
 	// recorder closes its segment when nothing came for this long, and a
 	// frame after a longer pause starts a new one.
 	gapAfter = 2 * time.Second
-	// mergeGap is how far apart two segments may be and still count as one
-	// recorded span.
+	// mergeGap is the most two segments may be apart and still count as one
+	// recorded span, when 1.5 frame intervals are longer.
 	mergeGap = time.Second
 	// retryAfter is how long a recorder stopped by a write error waits
 	// before it tries again.

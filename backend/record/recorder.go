@@ -59,7 +59,6 @@ func newRecorder(s *Store, stream string, requestKey func()) *Recorder {
 	}
 	r.w = newWriter(r)
 	go r.run()
-	requestKey()
 	return r
 }
 

@@ -2,6 +2,7 @@ package record
 
 import (
 	"bufio"
+	"bytes"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -34,9 +35,13 @@ func repair(dir, name string, log *slog.Logger) (*segment, error) {
 	size := st.Size()
 	params, initEnd, err := readInit(f, size)
 	var end int64 = -1
-	good := initEnd
+	good, frames := initEnd, 0
 	if err == nil {
-		good = walkFragments(f, initEnd, size, false, func(fr fragment) bool { end = fr.end; return true })
+		good = walkFragments(f, initEnd, size, false, func(fr fragment) bool {
+			end = fr.end
+			frames += fr.count
+			return true
+		})
 	}
 	if end < 0 {
 		log.Warn("removed a segment with no complete fragment", "path", path)
@@ -57,7 +62,7 @@ func repair(dir, name string, log *slog.Logger) (*segment, error) {
 			return nil, fmt.Errorf("record: repair %s: %w", path, err)
 		}
 	}
-	seg := &segment{name: name, start: start, end: start.Add(ticksToDuration(end)), size: good, params: params}
+	seg := &segment{name: name, start: start, end: start.Add(ticksToDuration(end)), size: good, frames: frames, params: params}
 	seg.detSize, err = repairDetections(detPath, seg.end.UnixMicro())
 	if err != nil {
 		return nil, err
@@ -79,6 +84,17 @@ func repairDetections(path string, end int64) (int64, error) {
 	st, err := f.Stat()
 	if err != nil {
 		return 0, fmt.Errorf("record: %w", err)
+	}
+	// Lines are written whole and in time order, so a file whose last line
+	// is whole and before end needs no reading.
+	if tail := min(st.Size(), 4096); tail > 0 {
+		b := make([]byte, tail)
+		if _, err := f.ReadAt(b, st.Size()-tail); err == nil && b[len(b)-1] == '\n' {
+			i := bytes.LastIndexByte(b[:len(b)-1], '\n')
+			if ts, ok := lineTS(b[i+1:]); ok && ts < end && (i >= 0 || tail == st.Size()) {
+				return st.Size(), nil
+			}
+		}
 	}
 	var keep int64
 	br := bufio.NewReader(f)

@@ -51,6 +51,7 @@ type segment struct {
 	end     time.Time // the end of its last complete fragment
 	size    int64     // bytes of the .mp4 up to that fragment
 	detSize int64     // bytes of the .jsonl up to that fragment
+	frames  int       // samples up to that fragment
 	open    bool      // a recorder is writing it
 	params  *mp4.CodecH264
 }
@@ -196,19 +197,22 @@ func (s *Store) Recorder(stream string, requestKey func()) (*Recorder, error) {
 	if err := validStream(stream); err != nil {
 		return nil, err
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.closed {
-		return nil, ErrClosed
-	}
-	if _, ok := s.recorders[stream]; ok {
-		return nil, fmt.Errorf("%w: %s", ErrRecording, stream)
-	}
 	if requestKey == nil {
 		requestKey = func() {}
 	}
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return nil, ErrClosed
+	}
+	if _, ok := s.recorders[stream]; ok {
+		s.mu.Unlock()
+		return nil, fmt.Errorf("%w: %s", ErrRecording, stream)
+	}
 	r := newRecorder(s, stream, requestKey)
 	s.recorders[stream] = r
+	s.mu.Unlock()
+	requestKey()
 	return r, nil
 }
 
@@ -243,22 +247,37 @@ func (s *Store) Rename(old, new string) error {
 	return nil
 }
 
-// Spans returns the stream's recorded spans, oldest first; segments less
-// than a second apart make one span.
+// joined says whether next follows prev without a gap: less than 1.5 of
+// prev's frame intervals (or a second) after its end.
+func joined(prev, next *segment) bool {
+	gap := mergeGap
+	if prev.frames > 0 {
+		gap = min(gap, prev.end.Sub(prev.start)*3/2/time.Duration(prev.frames))
+	}
+	return next.start.Sub(prev.end) < gap
+}
+
+// Spans returns the stream's recorded spans, oldest first: segments that
+// follow each other without a gap (see joined) make one span.
 func (s *Store) Spans(stream string) []Span {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	var spans []Span
+	var (
+		spans []Span
+		prev  *segment
+	)
 	for _, seg := range s.streams[stream] {
 		if !seg.end.After(seg.start) {
 			continue
 		}
-		if n := len(spans); n > 0 && seg.start.Sub(spans[n-1].End) < mergeGap {
+		if n := len(spans); n > 0 && joined(prev, seg) {
+			prev = seg
 			if seg.end.After(spans[n-1].End) {
 				spans[n-1].End = seg.end
 			}
 			continue
 		}
+		prev = seg
 		spans = append(spans, Span{Start: seg.start, End: seg.end})
 	}
 	return spans

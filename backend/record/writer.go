@@ -81,6 +81,9 @@ func (w *writer) add(f frame) {
 	var sps, pps []byte
 	if f.key {
 		sps, pps = parameters(f.au)
+		if sps == nil && w.seg != nil {
+			sps, pps = w.sps, w.pps // a keyframe that leaves them out keeps them
+		}
 	}
 	if w.seg != nil {
 		switch {
@@ -93,6 +96,9 @@ func (w *writer) add(f frame) {
 				next = max(next, w.pending[n-1].dts+1)
 			}
 			w.endSegment(next)
+		}
+		if !w.stoppedUntil.IsZero() {
+			return // writing the last frames failed
 		}
 	}
 	if w.seg == nil {
@@ -300,6 +306,7 @@ func (w *writer) flush(n int, next int64) {
 	w.detSize += int64(len(w.lines))
 	w.s.mu.Lock()
 	w.seg.size, w.seg.detSize = w.size, w.detSize
+	w.seg.frames += n
 	w.seg.end = time.UnixMicro(w.base).UTC().Add(ticksToDuration(next))
 	w.s.mu.Unlock()
 	w.r.setStatus(func(st *Status) { st.Bytes += written })
