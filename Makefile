@@ -167,7 +167,7 @@ backend/bench/node-relay/node_modules/.installed: backend/bench/node-relay/packa
 
 # Each fuzz target for FUZZTIME (make test runs only their seed corpora).
 FUZZTIME ?= 60s
-FUZZ_TARGETS := protocol:FuzzDecodeFrame ingest:FuzzParse relay:FuzzProducerMessages source:FuzzParseSpec config:FuzzLoad
+FUZZ_TARGETS := protocol:FuzzDecodeFrame ingest:FuzzParse relay:FuzzProducerMessages source:FuzzParseSpec config:FuzzLoad server:FuzzRecordingQuery
 fuzz: frontend/dist/index.html
 	@for t in $(FUZZ_TARGETS); do pkg=$${t%%:*}; fn=$${t##*:}; \
 		echo "fuzzing $$fn in backend/$$pkg for $(FUZZTIME)"; \

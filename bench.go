@@ -41,9 +41,14 @@ func runBench(args []string) error {
 	qualityFrames := fset.Int("quality-frames", 90, "with h264 in --codecs: how many of the source's frames to encode in both codecs, decode and compare with SSIM before the runs (after a second of warm-up); 0: none")
 	cluster := fset.Int("cluster", 0, "with --relay: also measure this many relays (2 or more), each with an embedded NATS server joined into one cluster, the producer on the first and the viewers spread over all")
 	streams := fset.String("streams", "", "measure serve's cost by its number of streams instead: counts of test-pattern streams of --width x --height at --fps, comma-separated, e.g. 1,4 (each run with one viewer a stream; the first count is the base of the ratios)")
-	streamRuns := fset.Int("runs", 3, "with --streams: runs of each count, alternated; medians are reported")
+	streamRuns := fset.Int("runs", 3, "with --streams or --record: runs of each count or way, alternated; medians are reported")
+	recordMode := fset.Bool("record", false, "measure what recording costs instead: one test-pattern stream of --width x --height at --fps with one viewer (--codecs jpeg or h264), served without and with recording, alternated --runs times; the recorded runs also time 5 s clip downloads")
 	if err := cli.ParseFlags(fset, args); err != nil {
 		return err
+	}
+	if *recordMode {
+		return benchRecord(ctx, *streamRuns, bench.StreamsConfig{Viewers: 1, Width: *width, Height: *height, FPS: *fps,
+			Codec: strings.TrimPrefix(*codecs, "jpeg"), Warmup: *warmup, Duration: *duration})
 	}
 	if *streams != "" {
 		return benchStreams(ctx, *streams, *streamRuns, bench.StreamsConfig{Viewers: 1, Width: *width, Height: *height, FPS: *fps,
@@ -153,5 +158,26 @@ func benchStreams(ctx context.Context, counts string, runs int, cfg bench.Stream
 		return err
 	}
 	bench.PrintStreams(os.Stdout, cfg, rs)
+	return nil
+}
+
+// benchRecord runs `framecast bench --record`.
+func benchRecord(ctx context.Context, runs int, cfg bench.StreamsConfig) error {
+	if runs < 1 {
+		return fmt.Errorf("--runs %d: at least 1", runs)
+	}
+	if cfg.Codec != "" && cfg.Codec != "h264" {
+		return fmt.Errorf("--codecs: with --record, jpeg or h264")
+	}
+	binary, err := os.Executable()
+	if err != nil {
+		return err
+	}
+	cfg.Binary, cfg.Runs = binary, runs
+	rs, err := bench.RunRecord(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	bench.PrintRecord(os.Stdout, cfg, rs)
 	return nil
 }

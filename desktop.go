@@ -9,6 +9,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"syscall"
+	"time"
 
 	"framecast/app"
 	"framecast/backend/config"
@@ -24,6 +25,7 @@ func runDesktop(args []string, assets fs.FS) error {
 	defer stop()
 	fset := flag.NewFlagSet("framecast", flag.ContinueOnError)
 	level := fset.String("log-level", "info", "log level: debug, info, warn or error")
+	recordings := fset.String("recordings", "", "the folder the cameras set to record are recorded into, kept 7 days and at most 20GB (default ~/Videos/Framecast)")
 	fset.Usage = func() { usage(fset.Output()) }
 	if err := cli.ParseFlags(fset, args); err != nil {
 		return err
@@ -42,8 +44,15 @@ func runDesktop(args []string, assets fs.FS) error {
 	if err != nil {
 		return err
 	}
+	if *recordings == "" {
+		home, err := os.UserHomeDir()
+		if err != nil {
+			return fmt.Errorf("no home folder for the recordings (give --recordings): %w", err)
+		}
+		*recordings = filepath.Join(home, "Videos", "Framecast")
+	}
 	a, err := app.New(app.Deps{Store: config.Store{Path: filepath.Join(dir, config.FileName)}, Assets: assets, Log: log,
-		TLSDir: filepath.Join(dir, "tls")})
+		TLSDir: filepath.Join(dir, "tls"), Recordings: desktopRecordings(*recordings)})
 	if err != nil {
 		return err
 	}
@@ -54,4 +63,11 @@ func runDesktop(args []string, assets fs.FS) error {
 		fmt.Println("  " + u)
 	}
 	return app.Run(ctx, a, assets, icon)
+}
+
+// desktopRecordings is how the desktop app keeps its recordings in dir:
+// a week, and at most 20 GB, so a camera left recording never fills the
+// disk.
+func desktopRecordings(dir string) config.Recording {
+	return config.Recording{Dir: dir, Keep: 7 * 24 * time.Hour, MaxSize: 20_000_000_000}
 }

@@ -86,6 +86,7 @@ func runServe(args []string, assets fs.FS) error {
 	configPath := fset.String("config", "", "a YAML file of streams (docs/config.md), instead of the flags of one stream; a file that does not exist is written as a commented example")
 	adminToken := fset.String("admin-token", "", "token of the runtime API (/api/streams, Authorization: Bearer), 16 to 256 characters (default: the API is off)")
 	caFile := fset.String("ca-file", "", "with a wss:// --push: PEM file of the CA that signed the relay's certificate, trusted instead of the system's CAs (for a relay on a private CA)")
+	recording := recordFlags(fset)
 	loadTLS := cli.TLSFlags(fset)
 	limits := cli.LimitFlags(fset)
 	origins := cli.OriginFlag(fset)
@@ -126,6 +127,13 @@ func runServe(args []string, assets fs.FS) error {
 	if err != nil {
 		return err
 	}
+	store, err := openStore(*recording, log)
+	if err != nil {
+		return err
+	}
+	if store != nil {
+		defer store.Close() // after the site's streams stop recording
+	}
 	var sc site.Config
 	relay := config.Push{PublishToken: *publishToken}
 	var save func(site.Config) error
@@ -138,7 +146,7 @@ func runServe(args []string, assets fs.FS) error {
 		relay = config.Push{Relay: file.Relay.URL, PublishToken: file.Relay.PublishToken}
 		save = (&fileSaver{path: *configPath, file: *file, runToken: runToken}).save
 	} else {
-		cam := config.Camera{Name: cfg.Name, Stream: *settings, Token: cfg.Token, Renditions: renditions}
+		cam := config.Camera{Name: cfg.Name, Stream: *settings, Token: cfg.Token, Renditions: renditions, Record: store != nil}
 		if cam.Renditions == nil {
 			cam.Renditions = []protocol.Rendition{} // --renditions none
 		}
@@ -154,13 +162,14 @@ func runServe(args []string, assets fs.FS) error {
 		Assets: assets, Log: log, Listen: host,
 		TLS:    func() (*tls.Config, error) { return tc, nil },
 		Limits: *limits, Origins: *origins, Metrics: metrics.New(), CAFile: *caFile,
-		Relay: relay, Save: save,
+		Relay: relay, Save: save, Store: store,
 	})
 	if err != nil {
 		return err
 	}
 	defer st.Close()
 	printBanner(os.Stdout, st)
+	printRecording(os.Stdout, *recording, st)
 	var reports sync.WaitGroup
 	for _, one := range st.Stations() {
 		p, status := one.Push()

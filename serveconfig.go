@@ -21,6 +21,7 @@ var streamFlags = map[string]string{
 	"codec": "streams.<name>.codec", "bitrate": "streams.<name>.bitrate", "process": "streams.<name>.process",
 	"renditions": "streams.<name>.renditions", "token": "token", "addr": "addr", "admin-token": "admin_token",
 	"push": "relay: url and streams.<name>.push", "publish-token": "relay: publish_token", "ca-file": "relay: ca_file",
+	"record": "record: dir", "record-keep": "record: keep", "record-max-size": "record: max_size",
 	"tls": "tls: mode", "tls-cert": "tls: cert", "tls-key": "tls: key", "domain": "tls: domains",
 	"acme-email": "tls: email", "acme-directory": "tls: acme_directory", "acme-http": "tls: acme_http",
 }
@@ -52,7 +53,14 @@ func loadConfigFile(path string, fset *flag.FlagSet, out io.Writer) (config.File
 	// The file's address and TLS go through the flags' own checks and
 	// loading (ACME, certificate files), as if given on the command line.
 	set := map[string]string{"addr": f.Addr, "tls-cert": f.TLS.Cert, "tls-key": f.TLS.Key, "acme-email": f.TLS.Email,
-		"acme-directory": f.TLS.ACMEDir, "acme-http": f.TLS.ACMEHTTP, "domain": strings.Join(f.TLS.Domains, ",")}
+		"acme-directory": f.TLS.ACMEDir, "acme-http": f.TLS.ACMEHTTP, "domain": strings.Join(f.TLS.Domains, ","),
+		"record": f.Record.Dir}
+	if f.Record.Keep != 0 {
+		set["record-keep"] = config.FormatKeep(f.Record.Keep)
+	}
+	if f.Record.MaxSize != 0 {
+		set["record-max-size"] = config.FormatSize(f.Record.MaxSize)
+	}
 	if f.TLS.Mode == "auto" || f.TLS.Mode == "acme" {
 		set["tls"] = f.TLS.Mode
 	}
@@ -76,7 +84,7 @@ func fileSite(f config.File, port int, tlsOn bool, runToken string) site.Config 
 		if token == "" {
 			token = runToken
 		}
-		sc.Streams = append(sc.Streams, config.Camera{Name: s.Name, Stream: s.Stream, Token: token, Push: s.Push, Renditions: s.Renditions})
+		sc.Streams = append(sc.Streams, config.Camera{Name: s.Name, Stream: s.Stream, Token: token, Push: s.Push, Renditions: s.Renditions, Record: s.Record})
 	}
 	return sc
 }
@@ -99,7 +107,7 @@ func (fsv *fileSaver) save(c site.Config) error {
 			token = "" // the file's shared one (or this run's)
 		}
 		next.Streams = append(next.Streams, config.FileStream{Name: cam.Name, Token: token, Stream: cam.Stream,
-			Renditions: cam.Renditions, Push: cam.Push, Line: fsv.lineOf(cam.Name, c)})
+			Renditions: cam.Renditions, Push: cam.Push, Record: cam.Record, Line: fsv.lineOf(cam.Name, c)})
 	}
 	if err := config.SaveFile(fsv.path, next); err != nil {
 		return err

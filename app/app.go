@@ -8,6 +8,7 @@ package app
 
 import (
 	"context"
+	"fmt"
 	"io/fs"
 	"log/slog"
 	"sync"
@@ -15,6 +16,7 @@ import (
 
 	"framecast/backend/certs"
 	"framecast/backend/config"
+	"framecast/backend/record"
 	"framecast/backend/site"
 	"framecast/backend/source"
 	"framecast/backend/station"
@@ -36,6 +38,10 @@ type Deps struct {
 	TLSDir string
 	// FindCameras lists the machine's cameras; nil: source.Cameras.
 	FindCameras func() ([]Device, error)
+	// Recordings is where the cameras set to record are recorded, and for
+	// how long, unless the settings say otherwise (config.Settings.Record);
+	// Dir "": none can be.
+	Recordings config.Recording
 }
 
 // Device is a camera of this machine, as the source picker offers it.
@@ -45,6 +51,7 @@ type Device = source.Camera
 // Wails on their own goroutines.
 type App struct {
 	site    *site.Site
+	store   *record.Store // the recordings; nil: none
 	log     *slog.Logger
 	find    func() ([]Device, error)
 	notices []string // what the person should know from start-up
@@ -81,6 +88,20 @@ func New(d Deps) (*App, error) {
 	for _, w := range warnings {
 		a.log.Warn("settings", "warning", w)
 	}
+	rec := settings.Record
+	if rec.Dir == "" {
+		rec = d.Recordings
+	}
+	var recordings *record.Store
+	if rec.Dir != "" {
+		var err error
+		recordings, err = record.Open(record.Options{Dir: rec.Dir, Keep: rec.Keep, MaxSize: rec.MaxSize, Log: a.log})
+		if err != nil {
+			// The app opens all the same: the Record switch says why.
+			warnings = append(warnings, fmt.Sprintf("recordings folder %s: %v; recording is off", rec.Dir, err))
+			recordings = nil
+		}
+	}
 	store := d.Store
 	sc := site.Config{Port: settings.Port, TLS: settings.TLS, Streams: settings.Cameras}
 	st, err := site.New(sc, site.Deps{
@@ -88,13 +109,18 @@ func New(d Deps) (*App, error) {
 		TLS:      certs.TLS{Auto: true, Dir: d.TLSDir}.Config,
 		Loopback: true, Origins: []string{webviewOrigin}, Fallback: true,
 		Save: func(c site.Config) error {
-			return store.Save(config.Settings{Port: c.Port, TLS: c.TLS, Cameras: c.Streams})
+			return store.Save(config.Settings{Port: c.Port, TLS: c.TLS, Cameras: c.Streams, Record: settings.Record})
 		},
 		Notify: func(msg string) { a.emit(EventNotice, msg) },
+		Store:  recordings,
 	})
 	if err != nil {
+		if recordings != nil {
+			_ = recordings.Close()
+		}
 		return nil, err
 	}
+	a.store = recordings
 	a.site = st
 	a.selected = st.Stations()[0].Name()
 	a.notices = append(warnings, st.Notices()...)
@@ -121,6 +147,9 @@ func (a *App) close() {
 		<-done
 	}
 	a.site.Close()
+	if a.store != nil {
+		_ = a.store.Close() // after the cameras stopped recording
+	}
 }
 
 // cur is the camera the window's controls act on: the selected one, or the

@@ -25,6 +25,10 @@ type Camera struct {
 	// connects: plain HTTP on loopback, as the preview does.
 	PreviewBase string `json:"previewBase"`
 	Token       string `json:"token"`
+	// Record says the camera is set to be recorded (SetRecord);
+	// RecordError why it is not recording now (a full disk), if so.
+	Record      bool   `json:"record"`
+	RecordError string `json:"recordError,omitempty"`
 }
 
 // ErrLastCamera refuses removing the only camera: the window always has
@@ -48,7 +52,7 @@ func (a *App) cameras(now time.Time) []Camera {
 		}
 		base, token := a.previewOf(st)
 		out = append(out, Camera{Name: st.Name(), Source: stats.Source, State: stats.State, FPS: stats.OutputFPS,
-			Viewers: remote, Selected: st == sel, PreviewBase: base, Token: token})
+			Viewers: remote, Selected: st == sel, PreviewBase: base, Token: token, Record: st.Saved().Record, RecordError: st.Recording().Err})
 	}
 	return out
 }

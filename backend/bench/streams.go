@@ -28,6 +28,9 @@ type StreamsConfig struct {
 	Codec    string // what the viewers ask for: "" (JPEG) or h264
 	Warmup   time.Duration
 	Duration time.Duration
+	// Record records every stream (record: dir in the file) and, after the
+	// measure, times clip.mp4 downloads of the recording (StreamsResult.Clips).
+	Record bool
 }
 
 // StreamsResult is one run of one count.
@@ -36,6 +39,10 @@ type StreamsResult struct {
 	CPU     time.Duration // the server's, while measuring
 	RSS     int64
 	MinFPS  float64 // the slowest viewer's
+	Record  bool
+	// Clips are the times from asking for a 5 s clip of the first stream
+	// to its last byte, with Record.
+	Clips []time.Duration
 }
 
 // RunStreams measures every count Runs times, alternating them so a busy
@@ -54,18 +61,22 @@ func RunStreams(ctx context.Context, cfg StreamsConfig) ([]StreamsResult, error)
 	return out, nil
 }
 
-// streamsFile is a config file of n test-pattern streams on addr.
-func streamsFile(cfg StreamsConfig, n int, addr, token string) string {
+// streamsFile is a config file of n test-pattern streams on addr,
+// recorded into recDir with cfg.Record.
+func streamsFile(cfg StreamsConfig, n int, addr, token, recDir string) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "addr: %q\ntoken: %q\nstreams:\n", addr, token)
 	for i := range n {
 		fmt.Fprintf(&b, "  s%d:\n    source: test\n    width: %d\n    height: %d\n    fps: %d\n", i+1, cfg.Width, cfg.Height, cfg.FPS)
 	}
+	if cfg.Record {
+		fmt.Fprintf(&b, "record:\n  dir: %q\n", recDir)
+	}
 	return b.String()
 }
 
 func runStreams(ctx context.Context, cfg StreamsConfig, n int) (StreamsResult, error) {
-	res := StreamsResult{Streams: n}
+	res := StreamsResult{Streams: n, Record: cfg.Record}
 	addr, err := freeAddr()
 	if err != nil {
 		return res, err
@@ -77,7 +88,7 @@ func runStreams(ctx context.Context, cfg StreamsConfig, n int) (StreamsResult, e
 	defer func() { _ = os.RemoveAll(dir) }()
 	token := "bench-token-" + fmt.Sprint(time.Now().UnixNano())
 	file := filepath.Join(dir, "framecast.yaml")
-	if err := os.WriteFile(file, []byte(streamsFile(cfg, n, addr, token)), 0o600); err != nil {
+	if err := os.WriteFile(file, []byte(streamsFile(cfg, n, addr, token, filepath.Join(dir, "recordings"))), 0o600); err != nil {
 		return res, err
 	}
 	srv, err := startProcess(ctx, addr, "http://"+addr+"/healthz", cfg.Binary,
@@ -109,6 +120,11 @@ func runStreams(ctx context.Context, cfg StreamsConfig, n int) (StreamsResult, e
 	viewers = nil // closed
 	if m.cpuErr != nil {
 		return res, m.cpuErr
+	}
+	if cfg.Record {
+		if res.Clips, err = timeClips(ctx, "http://"+addr+"/s/s1/", token, 5); err != nil {
+			return res, err
+		}
 	}
 	res.CPU, res.RSS = m.cpu, m.rss
 	res.MinFPS = -1

@@ -55,10 +55,14 @@ type Deps struct {
 	// hub's RenditionsChanged, and they are moved to what they asked for
 	// (relist). nil: never.
 	H264 func() bool
+	// Recordings are the stream's recordings (api/recordings, clip.mp4,
+	// api/detections); nil: never recorded (a relay's streams).
+	Recordings Recordings
 }
 
 // Handler serves one stream's endpoints (the viewer page, /ws,
-// /stream.mjpg, /snapshot.jpg, /api/state), all behind its token, relative
+// /stream.mjpg, /snapshot.jpg, /api/state, the recordings), all behind its
+// token, relative
 // to wherever it is mounted: at / on the app's own server, at /s/{name}/ on
 // the relay.
 type Handler struct {
@@ -75,6 +79,9 @@ type Handler struct {
 	anyOriginDataURL bool
 	mayStartLater    bool
 	h264             func() bool
+	recordings       Recordings
+	// clips holds a slot for each clip.mp4 download running (maxClips).
+	clips chan struct{}
 	// maxViewers bounds this stream's WebSocket and MJPEG viewers.
 	maxViewers int
 	pongWait   time.Duration
@@ -117,7 +124,7 @@ func NewHandler(name, token string, d Deps) *Handler {
 	if sh.guard == nil {
 		sh.guard = httpx.NewGuard(d.Limits)
 	}
-	sh.origins, sh.anyOriginDataURL, sh.mayStartLater, sh.h264 = d.Origins, d.AnyOriginDataURL, d.MayStartLater, d.H264
+	sh.origins, sh.anyOriginDataURL, sh.mayStartLater, sh.h264, sh.recordings = d.Origins, d.AnyOriginDataURL, d.MayStartLater, d.H264, d.Recordings
 	// Viewers borrow a write buffer only while they write an event: frames
 	// go out as prepared messages, which need none, so a buffer per
 	// connection would sit idle.
@@ -129,6 +136,7 @@ func NewHandler(name, token string, d Deps) *Handler {
 	mux.Handle("GET /stream.mjpg", sh.requireToken(http.HandlerFunc(sh.serveMJPEG)))
 	mux.Handle("GET /snapshot.jpg", sh.requireToken(http.HandlerFunc(sh.serveSnapshot)))
 	mux.Handle("GET /api/state", sh.requireToken(http.HandlerFunc(sh.serveState)))
+	sh.recordingRoutes(mux)
 	mux.Handle("GET /assets/", sh.serveAssets())
 	mux.Handle("GET /{$}", sh.requireToken(http.HandlerFunc(sh.servePage)))
 	if d.Metrics != nil {

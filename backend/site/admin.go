@@ -102,7 +102,7 @@ func (a *adminAPI) info(st *station.Station) StreamInfo {
 			viewers++
 		}
 	}
-	return info(st.Saved(), st.Settings(), status.State, viewers, a.site.URLs(st.Name()))
+	return info(st.Saved(), st.Settings(), status.State, st.Recording(), viewers, a.site.URLs(st.Name()))
 }
 
 func (a *adminAPI) list(w http.ResponseWriter) {
@@ -192,7 +192,8 @@ func (a *adminAPI) remove(w http.ResponseWriter, name string) {
 // the token the site's streams share, if they do (its one stream's, if it
 // has one).
 func (s *Site) newCamera() config.Camera {
-	cam := config.Camera{Stream: engine.DefaultSettings()}
+	// Recorded when the site records, as a config file's stream is.
+	cam := config.Camera{Stream: engine.DefaultSettings(), Record: s.d.Store != nil}
 	list := s.Stations()
 	cam.Token = s.sharedToken(list)
 	if len(list) == 1 {

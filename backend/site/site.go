@@ -22,6 +22,7 @@ import (
 	"framecast/backend/httpx"
 	"framecast/backend/metrics"
 	"framecast/backend/protocol"
+	"framecast/backend/record"
 	"framecast/backend/server"
 	"framecast/backend/station"
 )
@@ -66,6 +67,10 @@ type Deps struct {
 	Save func(Config) error
 	// Notify tells the operator of a problem after start-up; nil: logged.
 	Notify func(msg string)
+	// Store keeps the recordings of the streams set to record
+	// (config.Camera.Record); nil: none can be. Its owner closes it after
+	// the site.
+	Store *record.Store
 }
 
 // Site is the running streams and their server.
@@ -170,7 +175,8 @@ func New(c Config, d Deps) (*Site, error) {
 // newStation starts one stream of the site.
 func (s *Site) newStation(cam config.Camera) (*station.Station, error) {
 	sd := station.Deps{Assets: s.d.Assets, Log: s.d.Log, Guard: s.router.Guard(), Origins: s.d.Origins, Limits: s.d.Limits,
-		CAFile: s.d.CAFile, Renditions: config.OfferedRenditions(cam.Renditions), Fallback: s.d.Fallback, Notify: s.d.Notify}
+		CAFile: s.d.CAFile, Renditions: config.OfferedRenditions(cam.Renditions), Fallback: s.d.Fallback, Notify: s.d.Notify,
+		Store: s.d.Store}
 	if m := s.d.Metrics; m != nil {
 		sd.Metrics, sd.OnPanic, sd.Observer = m.Handler(), m.Panic, m
 	}

@@ -8,6 +8,7 @@ import (
 	"framecast/backend/config"
 	"framecast/backend/engine"
 	"framecast/backend/protocol"
+	"framecast/backend/record"
 	"framecast/backend/vision"
 )
 
@@ -27,6 +28,7 @@ type StreamSpec struct {
 	Renditions *string `json:"renditions,omitempty"`
 	Enabled    *bool   `json:"enabled,omitempty"`
 	Token      *string `json:"token,omitempty"` // the stream's viewer token
+	Record     *bool   `json:"record,omitempty"`
 	// Push is false, true (the site's relay under the stream's name) or a
 	// relay's ingest URL.
 	Push json.RawMessage `json:"push,omitempty"`
@@ -57,6 +59,9 @@ func (spec StreamSpec) apply(c *config.Camera, relay config.Push) error {
 			errs = append(errs, fmt.Errorf("token: %w", err))
 		}
 		c.Token = *spec.Token
+	}
+	if spec.Record != nil {
+		c.Record = *spec.Record
 	}
 	if len(spec.Push) > 0 {
 		p, err := pushSpec(spec.Push, c.Name, relay)
@@ -160,8 +165,12 @@ type StreamInfo struct {
 	Renditions string   `json:"renditions"`
 	Enabled    bool     `json:"enabled"`
 	Push       PushInfo `json:"push"`
-	Viewers    int      `json:"viewers"`
-	Links      []string `json:"links"`
+	Record     bool     `json:"record"`
+	// RecordError says why a stream set to record is not recording now
+	// (a full disk); empty while it records or is not set to.
+	RecordError string   `json:"recordError,omitempty"`
+	Viewers     int      `json:"viewers"`
+	Links       []string `json:"links"`
 }
 
 // PushInfo is a stream's push as the runtime API shows it, without the
@@ -183,10 +192,10 @@ func formatBitrate(b int) string {
 
 // info is what the API shows of a stream: s its settings in force (a
 // fallback source shows as such), c what the operator chose.
-func info(c config.Camera, s engine.Settings, pushState string, viewers int, links []string) StreamInfo {
+func info(c config.Camera, s engine.Settings, pushState string, rec record.Status, viewers int, links []string) StreamInfo {
 	return StreamInfo{Name: c.Name, Source: protocol.Redact(s.Source), Process: vision.FormatChain(s.Process),
 		Quality: s.Quality, Width: s.MaxWidth, Height: s.MaxHeight, FPS: s.FPS, Codec: s.Codec,
 		Bitrate: formatBitrate(s.Bitrate), Renditions: protocol.FormatRenditions(config.OfferedRenditions(c.Renditions)), Enabled: s.Enabled,
-		Push:    PushInfo{Enabled: c.Push.Enabled, Relay: protocol.Redact(c.Push.Relay), Stream: c.Push.Stream, State: pushState},
-		Viewers: viewers, Links: links}
+		Push:   PushInfo{Enabled: c.Push.Enabled, Relay: protocol.Redact(c.Push.Relay), Stream: c.Push.Stream, State: pushState},
+		Record: c.Record, RecordError: rec.Err, Viewers: viewers, Links: links}
 }

@@ -1,6 +1,7 @@
 package site
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 
@@ -149,6 +150,9 @@ func (s *Site) saveLocked() error {
 // gave; saved is what they replace. The engine's settings go first: if it
 // refuses them (a source that will not open) nothing changes.
 func (s *Site) Change(st *station.Station, saved, next config.Camera, spec StreamSpec) error {
+	if next.Record && s.d.Store == nil {
+		return errors.New("record: this server keeps no recordings: start it with --record DIR, or record.dir in the config file")
+	}
 	if spec.changesStream() {
 		var err error
 		if _, err = st.Update(func(set *engine.Settings) { _ = spec.applyStream(set) }); err != nil {
@@ -167,6 +171,11 @@ func (s *Site) Change(st *station.Station, saved, next config.Camera, spec Strea
 	}
 	if spec.Renditions != nil {
 		st.SetRenditions(next.Renditions)
+	}
+	if next.Record != saved.Record {
+		if err := st.SetRecord(next.Record); err != nil {
+			return fmt.Errorf("record: %w", err)
+		}
 	}
 	if next.Name != saved.Name {
 		return s.Rename(saved.Name, next.Name)

@@ -49,6 +49,13 @@ func (st *Station) Rename(name string) error {
 	if old.Name() == name {
 		return nil
 	}
+	if st.d.Store != nil {
+		// The recordings follow the stream, the running recorder's next
+		// segments too.
+		if err := st.d.Store.Rename(old.Name(), name); err != nil {
+			return fmt.Errorf("rename the recordings: %w", err)
+		}
+	}
 	st.handler.Store(st.newHandler(name, old.Token()))
 	st.settings.Name = name
 	st.saveLocked()

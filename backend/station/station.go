@@ -24,6 +24,7 @@ import (
 	"framecast/backend/hub"
 	"framecast/backend/protocol"
 	"framecast/backend/push"
+	"framecast/backend/record"
 	"framecast/backend/server"
 )
 
@@ -57,6 +58,9 @@ type Deps struct {
 	// Notify tells the operator of a problem after start-up, such as
 	// settings that could not be saved; nil: only logged.
 	Notify func(msg string)
+	// Store keeps the recordings of the site's streams; nil: the stream
+	// cannot be recorded (config.Camera.Record is refused).
+	Store *record.Store
 }
 
 // Station is one running stream. Its methods may be called from any
@@ -78,6 +82,8 @@ type Station struct {
 	pusher  atomic.Pointer[push.Pusher]    // nil while not pushing
 	// pushSettings is settings.Push, for readers.
 	pushSettings atomic.Pointer[config.Push]
+	// rec is the recorder while the stream is recorded; changed under mu.
+	rec atomic.Pointer[recording]
 }
 
 // New starts the stream, its viewer endpoints and, if the settings say so,
@@ -119,6 +125,15 @@ func New(c config.Camera, d Deps) (*Station, error) {
 		}
 		st.notices = append(st.notices, c.Name+": sharing over the internet is off: "+err.Error())
 	}
+	if c.Record {
+		if err := st.startRecordLocked(); err != nil {
+			if !d.Fallback {
+				st.Close()
+				return nil, fmt.Errorf("record: %w", err)
+			}
+			st.notices = append(st.notices, c.Name+": recording is off: "+err.Error())
+		}
+	}
 	if newToken {
 		// Saved at once, so links survive a restart.
 		st.saveLocked()
@@ -129,10 +144,12 @@ func New(c config.Camera, d Deps) (*Station, error) {
 // newHandler makes the stream's viewer endpoints under name.
 func (st *Station) newHandler(name, token string) *server.Handler {
 	return server.NewHandler(name, token, server.Deps{Hub: st.hub, Stream: st.eng, Assets: st.d.Assets, Log: st.d.Log,
-		Guard: st.d.Guard, Origins: st.d.Origins, Limits: st.d.Limits, H264: st.eng.H264, Metrics: st.d.Metrics, OnPanic: st.d.OnPanic})
+		Guard: st.d.Guard, Origins: st.d.Origins, Limits: st.d.Limits, H264: st.eng.H264, Metrics: st.d.Metrics, OnPanic: st.d.OnPanic,
+		Recordings: recordings{st}})
 }
 
-// Close stops the push, the server and the stream, and waits for them.
+// Close stops the push, the server, the recorder and the stream, and
+// waits for them.
 func (st *Station) Close() {
 	st.mu.Lock()
 	defer st.mu.Unlock()
@@ -140,6 +157,7 @@ func (st *Station) Close() {
 		p.Close()
 	}
 	st.handler.Load().Close("server is shutting down")
+	st.stopRecordLocked()
 	st.eng.Close()
 }
 

@@ -1,0 +1,172 @@
+package station
+
+import (
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"framecast/backend/config"
+	"framecast/backend/record"
+	"framecast/backend/vision"
+	"framecast/internal/testnet"
+)
+
+// getJSON GETs u and decodes its JSON answer into v, returning the status.
+func getJSON(t *testing.T, u string, v any) int {
+	t.Helper()
+	resp, err := http.Get(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if err := json.NewDecoder(resp.Body).Decode(v); err != nil {
+		t.Fatalf("%s: %s: %v", strings.Split(u, "?")[0], resp.Status, err)
+	}
+	return resp.StatusCode
+}
+
+type span struct{ Start, End time.Time }
+
+// probe is what ffprobe says of an MP4 file's video.
+func probe(t *testing.T, path string) (codec string, w, h int, seconds float64) {
+	t.Helper()
+	out, err := exec.Command("ffprobe", "-v", "error", "-select_streams", "v:0", "-show_entries",
+		"stream=codec_name,width,height:format=duration", "-of", "default=noprint_wrappers=1", path).CombinedOutput()
+	if err != nil {
+		t.Fatalf("ffprobe %s: %v\n%s", path, err, out)
+	}
+	for line := range strings.Lines(string(out)) {
+		k, v, _ := strings.Cut(strings.TrimSpace(line), "=")
+		switch k {
+		case "codec_name":
+			codec = v
+		case "width":
+			w, _ = strconv.Atoi(v)
+		case "height":
+			h, _ = strconv.Atoi(v)
+		case "duration":
+			seconds, _ = strconv.ParseFloat(v, 64)
+		}
+	}
+	return codec, w, h, seconds
+}
+
+// A recorded stream nobody watches is captured for its recorder alone; its
+// viewers read what was recorded with their own token: the spans, a clip
+// ffprobe reads at the size and duration asked, and the detections.
+func TestARecordedStreamServesItsRecordingToItsViewers(t *testing.T) {
+	store, err := record.Open(record.Options{Dir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	c := small()
+	c.Stream.MaxWidth, c.Stream.MaxHeight = 320, 180
+	c.Stream.Process, _ = vision.ParseChain("motion")
+	c.Record = true
+	var saved config.Camera
+	st := start(t, c, Deps{Store: store, Save: func(c config.Camera) error { saved = c; return nil }})
+	base := st.srv.URL + "/"
+	q := "?token=" + url.QueryEscape(c.Token)
+
+	var spans []span
+	testnet.WaitFor(t, 60*time.Second, "4 s recorded", func() bool {
+		spans = nil
+		return getJSON(t, base+"api/recordings"+q, &spans) == 200 && len(spans) == 1 && spans[0].End.Sub(spans[0].Start) >= 4*time.Second
+	})
+	if n := len(st.Viewers(time.Now())); n != 0 {
+		t.Fatalf("%d viewers: the recorder must not count as one", n)
+	}
+
+	// A 2 s clip from a second in.
+	at := spans[0].Start.Add(time.Second)
+	u := base + "clip.mp4" + q + "&duration=2s&download=1&start=" + url.QueryEscape(at.Format(time.RFC3339Nano))
+	resp, err := http.Get(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "video/mp4" || !strings.Contains(resp.Header.Get("Content-Disposition"), "attachment") {
+		t.Fatalf("clip.mp4: %s %v %.200s", resp.Status, resp.Header, b)
+	}
+	clipStart, err := time.Parse(time.RFC3339Nano, resp.Header.Get("X-Clip-Start"))
+	if err != nil || clipStart.After(at) || at.Sub(clipStart) > 3*time.Second {
+		t.Fatalf("the clip starts at %v (%v), want the keyframe at or before %v", clipStart, err, at)
+	}
+	path := filepath.Join(t.TempDir(), "clip.mp4")
+	if err := os.WriteFile(path, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	frame := 1.0 / float64(c.Stream.FPS)
+	if codec, w, h, secs := probe(t, path); codec != "h264" || w != 320 || h != 180 || secs < 2-frame-0.001 || secs > 2+frame+0.001 {
+		t.Fatalf("ffprobe: %s %dx%d %.3f s, want h264 320x180 2 s ± a frame", codec, w, h, secs)
+	}
+
+	// Part of a clip, as a <video> asks while seeking.
+	req, _ := http.NewRequest("GET", u, nil)
+	req.Header.Set("Range", "bytes=100-199")
+	resp, err = http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	part, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusPartialContent || string(part) != string(b[100:200]) {
+		t.Fatalf("a range of the clip: %s, %d bytes", resp.Status, len(part))
+	}
+
+	// The test pattern moves: the motion detector finds it, and the
+	// index has it at capture times within the recording.
+	var dets []struct {
+		TS    time.Time
+		Label string
+		Box   [4]int
+	}
+	if code := getJSON(t, base+"api/detections"+q+"&label=motion&duration=1m&start="+url.QueryEscape(spans[0].Start.Format(time.RFC3339Nano)), &dets); code != 200 || len(dets) == 0 {
+		t.Fatalf("api/detections: %d, %d detections", code, len(dets))
+	}
+	for _, d := range dets {
+		if d.Label != "motion" || d.TS.Before(spans[0].Start) || d.TS.After(time.Now()) || d.Box[2] <= 0 {
+			t.Fatalf("detection %+v outside the recording %v", d, spans[0])
+		}
+	}
+	var none []any
+	if code := getJSON(t, base+"api/detections"+q+"&label=person&duration=1m&start="+url.QueryEscape(spans[0].Start.Format(time.RFC3339Nano)), &none); code != 200 || len(none) != 0 {
+		t.Fatalf("detections of a label never seen: %d, %d", code, len(none))
+	}
+	var e struct{ Error string }
+	if code := getJSON(t, base+"clip.mp4"+q+"&duration=5s&start=2020-01-01T00:00:00Z", &e); code != 404 || e.Error == "" {
+		t.Fatalf("a clip of a time nothing was recorded: %d %q", code, e.Error)
+	}
+
+	// Recording stopped: saved, and what was recorded still readable.
+	if err := st.SetRecord(false); err != nil {
+		t.Fatal(err)
+	}
+	if saved.Record || st.Recording().Recording {
+		t.Fatalf("recording off: saved %v, recording %v", saved.Record, st.Recording().Recording)
+	}
+	if code := getJSON(t, base+"api/recordings"+q, &spans); code != 200 || len(spans) == 0 {
+		t.Fatalf("after recording stopped: %d %v", code, spans)
+	}
+}
+
+func TestAStreamWithoutAStoreIsNotRecordedAndSaysWhy(t *testing.T) {
+	st := start(t, small(), Deps{})
+	if err := st.SetRecord(true); err == nil || !strings.Contains(err.Error(), "--record") {
+		t.Fatalf("SetRecord without a store: %v", err)
+	}
+	var e struct{ Error string }
+	if code := getJSON(t, st.srv.URL+"/api/recordings?token="+small().Token, &e); code != 404 || e.Error != "this stream is not recorded" {
+		t.Fatalf("api/recordings: %d %q", code, e.Error)
+	}
+}

@@ -1,0 +1,126 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"net/http"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"framecast/internal/testnet"
+)
+
+// recorded is what api/recordings says.
+func recorded(t *testing.T, base, token string) []struct{ Start, End time.Time } {
+	t.Helper()
+	resp, err := http.Get(base + "/api/recordings?token=" + url.QueryEscape(token))
+	if err != nil {
+		return nil
+	}
+	defer resp.Body.Close()
+	var spans []struct{ Start, End time.Time }
+	if resp.StatusCode != 200 || json.NewDecoder(resp.Body).Decode(&spans) != nil {
+		return nil
+	}
+	return spans
+}
+
+// segmentEnd is when the recording in an MP4 segment ends: the start its
+// name says plus its duration as ffprobe reads it. ffmpeg must decode
+// every frame of it without an error.
+func segmentEnd(t *testing.T, path string) time.Time {
+	t.Helper()
+	start, err := time.Parse("20060102T150405.000Z", strings.TrimSuffix(filepath.Base(path), ".mp4"))
+	if err != nil {
+		t.Fatalf("segment %s: its name is not its start: %v", path, err)
+	}
+	if out, err := exec.Command("ffmpeg", "-v", "error", "-xerror", "-i", path, "-f", "null", "-").CombinedOutput(); err != nil || len(out) > 0 {
+		t.Fatalf("ffmpeg decoding %s: %v\n%s", path, err, out)
+	}
+	out, err := exec.Command("ffprobe", "-v", "error", "-select_streams", "v:0", "-show_entries", "stream=codec_name,width,height:format=duration",
+		"-of", "default=noprint_wrappers=1", path).CombinedOutput()
+	if err != nil {
+		t.Fatalf("ffprobe %s: %v\n%s", path, err, out)
+	}
+	s := string(out)
+	if !strings.Contains(s, "codec_name=h264") || !strings.Contains(s, "width=640") || !strings.Contains(s, "height=360") {
+		t.Fatalf("ffprobe %s:\n%s", path, s)
+	}
+	i := strings.Index(s, "duration=")
+	secs, err := strconv.ParseFloat(strings.TrimSpace(s[i+len("duration="):]), 64)
+	if i < 0 || err != nil {
+		t.Fatalf("ffprobe %s: no duration:\n%s", path, s)
+	}
+	return start.Add(time.Duration(secs * float64(time.Second)))
+}
+
+// Recording survives kill -9: what was recorded up to about a second
+// before the kill is on disk and reads whole, and the next start records
+// on in a new segment.
+func TestARecordingSurvivesKill9AndTheNextStartAppendsASegment(t *testing.T) {
+	dir := t.TempDir()
+	addr := freeAddr(t)
+	const token = "record-token-0123456789"
+	args := []string{"--source", "test", "--width", "640", "--height", "360", "--fps", "30", "--addr", addr,
+		"--token", token, "--record", dir, "--log-level", "warn"}
+	cmd, out := startServe(t, args...)
+	if !strings.Contains(out.String(), "Recording 1 of 1 streams into "+dir) {
+		t.Fatalf("serve does not say it records:\n%s", out)
+	}
+	base := "http://" + addr
+	testnet.WaitFor(t, 60*time.Second, "3 s recorded", func() bool {
+		spans := recorded(t, base, token)
+		return len(spans) == 1 && spans[0].End.Sub(spans[0].Start) >= 3*time.Second
+	})
+
+	killed := time.Now()
+	if err := syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	testnet.WaitFor(t, 10*time.Second, "serve gone", func() bool {
+		return errors.Is(syscall.Kill(cmd.Process.Pid, 0), syscall.ESRCH)
+	})
+	segs, _ := filepath.Glob(filepath.Join(dir, "framecast", "*.mp4"))
+	if len(segs) == 0 {
+		t.Fatalf("no segment in %s after the kill", dir)
+	}
+	last := segs[len(segs)-1]
+	end := segmentEnd(t, last) // ffprobe reads it, even as the kill left it
+	if lost := killed.Sub(end); lost > 1500*time.Millisecond {
+		t.Fatalf("the recording ends %v before the kill, want at most 1.5 s", lost)
+	}
+
+	cmd, _ = startServe(t, args...)
+	spans := recorded(t, base, token)
+	if len(spans) == 0 || spans[0].End.Before(killed.Add(-1500*time.Millisecond)) {
+		t.Fatalf("after the restart the recordings are %v, want one reaching within 1.5 s of the kill at %v", spans, killed)
+	}
+	testnet.WaitFor(t, 60*time.Second, "a new segment of 2 s", func() bool {
+		s := recorded(t, base, token)
+		return len(s) > 0 && s[len(s)-1].End.After(killed.Add(2*time.Second))
+	})
+	// Stopped as usual, the new segment is closed whole.
+	if err := syscall.Kill(-cmd.Process.Pid, syscall.SIGINT); err != nil {
+		t.Fatal(err)
+	}
+	testnet.WaitFor(t, 30*time.Second, "serve stopped", func() bool {
+		return errors.Is(syscall.Kill(cmd.Process.Pid, 0), syscall.ESRCH)
+	})
+	segs, _ = filepath.Glob(filepath.Join(dir, "framecast", "*.mp4"))
+	if len(segs) < 2 || segs[len(segs)-1] == last {
+		t.Fatalf("segments %v: the restart must append a new one after %s", segs, last)
+	}
+	for _, s := range segs {
+		segmentEnd(t, s)
+	}
+	if _, err := os.Stat(last); err != nil {
+		t.Fatal(err)
+	}
+}
