@@ -2,9 +2,14 @@
 // its elements and hands them to the shared viewer module, shows the
 // detection counts in the top bar, and wires the controls over the picture
 // (page/controls.ts). ?rendition=360p and ?codec=h264 (or auto) on the page
-// address are passed on.
+// address are passed on. A recorded stream gets the timeline under the
+// picture (timeline/).
 import './viewer-page.css';
+import './timeline/timeline.css';
 import { setupControls } from './page/controls';
+import { recordingApi } from './timeline/api';
+import { startTimeline, type Timeline } from './timeline/timeline';
+import { findElements, TimelineView } from './timeline/view';
 import { AUTO, createViewer, h264Supported, parseRenditionName, type Viewer, type ViewerStatus } from './viewer';
 
 function must<T extends HTMLElement>(id: string, type: { new (): T }): T {
@@ -25,6 +30,7 @@ const codecParam = params.get('codec');
 const codec = codecParam === 'h264' || codecParam === 'jpeg' ? codecParam : 'auto';
 
 let viewer: Viewer | null = null;
+let timeline: Timeline | null = null;
 const controls = setupControls(
   {
     root,
@@ -41,6 +47,7 @@ const controls = setupControls(
     if (!viewer) throw new Error('viewer not started');
     return viewer;
   },
+  () => timeline?.recordedFrame() ?? null,
 );
 
 viewer = createViewer({
@@ -72,4 +79,17 @@ viewer = createViewer({
 // decodes H.264.
 void h264Supported().then((yes) => {
   if (yes) controls.codecAvailable(codec);
+});
+
+// The timeline shows only when the stream is recorded; until then, and for
+// good when it is not, the page is the live picture alone.
+void startTimeline({
+  api: recordingApi(location.href, token),
+  view: new TimelineView(findElements(document)),
+  video: must('playback', HTMLVideoElement),
+  canvas,
+  root,
+  pauseLive: (paused) => viewer?.setPaused(paused),
+}).then((t) => {
+  timeline = t;
 });

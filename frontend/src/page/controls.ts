@@ -35,11 +35,19 @@ export interface Controls {
   codecDrawn(choice: CodecChoice): void;
 }
 
+/** Recorded is a recorded picture on screen in the live one's place, and when it was captured. */
+export interface Recorded {
+  canvas: HTMLCanvasElement;
+  at: Date;
+}
+
 /**
  * setupControls wires the bar to a viewer. The viewer is passed as a getter
- * because the viewer's callbacks need the controls before it exists.
+ * because the viewer's callbacks need the controls before it exists;
+ * recorded gives the recorded picture shown instead of the live one, if any,
+ * which is what Save picture saves then.
  */
-export function setupControls(el: ControlElements, viewer: () => Viewer): Controls {
+export function setupControls(el: ControlElements, viewer: () => Viewer, recorded: () => Recorded | null = () => null): Controls {
   const autoHide = new AutoHide((shown) => {
     el.root.dataset.controls = shown ? 'shown' : 'hidden';
   });
@@ -52,7 +60,11 @@ export function setupControls(el: ControlElements, viewer: () => Viewer): Contro
     el.boxes.setAttribute('aria-pressed', String(on));
   });
 
-  const save = (): void => savePicture(el.canvas, viewer());
+  const save = (): void => {
+    const shown = recorded();
+    if (shown) savePicture(shown.canvas, viewer().stream, shown.at);
+    else if (viewer().frames > 0) savePicture(el.canvas, viewer().stream, new Date());
+  };
   el.save.addEventListener('click', save);
 
   // iPhone Safari has no Fullscreen API for a page element: no button there.
@@ -68,7 +80,8 @@ export function setupControls(el: ControlElements, viewer: () => Viewer): Contro
   document.addEventListener('keydown', (ev) => {
     const target = ev.target instanceof HTMLElement ? ev.target : null;
     const action = shortcutFor({ key: ev.key, ctrlKey: ev.ctrlKey, metaKey: ev.metaKey, altKey: ev.altKey, repeat: ev.repeat, target });
-    if (action === null) return;
+    // Esc ("live") is the timeline's.
+    if (action !== 'fullscreen' && action !== 'save') return;
     ev.preventDefault();
     if (action === 'fullscreen' && !el.fullscreen.hidden) fullscreen();
     if (action === 'save') save();
@@ -182,13 +195,13 @@ function setupAutoHide(el: ControlElements, autoHide: AutoHide): void {
 }
 
 /**
- * savePicture downloads the picture on screen as a JPEG. The canvas holds
- * the frame at its own size with its boxes when they are shown, which is
- * exactly what the person sees, so it is saved as it is.
+ * savePicture downloads the picture on screen as a JPEG, named by the
+ * stream and the time at. The live canvas holds the frame at its own size
+ * with its boxes when they are shown, which is exactly what the person
+ * sees, so it is saved as it is.
  */
-function savePicture(canvas: HTMLCanvasElement, viewer: Viewer): void {
-  if (viewer.frames === 0) return;
-  const name = snapshotName(viewer.stream, new Date());
+function savePicture(canvas: HTMLCanvasElement, stream: string, at: Date): void {
+  const name = snapshotName(stream, at);
   canvas.toBlob(
     (blob) => {
       if (!blob) return;

@@ -24,6 +24,8 @@ describe('shortcutFor', () => {
     ['leaves letters to a focused menu, where they pick an item', key('s', { target: { tagName: 'SELECT' } }), null],
     ['leaves letters to a text field', key('f', { target: { tagName: 'INPUT' } }), null],
     ['leaves letters to editable text', key('f', { target: { tagName: 'DIV', isContentEditable: true } }), null],
+    ['Esc goes back to the live picture', key('Escape'), 'live'],
+    ['leaves Esc to a focused menu, which it closes', key('Escape', { target: { tagName: 'SELECT' } }), null],
     ['ignores other keys', key('x'), null],
     ['works with no focused element', key('f', { target: null }), 'fullscreen'],
   ];

@@ -1,10 +1,10 @@
-// The viewer page's keys: f for fullscreen, s to save the picture. They are
-// plain letters, so they are left alone wherever a letter means something
-// else (typing in a field, picking in a menu) or comes with a modifier
-// (Ctrl+S is the browser's own "save page").
+// The viewer page's keys: f for fullscreen, s to save the picture, Esc back
+// to the live picture from a recording. They are left alone wherever a key
+// means something else (typing in a field, picking in a menu: Esc closes
+// it) or comes with a modifier (Ctrl+S is the browser's own "save page").
 
 /** Shortcut is what a key asks the page to do. */
-export type Shortcut = 'fullscreen' | 'save';
+export type Shortcut = 'fullscreen' | 'save' | 'live';
 
 /** KeyInput is the part of a KeyboardEvent shortcutFor looks at. */
 export interface KeyInput {
@@ -30,6 +30,8 @@ export function shortcutFor(ev: KeyInput): Shortcut | null {
     case 's':
     case 'S':
       return 'save';
+    case 'Escape':
+      return 'live';
     default:
       return null;
   }
