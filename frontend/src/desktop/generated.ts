@@ -31,6 +31,12 @@ export interface Backend {
    */
   Devices(): Promise<SourceCamera[]>;
   /**
+   * ExportClip writes seconds of the selected camera's recording from start
+   * (RFC 3339) into the recordings' exports folder, which retention never
+   * empties, and returns the file's path.
+   */
+  ExportClip(start: string, seconds: number): Promise<string>;
+  /**
    * MoveCamera puts the camera called name at index (0: first) of the list.
    * The first camera is also the one at the links of a single camera (/?token=).
    */
@@ -114,6 +120,11 @@ export interface Backend {
   SetPush(p: ConfigPush): Promise<AppPushInfo>;
   /** SetQuality sets the JPEG quality, 1–100. */
   SetQuality(q: number): Promise<EngineSettings>;
+  /**
+   * SetRecord starts or stops recording the selected camera, and returns
+   * the list of cameras, whose Record says which are recorded.
+   */
+  SetRecord(on: boolean): Promise<AppCamera[]>;
   /** SetResolution picks a size preset: 480p, 720p, 1080p or source. */
   SetResolution(preset: string): Promise<EngineSettings>;
   /**
@@ -215,6 +226,12 @@ export interface AppCamera {
    */
   previewBase: string;
   token: string;
+  /**
+   * Record says the camera is set to be recorded (SetRecord);
+   * RecordError why it is not recording now (a full disk), if so.
+   */
+  record: boolean;
+  recordError?: string;
 }
 
 /**
