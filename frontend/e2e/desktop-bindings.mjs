@@ -48,7 +48,7 @@ export function fakeBindings({ base, token, qrPNG, contract, gated = false }) {
   };
   /**
    * Cam is one camera "running": its settings, chain and push in force.
-   * @typedef {{ name: string, settings: StreamSettings, chain: import('../src/desktop/backend').ChainItem[], push: PushInfo }} Cam
+   * @typedef {{ name: string, settings: StreamSettings, chain: import('../src/desktop/backend').ChainItem[], push: PushInfo, record?: boolean }} Cam
    */
   /** @returns {PushInfo} */
   const pushOff = () => ({ enabled: false, relay: '', stream: '', publishToken: '', state: 'stopped', sent: 0, viewers: 0, viewerUrl: '' });
@@ -83,7 +83,7 @@ export function fakeBindings({ base, token, qrPNG, contract, gated = false }) {
    * @returns {Camera[]}
    */
   const cameraList = () =>
-    cams.map((c) => ({ name: c.name, source: c.settings.source, state: 'live', fps: 25, viewers: 0, selected: c === cur(), previewBase: `${base}/`, token }));
+    cams.map((c) => ({ name: c.name, source: c.settings.source, state: 'live', fps: 25, viewers: 0, selected: c === cur(), previewBase: `${base}/`, token, record: !!c.record }));
   /** listChanged sends what Go's listChanged sends (the names are held to Go's by the type check). */
   const listChanged = () => {
     window.__emit('cameras:list', cameraList());
@@ -216,6 +216,16 @@ export function fakeBindings({ base, token, qrPNG, contract, gated = false }) {
           cams.splice(i, 1);
           listChanged();
           return cameraList();
+        },
+        SetRecord: async (on) => {
+          calls.push(['SetRecord', on]);
+          cur().record = on;
+          listChanged();
+          return cameraList();
+        },
+        ExportClip: async (start, seconds) => {
+          calls.push(['ExportClip', start, seconds]);
+          return `/home/user/Videos/Framecast/exports/${cur().name}-${start.replace(/[-:]/g, '')}.mp4`;
         },
         MoveCamera: async (name, index) => {
           calls.push(['MoveCamera', name, index]);
