@@ -65,7 +65,7 @@ type segFile interface {
 }
 
 func createFile(path string) (segFile, error) {
-	return os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL|os.O_APPEND, 0o644)
+	return os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL|os.O_APPEND, 0o640)
 }
 
 // Open opens the store at o.Dir (making it), repairs any segment a crash
@@ -76,7 +76,7 @@ func Open(o Options) (*Store, error) {
 	if o.Dir == "" {
 		return nil, errors.New("record: no folder given")
 	}
-	if err := os.MkdirAll(filepath.Join(o.Dir, exportsDir), 0o755); err != nil {
+	if err := os.MkdirAll(filepath.Join(o.Dir, exportsDir), 0o750); err != nil {
 		return nil, fmt.Errorf("record: %w", err)
 	}
 	s := &Store{

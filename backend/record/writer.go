@@ -203,7 +203,7 @@ func (w *writer) openSegment(ts int64, sps, pps []byte) error {
 	s.mu.Lock()
 	stream := w.r.stream
 	dir := filepath.Join(s.o.Dir, stream)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	if err := os.MkdirAll(dir, 0o750); err != nil {
 		s.mu.Unlock()
 		return err
 	}
