@@ -124,3 +124,65 @@ func TestARecordingSurvivesKill9AndTheNextStartAppendsASegment(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+func TestServeRefusesBadRecordingFlagsNamingThem(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "file")
+	if err := os.WriteFile(file, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name string
+		args []string
+		code int
+		want string // on stderr
+	}{
+		{"a keep without a folder", []string{"--record-keep", "7d"}, 1, "--record-keep and --record-max-size go with --record DIR"},
+		{"a keep that is no duration", []string{"--record", "r", "--record-keep", "a week"}, 2, `invalid value "a week" for flag -record-keep`},
+		{"a size that is no size", []string{"--record", "r", "--record-max-size", "50 G"}, 2, `"50 G": write a size such as 50GB`},
+		{"a keep too short to keep anything", []string{"--record", "r", "--record-keep", "10m"}, 1, "--record: keep 10m: must be at least 1h"},
+		{"a folder that is a file", []string{"--record", file}, 1, "--record " + file + ":"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			code, out, errOut := runFramecast(t, append([]string{"serve", "--addr", "127.0.0.1:0"}, tc.args...)...)
+			if code != tc.code || !strings.Contains(errOut, tc.want) {
+				t.Fatalf("exit %d, want %d and %q:\n%s%s", code, tc.code, tc.want, out, errOut)
+			}
+		})
+	}
+}
+
+// A config file's record: section records every stream but one that says
+// record: false; the runtime API turns that one on, and the file keeps it.
+func TestServeRecordsTheStreamsOfAConfigFileAndTheAPITurnsOneOn(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "framecast.yaml")
+	addr := freeAddr(t)
+	const token, admin = "file-token-0123456789", "admin-token-0123456789"
+	file := "addr: \"" + addr + "\"\ntoken: " + token + "\nadmin_token: " + admin +
+		"\nrecord:\n  dir: " + filepath.Join(dir, "rec") + "\n  keep: 7d\n" +
+		"streams:\n  dock:\n    source: test\n    width: 320\n    height: 180\n" +
+		"  gate:\n    source: test\n    width: 320\n    height: 180\n    record: false # not yet\n"
+	if err := os.WriteFile(path, []byte(file), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, out := startServe(t, "--config", path)
+	if !strings.Contains(out.String(), "Recording 1 of 2 streams into "+filepath.Join(dir, "rec")+" (kept 7d)") {
+		t.Fatalf("the banner does not say what is recorded:\n%s", out)
+	}
+	base := "http://" + addr
+	testnet.WaitFor(t, 60*time.Second, "dock recorded", func() bool { return len(recorded(t, base+"/s/dock", token)) > 0 })
+	if code, body := httpDo(t, "GET", base+"/s/gate/api/recordings?token="+token, "", ""); code != 404 || !strings.Contains(body, "not recorded") {
+		t.Fatalf("gate, not recorded: %d %s", code, body)
+	}
+	if code, body := httpDo(t, "PUT", base+"/api/streams/gate", admin, `{"record":true}`); code != 200 || !strings.Contains(body, `"record":true`) {
+		t.Fatalf("PUT record: %d %s", code, body)
+	}
+	testnet.WaitFor(t, 60*time.Second, "gate recorded", func() bool { return len(recorded(t, base+"/s/gate", token)) > 0 })
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(b), "record: false") || !strings.Contains(string(b), "keep: 7d") {
+		t.Fatalf("the saved file:\n%s", b)
+	}
+}
