@@ -36,6 +36,7 @@ describe('a recorded stream, served and played for real', () => {
   let page;
   const errors = [];
   const clips = [];
+  const clipStarts = []; // X-Clip-Start of each clip answered
   before(async () => {
     dir = await fs.mkdtemp(path.join(os.tmpdir(), 'framecast-recording-'));
     server = await startServer({
@@ -55,6 +56,10 @@ describe('a recorded stream, served and played for real', () => {
     page.on('request', (r) => {
       const u = new URL(r.url());
       if (u.pathname.endsWith('/clip.mp4')) clips.push(u);
+    });
+    page.on('response', (r) => {
+      const start = r.headers()['x-clip-start'];
+      if (start) clipStarts.push(Date.parse(start));
     });
     await page.goto(`${server.base}/s/${STREAM}/?token=${TOKEN}`);
     await waitForViewer(page, (v) => v.state === 'live' && v.frames > 3, 15_000, 'live frames');
@@ -101,6 +106,18 @@ describe('a recorded stream, served and played for real', () => {
     const clip = clips.find((u) => u.searchParams.get('download') === null);
     assert.ok(clip, 'no clip.mp4 request');
     assert.equal(clip.pathname, `/s/${STREAM}/clip.mp4`);
+    // The play head is where the picture was captured: the clip's own
+    // start (the keyframe at or before the click), and how far it played.
+    await waitFor(() => clipStarts.length, (n) => n > 0, 5_000, 'the clip start told');
+    const at = await page.evaluate(() => {
+      const track = document.getElementById('tl-track');
+      const min = Number(track.getAttribute('aria-valuemin'));
+      const max = Number(track.getAttribute('aria-valuemax'));
+      return { head: min + (parseFloat(document.getElementById('tl-head').style.left) / 100) * (max - min), played: document.getElementById('playback').currentTime };
+    });
+    const want = clipStarts[0] + at.played * 1000;
+    assert.ok(Math.abs(at.head - want) < 1_500, `the head at ${new Date(at.head).toISOString()}, the picture from ${new Date(want).toISOString()}`);
+    assert.ok(clipStarts[0] <= Date.parse(clip.searchParams.get('start')), 'the clip starts after the time asked');
   });
 
   test('Download clip saves the server’s MP4, which ffprobe reads as the asked length', async () => {

@@ -53,9 +53,9 @@ export class Player {
 
   /**
    * position is the capture time of the picture shown: the clip's start
-   * plus how far it has played. (The clip may begin at the keyframe before
-   * the time asked for; the server does not say where, so this can be
-   * early by up to a keyframe interval.)
+   * plus how far it has played. The clip begins at the keyframe at or
+   * before the time asked for, which its X-Clip-Start header says (read
+   * with a HEAD request as it starts); until that answers, the time asked.
    */
   get position(): number {
     return this.clipStart + this.video.currentTime * 1000;
@@ -71,6 +71,18 @@ export class Player {
     this.root.dataset.playback = 'true';
     this.pauseLive(true);
     this.resume();
+    void this.readStart(url);
+  }
+
+  /** readStart takes the clip's own start from the server, for position. */
+  private async readStart(url: string): Promise<void> {
+    try {
+      const res = await fetch(url, { method: 'HEAD', cache: 'no-store' });
+      const t = Date.parse(res.headers.get('X-Clip-Start') ?? '');
+      if (res.ok && Number.isFinite(t) && this.url === url) this.clipStart = t;
+    } catch {
+      // The position stays at the time asked for.
+    }
   }
 
   /** resume plays on after pause(). */
