@@ -132,7 +132,12 @@ func runServe(args []string, assets fs.FS) error {
 		return err
 	}
 	if store != nil {
-		defer store.Close() // after the site's streams stop recording
+		defer func() {
+			// After the site: its streams have stopped recording.
+			if err := store.Close(); err != nil {
+				log.Warn("close the recordings", "err", err)
+			}
+		}()
 	}
 	var sc site.Config
 	relay := config.Push{PublishToken: *publishToken}

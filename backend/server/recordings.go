@@ -118,7 +118,7 @@ func (sh *Handler) serveClip(w http.ResponseWriter, r *http.Request) {
 		sh.recordingError(w, err)
 		return
 	}
-	defer clip.Close()
+	defer func() { _ = clip.Close() }()
 	h := w.Header()
 	h.Set("Content-Type", "video/mp4")
 	h.Set("Cache-Control", "private, no-store")
