@@ -170,3 +170,51 @@ func TestAStreamWithoutAStoreIsNotRecordedAndSaysWhy(t *testing.T) {
 		t.Fatalf("api/recordings: %d %q", code, e.Error)
 	}
 }
+
+// A full disk stops the recording with a reason the operator sees, and the
+// stream's viewers go on as before.
+func TestAFullDiskStopsRecordingAndNotTheViewers(t *testing.T) {
+	dir := t.TempDir()
+	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", dir).CombinedOutput(); err != nil {
+		t.Skipf("cannot mount a tmpfs to fill: %v %s", err, out)
+	}
+	t.Cleanup(func() { _ = exec.Command("umount", dir).Run() })
+	store, err := record.Open(record.Options{Dir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	c := small()
+	c.Stream.MaxWidth, c.Stream.MaxHeight, c.Stream.Bitrate = 640, 360, 4_000_000
+	c.Record = true
+	st := start(t, c, Deps{Store: store})
+	v, _ := viewer(t, st, "jpeg")
+	frames := 0
+	testnet.WaitFor(t, 60*time.Second, "the disk full", func() bool {
+		// The viewer reads on meanwhile.
+		if m, err := v.NextFrame(5 * time.Second); err == nil {
+			frames++
+			_ = v.Ack(m.Frame.Seq)
+		}
+		return strings.Contains(st.Recording().Err, "disk full")
+	})
+	if frames == 0 {
+		t.Fatal("no frame reached the viewer while the disk filled")
+	}
+	// Thirty frames more in a few seconds: the viewer did not notice.
+	t0 := time.Now()
+	for range 30 {
+		m, err := v.NextFrame(5 * time.Second)
+		if err != nil {
+			t.Fatalf("after the disk filled: %v", err)
+		}
+		_ = v.Ack(m.Frame.Seq)
+	}
+	if took := time.Since(t0); took > 10*time.Second {
+		t.Fatalf("30 frames took %v after the disk filled", took)
+	}
+	var spans []span
+	if code := getJSON(t, st.srv.URL+"/api/recordings?token="+c.Token, &spans); code != 200 || len(spans) == 0 {
+		t.Fatalf("what was recorded before: %d %v", code, spans)
+	}
+}
