@@ -41,7 +41,7 @@ func segmentEnd(t *testing.T, path string) time.Time {
 	if err != nil {
 		t.Fatalf("segment %s: its name is not its start: %v", path, err)
 	}
-	if out, err := exec.Command("ffmpeg", "-v", "error", "-xerror", "-i", path, "-f", "null", "-").CombinedOutput(); err != nil || len(out) > 0 {
+	if out, err := exec.Command("ffmpeg", "-v", "error", "-xerror", "-i", path, "-enc_time_base", "-1", "-f", "null", "-").CombinedOutput(); err != nil || len(out) > 0 {
 		t.Fatalf("ffmpeg decoding %s: %v\n%s", path, err, out)
 	}
 	out, err := exec.Command("ffprobe", "-v", "error", "-select_streams", "v:0", "-show_entries", "stream=codec_name,width,height:format=duration",
