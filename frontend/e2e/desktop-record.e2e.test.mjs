@@ -17,6 +17,7 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { openDesktopUI, waitFor, waitReady } from './desktop-fake.mjs';
 import { repoRoot } from './harness.mjs';
+import { layoutFaults } from './layout.mjs';
 
 const TOKEN = 'desktop-record-token-' + Math.random().toString(36).slice(2);
 const shots = path.join(repoRoot, 'build', 'e2e');
@@ -114,7 +115,7 @@ test("a camera that cannot record says why, under the switch and on its REC", as
 test('a click on the span plays the recording in the preview\'s place; Live brings the preview back', async () => {
   // Ten minutes shown: the seconds recorded so far are a band to click.
   await page.click('#timeline [data-zoom="600000"]');
-  await waitFor(async () => (await page.locator('#tl-spans .tl-span').last().boundingBox()).width >= 8, 'a span 8 px wide', 15_000);
+  await waitFor(async () => (await page.locator('#tl-spans .tl-span').last().boundingBox())?.width >= 8, 'a span 8 px wide', 15_000);
   const span = await page.locator('#tl-spans .tl-span').last().boundingBox();
   // Inside the span, halfway, so the clip has seconds to play.
   await page.mouse.click(span.x + span.width / 2, span.y + span.height / 2);
@@ -184,4 +185,27 @@ test('selecting another camera ends the timeline; one not recorded shows none', 
   await waitFor(() => asked > before, "dock's api/recordings asked");
   await waitFor(async () => (await shown('#timeline')) === false, 'the timeline gone');
   assert.equal(await page.isChecked('#record'), false, "dock's switch");
+});
+
+test('at 1024×640 with two cameras and a recording playing, nothing runs over or is cut, and the preview stays large', async () => {
+  // A page of its own: the server records from its start, so the timeline shows at once.
+  const { page: small } = await ui.openPage({ width: 1024, height: 640 });
+  try {
+    await waitReady(small);
+    await small.fill('#camera-new', 'dock');
+    await small.keyboard.press('Enter');
+    await waitFor(() => small.locator('#tiles .tile[data-name="dock"]').isVisible(), "dock's tile");
+    await small.click('#cameras [aria-label="Show camera camera"]');
+    await small.getByRole('switch', { name: 'Record' }).check();
+    await waitFor(() => small.locator('#timeline').isVisible(), 'the timeline');
+    await small.focus('#tl-track');
+    await small.keyboard.press('Enter');
+    await waitFor(() => small.locator('#tl-live').isVisible(), 'Live');
+    assert.deepEqual(await layoutFaults(small), [], 'the layout at 1024×640');
+    const stage = await small.locator('#preview').boundingBox();
+    assert.ok(stage.height >= 200, `the preview is ${stage.height} px tall`);
+    await small.screenshot({ path: path.join(shots, 'desktop-record-1024x640.png') });
+  } finally {
+    await small.close();
+  }
 });

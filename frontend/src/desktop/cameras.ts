@@ -93,9 +93,12 @@ function item(c: Camera, i: number): HTMLLIElement {
   const dot = el('span', '', 'dot');
   dot.dataset.state = c.state;
   dot.setAttribute('aria-hidden', 'true');
+  // REC goes on the figures' line: the name keeps the row's width.
   const rec = el('span', 'REC', 'cam-rec');
   showRec(rec, c);
-  pick.append(dot, el('span', c.name, 'cam-name'), rec, el('span', figures(c), 'cam-figures'));
+  const line = el('span', '', 'cam-line');
+  line.append(rec, el('span', figures(c), 'cam-figures'));
+  pick.append(dot, el('span', c.name, 'cam-name'), line);
   pick.setAttribute('aria-pressed', String(c.selected));
   pick.addEventListener('click', () => void select(c.name));
   const up = button('↑', `up:${c.name}`, `Move camera ${c.name} up`);
