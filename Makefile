@@ -23,7 +23,7 @@ export PATH := $(GOBIN):$(PATH)
 # checks what it makes.
 APT_PKGS := build-essential pkg-config libopencv-dev libwebkit2gtk-4.0-dev libgtk-3-dev \
             chromium xvfb xauth xdotool imagemagick python3-opencv python3-websockets \
-            libopenh264-dev ffmpeg
+            libopenh264-dev ffmpeg gstreamer1.0-libav gstreamer1.0-plugins-bad
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 # What `framecast --version` says: the nearest tag (or "dev"), and the commit.

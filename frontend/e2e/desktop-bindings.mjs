@@ -48,12 +48,12 @@ export function fakeBindings({ base, token, qrPNG, contract, gated = false }) {
   };
   /**
    * Cam is one camera "running": its settings, chain and push in force.
-   * @typedef {{ name: string, settings: StreamSettings, chain: import('../src/desktop/backend').ChainItem[], push: PushInfo, record?: boolean }} Cam
+   * @typedef {{ name: string, settings: StreamSettings, chain: import('../src/desktop/backend').ChainItem[], push: PushInfo, record: boolean, recordError: string }} Cam
    */
   /** @returns {PushInfo} */
   const pushOff = () => ({ enabled: false, relay: '', stream: '', publishToken: '', state: 'stopped', sent: 0, viewers: 0, viewerUrl: '' });
   /** @param {string} name @returns {Cam} */
-  const newCam = (name) => ({ name, settings: { ...contract.settings }, chain: [], push: pushOff() });
+  const newCam = (name) => ({ name, settings: { ...contract.settings }, chain: [], push: pushOff(), record: false, recordError: '' });
   // cams are the cameras in order, as Go's site keeps them; selected names the one the controls act on.
   /** @type {Cam[]} */
   const cams = [newCam('camera')];
@@ -83,7 +83,10 @@ export function fakeBindings({ base, token, qrPNG, contract, gated = false }) {
    * @returns {Camera[]}
    */
   const cameraList = () =>
-    cams.map((c) => ({ name: c.name, source: c.settings.source, state: 'live', fps: 25, viewers: 0, selected: c === cur(), previewBase: `${base}/`, token, record: !!c.record }));
+    cams.map((c) => ({
+      name: c.name, source: c.settings.source, state: 'live', fps: 25, viewers: 0, selected: c === cur(), previewBase: `${base}/`, token,
+      record: c.record, ...(c.recordError ? { recordError: c.recordError } : {}),
+    }));
   /** listChanged sends what Go's listChanged sends (the names are held to Go's by the type check). */
   const listChanged = () => {
     window.__emit('cameras:list', cameraList());
@@ -217,16 +220,6 @@ export function fakeBindings({ base, token, qrPNG, contract, gated = false }) {
           listChanged();
           return cameraList();
         },
-        SetRecord: async (on) => {
-          calls.push(['SetRecord', on]);
-          cur().record = on;
-          listChanged();
-          return cameraList();
-        },
-        ExportClip: async (start, seconds) => {
-          calls.push(['ExportClip', start, seconds]);
-          return `/home/user/Videos/Framecast/exports/${cur().name}-${start.replace(/[-:]/g, '')}.mp4`;
-        },
         MoveCamera: async (name, index) => {
           calls.push(['MoveCamera', name, index]);
           const i = cams.findIndex((c) => c.name === name);
@@ -236,6 +229,25 @@ export function fakeBindings({ base, token, qrPNG, contract, gated = false }) {
           cams.splice(index, 0, c);
           listChanged();
           return cameraList();
+        },
+        // As Go's: the selected camera is recorded from now (window.__recordError: it cannot be, e.g. a full disk).
+        // window.__recordSwitched (a test's) hears it first, as the camera's server would.
+        SetRecord: async (on) => {
+          calls.push(['SetRecord', on]);
+          cur().record = on;
+          cur().recordError = on ? (window.__recordError ?? '') : '';
+          await window.__recordSwitched?.(cur().name, on);
+          listChanged();
+          return cameraList();
+        },
+        // As Go's ExportClip: start in RFC 3339, from a moment to an hour; the file is in the exports folder.
+        ExportClip: async (start, seconds) => {
+          calls.push(['ExportClip', start, seconds]);
+          const t = Date.parse(start);
+          if (!/^\d{4}-\d\d-\d\dT/.test(start) || Number.isNaN(t)) throw `start "${start}": not a time in RFC 3339`;
+          if (!(seconds > 0 && seconds <= 3600)) throw `${seconds} seconds: a clip is from a moment to an hour long`;
+          if (!cur().record) throw 'nothing was recorded then';
+          return `/home/operator/Videos/Framecast/exports/${cur().name}-${new Date(t).toISOString().replace(/[-:]|\.\d+/g, '')}.mp4`;
         },
         SetTLS: async (on) => {
           calls.push(['SetTLS', on]);

@@ -30,10 +30,11 @@ export async function waitFor(fn, what, ms = 5000) {
  * openPage opens the desktop UI in a new page of context against server,
  * with fake bindings (gated: Go's state arrives only on window.__release();
  * addressInPage: index.html carries the preview's address, as app/page.go
- * writes it). It resolves once the page has started loading, not once Go
- * has answered.
+ * writes it; beforeOpen(page) runs before the page loads, for a test's own
+ * routes and hooks). It resolves once the page has started loading, not
+ * once Go has answered.
  */
-async function openPage(context, server, token, { gated = false, addressInPage = false, width = 1280, height = 800 } = {}) {
+async function openPage(context, server, token, { gated = false, addressInPage = false, width = 1280, height = 800, beforeOpen = async () => {} } = {}) {
   const page = await context.newPage();
   const consoleLog = [];
   page.on('console', (m) => consoleLog.push(`${new Date().toISOString().slice(17, 23)} ${m.text()}`));
@@ -50,6 +51,7 @@ async function openPage(context, server, token, { gated = false, addressInPage =
   });
   await page.addInitScript(fakeBindings, { base: server.base, token, qrPNG: TINY_PNG, contract, gated });
   await page.setViewportSize({ width, height });
+  await beforeOpen(page);
   await page.goto(`${server.base}/desktop/index.html`);
   // The type check already holds the fake to Go's methods; this holds the page to it too.
   const bound = await page.evaluate(() => Object.keys(window.go?.app?.App ?? {}));
@@ -58,12 +60,13 @@ async function openPage(context, server, token, { gated = false, addressInPage =
 }
 
 /**
- * openDesktopUI starts a server and opens the desktop UI against it with fake
- * bindings. calls() reads the recorded binding calls; openPage(options) opens
- * another page on the same server; close() ends it all.
+ * openDesktopUI starts a server (with options.serverArgs) and opens the
+ * desktop UI against it with fake bindings. calls() reads the recorded
+ * binding calls; openPage(options) opens another page on the same server;
+ * close() ends it all.
  */
-export async function openDesktopUI(token, options = {}) {
-  const server = await startServer({ token });
+export async function openDesktopUI(token, { serverArgs = [], ...options } = {}) {
+  const server = await startServer({ token, args: serverArgs });
   let browser;
   try {
     // Pages served by page.route have no address, so Chromium's Local Network

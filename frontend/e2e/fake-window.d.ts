@@ -18,6 +18,10 @@ declare global {
     __refuseSource?: string;
     /** __release, on a gated page, lets the calls that read Go's state answer. */
     __release?: () => void;
+    /** __recordError, when set, is why a camera SetRecord switches on cannot record (a full disk). */
+    __recordError?: string;
+    /** __recordSwitched, a test's, hears SetRecord switch a camera's recording before it answers. */
+    __recordSwitched?: (camera: string, on: boolean) => Promise<void>;
   }
 }
 

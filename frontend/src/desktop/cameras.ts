@@ -1,12 +1,16 @@
 // The camera list: every running camera with its state, the selected one
 // (whose settings the panels below show) marked. A camera is selected,
 // renamed, moved (buttons or drag) and removed here, and added by name; Go
-// refuses what cannot be (a taken name, the last camera) and says why.
+// refuses what cannot be (a taken name, the last camera) and says why. A
+// camera set to record is marked REC. The list also tells the Record switch
+// and the timeline which camera is selected and what it records.
 import { backend, errorText, type Camera, type Share } from './backend';
 import { el, must, setProblem } from './dom';
 import { stateLabel } from './format';
 import { notify, resolve } from './notices';
+import { showRec, showRecord } from './record';
 import { showTiles } from './tiles';
+import { showTimeline } from './timeline';
 
 /** REMOVE_ARM_MS is how long a first click on Remove waits for the second. */
 const REMOVE_ARM_MS = 3000;
@@ -48,10 +52,15 @@ export function showCameras(list: Camera[]): void {
     const line = item?.querySelector<HTMLElement>('.cam-figures');
     if (line && line.textContent !== figures(c)) line.textContent = figures(c);
     item?.querySelector<HTMLElement>('.dot')?.setAttribute('data-state', c.state);
+    const rec = item?.querySelector<HTMLElement>('.cam-rec');
+    if (rec) showRec(rec, c);
   }
   const sel = list.find((c) => c.selected);
   must('camera-name', HTMLElement).textContent = sel ? sel.name : '';
+  showRecord(sel);
+  showTimeline(list);
 }
+
 
 /** build makes the list's items anew, keeping focus on the control that had it. */
 function build(): void {
@@ -84,7 +93,12 @@ function item(c: Camera, i: number): HTMLLIElement {
   const dot = el('span', '', 'dot');
   dot.dataset.state = c.state;
   dot.setAttribute('aria-hidden', 'true');
-  pick.append(dot, el('span', c.name, 'cam-name'), el('span', figures(c), 'cam-figures'));
+  // REC goes on the figures' line: the name keeps the row's width.
+  const rec = el('span', 'REC', 'cam-rec');
+  showRec(rec, c);
+  const line = el('span', '', 'cam-line');
+  line.append(rec, el('span', figures(c), 'cam-figures'));
+  pick.append(dot, el('span', c.name, 'cam-name'), line);
   pick.setAttribute('aria-pressed', String(c.selected));
   pick.addEventListener('click', () => void select(c.name));
   const up = button('↑', `up:${c.name}`, `Move camera ${c.name} up`);

@@ -4,6 +4,7 @@
 // facts at once and in parallel, and its controls wait, disabled, until they
 // arrive: nothing shows a value that is not in force.
 import '../viewer-page.css';
+import '../timeline/timeline.css';
 import './desktop.css';
 import { createViewer, fitting, type Rendition, type RenditionState, type Viewer } from '../viewer';
 import { Events, backend, errorText, onEvent, type AppStats, type Share } from './backend';
@@ -13,8 +14,10 @@ import { must } from './dom';
 import { notify } from './notices';
 import { reloadProcessing, setupProcessing, showChainStats } from './processing';
 import { refreshPush, reloadPush, setupPush } from './push';
+import { setupRecord } from './record';
 import { setupShare, showShare, showViewers } from './share';
 import { showStats } from './statsbar';
+import { setupTimeline } from './timeline';
 import { setupTooltips } from './tooltip';
 
 let preview: Viewer | null = null;
@@ -161,6 +164,9 @@ async function main(): Promise<void> {
   if (address !== null) connect(address);
   setupTooltips();
   setupPreviewBoxes();
+  setupRecord(showCameras);
+  // A recording plays in the preview's place: the preview stops meanwhile.
+  setupTimeline((paused) => preview?.setPaused(paused));
   setupPreviewFit();
   // The first figures now, not at the first stats event; one that came
   // first is newer than this answer.

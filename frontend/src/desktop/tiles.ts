@@ -1,11 +1,13 @@
 // The preview grid: while several cameras run, a small live tile of each
 // under the selected camera's preview. Each tile is the shared viewer
 // module on the loopback WebSocket of its camera, asking for the smallest
-// rendition that fits the tile; clicking a tile selects its camera.
+// rendition that fits the tile; clicking a tile selects its camera. A
+// camera set to record has REC in its tile's corner.
 import { createViewer, fitting, type Viewer } from '../viewer';
 import type { Camera } from './backend';
 import { el, must } from './dom';
 import { stateLabel } from './format';
+import { showRec } from './record';
 
 /** Tile is one camera's tile and the viewer drawing it. */
 interface Tile {
@@ -35,7 +37,9 @@ function newTile(c: Camera, select: (name: string) => void): Tile {
   // A long name is cut to the tile: the whole of it on hover.
   name.title = c.name;
   label.append(name, el('span', stateLabel(c.state), 'tile-state'));
-  root.append(canvas, label);
+  const rec = el('span', 'REC', 'cam-rec tile-rec');
+  showRec(rec, c);
+  root.append(canvas, rec, label);
   root.setAttribute('aria-label', `Show camera ${c.name}`);
   root.addEventListener('click', () => select(root.dataset.name ?? c.name));
   let viewer: Viewer | null = null;
@@ -79,6 +83,8 @@ export function showTiles(cameras: Camera[], select: (name: string) => void): vo
       tiles.set(c.name, t);
     }
     t.root.setAttribute('aria-pressed', String(c.selected));
+    const rec = t.root.querySelector<HTMLElement>('.tile-rec');
+    if (rec) showRec(rec, c);
     const state = t.root.querySelector('.tile-state');
     if (state && state.textContent !== stateLabel(c.state)) state.textContent = stateLabel(c.state);
     order.push(t.root);

@@ -22,28 +22,30 @@ export class Player {
   /**
    * live is the canvas the viewer draws on; pauseLive stops the live
    * viewer (true) and starts it again (false); root gets data-playback
-   * ("true" while a recording is shown).
+   * ("true" while a recording is shown). signal ends what the player hears
+   * of the video: the desktop window hands the same <video> to the
+   * timeline of each camera it selects.
    */
   constructor(
     private readonly video: HTMLVideoElement,
     private readonly liveCanvas: HTMLElement,
     private readonly root: HTMLElement,
     private readonly pauseLive: (paused: boolean) => void,
-    private readonly events: PlayerEvents,
+    events: PlayerEvents,
+    signal?: AbortSignal,
   ) {
     video.muted = true;
     video.playsInline = true;
-    video.addEventListener('timeupdate', () => {
-      if (this.url) events.onPosition(this.position);
-    });
-    video.addEventListener('ended', () => {
-      if (this.url) events.onEnded();
-    });
-    video.addEventListener('error', () => {
-      if (this.url) events.onError(this.url);
-    });
-    video.addEventListener('play', () => events.onPlaying(true));
-    video.addEventListener('pause', () => events.onPlaying(false));
+    const on = { signal };
+    // Only while a recording is shown: live() empties the element too.
+    const whileShown = (fn: () => void) => () => {
+      if (this.url) fn();
+    };
+    video.addEventListener('timeupdate', whileShown(() => events.onPosition(this.position)), on);
+    video.addEventListener('ended', whileShown(() => events.onEnded()), on);
+    video.addEventListener('error', whileShown(() => events.onError(this.url)), on);
+    video.addEventListener('play', () => events.onPlaying(true), on);
+    video.addEventListener('pause', () => events.onPlaying(false), on);
   }
 
   /** playing tells whether a recording is shown (playing or paused). */

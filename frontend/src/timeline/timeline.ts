@@ -1,7 +1,9 @@
-// The viewer page's timeline: it asks api/recordings once, and shows itself
-// only when the stream is recorded (a 200); then it keeps the spans and the
-// detection marks fresh, and turns a click, a drag or Enter on the track
-// into a recording playing in the picture's place until Live (or Esc).
+// The timeline of a recorded stream, under the viewer page's picture and
+// the desktop window's preview: it asks api/recordings once, and shows
+// itself only when the stream is recorded (a 200); then it keeps the spans
+// and the detection marks fresh, and turns a click, a drag or Enter on the
+// track into a recording playing in the picture's place until Live (or
+// Esc). The window ends one (signal) when it selects another camera.
 import { shortcutFor } from '../page/shortcuts';
 import type { RecordingApi } from './api';
 import { lengthName, when } from './format';
@@ -22,6 +24,7 @@ import {
   windowAt,
   withOpenEnd,
   type Mark,
+  type Play,
   type Span,
   type Window,
 } from './model';
@@ -43,21 +46,35 @@ export interface TimelineParts {
   root: HTMLElement;
   /** pauseLive stops (true) and restarts (false) the live viewer. */
   pauseLive(paused: boolean): void;
+  /** clipVerb names what the clip button does in its title: "Download" (the default), "Export". */
+  clipVerb?: string;
+  /**
+   * signal ends the timeline: the live picture back, its requests and
+   * listeners stopped, its section hidden. Without one it runs as long as
+   * the page.
+   */
+  signal?: AbortSignal;
 }
 
 /** Timeline is the running timeline; the page asks it for the recorded picture to save. */
 export interface Timeline {
   /** recordedFrame is the recorded picture shown and when it was captured; null while live. */
   recordedFrame(): { canvas: HTMLCanvasElement; at: Date } | null;
+  /**
+   * clip is what the clip button takes now: from the time picked (or the
+   * picture playing, or else the end of the recording), the length chosen;
+   * null while nothing is recorded.
+   */
+  clip(): Play | null;
 }
 
 /** startTimeline asks whether the stream is recorded and, when it is, shows and runs the timeline. */
 export async function startTimeline(parts: TimelineParts): Promise<Timeline | null> {
   const first = await parts.api.spans();
   // Not recorded (404), not allowed, or no answer: the page stays as it is without recording.
-  if (!first.ok) return null;
+  if (!first.ok || parts.signal?.aborted) return null;
   const t = new TimelineController(parts, first.value);
-  return { recordedFrame: () => t.recordedFrame() };
+  return { recordedFrame: () => t.recordedFrame(), clip: () => t.clip() };
 }
 
 class TimelineController {
@@ -79,11 +96,16 @@ class TimelineController {
   private dragging = false;
   private ended = false;
   private paused = false;
+  private readonly clipVerb: string;
+  /** Ends every listener and drawing of this timeline (parts.signal). */
+  private readonly signal: AbortSignal;
 
   constructor(parts: TimelineParts, spans: Span[]) {
     this.api = parts.api;
     this.view = parts.view;
     this.spans = spans;
+    this.clipVerb = parts.clipVerb ?? 'Download';
+    this.signal = parts.signal ?? new AbortController().signal;
     this.win = windowAt(this.now(), this.zoom);
     this.player = new Player(parts.video, parts.canvas, parts.root, parts.pauseLive, {
       onPosition: () => this.moved(),
@@ -96,21 +118,35 @@ class TimelineController {
         this.paused = !playing;
         this.drawLines();
       },
-    });
+    }, this.signal);
     this.wire();
     this.view.show();
     this.view.zoom(this.zoom);
     this.drawAll();
     void this.fetchMarks();
-    setInterval(() => {
+    const timer = setInterval(() => {
       if (!document.hidden) void this.refresh();
     }, REFRESH_MS);
-    new ResizeObserver(() => this.drawAll()).observe(this.view.el.track);
+    const resized = new ResizeObserver(() => this.drawAll());
+    resized.observe(this.view.el.track);
+    this.signal.addEventListener('abort', () => {
+      clearInterval(timer);
+      resized.disconnect();
+      this.player.live();
+      this.view.hide();
+    });
   }
 
   recordedFrame(): { canvas: HTMLCanvasElement; at: Date } | null {
     const canvas = this.player.frame();
     return canvas ? { canvas, at: new Date(this.player.position) } : null;
+  }
+
+  clip(): Play | null {
+    const at = this.cursor ?? (this.player.showing ? this.player.position : null);
+    const duration = Number(this.view.el.length.value);
+    const start = downloadStart(at, this.openSpans(), duration);
+    return start === null ? null : { start, duration };
   }
 
   /** now is the present to the second: it ends the window, so its requests repeat while nothing moves. */
@@ -125,6 +161,7 @@ class TimelineController {
   private async refresh(): Promise<void> {
     if (this.follow) this.win = windowAt(this.now(), this.zoom);
     const res = await this.api.spans();
+    if (this.signal.aborted) return;
     if (res.ok) {
       this.spans = res.value;
       this.fetchedAt = Date.now();
@@ -140,8 +177,8 @@ class TimelineController {
     const asked = ++this.marksAsked;
     const win = this.win;
     const res = await this.api.marks(win.start, win.end - win.start, marksEvery(win.end - win.start, this.view.el.track.clientWidth));
-    // A later request (a zoom, a refresh) has the say.
-    if (asked !== this.marksAsked) return;
+    // A later request (a zoom, a refresh) has the say; an ended timeline none.
+    if (asked !== this.marksAsked || this.signal.aborted) return;
     if (!res.ok) {
       this.view.error(`Could not load the detections: ${res.error}`);
       return;
@@ -185,11 +222,10 @@ class TimelineController {
     const at = this.cursor ?? position;
     const spans = this.openSpans();
     this.view.slider(this.win.start, this.win.end, at ?? this.win.end, at === null ? 'now' : `${when(at, now)}, ${recordedAt(at, spans) ? 'recorded' : 'not recorded'}`);
-    const length = Number(this.view.el.length.value);
-    const start = downloadStart(at, spans, length);
+    const clip = this.clip();
     this.view.download(
-      start === null ? null : this.api.clipUrl(start, length, true),
-      start === null ? 'Nothing is recorded yet' : `Download ${lengthName(length)} from ${when(start, now)}`,
+      clip === null ? null : this.api.clipUrl(clip.start, clip.duration, true),
+      clip === null ? 'Nothing is recorded yet' : `${this.clipVerb} ${lengthName(clip.duration)} from ${when(clip.start, now)}`,
     );
   }
 
@@ -234,6 +270,7 @@ class TimelineController {
 
   private async failed(url: string): Promise<void> {
     const why = (await this.api.clipError(url)) ?? 'this browser could not play it (H.264 in MP4)';
+    if (this.signal.aborted) return;
     this.live();
     this.view.error(`Could not play the recording: ${why}`);
   }
@@ -263,6 +300,7 @@ class TimelineController {
 
   private wire(): void {
     const el = this.view.el;
+    const on = { signal: this.signal };
     const at = (ev: PointerEvent): number => {
       const box = el.track.getBoundingClientRect();
       return (ev.clientX - box.left) / box.width;
@@ -272,24 +310,24 @@ class TimelineController {
       this.dragging = true;
       el.track.setPointerCapture(ev.pointerId);
       this.pick(timeAt(at(ev), this.win));
-    });
+    }, on);
     el.track.addEventListener('pointermove', (ev) => {
       const f = at(ev);
       const t = timeAt(f, this.win);
       this.view.hover(f, when(t, Date.now()));
       if (this.dragging) this.pick(t);
-    });
+    }, on);
     const release = (ev: PointerEvent, play: boolean): void => {
       if (!this.dragging) return;
       this.dragging = false;
       if (ev.pointerType !== 'mouse') this.view.hover(null);
       if (play && this.cursor !== null) this.play(this.cursor);
     };
-    el.track.addEventListener('pointerup', (ev) => release(ev, true));
-    el.track.addEventListener('pointercancel', (ev) => release(ev, false));
+    el.track.addEventListener('pointerup', (ev) => release(ev, true), on);
+    el.track.addEventListener('pointercancel', (ev) => release(ev, false), on);
     el.track.addEventListener('pointerleave', () => {
       if (!this.dragging) this.view.hover(null);
-    });
+    }, on);
     el.track.addEventListener('keydown', (ev) => {
       const from = this.cursor ?? (this.player.showing ? this.player.position : this.win.end);
       switch (ev.key) {
@@ -313,21 +351,21 @@ class TimelineController {
           return;
       }
       ev.preventDefault();
-    });
-    for (const b of el.zoom) b.addEventListener('click', () => this.setZoom(Number(b.dataset.zoom)));
-    el.live.addEventListener('click', () => this.live());
+    }, on);
+    for (const b of el.zoom) b.addEventListener('click', () => this.setZoom(Number(b.dataset.zoom)), on);
+    el.live.addEventListener('click', () => this.live(), on);
     el.pause.addEventListener('click', () => {
       if (this.ended) this.play(this.player.position);
       else if (this.paused) this.player.resume();
       else this.player.pause();
-    });
-    el.length.addEventListener('change', () => this.drawLines());
+    }, on);
+    el.length.addEventListener('change', () => this.drawLines(), on);
     document.addEventListener('keydown', (ev) => {
       const target = ev.target instanceof HTMLElement ? ev.target : null;
       const action = shortcutFor({ key: ev.key, ctrlKey: ev.ctrlKey, metaKey: ev.metaKey, altKey: ev.altKey, repeat: ev.repeat, target });
       if (action !== 'live' || !this.player.showing) return;
       ev.preventDefault();
       this.live();
-    });
+    }, on);
   }
 }

@@ -1,6 +1,7 @@
-// The timeline's DOM (viewer.html's #timeline): it draws what it is given
-// and reports nothing itself; timeline.ts wires the input. Positions are set
-// as percentages, so the track keeps its drawing when the window resizes.
+// The timeline's DOM (viewer.html's #timeline, and the desktop window's in
+// index.html): it draws what it is given and reports nothing itself;
+// timeline.ts wires the input. Positions are set as percentages, so the
+// track keeps its drawing when the window resizes.
 import { labelColour } from '../viewer';
 import type { PlacedMark, Range, Tick } from './model';
 import { tickLabel } from './format';
@@ -14,7 +15,11 @@ export interface TimelineElements {
   labels: HTMLElement;
   zoom: HTMLButtonElement[];
   length: HTMLSelectElement;
-  download: HTMLAnchorElement;
+  /**
+   * The clip button: the page's link that downloads the clip, or the
+   * desktop window's button that exports it (its click is the window's).
+   */
+  download: HTMLAnchorElement | HTMLButtonElement;
   track: HTMLElement;
   spans: HTMLElement;
   marks: HTMLElement;
@@ -25,13 +30,15 @@ export interface TimelineElements {
   error: HTMLElement;
 }
 
-/** findElements finds the timeline's parts by their ids in viewer.html. */
+/** findElements finds the timeline's parts by their ids in the page. */
 export function findElements(doc: Document): TimelineElements {
   const must = <T extends Element>(id: string, type: { new (): T }): T => {
     const el = doc.getElementById(id);
-    if (!(el instanceof type)) throw new Error(`viewer.html is missing #${id}`);
+    if (!(el instanceof type)) throw new Error(`the page is missing #${id}`);
     return el;
   };
+  const download = must('tl-download', HTMLElement);
+  if (!(download instanceof HTMLAnchorElement || download instanceof HTMLButtonElement)) throw new Error('#tl-download is neither a link nor a button');
   const root = must('timeline', HTMLElement);
   return {
     root,
@@ -41,7 +48,7 @@ export function findElements(doc: Document): TimelineElements {
     labels: must('tl-labels', HTMLElement),
     zoom: [...root.querySelectorAll<HTMLButtonElement>('button[data-zoom]')],
     length: must('tl-length', HTMLSelectElement),
-    download: must('tl-download', HTMLAnchorElement),
+    download,
     track: must('tl-track', HTMLElement),
     spans: must('tl-spans', HTMLElement),
     marks: must('tl-marks', HTMLElement),
@@ -63,6 +70,12 @@ export class TimelineView {
 
   show(): void {
     this.el.root.hidden = false;
+  }
+
+  /** hide takes the timeline away, with any error it showed. */
+  hide(): void {
+    this.el.root.hidden = true;
+    this.error('');
   }
 
   /** zoom marks the zoom button of ms as the one pressed. */
@@ -177,16 +190,19 @@ export class TimelineView {
     this.el.pause.setAttribute('aria-pressed', String(paused));
   }
 
-  /** download points the link at url (null: nothing to download) and says what it gets. */
+  /** download points the link at url (null: nothing to download; a button is disabled then) and says what it gets. */
   download(url: string | null, title: string): void {
-    if (url === null) {
-      this.el.download.removeAttribute('href');
-      this.el.download.setAttribute('aria-disabled', 'true');
+    const el = this.el.download;
+    if (el instanceof HTMLButtonElement) {
+      el.disabled = url === null;
+    } else if (url === null) {
+      el.removeAttribute('href');
+      el.setAttribute('aria-disabled', 'true');
     } else {
-      this.el.download.href = url;
-      this.el.download.removeAttribute('aria-disabled');
+      el.href = url;
+      el.removeAttribute('aria-disabled');
     }
-    this.el.download.title = title;
+    el.title = title;
   }
 
   /** error shows a sentence under the track; "" hides it. */
