@@ -148,6 +148,20 @@ func TestARecordedStreamServesItsRecordingToItsViewers(t *testing.T) {
 		t.Fatalf("a clip of a time nothing was recorded: %d %q", code, e.Error)
 	}
 
+	// Renamed while recording: its recordings follow it, and it records
+	// on under the new name.
+	if err := st.Rename("dock"); err != nil {
+		t.Fatal(err)
+	}
+	before := spans[0].End
+	testnet.WaitFor(t, 30*time.Second, "the renamed stream recording on", func() bool {
+		spans = nil
+		return getJSON(t, base+"api/recordings"+q, &spans) == 200 && len(spans) > 0 && spans[len(spans)-1].End.After(before.Add(time.Second))
+	})
+	if !spans[0].Start.Equal(at.Add(-time.Second)) {
+		t.Fatalf("after the rename the recordings start at %v, want %v", spans[0].Start, at.Add(-time.Second))
+	}
+
 	// Recording stopped: saved, and what was recorded still readable.
 	if err := st.SetRecord(false); err != nil {
 		t.Fatal(err)

@@ -224,3 +224,19 @@ export function canvasColours(page) {
     return { distinct: seen.size, width: canvas.width, height: canvas.height };
   });
 }
+
+/**
+ * waitUntil calls read every 100 ms until ok(its answer) holds, and
+ * resolves with that answer; after timeoutMs it fails naming what it
+ * waited for and the last answer.
+ */
+export async function waitUntil(read, ok, timeoutMs, what) {
+  const deadline = Date.now() + timeoutMs;
+  let last;
+  while (Date.now() < deadline) {
+    last = await read();
+    if (ok(last)) return last;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last: ${JSON.stringify(last)}`);
+}

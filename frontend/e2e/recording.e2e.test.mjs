@@ -12,22 +12,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { after, before, describe, test } from 'node:test';
-import { launchBrowser, startServer, viewerState, waitForViewer } from './harness.mjs';
+import { launchBrowser, startServer, viewerState, waitForViewer, waitUntil as waitFor } from './harness.mjs';
 import { savedPicture } from './viewer-page.mjs';
 
 const TOKEN = 'e2e-recording-' + Math.random().toString(36).slice(2);
 const STREAM = 'line-2';
-
-async function waitFor(read, ok, timeoutMs, what) {
-  const deadline = Date.now() + timeoutMs;
-  let last;
-  while (Date.now() < deadline) {
-    last = await read();
-    if (ok(last)) return last;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last: ${JSON.stringify(last)}`);
-}
 
 describe('a recorded stream, served and played for real', () => {
   let server;

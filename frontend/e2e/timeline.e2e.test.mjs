@@ -21,7 +21,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { after, before, describe, test } from 'node:test';
-import { launchBrowser, repoRoot, startServer, viewerState, waitForViewer } from './harness.mjs';
+import { launchBrowser, repoRoot, startServer, viewerState, waitForViewer, waitUntil as waitFor } from './harness.mjs';
 import { layoutFaults } from './layout.mjs';
 import { AUTO_HIDE_MS, savedPicture, waitControls } from './viewer-page.mjs';
 
@@ -87,17 +87,6 @@ const picture = (page) =>
       pill: getComputedStyle(document.querySelector('.pill'), '::before').content,
     };
   });
-
-async function waitFor(read, ok, timeoutMs, what) {
-  const deadline = Date.now() + timeoutMs;
-  let last;
-  while (Date.now() < deadline) {
-    last = await read();
-    if (ok(last)) return last;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last: ${JSON.stringify(last)}`);
-}
 
 /** liveAgain waits for the live picture back: the canvas shown, the viewer live, and frames drawn after it. */
 async function liveAgain(page) {

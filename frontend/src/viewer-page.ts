@@ -85,7 +85,7 @@ void h264Supported().then((yes) => {
 // good when it is not, the page is the live picture alone.
 void startTimeline({
   api: recordingApi(location.href, token),
-  view: new TimelineView(findElements(document)),
+  view: new TimelineView(findElements(document, 'download')),
   video: must('playback', HTMLVideoElement),
   canvas,
   root,

@@ -33,6 +33,7 @@ const exportButton = () => must('tl-download', HTMLButtonElement);
 /** setupTimeline wires Export clip; pause stops and restarts the preview. */
 export function setupTimeline(pause: (paused: boolean) => void): void {
   pauseLive = pause;
+  findElements(document, 'export'); // writes the timeline's parts into the page
   exportButton().addEventListener('click', () => void exportClip());
 }
 
@@ -68,7 +69,7 @@ async function ask(c: Camera, address: string): Promise<void> {
   try {
     const t = await startTimeline({
       api: recordingApi(c.previewBase, c.token),
-      view: new TimelineView(findElements(document)),
+      view: new TimelineView(findElements(document, 'export')),
       video: must('playback', HTMLVideoElement),
       canvas: must('screen', HTMLCanvasElement),
       root: must('preview', HTMLElement),

@@ -1,10 +1,11 @@
 // The timeline's DOM (viewer.html's #timeline, and the desktop window's in
-// index.html): it draws what it is given and reports nothing itself;
-// timeline.ts wires the input. Positions are set as percentages, so the
+// index.html, filled from markup.ts): it draws what it is given and reports
+// nothing itself; timeline.ts wires the input. Positions are set as percentages, so the
 // track keeps its drawing when the window resizes.
 import { labelColour } from '../viewer';
 import type { PlacedMark, Range, Tick } from './model';
 import { tickLabel } from './format';
+import { type ClipButton, fillTimeline } from './markup';
 
 /** TimelineElements are viewer.html's parts of the timeline. */
 export interface TimelineElements {
@@ -30,8 +31,13 @@ export interface TimelineElements {
   error: HTMLElement;
 }
 
-/** findElements finds the timeline's parts by their ids in the page. */
-export function findElements(doc: Document): TimelineElements {
+/**
+ * findElements finds the timeline's parts by their ids in the page, first
+ * writing them into its empty #timeline with clip's button (markup.ts).
+ */
+export function findElements(doc: Document, clip: ClipButton): TimelineElements {
+  const section = doc.getElementById('timeline');
+  if (section && !section.firstElementChild) fillTimeline(section, clip);
   const must = <T extends Element>(id: string, type: { new (): T }): T => {
     const el = doc.getElementById(id);
     if (!(el instanceof type)) throw new Error(`the page is missing #${id}`);
@@ -61,6 +67,9 @@ export function findElements(doc: Document): TimelineElements {
 }
 
 const pct = (f: number): string => `${(f * 100).toFixed(3)}%`;
+
+/** TICK_CHAR_PX is a character's width in a tick's label (0.7rem monospace), a little over. */
+const TICK_CHAR_PX = 7.5;
 
 /** TimelineView draws the timeline. */
 export class TimelineView {
@@ -113,15 +122,22 @@ export class TimelineView {
   }
 
   ticks(list: readonly Tick[]): void {
+    const width = this.el.ticks.clientWidth;
     this.el.ticks.replaceChildren(
       ...list
-        // A label centred on a tick at either edge would stick out of the track.
-        .filter((t) => t.left > 0.02 && t.left < 0.98)
-        .map((t) => {
+        .map((t) => ({ t, text: tickLabel(t.t, t.day) }))
+        // A label centred on a tick near either edge would stick out of the
+        // track: it is left out when half of it (TICK_CHAR_PX a character)
+        // does not fit on its side.
+        .filter(({ t, text }) => {
+          const half = (text.length * TICK_CHAR_PX) / 2 + 2;
+          return t.left * width >= half && (1 - t.left) * width >= half;
+        })
+        .map(({ t, text }) => {
           const d = document.createElement('span');
           d.className = t.day ? 'tl-tick tl-day' : 'tl-tick';
           d.style.left = pct(t.left);
-          d.textContent = tickLabel(t.t, t.day);
+          d.textContent = text;
           return d;
         }),
     );
