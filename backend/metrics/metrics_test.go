@@ -13,6 +13,7 @@ import (
 	"framecast/backend/hub"
 	"framecast/backend/vision"
 	"framecast/internal/matcheck"
+	"framecast/internal/testnet"
 )
 
 func TestMain(m *testing.M) { matcheck.Main(m) }
@@ -47,10 +48,21 @@ func TestMetricsCountWhatTheStreamDoes(t *testing.T) {
 			n++
 		}
 	}
-	rec := httptest.NewRecorder()
-	m.Handler().ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
-	body, _ := io.ReadAll(rec.Body)
-	text := string(body)
+	scrape := func() string {
+		rec := httptest.NewRecorder()
+		m.Handler().ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
+		body, _ := io.ReadAll(rec.Body)
+		return string(body)
+	}
+	// A frame's encode and processing are counted just after it is
+	// published: the 20th may be taken before they are.
+	var text string
+	testnet.WaitFor(t, 10*time.Second, "20 frames encoded and processed in the figures", func() bool {
+		text = scrape()
+		return value(t, text, `framecast_frames_encoded_total{stream="line"}`) >= 20 &&
+			value(t, text, `framecast_process_seconds_count{processor="gray"}`) >= 20 &&
+			value(t, text, `framecast_encode_seconds_count`) >= 20
+	})
 	if v := value(t, text, `framecast_frames_encoded_total{stream="line"}`); v < 20 {
 		t.Fatalf("encoded %v, want at least 20", v)
 	}
@@ -79,10 +91,7 @@ func TestMetricsCountWhatTheStreamDoes(t *testing.T) {
 		t.Fatalf("encodes observed %v times", v)
 	}
 	m.IngestError()
-	rec = httptest.NewRecorder()
-	m.Handler().ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
-	body, _ = io.ReadAll(rec.Body)
-	if v := value(t, string(body), `framecast_ingest_errors_total`); v != 1 {
+	if v := value(t, scrape(), `framecast_ingest_errors_total`); v != 1 {
 		t.Fatalf("ingest errors %v", v)
 	}
 	h.Unsubscribe(fast)
