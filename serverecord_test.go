@@ -6,14 +6,13 @@ import (
 	"net/http"
 	"net/url"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
 
+	"framecast/internal/testclip"
 	"framecast/internal/testnet"
 )
 
@@ -41,24 +40,11 @@ func segmentEnd(t *testing.T, path string) time.Time {
 	if err != nil {
 		t.Fatalf("segment %s: its name is not its start: %v", path, err)
 	}
-	if out, err := exec.Command("ffmpeg", "-v", "error", "-xerror", "-i", path, "-enc_time_base", "-1", "-f", "null", "-").CombinedOutput(); err != nil || len(out) > 0 {
-		t.Fatalf("ffmpeg decoding %s: %v\n%s", path, err, out)
+	p := testclip.ProbeMP4(t, path)
+	if p.Codec != "h264" || p.W != 640 || p.H != 360 {
+		t.Fatalf("ffprobe %s: %+v, want h264 640x360", path, p)
 	}
-	out, err := exec.Command("ffprobe", "-v", "error", "-select_streams", "v:0", "-show_entries", "stream=codec_name,width,height:format=duration",
-		"-of", "default=noprint_wrappers=1", path).CombinedOutput()
-	if err != nil {
-		t.Fatalf("ffprobe %s: %v\n%s", path, err, out)
-	}
-	s := string(out)
-	if !strings.Contains(s, "codec_name=h264") || !strings.Contains(s, "width=640") || !strings.Contains(s, "height=360") {
-		t.Fatalf("ffprobe %s:\n%s", path, s)
-	}
-	i := strings.Index(s, "duration=")
-	secs, err := strconv.ParseFloat(strings.TrimSpace(s[i+len("duration="):]), 64)
-	if i < 0 || err != nil {
-		t.Fatalf("ffprobe %s: no duration:\n%s", path, s)
-	}
-	return start.Add(time.Duration(secs * float64(time.Second)))
+	return start.Add(p.Duration)
 }
 
 // Recording survives kill -9: what was recorded up to about a second

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"framecast/backend/protocol"
+	"framecast/internal/testclip"
 )
 
 // TestKilledRecorder is the process TestKill9 kills: it records frames
@@ -79,7 +80,7 @@ func TestKill9LosesAtMostAboutAFragment(t *testing.T) {
 		t.Errorf("the recording ends %v before the kill, want at most 1.5 s", lost)
 	}
 	paths, _ := filepath.Glob(filepath.Join(dir, "cam", "*.mp4"))
-	ffprobe(t, paths[0])
+	testclip.ProbeMP4(t, paths[0])
 	ds, err := s.Detections("cam", Query{Start: spans[0].Start, Duration: time.Hour})
 	if err != nil || len(ds) == 0 || ds[len(ds)-1].TS.After(spans[0].End) {
 		t.Errorf("detections %d (%v), the last after the end %v", len(ds), err, spans[0].End)

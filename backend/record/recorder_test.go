@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"framecast/backend/protocol"
+	"framecast/internal/testclip"
 )
 
 // onDisk counts the frames in a segment file's whole fragments, read as a
@@ -95,7 +96,7 @@ func TestAPlaceholderIsAGapUntilTheNextKeyframe(t *testing.T) {
 		t.Fatalf("segments %v, want one to frame 90 and one from frame 120", paths)
 	}
 	for i, want := range []int{90, 120} {
-		if p := ffprobe(t, paths[i]); p.Frames != want {
+		if p := testclip.ProbeMP4(t, paths[i]); p.Frames != want {
 			t.Errorf("segment %d has %d frames, want %d", i, p.Frames, want)
 		}
 	}
@@ -155,7 +156,7 @@ func TestWriteNeverBlocksAndSkipsToAKeyframe(t *testing.T) {
 	}
 	paths, _ := filepath.Glob(filepath.Join(s.o.Dir, "cam", "*.mp4"))
 	for _, p := range paths {
-		ffprobe(t, p)
+		testclip.ProbeMP4(t, p)
 	}
 }
 
@@ -243,7 +244,7 @@ func TestAFullDiskStopsRecordingUntilThereIsRoom(t *testing.T) {
 	if len(paths) != 1 {
 		t.Fatalf("segments %v, want the one cut by the full disk", paths)
 	}
-	ffprobe(t, paths[0])
+	testclip.ProbeMP4(t, paths[0])
 	// Room again: recording resumes at a keyframe.
 	disk.budget.Store(1 << 40)
 	for ; !r.Status().Recording; i++ {
@@ -264,7 +265,7 @@ func TestAFullDiskStopsRecordingUntilThereIsRoom(t *testing.T) {
 	if len(paths) != 2 {
 		t.Fatalf("segments %v, want two", paths)
 	}
-	ffprobe(t, paths[1])
+	testclip.ProbeMP4(t, paths[1])
 }
 
 func TestAFullTmpfsStopsRecording(t *testing.T) {
@@ -291,7 +292,7 @@ func TestAFullTmpfsStopsRecording(t *testing.T) {
 	}
 	paths, _ := filepath.Glob(filepath.Join(dir, "cam", "*.mp4"))
 	for _, p := range paths {
-		ffprobe(t, p)
+		testclip.ProbeMP4(t, p)
 	}
 }
 

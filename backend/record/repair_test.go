@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"framecast/backend/protocol"
+	"framecast/internal/testclip"
 )
 
 // motion is a detection on every frame, and a person on every tenth.
@@ -116,7 +117,7 @@ func TestOpenRepairsASegmentCutAnywhere(t *testing.T) {
 					frames = i + 1
 				}
 			}
-			if p := ffprobe(t, mp4Path); p.Frames != frames {
+			if p := testclip.ProbeMP4(t, mp4Path); p.Frames != frames {
 				t.Errorf("%d frames after the repair, want %d", p.Frames, frames)
 			}
 			// Every line left is whole and before the end; no detection of

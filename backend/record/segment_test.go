@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"framecast/internal/testclip"
 )
 
 // record14s records 14 s of a 320×240 stream at 30 fps in segments of 5 s
@@ -43,7 +45,7 @@ func TestSegmentsAreNamedByStartAndPlay(t *testing.T) {
 		if filepath.Base(paths[i]) != name {
 			t.Errorf("segment %d is %s, want %s", i, filepath.Base(paths[i]), name)
 		}
-		p := ffprobe(t, paths[i])
+		p := testclip.ProbeMP4(t, paths[i])
 		if p.Codec != "h264" || p.W != 320 || p.H != 240 || p.Frames != w.frames {
 			t.Errorf("segment %d: %+v, want h264 320x240 with %d frames", i, p, w.frames)
 		}
@@ -102,7 +104,7 @@ func TestClips(t *testing.T) {
 			if err := os.WriteFile(path, b, 0o600); err != nil {
 				t.Fatal(err)
 			}
-			p := ffprobe(t, path)
+			p := testclip.ProbeMP4(t, path)
 			if p.Codec != "h264" || p.W != 320 || p.H != 240 || p.Frames != tc.frames || !within(p.Duration, want, frameDur) {
 				t.Errorf("ffprobe: %+v, want h264 320x240, %d frames, %v", p, tc.frames, want)
 			}
@@ -180,7 +182,7 @@ func TestClipServesRangesAndExports(t *testing.T) {
 	if b, _ := os.ReadFile(first); string(b) != string(whole) {
 		t.Errorf("the export is not the clip")
 	}
-	if p := ffprobe(t, first); p.Frames != 90 {
+	if p := testclip.ProbeMP4(t, first); p.Frames != 90 {
 		t.Errorf("the export has %d frames, want 90", p.Frames)
 	}
 }
@@ -200,7 +202,7 @@ func TestANewSizeStartsASegmentAndEndsAClip(t *testing.T) {
 	if len(paths) != 2 {
 		t.Fatalf("segments %v, want 2", paths)
 	}
-	if p := ffprobe(t, paths[1]); p.W != 160 || p.H != 120 || p.Frames != 60 {
+	if p := testclip.ProbeMP4(t, paths[1]); p.W != 160 || p.H != 120 || p.Frames != 60 {
 		t.Errorf("the second segment: %+v", p)
 	}
 	if spans := s.Spans("cam"); len(spans) != 1 {

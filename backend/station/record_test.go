@@ -8,7 +8,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -16,6 +15,7 @@ import (
 	"framecast/backend/config"
 	"framecast/backend/record"
 	"framecast/backend/vision"
+	"framecast/internal/testclip"
 	"framecast/internal/testnet"
 )
 
@@ -34,30 +34,6 @@ func getJSON(t *testing.T, u string, v any) int {
 }
 
 type span struct{ Start, End time.Time }
-
-// probe is what ffprobe says of an MP4 file's video.
-func probe(t *testing.T, path string) (codec string, w, h int, seconds float64) {
-	t.Helper()
-	out, err := exec.Command("ffprobe", "-v", "error", "-select_streams", "v:0", "-show_entries",
-		"stream=codec_name,width,height:format=duration", "-of", "default=noprint_wrappers=1", path).CombinedOutput()
-	if err != nil {
-		t.Fatalf("ffprobe %s: %v\n%s", path, err, out)
-	}
-	for line := range strings.Lines(string(out)) {
-		k, v, _ := strings.Cut(strings.TrimSpace(line), "=")
-		switch k {
-		case "codec_name":
-			codec = v
-		case "width":
-			w, _ = strconv.Atoi(v)
-		case "height":
-			h, _ = strconv.Atoi(v)
-		case "duration":
-			seconds, _ = strconv.ParseFloat(v, 64)
-		}
-	}
-	return codec, w, h, seconds
-}
 
 // A recorded stream nobody watches is captured for its recorder alone; its
 // viewers read what was recorded with their own token: the spans, a clip
@@ -107,8 +83,8 @@ func TestARecordedStreamServesItsRecordingToItsViewers(t *testing.T) {
 		t.Fatal(err)
 	}
 	frame := 1.0 / float64(c.Stream.FPS)
-	if codec, w, h, secs := probe(t, path); codec != "h264" || w != 320 || h != 180 || secs < 2-frame-0.001 || secs > 2+frame+0.001 {
-		t.Fatalf("ffprobe: %s %dx%d %.3f s, want h264 320x180 2 s ± a frame", codec, w, h, secs)
+	if p := testclip.ProbeMP4(t, path); p.Codec != "h264" || p.W != 320 || p.H != 180 || p.Duration.Seconds() < 2-frame-0.001 || p.Duration.Seconds() > 2+frame+0.001 {
+		t.Fatalf("ffprobe: %s %dx%d %v, want h264 320x180 2 s ± a frame", p.Codec, p.W, p.H, p.Duration)
 	}
 
 	// Part of a clip, as a <video> asks while seeking.
