@@ -1,7 +1,6 @@
 package server
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -9,6 +8,7 @@ import (
 	"net/http"
 	"time"
 
+	"framecast/backend/httpx"
 	"framecast/backend/record"
 )
 
@@ -68,7 +68,7 @@ func (sh *Handler) serveRecordings(w http.ResponseWriter, r *http.Request) {
 	for _, s := range spans {
 		out = append(out, recordingSpan{Start: formatMillis(s.Start), End: formatMillis(s.End)})
 	}
-	writeJSON(w, http.StatusOK, out)
+	httpx.WriteJSON(w, http.StatusOK, out)
 }
 
 func (sh *Handler) serveDetections(w http.ResponseWriter, r *http.Request) {
@@ -77,7 +77,7 @@ func (sh *Handler) serveDetections(w http.ResponseWriter, r *http.Request) {
 	}
 	q, err := parseDetectionQuery(r.URL.Query())
 	if err != nil {
-		writeJSONError(w, http.StatusBadRequest, err.Error())
+		httpx.WriteJSONError(w, http.StatusBadRequest, err.Error())
 		return
 	}
 	found, err := sh.recordings.Detections(record.Query{Start: q.start, Duration: q.d, Label: q.label, Every: q.every, Limit: q.limit})
@@ -89,7 +89,7 @@ func (sh *Handler) serveDetections(w http.ResponseWriter, r *http.Request) {
 	for _, d := range found {
 		out = append(out, detection{TS: formatMicros(d.TS), Label: d.Label, Score: d.Score, Box: d.Box})
 	}
-	writeJSON(w, http.StatusOK, out)
+	httpx.WriteJSON(w, http.StatusOK, out)
 }
 
 // serveClip answers clip.mp4: a playable MP4 of the span asked, from the
@@ -102,7 +102,7 @@ func (sh *Handler) serveClip(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	sp, err := parseSpan(q, MaxClip)
 	if err != nil {
-		writeJSONError(w, http.StatusBadRequest, err.Error())
+		httpx.WriteJSONError(w, http.StatusBadRequest, err.Error())
 		return
 	}
 	select {
@@ -110,7 +110,7 @@ func (sh *Handler) serveClip(w http.ResponseWriter, r *http.Request) {
 		defer func() { <-sh.clips }()
 	default:
 		w.Header().Set("Retry-After", "5")
-		writeJSONError(w, http.StatusServiceUnavailable, fmt.Sprintf("%d clips of this stream are being downloaded: try again in a moment", maxClips))
+		httpx.WriteJSONError(w, http.StatusServiceUnavailable, fmt.Sprintf("%d clips of this stream are being downloaded: try again in a moment", maxClips))
 		return
 	}
 	clip, err := sh.recordings.Clip(sp.start, sp.d)
@@ -154,11 +154,11 @@ func (p *paced) Seek(off int64, whence int) (int64, error) { return p.r.Seek(off
 // stream has recordings at all; it answers the request when not.
 func (sh *Handler) recordingQuery(w http.ResponseWriter, r *http.Request) bool {
 	if len(r.URL.RawQuery) > maxQuery {
-		writeJSONError(w, http.StatusRequestURITooLong, fmt.Sprintf("the query is over %d bytes", maxQuery))
+		httpx.WriteJSONError(w, http.StatusRequestURITooLong, fmt.Sprintf("the query is over %d bytes", maxQuery))
 		return false
 	}
 	if sh.recordings == nil {
-		writeJSONError(w, http.StatusNotFound, ErrNotRecorded.Error())
+		httpx.WriteJSONError(w, http.StatusNotFound, ErrNotRecorded.Error())
 		return false
 	}
 	return true
@@ -170,25 +170,11 @@ func (sh *Handler) recordingQuery(w http.ResponseWriter, r *http.Request) bool {
 func (sh *Handler) recordingError(w http.ResponseWriter, err error) {
 	switch {
 	case errors.Is(err, ErrNotRecorded), errors.Is(err, record.ErrNoRecording):
-		writeJSONError(w, http.StatusNotFound, err.Error())
+		httpx.WriteJSONError(w, http.StatusNotFound, err.Error())
 	case errors.Is(err, record.ErrTooLong):
-		writeJSONError(w, http.StatusBadRequest, err.Error())
+		httpx.WriteJSONError(w, http.StatusBadRequest, err.Error())
 	default:
 		sh.log.Warn("reading the recordings", "err", err)
-		writeJSONError(w, http.StatusInternalServerError, "the recordings could not be read; the server's log says why")
+		httpx.WriteJSONError(w, http.StatusInternalServerError, "the recordings could not be read; the server's log says why")
 	}
-}
-
-// writeJSON answers v as JSON.
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	h := w.Header()
-	h.Set("Content-Type", "application/json")
-	h.Set("Cache-Control", "no-store")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(v)
-}
-
-// writeJSONError answers {"error": msg}.
-func writeJSONError(w http.ResponseWriter, status int, msg string) {
-	writeJSON(w, status, map[string]string{"error": msg})
 }

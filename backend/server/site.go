@@ -1,7 +1,6 @@
 package server
 
 import (
-	"encoding/json"
 	"io/fs"
 	"log/slog"
 	"net/http"
@@ -195,8 +194,7 @@ func (s *Site) serveStreams(w http.ResponseWriter, r *http.Request) {
 	for _, m := range opened {
 		list.Streams = append(list.Streams, StreamEntry{Name: m.Name, Path: "s/" + url.PathEscape(m.Name) + "/"})
 	}
-	w.Header().Set("Content-Type", "application/json")
-	_ = json.NewEncoder(w).Encode(list)
+	httpx.WriteJSON(w, http.StatusOK, list)
 }
 
 // Close ends the refusing handler's goroutines; the streams' handlers are

@@ -1,11 +1,11 @@
 package server
 
 import (
-	"encoding/json"
 	"net/http"
 	"strconv"
 	"time"
 
+	"framecast/backend/httpx"
 	"framecast/backend/hub"
 	"framecast/backend/protocol"
 )
@@ -83,7 +83,5 @@ func (sh *Handler) serveState(w http.ResponseWriter, r *http.Request) {
 			st.Viewers[i].Addr = ""
 		}
 	}
-	w.Header().Set("Content-Type", "application/json")
-	w.Header().Set("Cache-Control", "no-store")
-	_ = json.NewEncoder(w).Encode(st)
+	httpx.WriteJSON(w, http.StatusOK, st)
 }

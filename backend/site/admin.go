@@ -10,6 +10,7 @@ import (
 
 	"framecast/backend/config"
 	"framecast/backend/engine"
+	"framecast/backend/httpx"
 	"framecast/backend/protocol"
 	"framecast/backend/station"
 )
@@ -34,7 +35,7 @@ func (a *adminAPI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		w.Header().Set("WWW-Authenticate", `Bearer realm="framecast"`)
-		apiError(w, http.StatusUnauthorized, "the runtime API needs Authorization: Bearer <admin token>")
+		httpx.WriteJSONError(w, http.StatusUnauthorized, "the runtime API needs Authorization: Bearer <admin token>")
 		return
 	}
 	name, one := strings.CutPrefix(r.URL.Path, "/api/streams/")
@@ -51,25 +52,8 @@ func (a *adminAPI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		a.remove(w, name)
 	default:
 		w.Header().Set("Allow", "GET, POST on /api/streams; GET, PUT, DELETE on /api/streams/<name>")
-		apiError(w, http.StatusMethodNotAllowed, fmt.Sprintf("%s is not allowed here", protocol.Quote(r.Method)))
+		httpx.WriteJSONError(w, http.StatusMethodNotAllowed, fmt.Sprintf("%s is not allowed here", protocol.Quote(r.Method)))
 	}
-}
-
-// apiError answers with a JSON error a program can show.
-func apiError(w http.ResponseWriter, status int, msg string) {
-	w.Header().Set("Content-Type", "application/json")
-	w.Header().Set("X-Content-Type-Options", "nosniff")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(struct {
-		Error string `json:"error"`
-	}{msg})
-}
-
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json")
-	w.Header().Set("X-Content-Type-Options", "nosniff")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(v)
 }
 
 // readSpec reads a request's StreamSpec: bounded in size, unknown keys
@@ -81,14 +65,14 @@ func readSpec(w http.ResponseWriter, r *http.Request) (StreamSpec, bool) {
 	if err := dec.Decode(&spec); err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
-			apiError(w, http.StatusRequestEntityTooLarge, fmt.Sprintf("the body is over %d KiB", maxSpecBody>>10))
+			httpx.WriteJSONError(w, http.StatusRequestEntityTooLarge, fmt.Sprintf("the body is over %d KiB", maxSpecBody>>10))
 		} else {
-			apiError(w, http.StatusBadRequest, "the body must be a JSON object of stream settings: "+protocol.Quote(err.Error()))
+			httpx.WriteJSONError(w, http.StatusBadRequest, "the body must be a JSON object of stream settings: "+protocol.Quote(err.Error()))
 		}
 		return spec, false
 	}
 	if dec.More() {
-		apiError(w, http.StatusBadRequest, "the body must be one JSON object")
+		httpx.WriteJSONError(w, http.StatusBadRequest, "the body must be one JSON object")
 		return spec, false
 	}
 	return spec, true
@@ -112,16 +96,16 @@ func (a *adminAPI) list(w http.ResponseWriter) {
 	for _, st := range a.site.Stations() {
 		out.Streams = append(out.Streams, a.info(st))
 	}
-	writeJSON(w, http.StatusOK, out)
+	httpx.WriteJSON(w, http.StatusOK, out)
 }
 
 func (a *adminAPI) get(w http.ResponseWriter, name string) {
 	st := a.site.Station(name)
 	if st == nil {
-		apiError(w, http.StatusNotFound, fmt.Sprintf("no stream %s", protocol.Quote(name)))
+		httpx.WriteJSONError(w, http.StatusNotFound, fmt.Sprintf("no stream %s", protocol.Quote(name)))
 		return
 	}
-	writeJSON(w, http.StatusOK, a.info(st))
+	httpx.WriteJSON(w, http.StatusOK, a.info(st))
 }
 
 // add starts a stream from the body's settings: the defaults, the site's
@@ -132,22 +116,22 @@ func (a *adminAPI) add(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if spec.Name == nil {
-		apiError(w, http.StatusBadRequest, "name: give the new stream's name")
+		httpx.WriteJSONError(w, http.StatusBadRequest, "name: give the new stream's name")
 		return
 	}
 	cam := a.site.newCamera()
 	if err := spec.apply(&cam, a.site.d.Relay); err != nil {
-		apiError(w, http.StatusBadRequest, err.Error())
+		httpx.WriteJSONError(w, http.StatusBadRequest, err.Error())
 		return
 	}
 	st, err := a.site.Add(cam)
 	switch {
 	case err != nil && a.site.Station(cam.Name) != nil:
-		apiError(w, http.StatusConflict, err.Error())
+		httpx.WriteJSONError(w, http.StatusConflict, err.Error())
 	case err != nil:
-		apiError(w, http.StatusBadRequest, err.Error())
+		httpx.WriteJSONError(w, http.StatusBadRequest, err.Error())
 	default:
-		writeJSON(w, http.StatusCreated, a.info(st))
+		httpx.WriteJSON(w, http.StatusCreated, a.info(st))
 	}
 }
 
@@ -156,7 +140,7 @@ func (a *adminAPI) add(w http.ResponseWriter, r *http.Request) {
 func (a *adminAPI) change(w http.ResponseWriter, r *http.Request, name string) {
 	st := a.site.Station(name)
 	if st == nil {
-		apiError(w, http.StatusNotFound, fmt.Sprintf("no stream %s", protocol.Quote(name)))
+		httpx.WriteJSONError(w, http.StatusNotFound, fmt.Sprintf("no stream %s", protocol.Quote(name)))
 		return
 	}
 	spec, ok := readSpec(w, r)
@@ -166,23 +150,23 @@ func (a *adminAPI) change(w http.ResponseWriter, r *http.Request, name string) {
 	saved := st.Saved()
 	next := saved
 	if err := spec.apply(&next, a.site.d.Relay); err != nil {
-		apiError(w, http.StatusBadRequest, err.Error())
+		httpx.WriteJSONError(w, http.StatusBadRequest, err.Error())
 		return
 	}
 	if next.Name != saved.Name && a.site.Station(next.Name) != nil {
-		apiError(w, http.StatusConflict, fmt.Sprintf("stream %s: a stream of that name exists", protocol.Quote(next.Name)))
+		httpx.WriteJSONError(w, http.StatusConflict, fmt.Sprintf("stream %s: a stream of that name exists", protocol.Quote(next.Name)))
 		return
 	}
 	if err := a.site.Change(st, saved, next, spec); err != nil {
-		apiError(w, http.StatusBadRequest, err.Error())
+		httpx.WriteJSONError(w, http.StatusBadRequest, err.Error())
 		return
 	}
-	writeJSON(w, http.StatusOK, a.info(st))
+	httpx.WriteJSON(w, http.StatusOK, a.info(st))
 }
 
 func (a *adminAPI) remove(w http.ResponseWriter, name string) {
 	if err := a.site.Remove(name); err != nil {
-		apiError(w, http.StatusNotFound, err.Error())
+		httpx.WriteJSONError(w, http.StatusNotFound, err.Error())
 		return
 	}
 	w.WriteHeader(http.StatusNoContent)
