@@ -8,6 +8,8 @@ import (
 	"net/http"
 	"net/url"
 	"time"
+
+	"framecast/backend/protocol"
 )
 
 // RunRecord measures what recording costs one stream: cfg's single stream
@@ -127,17 +129,7 @@ func get(ctx context.Context, u string) (*http.Response, error) {
 	if resp.StatusCode != http.StatusOK {
 		b, _ := io.ReadAll(io.LimitReader(resp.Body, 512))
 		resp.Body.Close()
-		return nil, fmt.Errorf("%s: %s: %s", redactToken(u), resp.Status, b)
+		return nil, fmt.Errorf("%s: %s: %s", protocol.Redact(u), resp.Status, b)
 	}
 	return resp, nil
-}
-
-// redactToken is u without its token, for an error message.
-func redactToken(u string) string {
-	p, err := url.Parse(u)
-	if err != nil {
-		return "(an address)"
-	}
-	p.RawQuery = ""
-	return p.String()
 }
