@@ -1,0 +1,33 @@
+package links
+
+import "time"
+
+// Record is one viewer's connection, as the audit keeps it: which link
+// (never its token), from where, when, how much. A connection still open
+// has no End.
+type Record struct {
+	// Seq orders records of one audit, newest highest; the audit sets it.
+	Seq uint64 `json:"seq,omitempty"`
+	// Link is the link's name; "" the stream's own link (the operator's).
+	Link   string `json:"link"`
+	Stream string `json:"stream"`
+	Addr   string `json:"addr"`
+	// Kind is how it watched: "ws" (the viewer page, programs), "mjpeg".
+	Kind      string    `json:"kind"`
+	Codec     string    `json:"codec,omitempty"`
+	Rendition string    `json:"rendition,omitempty"`
+	Start     time.Time `json:"start"`
+	End       time.Time `json:"end,omitzero"`
+	Bytes     uint64    `json:"bytes"`
+	// Reason is why it ended when the server ended it ("revoked",
+	// "expired", …); "" when the viewer left.
+	Reason string `json:"reason,omitempty"`
+	// Via names the relay the viewer watched through; "" this server.
+	Via string `json:"via,omitempty"`
+}
+
+// Auditor keeps records of ended connections (the disk log, AuditLog;
+// a relay's forwarding to its producer).
+type Auditor interface {
+	Write(Record)
+}

@@ -1,0 +1,51 @@
+package links
+
+import (
+	"slices"
+
+	"framecast/backend/protocol"
+)
+
+// Set replaces the links with links, as a relay's producer tells them
+// (hashes, no tokens). A link no longer among them is revoked: its
+// viewers are cut off and its hash refused as revoked. Their use is kept
+// for links that stay.
+func (b *Book) Set(links []Link) {
+	now := b.d.Now()
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.closed {
+		return
+	}
+	next := map[string]*entry{}
+	for _, l := range links {
+		if len(next) >= MaxLinks || next[l.Name] != nil {
+			break
+		}
+		if l.Token != "" {
+			l.Hash = protocol.HashToken(l.Token)
+		}
+		if l.check() != nil {
+			continue
+		}
+		l.Streams = slices.Clone(l.Streams)
+		e := b.links[l.Name]
+		if e != nil && e.Hash == l.Hash {
+			if !l.Expires.Equal(e.Expires) {
+				e.cut = false
+			}
+			e.Link = l
+		} else {
+			e = &entry{Link: l, sessions: map[*Session]struct{}{}}
+		}
+		next[l.Name] = e
+	}
+	for name, e := range b.links {
+		if next[name] != e {
+			b.removeLocked(e, RefusedRevoked, now)
+		}
+	}
+	b.links = next
+	b.changedLocked()
+	b.expireLocked(now)
+}
