@@ -31,3 +31,21 @@ type Record struct {
 type Auditor interface {
 	Write(Record)
 }
+
+// AuditQuery asks an audit for a page of records, newest first.
+type AuditQuery struct {
+	Link   string // "": any link
+	Stream string // "": any stream
+	// Before is the cursor: records older than this Seq; 0: the newest.
+	Before uint64
+	Limit  int // 1 to 1000; 0: 100
+}
+
+// AuditPage is a page of an audit, newest first.
+type AuditPage struct {
+	// Open are the connections open now (first page only).
+	Open    []Record `json:"open,omitempty"`
+	Records []Record `json:"records"`
+	// Next is the cursor of the next page (AuditQuery.Before); 0: none.
+	Next uint64 `json:"next,omitempty"`
+}

@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"sync"
@@ -20,6 +21,7 @@ import (
 
 	"framecast/backend/config"
 	"framecast/backend/httpx"
+	"framecast/backend/links"
 	"framecast/backend/metrics"
 	"framecast/backend/protocol"
 	"framecast/backend/record"
@@ -71,6 +73,10 @@ type Deps struct {
 	// (config.Camera.Record); nil: none can be. Its owner closes it after
 	// the site.
 	Store *record.Store
+	// Links are the per-customer links to the site's streams
+	// (backend/links); nil: only the streams' own links open them. Its
+	// owner closes it after the site.
+	Links *links.Book
 }
 
 // Site is the running streams and their server.
@@ -289,6 +295,19 @@ func (s *Site) URLs(name string) []string {
 		return s.Server().URLs("/s/"+name+"/", st.Handler().Token())
 	}
 	return nil
+}
+
+// LinkURLs are the viewer addresses of a customer's link, one for each
+// address the server can be reached on: its stream's page when it opens
+// one stream, the grid when it opens several or every stream.
+func (s *Site) LinkURLs(l links.Link) []string {
+	if l.Token == "" {
+		return nil
+	}
+	if len(l.Streams) == 1 {
+		return s.Server().URLs("/s/"+url.PathEscape(l.Streams[0])+"/", l.Token)
+	}
+	return s.Server().URLs("/", l.Token)
 }
 
 // GridURLs are the links to the grid of every stream, when one token opens
