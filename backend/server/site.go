@@ -104,12 +104,13 @@ func (s *Site) lookup(name string) *Handler {
 	return nil
 }
 
-// opened lists the streams token opens. Every stream's token is compared,
-// each in constant time, so the time taken does not say which.
+// opened lists the streams token opens, by their own tokens or a customer
+// link's. Every stream's token is compared, each in constant time, so the
+// time taken does not say which.
 func (s *Site) opened(token string) []Mount {
 	var out []Mount
 	for _, m := range s.Streams() {
-		if m.Handler.validToken(token) {
+		if m.Handler.Opens(token) {
 			out = append(out, m)
 		}
 	}
