@@ -148,7 +148,7 @@ func (a *API) add(w http.ResponseWriter, r *http.Request) {
 	}
 	l, err := a.Book.Add(spec)
 	switch {
-	case errors.Is(err, ErrExists):
+	case errors.Is(err, ErrExists), errors.Is(err, ErrTooMany):
 		httpx.WriteJSONError(w, http.StatusConflict, err.Error())
 		return
 	case errors.Is(err, ErrClosed):

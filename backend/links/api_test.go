@@ -260,8 +260,8 @@ func TestTheLinksAPIRefusesBadRequestsChangingNothing(t *testing.T) {
 		t.Helper()
 		before := s.list(t)
 		a := s.do(t, http.MethodPost, "/api/links", spec)
-		if a.status != 400 || !strings.Contains(a.body, says) {
-			t.Fatalf("%d %s; want 400 saying %q", a.status, a.body, says)
+		if a.status != 409 || !strings.Contains(a.body, says) {
+			t.Fatalf("%d %s; want 409 saying %q", a.status, a.body, says)
 		}
 		if s.list(t) != before {
 			t.Fatal("the refused link changed the links")

@@ -233,7 +233,7 @@ func (b *Book) Add(spec Spec) (Link, error) {
 		return Link{}, fmt.Errorf("%w: %s", ErrExists, protocol.Quote(l.Name))
 	}
 	if len(b.links) >= MaxLinks {
-		return Link{}, fmt.Errorf("there are %d links already: revoke one first", MaxLinks)
+		return Link{}, tooMany(fmt.Sprintf("there are %d links already: revoke one first", MaxLinks))
 	}
 	for _, e := range b.links {
 		if e.Hash == l.Hash {
@@ -275,7 +275,7 @@ func (b *Book) checkPerStreamLocked(l Link) error {
 			if s == every {
 				what = "every stream"
 			}
-			return fmt.Errorf("%s has %d links already: revoke one first", what, MaxPerStream)
+			return tooMany(fmt.Sprintf("%s has %d links already: revoke one first", what, MaxPerStream))
 		}
 	}
 	return nil
@@ -386,8 +386,9 @@ func (b *Book) statusLocked(e *entry, now time.Time) Status {
 	return st
 }
 
-// Close cuts every session of a link and saves what is unsaved; the
-// streams' own sessions are their servers' to end.
+// Close stops the expiry timer and saves what is unsaved. Sessions are
+// their servers' to end (closing a server ends its viewers, whose records
+// still reach the audit): close the Book after the servers.
 func (b *Book) Close() {
 	b.mu.Lock()
 	if b.closed {

@@ -97,9 +97,17 @@ type Spec struct {
 var (
 	ErrNoLink = errors.New("no link of that name")
 	ErrExists = errors.New("a link of that name exists")
+	// ErrTooMany: the links, or a stream's, are at their bound.
+	ErrTooMany = errors.New("too many links")
 	ErrFull   = errors.New("the link's viewer cap is reached")
 	ErrClosed = errors.New("the links are closed")
 )
+
+// tooMany is an ErrTooMany that says which bound.
+type tooMany string
+
+func (e tooMany) Error() string        { return string(e) }
+func (e tooMany) Is(target error) bool { return target == ErrTooMany }
 
 // CheckName is the rule for a link's name: 1 to MaxNameLen bytes of
 // UTF-8, printable, no leading or trailing space. It is shown on pages,
