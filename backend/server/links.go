@@ -40,7 +40,13 @@ func (sh *Handler) Opens(token string) bool {
 // join counts a streaming viewer (WebSocket, MJPEG) under its request's
 // grant. A link at its viewer cap is refused with 503, and one revoked or
 // expired since its token was checked with 401; nothing changes then.
+//
+// The desktop window's own preview is the operator watching: neither
+// counted nor audited (a nil Session, whose End does nothing).
 func (sh *Handler) join(w http.ResponseWriter, r *http.Request, v links.Viewer) (*links.Session, bool) {
+	if v.Kind == "preview" {
+		return nil, true
+	}
 	v.Stream, v.Addr = sh.name, r.RemoteAddr
 	s, err := grantOf(r).Join(v)
 	switch {

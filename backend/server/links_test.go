@@ -18,6 +18,8 @@ import (
 	"framecast/backend/links"
 	"framecast/backend/protocol"
 	"framecast/internal/testnet"
+
+	"github.com/gorilla/websocket"
 )
 
 // auditSink keeps the records a Book audits.
@@ -295,5 +297,26 @@ func TestAStreamOpensOnlyForItsLinksAndWrongLinkTokensCount(t *testing.T) {
 	}
 	if got := askRefusal(t, s.base+"/api/state?token="+url.QueryEscape(other.Token)); got.status != 429 {
 		t.Fatalf("a link to another stream, many times: %+v", got)
+	}
+}
+
+func TestTheDesktopsOwnPreviewIsNeitherCountedNorAudited(t *testing.T) {
+	s, book, audit := linked(t)
+	v, _, err := websocket.DefaultDialer.Dial("ws://"+s.srv.LoopbackAddr().String()+"/ws?token="+token, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	testnet.WaitFor(t, 10*time.Second, "the preview's hello", func() bool { return len(s.hub.Viewers(time.Now())) == 1 })
+	if open := book.Open(); len(open) != 0 {
+		t.Fatalf("the preview is in the audit as open: %+v", open)
+	}
+	v.Close()
+	testnet.WaitFor(t, 10*time.Second, "the preview gone", func() bool { return len(s.hub.Viewers(time.Now())) == 0 })
+	watchLink(t, s, token) // a viewer of the own link over the network is audited
+	if open := book.Open(); len(open) != 1 || open[0].Link != "" || open[0].Kind != "ws" {
+		t.Fatalf("open: %+v", open)
+	}
+	if recs := audit.records(); len(recs) != 0 {
+		t.Fatalf("the preview audited: %+v", recs)
 	}
 }
