@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io/fs"
+	"log/slog"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -13,6 +14,7 @@ import (
 
 	"framecast/app"
 	"framecast/backend/config"
+	"framecast/backend/links"
 	"framecast/internal/cli"
 )
 
@@ -51,8 +53,14 @@ func runDesktop(args []string, assets fs.FS) error {
 		}
 		*recordings = filepath.Join(home, "Videos", "Framecast")
 	}
+	book, err := openLinks(dir, log)
+	if err != nil {
+		return err
+	}
+	// After the app (deferred first, run last): the site's viewers are gone.
+	defer book.Close()
 	a, err := app.New(app.Deps{Store: config.Store{Path: filepath.Join(dir, config.FileName)}, Assets: assets, Log: log,
-		TLSDir: filepath.Join(dir, "tls"), Recordings: desktopRecordings(*recordings)})
+		TLSDir: filepath.Join(dir, "tls"), Recordings: desktopRecordings(*recordings), Links: book})
 	if err != nil {
 		return err
 	}
@@ -63,6 +71,18 @@ func runDesktop(args []string, assets fs.FS) error {
 		fmt.Println("  " + u)
 	}
 	return app.Run(ctx, a, assets, icon)
+}
+
+// openLinks opens the customer links kept in dir's links.json: the Share
+// panel's, saved there after every change. A file that will not read stops
+// the app rather than start without the links and write over them.
+func openLinks(dir string, log *slog.Logger) (*links.Book, error) {
+	path := filepath.Join(dir, "links.json")
+	saved, err := links.LoadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("customer links: %w (move the file away to start without them)", err)
+	}
+	return links.NewBook(saved, links.BookDeps{Save: func(s []links.Saved) error { return links.SaveFile(path, s) }, Log: log}), nil
 }
 
 // desktopRecordings is how the desktop app keeps its recordings in dir:
