@@ -53,14 +53,15 @@ func runDesktop(args []string, assets fs.FS) error {
 		}
 		*recordings = filepath.Join(home, "Videos", "Framecast")
 	}
-	book, err := openLinks(dir, log)
+	ls, err := desktopLinks(dir, log)
 	if err != nil {
 		return err
 	}
-	// After the app (deferred first, run last): the site's viewers are gone.
-	defer book.Close()
+	// After the app (deferred first, run last): the site and its viewers
+	// are gone, their records written.
+	defer ls.close(log)
 	a, err := app.New(app.Deps{Store: config.Store{Path: filepath.Join(dir, config.FileName)}, Assets: assets, Log: log,
-		TLSDir: filepath.Join(dir, "tls"), Recordings: desktopRecordings(*recordings), Links: book})
+		TLSDir: filepath.Join(dir, "tls"), Recordings: desktopRecordings(*recordings), Links: ls.book, Audit: ls.audit})
 	if err != nil {
 		return err
 	}
@@ -73,16 +74,22 @@ func runDesktop(args []string, assets fs.FS) error {
 	return app.Run(ctx, a, assets, icon)
 }
 
-// openLinks opens the customer links kept in dir's links.json: the Share
-// panel's, saved there after every change. A file that will not read stops
-// the app rather than start without the links and write over them.
-func openLinks(dir string, log *slog.Logger) (*links.Book, error) {
+// desktopLinks opens the customer links kept in dir's links.json (the
+// Share panel's, saved there after every change) and their audit in
+// dir/audit. A links file that will not read stops the app rather than
+// start without the links and write over them.
+func desktopLinks(dir string, log *slog.Logger) (*linkState, error) {
 	path := filepath.Join(dir, "links.json")
 	saved, err := links.LoadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("customer links: %w (move the file away to start without them)", err)
 	}
-	return links.NewBook(saved, links.BookDeps{Save: func(s []links.Saved) error { return links.SaveFile(path, s) }, Log: log}), nil
+	audit, err := links.OpenAudit(filepath.Join(dir, "audit"), links.AuditOptions{Log: log})
+	if err != nil {
+		return nil, fmt.Errorf("customer links: the audit: %w", err)
+	}
+	book := links.NewBook(saved, links.BookDeps{Save: func(s []links.Saved) error { return links.SaveFile(path, s) }, Audit: audit, Log: log})
+	return &linkState{dir: dir, book: book, audit: audit}, nil
 }
 
 // desktopRecordings is how the desktop app keeps its recordings in dir:

@@ -1,31 +1,32 @@
 package app
 
 import (
+	"context"
+	"fmt"
 	"net/url"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"testing/fstest"
 	"time"
 
+	"framecast/backend/client"
 	"framecast/backend/config"
 	"framecast/backend/links"
 )
 
-// auditFunc is an audit whose Page is a test's function.
-type auditFunc func(links.AuditQuery) links.AuditPage
-
-func (f auditFunc) Page(q links.AuditQuery) links.AuditPage { return f(q) }
-
 // newLinksApp starts an app of one camera with a Book of customer links
-// kept in a temporary links.json (its path returned), and audit as the
-// links' audit.
-func newLinksApp(t *testing.T, audit auditReader) (*App, *links.Book, string) {
+// kept in a temporary links.json (its path returned) and their audit in
+// a temporary folder, as the desktop keeps them.
+func newLinksApp(t *testing.T) (*App, *links.Book, *links.AuditLog, string) {
 	t.Helper()
 	dir := t.TempDir()
 	path := filepath.Join(dir, "links.json")
-	book := links.NewBook(nil, links.BookDeps{Save: func(s []links.Saved) error { return links.SaveFile(path, s) }})
+	audit, err := links.OpenAudit(filepath.Join(dir, "audit"), links.AuditOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	book := links.NewBook(nil, links.BookDeps{Save: func(s []links.Saved) error { return links.SaveFile(path, s) }, Audit: audit})
 	saved := smallSaved(t)
 	st := config.Store{Path: filepath.Join(dir, config.FileName)}
 	if err := st.Save(saved); err != nil {
@@ -39,8 +40,11 @@ func newLinksApp(t *testing.T, audit auditReader) (*App, *links.Book, string) {
 	t.Cleanup(func() {
 		a.close()
 		book.Close()
+		if err := audit.Close(); err != nil {
+			t.Error(err)
+		}
 	})
-	return a, book, path
+	return a, book, audit, path
 }
 
 // savedNamesIn are the names of the links in the links file at path, once
@@ -66,7 +70,7 @@ func savedNamesIn(t *testing.T, path, want string) {
 }
 
 func TestCustomerLinksAreMadeListedAndRevoked(t *testing.T) {
-	a, book, path := newLinksApp(t, nil)
+	a, book, _, path := newLinksApp(t)
 	if _, err := a.AddCamera("dock", ""); err != nil {
 		t.Fatal(err)
 	}
@@ -125,7 +129,7 @@ func TestCustomerLinksAreMadeListedAndRevoked(t *testing.T) {
 }
 
 func TestABadLinkIsRefusedWithAReasonAndChangesNothing(t *testing.T) {
-	a, _, _ := newLinksApp(t, nil)
+	a, _, _, _ := newLinksApp(t)
 	if _, err := a.NewCustomerLink(LinkSpec{Name: "Acme QA"}); err != nil {
 		t.Fatal(err)
 	}
@@ -155,21 +159,24 @@ func TestABadLinkIsRefusedWithAReasonAndChangesNothing(t *testing.T) {
 	}
 }
 
-func TestALinksViewersAndAuditAreShown(t *testing.T) {
-	var mu sync.Mutex
-	var asked []links.AuditQuery
-	ended := links.Record{Seq: 7, Link: "Acme QA", Stream: "camera", Addr: "192.0.2.7:50000", Kind: "ws", Codec: "h264",
-		Start: time.Now().Add(-time.Hour), End: time.Now().Add(-50 * time.Minute), Bytes: 123456}
-	audit := auditFunc(func(q links.AuditQuery) links.AuditPage {
-		mu.Lock()
-		asked = append(asked, q)
-		mu.Unlock()
-		if q.Before == 0 {
-			return links.AuditPage{Records: []links.Record{ended}, Next: 7}
+// waitLinks polls CustomerLinks until ok holds of the list.
+func waitLinks(t *testing.T, a *App, what string, ok func([]CustomerLink) bool) []CustomerLink {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		list, err := a.CustomerLinks()
+		if err == nil && ok(list) {
+			return list
 		}
-		return links.AuditPage{}
-	})
-	a, book, _ := newLinksApp(t, audit)
+		if time.Now().After(deadline) {
+			t.Fatalf("waiting for %s: the links are %+v (%v)", what, list, err)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+func TestALinksViewerIsCountedAuditedAndCutWhenRevoked(t *testing.T) {
+	a, _, audit, _ := newLinksApp(t)
 	acme, err := a.NewCustomerLink(LinkSpec{Name: "Acme QA"})
 	if err != nil {
 		t.Fatal(err)
@@ -177,17 +184,31 @@ func TestALinksViewersAndAuditAreShown(t *testing.T) {
 	if _, err := a.NewCustomerLink(LinkSpec{Name: "Globex line 2"}); err != nil {
 		t.Fatal(err)
 	}
-	u, _ := url.Parse(acme.URL)
-	grant, _, ok := book.Admit("camera", u.Query().Get("token"))
-	if !ok {
-		t.Fatal("Acme's token is not admitted")
+	// Acme's connections of before: more than a page of them.
+	long := time.Now().Add(-time.Hour)
+	for i := range 55 {
+		audit.Write(links.Record{Link: "Acme QA", Stream: "camera", Addr: fmt.Sprintf("192.0.2.%d:50000", i+1), Kind: "ws",
+			Start: long.Add(time.Duration(i) * time.Second), End: long.Add(time.Duration(i)*time.Second + 500*time.Millisecond), Bytes: 1000})
 	}
-	s, err := grant.Join(links.Viewer{Stream: "camera", Addr: "198.51.100.4:40000", Kind: "ws", Codec: "jpeg"})
+	audit.Write(links.Record{Link: "Globex line 2", Stream: "camera", Addr: "192.0.2.200:50000", Kind: "mjpeg", Start: long, End: long.Add(time.Second)})
+
+	// A real viewer with Acme's token, acking frames.
+	u, _ := url.Parse(acme.URL)
+	ws := fmt.Sprintf("ws://127.0.0.1:%d/s/camera/ws?token=%s", a.site.Port(), u.Query().Get("token"))
+	v, err := client.Dial(context.Background(), ws, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	list, _ := a.CustomerLinks()
-	if list[0].Viewers != 1 || time.Since(list[0].LastSeen) > time.Minute || list[1].Viewers != 0 || !list[1].LastSeen.IsZero() {
+	defer v.Close()
+	m, err := v.NextFrame(10 * time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := v.Ack(m.Frame.Seq); err != nil {
+		t.Fatal(err)
+	}
+	list := waitLinks(t, a, "Acme's viewer", func(l []CustomerLink) bool { return len(l) == 2 && l[0].Viewers == 1 })
+	if time.Since(list[0].LastSeen) > time.Minute || list[1].Viewers != 0 || !list[1].LastSeen.IsZero() {
 		t.Fatalf("with a viewer on Acme's link: %+v", list)
 	}
 
@@ -195,28 +216,44 @@ func TestALinksViewersAndAuditAreShown(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(page.Open) != 1 || page.Open[0].Addr != "198.51.100.4:40000" || len(page.Records) != 1 || page.Records[0].Seq != 7 || page.Next != 7 {
-		t.Fatalf("Acme's first audit page %+v", page)
+	if len(page.Open) != 1 || !strings.HasPrefix(page.Open[0].Addr, "127.0.0.1:") || !page.Open[0].End.IsZero() {
+		t.Fatalf("Acme's open connections %+v", page.Open)
 	}
-	if page, _ := a.LinkAudit("Globex line 2", 0); len(page.Open) != 0 {
-		t.Fatalf("Globex's audit shows Acme's viewer: %+v", page.Open)
+	if len(page.Records) != 50 || page.Records[0].Addr != "192.0.2.55:50000" || page.Next == 0 {
+		t.Fatalf("Acme's first page: %d records from %+v, next %d", len(page.Records), page.Records[0], page.Next)
 	}
 	older, err := a.LinkAudit("Acme QA", page.Next)
-	if err != nil || len(older.Open) != 0 || older.Records == nil {
-		t.Fatalf("Acme's second page %+v, %v: the open connections are on the first page only, and records is a list", older, err)
+	if err != nil || len(older.Open) != 0 || len(older.Records) != 5 || older.Records[4].Addr != "192.0.2.1:50000" || older.Next != 0 {
+		t.Fatalf("Acme's second page: %d open, %d records, next %d, %v; want the five oldest, no open ones, no next", len(older.Open), len(older.Records), older.Next, err)
 	}
-	mu.Lock()
-	if len(asked) != 3 || asked[0] != (links.AuditQuery{Link: "Acme QA", Limit: 50}) || asked[2] != (links.AuditQuery{Link: "Acme QA", Before: 7, Limit: 50}) {
-		t.Fatalf("the audit was asked %+v", asked)
+	if g, _ := a.LinkAudit("Globex line 2", 0); len(g.Open) != 0 || len(g.Records) != 1 || g.Records[0].Kind != "mjpeg" {
+		t.Fatalf("Globex's audit %+v", g)
 	}
-	mu.Unlock()
 	if _, err := a.LinkAudit("", 0); err == nil {
 		t.Fatal("an audit of no link was answered")
 	}
 
-	s.End(1000)
-	list, _ = a.CustomerLinks()
-	if list[0].Viewers != 0 || list[0].LastSeen.IsZero() || list[0].WatchSeconds <= 0 {
-		t.Fatalf("after Acme's viewer left: %+v", list[0])
+	// Revoked: the viewer is told and cut off, and its connection is in
+	// the audit, cut for that reason.
+	if err := a.RevokeLink("Acme QA"); err != nil {
+		t.Fatal(err)
 	}
+	for {
+		if _, err := v.Next(5 * time.Second); err != nil {
+			break // closed by the server (a timeout would fail below too)
+		}
+	}
+	// The server writes the record once the connection's goroutines end,
+	// just after the viewer sees it closed.
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		page, _ = a.LinkAudit("Acme QA", 0)
+		if len(page.Open) == 0 && len(page.Records) == 50 && page.Records[0].Reason == links.RefusedRevoked && page.Records[0].Bytes > 0 &&
+			strings.HasPrefix(page.Records[0].Addr, "127.0.0.1:") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("after the revocation Acme's audit begins %+v (open %+v)", page.Records[0], page.Open)
+		}
+	}
+	waitLinks(t, a, "Acme gone", func(l []CustomerLink) bool { return len(l) == 1 && l[0].Name == "Globex line 2" })
 }
