@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io/fs"
+	"log/slog"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -13,6 +14,7 @@ import (
 
 	"framecast/app"
 	"framecast/backend/config"
+	"framecast/backend/links"
 	"framecast/internal/cli"
 )
 
@@ -51,8 +53,15 @@ func runDesktop(args []string, assets fs.FS) error {
 		}
 		*recordings = filepath.Join(home, "Videos", "Framecast")
 	}
+	ls, err := desktopLinks(dir, log)
+	if err != nil {
+		return err
+	}
+	// After the app (deferred first, run last): the site and its viewers
+	// are gone, their records written.
+	defer ls.close(log)
 	a, err := app.New(app.Deps{Store: config.Store{Path: filepath.Join(dir, config.FileName)}, Assets: assets, Log: log,
-		TLSDir: filepath.Join(dir, "tls"), Recordings: desktopRecordings(*recordings)})
+		TLSDir: filepath.Join(dir, "tls"), Recordings: desktopRecordings(*recordings), Links: ls.book, Audit: ls.audit})
 	if err != nil {
 		return err
 	}
@@ -63,6 +72,24 @@ func runDesktop(args []string, assets fs.FS) error {
 		fmt.Println("  " + u)
 	}
 	return app.Run(ctx, a, assets, icon)
+}
+
+// desktopLinks opens the customer links kept in dir's links.json (the
+// Share panel's, saved there after every change) and their audit in
+// dir/audit. A links file that will not read stops the app rather than
+// start without the links and write over them.
+func desktopLinks(dir string, log *slog.Logger) (*linkState, error) {
+	path := filepath.Join(dir, "links.json")
+	saved, err := links.LoadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("customer links: %w (move the file away to start without them)", err)
+	}
+	audit, err := links.OpenAudit(filepath.Join(dir, "audit"), links.AuditOptions{Log: log})
+	if err != nil {
+		return nil, fmt.Errorf("customer links: the audit: %w", err)
+	}
+	book := links.NewBook(saved, links.BookDeps{Save: func(s []links.Saved) error { return links.SaveFile(path, s) }, Audit: audit, Log: log})
+	return &linkState{dir: dir, book: book, audit: audit}, nil
 }
 
 // desktopRecordings is how the desktop app keeps its recordings in dir:

@@ -19,7 +19,7 @@ type linkState struct {
 	dir   string
 	book  *links.Book
 	audit *links.AuditLog
-	lock  *os.File
+	lock  *os.File // nil: none (the desktop app's)
 }
 
 // defaultStateDir is where serve keeps its links: ~/.config/framecast/serve.
@@ -75,7 +75,9 @@ func (l *linkState) close(log *slog.Logger) {
 	if err := l.audit.Close(); err != nil {
 		log.Warn("close the audit", "err", err)
 	}
-	l.lock.Close()
+	if l.lock != nil {
+		l.lock.Close()
+	}
 }
 
 // printLinks says on w where the customer links are kept and how many

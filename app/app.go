@@ -16,6 +16,7 @@ import (
 
 	"framecast/backend/certs"
 	"framecast/backend/config"
+	"framecast/backend/links"
 	"framecast/backend/record"
 	"framecast/backend/site"
 	"framecast/backend/source"
@@ -42,6 +43,12 @@ type Deps struct {
 	// how long, unless the settings say otherwise (config.Settings.Record);
 	// Dir "": none can be.
 	Recordings config.Recording
+	// Links are the customer links (the Share panel's), given to the site
+	// too; nil: there are none. Their owner closes them after the app.
+	Links *links.Book
+	// Audit is the customer links' audit, read by LinkAudit; nil: only
+	// the connections open now are shown.
+	Audit auditReader
 }
 
 // Device is a camera of this machine, as the source picker offers it.
@@ -52,6 +59,8 @@ type Device = source.Camera
 type App struct {
 	site    *site.Site
 	store   *record.Store // the recordings; nil: none
+	links   *links.Book   // the customer links; nil: none
+	audit   auditReader   // their audit; nil: none
 	log     *slog.Logger
 	find    func() ([]Device, error)
 	notices []string // what the person should know from start-up
@@ -66,6 +75,7 @@ type App struct {
 	stop     context.CancelFunc
 	done     chan struct{} // closed when the stats loop has returned
 	pushQR   qrCache
+	linkQR   qrSet
 }
 
 // webviewOrigin is the Origin the window's own webview sends: its preview
@@ -76,7 +86,7 @@ const webviewOrigin = "wails://wails"
 // source that will not open falls back to the test pattern, and a saved port
 // in use falls back to a free one; each says so in Notices.
 func New(d Deps) (*App, error) {
-	a := &App{log: d.Log, find: d.FindCameras}
+	a := &App{log: d.Log, find: d.FindCameras, links: d.Links, audit: d.Audit}
 	if a.log == nil {
 		a.log = slog.Default()
 	}
@@ -113,6 +123,7 @@ func New(d Deps) (*App, error) {
 		},
 		Notify: func(msg string) { a.emit(EventNotice, msg) },
 		Store:  recordings,
+		Links:  d.Links,
 	})
 	if err != nil {
 		if recordings != nil {

@@ -36,3 +36,39 @@ func (c *qrCache) get(text string) string {
 	}
 	return c.url
 }
+
+// qrSet keeps the QR codes of the customer links: the Share panel asks
+// for them every two seconds.
+type qrSet struct {
+	mu   sync.Mutex
+	urls map[string]string // link → data URL; guarded by mu
+}
+
+func (c *qrSet) get(text string) (string, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if u, ok := c.urls[text]; ok {
+		return u, nil
+	}
+	u, err := qrDataURL(text)
+	if err != nil {
+		return "", err
+	}
+	if c.urls == nil {
+		c.urls = map[string]string{}
+	}
+	c.urls[text] = u
+	return u, nil
+}
+
+// keepOnly forgets the codes of links not in keep (revoked, or moved to
+// another port).
+func (c *qrSet) keepOnly(keep map[string]bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for u := range c.urls {
+		if !keep[u] {
+			delete(c.urls, u)
+		}
+	}
+}

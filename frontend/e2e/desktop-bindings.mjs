@@ -134,6 +134,41 @@ export function fakeBindings({ base, token, qrPNG, contract, gated = false }) {
     encodeMs: 0, frameBytes: 0, error: '', process: [], chain: [], bandwidthBps: 0, viewers: [], remote: 0,
     jpegBitrate: 0, h264Bitrate: 0,
   };
+  /**
+   * Customer links, as Go's Book keeps them: two to begin with, Acme QA
+   * watched by two now and with 60 ended connections in its audit.
+   * @typedef {import('../src/desktop/linktext').CustomerLink} CustomerLink
+   * @typedef {import('../src/desktop/linktext').AuditRecord} AuditRecord
+   */
+  const started = Date.now();
+  const iso = (/** @type {number} */ t) => new Date(t).toISOString();
+  /** @param {string} name @param {string[]} streams @returns {CustomerLink} */
+  const newCustomer = (name, streams) => {
+    const t = token22();
+    const root = base.replace(/^https?:/, share.tls ? 'https:' : 'http:');
+    const url = streams.length === 1 ? `${root}/s/${streams[0]}/?token=${t}` : `${root}/?token=${t}`;
+    return { name, streams, url, urls: [url], qr: qrPNG, viewers: 0, watchSeconds: 0, expired: false, maxViewers: 0, recordings: false, created: iso(Date.now()) };
+  };
+  const token22 = () => btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(16)))).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  /** @type {CustomerLink[]} */
+  const customers = [
+    { ...newCustomer('Acme QA', []), viewers: 2, watchSeconds: 7200, lastSeen: iso(started), expiresAt: iso(started + 23.5 * 3600_000), maxViewers: 3 },
+    { ...newCustomer('Globex line 2', ['camera']), recordings: true },
+  ];
+  /** @type {Record<string, AuditRecord[]>} the ended connections of each link, newest first */
+  const audits = {
+    'Acme QA': Array.from({ length: 60 }, (_, i) => ({
+      seq: 60 - i, link: 'Acme QA', stream: 'camera', addr: `203.0.113.${i + 1}:5${String(i).padStart(4, '0')}`, kind: 'ws', codec: 'h264', rendition: '720p',
+      start: iso(started - (i + 1) * 3600_000), end: iso(started - (i + 1) * 3600_000 + 600_000), bytes: 52_000_000, ...(i === 0 ? { reason: 'expired' } : {}),
+    })),
+  };
+  /** @type {Record<string, AuditRecord[]>} the connections open now */
+  const open = {
+    'Acme QA': [
+      { link: 'Acme QA', stream: 'camera', addr: '198.51.100.4:40001', kind: 'ws', codec: 'h264', rendition: '720p', start: iso(started - 125_000), bytes: 3_400_000 },
+      { link: 'Acme QA', stream: 'camera', addr: '198.51.100.9:40002', kind: 'mjpeg', codec: 'jpeg', start: iso(started - 30_000), bytes: 900_000 },
+    ],
+  };
   window.__calls = calls;
   window.__emit = (name, data) => (handlers[name] || []).forEach((cb) => cb(data));
   window.runtime = { EventsOn: (name, cb) => ((handlers[name] ||= []).push(cb), () => {}) };
@@ -260,6 +295,37 @@ export function fakeBindings({ base, token, qrPNG, contract, gated = false }) {
           throw `port ${p} needs administrator rights (ports below 1024 do): choose one from 1024 up`;
         },
         CopyText: async (t) => void calls.push(['CopyText', t]),
+        CustomerLinks: async () => {
+          calls.push(['CustomerLinks']);
+          return copy(customers);
+        },
+        // As app.NewCustomerLink and the Book check a spec.
+        NewCustomerLink: async (spec) => {
+          calls.push(['NewCustomerLink', copy(spec)]);
+          if (spec.name === '') throw "a link needs a name (such as the customer's)";
+          if (customers.some((l) => l.name === spec.name)) throw `a link named “${spec.name}” exists already: give this one another name`;
+          if (!['', '1h', '24h', '7d', '30d'].includes(spec.expiresIn)) throw `expiry "${spec.expiresIn}": choose never, 1h, 24h, 7d or 30d`;
+          for (const c of spec.cameras) if (!cams.some((x) => x.name === c)) throw `camera "${c}": there is none of that name`;
+          const hours = { '': 0, '1h': 1, '24h': 24, '7d': 168, '30d': 720 }[spec.expiresIn] ?? 0;
+          const link = { ...newCustomer(spec.name, spec.cameras), maxViewers: spec.maxViewers, recordings: spec.recordings,
+            ...(hours ? { expiresAt: iso(Date.now() + hours * 3600_000) } : {}) };
+          customers.push(link);
+          return copy(link);
+        },
+        RevokeLink: async (name) => {
+          calls.push(['RevokeLink', name]);
+          const i = customers.findIndex((l) => l.name === name);
+          if (i < 0) throw `there is no link named "${name}": it may have been revoked already`;
+          customers.splice(i, 1);
+        },
+        // As app.LinkAudit: 50 a page, newest first; the open connections on the first page.
+        LinkAudit: async (link, before) => {
+          calls.push(['LinkAudit', link, before]);
+          const older = (audits[link] ?? []).filter((r) => before === 0 || (r.seq ?? 0) < before);
+          const records = older.slice(0, 50);
+          const next = older.length > 50 ? (records[records.length - 1].seq ?? 0) : 0;
+          return copy({ ...(before === 0 ? { open: open[link] ?? [] } : {}), records, ...(next ? { next } : {}) });
+        },
         Notices: read(() => ['settings file is not valid JSON; using defaults']),
         Processors: read(() => copy(contract.processors)),
         Chain: read(() => copy(cur().chain)),

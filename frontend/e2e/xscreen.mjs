@@ -75,7 +75,10 @@ export class Screen {
     req.writeUInt16LE(this.height, 14);
     req.writeUInt32LE(0xffffffff, 16);
     this.#sock.write(req);
-    const head = await this.#read(32);
+    let head = await this.#read(32);
+    // Events come to every client unasked (MappingNotify, 34, when xdotool
+    // types a character the keymap lacks): 32 bytes each, skipped.
+    while (head[0] > 1) head = await this.#read(32);
     if (head[0] !== 1) throw new Error(`GetImage failed: X error ${head[1]}`);
     return this.#read(head.readUInt32LE(4) * 4);
   }

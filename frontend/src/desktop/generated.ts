@@ -26,6 +26,11 @@ export interface Backend {
   /** CopyText puts text on the clipboard. */
   CopyText(text: string): Promise<void>;
   /**
+   * CustomerLinks lists the customer links, oldest first, with their
+   * viewers now, use and expiry.
+   */
+  CustomerLinks(): Promise<AppCustomerLink[]>;
+  /**
    * Devices lists the cameras found on this machine, for the source picker.
    * An empty list is not an error; the window says no camera was found.
    */
@@ -37,10 +42,23 @@ export interface Backend {
    */
   ExportClip(start: string, seconds: number): Promise<string>;
   /**
+   * LinkAudit is a page of the connections made with the customer link
+   * called link, newest first: with before 0, the first page, which also
+   * lists the connections open now; otherwise the records older than
+   * before (the Next of the page before).
+   */
+  LinkAudit(link: string, before: number): Promise<LinksAuditPage>;
+  /**
    * MoveCamera puts the camera called name at index (0: first) of the list.
    * The first camera is also the one at the links of a single camera (/?token=).
    */
   MoveCamera(name: string, index: number): Promise<AppCamera[]>;
+  /**
+   * NewCustomerLink makes a link for a customer: its own token, for the
+   * cameras chosen (or every camera), expiring or not, with a viewer cap or
+   * not. The link and its QR code are in the answer.
+   */
+  NewCustomerLink(spec: AppLinkSpec): Promise<AppCustomerLink>;
   /**
    * NewLink replaces the token of every camera at once, with one new token,
    * so the link to all cameras keeps working: viewers on the old links are
@@ -80,6 +98,11 @@ export interface Backend {
    * and viewers on the old ones are told it moved.
    */
   RenameCamera(from: string, to: string): Promise<AppCamera[]>;
+  /**
+   * RevokeLink revokes the customer link called name at once: its viewers
+   * are told and disconnected, and it opens nothing from now on.
+   */
+  RevokeLink(name: string): Promise<void>;
   /**
    * SelectCamera makes the camera called name the one the controls act on,
    * and returns its links; the window then reads its settings.
@@ -235,6 +258,41 @@ export interface AppCamera {
 }
 
 /**
+ * app.CustomerLink
+ *
+ * CustomerLink is one customer's link as the Share panel shows it.
+ */
+export interface AppCustomerLink {
+  name: string;
+  /** Streams are the cameras it opens; empty: every camera. */
+  streams: string[];
+  /**
+   * URL is the link to send the customer (the first of URLs), QR its
+   * code as a PNG data URL.
+   */
+  url: string;
+  urls: string[];
+  qr: string;
+  /** Viewers watch with it now. */
+  viewers: number;
+  /** WatchSeconds is the time all its viewers watched, in all. */
+  watchSeconds: number;
+  /**
+   * LastSeen is when a viewer last watched with it (now while one
+   * does); absent: never.
+   */
+  lastSeen?: string;
+  /** ExpiresAt is when it stops opening anything; absent: never. */
+  expiresAt?: string;
+  expired: boolean;
+  /** 0: no cap */
+  maxViewers: number;
+  /** it may watch the recordings */
+  recordings: boolean;
+  created: string;
+}
+
+/**
  * app.Link
  *
  * Link is one viewer URL with its QR code.
@@ -243,6 +301,24 @@ export interface AppLink {
   url: string;
   /** a PNG data URL */
   qr: string;
+}
+
+/**
+ * app.LinkSpec
+ *
+ * LinkSpec is what the Share panel's "New link for a customer" form asks
+ * for.
+ */
+export interface AppLinkSpec {
+  /** Name is the customer's, as the panel and the audit show it. */
+  name: string;
+  /** Cameras are the cameras it opens, by name; empty: every camera. */
+  cameras: string[];
+  /** ExpiresIn is "" (never), "1h", "24h", "7d" or "30d". */
+  expiresIn: string;
+  /** 0: no cap */
+  maxViewers: number;
+  recordings: boolean;
 }
 
 /**
@@ -469,6 +545,49 @@ export interface HubStats {
   since: string;
   /** "" the stream's own size */
   rendition?: string;
+}
+
+/**
+ * links.AuditPage
+ *
+ * AuditPage is a page of an audit, newest first.
+ */
+export interface LinksAuditPage {
+  /** Open are the connections open now (first page only). */
+  open?: LinksRecord[];
+  records: LinksRecord[];
+  /** Next is the cursor of the next page (AuditQuery.Before); 0: none. */
+  next?: number;
+}
+
+/**
+ * links.Record
+ *
+ * Record is one viewer's connection, as the audit keeps it: which link
+ * (never its token), from where, when, how much. A connection still open
+ * has no End.
+ */
+export interface LinksRecord {
+  /** Seq orders records of one audit, newest highest; the audit sets it. */
+  seq?: number;
+  /** Link is the link's name; "" the stream's own link (the operator's). */
+  link: string;
+  stream: string;
+  addr: string;
+  /** Kind is how it watched: "ws" (the viewer page, programs), "mjpeg". */
+  kind: string;
+  codec?: string;
+  rendition?: string;
+  start: string;
+  end?: string;
+  bytes: number;
+  /**
+   * Reason is why it ended when the server ended it ("revoked",
+   * "expired", …); "" when the viewer left.
+   */
+  reason?: string;
+  /** Via names the relay the viewer watched through; "" this server. */
+  via?: string;
 }
 
 /**

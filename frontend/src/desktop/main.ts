@@ -11,6 +11,7 @@ import { Events, backend, errorText, onEvent, type AppStats, type Share } from '
 import { setupCameras, showCameras } from './cameras';
 import { reloadControls, setupControls } from './controls';
 import { must } from './dom';
+import { setupCustomerLinks } from './links';
 import { notify } from './notices';
 import { reloadProcessing, setupProcessing, showChainStats } from './processing';
 import { refreshPush, reloadPush, setupPush } from './push';
@@ -165,6 +166,7 @@ async function main(): Promise<void> {
   setupTooltips();
   setupPreviewBoxes();
   setupRecord(showCameras);
+  setupCustomerLinks();
   // A recording plays in the preview's place: the preview stops meanwhile.
   setupTimeline((paused) => preview?.setPaused(paused));
   setupPreviewFit();

@@ -1,6 +1,7 @@
 // The share panel: the selected camera's link per LAN address with copy and
-// QR, the link to all cameras on one page while several run, a new-link
-// button, the port, and the selected camera's remote viewers.
+// QR, the link to all cameras on one page while several run, "Replace my
+// link" (the operator's own token; customer links are links.ts's), the
+// port, and the selected camera's remote viewers.
 import { backend, errorText, type AppStats, type Share } from './backend';
 import { el, must, onCommit, setProblem } from './dom';
 import { linkParts, numberProblem } from './format';
@@ -126,9 +127,9 @@ export async function setupShare(onChange: (sh: Share) => void): Promise<Share> 
     try {
       onChange(await api.NewLink());
       resolve('link');
-      notify('New link made. Viewers on the old link were disconnected.', 'notice');
+      notify('Your link was replaced. Viewers on your old link were disconnected; customer links keep working.', 'notice');
     } catch (err) {
-      notify(`New link failed: ${errorText(err)}`, 'error', 'link');
+      notify(`Replace my link failed: ${errorText(err)}`, 'error', 'link');
     }
   });
   const portForm = must('port-form', HTMLFormElement);

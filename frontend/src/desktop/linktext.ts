@@ -1,0 +1,117 @@
+// What the customer links' rows and audit say, kept apart from the DOM so
+// it is easy to test: how long ago a link was used, when it expires, who
+// watches, and each connection of its audit.
+import type { AppCustomerLink, AppLinkSpec, LinksRecord } from './generated';
+
+/** CustomerLink is app.CustomerLink: one customer's link in the Share panel. */
+export type CustomerLink = AppCustomerLink;
+/** LinkSpec is app.LinkSpec: what "New link for a customer" asks Go for. */
+export type LinkSpec = AppLinkSpec;
+/** AuditRecord is links.Record: one connection made with a link. */
+export type AuditRecord = LinksRecord;
+
+const MIN = 60;
+const HOUR = 60 * MIN;
+const DAY = 24 * HOUR;
+
+/** span says a number of seconds the way a person would: "45 s", "12 min", "3 h", "6 d". */
+export function span(seconds: number): string {
+  const s = Math.max(0, seconds);
+  if (s < MIN) return `${Math.floor(s)} s`;
+  if (s < HOUR) return `${Math.floor(s / MIN)} min`;
+  if (s < DAY) return `${Math.floor(s / HOUR)} h`;
+  return `${Math.floor(s / DAY)} d`;
+}
+
+/** duration says how long a connection lasted: "45 s", "12 min", "1 h 5 min". */
+export function duration(seconds: number): string {
+  if (seconds < HOUR) return span(seconds);
+  const h = Math.floor(seconds / HOUR);
+  const m = Math.floor((seconds % HOUR) / MIN);
+  return m > 0 ? `${h} h ${m} min` : `${h} h`;
+}
+
+/** lastSeenText says when a viewer last watched with the link: "watching now", "3 min ago", "never". */
+export function lastSeenText(l: Pick<CustomerLink, 'lastSeen' | 'viewers'>, now: number): string {
+  if (l.viewers > 0) return 'watching now';
+  if (!l.lastSeen) return 'never';
+  const ago = (now - Date.parse(l.lastSeen)) / 1000;
+  return ago < MIN ? 'just now' : `${span(ago)} ago`;
+}
+
+/** expiryText says when the link stops opening anything: "expires in 23 h", "expired", "never expires". */
+export function expiryText(l: Pick<CustomerLink, 'expiresAt' | 'expired'>, now: number): string {
+  if (l.expired) return 'expired';
+  if (!l.expiresAt) return 'never expires';
+  const left = (Date.parse(l.expiresAt) - now) / 1000;
+  return left <= 0 ? 'expired' : `expires in ${span(Math.max(left, 1))}`;
+}
+
+/** viewersText says who watches with the link now: "● 2 watching", or "nobody watching". */
+export function viewersText(l: Pick<CustomerLink, 'viewers' | 'maxViewers'>): string {
+  const cap = l.maxViewers > 0 ? ` of ${l.maxViewers}` : '';
+  return l.viewers > 0 ? `● ${l.viewers}${cap} watching` : `nobody watching${l.maxViewers > 0 ? ` (at most ${l.maxViewers})` : ''}`;
+}
+
+/** streamsText names what the link opens: "all cameras", or the cameras' names. */
+export function streamsText(streams: readonly string[]): string {
+  return streams.length === 0 ? 'all cameras' : streams.join(', ');
+}
+
+/** bytesText says an amount sent: "812 kB", "1.2 MB", "3.40 GB". */
+export function bytesText(n: number): string {
+  if (n >= 1e9) return `${(n / 1e9).toFixed(2)} GB`;
+  if (n >= 1e6) return `${(n / 1e6).toFixed(1)} MB`;
+  if (n >= 1e3) return `${Math.round(n / 1e3)} kB`;
+  return `${n} B`;
+}
+
+/** endedText says how a connection of the audit ended, or that it is still open. */
+export function endedText(r: Pick<AuditRecord, 'end' | 'reason'>): string {
+  if (!r.end) return 'watching';
+  if (!r.reason) return 'left';
+  return r.reason === 'revoked' ? 'cut: link revoked' : r.reason === 'expired' ? 'cut: link expired' : `cut: ${r.reason}`;
+}
+
+/** recordDuration is how long the connection has lasted, up to now while it is open. */
+export function recordDuration(r: Pick<AuditRecord, 'start' | 'end'>, now: number): string {
+  const end = r.end ? Date.parse(r.end) : now;
+  return duration((end - Date.parse(r.start)) / 1000);
+}
+
+/** startText is when a connection started, as the audit shows it: the time today ("14:05:09"), the day and time before ("Dec 4 01:29"). */
+export function startText(start: string, now: number): string {
+  const t = new Date(start);
+  if (new Date(now).toDateString() === t.toDateString()) {
+    return t.toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+  }
+  return `${t.toLocaleDateString('en-US', { month: 'short', day: 'numeric' })} ${t.toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit' })}`;
+}
+
+/** LinkForm is what the "New link for a customer" form holds. */
+export interface LinkForm {
+  name: string;
+  /** all: every camera; otherwise picked are the cameras ticked. */
+  all: boolean;
+  picked: string[];
+  expiresIn: string;
+  /** cap is the viewer cap box as typed: empty for no cap. */
+  cap: string;
+  recordings: boolean;
+}
+
+/**
+ * linkSpec turns the form into what Go is asked for, or says what to fix
+ * first; Go checks the rest and says why it refuses.
+ */
+export function linkSpec(f: LinkForm): { spec: LinkSpec } | { problem: string } {
+  const name = f.name.trim();
+  if (name === '') return { problem: "Give the link a name, such as the customer's" };
+  if (!f.all && f.picked.length === 0) return { problem: 'Pick at least one camera, or choose all cameras' };
+  let maxViewers = 0;
+  if (f.cap.trim() !== '') {
+    maxViewers = Number(f.cap);
+    if (!Number.isInteger(maxViewers) || maxViewers < 1) return { problem: 'A viewer cap is a whole number from 1 up; leave it empty for no cap' };
+  }
+  return { spec: { name, cameras: f.all ? [] : [...f.picked], expiresIn: f.expiresIn, maxViewers, recordings: f.recordings } };
+}
