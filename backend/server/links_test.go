@@ -267,7 +267,7 @@ func TestANewOwnLinkCutsItsViewersAndNotTheCustomers(t *testing.T) {
 		t.Fatal(err)
 	}
 	own, customer := watchLink(t, s, token), watchLink(t, s, l.Token)
-	s.srv.Handler.SetToken("a-new-token-0123456789")
+	s.srv.SetToken("a-new-token-0123456789")
 	own.endsWith(t, "replaced", time.Now())
 	mark := customer.frames.Load()
 	testnet.WaitFor(t, 10*time.Second, "the customer watches on", func() bool { return customer.frames.Load() >= mark+10 })
