@@ -20,6 +20,7 @@ import (
 
 	"framecast/backend/config"
 	"framecast/backend/engine"
+	"framecast/backend/links"
 	"framecast/backend/metrics"
 	"framecast/backend/protocol"
 	"framecast/backend/push"
@@ -87,6 +88,7 @@ func runServe(args []string, assets fs.FS) error {
 	adminToken := fset.String("admin-token", "", "token of the runtime API (/api/streams, Authorization: Bearer), 16 to 256 characters (default: the API is off)")
 	caFile := fset.String("ca-file", "", "with a wss:// --push: PEM file of the CA that signed the relay's certificate, trusted instead of the system's CAs (for a relay on a private CA)")
 	recording := recordFlags(fset)
+	stateDir := fset.String("state", defaultStateDir(), "with an admin token: the folder where the customer links (links.json) and their audit (audit/) are kept")
 	loadTLS := cli.TLSFlags(fset)
 	limits := cli.LimitFlags(fset)
 	origins := cli.OriginFlag(fset)
@@ -139,6 +141,20 @@ func runServe(args []string, assets fs.FS) error {
 			}
 		}()
 	}
+	admin := *adminToken
+	if file != nil {
+		admin = file.AdminToken
+	}
+	ls, err := openLinks(*stateDir, admin, log)
+	if err != nil {
+		return err
+	}
+	var book *links.Book
+	var audit *links.AuditLog
+	if ls != nil {
+		defer ls.close(log) // after the site
+		book, audit = ls.book, ls.audit
+	}
 	var sc site.Config
 	relay := config.Push{PublishToken: *publishToken}
 	var save func(site.Config) error
@@ -167,7 +183,7 @@ func runServe(args []string, assets fs.FS) error {
 		Assets: assets, Log: log, Listen: host,
 		TLS:    func() (*tls.Config, error) { return tc, nil },
 		Limits: *limits, Origins: *origins, Metrics: metrics.New(), CAFile: *caFile,
-		Relay: relay, Save: save, Store: store,
+		Relay: relay, Save: save, Store: store, Links: book, Audit: audit,
 	})
 	if err != nil {
 		return err
@@ -175,6 +191,7 @@ func runServe(args []string, assets fs.FS) error {
 	defer st.Close()
 	printBanner(os.Stdout, st)
 	printRecording(os.Stdout, *recording, st)
+	printLinks(os.Stdout, ls)
 	var reports sync.WaitGroup
 	for _, one := range st.Stations() {
 		p, status := one.Push()

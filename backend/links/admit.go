@@ -9,8 +9,8 @@ import (
 
 // Why a Book refused a token, in the server's RefusedHeader.
 const (
-	RefusedRevoked = "revoked" // the link was revoked
-	RefusedExpired = "expired" // the link expired
+	RefusedRevoked = protocol.RefusedRevoked // the link was revoked
+	RefusedExpired = protocol.RefusedExpired // the link expired
 )
 
 // Grant is what a token admitted: a link's name and rights. The zero

@@ -57,6 +57,11 @@ const (
 	// token is wrong; the two look the same so stream names cannot be
 	// found out, and the stream may start later, so the page keeps trying.
 	RefusedNotYet = "not-yet"
+	// RefusedRevoked: the token was a customer link's until the operator
+	// revoked it.
+	RefusedRevoked = "revoked"
+	// RefusedExpired: the token is a customer link's that expired.
+	RefusedExpired = "expired"
 )
 
 // HashToken is the SHA-256 of a token, as a stream table keeps it.

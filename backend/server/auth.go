@@ -74,7 +74,7 @@ func boolInt(b bool) int {
 }
 
 // SetToken replaces the access token at once: viewers on the old link are
-// told so and disconnected, and the old link is answered "replaced" for a
+// told so and disconnected (customer links' viewers watch on), and the old link is answered "replaced" for a
 // while (RefusedReplaced).
 func (sh *Handler) SetToken(token string) {
 	hash := protocol.HashToken(token)
@@ -84,7 +84,7 @@ func (sh *Handler) SetToken(token string) {
 	}
 	sh.token, sh.hash = token, hash
 	sh.tokenMu.Unlock()
-	sh.closeViewers("this link was replaced by a new one")
+	sh.closeOwnViewers("this link was replaced by a new one")
 }
 
 // SetTokenHash replaces the access token by its hash alone, for a stream
@@ -99,7 +99,7 @@ func (sh *Handler) SetTokenHash(hash [32]byte) {
 	sh.token, sh.hash = "", hash
 	sh.tokenMu.Unlock()
 	if changed {
-		sh.closeViewers("this link was replaced by a new one")
+		sh.closeOwnViewers("this link was replaced by a new one")
 	}
 }
 
@@ -125,9 +125,11 @@ func (sh *Handler) TokenHash() [32]byte {
 
 func (sh *Handler) validToken(got string) bool { return protocol.MatchesHash(got, sh.TokenHash()) }
 
-// requireToken refuses a request without the right token with 401 and no
-// stream data, saying why in RefusedHeader. The right token is always
-// served. A token the stream had until a new link replaced it is told so
+// requireToken refuses a request without the right token (the stream's
+// own or a customer link's, Deps.Links) with 401 and no stream data,
+// saying why in RefusedHeader; the request it passes carries what its
+// token was granted (grantOf). The right token is always served. A
+// customer link revoked or expired is told so. A token the stream had until a new link replaced it is told so
 // (it is no guess: whoever has it was given it). Other wrong ones count
 // against the address, which gets 429 for them once it has tried too
 // many; on a relay they are "not yet" (RefusedNotYet), the same whether
@@ -136,11 +138,16 @@ func (sh *Handler) validToken(got string) bool { return protocol.MatchesHash(got
 func (sh *Handler) requireToken(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		got := r.URL.Query().Get("token")
-		if sh.validToken(got) {
-			next.ServeHTTP(w, r)
+		g, linkReason, ok := sh.admit(got)
+		if ok {
+			next.ServeHTTP(w, withGrant(r, g))
 			return
 		}
 		w.Header().Set("Cache-Control", "no-store")
+		if linkReason != "" {
+			sh.refuseLink(w, r, linkReason)
+			return
+		}
 		if sh.wasReplaced(got, time.Now()) {
 			w.Header().Set(protocol.RefusedHeader, protocol.RefusedReplaced)
 			sh.refuse(w, r, replacedPage, "401 unauthorized: this link was replaced by a new one; ask for the new link")

@@ -11,6 +11,7 @@ import (
 	"framecast/backend/httpx"
 	"framecast/backend/hub"
 	"framecast/backend/internal/directwrite"
+	"framecast/backend/links"
 	"framecast/backend/protocol"
 
 	"github.com/gorilla/websocket"
@@ -58,6 +59,10 @@ type Deps struct {
 	// Recordings are the stream's recordings (api/recordings, clip.mp4,
 	// api/detections); nil: never recorded (a relay's streams).
 	Recordings Recordings
+	// Links are the customer links that open the stream besides its own
+	// token, and count, cap, cut and audit their viewers (and the own
+	// link's); nil: the stream's own token alone, nothing audited.
+	Links *links.Book
 }
 
 // Handler serves one stream's endpoints (the viewer page, /ws,
@@ -80,6 +85,7 @@ type Handler struct {
 	mayStartLater    bool
 	h264             func() bool
 	recordings       Recordings
+	links            *links.Book
 	// clips holds a slot for each clip.mp4 download running (maxClips).
 	clips chan struct{}
 	// maxViewers bounds this stream's WebSocket and MJPEG viewers.
@@ -98,6 +104,9 @@ type Handler struct {
 	// them: http.Server.Shutdown does not close hijacked connections.
 	viewersMu sync.Mutex
 	viewers   map[*wsViewer]struct{} // guarded by viewersMu
+	// ownMJPEG ends each MJPEG viewer of the stream's own link (a new
+	// link cuts them off); guarded by viewersMu.
+	ownMJPEG map[*context.CancelFunc]struct{}
 	// handlers are the WebSocket viewers' handlers, which Close waits for.
 	handlers  httpx.Tracker
 	streaming int // WebSocket and MJPEG viewers now; guarded by viewersMu
@@ -119,12 +128,13 @@ func NewHandler(name, token string, d Deps) *Handler {
 	ctx, cancel := context.WithCancel(context.Background())
 	sh := &Handler{
 		name: name, hub: d.Hub, stream: d.Stream, assets: d.Assets, log: log.With("component", "server", "stream", name),
-		token: token, hash: protocol.HashToken(token), viewers: make(map[*wsViewer]struct{}), ctx: ctx, cancel: cancel, guard: d.Guard,
+		token: token, hash: protocol.HashToken(token), viewers: make(map[*wsViewer]struct{}), ownMJPEG: make(map[*context.CancelFunc]struct{}), ctx: ctx, cancel: cancel, guard: d.Guard,
 	}
 	if sh.guard == nil {
 		sh.guard = httpx.NewGuard(d.Limits)
 	}
 	sh.origins, sh.anyOriginDataURL, sh.mayStartLater, sh.h264, sh.recordings = d.Origins, d.AnyOriginDataURL, d.MayStartLater, d.H264, d.Recordings
+	sh.links = d.Links
 	// Viewers borrow a write buffer only while they write an event: frames
 	// go out as prepared messages, which need none, so a buffer per
 	// connection would sit idle.

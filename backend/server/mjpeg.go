@@ -1,9 +1,13 @@
 package server
 
 import (
+	"context"
 	"fmt"
 	"net/http"
+	"sync/atomic"
 	"time"
+
+	"framecast/backend/links"
 )
 
 // boundary separates MJPEG parts.
@@ -20,6 +24,24 @@ func (sh *Handler) serveMJPEG(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer release()
+	ctx, stop := context.WithCancel(r.Context())
+	defer stop()
+	var sent atomic.Uint64
+	session, ok := sh.join(w, r, links.Viewer{Kind: "mjpeg", Codec: "jpeg", Rendition: key, Cut: func(string, string) { stop() }, Bytes: sent.Load})
+	if !ok {
+		return
+	}
+	defer func() { session.End(sent.Load()) }()
+	if grantOf(r).Link == "" {
+		sh.viewersMu.Lock()
+		sh.ownMJPEG[&stop] = struct{}{}
+		sh.viewersMu.Unlock()
+		defer func() {
+			sh.viewersMu.Lock()
+			delete(sh.ownMJPEG, &stop)
+			sh.viewersMu.Unlock()
+		}()
+	}
 	rc := http.NewResponseController(w)
 	h := w.Header()
 	h.Set("Content-Type", "multipart/x-mixed-replace; boundary="+boundary)
@@ -33,7 +55,7 @@ func (sh *Handler) serveMJPEG(w http.ResponseWriter, r *http.Request) {
 	}
 	for {
 		select {
-		case <-r.Context().Done():
+		case <-ctx.Done():
 			return
 		case <-sh.ctx.Done():
 			return
@@ -67,5 +89,6 @@ func (sh *Handler) serveMJPEG(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		sub.Delivered(time.Now(), len(f.Data))
+		sent.Add(uint64(len(f.Data)))
 	}
 }

@@ -36,9 +36,9 @@ const clipWriteWait = 30 * time.Second
 // recordingRoutes adds the recording endpoints to mux, behind the token.
 func (sh *Handler) recordingRoutes(mux *http.ServeMux) {
 	sh.clips = make(chan struct{}, maxClips)
-	mux.Handle("GET /api/recordings", sh.requireToken(http.HandlerFunc(sh.serveRecordings)))
-	mux.Handle("GET /api/detections", sh.requireToken(http.HandlerFunc(sh.serveDetections)))
-	mux.Handle("GET /clip.mp4", sh.requireToken(http.HandlerFunc(sh.serveClip)))
+	mux.Handle("GET /api/recordings", sh.requireToken(requireRecordings(http.HandlerFunc(sh.serveRecordings))))
+	mux.Handle("GET /api/detections", sh.requireToken(requireRecordings(http.HandlerFunc(sh.serveDetections))))
+	mux.Handle("GET /clip.mp4", sh.requireToken(requireRecordings(http.HandlerFunc(sh.serveClip))))
 }
 
 // recordingSpan is one span in api/recordings' answer.

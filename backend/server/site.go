@@ -24,7 +24,7 @@ type Mount struct {
 // links made before there were several keep working; the grid page at /
 // for a token that opens several; and /api/streams, the streams a token
 // opens. Requests to /api/streams that carry an Authorization header go to
-// the runtime API (Admin).
+// the runtime API (Admin), as do /api/links and /api/audit.
 //
 // Who runs the streams (backend/site) owns the list and replaces it whole
 // with Set; the Site only routes.
@@ -56,6 +56,9 @@ func NewSite(d Deps, admin http.Handler) *Site {
 	mux.HandleFunc("GET /{$}", s.serveRoot)
 	mux.HandleFunc("/api/streams", s.serveStreams)
 	mux.HandleFunc("/api/streams/", s.serveStreams)
+	mux.HandleFunc("/api/links", s.serveAdmin)
+	mux.HandleFunc("/api/links/", s.serveAdmin)
+	mux.HandleFunc("/api/audit", s.serveAdmin)
 	StreamRoutes(mux, s.serveStream)
 	mux.Handle("/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { s.first().ServeHTTP(w, r) }))
 	s.mux = mux
@@ -104,12 +107,13 @@ func (s *Site) lookup(name string) *Handler {
 	return nil
 }
 
-// opened lists the streams token opens. Every stream's token is compared,
-// each in constant time, so the time taken does not say which.
+// opened lists the streams token opens, by their own tokens or a customer
+// link's. Every stream's token is compared, each in constant time, so the
+// time taken does not say which.
 func (s *Site) opened(token string) []Mount {
 	var out []Mount
 	for _, m := range s.Streams() {
-		if m.Handler.validToken(token) {
+		if m.Handler.Opens(token) {
 			out = append(out, m)
 		}
 	}
@@ -171,14 +175,7 @@ type StreamList struct {
 func (s *Site) serveStreams(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "no-store")
 	if r.Header.Get("Authorization") != "" || r.Method != http.MethodGet || r.URL.Path != "/api/streams" {
-		if s.admin == nil {
-			if s.guard.Refused(w, r) {
-				return
-			}
-			http.Error(w, "401 unauthorized: the runtime API is off (set admin_token in the config file, or --admin-token)", http.StatusUnauthorized)
-			return
-		}
-		s.admin.ServeHTTP(w, r)
+		s.serveAdmin(w, r)
 		return
 	}
 	opened := s.opened(r.URL.Query().Get("token"))
@@ -195,6 +192,22 @@ func (s *Site) serveStreams(w http.ResponseWriter, r *http.Request) {
 		list.Streams = append(list.Streams, StreamEntry{Name: m.Name, Path: "s/" + url.PathEscape(m.Name) + "/"})
 	}
 	httpx.WriteJSON(w, http.StatusOK, list)
+}
+
+// serveAdmin hands a request to the runtime API (Admin: /api/streams with
+// an Authorization header, /api/links, /api/audit), which checks the
+// admin token; with no API, every such request is refused as a wrong
+// token is.
+func (s *Site) serveAdmin(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Cache-Control", "no-store")
+	if s.admin == nil {
+		if s.guard.Refused(w, r) {
+			return
+		}
+		http.Error(w, "401 unauthorized: the runtime API is off (set admin_token in the config file, or --admin-token)", http.StatusUnauthorized)
+		return
+	}
+	s.admin.ServeHTTP(w, r)
 }
 
 // Close ends the refusing handler's goroutines; the streams' handlers are

@@ -9,6 +9,7 @@ import (
 
 	"framecast/backend/hub"
 	"framecast/backend/internal/directwrite"
+	"framecast/backend/links"
 	"framecast/backend/protocol"
 
 	"github.com/gorilla/websocket"
@@ -56,6 +57,11 @@ type wsViewer struct {
 	flight flight
 	out    viewerOut
 
+	// session counts the viewer under its link (and audits it); its
+	// link's name is link, "" the stream's own.
+	session *links.Session
+	link    string
+
 	// kick holds the reason when the server ends the connection itself;
 	// gone is set when the peer has gone. Both then poke the writer, so
 	// it waits on one channel for everything but pings.
@@ -87,17 +93,31 @@ func (sh *Handler) serveWS(w http.ResponseWriter, r *http.Request) {
 	if onLoopbackListener(r.Context()) {
 		kind = "preview" // the desktop app's own window
 	}
+	codec := sh.codecFor(asked)
+	cut := &cutter{}
+	var subscribed atomic.Pointer[hub.Subscriber] // for the bytes sent so far
+	session, ok := sh.join(w, r, links.Viewer{Kind: kind, Codec: codec, Rendition: key, Cut: cut.cut,
+		Bytes: func() uint64 {
+			if sub := subscribed.Load(); sub != nil {
+				return sub.Stats(time.Now()).Bytes
+			}
+			return 0
+		}})
+	if !ok {
+		return
+	}
 	// Subscribe before the upgrade completes, so no frame published after
 	// the viewer's handshake is missed.
-	codec := sh.codecFor(asked)
 	sub := sh.hub.Subscribe(kind, r.RemoteAddr, hub.CodecKey(key, codec))
+	subscribed.Store(sub)
 	conn, err := sh.upgrader.Upgrade(w, r, nil)
 	if err != nil {
 		sh.hub.Unsubscribe(sub)
+		session.End(0)
 		return // the upgrader has already replied
 	}
 	v := &wsViewer{
-		h: sh, conn: conn, sub: sub,
+		h: sh, conn: conn, sub: sub, session: session, link: grantOf(r).Link,
 		readDone: make(chan struct{}), dataURL: format == "dataurl", pongWait: sh.pongWait, operator: isOperator(r), asked: asked, codec: codec,
 		out: viewerOut{pinned: pinned, want: wanted(key, pinned, ladder), ladder: ladder, epoch: epoch},
 	}
@@ -108,17 +128,21 @@ func (sh *Handler) serveWS(w http.ResponseWriter, r *http.Request) {
 	}
 	if !sh.handlers.Add(conn) {
 		sh.hub.Unsubscribe(sub)
+		session.End(0)
 		_ = conn.Close() // the stream is closing
 		return
 	}
 	sh.viewersMu.Lock()
 	sh.viewers[v] = struct{}{}
 	sh.viewersMu.Unlock()
+	cut.attach(v)
 	go v.readPump()
 	defer func() {
 		sh.viewersMu.Lock()
 		delete(sh.viewers, v)
 		sh.viewersMu.Unlock()
+		session.Describe(v.codec, v.sub.Rendition())
+		session.End(v.sub.Stats(time.Now()).Bytes)
 		sh.hub.Unsubscribe(v.sub)
 		_ = conn.Close()
 		<-v.readDone // the close ends readPump
@@ -152,8 +176,23 @@ func (sh *Handler) closeViewers(reason string) {
 	sh.viewersMu.Lock()
 	defer sh.viewersMu.Unlock()
 	for v := range sh.viewers {
-		v.kick.CompareAndSwap(nil, &protocol.Bye{Type: "bye", Reason: reason})
-		v.sub.Poke()
+		v.kickWith(&protocol.Bye{Type: "bye", Reason: reason})
+	}
+}
+
+// closeOwnViewers tells the viewers of the stream's own link why and
+// disconnects them (WebSocket and MJPEG): customer links' viewers watch
+// on.
+func (sh *Handler) closeOwnViewers(reason string) {
+	sh.viewersMu.Lock()
+	defer sh.viewersMu.Unlock()
+	for v := range sh.viewers {
+		if v.link == "" {
+			v.kickWith(&protocol.Bye{Type: "bye", Reason: reason})
+		}
+	}
+	for stop := range sh.ownMJPEG {
+		(*stop)()
 	}
 }
 

@@ -20,7 +20,8 @@ import (
 const maxSpecBody = 64 << 10
 
 // adminAPI is the runtime API on /api/streams: list, add, change and
-// remove streams, behind the admin token (Authorization: Bearer) only. A
+// remove streams, behind the admin token (Authorization: Bearer) only; and
+// the customer links' (/api/links, /api/audit: links.API) behind the same. A
 // viewer's token never opens it. Changes are applied as the desktop
 // applies them and saved (Deps.Save).
 type adminAPI struct {
@@ -36,6 +37,14 @@ func (a *adminAPI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		w.Header().Set("WWW-Authenticate", `Bearer realm="framecast"`)
 		httpx.WriteJSONError(w, http.StatusUnauthorized, "the runtime API needs Authorization: Bearer <admin token>")
+		return
+	}
+	if r.URL.Path == "/api/links" || strings.HasPrefix(r.URL.Path, "/api/links/") || r.URL.Path == "/api/audit" {
+		if s.links == nil {
+			httpx.WriteJSONError(w, http.StatusNotFound, "this server keeps no customer links")
+			return
+		}
+		s.links.ServeHTTP(w, r)
 		return
 	}
 	name, one := strings.CutPrefix(r.URL.Path, "/api/streams/")

@@ -77,6 +77,9 @@ type Deps struct {
 	// (backend/links); nil: only the streams' own links open them. Its
 	// owner closes it after the site.
 	Links *links.Book
+	// Audit is where Links' connections are kept, read by /api/audit;
+	// nil: none kept.
+	Audit *links.AuditLog
 }
 
 // Site is the running streams and their server.
@@ -91,7 +94,10 @@ type Site struct {
 	port       int  // what the operator chose, guarded by mu
 	tlsOn      bool // guarded by mu
 	adminToken string
-	notices    []string // guarded by mu
+	// links serves /api/links and /api/audit behind the admin token; nil:
+	// the site keeps no links.
+	links   http.Handler
+	notices []string // guarded by mu
 
 	stations atomic.Pointer[[]*station.Station] // in order; written under mu
 	srv      atomic.Pointer[server.Server]
@@ -129,6 +135,9 @@ func New(c Config, d Deps) (*Site, error) {
 	var admin http.Handler // nil: the API is off
 	if c.AdminToken != "" {
 		admin = &adminAPI{site: s}
+	}
+	if d.Links != nil {
+		s.links = &links.API{Book: d.Links, Audit: d.Audit, URL: s.linkURL, Streams: s.names}
 	}
 	s.router = server.NewSite(sd, admin)
 	var list []*station.Station
@@ -182,7 +191,7 @@ func New(c Config, d Deps) (*Site, error) {
 func (s *Site) newStation(cam config.Camera) (*station.Station, error) {
 	sd := station.Deps{Assets: s.d.Assets, Log: s.d.Log, Guard: s.router.Guard(), Origins: s.d.Origins, Limits: s.d.Limits,
 		CAFile: s.d.CAFile, Renditions: config.OfferedRenditions(cam.Renditions), Fallback: s.d.Fallback, Notify: s.d.Notify,
-		Store: s.d.Store}
+		Store: s.d.Store, Links: s.d.Links}
 	if m := s.d.Metrics; m != nil {
 		sd.Metrics, sd.OnPanic, sd.Observer = m.Handler(), m.Panic, m
 	}
@@ -308,6 +317,24 @@ func (s *Site) LinkURLs(l links.Link) []string {
 		return s.Server().URLs("/s/"+url.PathEscape(l.Streams[0])+"/", l.Token)
 	}
 	return s.Server().URLs("/", l.Token)
+}
+
+// linkURL is a customer link's first viewer address.
+func (s *Site) linkURL(l links.Link) string {
+	if urls := s.LinkURLs(l); len(urls) > 0 {
+		return urls[0]
+	}
+	return ""
+}
+
+// names lists the streams' names, in order.
+func (s *Site) names() []string {
+	list := s.Stations()
+	out := make([]string, len(list))
+	for i, st := range list {
+		out[i] = st.Name()
+	}
+	return out
 }
 
 // GridURLs are the links to the grid of every stream, when one token opens

@@ -77,6 +77,9 @@ func (s *Site) Rename(from, to string) error {
 	if err := st.Rename(to); err != nil {
 		return err
 	}
+	if s.d.Links != nil {
+		s.d.Links.Rename(from, to) // its customers' links follow it
+	}
 	s.publish(s.Stations())
 	s.saveList()
 	return nil

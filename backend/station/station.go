@@ -22,6 +22,7 @@ import (
 	"framecast/backend/engine"
 	"framecast/backend/httpx"
 	"framecast/backend/hub"
+	"framecast/backend/links"
 	"framecast/backend/protocol"
 	"framecast/backend/push"
 	"framecast/backend/record"
@@ -61,6 +62,9 @@ type Deps struct {
 	// Store keeps the recordings of the site's streams; nil: the stream
 	// cannot be recorded (config.Camera.Record is refused).
 	Store *record.Store
+	// Links are the customer links that open the stream besides its own
+	// token (server.Deps.Links); nil: none.
+	Links *links.Book
 }
 
 // Station is one running stream. Its methods may be called from any
@@ -145,7 +149,7 @@ func New(c config.Camera, d Deps) (*Station, error) {
 func (st *Station) newHandler(name, token string) *server.Handler {
 	return server.NewHandler(name, token, server.Deps{Hub: st.hub, Stream: st.eng, Assets: st.d.Assets, Log: st.d.Log,
 		Guard: st.d.Guard, Origins: st.d.Origins, Limits: st.d.Limits, H264: st.eng.H264, Metrics: st.d.Metrics, OnPanic: st.d.OnPanic,
-		Recordings: recordings{st}})
+		Recordings: recordings{st}, Links: st.d.Links})
 }
 
 // Close stops the push, the server, the recorder and the stream, and

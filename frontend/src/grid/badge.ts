@@ -27,6 +27,10 @@ export function badge(state: ViewerState, drawn: boolean): Badge {
       return { text: 'INVALID LINK', tone: 'quiet' };
     case 'replaced':
       return { text: 'LINK REPLACED', tone: 'quiet' };
+    case 'revoked':
+      return { text: 'LINK REVOKED', tone: 'quiet' };
+    case 'expired':
+      return { text: 'LINK EXPIRED', tone: 'quiet' };
     case 'waiting':
       return { text: 'WAITING', tone: 'warn' };
     case 'moved':

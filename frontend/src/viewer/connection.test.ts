@@ -207,4 +207,16 @@ describe('Connection to a relay link whose stream has not started', () => {
     expect(states.at(-1)).toBe('replaced');
     expect(FakeSocket.all).toHaveLength(1);
   });
+
+  for (const why of ['revoked', 'expired'] as const) {
+    it(`stops and says the customer link was ${why} when it was`, async () => {
+      stateAnswer = () => new Response(why, { status: 401, headers: { 'X-Framecast-Refused': why } });
+      const c = new Connection({ baseUrl: 'http://cam.local/?token=T', token: 'T', onFrame: () => {}, onState: (s) => states.push(s) });
+      c.start();
+      FakeSocket.all[0]!.refuse();
+      await vi.advanceTimersByTimeAsync(60_000);
+      expect(states.at(-1)).toBe(why);
+      expect(FakeSocket.all).toHaveLength(1);
+    });
+  }
 });

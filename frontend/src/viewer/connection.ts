@@ -8,7 +8,7 @@ import { AUTO } from './renditions';
 import { endpoints, type Endpoints } from './urls';
 
 /** ConnectionState is what the viewer should tell the person. */
-export type ConnectionState = 'connecting' | StreamState | 'unauthorized' | 'replaced' | 'waiting' | 'offline' | 'moved';
+export type ConnectionState = 'connecting' | StreamState | 'unauthorized' | 'replaced' | 'revoked' | 'expired' | 'waiting' | 'offline' | 'moved';
 
 /** StateDetail carries extras for a state: when the next try is, and why. */
 export interface StateDetail {
@@ -224,8 +224,9 @@ export class Connection {
 
   /** settle acts on why the connection ended (or why it cannot open yet). */
   private settle(gen: number, diagnosis: Diagnosis, greeted: boolean): void {
-    if (diagnosis === 'unauthorized' || diagnosis === 'replaced') {
-      // Retrying cannot fix a wrong or replaced token; a new link can.
+    if (diagnosis === 'unauthorized' || diagnosis === 'replaced' || diagnosis === 'revoked' || diagnosis === 'expired') {
+      // Retrying cannot fix a wrong, replaced, revoked or expired token; a
+      // new link can.
       this.running = false;
       this.setState(diagnosis, { reason: this.reason });
       return;

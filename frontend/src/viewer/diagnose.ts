@@ -7,12 +7,14 @@ import type { Endpoints } from './urls';
  * Diagnosis says why a connection ended:
  * "offline" the server does not answer; "unauthorized" the token is refused;
  * "replaced" the token was the stream's until a new link replaced it;
+ * "revoked" a customer link the operator turned off; "expired" one whose time
+ * is up;
  * "waiting" a relay has no stream live at this link yet (or the token is
  * wrong: a relay does not tell the two apart, so stream names cannot be
  * found out), and it may come; "retry" the server is up and accepts the
  * token, so just connect again.
  */
-export type Diagnosis = 'offline' | 'unauthorized' | 'replaced' | 'waiting' | 'retry';
+export type Diagnosis = 'offline' | 'unauthorized' | 'replaced' | 'revoked' | 'expired' | 'waiting' | 'retry';
 
 /** REFUSED_HEADER is where the server says why it refused a token (backend/server/auth.go). */
 export const REFUSED_HEADER = 'X-Framecast-Refused';
@@ -22,6 +24,10 @@ function refusal(res: Response): Diagnosis {
   switch (res.headers.get(REFUSED_HEADER)) {
     case 'replaced':
       return 'replaced';
+    case 'revoked':
+      return 'revoked';
+    case 'expired':
+      return 'expired';
     case 'not-yet':
       return 'waiting';
     default:

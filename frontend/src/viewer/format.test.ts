@@ -33,8 +33,10 @@ describe('statusMessage', () => {
     ['connecting', 'Connecting…'],
     ['no-signal', 'NO SIGNAL — the camera is being retried'],
     ['off', 'Camera is off'],
-    ['unauthorized', 'This link is not valid (wrong or expired token). Ask for a new link.'],
+    ['unauthorized', 'This link is not valid (its token is wrong). Ask for a new link.'],
     ['replaced', 'This link was replaced by a new one. Ask for the new link.'],
+    ['revoked', 'This link was revoked. Ask the person who shared it if you should still have access.'],
+    ['expired', 'This link expired. Ask for a new one.'],
     ['waiting', 'Waiting for the stream: nothing is live at this link yet, or the link is not valid — trying again now…'],
   ];
   for (const [state, text] of sentences) {

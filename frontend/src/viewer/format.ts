@@ -16,9 +16,13 @@ export function statusMessage(state: ViewerState, retryAt: number | undefined, n
     case 'off':
       return 'Camera is off';
     case 'unauthorized':
-      return 'This link is not valid (wrong or expired token). Ask for a new link.';
+      return 'This link is not valid (its token is wrong). Ask for a new link.';
     case 'replaced':
       return 'This link was replaced by a new one. Ask for the new link.';
+    case 'revoked':
+      return 'This link was revoked. Ask the person who shared it if you should still have access.';
+    case 'expired':
+      return 'This link expired. Ask for a new one.';
     case 'waiting': {
       const seconds = Math.ceil(((retryAt ?? nowMs) - nowMs) / 1000);
       const again = seconds > 0 ? `trying again in ${seconds}s` : 'trying again now…';

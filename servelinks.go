@@ -1,0 +1,89 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"syscall"
+
+	"framecast/backend/links"
+	"framecast/internal/cli"
+)
+
+// linkState is serve's customer links and their audit, kept in a folder
+// of their own (--state) while the admin API is on.
+type linkState struct {
+	dir   string
+	book  *links.Book
+	audit *links.AuditLog
+	lock  *os.File
+}
+
+// defaultStateDir is where serve keeps its links: ~/.config/framecast/serve.
+func defaultStateDir() string {
+	dir, err := cli.ConfigDir()
+	if err != nil {
+		return ""
+	}
+	return filepath.Join(dir, "serve")
+}
+
+// openLinks opens the links kept in dir (links.json) and their audit
+// (audit/), locking dir against a second serve. The links are made and
+// revoked with the admin API, so without an admin token there are none:
+// nil then.
+func openLinks(dir, adminToken string, log *slog.Logger) (*linkState, error) {
+	if adminToken == "" {
+		return nil, nil
+	}
+	if dir == "" {
+		return nil, errors.New("--state: no folder for the links and their audit (no home directory): give one")
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("--state %s: %w", dir, err)
+	}
+	lock, err := os.OpenFile(filepath.Join(dir, ".lock"), os.O_CREATE|os.O_RDWR, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("--state %s: %w", dir, err)
+	}
+	if err := syscall.Flock(int(lock.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+		lock.Close()
+		return nil, fmt.Errorf("--state %s: another framecast serve keeps its links there (give each its own --state)", dir)
+	}
+	path := filepath.Join(dir, "links.json")
+	saved, err := links.LoadFile(path)
+	if err != nil {
+		lock.Close()
+		return nil, fmt.Errorf("--state: %w", err)
+	}
+	audit, err := links.OpenAudit(filepath.Join(dir, "audit"), links.AuditOptions{})
+	if err != nil {
+		lock.Close()
+		return nil, fmt.Errorf("--state: the audit: %w", err)
+	}
+	book := links.NewBook(saved, links.BookDeps{Save: func(s []links.Saved) error { return links.SaveFile(path, s) }, Audit: audit, Log: log})
+	return &linkState{dir: dir, book: book, audit: audit, lock: lock}, nil
+}
+
+// close saves the links and closes the audit; after the site, whose
+// viewers' records it takes as they leave.
+func (l *linkState) close(log *slog.Logger) {
+	l.book.Close()
+	if err := l.audit.Close(); err != nil {
+		log.Warn("close the audit", "err", err)
+	}
+	l.lock.Close()
+}
+
+// printLinks says on w where the customer links are kept and how many
+// there are.
+func printLinks(w io.Writer, l *linkState) {
+	if l == nil {
+		return
+	}
+	n := len(l.book.Links())
+	fmt.Fprintf(w, "Customer links: %d, kept in %s (make them with POST /api/links; docs/links.md)\n", n, l.dir)
+}
