@@ -110,7 +110,7 @@ func newStream(name, viewToken string, d server.Deps, bus Bus) *Stream {
 	s.log = s.log.With("component", "relay", "stream", name)
 	s.audit = newAuditQueue()
 	s.book = links.NewBook(nil, links.BookDeps{Audit: s.audit, Log: s.log})
-	d.Hub, d.Stream, d.H264 = s.hub, s, s.makesH264
+	d.Hub, d.Stream, d.H264, d.Links = s.hub, s, s.makesH264, s.book
 	s.handler = server.NewHandler(name, viewToken, d)
 	s.hub.SetStatus(protocol.Status{State: protocol.StateNoSignal, Source: name, Reason: "waiting for the producer"})
 	if bus != nil {
