@@ -37,8 +37,11 @@ func (p *Pusher) linkOffers() []protocol.LinkOffer {
 // Only the push goroutine writes to conn.
 func (s *session) offerLinks() error {
 	if s.p.cfg.Links == nil || s.noLinks.Load() {
+		s.linksWake = nil
 		return nil
 	}
+	// Taken before the links are read: a change from then on wakes run.
+	s.linksWake = s.p.cfg.Links.Changed()
 	o := s.p.linkOffers()
 	if s.linksSent != nil && slices.Equal(o, s.linksSent) {
 		return nil
@@ -53,15 +56,6 @@ func (s *session) offerLinks() error {
 	}
 	s.linksSent = o
 	return nil
-}
-
-// linksChanged is closed at the next change of the Book's links; nil
-// without links, or once the relay refused them.
-func (s *session) linksChanged() <-chan struct{} {
-	if s.p.cfg.Links == nil || s.noLinks.Load() {
-		return nil
-	}
-	return s.p.cfg.Links.Changed()
 }
 
 // heardLinks takes the relay's viewers per link, for the Book's list.

@@ -41,6 +41,9 @@ type session struct {
 	linksSent []protocol.LinkOffer
 	// noLinks: the relay refused links (it is older); set by read.
 	noLinks atomic.Bool
+	// linksWake is closed at the next change of the links after the last
+	// offer (Book.Changed); nil without links, or once they are refused.
+	linksWake <-chan struct{}
 }
 
 // inbox is what the relay said, handed from read to the push goroutine.
@@ -145,7 +148,7 @@ func (s *session) run(ctx context.Context) error {
 			return fmt.Errorf("relay closed the connection: %w", err)
 		case w := <-s.in.wants:
 			s.wanted(w)
-		case <-s.linksChanged():
+		case <-s.linksWake:
 			if err := s.offerLinks(); err != nil {
 				return err
 			}
