@@ -1,8 +1,9 @@
 // Package natsbus joins relays through NATS: the stream table lives in a
-// JetStream key-value bucket, so every relay checks view tokens the same way
-// and a stream has one producer cluster-wide, and frames (a subject per
-// stream and rendition), status changes and viewer reports travel on
-// subjects per stream. It implements relay.Bus; the relay package itself
+// JetStream key-value bucket, so every relay checks view tokens (and the
+// hashes of customer links) the same way and a stream has one producer
+// cluster-wide, and frames (a subject per stream and rendition), status
+// changes, viewer reports, links and viewers' records travel on subjects
+// per stream. It implements relay.Bus; the relay package itself
 // knows nothing of NATS.
 package natsbus
 
@@ -137,6 +138,11 @@ type entry struct {
 	Codecs []string `json:"codecs,omitempty"`
 	// Steps: its producer makes lower bitrate steps of its H.264 renditions.
 	Steps bool `json:"steps,omitempty"`
+	// Links are the links its producer offers (token hashes, never
+	// tokens), as of LinksAt: at most protocol.MaxLinkOffers, checked by
+	// the relays reading them.
+	Links   []protocol.LinkOffer `json:"links,omitempty"`
+	LinksAt time.Time            `json:"links_at,omitzero"`
 }
 
 // Lookup returns the stream's live entry. An entry its relay has not
@@ -163,7 +169,8 @@ func (b *Bus) get(name string) (*relay.Entry, uint64, error) {
 	if err := json.Unmarshal(kve.Value(), &row); err != nil || len(row.Hash) != 32 {
 		return nil, kve.Revision(), nil // not ours to read: treated as absent
 	}
-	e := &relay.Entry{Relay: row.Relay, Since: row.Since, Viewers: row.Viewers, At: kve.Created(), Ladder: row.Ladder, Codecs: row.Codecs, Steps: row.Steps}
+	e := &relay.Entry{Relay: row.Relay, Since: row.Since, Viewers: row.Viewers, At: kve.Created(), Ladder: row.Ladder, Codecs: row.Codecs, Steps: row.Steps,
+		Links: row.Links, LinksAt: row.LinksAt}
 	copy(e.Hash[:], row.Hash)
 	if time.Since(e.At) > relay.HolderTimeout {
 		return nil, kve.Revision(), nil
@@ -181,8 +188,12 @@ func (b *Bus) Claim(name string, e relay.Entry) error {
 		// the same rule whoever calls it.
 		return fmt.Errorf("claim %s in the NATS stream table: %s", protocol.Quote(name), protocol.StreamNameRule)
 	}
+	if len(e.Links) > protocol.MaxLinkOffers {
+		return fmt.Errorf("claim %s in the NATS stream table: %d links, at most %d", protocol.Quote(name), len(e.Links), protocol.MaxLinkOffers)
+	}
 	hash := e.Hash
-	v, _ := json.Marshal(entry{Hash: hash[:], Relay: b.name, Since: e.Since, Viewers: e.Viewers, Ladder: e.Ladder, Codecs: e.Codecs, Steps: e.Steps})
+	v, _ := json.Marshal(entry{Hash: hash[:], Relay: b.name, Since: e.Since, Viewers: e.Viewers, Ladder: e.Ladder, Codecs: e.Codecs, Steps: e.Steps,
+		Links: e.Links, LinksAt: e.LinksAt})
 	var err error
 	// A revision conflict means the row changed under us (another relay,
 	// or this one refreshing at the same moment): read it again.

@@ -142,6 +142,11 @@ func produce(t *testing.T, addr string) func() {
 // size offers no renditions. It returns the hub and a function that stops
 // the stream.
 func pushFrames(t *testing.T, addr string, ladder []protocol.Rendition) (*hub.Hub, func()) {
+	return pushFramesWith(t, addr, ladder, func(*push.Config) {})
+}
+
+// pushFramesWith is pushFrames with a push config that change may adjust.
+func pushFramesWith(t *testing.T, addr string, ladder []protocol.Rendition, change func(*push.Config)) (*hub.Hub, func()) {
 	t.Helper()
 	pics := make([][]byte, len(ladder))
 	for i, r := range ladder {
@@ -151,6 +156,7 @@ func pushFrames(t *testing.T, addr string, ladder []protocol.Rendition) (*hub.Hu
 	if len(ladder) > 1 {
 		cfg.Renditions = func() []protocol.Rendition { return ladder }
 	}
+	change(&cfg)
 	h := hub.New()
 	p, err := push.New(cfg, h, nil)
 	if err != nil {

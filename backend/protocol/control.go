@@ -32,7 +32,8 @@ const (
 )
 
 // RelayMessage is a control message a relay sends a producer: a
-// ViewerCount, a RenditionsWant, a KeyframeWant or a Refusal.
+// ViewerCount, a RenditionsWant, a KeyframeWant, a Refusal or
+// AuditRecords.
 type RelayMessage interface{ relayMessage() }
 
 func (ViewerCount) relayMessage()    {}
@@ -77,13 +78,28 @@ func (o RenditionsOffer) WithSteps() RenditionsOffer {
 // relay (on every relay of a cluster). It is sent when the producer
 // connects and whenever the number changes; a producer may stop sending
 // frames, and capturing, while it is 0.
+//
+// Links counts the viewers of each of the producer's links (LinksOffer)
+// among them, on every relay of a cluster; links without viewers are left
+// out, and it is absent when none has any. A producer from before links
+// ignores it.
 type ViewerCount struct {
-	Count int    `json:"count"`
-	Type  string `json:"type"` // TypeViewers
+	Count int            `json:"count"`
+	Type  string         `json:"type"` // TypeViewers
+	Links map[string]int `json:"links,omitempty"`
 }
 
 // NewViewerCount says that n watch.
 func NewViewerCount(n int) ViewerCount { return ViewerCount{Count: n, Type: TypeViewers} }
+
+// WithLinks counts the viewers of each link too (none: left out).
+func (m ViewerCount) WithLinks(links map[string]int) ViewerCount {
+	m.Links = nil
+	if len(links) > 0 {
+		m.Links = links
+	}
+	return m
+}
 
 // RenditionsWant goes from relay to producer: the names of the smaller
 // renditions (of the producer's RenditionsOffer) that viewers take now, on
@@ -147,8 +163,9 @@ func IsControl(msg []byte) bool { return len(msg) > 0 && msg[0] == '{' }
 var ErrUnknownControl = errors.New("unknown control message")
 
 // ParseRelayMessage reads a control message a relay sent a producer: a
-// ViewerCount, a RenditionsWant, a KeyframeWant or a Refusal, or
-// ErrUnknownControl.
+// ViewerCount, a RenditionsWant, a KeyframeWant, a Refusal or
+// AuditRecords, or ErrUnknownControl. Counts per link and audit records
+// over their bounds are an error.
 func ParseRelayMessage(msg []byte) (RelayMessage, error) {
 	var kind struct {
 		Type string `json:"type"`
@@ -158,13 +175,29 @@ func ParseRelayMessage(msg []byte) (RelayMessage, error) {
 	}
 	switch kind.Type {
 	case TypeViewers:
-		return decode[ViewerCount](msg)
+		m, err := decode[ViewerCount](msg)
+		if err != nil {
+			return nil, err
+		}
+		if err := m.(ViewerCount).checkLinks(); err != nil {
+			return nil, err
+		}
+		return m, nil
 	case TypeRenditions:
 		return decode[RenditionsWant](msg)
 	case TypeError:
 		return decode[Refusal](msg)
 	case TypeKeyframe:
 		return decode[KeyframeWant](msg)
+	case TypeAudit:
+		m, err := decode[AuditRecords](msg)
+		if err != nil {
+			return nil, err
+		}
+		if err := m.(AuditRecords).check(); err != nil {
+			return nil, err
+		}
+		return m, nil
 	}
 	return nil, fmt.Errorf("%w: type %s", ErrUnknownControl, Quote(kind.Type))
 }
@@ -178,12 +211,35 @@ func decode[T RelayMessage](msg []byte) (RelayMessage, error) {
 	return m, nil
 }
 
-// ParseProducerMessage reads a control message a producer sent a relay:
-// the one a producer sends is a RenditionsOffer.
-func ParseProducerMessage(msg []byte) (RenditionsOffer, error) {
+// ProducerMessage is a control message a producer sends a relay: a
+// RenditionsOffer or a LinksOffer.
+type ProducerMessage interface{ producerMessage() }
+
+func (RenditionsOffer) producerMessage() {}
+func (LinksOffer) producerMessage()      {}
+
+// ParseProducerMessage reads a control message a producer sent a relay: a
+// RenditionsOffer or a LinksOffer (of at most MaxLinkOffers links).
+func ParseProducerMessage(msg []byte) (ProducerMessage, error) {
+	var kind struct {
+		Type string `json:"type"`
+	}
+	if err := json.Unmarshal(msg, &kind); err == nil && kind.Type == TypeLinks {
+		var o LinksOffer
+		if err := json.Unmarshal(msg, &o); err != nil {
+			return nil, fmt.Errorf(`links: not {"type":"links","links":[{"name","hash","expires_at","max_viewers"}…]}: %w`, err)
+		}
+		if len(o.Links) > MaxLinkOffers {
+			return nil, fmt.Errorf("links: %d, at most %d", len(o.Links), MaxLinkOffers)
+		}
+		if o.Links == nil {
+			o.Links = []LinkOffer{}
+		}
+		return o, nil
+	}
 	var o RenditionsOffer
 	if err := json.Unmarshal(msg, &o); err != nil || o.Type != TypeRenditions {
-		return RenditionsOffer{}, errors.New(`a control message must be {"type":"renditions","renditions":[…]}`)
+		return nil, errors.New(oldControlRefusal)
 	}
 	return o, nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"sync/atomic"
 	"time"
 
 	"framecast/backend/hub"
@@ -33,6 +34,16 @@ type session struct {
 	offered offering
 	epoch   uint64
 	in      inbox
+	// relay names the relay in the Book's counts and records (relayID).
+	relay string
+	// linksSent are the links the relay was last told of (links.go); nil
+	// before the first offer.
+	linksSent []protocol.LinkOffer
+	// noLinks: the relay refused links (it is older); set by read.
+	noLinks atomic.Bool
+	// linksWake is closed at the next change of the links after the last
+	// offer (Book.Changed); nil without links, or once they are refused.
+	linksWake <-chan struct{}
 }
 
 // inbox is what the relay said, handed from read to the push goroutine.
@@ -53,15 +64,15 @@ func (p *Pusher) session(ctx context.Context, ingest string) error {
 		return err
 	}
 	p.connected(ingest)
-	s := p.newSession(conn)
+	s := p.newSession(conn, ingest)
 	defer s.close()
 	return s.run(ctx)
 }
 
 // newSession starts reading the relay on conn, and takes frames as if
 // somebody watched there until it says how many do.
-func (p *Pusher) newSession(conn *websocket.Conn) *session {
-	s := &session{p: p, conn: conn, more: newExtras(p.hub, protocol.Redact(p.cfg.URL)), ownJPEG: true,
+func (p *Pusher) newSession(conn *websocket.Conn, ingest string) *session {
+	s := &session{p: p, conn: conn, more: newExtras(p.hub, protocol.Redact(p.cfg.URL)), ownJPEG: true, relay: relayID(ingest),
 		in: inbox{err: make(chan error, 1), viewers: make(chan int, 1), wants: make(chan protocol.RenditionsWant, 1), done: make(chan struct{})}}
 	s.watch(true)
 	go s.read()
@@ -69,12 +80,13 @@ func (p *Pusher) newSession(conn *websocket.Conn) *session {
 }
 
 // close ends the connection and lets go of the hub's frames once read has
-// returned.
+// returned; the relay's viewers per link are no longer known.
 func (s *session) close() {
 	s.more.closeAll()
 	s.watch(false)
 	_ = s.conn.Close()
 	<-s.in.done
+	s.heardLinks(nil)
 }
 
 // watch follows whether somebody watches on the relay (demand).
@@ -114,6 +126,9 @@ func (s *session) run(ctx context.Context) error {
 			return err
 		}
 	}
+	if err := s.offerLinks(); err != nil {
+		return err
+	}
 	ping := time.NewTicker(protocol.ProducerPingPeriod)
 	defer ping.Stop()
 	for {
@@ -133,6 +148,10 @@ func (s *session) run(ctx context.Context) error {
 			return fmt.Errorf("relay closed the connection: %w", err)
 		case w := <-s.in.wants:
 			s.wanted(w)
+		case <-s.linksWake:
+			if err := s.offerLinks(); err != nil {
+				return err
+			}
 		case n := <-s.in.viewers:
 			s.watch(n > 0)
 			s.p.heard(n)
@@ -219,11 +238,14 @@ func (s *session) read() {
 		}
 		switch m := m.(type) {
 		case protocol.Refusal:
-			if m.Error != "" {
-				s.p.log.Warn("the relay refused a frame", "err", m.Error)
+			if m.Error != "" && !s.refusedLinks(m.Error) {
+				s.p.log.Warn("the relay refused a message", "err", m.Error)
 			}
 		case protocol.ViewerCount:
 			newest(s.in.viewers, m.Count)
+			s.heardLinks(m.Links)
+		case protocol.AuditRecords:
+			s.audited(m.Records)
 		case protocol.RenditionsWant:
 			taken = m.Want
 			newest(s.in.wants, m)

@@ -46,6 +46,12 @@ type Entry struct {
 	// Steps: the holder's producer makes lower bitrate steps of its H.264
 	// renditions.
 	Steps bool
+	// Links are the links the holder's producer offers, as of LinksAt
+	// (zero: it offers none): a relay that opens the stream admits its
+	// first viewer with them, and every relay looks at them each
+	// linkEvery, in case it missed a KindLinks.
+	Links   []protocol.LinkOffer
+	LinksAt time.Time
 }
 
 // Kind names a stream's subjects on the bus.
@@ -61,6 +67,15 @@ const (
 	// KindKeyframe carries a hub key whose viewers on another relay wait
 	// for a keyframe, to the holder (keyframes.go).
 	KindKeyframe Kind = "keyframe"
+	// KindLinks carries the links the holder's producer offers
+	// (linksNote), from the holder as soon as they change: each relay
+	// with the stream open applies them, so a link revoked is cut
+	// everywhere at once, not at the next look at the table.
+	KindLinks Kind = "links"
+	// KindAudit carries the records of connections that ended on another
+	// relay (protocol.AuditRecords), to the holder, which passes them on
+	// to its producer.
+	KindAudit Kind = "audit"
 )
 
 // Cluster timing.
@@ -87,6 +102,10 @@ type viewerReport struct {
 	// "240p" a smaller one. Absent or empty with a count: the own size
 	// alone, as relays from before renditions meant.
 	Takes []string `json:"takes,omitempty"`
+	// Links counts the relay's viewers of each link (absent: none): the
+	// holder sums them for its producer, every relay counts them to the
+	// link's cap.
+	Links map[string]int `json:"links,omitempty"`
 }
 
 // link is a stream's part in the cluster. While this relay holds the
@@ -108,8 +127,12 @@ type link struct {
 	// the holder publishes frames of those alone. Guarded by mu.
 	taken map[string]bool
 
+	// poked wakes run to claim the stream at once (its links changed).
+	poked chan struct{}
+
 	// Touched only by run.
 	unsubStatus, unsubViewers, unsubKeyframes func()
+	unsubLinks, unsubAudit                    func()
 	unsubFrames                               map[string]func() // per rendition followed
 	reported                                  int               // the count last reported
 	reportedTakes                             []string          // the takes last reported
@@ -119,12 +142,13 @@ type link struct {
 type reportAt struct {
 	count int
 	takes []string
+	links map[string]int
 	at    time.Time
 }
 
 func newLink(bus Bus, s *Stream) *link {
 	l := &link{bus: bus, s: s, stop: make(chan struct{}), done: make(chan struct{}), reports: map[string]reportAt{},
-		unsubFrames: map[string]func(){}, reported: -1}
+		poked: make(chan struct{}, 1), unsubFrames: map[string]func(){}, reported: -1}
 	go l.run()
 	return l
 }
@@ -155,6 +179,11 @@ func (l *link) run() {
 			l.recheck()
 		}
 		keys.set(l.passKeys())
+		// A follower passes its viewers' records on to the holder.
+		var audited <-chan struct{}
+		if l.following {
+			audited = l.s.audit.waiting()
+		}
 		select {
 		case <-l.stop:
 			return
@@ -162,6 +191,11 @@ func (l *link) run() {
 			full = true
 		case <-changed:
 			full = true
+		case <-l.poked:
+			full = true
+		case <-audited:
+			l.passAudit()
+			full = false
 		case <-w.C:
 			full = false
 		case <-asked:
@@ -197,14 +231,18 @@ func (l *link) step(now time.Time) {
 	if holding {
 		l.following = false
 		l.set(l.bus.ID(), local+remote, remote)
-		e := Entry{Hash: l.s.handler.TokenHash(), Since: since, Viewers: local + remote, Ladder: ladder, Codecs: codecs, Steps: steps}
+		n := l.s.offeredLinks()
+		e := Entry{Hash: l.s.handler.TokenHash(), Since: since, Viewers: local + remote, Ladder: ladder, Codecs: codecs, Steps: steps,
+			Links: n.Links, LinksAt: n.At}
 		if err := l.bus.Claim(name, e); err != nil {
 			l.s.log.Warn("cluster claim", "err", err)
 		}
 		l.ensure(&l.unsubViewers, KindViewers, l.onReport)
 		l.ensure(&l.unsubKeyframes, KindKeyframe, l.onKeyframe)
+		l.ensure(&l.unsubAudit, KindAudit, l.onAudit)
 		l.follow(nil)
 		l.drop(&l.unsubStatus)
+		l.drop(&l.unsubLinks)
 		return
 	}
 	e, ok, err := l.bus.Lookup(name)
@@ -216,12 +254,16 @@ func (l *link) step(now time.Time) {
 		ok = false
 	}
 	if !ok {
+		// Nobody holds the stream: its links stay as they were, and
+		// their viewers wait for the producer like the others.
 		l.following = false
 		l.set("", local, 0)
 		l.follow(nil)
 		l.drop(&l.unsubStatus)
 		l.drop(&l.unsubViewers)
 		l.drop(&l.unsubKeyframes)
+		l.drop(&l.unsubLinks)
+		l.drop(&l.unsubAudit)
 		if l.s.hub.Status().State == protocol.StateLive {
 			l.s.hub.SetStatus(protocol.Status{State: protocol.StateNoSignal, Source: name, Reason: "waiting for the producer"})
 		}
@@ -230,6 +272,8 @@ func (l *link) step(now time.Time) {
 	l.set(e.Relay, max(e.Viewers, local), 0)
 	l.s.adoptHash(e.Hash)
 	l.s.adoptOffer(e.Ladder, e.Codecs, e.Steps)
+	l.ensure(&l.unsubLinks, KindLinks, l.onLinks)
+	l.s.adoptLinks(linksNote{At: e.LinksAt, Links: e.Links})
 	l.following = true
 	l.follow(takes) // nothing while nobody here watches
 	if local > 0 {
@@ -237,8 +281,10 @@ func (l *link) step(now time.Time) {
 	} else {
 		l.drop(&l.unsubStatus)
 	}
-	l.drop(&l.unsubViewers)
+	// Other relays' viewers of each link count to its cap here too.
+	l.ensure(&l.unsubViewers, KindViewers, l.onReport)
 	l.drop(&l.unsubKeyframes)
+	l.drop(&l.unsubAudit)
 }
 
 func (l *link) set(holder string, total, remote int) {
@@ -256,7 +302,7 @@ func (l *link) state() (holder string, total, remote int) {
 
 // report tells the holder how many watch here, and which renditions.
 func (l *link) report(local int, takes []string) {
-	msg, _ := json.Marshal(viewerReport{Relay: l.bus.ID(), Count: local, Takes: takes})
+	msg, _ := json.Marshal(viewerReport{Relay: l.bus.ID(), Count: local, Takes: takes, Links: l.s.book.Counts()})
 	if l.bus.Publish(KindViewers, l.s.Name, msg) == nil {
 		l.reported, l.reportedTakes = local, takes
 	}
@@ -276,8 +322,10 @@ func (l *link) onReport(b []byte) {
 	switch {
 	case r.Count == 0:
 		delete(l.reports, r.Relay)
+		l.s.book.SetShared(r.Relay, nil)
 	case known || len(l.reports) < maxReports:
-		l.reports[r.Relay] = reportAt{count: r.Count, takes: takesOf(r), at: time.Now()}
+		l.reports[r.Relay] = reportAt{count: r.Count, takes: takesOf(r), links: r.Links, at: time.Now()}
+		l.s.book.SetShared(r.Relay, r.Links)
 	}
 	l.retakeLocked()
 }
@@ -292,6 +340,7 @@ func (l *link) remoteViewers(now time.Time) int {
 	for relay, r := range l.reports {
 		if now.Sub(r.at) > reportTimeout {
 			delete(l.reports, relay)
+			l.s.book.SetShared(relay, nil)
 			expired = true
 			continue
 		}
@@ -331,6 +380,8 @@ func (l *link) unsubscribeAll() {
 	l.drop(&l.unsubStatus)
 	l.drop(&l.unsubViewers)
 	l.drop(&l.unsubKeyframes)
+	l.drop(&l.unsubLinks)
+	l.drop(&l.unsubAudit)
 	if holding, _ := l.s.producing(); holding {
 		l.bus.Release(l.s.Name)
 	}

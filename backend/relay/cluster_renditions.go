@@ -61,7 +61,7 @@ func checkReport(r viewerReport, self string) error {
 			return fmt.Errorf("report from %s: rendition %s", protocol.Quote(r.Relay), protocol.Quote(name))
 		}
 	}
-	return nil
+	return checkReportLinks(r)
 }
 
 // takesOf is what a checked report's relay takes: its list, or the own

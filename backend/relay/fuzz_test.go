@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"encoding/base64"
 	"image/color"
+	"strings"
 	"testing"
 	"time"
 
+	"framecast/backend/links"
 	"framecast/backend/protocol"
 
 	"github.com/gorilla/websocket"
@@ -14,7 +16,7 @@ import (
 
 // FuzzProducerMessages feeds what producers may send, on /ingest and on
 // the old root, to three streams of one relay: nothing may panic, and the
-// limits hold whatever comes.
+// limits hold whatever comes (metadata, frames, the links a stream takes).
 func FuzzProducerMessages(f *testing.F) {
 	jpg := picture(&testing.T{}, 8, 8, color.RGBA{1, 2, 3, 255})
 	frame, _ := protocol.EncodeFrame(protocol.Header{Seq: 3, TS: 5, W: 8, H: 8, Meta: map[string]string{"a": "b"}}, jpg)
@@ -26,6 +28,8 @@ func FuzzProducerMessages(f *testing.F) {
 	f.Add(uint8(5), true, []byte{0xff, 0xff, 0xff, 0xff})
 	f.Add(uint8(6), false, []byte("Hello WebSockets!"))
 	f.Add(uint8(7), false, []byte("=sq="))
+	f.Add(uint8(8), false, []byte(`{"type":"links","links":[{"name":"Acme QA","hash":"`+strings.Repeat("ab", 32)+`","expires_at":"2030-01-01T00:00:00Z","max_viewers":2}]}`))
+	f.Add(uint8(9), false, []byte(`{"type":"links","links":[{"name":"a","hash":"00"},{"name":"a"}]}`))
 
 	rl, err := New(Config{Addr: "127.0.0.1:0", PublishToken: publishToken, MaxFrame: 64 << 10,
 		LegacyIngest: true, LegacyStream: "default"}, Deps{Assets: assets})
@@ -63,6 +67,14 @@ func FuzzProducerMessages(f *testing.F) {
 			t.Fatalf("reading from memory failed: %v", err)
 		}
 		for _, s := range append(streams, rl.legacy) {
+			for _, l := range s.book.Links() {
+				if links.CheckName(l.Name) != nil || l.MaxViewers < 0 || l.MaxViewers > links.MaxViewersCap {
+					t.Fatalf("stream %s took a link it should have refused: %+v", s.Name, l)
+				}
+			}
+			if n := len(s.book.Links()); n > links.MaxLinks {
+				t.Fatalf("stream %s has %d links", s.Name, n)
+			}
 			if n := len(s.hub.Meta()); n > protocol.MaxMetaKeys {
 				t.Fatalf("stream %s has %d metadata keys", s.Name, n)
 			}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"net/http"
 	"slices"
 	"sync"
@@ -161,7 +162,8 @@ func (rl *Relay) attach(p *publisher, name, viewToken string) (*Stream, error) {
 		}
 		if err == nil && rl.bus != nil {
 			// One producer cluster-wide: claimed before any frame goes out.
-			e := Entry{Hash: protocol.HashToken(viewToken), Since: time.Now(), Viewers: s.viewers()}
+			n := s.offeredLinks()
+			e := Entry{Hash: protocol.HashToken(viewToken), Since: time.Now(), Viewers: s.viewers(), Links: n.Links, LinksAt: n.At}
 			if err = rl.bus.Claim(name, e); err != nil {
 				s.detach(p, "refused by the cluster")
 			}
@@ -170,9 +172,10 @@ func (rl *Relay) attach(p *publisher, name, viewToken string) (*Stream, error) {
 	}
 }
 
-// tellViewers tells a Framecast producer how many watch, so it can stop
-// capturing while nobody does, what they take, and when they wait for a
-// keyframe, and pings it, until stop is closed.
+// tellViewers tells a Framecast producer how many watch (and with which of
+// its links), so it can stop capturing while nobody does, what they take,
+// and when they wait for a keyframe; sends it the records of its viewers'
+// connections that ended; and pings it, until stop is closed.
 func (p *publisher) tellViewers(s *Stream, stop <-chan struct{}) {
 	t := time.NewTicker(protocol.ProducerPingPeriod)
 	defer t.Stop()
@@ -193,13 +196,14 @@ func (p *publisher) tellViewers(s *Stream, stop <-chan struct{}) {
 	var lastWant []string
 	lastExact := false
 	last := -1
+	var lastLinks map[string]int
 	for {
-		changed, asked := s.hub.Changed(), s.hub.KeyAsked()
-		if n := s.viewers(); n != last {
-			if p.send(protocol.NewViewerCount(n)) != nil {
+		changed, asked, audited := s.hub.Changed(), s.hub.KeyAsked(), s.audit.waiting()
+		if n, counts := s.viewers(), s.linkCounts(); n != last || !maps.Equal(counts, lastLinks) {
+			if p.send(protocol.NewViewerCount(n).WithLinks(counts)) != nil {
 				return
 			}
-			last = n
+			last, lastLinks = n, counts
 		}
 		if want, exact := s.wanted(); !slices.Equal(want, lastWant) || exact != lastExact {
 			if p.send(protocol.NewRenditionsWant(want, exact)) != nil {
@@ -220,10 +224,32 @@ func (p *publisher) tellViewers(s *Stream, stop <-chan struct{}) {
 		case <-keys.t.C:
 		case <-wants.C:
 		case <-cluster:
+		case <-audited:
+			if p.sendAudit(s) != nil {
+				return
+			}
 		case <-t.C:
 			if p.write(websocket.PingMessage, nil) != nil {
 				return
 			}
+		}
+	}
+}
+
+// sendAudit sends the producer the records of connections that ended,
+// a message at a time.
+func (p *publisher) sendAudit(s *Stream) error {
+	for {
+		recs, dropped := s.audit.take()
+		if dropped > 0 {
+			s.log.Warn("viewers' records dropped: the producer was away too long", "count", dropped)
+		}
+		if len(recs) == 0 {
+			return nil
+		}
+		if err := p.send(protocol.NewAuditRecords(recs)); err != nil {
+			s.audit.add(recs...) // for the producer's next connection
+			return err
 		}
 	}
 }
@@ -263,7 +289,7 @@ func (rl *Relay) handleMessage(p *publisher, s *Stream, kind int, msg []byte, no
 	var err error
 	var legacyText []byte
 	if kind == websocket.TextMessage && protocol.IsControl(msg) {
-		err = s.setLadder(p, msg)
+		err = s.control(p, msg)
 		if err != nil {
 			rl.refused(s, err, p.addr, now)
 		}

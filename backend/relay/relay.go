@@ -270,7 +270,10 @@ func (rl *Relay) remoteStream(name string) *Stream {
 	// A token nobody knows until the table's hash replaces it.
 	s := rl.table.Open(name, protocol.NewToken())
 	s.adoptHash(e.Hash)
-	s.adoptOffer(e.Ladder, e.Codecs, e.Steps) // before the viewer's hello lists the renditions and codec
+	// Before the viewer's hello lists the renditions and codec, and
+	// before its token is checked.
+	s.adoptOffer(e.Ladder, e.Codecs, e.Steps)
+	s.adoptLinks(linksNote{At: e.LinksAt, Links: e.Links})
 	return s
 }
 

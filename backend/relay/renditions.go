@@ -12,11 +12,7 @@ import (
 // is the stream's own size, each next one smaller, at most
 // protocol.MaxRenditions below it, names as protocol.RenditionName gives;
 // and the codecs it offers besides JPEG (checkCodecs).
-func (s *Stream) setLadder(p *publisher, msg []byte) error {
-	c, err := protocol.ParseProducerMessage(msg)
-	if err != nil {
-		return err
-	}
+func (s *Stream) setLadder(p *publisher, c protocol.RenditionsOffer) error {
 	if err := checkLadder(c.Renditions); err != nil {
 		return err
 	}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"framecast/backend/hub"
+	"framecast/backend/links"
 	"framecast/backend/meter"
 	"framecast/backend/protocol"
 	"framecast/backend/server"
@@ -54,6 +55,17 @@ type Stream struct {
 	bus  Bus   // nil: a relay on its own
 	link *link // the stream's part in the cluster; nil without bus
 
+	// book is the stream's links (links.go), as its producer offers them;
+	// audit keeps the records of its viewers' connections for the
+	// producer (audit.go).
+	book  *links.Book
+	audit *auditQueue
+	// linksMu orders changes of the links. linkOffers are the links as last
+	// offered (nil: none yet), as of linksAt. Guarded by linksMu.
+	linksMu    sync.Mutex
+	linkOffers []protocol.LinkOffer
+	linksAt    time.Time
+
 	mu        sync.Mutex
 	publisher *publisher // the producer now; guarded by mu
 	since     time.Time  // when publisher came; guarded by mu
@@ -96,7 +108,9 @@ func newStream(name, viewToken string, d server.Deps, bus Bus) *Stream {
 		s.log = slog.Default()
 	}
 	s.log = s.log.With("component", "relay", "stream", name)
-	d.Hub, d.Stream, d.H264 = s.hub, s, s.makesH264
+	s.audit = newAuditQueue()
+	s.book = links.NewBook(nil, links.BookDeps{Audit: s.audit, Log: s.log})
+	d.Hub, d.Stream, d.H264, d.Links = s.hub, s, s.makesH264, s.book
 	s.handler = server.NewHandler(name, viewToken, d)
 	s.hub.SetStatus(protocol.Status{State: protocol.StateNoSignal, Source: name, Reason: "waiting for the producer"})
 	if bus != nil {
@@ -304,6 +318,7 @@ func (s *Stream) forget() bool {
 		s.link.close()
 	}
 	s.handler.Close("the stream was idle")
+	s.book.Close()
 	return true
 }
 
@@ -319,4 +334,5 @@ func (s *Stream) close(reason string) {
 		s.link.close()
 	}
 	s.handler.Close(reason)
+	s.book.Close()
 }
