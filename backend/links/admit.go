@@ -37,6 +37,9 @@ func (b *Book) Admit(stream, token string) (g Grant, reason string, ok bool) {
 	if b == nil || token == "" || len(token) > protocol.MaxTokenLen {
 		return Grant{}, "", false
 	}
+	if b.isHeld() {
+		return Grant{}, "", false
+	}
 	h := protocol.HashToken(token)
 	now := b.d.Now()
 	b.mu.Lock()

@@ -88,6 +88,9 @@ type Book struct {
 	// audited, never capped or cut here.
 	own     map[*Session]struct{}
 	closed  bool
+	// held: the links admit nothing until the next Set (a relay stream
+	// whose producer changed, until the new one offers its links).
+	held    bool
 	expiry  *time.Timer   // fires at the next expiry; guarded by mu
 	changed chan struct{} // closed and replaced at every change of the links
 	version uint64        // of the links and their use, for saving in order

@@ -6,6 +6,22 @@ import (
 	"framecast/backend/protocol"
 )
 
+// Hold makes the links admit nothing until the next Set: a relay stream's
+// new producer (another view token) has not said which links are its own
+// yet, and the last producer's must not open its stream. Viewers already
+// watching stay until Set says whether their link is still one.
+func (b *Book) Hold() {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.held = true
+}
+
+func (b *Book) isHeld() bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.held
+}
+
 // Set replaces the links with links, as a relay's producer tells them
 // (hashes, no tokens). A link no longer among them is revoked: its
 // viewers are cut off and its hash refused as revoked. Their use is kept
@@ -17,6 +33,7 @@ func (b *Book) Set(links []Link) {
 	if b.closed {
 		return
 	}
+	b.held = false
 	next := map[string]*entry{}
 	for _, l := range links {
 		if len(next) >= MaxLinks || next[l.Name] != nil {

@@ -47,18 +47,53 @@ func (s *Stream) offerLinks(p *publisher, o protocol.LinksOffer) error {
 	if !current {
 		return errNotProducer
 	}
-	at, changed := s.applyLinks(o.Links, ls, time.Now(), true)
+	s.setLinks(o.Links, ls)
+	return nil
+}
+
+// linksGrace is how long a producer with a new view token has to offer
+// its links before the last producer's are revoked.
+const linksGrace = 2 * time.Second
+
+// holdLinks follows a producer with another view token: the links the
+// last one offered open nothing new from now on, and unless the new one
+// offers them again within linksGrace (a Framecast producer offers its
+// links as it connects) they are revoked, their viewers cut off: one
+// producer's customers never watch another's stream on the same name.
+func (s *Stream) holdLinks() {
+	s.linksMu.Lock()
+	had, at := len(s.linkOffers) > 0, s.linksAt
+	s.linksMu.Unlock()
+	if !had {
+		return
+	}
+	s.book.Hold()
+	time.AfterFunc(linksGrace, func() {
+		s.linksMu.Lock()
+		offered := !s.linksAt.Equal(at)
+		s.linksMu.Unlock()
+		if !offered {
+			s.setLinks([]protocol.LinkOffer{}, nil)
+		}
+	})
+}
+
+// setLinks makes the producer's offers (ls, checked) the stream's links;
+// in a cluster the other relays are told at once, and the table's entry
+// is claimed again.
+func (s *Stream) setLinks(offers []protocol.LinkOffer, ls []links.Link) {
+	at, changed := s.applyLinks(offers, ls, time.Now(), true)
 	if !changed {
-		return nil
+		s.book.Set(ls) // the same links: no longer held
+		return
 	}
 	if s.link != nil {
-		b, _ := json.Marshal(linksNote{At: at, Links: o.Links})
+		b, _ := json.Marshal(linksNote{At: at, Links: offers})
 		if err := s.bus.Publish(KindLinks, s.Name, b); err != nil {
 			s.log.Warn("telling the cluster of the links", "err", err)
 		}
 		s.link.poke()
 	}
-	return nil
 }
 
 // linksNote is the links as the holder publishes them on the bus (and

@@ -251,3 +251,50 @@ func TestAStreamKeepsABoundedNumberOfRecordsForItsProducer(t *testing.T) {
 	default:
 	}
 }
+
+func TestAnotherProducersLinksNeverOpenTheStreamItTakes(t *testing.T) {
+	rl := startRelay(t, "127.0.0.1:0", false)
+	prod := produce(t, rl, "cam", viewToken)
+	s := rl.table.Lookup("cam")
+	offerLinks(t, prod, linkOffer("Acme QA", acmeToken, 0))
+	waitFor(t, "the link", func() bool { return admits(s, acmeToken) == "" })
+	v := watch(t, rl, "cam", viewToken, "") // keeps the stream while the producer is away
+	defer v.Close()
+	_, cut, _ := join(t, s, acmeToken)
+	prod.Close()
+	waitFor(t, "the producer gone", func() bool { p, _ := s.producing(); return !p })
+
+	t.Run("the same producer with a new view token, offering its links again, keeps their viewers", func(t *testing.T) {
+		again := produce(t, rl, "cam", "a-new-view-token-0123456789")
+		if got := admits(s, acmeToken); got == "" {
+			t.Fatal("the last producer's link opens the stream before the new one offers it")
+		}
+		offerLinks(t, again, linkOffer("Acme QA", acmeToken, 0))
+		waitFor(t, "the link offered again", func() bool { return admits(s, acmeToken) == "" })
+		select {
+		case why := <-cut:
+			t.Fatalf("its viewer was cut: %q", why)
+		case <-time.After(linksGrace + 500*time.Millisecond):
+		}
+		again.Close()
+		waitFor(t, "the producer gone", func() bool { p, _ := s.producing(); return !p })
+	})
+	t.Run("another producer that offers none: the links are revoked and their viewers cut", func(t *testing.T) {
+		other := produce(t, rl, "cam", "another-producers-token-0123")
+		defer other.Close()
+		if got := admits(s, acmeToken); got == "" {
+			t.Fatal("the last producer's link opens another producer's stream")
+		}
+		select {
+		case why := <-cut:
+			if why != links.RefusedRevoked {
+				t.Fatalf("cut as %q", why)
+			}
+		case <-time.After(linksGrace + 5*time.Second):
+			t.Fatal("the last producer's link viewer watches another producer's stream")
+		}
+		if got := admits(s, acmeToken); got != "refused revoked" {
+			t.Fatalf("the link after: %s", got)
+		}
+	})
+}

@@ -211,6 +211,7 @@ func (s *Stream) attach(p *publisher, viewToken string) error {
 	}
 	if !s.handler.KnowToken(viewToken) {
 		s.handler.SetToken(viewToken)
+		s.holdLinks()
 	}
 	old := s.publisher
 	s.publisher, s.since, s.ladder, s.told, s.steps = p, time.Now(), nil, false, false
