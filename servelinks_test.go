@@ -4,17 +4,20 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"log/slog"
 	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
+	"testing/fstest"
 	"time"
 
 	"framecast/backend/client"
 	"framecast/backend/links"
 	"framecast/backend/protocol"
+	"framecast/backend/relay"
 	"framecast/internal/testnet"
 )
 
@@ -179,4 +182,64 @@ func TestServesCustomerLinksAreMadeWatchedRevokedAuditedAndKept(t *testing.T) {
 	if code2 != 1 || !strings.Contains(errOut, "another framecast serve keeps its links there") {
 		t.Fatalf("a second serve on the same --state: exit %d: %s", code2, errOut)
 	}
+}
+
+func TestServesCustomerLinksOpenItsStreamOnTheRelayItPushesToAndARevocationReachesIt(t *testing.T) {
+	const publish, token, admin = "publish-token-0123456789", "own-token-0123456789", "admin-token-0123456789"
+	rl, err := relay.New(relay.Config{Addr: "127.0.0.1:0", PublishToken: publish},
+		relay.Deps{Assets: fstest.MapFS{"viewer.html": {Data: []byte("viewer")}}, Log: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rl.Close()
+	addr := freeAddr(t)
+	_, out := startServe(t, "--source", "test", "--width", "320", "--height", "180", "--addr", addr, "--token", token,
+		"--admin-token", admin, "--state", t.TempDir(), "--push", "ws://"+rl.Addr().String()+"/ingest/line1", "--publish-token", publish)
+	testnet.WaitFor(t, 30*time.Second, "the push", func() bool { return strings.Contains(out.String(), "Pushing to the relay") })
+	code, body := httpDo(t, "POST", "http://"+addr+"/api/links", admin, `{"name":"Acme QA"}`)
+	if code != 201 {
+		t.Fatalf("POST /api/links: %d %s", code, body)
+	}
+	var acme struct{ Token string }
+	_ = json.Unmarshal([]byte(body), &acme)
+
+	// The customer watches on the relay with the link serve made.
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	var v *client.Viewer
+	testnet.WaitFor(t, 20*time.Second, "the link offered to the relay", func() bool {
+		v, err = client.Dial(ctx, "ws://"+rl.Addr().String()+"/s/line1/ws?token="+url.QueryEscape(acme.Token), nil)
+		return err == nil
+	})
+	defer v.Close()
+	if _, err := v.NextFrame(20 * time.Second); err != nil {
+		t.Fatal(err)
+	}
+	testnet.WaitFor(t, 20*time.Second, "serve counting the relay's viewer of the link", func() bool {
+		_, body := httpDo(t, "GET", "http://"+addr+"/api/links/Acme%20QA", admin, "")
+		var st links.Status
+		return json.Unmarshal([]byte(body), &st) == nil && st.Viewers == 1
+	})
+	revoked := time.Now()
+	if code, body := httpDo(t, "DELETE", "http://"+addr+"/api/links/Acme%20QA", admin, ""); code != 200 {
+		t.Fatalf("DELETE: %d %s", code, body)
+	}
+	for {
+		m, err := v.Next(10 * time.Second)
+		if err != nil {
+			if took := time.Since(revoked); took > time.Second {
+				t.Fatalf("the relay's viewer of the revoked link was closed %v after, want within 1 s", took)
+			}
+			break
+		}
+		if m.Frame != nil {
+			_ = v.Ack(m.Frame.Seq)
+		}
+	}
+	// The relay's record of it reaches serve's audit, by way of the push.
+	testnet.WaitFor(t, 20*time.Second, "the relay's record in serve's audit", func() bool {
+		_, body := httpDo(t, "GET", "http://"+addr+"/api/audit?link=Acme%20QA", admin, "")
+		var page links.AuditPage
+		return json.Unmarshal([]byte(body), &page) == nil && len(page.Records) == 1 && page.Records[0].Via != "" && page.Records[0].Reason == "revoked"
+	})
 }

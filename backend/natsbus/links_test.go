@@ -122,7 +122,7 @@ func TestCustomerLinksAcrossThreeRelays(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, stop := pushFramesWith(t, a, []protocol.Rendition{{Name: "180p", W: 320, H: 180, Quality: 80}}, func(cfg *push.Config) {
-		cfg.Links, cfg.Stream = book, "line"
+		cfg.Links, cfg.Stream = book, func() string { return "line" }
 	})
 	defer stop()
 	for _, addr := range []string{b, c} {

@@ -33,12 +33,12 @@ type Config struct {
 	// for its viewers on slow links.
 	Steps bool
 	// Links are the site's per-customer links: those that open Stream
-	// (the local stream's name) are offered to the relay, by their
-	// tokens' hashes, and the relay's counts and records of their viewers
-	// come back to it. nil: no links, the relay admits the view token
-	// alone.
+	// (the local stream's name now: a renamed stream keeps its links) are
+	// offered to the relay, by their tokens' hashes, and the relay's counts
+	// and records of their viewers come back to it. nil: no links, the
+	// relay admits the view token alone.
 	Links  *links.Book
-	Stream string
+	Stream func() string
 	// CAFile is a PEM file of the CA that signed a wss:// relay's
 	// certificate (--ca-file), for a relay on a private CA. When set, it is
 	// the only CA trusted for the relay, instead of the system's; empty,

@@ -24,8 +24,12 @@ import (
 // stream, expired ones too (the relay then says so to their viewers).
 func (p *Pusher) linkOffers() []protocol.LinkOffer {
 	out := []protocol.LinkOffer{}
+	stream := ""
+	if p.cfg.Stream != nil {
+		stream = p.cfg.Stream()
+	}
 	for _, l := range p.cfg.Links.Links() {
-		if l.Opens(p.cfg.Stream) {
+		if l.Opens(stream) {
 			out = append(out, protocol.NewLinkOffer(l.Name, l.Hash, l.Expires, l.MaxViewers))
 		}
 	}
@@ -71,9 +75,9 @@ func (s *session) audited(recs []protocol.AuditRecord) {
 		return
 	}
 	for _, r := range recs {
-		stream := s.p.cfg.Stream
-		if stream == "" {
-			stream = r.Stream
+		stream := r.Stream
+		if s.p.cfg.Stream != nil {
+			stream = s.p.cfg.Stream()
 		}
 		s.p.cfg.Links.Ended(links.Record{Link: r.Link, Stream: stream, Addr: r.Addr, Kind: r.Kind, Codec: r.Codec,
 			Rendition: r.Rendition, Start: r.Start, End: r.End, Bytes: r.Bytes, Reason: r.Reason, Via: s.relay})

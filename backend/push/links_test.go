@@ -32,7 +32,7 @@ func linksProducer(t *testing.T, ingest string, book *links.Book, log *slog.Logg
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := New(Config{URL: ingest, PublishToken: publishToken, ViewToken: viewToken, Links: book, Stream: "line"}, h, log)
+	p, err := New(Config{URL: ingest, PublishToken: publishToken, ViewToken: viewToken, Links: book, Stream: func() string { return "line" }}, h, log)
 	if err != nil {
 		eng.Close()
 		t.Fatal(err)

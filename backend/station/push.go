@@ -46,6 +46,7 @@ func (st *Station) startPushLocked(p config.Push) error {
 			return nil
 		}
 		cfg.Steps = st.eng.BitrateSteps()
+		cfg.Links, cfg.Stream = st.d.Links, st.Name // the customers' links to it, under its name of the moment
 		if len(st.d.Renditions) > 0 {
 			cfg.Renditions = st.eng.Renditions // the relay asks for those its viewers take
 		}
