@@ -86,8 +86,8 @@ type Book struct {
 	revoked []tomb            // newest last; guarded by mu
 	// own are the sessions of the streams' own links (Grant.Link ""),
 	// audited, never capped or cut here.
-	own     map[*Session]struct{}
-	closed  bool
+	own    map[*Session]struct{}
+	closed bool
 	// held: the links admit nothing until the next Set (a relay stream
 	// whose producer changed, until the new one offers its links).
 	held    bool

@@ -99,8 +99,8 @@ var (
 	ErrExists = errors.New("a link of that name exists")
 	// ErrTooMany: the links, or a stream's, are at their bound.
 	ErrTooMany = errors.New("too many links")
-	ErrFull   = errors.New("the link's viewer cap is reached")
-	ErrClosed = errors.New("the links are closed")
+	ErrFull    = errors.New("the link's viewer cap is reached")
+	ErrClosed  = errors.New("the links are closed")
 )
 
 // tooMany is an ErrTooMany that says which bound.
