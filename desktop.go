@@ -14,7 +14,6 @@ import (
 
 	"framecast/app"
 	"framecast/backend/config"
-	"framecast/backend/links"
 	"framecast/internal/cli"
 )
 
@@ -74,22 +73,14 @@ func runDesktop(args []string, assets fs.FS) error {
 	return app.Run(ctx, a, assets, icon)
 }
 
-// desktopLinks opens the customer links kept in dir's links.json (the
-// Share panel's, saved there after every change) and their audit in
-// dir/audit. A links file that will not read stops the app rather than
-// start without the links and write over them.
+// desktopLinks opens the Share panel's customer links, kept beside the
+// settings in dir.
 func desktopLinks(dir string, log *slog.Logger) (*linkState, error) {
-	path := filepath.Join(dir, "links.json")
-	saved, err := links.LoadFile(path)
+	ls, err := loadLinks(dir, log)
 	if err != nil {
-		return nil, fmt.Errorf("customer links: %w (move the file away to start without them)", err)
+		return nil, fmt.Errorf("customer links: %w", err)
 	}
-	audit, err := links.OpenAudit(filepath.Join(dir, "audit"), links.AuditOptions{Log: log})
-	if err != nil {
-		return nil, fmt.Errorf("customer links: the audit: %w", err)
-	}
-	book := links.NewBook(saved, links.BookDeps{Save: func(s []links.Saved) error { return links.SaveFile(path, s) }, Audit: audit, Log: log})
-	return &linkState{dir: dir, book: book, audit: audit}, nil
+	return ls, nil
 }
 
 // desktopRecordings is how the desktop app keeps its recordings in dir:

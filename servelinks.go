@@ -53,19 +53,30 @@ func openLinks(dir, adminToken string, log *slog.Logger) (*linkState, error) {
 		lock.Close()
 		return nil, fmt.Errorf("--state %s: another framecast serve keeps its links there (give each its own --state)", dir)
 	}
-	path := filepath.Join(dir, "links.json")
-	saved, err := links.LoadFile(path)
+	ls, err := loadLinks(dir, log)
 	if err != nil {
 		lock.Close()
 		return nil, fmt.Errorf("--state: %w", err)
 	}
-	audit, err := links.OpenAudit(filepath.Join(dir, "audit"), links.AuditOptions{})
+	ls.lock = lock
+	return ls, nil
+}
+
+// loadLinks opens the links kept in dir's links.json, saved there after
+// every change, and their audit in dir/audit. A links file that will not
+// read is an error: starting without the links would write over them.
+func loadLinks(dir string, log *slog.Logger) (*linkState, error) {
+	path := filepath.Join(dir, "links.json")
+	saved, err := links.LoadFile(path)
 	if err != nil {
-		lock.Close()
-		return nil, fmt.Errorf("--state: the audit: %w", err)
+		return nil, fmt.Errorf("%w (move the file away to start without the links)", err)
+	}
+	audit, err := links.OpenAudit(filepath.Join(dir, "audit"), links.AuditOptions{Log: log})
+	if err != nil {
+		return nil, fmt.Errorf("the audit: %w", err)
 	}
 	book := links.NewBook(saved, links.BookDeps{Save: func(s []links.Saved) error { return links.SaveFile(path, s) }, Audit: audit, Log: log})
-	return &linkState{dir: dir, book: book, audit: audit, lock: lock}, nil
+	return &linkState{dir: dir, book: book, audit: audit}, nil
 }
 
 // close saves the links and closes the audit; after the site, whose
