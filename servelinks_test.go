@@ -97,6 +97,23 @@ func TestServesCustomerLinksAreMadeWatchedRevokedAuditedAndKept(t *testing.T) {
 	}
 	_, acmeEnded := dial(acme.Token)
 	_, globexEnded := dial(globex.Token)
+
+	// Every path of the API wants the admin token; without it nothing is
+	// read and nothing changes (401, then 429 once the address has tried
+	// too many).
+	for _, bad := range []string{"", token, acme.Token, "wrong-admin-token-0123"} {
+		for _, req := range [][2]string{{"GET", "/api/links"}, {"POST", "/api/links"}, {"GET", "/api/links/Acme%20QA"},
+			{"DELETE", "/api/links/Acme%20QA"}, {"GET", "/api/audit"}} {
+			if code, body := httpDo(t, req[0], base+req[1], bad, `{"name":"Mallory"}`); (code != 401 && code != 429) || strings.Contains(body, acme.Token) {
+				t.Fatalf("%s %s with %q: %d %s", req[0], req[1], bad, code, body)
+			}
+		}
+	}
+	select {
+	case <-acmeEnded:
+		t.Fatal("a refused DELETE cut Acme's viewer")
+	default:
+	}
 	var list struct {
 		Links []links.Status `json:"links"`
 	}
