@@ -16,7 +16,6 @@ import (
 
 	"framecast/backend/client"
 	"framecast/backend/links"
-	"framecast/backend/protocol"
 	"framecast/backend/relay"
 	"framecast/internal/testnet"
 )
@@ -58,7 +57,7 @@ func TestServesCustomerLinksAreMadeWatchedRevokedAuditedAndKept(t *testing.T) {
 	_ = json.Unmarshal([]byte(body), &globex)
 
 	// Each customer watches with their own link.
-	dial := func(tok string) (*client.Viewer, chan string) {
+	dial := func(tok string) *client.Watcher {
 		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 		defer cancel()
 		v, err := client.Dial(ctx, "ws://"+addr+"/ws?token="+url.QueryEscape(tok), nil)
@@ -66,37 +65,11 @@ func TestServesCustomerLinksAreMadeWatchedRevokedAuditedAndKept(t *testing.T) {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { v.Close() })
-		ended, first := make(chan string, 1), make(chan struct{})
-		go func() {
-			reason, frames := "", 0
-			for {
-				m, err := v.Next(30 * time.Second)
-				if err != nil {
-					ended <- reason
-					return
-				}
-				if m.Frame != nil {
-					_ = v.Ack(m.Frame.Seq)
-					if frames++; frames == 1 {
-						close(first)
-					}
-				}
-				if m.Event == "bye" {
-					var b protocol.Bye
-					_ = json.Unmarshal(m.Raw, &b)
-					reason = b.Reason
-				}
-			}
-		}()
-		select {
-		case <-first:
-		case <-time.After(20 * time.Second):
-			t.Fatal("no frame")
-		}
-		return v, ended
+		w := client.Watch(v)
+		testnet.WaitFor(t, 20*time.Second, "a frame", func() bool { return w.Frames() > 0 })
+		return w
 	}
-	_, acmeEnded := dial(acme.Token)
-	_, globexEnded := dial(globex.Token)
+	acmeViewer, globexViewer := dial(acme.Token), dial(globex.Token)
 
 	// Every path of the API wants the admin token; without it nothing is
 	// read and nothing changes (401, then 429 once the address has tried
@@ -109,10 +82,8 @@ func TestServesCustomerLinksAreMadeWatchedRevokedAuditedAndKept(t *testing.T) {
 			}
 		}
 	}
-	select {
-	case <-acmeEnded:
+	if !acmeViewer.Ended().IsZero() {
 		t.Fatal("a refused DELETE cut Acme's viewer")
-	default:
 	}
 	var list struct {
 		Links []links.Status `json:"links"`
@@ -127,18 +98,12 @@ func TestServesCustomerLinksAreMadeWatchedRevokedAuditedAndKept(t *testing.T) {
 	if code, body := httpDo(t, "DELETE", base+"/api/links/"+url.PathEscape("Acme QA"), admin, ""); code != 200 {
 		t.Fatalf("DELETE: %d %s", code, body)
 	}
-	select {
-	case reason := <-acmeEnded:
-		if took := time.Since(revoked); !strings.Contains(reason, "revoked") || took > time.Second {
-			t.Fatalf("the revoked link's viewer: told %q, closed after %v (want within 1 s)", reason, took)
-		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("the revoked link's viewer watches on")
+	reason, ended := acmeViewer.Wait(10 * time.Second)
+	if took := acmeViewer.Ended().Sub(revoked); !ended || !strings.Contains(reason, "revoked") || took > time.Second {
+		t.Fatalf("the revoked link's viewer: told %q, ended %v, %v after (want within 1 s)", reason, ended, took)
 	}
-	select {
-	case <-globexEnded:
+	if _, ended := globexViewer.Wait(500 * time.Millisecond); ended {
 		t.Fatal("the other link's viewer was closed")
-	case <-time.After(500 * time.Millisecond):
 	}
 	if code, _ := httpDo(t, "GET", base+"/api/state?token="+url.QueryEscape(acme.Token), "", ""); code != 401 {
 		t.Fatalf("the revoked token: %d", code)

@@ -2,12 +2,10 @@ package natsbus_test
 
 import (
 	"context"
-	"encoding/json"
 	"net/http"
 	"net/url"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -42,16 +40,9 @@ func (a *auditSink) of(link string) []links.Record {
 	return out
 }
 
-// linkViewer reads a viewer's messages, acking frames, until it is closed.
-type linkViewer struct {
-	frames atomic.Int64
-	bye    chan string // the bye's reason, then closed when the connection ends
-	ended  atomic.Int64
-}
-
 // watchLink watches the stream on the relay at addr with a link's token;
 // err when the relay refuses it.
-func watchLink(t *testing.T, addr, token string) (*linkViewer, error) {
+func watchLink(t *testing.T, addr, token string) (*client.Watcher, error) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
@@ -60,45 +51,20 @@ func watchLink(t *testing.T, addr, token string) (*linkViewer, error) {
 		return nil, err
 	}
 	t.Cleanup(func() { _ = v.Close() })
-	w := &linkViewer{bye: make(chan string, 1)}
-	go func() {
-		defer close(w.bye)
-		for {
-			m, err := v.Next(30 * time.Second)
-			if err != nil {
-				w.ended.Store(time.Now().UnixNano())
-				return
-			}
-			switch {
-			case m.Frame != nil:
-				w.frames.Add(1)
-				_ = v.Ack(m.Frame.Seq)
-			case m.Event == "bye":
-				var b protocol.Bye
-				_ = json.Unmarshal(m.Raw, &b)
-				w.bye <- b.Reason
-			}
-		}
-	}()
-	testnet.WaitFor(t, 10*time.Second, "the viewer's first frames", func() bool { return w.frames.Load() >= 3 })
+	w := client.Watch(v)
+	testnet.WaitFor(t, 10*time.Second, "the viewer's first frames", func() bool { return w.Frames() >= 3 })
 	return w, nil
 }
 
 // closedAfter waits for the viewer's bye saying want and the end of its
 // connection, and reports how long after since the connection ended.
-func (w *linkViewer) closedAfter(t *testing.T, want string, since time.Time) time.Duration {
+func closedAfter(t *testing.T, w *client.Watcher, want string, since time.Time) time.Duration {
 	t.Helper()
-	select {
-	case reason, ok := <-w.bye:
-		if !ok || !strings.Contains(reason, want) {
-			t.Fatalf("bye %q (%v), want it to say %q", reason, ok, want)
-		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("no bye")
+	reason, ok := w.Wait(10 * time.Second)
+	if !ok || !strings.Contains(reason, want) {
+		t.Fatalf("bye %q (ended: %v), want it to say %q", reason, ok, want)
 	}
-	for range w.bye { // closed when the connection ends
-	}
-	return time.Unix(0, w.ended.Load()).Sub(since)
+	return w.Ended().Sub(since)
 }
 
 func viewers(book *links.Book, name string) int {
@@ -154,7 +120,7 @@ func TestCustomerLinksAcrossThreeRelays(t *testing.T) {
 	// (the holder) and on C (which has one of them).
 	for _, addr := range []string{a, c} {
 		if v, err := watchLink(t, addr, acme.Token); err == nil {
-			t.Fatalf("a third viewer of a link capped at 2 was let in on %s (%d frames)", addr, v.frames.Load())
+			t.Fatalf("a third viewer of a link capped at 2 was let in on %s (%d frames)", addr, v.Frames())
 		}
 	}
 
@@ -166,15 +132,15 @@ func TestCustomerLinksAcrossThreeRelays(t *testing.T) {
 	if err := book.Revoke("Acme QA"); err != nil {
 		t.Fatal(err)
 	}
-	for name, v := range map[string]*linkViewer{"B": onB, "C": onC} {
-		took := v.closedAfter(t, links.RefusedRevoked, revoked)
+	for name, v := range map[string]*client.Watcher{"B": onB, "C": onC} {
+		took := closedAfter(t, v, links.RefusedRevoked, revoked)
 		t.Logf("Acme's viewer on %s closed %v after the revocation", name, took)
 		if took > 500*time.Millisecond {
 			t.Errorf("Acme's viewer on %s closed %v after the revocation, want at once", name, took)
 		}
 	}
-	mark := other.frames.Load()
-	testnet.WaitFor(t, 10*time.Second, "Beta's viewer watches on", func() bool { return other.frames.Load() >= mark+30 })
+	mark := other.Frames()
+	testnet.WaitFor(t, 10*time.Second, "Beta's viewer watches on", func() bool { return other.Frames() >= mark+30 })
 	for _, addr := range []string{a, b, c} {
 		resp, err := http.Get("http://" + addr + "/s/line/?token=" + url.QueryEscape(acme.Token))
 		if err != nil {

@@ -69,14 +69,9 @@ func (f *feeder) offer(offers ...protocol.LinkOffer) time.Time {
 	return time.Now()
 }
 
-// linkViewer reads a viewer's messages, acking frames, until it is closed.
-type linkViewer struct {
-	frames atomic.Int64
-	bye    chan string // the bye's reason, then closed when the connection ends
-	ended  atomic.Int64
-}
-
-func watchWith(t *testing.T, base, stream, token string) *linkViewer {
+// watchWith connects a viewer of stream with token and waits for its
+// first frames.
+func watchWith(t *testing.T, base, stream, token string) *client.Watcher {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
@@ -85,45 +80,20 @@ func watchWith(t *testing.T, base, stream, token string) *linkViewer {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { v.Close() })
-	w := &linkViewer{bye: make(chan string, 1)}
-	go func() {
-		defer close(w.bye)
-		for {
-			m, err := v.Next(30 * time.Second)
-			if err != nil {
-				w.ended.Store(time.Now().UnixNano())
-				return
-			}
-			switch {
-			case m.Frame != nil:
-				w.frames.Add(1)
-				_ = v.Ack(m.Frame.Seq)
-			case m.Event == "bye":
-				var b protocol.Bye
-				_ = json.Unmarshal(m.Raw, &b)
-				w.bye <- b.Reason
-			}
-		}
-	}()
-	testnet.WaitFor(t, 10*time.Second, "the viewer's first frames", func() bool { return w.frames.Load() >= 3 })
+	w := client.Watch(v)
+	testnet.WaitFor(t, 10*time.Second, "the viewer's first frames", func() bool { return w.Frames() >= 3 })
 	return w
 }
 
 // endsWith waits for the viewer's bye saying want and the end of its
 // connection, and reports how long after since the connection ended.
-func (w *linkViewer) endsWith(t *testing.T, want string, since time.Time) time.Duration {
+func endsWith(t *testing.T, w *client.Watcher, want string, since time.Time) time.Duration {
 	t.Helper()
-	select {
-	case reason, ok := <-w.bye:
-		if !ok || !strings.Contains(reason, want) {
-			t.Fatalf("bye %q (%v), want it to say %q", reason, ok, want)
-		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("no bye")
+	reason, ok := w.Wait(10 * time.Second)
+	if !ok || !strings.Contains(reason, want) {
+		t.Fatalf("bye %q (ended: %v), want it to say %q", reason, ok, want)
 	}
-	for range w.bye { // closed when the connection ends
-	}
-	return time.Unix(0, w.ended.Load()).Sub(since)
+	return w.Ended().Sub(since)
 }
 
 // refusedAs asks for path with token and returns the status and why.
@@ -150,21 +120,21 @@ func TestALinkTheProducerRevokesIsCutOnTheRelayWithinASecondAndTheOtherWatchesOn
 	acme, beta := watchWith(t, wsBase(rl), "cam", acmeToken), watchWith(t, wsBase(rl), "cam", betaToken)
 
 	revoked := f.offer(linkOffer("Beta", betaToken, 0))
-	took := acme.endsWith(t, links.RefusedRevoked, revoked)
+	took := endsWith(t, acme, links.RefusedRevoked, revoked)
 	t.Logf("the revoked link's viewer was closed %v after the producer's offer", took)
 	if took > time.Second {
 		t.Errorf("the revoked link's viewer was closed %v after the offer, want within 1 s", took)
 	}
 	// The other link's viewer watches on at the producer's rate.
-	mark, sent, at := beta.frames.Load(), f.sent.Load(), time.Now()
-	waitFor(t, "Beta's viewer goes on", func() bool { return beta.frames.Load() >= mark+50 })
-	got, want := float64(beta.frames.Load()-mark), float64(f.sent.Load()-sent)
+	mark, sent, at := beta.Frames(), f.sent.Load(), time.Now()
+	waitFor(t, "Beta's viewer goes on", func() bool { return beta.Frames() >= mark+50 })
+	got, want := float64(beta.Frames()-mark), float64(f.sent.Load()-sent)
 	t.Logf("Beta's viewer: %.0f frames of %.0f sent in %v", got, want, time.Since(at).Round(time.Millisecond))
 	if got < 0.8*want {
 		t.Errorf("Beta's viewer got %.0f of %.0f frames after the revocation", got, want)
 	}
 	select {
-	case reason := <-beta.bye:
+	case reason := <-beta.Bye():
 		t.Fatalf("Beta's viewer was told %q", reason)
 	default:
 	}
@@ -199,7 +169,7 @@ func TestALinkExpiringOnTheRelayIsToldAndClosedThenSaysExpired(t *testing.T) {
 	s := rl.table.Lookup("cam")
 	waitFor(t, "the link", func() bool { return admits(s, acmeToken) == "" })
 	v := watchWith(t, wsBase(rl), "cam", acmeToken)
-	took := v.endsWith(t, links.RefusedExpired, expires)
+	took := endsWith(t, v, links.RefusedExpired, expires)
 	t.Logf("closed %v after the link expired", took)
 	if took > time.Second || took < 0 {
 		t.Errorf("the viewer was closed %v after the expiry, want within 1 s of it", took)
@@ -227,7 +197,7 @@ func TestALinksCapOnTheRelayRefusesOneViewerMore(t *testing.T) {
 		t.Fatalf("a second MJPEG viewer: %d, want 503", code)
 	}
 	select {
-	case reason := <-first.bye:
+	case reason := <-first.Bye():
 		t.Fatalf("the first viewer was told %q", reason)
 	default:
 	}

@@ -9,7 +9,6 @@ import (
 	"net/url"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -50,14 +49,8 @@ func linked(t *testing.T) (*stream, *links.Book, *auditSink) {
 	return s, book, audit
 }
 
-// watcher reads a viewer's messages, acking frames, until it is closed.
-type watcher struct {
-	frames atomic.Int64
-	bye    chan string // the bye's reason, then closed when the connection ends
-	ended  atomic.Int64
-}
-
-func watchLink(t *testing.T, s *stream, tok string) *watcher {
+// watchLink connects a viewer with tok and waits for its first frames.
+func watchLink(t *testing.T, s *stream, tok string) *client.Watcher {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
@@ -66,45 +59,20 @@ func watchLink(t *testing.T, s *stream, tok string) *watcher {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { v.Close() })
-	w := &watcher{bye: make(chan string, 1)}
-	go func() {
-		defer close(w.bye)
-		for {
-			m, err := v.Next(30 * time.Second)
-			if err != nil {
-				w.ended.Store(time.Now().UnixNano())
-				return
-			}
-			switch {
-			case m.Frame != nil:
-				w.frames.Add(1)
-				_ = v.Ack(m.Frame.Seq)
-			case m.Event == "bye":
-				var b protocol.Bye
-				_ = json.Unmarshal(m.Raw, &b)
-				w.bye <- b.Reason
-			}
-		}
-	}()
-	testnet.WaitFor(t, 10*time.Second, "the viewer's first frames", func() bool { return w.frames.Load() >= 3 })
+	w := client.Watch(v)
+	testnet.WaitFor(t, 10*time.Second, "the viewer's first frames", func() bool { return w.Frames() >= 3 })
 	return w
 }
 
-// endsWith waits for the viewer's bye and the end of its connection, and
-// reports how long after since the connection ended.
-func (w *watcher) endsWith(t *testing.T, want string, since time.Time) time.Duration {
+// endsWith waits for the viewer's bye saying want and the end of its
+// connection, and reports how long after since the connection ended.
+func endsWith(t *testing.T, w *client.Watcher, want string, since time.Time) time.Duration {
 	t.Helper()
-	select {
-	case reason := <-w.bye:
-		if !strings.Contains(reason, want) {
-			t.Fatalf("bye %q, want it to say %q", reason, want)
-		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("no bye")
+	reason, ok := w.Wait(10 * time.Second)
+	if !ok || !strings.Contains(reason, want) {
+		t.Fatalf("bye %q (ended: %v), want it to say %q", reason, ok, want)
 	}
-	for range w.bye { // closed when the connection ends
-	}
-	return time.Unix(0, w.ended.Load()).Sub(since)
+	return w.Ended().Sub(since)
 }
 
 type refusal struct {
@@ -150,12 +118,12 @@ func TestARevokedLinkCutsItsViewersAtOnceAndOnlyThem(t *testing.T) {
 		return st.Viewers == 2
 	})
 
-	before := g.frames.Load()
+	before := g.Frames()
 	revoked := time.Now()
 	if err := book.Revoke("Acme QA"); err != nil {
 		t.Fatal(err)
 	}
-	took := a.endsWith(t, "revoked", revoked)
+	took := endsWith(t, a, "revoked", revoked)
 	t.Logf("the revoked link's viewer closed %v after the revocation", took)
 	if took > time.Second {
 		t.Errorf("the revoked link's viewer was closed %v after the revocation, want within 1 s", took)
@@ -169,16 +137,16 @@ func TestARevokedLinkCutsItsViewersAtOnceAndOnlyThem(t *testing.T) {
 		t.Fatal("the revoked link's MJPEG stream went on")
 	}
 	// The other link's viewer watches on, at the stream's rate.
-	mark, at := g.frames.Load(), time.Now()
-	testnet.WaitFor(t, 20*time.Second, "the other link's viewer goes on", func() bool { return g.frames.Load() >= mark+30 })
-	if fps := float64(g.frames.Load()-mark) / time.Since(at).Seconds(); fps < 10 {
+	mark, at := g.Frames(), time.Now()
+	testnet.WaitFor(t, 20*time.Second, "the other link's viewer goes on", func() bool { return g.Frames() >= mark+30 })
+	if fps := float64(g.Frames()-mark) / time.Since(at).Seconds(); fps < 10 {
 		t.Errorf("the other link's viewer got %.1f fps after the revocation", fps)
 	}
-	if g.frames.Load() <= before {
+	if g.Frames() <= before {
 		t.Fatal("the other link's viewer stopped")
 	}
 	select {
-	case reason := <-g.bye:
+	case reason := <-g.Bye():
 		t.Fatalf("the other link's viewer was told %q", reason)
 	default:
 	}
@@ -224,8 +192,8 @@ func TestAnExpiredLinkIsToldAndClosedAndSaysSoAfter(t *testing.T) {
 		t.Fatal(err)
 	}
 	w := watchLink(t, s, l.Token)
-	w.endsWith(t, "expired", time.Now())
-	if took := time.Unix(0, w.ended.Load()).Sub(l.Expires); took > time.Second || took < 0 {
+	endsWith(t, w, "expired", time.Now())
+	if took := w.Ended().Sub(l.Expires); took > time.Second || took < 0 {
 		t.Errorf("closed %v after the expiry", took)
 	}
 	got := askRefusal(t, s.base+"/?token="+url.QueryEscape(l.Token))
@@ -270,9 +238,9 @@ func TestANewOwnLinkCutsItsViewersAndNotTheCustomers(t *testing.T) {
 	}
 	own, customer := watchLink(t, s, token), watchLink(t, s, l.Token)
 	s.srv.SetToken("a-new-token-0123456789")
-	own.endsWith(t, "replaced", time.Now())
-	mark := customer.frames.Load()
-	testnet.WaitFor(t, 10*time.Second, "the customer watches on", func() bool { return customer.frames.Load() >= mark+10 })
+	endsWith(t, own, "replaced", time.Now())
+	mark := customer.Frames()
+	testnet.WaitFor(t, 10*time.Second, "the customer watches on", func() bool { return customer.Frames() >= mark+10 })
 }
 
 func TestRecordingsNeedALinkThatMayReadThem(t *testing.T) {
