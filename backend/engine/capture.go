@@ -109,6 +109,10 @@ func (c *capturer) step(ctx context.Context) error {
 	c.w, c.h = m.Cols(), m.Rows()
 	if c.due(ts, c.e.Settings().FPS) {
 		c.cur.ts, c.cur.placeholder = ts, false
+		c.cur.dets, c.cur.meta = nil, nil
+		if a, ok := c.src.(source.Annotated); ok {
+			c.cur.dets, c.cur.meta = a.Detections(), a.Meta()
+		}
 		c.handOn()
 	}
 	return nil
@@ -144,6 +148,12 @@ func (c *capturer) due(ts time.Time, fps int) bool {
 // time.
 func (c *capturer) recover(ctx context.Context, cause error) error {
 	e := c.e
+	// A source that says when it may be read again (a producer that
+	// connects) is reopened then, not after the backoff.
+	var resumed <-chan struct{}
+	if r, ok := c.src.(source.Resumer); ok {
+		resumed = r.Resumed()
+	}
 	c.closeSource("close lost source")
 	s := e.inForce()
 	c.outage.fail(s.Source, cause, time.Now())
@@ -158,6 +168,7 @@ func (c *capturer) recover(ctx context.Context, cause error) error {
 				drawNoSignal(&c.blank, c.w, c.h, protocol.PublicSource(s.Source), protocol.PublicText(cause.Error()))
 				c.blank.CopyTo(&c.cur.mat)
 				c.cur.ts, c.cur.placeholder = time.Now(), true
+				c.cur.dets, c.cur.meta = nil, nil
 				c.handOn()
 			}
 			wait := min(placeholderEvery, time.Until(retryAt))
@@ -172,6 +183,8 @@ func (c *capturer) recover(ctx context.Context, cause error) error {
 					return nil // a new source, or the camera switched off
 				}
 				s = ch.settings
+			case <-resumed:
+				retryAt, resumed = time.Now(), nil
 			case <-time.After(wait):
 			}
 		}
@@ -180,7 +193,7 @@ func (c *capturer) recover(ctx context.Context, cause error) error {
 			c.src, c.reopenedAt = src, time.Now()
 			return nil
 		}
-		cause = err
+		cause, resumed = err, nil
 		c.outage.fail(s.Source, err, time.Now())
 		e.setState(protocol.StateNoSignal, err.Error())
 	}

@@ -83,15 +83,17 @@ func (p *processor) takeChain() {
 func (p *processor) frame(g *grabbed) error {
 	p.takeChain()
 	s := p.e.Settings()
-	var dets []protocol.Detection
+	// The source's own detections (a producer's) come first.
+	dets := g.dets
 	var times []protocol.ProcTime
 	clock := newStageClock()
 	if !g.placeholder {
 		p.e.stage.Store(stageChain)
-		var err error
-		if dets, times, err = p.chain.Run(&g.mat); err != nil {
+		found, t, err := p.chain.Run(&g.mat)
+		if err != nil {
 			return err
 		}
+		dets, times = append(dets, found...), t
 		if o := p.e.observer; o != nil {
 			for _, t := range times {
 				o.ObserveProcess(t.Name, time.Duration(t.Ms*float64(time.Millisecond)))
@@ -106,7 +108,7 @@ func (p *processor) frame(g *grabbed) error {
 	scaleDetections(dets, float64(out.Cols())/float64(srcW))
 	p.seq++
 	h := protocol.Header{Seq: p.seq, TS: g.ts.UnixMicro(), W: out.Cols(), H: out.Rows(),
-		Detections: dets, Proc: times, Placeholder: g.placeholder}
+		Detections: dets, Proc: times, Meta: g.meta, Placeholder: g.placeholder}
 	taken := p.e.hub.Taken()
 	if s.Codec == CodecJPEG {
 		withoutH264(taken, p.e.hub.Tapped())
@@ -183,7 +185,7 @@ func (p *processor) jpeg(out gocv.Mat, h protocol.Header, taken map[string]bool,
 	// ready for the first viewer.
 	if len(taken) > 0 && !taken[""] && !taken[hub.BurnKey("")] {
 		p.e.stage.Store(stageRenditions)
-		enc, err := p.renditions(out, h, taken, p.chain.Burns())
+		enc, err := p.renditions(out, h, taken, p.burns())
 		cost.encode = clock.lap()
 		return enc, err
 	}
@@ -206,7 +208,7 @@ func (p *processor) jpeg(out gocv.Mat, h protocol.Header, taken map[string]bool,
 	// taken's JPEG keys are plain names (CodecKey): looked up as they are.
 	if moreJPEG(taken) {
 		p.e.stage.Store(stageRenditions)
-		burns := p.chain.Burns()
+		burns := p.burns()
 		if burns && taken[hub.BurnKey("")] {
 			if err := p.burn(out, f, hub.BurnKey(""), quality); err != nil {
 				return encoded{}, err

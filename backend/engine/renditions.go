@@ -7,6 +7,7 @@ import (
 
 	"framecast/backend/hub"
 	"framecast/backend/protocol"
+	"framecast/backend/source"
 
 	"gocv.io/x/gocv"
 )
@@ -136,17 +137,27 @@ func (e *Engine) sized(w, h int) {
 }
 
 // Burns reports whether the chain asks for its detections to be drawn onto
-// the picture (the overlay processor): then clients that cannot draw them
-// (MJPEG, snapshots) take the copies with them drawn on (hub.BurnKey),
-// encoded only while one does; WebSocket viewers get the clean picture and
-// draw the boxes themselves.
+// the picture (the overlay processor), or the source is a producer whose
+// boxes come with its frames: then clients that cannot draw them (MJPEG,
+// snapshots) take the copies with them drawn on (hub.BurnKey), encoded
+// only while one does; WebSocket viewers get the clean picture and draw
+// the boxes themselves.
 func (e *Engine) Burns() bool {
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	if e.settings.spec.Kind == source.KindIngest {
+		return true
+	}
 	for _, it := range e.settings.Process {
 		if it.Name == "overlay" {
 			return true
 		}
 	}
 	return false
+}
+
+// burns is Burns for the processing goroutine: its chain now, which may
+// be a frame behind the settings.
+func (p *processor) burns() bool {
+	return p.chain.Burns() || p.e.inForce().spec.Kind == source.KindIngest
 }

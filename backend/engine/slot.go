@@ -4,6 +4,8 @@ import (
 	"sync"
 	"time"
 
+	"framecast/backend/protocol"
+
 	"gocv.io/x/gocv"
 )
 
@@ -17,6 +19,10 @@ type grabbed struct {
 	ts  time.Time // capture time
 	// placeholder marks the NO SIGNAL frame: it skips the processing chain.
 	placeholder bool
+	// dets and meta came with the frame from its source (source.Annotated):
+	// a producer's detections, put before the chain's.
+	dets []protocol.Detection
+	meta map[string]string
 }
 
 // slot hands the newest captured frame to the processing goroutine. When

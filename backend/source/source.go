@@ -1,5 +1,6 @@
 // Package source opens the places frames come from: a synthetic test pattern,
-// a camera, a video file or a network stream, all behind one small interface.
+// a camera, a video file, a network stream or a producer's frames sent to
+// the server, all behind one small interface.
 package source
 
 import (
@@ -80,6 +81,8 @@ func Open(spec Spec, opt Options) (Source, error) {
 		return openFile(spec.Path)
 	case KindURL:
 		return openURL(spec.URL)
+	case KindIngest:
+		return nil, ErrNeedsFeed
 	}
 	return nil, fmt.Errorf("open source %q: unknown kind", spec.String())
 }

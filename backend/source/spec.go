@@ -18,14 +18,17 @@ const (
 	KindCamera
 	KindFile
 	KindURL
+	// KindIngest is a producer's frames sent to the server's
+	// /ingest/<name> (OpenIngest).
+	KindIngest
 )
 
 // ErrEmptySpec is returned for an empty source spec.
 var ErrEmptySpec = errors.New("empty source")
 
 // Spec names a source, as a person writes it: "test", "camera:0" (with
-// "?api=dshow" and the like to choose the camera API), a file path, or an
-// rtsp://, http:// or https:// URL.
+// "?api=dshow" and the like to choose the camera API), a file path, an
+// rtsp://, http:// or https:// URL, or "ingest" (a producer's frames).
 type Spec struct {
 	Kind  Kind
 	Index int    // camera index, for KindCamera
@@ -47,6 +50,8 @@ func ParseSpec(s string) (Spec, error) {
 		return Spec{}, ErrEmptySpec
 	case s == "test":
 		return Spec{Kind: KindTest}, nil
+	case s == "ingest":
+		return Spec{Kind: KindIngest}, nil
 	case strings.HasPrefix(s, "camera:"):
 		return parseCamera(s)
 	case strings.Contains(s, "://"):
@@ -104,10 +109,12 @@ func (s Spec) String() string {
 		return "camera:" + strconv.Itoa(s.Index)
 	case KindURL:
 		return s.URL
+	case KindIngest:
+		return "ingest"
 	}
 	return s.Path
 }
 
-// Live reports whether the source can drop and come back (a camera or a
-// network stream), as opposed to one that is always there.
-func (s Spec) Live() bool { return s.Kind == KindCamera || s.Kind == KindURL }
+// Live reports whether the source can drop and come back (a camera, a
+// network stream or a producer), as opposed to one that is always there.
+func (s Spec) Live() bool { return s.Kind == KindCamera || s.Kind == KindURL || s.Kind == KindIngest }
