@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net"
+	"net/url"
 	"os"
 	"os/signal"
 	"strconv"
@@ -20,12 +21,15 @@ import (
 
 	"framecast/backend/config"
 	"framecast/backend/engine"
+	"framecast/backend/ingest"
 	"framecast/backend/links"
 	"framecast/backend/metrics"
 	"framecast/backend/protocol"
 	"framecast/backend/push"
 	"framecast/backend/server"
 	"framecast/backend/site"
+	"framecast/backend/source"
+	"framecast/backend/station"
 	"framecast/backend/vision"
 	"framecast/internal/cli"
 )
@@ -34,7 +38,7 @@ import (
 func serveFlags(fset *flag.FlagSet) (*engine.Settings, *server.Config, *string) {
 	s := engine.DefaultSettings()
 	c := server.Config{}
-	fset.StringVar(&s.Source, "source", s.Source, "source: test, camera:N, a video file, or an rtsp:// or http(s):// URL")
+	fset.StringVar(&s.Source, "source", s.Source, "source: test, camera:N, a video file, an rtsp:// or http(s):// URL, or ingest (a producer's frames on /ingest/<name>, with --publish-token)")
 	fset.StringVar(&c.Addr, "addr", ":8188", "listen address")
 	fset.StringVar(&c.Token, "token", "", "access token for viewer links (default: a new random one)")
 	fset.StringVar(&c.Name, "name", "framecast", "stream name shown to viewers")
@@ -83,7 +87,8 @@ func runServe(args []string, assets fs.FS) error {
 	fset := flag.NewFlagSet("framecast serve", flag.ContinueOnError)
 	settings, cfg, level := serveFlags(fset)
 	pushURL := fset.String("push", "", "also push the stream to a relay: ws://relay:8188/ingest/<stream>, or wss:// for a relay with HTTPS (viewers use --token there); several relays of a cluster, comma-separated, are tried in turn")
-	publishToken := fset.String("publish-token", "", "the relay's publish token, 16 to 256 characters, with --push")
+	publishToken := fset.String("publish-token", "", "16 to 256 characters: with --source ingest, the token a producer gives on /ingest/<name>; with --push, the relay's publish token (the same one for both)")
+	maxFrame := fset.Int("max-frame", ingest.DefaultMaxFrame, "with --source ingest: largest picture accepted from the producer, bytes")
 	configPath := fset.String("config", "", "a YAML file of streams (docs/config.md), instead of the flags of one stream; a file that does not exist is written as a commented example")
 	adminToken := fset.String("admin-token", "", "token of the runtime API (/api/streams, Authorization: Bearer), 16 to 256 characters (default: the API is off)")
 	caFile := fset.String("ca-file", "", "with a wss:// --push: PEM file of the CA that signed the relay's certificate, trusted instead of the system's CAs (for a relay on a private CA)")
@@ -113,8 +118,11 @@ func runServe(args []string, assets fs.FS) error {
 		file = &f
 		cfg.Addr = f.Addr
 		*caFile = f.Relay.CAFile
-	} else if err := checkServeFlags(cfg.Token, cfg.Name, *adminToken, *pushURL, *publishToken); err != nil {
+	} else if err := checkServeFlags(cfg.Token, cfg.Name, *adminToken, *pushURL, *publishToken, settings.Source); err != nil {
 		return err
+	}
+	if *maxFrame < 1 {
+		return fmt.Errorf("--max-frame %d: must be at least 1 byte", *maxFrame)
 	}
 	log, err := newLogger(*level)
 	if err != nil {
@@ -168,6 +176,9 @@ func runServe(args []string, assets fs.FS) error {
 		save = (&fileSaver{path: *configPath, file: *file, runToken: runToken}).save
 	} else {
 		cam := config.Camera{Name: cfg.Name, Stream: *settings, Token: cfg.Token, Renditions: renditions, Record: store != nil}
+		if isIngestSource(settings.Source) {
+			cam.PublishToken = *publishToken
+		}
 		if cam.Renditions == nil {
 			cam.Renditions = []protocol.Rendition{} // --renditions none
 		}
@@ -183,7 +194,7 @@ func runServe(args []string, assets fs.FS) error {
 		Assets: assets, Log: log, Listen: host,
 		TLS:    func() (*tls.Config, error) { return tc, nil },
 		Limits: *limits, Origins: *origins, Metrics: metrics.New(), CAFile: *caFile,
-		Relay: relay, Save: save, Store: store, Links: book, Audit: audit,
+		Relay: relay, Save: save, Store: store, Links: book, Audit: audit, MaxFrame: *maxFrame,
 	})
 	if err != nil {
 		return err
@@ -217,7 +228,7 @@ func runServe(args []string, assets fs.FS) error {
 
 // checkServeFlags holds serve's tokens to the one rule and the stream's
 // name to the relay's, naming the flag.
-func checkServeFlags(token, name, adminToken, pushURL, publishToken string) error {
+func checkServeFlags(token, name, adminToken, pushURL, publishToken, source string) error {
 	if adminToken != "" {
 		if err := protocol.CheckToken(adminToken); err != nil {
 			return fmt.Errorf("--admin-token: %w", err)
@@ -231,15 +242,25 @@ func checkServeFlags(token, name, adminToken, pushURL, publishToken string) erro
 			return fmt.Errorf("--token: %w", err)
 		}
 	}
-	if pushURL != "" {
-		if publishToken == "" {
-			return errors.New("--push: give the relay's publish token with --publish-token")
-		}
+	if isIngestSource(source) && publishToken == "" {
+		return errors.New("--source ingest: give the token its producer will send with --publish-token (16 to 256 characters)")
+	}
+	if pushURL != "" && publishToken == "" {
+		return errors.New("--push: give the relay's publish token with --publish-token")
+	}
+	if publishToken != "" {
 		if err := protocol.CheckToken(publishToken); err != nil {
 			return fmt.Errorf("--publish-token: %w", err)
 		}
 	}
 	return nil
+}
+
+// isIngestSource reports whether a --source or a config file's source is
+// a producer's frames.
+func isIngestSource(spec string) bool {
+	s, err := source.ParseSpec(spec)
+	return err == nil && s.Kind == source.KindIngest
 }
 
 // pushPoll is how often serve looks at the push's state to say when it
@@ -298,6 +319,7 @@ func printBanner(w io.Writer, s *site.Site) {
 		for _, u := range s.URLs(list[0].Name()) {
 			fmt.Fprintln(w, "  "+u)
 		}
+		printIngest(w, list[0])
 		return
 	}
 	fmt.Fprintf(w, "Framecast is streaming %d streams.\n", len(list))
@@ -312,6 +334,21 @@ func printBanner(w io.Writer, s *site.Site) {
 		for _, u := range s.URLs(st.Name()) {
 			fmt.Fprintln(w, "  "+u)
 		}
+		printIngest(w, st)
+	}
+}
+
+// printIngest says where the producer of a stream whose source is ingest
+// sends its frames. The publish token is the operator's own: the banner
+// names its place, not the token, as logs never carry it.
+func printIngest(w io.Writer, st *station.Station) {
+	urls, token := st.Ingest()
+	if len(urls) == 0 {
+		return
+	}
+	fmt.Fprintln(w, "Its producer sends its frames to (docs/python.md):")
+	for _, u := range urls {
+		fmt.Fprintln(w, "  "+strings.Replace(u, url.Values{"token": {token}}.Encode(), "token=<publish token>", 1))
 	}
 }
 

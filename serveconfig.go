@@ -84,7 +84,7 @@ func fileSite(f config.File, port int, tlsOn bool, runToken string) site.Config 
 		if token == "" {
 			token = runToken
 		}
-		sc.Streams = append(sc.Streams, config.Camera{Name: s.Name, Stream: s.Stream, Token: token, Push: s.Push, Renditions: s.Renditions, Record: s.Record})
+		sc.Streams = append(sc.Streams, config.Camera{Name: s.Name, Stream: s.Stream, Token: token, PublishToken: s.PublishToken, Push: s.Push, Renditions: s.Renditions, Record: s.Record})
 	}
 	return sc
 }
@@ -106,7 +106,7 @@ func (fsv *fileSaver) save(c site.Config) error {
 		if token == fsv.runToken {
 			token = "" // the file's shared one (or this run's)
 		}
-		next.Streams = append(next.Streams, config.FileStream{Name: cam.Name, Token: token, Stream: cam.Stream,
+		next.Streams = append(next.Streams, config.FileStream{Name: cam.Name, Token: token, PublishToken: cam.PublishToken, Stream: cam.Stream,
 			Renditions: cam.Renditions, Push: cam.Push, Record: cam.Record, Line: fsv.lineOf(cam.Name, c)})
 	}
 	if err := config.SaveFile(fsv.path, next); err != nil {

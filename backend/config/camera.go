@@ -15,7 +15,11 @@ type Camera struct {
 	Stream engine.Settings `json:"stream"`
 	// Token is the stream's viewer token; "" : a new random one.
 	Token string `json:"token"`
-	Push  Push   `json:"push"`
+	// PublishToken is what a producer gives to send its frames to
+	// /ingest/<name> when the source is "ingest"; protocol.CheckToken
+	// holds for it when set.
+	PublishToken string `json:"publishToken,omitempty"`
+	Push         Push   `json:"push"`
 	// Record: the stream is recorded, when the program has a folder for
 	// recordings (Recording.Dir); a file without it is false.
 	Record bool `json:"record,omitempty"`

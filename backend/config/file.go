@@ -52,6 +52,9 @@ type FileStream struct {
 	Name string
 	// Token is the stream's own viewer token; "" : File.Token.
 	Token string
+	// PublishToken is what the producer of a stream whose source is
+	// ingest gives on /ingest/<name>; such a stream must have one.
+	PublishToken string
 	// Stream holds source, process, quality, width, height, fps, codec and
 	// bitrate; what the file leaves out is engine.DefaultSettings'.
 	Stream engine.Settings

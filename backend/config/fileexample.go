@@ -71,8 +71,9 @@ tls:
 streams:
   # The test pattern, processed and at every default.
   line-1:
-    # test, camera:N (a camera of this machine), a video file, or an
-    # rtsp:// or http(s):// URL.
+    # test, camera:N (a camera of this machine), a video file, an
+    # rtsp:// or http(s):// URL, or ingest (a producer's frames, such as a
+    # Python pipeline's: docs/python.md).
     source: test
     # Processing, run on every frame in order: gray, blur, canny, faces,
     # motion, overlay (boxes drawn into the picture) or clock, with
@@ -97,6 +98,9 @@ streams:
     # record: false
     # This stream's own viewer token, instead of token above.
     # token: ""
+    # With source: ingest, the token its producer gives on
+    # ws://HOST:8188/ingest/<name>?token=... (16 to 256 characters).
+    # publish_token: ""
     # false: the source is not opened until the stream is turned on.
     enabled: true
   # A second test pattern, smaller.
@@ -110,6 +114,11 @@ streams:
   # line-3:
   #   source: camera:0
   #   process: motion:minArea=800,overlay
+  # A Python pipeline's frames and boxes (docs/python.md): remove the #
+  # of these lines and give a publish token of your own.
+  # line-4:
+  #   source: ingest
+  #   publish_token: ""
 `
 
 // WriteExample writes a commented example config file at path, with a

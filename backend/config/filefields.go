@@ -53,6 +53,7 @@ func streamFields(s FileStream, relay FileRelay, record bool) ([]field, error) {
 		{"push", push, !s.Push.Enabled},
 		{"record", boolNode(s.Record), s.Record == record},
 		{"token", strNode(s.Token), s.Token == ""},
+		{"publish_token", strNode(s.PublishToken), s.PublishToken == ""},
 		{"enabled", boolNode(st.Enabled), st.Enabled == d.Enabled},
 	}, nil
 }

@@ -133,6 +133,11 @@ func checkStreams(streams []FileStream) error {
 				return fmt.Errorf("stream %s: token: %w", s.Name, err)
 			}
 		}
+		if s.PublishToken != "" {
+			if err := protocol.CheckToken(s.PublishToken); err != nil {
+				return fmt.Errorf("stream %s: publish_token: %w", s.Name, err)
+			}
+		}
 	}
 	return nil
 }

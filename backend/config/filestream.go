@@ -9,7 +9,7 @@ import (
 )
 
 // streamKeys are the keys of one stream, in the order SaveFile writes them.
-var streamKeys = []string{"source", "process", "quality", "width", "height", "fps", "codec", "bitrate", "renditions", "push", "record", "token", "enabled"}
+var streamKeys = []string{"source", "process", "quality", "width", "height", "fps", "codec", "bitrate", "renditions", "push", "record", "token", "publish_token", "enabled"}
 
 // settingChecks check each of a stream's settings alone, against the
 // defaults, so that engine.Settings.Validate's words for it are told on
@@ -102,6 +102,8 @@ func (p *fileParser) stream(e pair, relay FileRelay, rec Recording) FileStream {
 			}
 		case "token":
 			s.Token = p.token(kv.v, kp)
+		case "publish_token":
+			s.PublishToken = p.token(kv.v, kp)
 		case "enabled":
 			s.Stream.Enabled, _ = p.boolean(kv.v, kp)
 		default:
@@ -122,6 +124,9 @@ func (p *fileParser) stream(e pair, relay FileRelay, rec Recording) FileStream {
 	}
 	if err := s.Stream.Validate(); err != nil && len(p.errs) == before {
 		p.fail(e.key, path, err) // a rule of two settings together
+	}
+	if s.Stream.Source == "ingest" && s.PublishToken == "" && len(p.errs) == before {
+		p.failf(e.key, path, "source ingest needs publish_token, the token its producer gives (16 to 256 characters)")
 	}
 	if push != nil {
 		s.Push = p.push(push, path+".push", e.name, relay)

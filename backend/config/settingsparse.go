@@ -25,6 +25,11 @@ func checkCamera(c Camera) error {
 			errs = append(errs, fmt.Errorf("token: %w", err))
 		}
 	}
+	if c.PublishToken != "" {
+		if err := protocol.CheckToken(c.PublishToken); err != nil {
+			errs = append(errs, fmt.Errorf("publish token: %w", err))
+		}
+	}
 	if err := c.Push.Validate(); err != nil {
 		errs = append(errs, err)
 	}
@@ -40,8 +45,10 @@ type rawCamera struct {
 	Name   json.RawMessage            `json:"name"`
 	Stream map[string]json.RawMessage `json:"stream"`
 	Token  json.RawMessage            `json:"token"`
-	Push   json.RawMessage            `json:"push"`
-	Record json.RawMessage            `json:"record"`
+	// PublishToken is the ingest source's (Camera.PublishToken).
+	PublishToken json.RawMessage `json:"publishToken"`
+	Push         json.RawMessage `json:"push"`
+	Record       json.RawMessage `json:"record"`
 }
 
 // parse reads settings from b, field by field: a bad field gets its default
@@ -167,6 +174,7 @@ func parseCamera(prefix string, raw rawCamera, name string) (Camera, []string) {
 	field("stream.codec", raw.Stream["codec"], &c.Stream.Codec, func() { c.Stream.Codec = def.Codec })
 	field("stream.bitrate", raw.Stream["bitrate"], &c.Stream.Bitrate, func() { c.Stream.Bitrate = def.Bitrate })
 	field("token", raw.Token, &c.Token, func() { c.Token = "" })
+	field("publishToken", raw.PublishToken, &c.PublishToken, func() { c.PublishToken = "" })
 	field("push", raw.Push, &c.Push, func() { c.Push = Push{} })
 	field("record", raw.Record, &c.Record, func() { c.Record = false })
 	// Values of the right type may still be out of range: check each alone.
@@ -200,6 +208,8 @@ func fixRanges(prefix string, c *Camera, name string) []string {
 	check("stream.codec", probe(func(p *engine.Settings) { p.Codec = s.Codec }), func() { s.Codec = def.Codec })
 	check("stream.bitrate", probe(func(p *engine.Settings) { p.Bitrate = s.Bitrate }), func() { s.Bitrate = def.Bitrate })
 	check("token", c.Token != "" && protocol.CheckToken(c.Token) != nil, func() { c.Token = "" })
+	// A new one is made when the source is ingest (station.New).
+	check("publishToken", c.PublishToken != "" && protocol.CheckToken(c.PublishToken) != nil, func() { c.PublishToken = "" })
 	check("push", len(c.Push.PublishToken) > protocol.MaxTokenLen || len(c.Push.Relay) > maxRelayURL || len(c.Push.Stream) > 64,
 		func() { c.Push = Push{} })
 	check("push", c.Push.Validate() != nil, func() { c.Push.Enabled = false })

@@ -16,6 +16,9 @@ import (
 type Mount struct {
 	Name    string
 	Handler *Handler
+	// Ingest takes the stream's producer on /ingest/<name> (a stream
+	// whose source is ingest); nil: the stream takes none.
+	Ingest http.Handler
 }
 
 // Site serves the streams of one server (`framecast serve`, the desktop
@@ -60,6 +63,7 @@ func NewSite(d Deps, admin http.Handler) *Site {
 	mux.HandleFunc("/api/links/", s.serveAdmin)
 	mux.HandleFunc("/api/audit", s.serveAdmin)
 	StreamRoutes(mux, s.serveStream)
+	mux.HandleFunc("GET /ingest/{stream}", s.serveIngest)
 	mux.Handle("/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { s.first().ServeHTTP(w, r) }))
 	s.mux = mux
 	return s
@@ -97,14 +101,43 @@ func (s *Site) first() *Handler {
 }
 
 func (s *Site) lookup(name string) *Handler {
+	if m, ok := s.mount(name); ok {
+		return m.Handler
+	}
+	return nil
+}
+
+func (s *Site) mount(name string) (Mount, bool) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	for _, m := range s.streams {
 		if m.Name == name {
-			return m.Handler
+			return m, true
 		}
 	}
-	return nil
+	return Mount{}, false
+}
+
+// serveIngest hands a producer's request on /ingest/{stream} (the relay's
+// URL form) to its stream; a stream that takes no producer, or a name the
+// site does not have, is refused alike.
+func (s *Site) serveIngest(w http.ResponseWriter, r *http.Request) {
+	m, ok := s.mount(r.PathValue("stream"))
+	if !ok || m.Ingest == nil {
+		RefuseIngest(w, r, s.guard)
+		return
+	}
+	m.Ingest.ServeHTTP(w, r)
+}
+
+// RefuseIngest answers a producer's request for a stream that takes none,
+// or does not exist: counted by guard (nil: not counted) as a wrong token
+// is, then 404, so names cannot be found out by asking.
+func RefuseIngest(w http.ResponseWriter, r *http.Request, guard *httpx.Guard) {
+	if guard != nil && guard.Refused(w, r) {
+		return
+	}
+	http.Error(w, "404 not found: no stream of that name takes a producer", http.StatusNotFound)
 }
 
 // opened lists the streams token opens, by their own tokens or a customer

@@ -80,6 +80,9 @@ type Deps struct {
 	// Audit is where Links' connections are kept, read by /api/audit;
 	// nil: none kept.
 	Audit *links.AuditLog
+	// MaxFrame bounds one picture a producer sends to a stream whose
+	// source is ingest; 0: ingest.DefaultMaxFrame.
+	MaxFrame int
 }
 
 // Site is the running streams and their server.
@@ -191,7 +194,7 @@ func New(c Config, d Deps) (*Site, error) {
 func (s *Site) newStation(cam config.Camera) (*station.Station, error) {
 	sd := station.Deps{Assets: s.d.Assets, Log: s.d.Log, Guard: s.router.Guard(), Origins: s.d.Origins, Limits: s.d.Limits,
 		CAFile: s.d.CAFile, Renditions: config.OfferedRenditions(cam.Renditions), Fallback: s.d.Fallback, Notify: s.d.Notify,
-		Store: s.d.Store, Links: s.d.Links}
+		Store: s.d.Store, Links: s.d.Links, MaxFrame: s.d.MaxFrame, URLs: s.serverURLs}
 	if m := s.d.Metrics; m != nil {
 		sd.Metrics, sd.OnPanic, sd.Observer = m.Handler(), m.Panic, m
 	}
@@ -212,7 +215,7 @@ func (s *Site) publish(list []*station.Station) {
 	s.stations.Store(&list)
 	mounts := make([]server.Mount, len(list))
 	for i, st := range list {
-		mounts[i] = server.Mount{Name: st.Name(), Handler: st.Handler()}
+		mounts[i] = server.Mount{Name: st.Name(), Handler: st.Handler(), Ingest: st.IngestHandler()}
 	}
 	s.router.Set(mounts)
 }
@@ -287,6 +290,15 @@ func (s *Site) Notices() []string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return append([]string{}, s.notices...)
+}
+
+// serverURLs are the links to path with token for each address the
+// server can be reached on now; none before it starts.
+func (s *Site) serverURLs(path, token string) []string {
+	if srv := s.Server(); srv != nil {
+		return srv.URLs(path, token)
+	}
+	return nil
 }
 
 // URLs are the viewer links of the stream called name, one for each

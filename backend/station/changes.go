@@ -22,6 +22,7 @@ func (st *Station) Update(change func(*engine.Settings)) (engine.Settings, error
 		return st.eng.Settings(), err
 	}
 	change(&st.settings.Stream)
+	st.followSourceLocked()
 	st.saveLocked()
 	return st.eng.Settings(), nil
 }

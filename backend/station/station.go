@@ -22,6 +22,7 @@ import (
 	"framecast/backend/engine"
 	"framecast/backend/httpx"
 	"framecast/backend/hub"
+	"framecast/backend/ingest"
 	"framecast/backend/links"
 	"framecast/backend/protocol"
 	"framecast/backend/push"
@@ -65,6 +66,12 @@ type Deps struct {
 	// Links are the customer links that open the stream besides its own
 	// token (server.Deps.Links); nil: none.
 	Links *links.Book
+	// MaxFrame bounds one picture a producer sends to /ingest/<name>;
+	// 0: ingest.DefaultMaxFrame.
+	MaxFrame int
+	// URLs gives the links to path with token for each address the server
+	// can be reached on (server.Server.URLs), for Ingest; nil: none known.
+	URLs func(path, token string) []string
 }
 
 // Station is one running stream. Its methods may be called from any
@@ -88,6 +95,11 @@ type Station struct {
 	pushSettings atomic.Pointer[config.Push]
 	// rec is the recorder while the stream is recorded; changed under mu.
 	rec atomic.Pointer[recording]
+	// feed takes the producer while the source is ingest; it outlives the
+	// sources opened on it. publishToken is settings.PublishToken, for
+	// its readers.
+	feed         *ingest.Feed
+	publishToken atomic.Pointer[string]
 }
 
 // New starts the stream, its viewer endpoints and, if the settings say so,
@@ -107,7 +119,18 @@ func New(c config.Camera, d Deps) (*Station, error) {
 	} else if err := protocol.CheckToken(c.Token); err != nil {
 		return nil, fmt.Errorf("stream %s: token: %w", c.Name, err)
 	}
-	ed := engine.Deps{Hub: st.hub, Log: d.Log.With("stream", c.Name), Renditions: d.Renditions, Observer: d.Observer}
+	if c.PublishToken != "" {
+		if err := protocol.CheckToken(c.PublishToken); err != nil {
+			return nil, fmt.Errorf("stream %s: publish token: %w", c.Name, err)
+		}
+	} else if isIngest(c.Stream) {
+		c.PublishToken = protocol.NewToken()
+		newToken = true
+	}
+	st.publishToken.Store(&c.PublishToken)
+	st.feed = ingest.NewFeed(ingest.FeedDeps{Token: st.loadPublishToken, Guard: d.Guard, Audience: st.hub,
+		MaxFrame: d.MaxFrame, Log: d.Log.With("stream", c.Name)})
+	ed := engine.Deps{Hub: st.hub, Log: d.Log.With("stream", c.Name), Renditions: d.Renditions, Observer: d.Observer, Open: st.open}
 	eng, err := engine.New(c.Stream, ed)
 	if err != nil && d.Fallback {
 		st.notices = append(st.notices, fmt.Sprintf("%s: %v; showing the test pattern instead", c.Name, err))
@@ -162,6 +185,8 @@ func (st *Station) Close() {
 	}
 	st.handler.Load().Close("server is shutting down")
 	st.stopRecordLocked()
+	// The producer first: the source waiting on it then wakes.
+	st.feed.Close()
 	st.eng.Close()
 }
 
