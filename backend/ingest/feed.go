@@ -56,6 +56,8 @@ type Feed struct {
 	// live is the producer connected now, or reserved for one whose
 	// upgrade is under way; nil: none. Guarded by mu.
 	live *producer
+	// connected: the live producer's connection is open. Guarded by mu.
+	connected bool
 	// changed is closed (and replaced) at each new picture and each
 	// producer that comes or goes. Guarded by mu.
 	changed chan struct{}
@@ -80,7 +82,7 @@ func NewFeed(d FeedDeps) *Feed {
 func (f *Feed) Latest() (p *Picture, connected bool) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	return f.newest, f.live != nil && f.live.conn != nil
+	return f.newest, f.connected
 }
 
 // Changed returns a channel closed at the next picture, or when a producer

@@ -192,6 +192,7 @@ func (f *Feed) attach(p *producer, conn *websocket.Conn) bool {
 		return false
 	}
 	f.mu.Lock()
+	f.connected = true
 	f.notifyLocked()
 	f.mu.Unlock()
 	return true
@@ -202,7 +203,7 @@ func (f *Feed) release(p *producer) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if f.live == p {
-		f.live = nil
+		f.live, f.connected = nil, false
 		f.notifyLocked()
 	}
 }
