@@ -1,0 +1,378 @@
+package station
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"image"
+	"image/jpeg"
+	"mime"
+	"mime/multipart"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"slices"
+	"strings"
+	"testing"
+	"testing/fstest"
+	"time"
+
+	"framecast/backend/client"
+	"framecast/backend/config"
+	"framecast/backend/engine"
+	"framecast/backend/protocol"
+	"framecast/internal/testproducer"
+)
+
+const ingestToken = "ingest-publish-token-0123"
+
+// ingestCamera is a stream whose source is a producer's frames, at 720p.
+func ingestCamera() config.Camera {
+	s := engine.DefaultSettings()
+	s.Source = "ingest"
+	return config.Camera{Name: "line", Stream: s, Token: "station-token-0123456789", PublishToken: ingestToken}
+}
+
+// startIngest serves a station as a site would: its producer at
+// /ingest/<name>, its viewers at the root.
+func startIngest(t *testing.T, c config.Camera, d Deps) (*Station, string) {
+	t.Helper()
+	d.Assets = fstest.MapFS{"viewer.html": {Data: []byte("<title>viewer</title>")}}
+	var srv *httptest.Server
+	d.URLs = func(path, token string) []string {
+		return []string{srv.URL + path + "?" + url.Values{"token": {token}}.Encode()}
+	}
+	st, err := New(c, d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.URL.Path, "/ingest/") {
+			st.IngestHandler().ServeHTTP(w, r)
+			return
+		}
+		st.Handler().ServeHTTP(w, r)
+	}))
+	t.Cleanup(func() { st.Close(); srv.Close() })
+	return st, strings.TrimPrefix(srv.URL, "http://")
+}
+
+// sendAt sends picture (w×h) with dets at fps until stop is closed; done
+// is closed when it has stopped.
+func sendAt(p *testproducer.Producer, picture []byte, w, h, fps int, dets []protocol.Detection, stop <-chan struct{}) (done chan struct{}) {
+	done = make(chan struct{})
+	go func() {
+		defer close(done)
+		t := time.NewTicker(time.Second / time.Duration(fps))
+		defer t.Stop()
+		for {
+			if p.Send(picture, w, h, dets) != nil {
+				return
+			}
+			select {
+			case <-stop:
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	return done
+}
+
+// nextPlaceholder reads frames until a NO SIGNAL one, and returns it.
+func nextPlaceholder(t *testing.T, v *client.Viewer, within time.Duration) *protocol.Header {
+	t.Helper()
+	deadline := time.Now().Add(within)
+	for {
+		m, err := v.NextFrame(time.Until(deadline))
+		if err != nil {
+			t.Fatalf("no NO SIGNAL frame within %v: %v", within, err)
+		}
+		_ = v.Ack(m.Frame.Seq)
+		if m.Frame.Placeholder {
+			return m.Frame
+		}
+	}
+}
+
+var personBox = []protocol.Detection{{Label: "person", Score: 0.87, Box: [4]int{400, 200, 300, 260}}}
+
+// A producer's stream: NO SIGNAL, saying why, until it connects; then its
+// 720p frames at the producer's rate, each with the producer's boxes; NO
+// SIGNAL again once it leaves.
+func TestAnIngestStreamShowsTheProducersFramesAndNoSignalWithoutIt(t *testing.T) {
+	st, host := startIngest(t, ingestCamera(), Deps{})
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	v, err := client.Dial(ctx, "ws://"+host+"/ws?token="+ingestCamera().Token, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer v.Close()
+	nextPlaceholder(t, v, 10*time.Second)
+	if s := st.Hub().Status(); s.State != protocol.StateNoSignal || !strings.Contains(s.Reason, "waiting for the producer") {
+		t.Fatalf("status %+v, want no-signal waiting for the producer", s)
+	}
+
+	p, resp, err := testproducer.Dial("ws://" + host + "/ingest/line?token=" + ingestToken)
+	if err != nil {
+		t.Fatalf("producer: %v %v", err, resp)
+	}
+	picture := testproducer.Picture(t, 1280, 720)
+	stop := make(chan struct{})
+	sent := sendAt(p, picture, 1280, 720, 30, personBox, stop)
+	// The first real frame, then 3 s of them.
+	for {
+		m, err := v.NextFrame(10 * time.Second)
+		if err != nil {
+			t.Fatalf("no frame of the producer: %v", err)
+		}
+		_ = v.Ack(m.Frame.Seq)
+		if !m.Frame.Placeholder {
+			break
+		}
+	}
+	const window = 3 * time.Second
+	frames, start := 0, time.Now()
+	for time.Since(start) < window {
+		m, err := v.NextFrame(5 * time.Second)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_ = v.Ack(m.Frame.Seq)
+		h := m.Frame
+		if h.Placeholder || h.W != 1280 || h.H != 720 {
+			t.Fatalf("frame %d: %dx%d placeholder %v, want the producer's 1280x720", h.Seq, h.W, h.H, h.Placeholder)
+		}
+		if !slices.Equal(h.Detections, personBox) {
+			t.Fatalf("frame %d has detections %v, want the producer's %v", h.Seq, h.Detections, personBox)
+		}
+		frames++
+	}
+	fps := float64(frames) / time.Since(start).Seconds()
+	stats := st.Stats()
+	t.Logf("%d frames of the producer's in %v: %.1f fps (engine: captured %.1f fps, sent %.1f fps, encode %.1f ms, skips: %s)",
+		frames, window, fps, stats.CaptureFPS, stats.OutputFPS, stats.EncodeMs, stats.SkipCause)
+	if fps < 25 {
+		t.Fatalf("%.1f fps, want at least 25", fps)
+	}
+
+	close(stop)
+	<-sent
+	p.Close()
+	h := nextPlaceholder(t, v, 10*time.Second)
+	if h.Detections != nil {
+		t.Fatalf("the NO SIGNAL frame has detections %v", h.Detections)
+	}
+	if s := st.Hub().Status(); !strings.Contains(s.Reason, "waiting for the producer") {
+		t.Fatalf("status %+v after the producer left, want waiting for the producer", s)
+	}
+}
+
+// A producer that pauses longer than the source waits gets NO SIGNAL
+// shown, and the source reopened, but keeps its connection: its next
+// frames are shown.
+func TestAPausedProducerKeepsItsConnectionWhenTheSourceIsReopened(t *testing.T) {
+	c := ingestCamera()
+	c.Stream.MaxWidth, c.Stream.MaxHeight = 320, 180
+	_, host := startIngest(t, c, Deps{})
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	v, err := client.Dial(ctx, "ws://"+host+"/ws?token="+c.Token, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer v.Close()
+	p, resp, err := testproducer.Dial("ws://" + host + "/ingest/line?token=" + ingestToken)
+	if err != nil {
+		t.Fatalf("producer: %v %v", err, resp)
+	}
+	defer p.Close()
+	picture := testproducer.Picture(t, 320, 180)
+	live := func(round int) {
+		t.Helper()
+		stop := make(chan struct{})
+		sent := sendAt(p, picture, 320, 180, 30, personBox, stop)
+		defer func() { close(stop); <-sent }()
+		for deadline := time.Now().Add(15 * time.Second); ; {
+			m, err := v.NextFrame(time.Until(deadline))
+			if err != nil {
+				t.Fatalf("round %d: no frame of the producer: %v", round, err)
+			}
+			_ = v.Ack(m.Frame.Seq)
+			if !m.Frame.Placeholder && len(m.Frame.Detections) == 1 {
+				return
+			}
+		}
+	}
+	live(1)
+	h := nextPlaceholder(t, v, 10*time.Second) // 2 s without a frame
+	if h.W != 320 || h.H != 180 {
+		t.Fatalf("NO SIGNAL at %dx%d, want the producer's 320x180", h.W, h.H)
+	}
+	live(2)
+	select {
+	case <-p.Gone():
+		t.Fatalf("the producer's connection ended: %v", p.Err())
+	default:
+	}
+}
+
+// boxColoured counts the pixels of a picture near the colour boxes of
+// labels other than face and motion are drawn in (#34e681).
+func boxColoured(t *testing.T, b []byte) int {
+	t.Helper()
+	img, err := jpeg.Decode(bytes.NewReader(b))
+	if err != nil {
+		t.Fatalf("decode: %v", err)
+	}
+	n := 0
+	bounds := img.Bounds()
+	for y := bounds.Min.Y; y < bounds.Max.Y; y++ {
+		for x := bounds.Min.X; x < bounds.Max.X; x++ {
+			r, g, bl, _ := img.At(x, y).RGBA()
+			if near(r>>8, 0x34) && near(g>>8, 0xe6) && near(bl>>8, 0x81) {
+				n++
+			}
+		}
+	}
+	return n
+}
+
+// greyPicture is a flat grey w×h JPEG: no pixel near any box colour.
+func greyPicture(t *testing.T, w, h int) []byte {
+	t.Helper()
+	img := image.NewGray(image.Rect(0, 0, w, h))
+	for i := range img.Pix {
+		img.Pix[i] = 128
+	}
+	var buf bytes.Buffer
+	if err := jpeg.Encode(&buf, img, nil); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// MJPEG and snapshot clients cannot draw the producer's boxes: they get
+// them drawn in, while WebSocket viewers get the clean picture.
+func TestTheProducersBoxesAreBurnedInForMJPEGAndSnapshots(t *testing.T) {
+	c := ingestCamera()
+	c.Stream.MaxWidth, c.Stream.MaxHeight = 640, 360
+	_, host := startIngest(t, c, Deps{})
+	p, resp, err := testproducer.Dial("ws://" + host + "/ingest/line?token=" + ingestToken)
+	if err != nil {
+		t.Fatalf("producer: %v %v", err, resp)
+	}
+	defer p.Close()
+	dets := []protocol.Detection{{Label: "person", Score: 0.9, Box: [4]int{100, 60, 300, 200}}}
+	stop := make(chan struct{})
+	sent := sendAt(p, greyPicture(t, 640, 360), 640, 360, 15, dets, stop)
+	defer func() { close(stop); <-sent }()
+
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	v, err := client.Dial(ctx, "ws://"+host+"/ws?token="+c.Token, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer v.Close()
+	var ws client.Message
+	for deadline := time.Now().Add(15 * time.Second); ; {
+		m, err := v.NextFrame(time.Until(deadline))
+		if err != nil {
+			t.Fatalf("no frame of the producer: %v", err)
+		}
+		_ = v.Ack(m.Frame.Seq)
+		if !m.Frame.Placeholder {
+			ws = m
+			break
+		}
+	}
+	if n := boxColoured(t, ws.JPEG); n > 20 {
+		t.Fatalf("the WebSocket picture has %d pixels of the box colour: the boxes were burned in", n)
+	}
+
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+host+"/stream.mjpg?token="+c.Token, nil)
+	mj, err := http.DefaultClient.Do(req)
+	if err != nil || mj.StatusCode != http.StatusOK {
+		t.Fatalf("MJPEG: %v %v", mj, err)
+	}
+	defer mj.Body.Close()
+	_, params, _ := mime.ParseMediaType(mj.Header.Get("Content-Type"))
+	parts := multipart.NewReader(mj.Body, params["boundary"])
+	burned := 0
+	for i := 0; i < 10 && burned < 500; i++ {
+		part, err := parts.NextPart()
+		if err != nil {
+			t.Fatalf("MJPEG part: %v", err)
+		}
+		var buf bytes.Buffer
+		if _, err := buf.ReadFrom(part); err != nil {
+			t.Fatal(err)
+		}
+		burned = boxColoured(t, buf.Bytes())
+	}
+	if burned < 500 {
+		t.Fatalf("the MJPEG picture has %d pixels of the box colour, want the boxes drawn in", burned)
+	}
+
+	snap, err := http.Get("http://" + host + "/snapshot.jpg?token=" + c.Token)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer snap.Body.Close()
+	var buf bytes.Buffer
+	if _, err := buf.ReadFrom(snap.Body); err != nil {
+		t.Fatal(err)
+	}
+	if n := boxColoured(t, buf.Bytes()); n < 500 {
+		t.Fatalf("the snapshot has %d pixels of the box colour, want the boxes drawn in", n)
+	}
+}
+
+// A stream set to ingest gets a publish token, saved, and says where its
+// producer connects; one set to another source lets its producer go and
+// takes none.
+func TestAStreamFollowsItsSourceToAndFromIngest(t *testing.T) {
+	c := small()
+	var saved config.Camera
+	st, host := startIngest(t, c, Deps{Save: func(c config.Camera) error { saved = c; return nil }})
+	if urls, token := st.Ingest(); urls != nil || token != "" {
+		t.Fatalf("a test pattern's Ingest: %v %q, want none", urls, token)
+	}
+	if _, resp, err := testproducer.Dial("ws://" + host + "/ingest/line?token=" + ingestToken); err == nil || resp.StatusCode != http.StatusNotFound {
+		t.Fatalf("a producer of a test pattern's stream: %v %v, want 404", resp, err)
+	}
+
+	if _, err := st.Update(func(s *engine.Settings) { s.Source = "ingest" }); err != nil {
+		t.Fatal(err)
+	}
+	urls, token := st.Ingest()
+	if protocol.CheckToken(token) != nil || saved.PublishToken != token {
+		t.Fatalf("publish token %q, saved %q: want a new one, saved", token, saved.PublishToken)
+	}
+	want := "ws://" + host + "/ingest/line?token=" + url.QueryEscape(token)
+	if len(urls) != 1 || urls[0] != want {
+		t.Fatalf("Ingest URLs %v, want [%s]", urls, want)
+	}
+	p, resp, err := testproducer.Dial(urls[0])
+	if err != nil {
+		t.Fatalf("producer: %v %v", err, resp)
+	}
+	defer p.Close()
+	if _, _, ok := p.WaitMessage(10*time.Second, 0, func(m json.RawMessage) bool { return true }); !ok {
+		t.Fatal("the producer was told nothing")
+	}
+
+	if _, err := st.Update(func(s *engine.Settings) { s.Source = "test" }); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-p.Gone():
+	case <-time.After(10 * time.Second):
+		t.Fatal("the producer stayed connected to a test pattern's stream")
+	}
+	if saved.PublishToken != token {
+		t.Fatalf("the publish token %q was not kept (%q)", saved.PublishToken, token)
+	}
+}
