@@ -78,3 +78,7 @@ func (st *Station) IngestHandler() http.Handler {
 		st.feed.ServeHTTP(w, r)
 	})
 }
+
+// ProducerConnected reports whether a producer is connected to the
+// stream's /ingest/<name> now.
+func (st *Station) ProducerConnected() bool { return st.feed.Connected() }
