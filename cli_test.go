@@ -95,6 +95,8 @@ func TestServeHoldsTokensToTheOneRule(t *testing.T) {
 		{"a --token with a space is refused", []string{"--token", "view token 0123456789"}, "--token: character 5"},
 		{"a short --publish-token is refused", []string{"--push", "ws://127.0.0.1:1/ingest/line1", "--publish-token", "P"}, "--publish-token: must be 16 to 256 characters"},
 		{"--push without a publish token is refused", []string{"--push", "ws://127.0.0.1:1/ingest/line1"}, "--publish-token"},
+		{"the ingest source without a publish token is refused", []string{"--source", "ingest"}, "--source ingest: give the token its producer will send with --publish-token"},
+		{"the ingest source with a short publish token is refused", []string{"--source", "ingest", "--publish-token", "P"}, "--publish-token: must be 16 to 256 characters"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			code, out, errOut := runFramecast(t, append([]string{"serve", "--addr", "127.0.0.1:0"}, tc.args...)...)

@@ -1,0 +1,105 @@
+package main
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"framecast/backend/client"
+	"framecast/backend/protocol"
+	"framecast/internal/testproducer"
+)
+
+// A Go producer into serve's ingest source, as the Python client sends:
+// the banner says where it connects (without the token), and a viewer
+// gets its 720p frames at its rate, each with its boxes in the header.
+func TestServeShowsAProducersFramesWithItsBoxes(t *testing.T) {
+	addr := freeAddr(t)
+	const token, publish = "serve-view-token-0123", "serve-publish-token-0123"
+	_, out := startServe(t, "--source", "ingest", "--publish-token", publish, "--addr", addr, "--token", token)
+	banner := out.String()
+	if want := "ws://" + addr + "/ingest/framecast?token=<publish token>"; !strings.Contains(banner, want) {
+		t.Fatalf("the banner does not say %s:\n%s", want, banner)
+	}
+	if strings.Contains(banner, publish) {
+		t.Fatalf("the banner prints the publish token:\n%s", banner)
+	}
+
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	v, err := client.Dial(ctx, "ws://"+addr+"/ws?token="+token, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer v.Close()
+	// NO SIGNAL until the producer comes.
+	if m, err := v.NextFrame(10 * time.Second); err != nil || !m.Frame.Placeholder {
+		t.Fatalf("first frame %+v (%v), want NO SIGNAL", m.Frame, err)
+	}
+
+	p, resp, err := testproducer.Dial("ws://" + addr + "/ingest/framecast?token=" + publish + "&view=" + token)
+	if err != nil {
+		t.Fatalf("producer: %v %v", err, resp)
+	}
+	defer p.Close()
+	boxes := []protocol.Detection{{Label: "person", Score: 0.91, Box: [4]int{100, 120, 200, 300}}, {Label: "dog", Score: 0.6, Box: [4]int{700, 400, 150, 100}}}
+	picture := testproducer.Picture(t, 1280, 720)
+	stop, sent := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(sent)
+		tick := time.NewTicker(time.Second / 30)
+		defer tick.Stop()
+		for {
+			if p.Send(picture, 1280, 720, boxes) != nil {
+				return
+			}
+			select {
+			case <-stop:
+				return
+			case <-tick.C:
+			}
+		}
+	}()
+	defer func() { close(stop); <-sent }()
+
+	for {
+		m, err := v.NextFrame(10 * time.Second)
+		if err != nil {
+			t.Fatalf("no frame of the producer: %v", err)
+		}
+		_ = v.Ack(m.Frame.Seq)
+		if !m.Frame.Placeholder {
+			break
+		}
+	}
+	const window = 5 * time.Second
+	frames, start := 0, time.Now()
+	for time.Since(start) < window {
+		m, err := v.NextFrame(5 * time.Second)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_ = v.Ack(m.Frame.Seq)
+		h := m.Frame
+		if h.Placeholder || h.W != 1280 || h.H != 720 || !slices.Equal(h.Detections, boxes) {
+			t.Fatalf("frame %d: %dx%d placeholder %v detections %v, want the producer's 1280x720 with %v",
+				h.Seq, h.W, h.H, h.Placeholder, h.Detections, boxes)
+		}
+		frames++
+	}
+	fps := float64(frames) / time.Since(start).Seconds()
+	state := ""
+	if resp, err := http.Get("http://" + addr + "/api/state?token=" + token); err == nil {
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		state = string(b)
+	}
+	t.Logf("a viewer of serve's ingest source: %d frames of 1280x720 in %v, %.1f fps; serve's state: %s", frames, window, fps, state)
+	if fps < 25 {
+		t.Fatalf("%.1f fps, want at least 25", fps)
+	}
+}
