@@ -48,12 +48,12 @@ export function fakeBindings({ base, token, qrPNG, contract, gated = false }) {
   };
   /**
    * Cam is one camera "running": its settings, chain and push in force.
-   * @typedef {{ name: string, settings: StreamSettings, chain: import('../src/desktop/backend').ChainItem[], push: PushInfo, record: boolean, recordError: string }} Cam
+   * @typedef {{ name: string, settings: StreamSettings, chain: import('../src/desktop/backend').ChainItem[], push: PushInfo, record: boolean, recordError: string, publishToken: string }} Cam
    */
   /** @returns {PushInfo} */
   const pushOff = () => ({ enabled: false, relay: '', stream: '', publishToken: '', state: 'stopped', sent: 0, viewers: 0, viewerUrl: '' });
   /** @param {string} name @returns {Cam} */
-  const newCam = (name) => ({ name, settings: { ...contract.settings }, chain: [], push: pushOff(), record: false, recordError: '' });
+  const newCam = (name) => ({ name, settings: { ...contract.settings }, chain: [], push: pushOff(), record: false, recordError: '', publishToken: '' });
   // cams are the cameras in order, as Go's site keeps them; selected names the one the controls act on.
   /** @type {Cam[]} */
   const cams = [newCam('camera')];
@@ -335,6 +335,19 @@ export function fakeBindings({ base, token, qrPNG, contract, gated = false }) {
           cur().chain = copy(items);
           return copy(cur().chain);
         },
+        // As Go does: a camera whose source is ingest has a publish token, made once and kept; any other has no producer URL.
+        IngestInfo: read(() => {
+          const c = cur();
+          if (c.settings.source !== 'ingest') return { urls: [], publishToken: '', python: '', connected: false };
+          if (!c.publishToken) c.publishToken = `publish-${c.name}-0123456789abcdef`;
+          const url = `${base.replace(/^http/, 'ws')}/ingest/${c.name}`;
+          return {
+            urls: [`${url}?token=${c.publishToken}`],
+            publishToken: c.publishToken,
+            python: `framecast.Publisher("${url}", publish_token="${c.publishToken}")`,
+            connected: false,
+          };
+        }),
         Push: read(() => copy(cur().push)),
         SetPush: async (p) => {
           calls.push(['SetPush', copy(p)]);

@@ -42,6 +42,12 @@ export interface Backend {
    */
   ExportClip(start: string, seconds: number): Promise<string>;
   /**
+   * IngestInfo returns where a producer sends the selected camera's frames:
+   * nothing (no URLs, no token) when its source is not ingest ("External
+   * producer").
+   */
+  IngestInfo(): Promise<AppIngestInfo>;
+  /**
    * LinkAudit is a page of the connections made with the customer link
    * called link, newest first: with before 0, the first page, which also
    * lists the connections open now; otherwise the records older than
@@ -290,6 +296,26 @@ export interface AppCustomerLink {
   /** it may watch the recordings */
   recordings: boolean;
   created: string;
+}
+
+/**
+ * app.IngestInfo
+ *
+ * IngestInfo is what the "External producer" source shows: where a
+ * producer, such as a Python pipeline, sends the selected camera's frames.
+ */
+export interface AppIngestInfo {
+  /**
+   * URLs are the producer's addresses, one for each address the server
+   * can be reached on, each with the publish token.
+   */
+  urls: string[];
+  /** PublishToken is the token the producer gives. */
+  publishToken: string;
+  /** Python is the line to paste into a Python script (docs/python.md). */
+  python: string;
+  /** Connected says whether a producer is connected now. */
+  connected: boolean;
 }
 
 /**
