@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"framecast/backend/engine"
+	"framecast/backend/hub"
 	"framecast/backend/protocol"
 	"framecast/backend/server"
 	"framecast/backend/source"
@@ -16,6 +17,21 @@ func isIngest(s engine.Settings) bool {
 	spec, err := source.ParseSpec(s.Source)
 	return err == nil && spec.Kind == source.KindIngest
 }
+
+// audience is the producer's count of who watches: the stream's viewers,
+// and one more while only a tap (the recorder) takes its frames, so a
+// producer that idles with nobody watching keeps sending for a recording.
+type audience struct{ h *hub.Hub }
+
+func (a audience) Count() int {
+	if n := a.h.Count(); n > 0 || !a.h.Busy() {
+		return n
+	}
+	return 1
+}
+
+// Changed is closed at the next change of viewers or taps.
+func (a audience) Changed() <-chan struct{} { return a.h.Changed() }
 
 // open opens a source for the engine: the ingest source on the station's
 // feed, any other as source.Open does.

@@ -21,6 +21,8 @@ import (
 	"framecast/backend/config"
 	"framecast/backend/engine"
 	"framecast/backend/protocol"
+	"framecast/backend/record"
+	"framecast/internal/testnet"
 	"framecast/internal/testproducer"
 )
 
@@ -376,5 +378,55 @@ func TestAStreamFollowsItsSourceToAndFromIngest(t *testing.T) {
 	}
 	if saved.PublishToken != token {
 		t.Fatalf("the publish token %q was not kept (%q)", saved.PublishToken, token)
+	}
+}
+
+// A recorded ingest stream records the producer's frames and, in the
+// detections index, the producer's boxes.
+func TestARecordedIngestStreamKeepsTheProducersBoxes(t *testing.T) {
+	store, err := record.Open(record.Options{Dir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	c := ingestCamera()
+	c.Stream.MaxWidth, c.Stream.MaxHeight = 320, 180
+	c.Record = true
+	st, host := startIngest(t, c, Deps{Store: store})
+	p, resp, err := testproducer.Dial("ws://" + host + "/ingest/line?token=" + ingestToken)
+	if err != nil {
+		t.Fatalf("producer: %v %v", err, resp)
+	}
+	defer p.Close()
+	dets := []protocol.Detection{{Label: "forklift", Score: 0.8, Box: [4]int{20, 30, 100, 60}}}
+	stop := make(chan struct{})
+	sent := sendAt(p, testproducer.Picture(t, 320, 180), 320, 180, 30, dets, stop)
+	defer func() { close(stop); <-sent }()
+
+	base := "http://" + host + "/"
+	q := "?token=" + url.QueryEscape(c.Token)
+	var spans []span
+	testnet.WaitFor(t, 60*time.Second, "3 s recorded", func() bool {
+		spans = nil
+		return getJSON(t, base+"api/recordings"+q, &spans) == 200 && len(spans) == 1 && spans[0].End.Sub(spans[0].Start) >= 3*time.Second
+	})
+	var got []struct {
+		TS    time.Time
+		Label string
+		Box   [4]int
+	}
+	if code := getJSON(t, base+"api/detections"+q+"&label=forklift&duration=1m&start="+url.QueryEscape(spans[0].Start.Format(time.RFC3339Nano)), &got); code != 200 || len(got) == 0 {
+		t.Fatalf("api/detections: %d, %d of the producer's boxes", code, len(got))
+	}
+	if got[0].Box != dets[0].Box {
+		t.Fatalf("recorded box %v, want the producer's %v", got[0].Box, dets[0].Box)
+	}
+	if n := len(st.Viewers(time.Now())); n != 0 {
+		t.Fatalf("%d viewers: the recorder must not count as one", n)
+	}
+	// To the producer it does: one that idles with nobody watching keeps
+	// sending while the stream is recorded.
+	if m, _, ok := p.WaitMessage(10*time.Second, 0, func(m json.RawMessage) bool { return strings.Contains(string(m), `"type":"viewers"`) }); !ok || !strings.Contains(string(m), `"count":1`) {
+		t.Fatalf("the producer was told %s, want a count of 1 for the recorder", m)
 	}
 }

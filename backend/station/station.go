@@ -128,7 +128,7 @@ func New(c config.Camera, d Deps) (*Station, error) {
 		newToken = true
 	}
 	st.publishToken.Store(&c.PublishToken)
-	st.feed = ingest.NewFeed(ingest.FeedDeps{Token: st.loadPublishToken, Guard: d.Guard, Audience: st.hub,
+	st.feed = ingest.NewFeed(ingest.FeedDeps{Token: st.loadPublishToken, Guard: d.Guard, Audience: audience{st.hub},
 		MaxFrame: d.MaxFrame, Log: d.Log.With("stream", c.Name)})
 	ed := engine.Deps{Hub: st.hub, Log: d.Log.With("stream", c.Name), Renditions: d.Renditions, Observer: d.Observer, Open: st.open}
 	eng, err := engine.New(c.Stream, ed)
