@@ -17,6 +17,7 @@ import websockets.exceptions
 from . import wire
 from .backoff import DEFAULT_FIRST, DEFAULT_MAX, Backoff
 from .detections import Detection, scale, to_detections
+from .mask import use_fast_mask
 from .urls import ingest_url, redact, scrub
 
 # How often the producer pings the relay, and how long it waits for the pong
@@ -113,6 +114,7 @@ class Publisher:
         self._seq = 0
         self._want: Set[str] = set()
 
+        use_fast_mask()
         self._loop = asyncio.new_event_loop()
         self._wake = asyncio.Event()
         self._stop = asyncio.Event()

@@ -79,6 +79,7 @@ class FakeRelay:
 
     def close(self) -> None:
         async def run() -> None:
+            self._reading.set()
             self._server.close()
             await self._server.wait_closed()
         asyncio.run_coroutine_threadsafe(run(), self._loop).result(10)

@@ -51,3 +51,13 @@ def test_the_relays_messages_are_read_and_unknown_ones_skipped() -> None:
     assert parse_relay_message('{"type":"keyframe","key":"@h264"}') is None
     assert parse_relay_message('{"type":"later"}') is None
     assert parse_relay_message("not json") is None
+
+
+@pytest.mark.parametrize("n", [0, 1, 7, 8, 9, 1000, 100003])
+def test_the_numpy_mask_is_websockets_own(n: int) -> None:
+    from websockets.utils import apply_mask as theirs
+
+    from framecast.mask import apply_mask
+
+    data, mask = bytes(range(256)) * (n // 256) + bytes(n % 256), b"\x01\x80\xfe\x37"
+    assert apply_mask(data, mask) == theirs(data, mask)
