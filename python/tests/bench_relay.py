@@ -1,8 +1,9 @@
-"""Bench: a Publisher at 720p30 through the real relay to one viewer (in a
-process of its own). Prints send()'s p50/p99, the viewer's fps and how many
-of its frames carried the boxes, and this process's CPU per frame sent.
+"""Bench: a Publisher at 720p30 through the real relay (or serve --source
+ingest) to one viewer (in a process of its own). Prints send()'s p50/p99,
+the viewer's fps and how many of its frames carried the boxes, and this
+process's CPU per frame sent.
 
-    FRAMECAST_BIN=build/bin/framecast python3 python/tests/bench_relay.py [SECONDS]
+    FRAMECAST_BIN=build/bin/framecast python3 python/tests/bench_relay.py [SECONDS] [relay|serve]
 """
 
 from __future__ import annotations
@@ -63,8 +64,13 @@ def main() -> None:
         view(sys.argv[2], float(sys.argv[3]))
         return
     seconds = float(sys.argv[1]) if len(sys.argv) > 1 else 10
+    kind = sys.argv[2] if len(sys.argv) > 2 else "relay"
     port = free_port()
-    relay = Program(["relay", "--addr", f"127.0.0.1:{port}", "--publish-token", PUBLISH], port)
+    if kind == "serve":
+        relay = Program(["serve", "--source", "ingest", "--publish-token", PUBLISH, "--token", VIEW, "--name", "cam",
+                         "--addr", f"127.0.0.1:{port}"], port)
+    else:
+        relay = Program(["relay", "--addr", f"127.0.0.1:{port}", "--publish-token", PUBLISH], port)
     frames = [scene(i) for i in range(8)]
     try:
         with framecast.Publisher(f"ws://127.0.0.1:{port}/ingest/cam", publish_token=PUBLISH, view_token=VIEW) as pub:
@@ -92,7 +98,7 @@ def main() -> None:
     p50, p99 = np.percentile(np.array(took) * 1000, [50, 99])
     own99 = np.percentile(np.array(own) * 1000, 99)
     sent = st["sent"] - sent0
-    print(f"720p30 through the relay, {seconds:.0f} s: send() p50 {p50:.2f} ms p99 {p99:.2f} ms (own CPU p99 {own99:.2f} ms) over {n} calls; "
+    print(f"720p30 through {kind}, {seconds:.0f} s: send() p50 {p50:.2f} ms p99 {p99:.2f} ms (own CPU p99 {own99:.2f} ms) over {n} calls; "
           f"sent {sent}, dropped {st['dropped']}, encode {st['encode_ms']:.1f} ms; viewer {seen['fps']:.1f} fps, "
           f"boxes in {seen['boxed']} of {seen['frames']} frames; Python CPU {cpu / max(1, sent) * 1000:.1f} ms a frame")
 
