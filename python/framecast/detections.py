@@ -8,6 +8,7 @@ import math
 from typing import Any, Dict, List, Mapping, Optional, Sequence
 
 import numpy as np
+from numpy.typing import NDArray
 
 #: A label's limit in characters; a longer one is cut.
 MAX_LABEL = 64
@@ -53,7 +54,7 @@ def to_detections(obj: Any, names: Optional[Mapping[int, str]] = None) -> List[D
         "supervision.Detections, ultralytics Results")
 
 
-def _array(x: Any) -> np.ndarray:
+def _array(x: Any) -> NDArray[Any]:
     """Return a tensor or array-like as a numpy array (a torch tensor on
     any device included)."""
     if hasattr(x, "detach"):

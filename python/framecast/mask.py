@@ -36,5 +36,5 @@ def use_fast_mask() -> bool:
         pass
     import websockets.legacy.framing as framing
 
-    framing.apply_mask = apply_mask  # type: ignore[assignment]
+    setattr(framing, "apply_mask", apply_mask)
     return True

@@ -11,8 +11,9 @@ from typing import Any, Deque, Dict, List, Mapping, Optional, Set, Tuple
 
 import cv2
 import numpy as np
-import websockets
 import websockets.exceptions
+from numpy.typing import NDArray
+from websockets.legacy.client import connect
 
 from . import wire
 from .backoff import DEFAULT_FIRST, DEFAULT_MAX, Backoff
@@ -50,7 +51,7 @@ class _Item:
 
     __slots__ = ("frame", "ts", "detections", "meta")
 
-    def __init__(self, frame: np.ndarray, ts: int, detections: List[Detection], meta: Optional[Dict[str, str]]) -> None:
+    def __init__(self, frame: NDArray[np.uint8], ts: int, detections: List[Detection], meta: Optional[Dict[str, str]]) -> None:
         self.frame = frame
         self.ts = ts
         self.detections = detections
@@ -129,7 +130,7 @@ class Publisher:
     def __exit__(self, *exc: Any) -> None:
         self.close()
 
-    def send(self, frame_bgr: np.ndarray, detections: Any = None, meta: Optional[Mapping[str, str]] = None) -> None:
+    def send(self, frame_bgr: NDArray[np.uint8], detections: Any = None, meta: Optional[Mapping[str, str]] = None) -> None:
         """Give the sender a frame (BGR, or grey, uint8, as OpenCV reads
         them) with what was found in it, captured now.
 
@@ -220,7 +221,7 @@ class Publisher:
     async def _connect_loop(self, stopping: "asyncio.Future[Any]") -> None:
         while not self._stop.is_set():
             try:
-                ws = await asyncio.wait_for(websockets.connect(
+                ws = await asyncio.wait_for(connect(
                     self._url, compression=None, max_size=MAX_RELAY_MESSAGE, ping_interval=PING_PERIOD,
                     ping_timeout=PONG_WAIT, close_timeout=2, open_timeout=None), CONNECT_TIMEOUT)
             except websockets.exceptions.InvalidStatusCode as e:
