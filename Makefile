@@ -18,11 +18,13 @@ BIN       := build/bin/framecast
 export PATH := $(GOBIN):$(PATH)
 
 # Debian 12 names; the OpenCV here (4.6) is the one gocv v0.31.0 builds with.
-# python3-opencv and python3-websockets run the old setup's producer in e2e;
+# python3-opencv and python3-websockets run the old setup's producer in e2e
+# and, with numpy, the Python client (python/), tested with pytest in a venv;
 # libopenh264-dev is the H.264 encoder (backend/encode), ffmpeg's ffprobe
 # checks what it makes.
 APT_PKGS := build-essential pkg-config libopencv-dev libwebkit2gtk-4.0-dev libgtk-3-dev \
             chromium xvfb xauth xdotool imagemagick python3-opencv python3-websockets \
+            python3-numpy python3-pytest python3-venv python3-setuptools \
             libopenh264-dev ffmpeg gstreamer1.0-libav gstreamer1.0-plugins-bad
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
@@ -34,7 +36,7 @@ LDFLAGS := -X main.version=$(VERSION) -X main.commit=$(COMMIT)
 GO_SRC := $(shell find . -name '*.go' -not -path './frontend/*') go.mod go.sum
 FE_SRC := $(shell find frontend -path frontend/node_modules -prune -o -path frontend/dist -prune -o -type f -print)
 
-.PHONY: deps deps-apt deps-wails deps-npm build relay run generate test vulncheck test-go test-frontend test-e2e bench bench-chromium bench-grid bench-relay fuzz soak test-soak lint clean
+.PHONY: deps deps-apt deps-wails deps-npm build relay run generate test vulncheck test-go test-frontend test-e2e test-python bench bench-chromium bench-grid bench-relay fuzz soak test-soak lint clean
 
 deps: deps-apt deps-wails deps-npm
 
@@ -80,7 +82,7 @@ run: build
 	@if [ -n "$$DISPLAY$$WAYLAND_DISPLAY" ]; then ./$(BIN); else \
 		echo "no display: starting the headless server instead"; ./$(BIN) serve --source test; fi
 
-test: build lint vulncheck test-go test-soak test-frontend test-e2e
+test: build lint vulncheck test-go test-soak test-frontend test-e2e test-python
 
 # The desktop window's contract with Go, written from the Go code:
 # frontend/src/desktop/generated.ts (bound methods, their types, events,
@@ -129,6 +131,15 @@ test-soak:
 
 soak:
 	FRAMECAST_SOAK=$(SOAK) $(GO) test -tags soak,matprofile -count=1 -run Soak -timeout 0 -v ./backend/soak
+
+# The Python client (python/), installed offline as its README says into a
+# venv over Debian's OpenCV, numpy and websockets, against the binary.
+PYTHON ?= /usr/bin/python3
+PYVENV := build/pyvenv
+test-python: deps-apt $(BIN)
+	rm -rf $(PYVENV) && $(PYTHON) -m venv --system-site-packages $(PYVENV)
+	$(PYVENV)/bin/pip install -q --no-build-isolation --no-index ./python
+	FRAMECAST_BIN=$(CURDIR)/$(BIN) $(PYVENV)/bin/python -m pytest -q python/tests
 
 test-frontend:
 	cd frontend && npm test
