@@ -20,6 +20,7 @@ import type {
   VisionInfo,
   VisionParam,
 } from './generated';
+import type { IngestBinding, IngestInfo } from './ingestinfo';
 
 // The types come from Go (generated.ts, written by `make generate`); these
 // are the names the UI knows them by.
@@ -47,18 +48,21 @@ export type PushInfo = AppPushInfo;
 export type Device = SourceCamera;
 /** Camera is app.Camera: one running camera of the window's list. */
 export type Camera = AppCamera;
+export type { IngestInfo };
+/** Bound is what window.go.app.App holds: Backend, and IngestInfo until generated.ts has it. */
+export type Bound = Backend & IngestBinding;
 
 type EventsOn = (name: string, callback: (...data: unknown[]) => void) => () => void;
 
 declare global {
   interface Window {
-    go?: { app?: { App?: Backend } };
+    go?: { app?: { App?: Bound } };
     runtime?: { EventsOn?: EventsOn };
   }
 }
 
 /** backend returns the bound API, or throws when not inside the app. */
-export function backend(): Backend {
+export function backend(): Bound {
   const api = window.go?.app?.App;
   if (!api) throw new Error('Framecast desktop UI must run inside the Framecast app');
   return api;
