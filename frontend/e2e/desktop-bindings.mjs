@@ -47,13 +47,13 @@ export function fakeBindings({ base, token, qrPNG, contract, gated = false }) {
     return get();
   };
   /**
-   * Cam is one camera "running": its settings, chain and push in force.
-   * @typedef {{ name: string, settings: StreamSettings, chain: import('../src/desktop/backend').ChainItem[], push: PushInfo, record: boolean, recordError: string }} Cam
+   * Cam is one camera "running": its settings, chain and push in force, and the publish token an external producer sends.
+   * @typedef {{ name: string, settings: StreamSettings, chain: import('../src/desktop/backend').ChainItem[], push: PushInfo, record: boolean, recordError: string, publishToken: string }} Cam
    */
   /** @returns {PushInfo} */
   const pushOff = () => ({ enabled: false, relay: '', stream: '', publishToken: '', state: 'stopped', sent: 0, viewers: 0, viewerUrl: '' });
   /** @param {string} name @returns {Cam} */
-  const newCam = (name) => ({ name, settings: { ...contract.settings }, chain: [], push: pushOff(), record: false, recordError: '' });
+  const newCam = (name) => ({ name, settings: { ...contract.settings }, chain: [], push: pushOff(), record: false, recordError: '', publishToken: '' });
   // cams are the cameras in order, as Go's site keeps them; selected names the one the controls act on.
   /** @type {Cam[]} */
   const cams = [newCam('camera')];
@@ -210,6 +210,19 @@ export function fakeBindings({ base, token, qrPNG, contract, gated = false }) {
           }
           if (window.__refuseSource) throw window.__refuseSource;
           cur().settings.source = s;
+          // As the desktop does: an external producer's camera gets a publish token of its own, made once and kept.
+          if (s === 'ingest' && cur().publishToken === '') cur().publishToken = token22();
+        }),
+        // As app.IngestInfo: a producer URL for each address (the page's, and a LAN one), the token and the Python snippet; empty for other sources.
+        IngestInfo: read(() => {
+          calls.push(['IngestInfo']);
+          const c = cur();
+          if (c.settings.source !== 'ingest') return { urls: [], token: '', snippet: '' };
+          const scheme = share.tls ? 'wss:' : 'ws:';
+          const port = new URL(base).port;
+          const urls = [`${scheme}//${new URL(base).hostname}:${port}/ingest/${c.name}`, `${scheme}//192.168.1.20:${port}/ingest/${c.name}`];
+          const snippet = `import framecast\npub = framecast.Publisher("${urls[0]}", publish_token="${c.publishToken}")\npub.send(frame, detections)`;
+          return { urls, token: c.publishToken, snippet };
         }),
         PickFile: async () => {
           calls.push(['PickFile']);
