@@ -213,15 +213,16 @@ export function fakeBindings({ base, token, qrPNG, contract, gated = false }) {
           // As the desktop does: an external producer's camera gets a publish token of its own, made once and kept.
           if (s === 'ingest' && cur().publishToken === '') cur().publishToken = token22();
         }),
-        // As app.IngestInfo: a producer URL for each address (the page's, and a LAN one), the token and the Python snippet; empty for other sources.
+        // As app.IngestInfo: a producer URL for each address (the page's, and a LAN one) with the token, as station.Ingest makes them, the token and the Python snippet; empty for other sources.
         IngestInfo: read(() => {
           calls.push(['IngestInfo']);
           const c = cur();
           if (c.settings.source !== 'ingest') return { urls: [], token: '', snippet: '' };
           const scheme = share.tls ? 'wss:' : 'ws:';
           const port = new URL(base).port;
-          const urls = [`${scheme}//${new URL(base).hostname}:${port}/ingest/${c.name}`, `${scheme}//192.168.1.20:${port}/ingest/${c.name}`];
-          const snippet = `import framecast\npub = framecast.Publisher("${urls[0]}", publish_token="${c.publishToken}")\npub.send(frame, detections)`;
+          const bases = [`${scheme}//${new URL(base).hostname}:${port}/ingest/${c.name}`, `${scheme}//192.168.1.20:${port}/ingest/${c.name}`];
+          const urls = bases.map((u) => `${u}?token=${c.publishToken}`);
+          const snippet = `import framecast\npub = framecast.Publisher("${bases[0]}", publish_token="${c.publishToken}")\npub.send(frame, detections)`;
           return { urls, token: c.publishToken, snippet };
         }),
         PickFile: async () => {

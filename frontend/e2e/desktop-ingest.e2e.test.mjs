@@ -53,14 +53,22 @@ test('the picker offers the external producer, and choosing it sets the source t
   assert.equal(await page.locator('#source-name').innerText(), 'External producer');
 });
 
-test('the panel shows each producer URL, the token hidden until Show, and the snippet with the token hidden too', async () => {
+test('the panel shows each producer URL, the token and the snippet, the token hidden in all three until Show', async () => {
   const info = await ingestInfo();
   assert.equal(info.urls.length, 2);
   assert.ok(info.token.length >= 16, `token ${info.token.length} characters`);
-  // Each URL whole in its title and Copy; host and port shown whole.
+  // Each URL in its title (the token hidden there too); host and port shown whole.
   const urls = page.locator('#ingest-urls .url');
-  assert.deepEqual(await urls.evaluateAll((spans) => spans.map((s) => s.title)), info.urls);
-  for (const [i, url] of info.urls.entries()) assert.ok((await urls.nth(i).innerText()).includes(new URL(url).host), `URL ${i} shows no host:port`);
+  const titles = () => urls.evaluateAll((spans) => spans.map((s) => s.title));
+  const masked = info.urls.map((u) => u.replace(info.token, '••••••••'));
+  assert.notDeepEqual(masked, info.urls, "the fake's URLs carry no token");
+  assert.deepEqual(await titles(), masked);
+  for (const [i, url] of info.urls.entries()) {
+    const text = await urls.nth(i).innerText();
+    assert.ok(text.includes(new URL(url).host), `URL ${i} shows no host:port`);
+    assert.ok(!text.includes(info.token.slice(0, 6)), `URL ${i} shows the token: ${text}`);
+  }
+  assert.ok(!(await page.locator('#ingest').innerHTML()).includes(info.token.slice(0, 6)), 'the token is in the panel before Show');
 
   const box = page.locator('#ingest-token');
   assert.equal(await box.getAttribute('type'), 'password');
@@ -74,19 +82,22 @@ test('the panel shows each producer URL, the token hidden until Show, and the sn
   await page.getByRole('button', { name: 'Show publish token' }).click();
   assert.equal(await box.getAttribute('type'), 'text');
   assert.equal(await snippet.innerText(), info.snippet);
+  assert.deepEqual(await titles(), info.urls);
   await page.getByRole('button', { name: 'Hide publish token' }).click();
   assert.equal(await box.getAttribute('type'), 'password');
   assert.equal(await snippet.innerText(), hidden);
+  assert.deepEqual(await titles(), masked);
 });
 
 test('Copy puts a URL, the token and the whole snippet on the clipboard', async () => {
   const info = await ingestInfo();
-  await page.getByRole('button', { name: `Copy the producer URL ${info.urls[1]}` }).click();
+  await page.getByRole('button', { name: `Copy the producer URL of ${new URL(info.urls[1]).host}` }).click();
   assert.deepEqual(await waitFor(() => lastCall('CopyText'), 'CopyText'), ['CopyText', info.urls[1]]);
   const copied = (text) => waitFor(async () => (await lastCall('CopyText'))?.[1] === text, `${JSON.stringify(text)} copied`);
   await page.getByRole('button', { name: 'Copy the publish token' }).click();
   await copied(info.token);
-  // The token is hidden on screen; the snippet copied has it.
+  // The token is hidden on screen; the URL and the snippet copied have it.
+  assert.ok(info.urls[1].includes(info.token));
   await page.getByRole('button', { name: 'Copy the Python snippet' }).click();
   await copied(info.snippet);
   assert.ok(info.snippet.includes(info.token));

@@ -1,11 +1,13 @@
 // The external producer panel of the camera panel: while the selected
 // camera's source is "ingest", where a producer (framecast's Python
 // package, or any program speaking the relay's producer protocol) connects:
-// the producer URL of each address with Copy, the publish token (hidden
-// until Show) with Copy, and a Python snippet with Copy; and whether a
-// producer is sending, from the stream's state the window already has.
+// the producer URL of each address, the publish token and a Python
+// snippet, each with Copy, the token hidden in all three until Show; and
+// whether a producer is sending, from the stream's state the window
+// already has.
 import { backend, errorText, type AppStats, type IngestInfo } from './backend';
 import { el, must } from './dom';
+import { linkParts } from './format';
 import { INGEST, hideToken, ingestView } from './ingesttext';
 import { notify, resolve } from './notices';
 import { fillLink, wireCopy } from './share';
@@ -36,7 +38,7 @@ export async function showIngest(source: string): Promise<void> {
     resolve('ingest');
     if (gen !== generation) return;
     info = got;
-    fill(got);
+    render();
     panel().hidden = false;
   } catch (err) {
     if (gen === generation) notify(`Reading where the producer connects failed: ${errorText(err)}`, 'error', 'ingest');
@@ -67,30 +69,33 @@ function setText(node: HTMLElement, text: string): void {
 /** shown says whether the person asked to see the token. */
 const shown = () => tokenBox().type === 'text';
 
-function fill(got: IngestInfo): void {
+/**
+ * render shows Go's last answer: the URLs and the snippet carry the token,
+ * so it is hidden in them too unless the person asked to see it. Copy
+ * takes Go's text whole, token and all, whatever is shown.
+ */
+function render(): void {
+  if (info === null) return;
+  const { urls, token, snippet } = info;
+  const seen = (text: string) => (shown() ? text : hideToken(text, token));
   const list = must('ingest-urls', HTMLUListElement);
   list.replaceChildren();
-  for (const url of got.urls) {
+  for (const url of urls) {
     const item = el('li', '', 'link');
     const text = el('span', '', 'url');
-    fillLink(text, url);
+    fillLink(text, seen(url));
     const copy = el('button', 'Copy', 'copy');
     copy.type = 'button';
-    copy.setAttribute('aria-label', `Copy the producer URL ${url}`);
+    // Named by its host, not the whole URL: a screen reader would read the token out.
+    copy.setAttribute('aria-label', `Copy the producer URL of ${linkParts(url).host}`);
     wireCopy(copy, () => url);
     item.append(text, copy);
     list.append(item);
   }
-  must('ingest-no-urls', HTMLElement).hidden = got.urls.length > 0;
-  tokenBox().value = got.token;
-  showSnippet();
-}
-
-/** showSnippet shows Go's snippet, its token hidden unless the token is shown. */
-function showSnippet(): void {
+  must('ingest-no-urls', HTMLElement).hidden = urls.length > 0;
+  tokenBox().value = token;
   const code = must('ingest-snippet', HTMLElement);
-  const text = info === null ? '' : shown() ? info.snippet : hideToken(info.snippet, info.token);
-  if (code.textContent !== text) code.textContent = text;
+  if (code.textContent !== seen(snippet)) code.textContent = seen(snippet);
 }
 
 /** setupIngest wires the panel's buttons; showIngest fills it. */
@@ -101,9 +106,8 @@ export function setupIngest(): void {
     reveal().textContent = on ? 'Hide' : 'Show';
     reveal().setAttribute('aria-label', on ? 'Hide publish token' : 'Show publish token');
     reveal().setAttribute('aria-pressed', String(on));
-    showSnippet();
+    render();
   });
   wireCopy(must('ingest-token-copy', HTMLButtonElement), () => info?.token ?? '');
-  // The snippet copied is Go's whole, token and all, whatever is shown.
   wireCopy(must('ingest-snippet-copy', HTMLButtonElement), () => info?.snippet ?? '');
 }
