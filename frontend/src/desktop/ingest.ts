@@ -37,8 +37,11 @@ export async function showIngest(source: string): Promise<void> {
     const got = await backend().IngestInfo();
     resolve('ingest');
     if (gen !== generation) return;
+    // Every change of a setting asks again: the same answer leaves the
+    // panel be (a Copy button saying "Copied" goes on saying it).
+    const same = info !== null && JSON.stringify(info) === JSON.stringify(got);
     info = got;
-    render();
+    if (!same) render();
     panel().hidden = false;
   } catch (err) {
     if (gen === generation) notify(`Reading where the producer connects failed: ${errorText(err)}`, 'error', 'ingest');
@@ -76,7 +79,8 @@ const shown = () => tokenBox().type === 'text';
  */
 function render(): void {
   if (info === null) return;
-  const { urls, token, snippet } = info;
+  const { token, snippet } = info;
+  const urls = info.urls ?? []; // Go's nil slice is null
   const seen = (text: string) => (shown() ? text : hideToken(text, token));
   const list = must('ingest-urls', HTMLUListElement);
   list.replaceChildren();
