@@ -47,7 +47,7 @@ export function fakeBindings({ base, token, qrPNG, contract, gated = false }) {
     return get();
   };
   /**
-   * Cam is one camera "running": its settings, chain and push in force.
+   * Cam is one camera "running": its settings, chain and push in force, and the publish token an external producer sends.
    * @typedef {{ name: string, settings: StreamSettings, chain: import('../src/desktop/backend').ChainItem[], push: PushInfo, record: boolean, recordError: string, publishToken: string }} Cam
    */
   /** @returns {PushInfo} */
@@ -210,6 +210,8 @@ export function fakeBindings({ base, token, qrPNG, contract, gated = false }) {
           }
           if (window.__refuseSource) throw window.__refuseSource;
           cur().settings.source = s;
+          // As the desktop does: an external producer's camera gets a publish token of its own, made once and kept.
+          if (s === 'ingest' && cur().publishToken === '') cur().publishToken = token22();
         }),
         PickFile: async () => {
           calls.push(['PickFile']);
@@ -335,16 +337,21 @@ export function fakeBindings({ base, token, qrPNG, contract, gated = false }) {
           cur().chain = copy(items);
           return copy(cur().chain);
         },
-        // As Go does: a camera whose source is ingest has a publish token, made once and kept; any other has no producer URL.
+        // As app.IngestInfo: a producer URL for each address (the page's, and a LAN one) with the token, as station.Ingest
+        // makes them (wss:// with HTTPS), the token and the Publisher line; empty for other sources. A camera whose
+        // source is ingest has a publish token, made once and kept (SetSource).
         IngestInfo: read(() => {
+          calls.push(['IngestInfo']);
           const c = cur();
           if (c.settings.source !== 'ingest') return { urls: [], publishToken: '', python: '', connected: false };
-          if (!c.publishToken) c.publishToken = `publish-${c.name}-0123456789abcdef`;
-          const url = `${base.replace(/^http/, 'ws')}/ingest/${c.name}`;
+          if (!c.publishToken) c.publishToken = token22();
+          const scheme = share.tls ? 'wss:' : 'ws:';
+          const port = new URL(base).port;
+          const bases = [`${scheme}//${new URL(base).hostname}:${port}/ingest/${c.name}`, `${scheme}//192.168.1.20:${port}/ingest/${c.name}`];
           return {
-            urls: [`${url}?token=${c.publishToken}`],
+            urls: bases.map((u) => `${u}?token=${c.publishToken}`),
             publishToken: c.publishToken,
-            python: `framecast.Publisher("${url}", publish_token="${c.publishToken}")`,
+            python: `framecast.Publisher("${bases[0]}", publish_token="${c.publishToken}")`,
             connected: false,
           };
         }),

@@ -145,7 +145,7 @@ async function fill() {
   await page.getByText('Share over the internet').click();
   await page.getByLabel('Relay address').fill('wss://relay.example.com:8188');
   await page.getByLabel('Stream name').fill('line1');
-  await page.getByLabel('Publish token', { exact: true }).fill('publish-token-0123456789');
+  await page.locator('#push').getByLabel('Publish token', { exact: true }).fill('publish-token-0123456789');
   await page.getByRole('switch', { name: 'Push to the relay' }).click();
   await waitFor(async () => (await page.locator('#push-state').innerText()) === 'Connecting…', 'connecting');
   await page.evaluate(

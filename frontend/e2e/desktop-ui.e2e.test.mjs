@@ -265,7 +265,7 @@ describe('share over the internet', () => {
   });
 
   test('the publish token is hidden until shown', async () => {
-    const token = page.getByLabel('Publish token', { exact: true });
+    const token = page.locator('#push').getByLabel('Publish token', { exact: true });
     await token.fill('publish-token-0123456789');
     assert.equal(await token.getAttribute('type'), 'password');
     await page.getByRole('button', { name: 'Show publish token' }).click();

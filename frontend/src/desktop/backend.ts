@@ -12,6 +12,7 @@ import type {
   ConfigPush,
   EngineSettings,
   EventName,
+  AppIngestInfo,
   EventPayloads,
   HubStats,
   ProtocolChainItem,
@@ -47,18 +48,22 @@ export type PushInfo = AppPushInfo;
 export type Device = SourceCamera;
 /** Camera is app.Camera: one running camera of the window's list. */
 export type Camera = AppCamera;
+/** IngestInfo is app.IngestInfo: where an external producer sends the selected camera's frames. */
+export type IngestInfo = AppIngestInfo;
+/** Bound is what window.go.app.App holds. */
+export type Bound = Backend;
 
 type EventsOn = (name: string, callback: (...data: unknown[]) => void) => () => void;
 
 declare global {
   interface Window {
-    go?: { app?: { App?: Backend } };
+    go?: { app?: { App?: Bound } };
     runtime?: { EventsOn?: EventsOn };
   }
 }
 
 /** backend returns the bound API, or throws when not inside the app. */
-export function backend(): Backend {
+export function backend(): Bound {
   const api = window.go?.app?.App;
   if (!api) throw new Error('Framecast desktop UI must run inside the Framecast app');
   return api;

@@ -1,11 +1,14 @@
-// The camera panel: on/off, source picker (with recent files and URLs), a URL
-// or file path, quality, what viewers get (codec, H.264 bitrate),
-// resolution, fps. Every change goes to Go at once; a
-// refusal shows why and puts the control back to what is really in force. A
-// number out of range is refused next to its field and never sent.
+// The camera panel: on/off, source picker (with recent files and URLs, and
+// the external producer, whose panel is ingest.ts's), a URL or file path,
+// quality, what viewers get (codec, H.264 bitrate), resolution, fps. Every
+// change goes to Go at once; a refusal shows why and puts the control back
+// to what is really in force. A number out of range is refused next to its
+// field and never sent.
 import { backend, errorText, type Device, type StreamSettings } from './backend';
 import { must, onCommit, setProblem } from './dom';
 import { numberProblem, presetOf, readBitrate, showBitrate, sourceLabel, sourceTextProblem } from './format';
+import { showIngest } from './ingest';
+import { INGEST } from './ingesttext';
 import { notify, resolve } from './notices';
 import { isRecentKind, loadRecent, remember } from './recent';
 
@@ -49,6 +52,7 @@ export function show(s: StreamSettings): void {
   must('source-name', HTMLElement).textContent = sourceLabel(s.source);
   must('source-name', HTMLElement).title = s.source;
   must('camera-fields', HTMLFieldSetElement).disabled = false;
+  void showIngest(s.source);
 }
 
 function fillSources(current: string): void {
@@ -60,6 +64,7 @@ function fillSources(current: string): void {
     sel.add(none);
   }
   for (const c of cameras ?? []) sel.add(new Option(c.name, c.spec));
+  sel.add(new Option('External producer (Python, another program)', INGEST));
   if (recent.length > 0) {
     const group = document.createElement('optgroup');
     group.label = 'Recent';

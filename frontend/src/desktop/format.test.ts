@@ -63,6 +63,7 @@ describe('sourceLabel', () => {
   it('names each kind of source', () => {
     expect(sourceLabel('test')).toBe('Test pattern');
     expect(sourceLabel('camera:2')).toBe('Camera 2');
+    expect(sourceLabel('ingest')).toBe('External producer');
     expect(sourceLabel('/home/me/line.mp4')).toBe('File: line.mp4');
     expect(sourceLabel('rtsp://cam/live')).toBe('rtsp://cam/live');
   });

@@ -1,6 +1,7 @@
 // Pure helpers for the desktop UI's text and choices, kept apart from the
 // DOM so they are easy to test.
 import { resolutions, type StreamSettings } from './backend';
+import { INGEST } from './ingesttext';
 
 /** presetOf names the preset (one of Go's resolutions) that matches the settings, or "" for none. */
 export function presetOf(s: Pick<StreamSettings, 'maxWidth' | 'maxHeight'>): string {
@@ -61,6 +62,7 @@ export function showBitrate(bps: number): string {
 /** sourceLabel is how the picker names a source spec. */
 export function sourceLabel(spec: string): string {
   if (spec === 'test') return 'Test pattern';
+  if (spec === INGEST) return 'External producer';
   if (spec.startsWith('camera:')) return `Camera ${spec.slice(7)}`;
   if (spec.includes('://')) return spec;
   const slash = spec.lastIndexOf('/');

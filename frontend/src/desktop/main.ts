@@ -11,6 +11,7 @@ import { Events, backend, errorText, onEvent, type AppStats, type Share } from '
 import { setupCameras, showCameras } from './cameras';
 import { reloadControls, setupControls } from './controls';
 import { must } from './dom';
+import { refreshIngest, setupIngest, showIngestState } from './ingest';
 import { setupCustomerLinks } from './links';
 import { notify } from './notices';
 import { reloadProcessing, setupProcessing, showChainStats } from './processing';
@@ -112,6 +113,7 @@ function showAll(st: AppStats): void {
   showStats(st);
   showViewers(st);
   showChainStats(st);
+  showIngestState(st);
 }
 
 /** showStartupNotices shows what Go noticed at start-up as one warning, a line each. */
@@ -151,6 +153,8 @@ async function main(): Promise<void> {
     camera = sh.camera;
     // A new token makes a new public link too; Go has republished by now.
     void refreshPush();
+    // A new port, HTTPS or name moves where a producer connects.
+    refreshIngest();
   };
   onEvent(Events.serverChanged, changed);
   onEvent(Events.cameras, showCameras);
@@ -165,6 +169,7 @@ async function main(): Promise<void> {
   if (address !== null) connect(address);
   setupTooltips();
   setupPreviewBoxes();
+  setupIngest();
   setupRecord(showCameras);
   setupCustomerLinks();
   // A recording plays in the preview's place: the preview stops meanwhile.

@@ -18,9 +18,10 @@ describe('addRecent', () => {
     const list = ['/1', '/2', '/3', '/4', '/5'];
     expect(addRecent(list, '/6')).toEqual(['/6', '/1', '/2', '/3', '/4']);
   });
-  it('does not keep the test pattern or cameras, which are always offered', () => {
+  it('does not keep the test pattern, cameras or the external producer, which are always offered', () => {
     expect(addRecent(['/a.mp4'], 'test')).toEqual(['/a.mp4']);
     expect(addRecent(['/a.mp4'], 'camera:0')).toEqual(['/a.mp4']);
+    expect(addRecent(['/a.mp4'], 'ingest')).toEqual(['/a.mp4']);
     expect(isRecentKind('C:\\videos\\line.mp4')).toBe(true);
   });
 });

@@ -1,6 +1,9 @@
 // The recent files and URLs the source picker offers again: a few, the most
 // recent first, kept in the webview's localStorage. Only sources a person
-// opened by hand are kept; the test pattern and cameras are always offered.
+// opened by hand are kept; the test pattern, cameras and the external
+// producer are always offered.
+
+import { INGEST } from './ingesttext';
 
 /** RECENT_MAX is how many recent sources are kept. */
 export const RECENT_MAX = 5;
@@ -10,7 +13,7 @@ const KEY = 'framecast.recentSources';
 /** isRecentKind tells whether spec is a file or URL, the sources worth remembering. */
 export function isRecentKind(spec: string): boolean {
   const s = spec.trim();
-  return s !== '' && s !== 'test' && !s.startsWith('camera:');
+  return s !== '' && s !== 'test' && s !== INGEST && !s.startsWith('camera:');
 }
 
 /** addRecent puts spec first, without a repeat, keeping at most max. */
