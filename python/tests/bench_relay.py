@@ -1,6 +1,7 @@
 """Bench: a Publisher at 720p30 through the real relay (or serve --source
-ingest) to one viewer (in a process of its own). Prints send()'s p50/p99,
-the viewer's fps and how many of its frames carried the boxes, and this
+ingest) to one viewer (in a process of its own), beside a second viewer
+that reads slowly (a frame every 300 ms). Prints send()'s p50/p99, the
+first viewer's fps and how many of its frames carried the boxes, and this
 process's CPU per frame sent.
 
     FRAMECAST_BIN=build/bin/framecast python3 python/tests/bench_relay.py [SECONDS] [relay|serve]
@@ -19,9 +20,10 @@ import framecast
 from conftest import PUBLISH, VIEW, Program, free_port
 
 
-def view(url: str, seconds: float) -> None:
+def view(url: str, seconds: float, pause: float = 0.0) -> None:
     """The viewer's process: read and ack frames for seconds after the
-    first, then print what it saw as JSON."""
+    first (pausing after each, for a slow viewer), then print what it saw
+    as JSON."""
     import asyncio
 
     import websockets
@@ -43,6 +45,8 @@ def view(url: str, seconds: float) -> None:
                     continue
                 n += 1
                 boxed += bool(h.get("detections"))
+                if pause:
+                    await asyncio.sleep(pause)
             print(json.dumps({"fps": n / seconds, "frames": n, "boxed": boxed}))
 
     asyncio.run(run())
@@ -61,7 +65,7 @@ def scene(n: int) -> np.ndarray:
 
 def main() -> None:
     if len(sys.argv) > 2 and sys.argv[1] == "--viewer":
-        view(sys.argv[2], float(sys.argv[3]))
+        view(sys.argv[2], float(sys.argv[3]), float(sys.argv[4]) if len(sys.argv) > 4 else 0.0)
         return
     seconds = float(sys.argv[1]) if len(sys.argv) > 1 else 10
     kind = sys.argv[2] if len(sys.argv) > 2 else "relay"
@@ -78,6 +82,9 @@ def main() -> None:
             viewer = subprocess.Popen([sys.executable, __file__, "--viewer",
                                        f"ws://127.0.0.1:{port}/s/cam/ws?token={VIEW}", str(seconds)],
                                       stdout=subprocess.PIPE, text=True)
+            slow = subprocess.Popen([sys.executable, __file__, "--viewer",
+                                     f"ws://127.0.0.1:{port}/s/cam/ws?token={VIEW}", str(seconds), "0.3"],
+                                    stdout=subprocess.DEVNULL)
             took, own = [], []
             n = 0
             cpu0, sent0 = time.process_time(), pub.stats()["sent"]
@@ -92,9 +99,11 @@ def main() -> None:
                 next_at += 1 / 30
                 time.sleep(max(0.0, next_at - time.monotonic()))
             cpu, st = time.process_time() - cpu0, pub.stats()
+            slow.kill()
             seen = json.loads(viewer.stdout.read() if viewer.stdout else "{}")
     finally:
         relay.stop()
+    print("the slowest send() calls, ms:", sorted(round(x * 1000, 2) for x in took)[-5:])
     p50, p99 = np.percentile(np.array(took) * 1000, [50, 99])
     own99 = np.percentile(np.array(own) * 1000, 99)
     sent = st["sent"] - sent0
