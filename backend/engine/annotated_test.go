@@ -24,8 +24,10 @@ type annotatedSource struct {
 	meta map[string]string
 }
 
-func (a *annotatedSource) Detections() []protocol.Detection { return append([]protocol.Detection(nil), a.dets...) }
-func (a *annotatedSource) Meta() map[string]string          { return maps.Clone(a.meta) }
+func (a *annotatedSource) Detections() []protocol.Detection {
+	return append([]protocol.Detection(nil), a.dets...)
+}
+func (a *annotatedSource) Meta() map[string]string { return maps.Clone(a.meta) }
 
 // A source's own detections come first in the frame's header, before what
 // the chain finds, scaled with the picture; its metadata comes too.
