@@ -34,7 +34,12 @@ def use_fast_mask() -> bool:
         return False
     except ImportError:
         pass
+    import websockets.frames as frames
     import websockets.legacy.framing as framing
 
+    # Frames sent are masked in websockets.frames (Frame.serialize), frames
+    # read unmasked in the legacy framing: each looks the name up in its
+    # own module.
+    setattr(frames, "apply_mask", apply_mask)
     setattr(framing, "apply_mask", apply_mask)
     return True

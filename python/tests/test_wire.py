@@ -61,3 +61,22 @@ def test_the_numpy_mask_is_websockets_own(n: int) -> None:
 
     data, mask = bytes(range(256)) * (n // 256) + bytes(n % 256), b"\x01\x80\xfe\x37"
     assert apply_mask(data, mask) == theirs(data, mask)
+
+
+def test_frames_sent_are_masked_with_numpy_where_websockets_has_no_speedups() -> None:
+    """The client masks what it sends in websockets.frames (Frame.serialize)
+    and unmasks what it reads in the legacy framing: both must use numpy's
+    mask, or every frame sent costs a big-integer XOR that holds the GIL."""
+    import websockets.frames
+    import websockets.legacy.framing
+
+    from framecast.mask import apply_mask, use_fast_mask
+
+    if not use_fast_mask():
+        pytest.skip("websockets has its compiled speedups here")
+    assert websockets.frames.apply_mask is apply_mask
+    assert websockets.legacy.framing.apply_mask is apply_mask
+    frame = websockets.frames.Frame(websockets.frames.Opcode.BINARY, bytes(range(256)) * 400)
+    sent = frame.serialize(mask=True)
+    mask, body = sent[10:14], sent[14:]
+    assert apply_mask(body, mask) == frame.data
