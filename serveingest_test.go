@@ -3,14 +3,18 @@ package main
 import (
 	"context"
 	"io"
+	"log/slog"
 	"net/http"
 	"slices"
 	"strings"
 	"testing"
+	"testing/fstest"
 	"time"
 
 	"framecast/backend/client"
 	"framecast/backend/protocol"
+	"framecast/backend/relay"
+	"framecast/internal/testnet"
 	"framecast/internal/testproducer"
 )
 
@@ -104,5 +108,65 @@ func TestServeShowsAProducersFramesWithItsBoxes(t *testing.T) {
 	// must flow.
 	if fps < 10 {
 		t.Fatalf("%.1f fps, want the producer's frames to flow (at least 10)", fps)
+	}
+}
+
+func TestServePushesAProducersFramesWithItsBoxesToARelay(t *testing.T) {
+	const publish, token = "serve-publish-token-0123", "serve-view-token-0123"
+	// One flag is both: the producer's token on serve and serve's on the
+	// relay.
+	rl, err := relay.New(relay.Config{Addr: "127.0.0.1:0", PublishToken: publish},
+		relay.Deps{Assets: fstest.MapFS{"viewer.html": {Data: []byte("viewer")}}, Log: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rl.Close()
+	addr := freeAddr(t)
+	_, out := startServe(t, "--source", "ingest", "--publish-token", publish, "--addr", addr, "--token", token,
+		"--push", "ws://"+rl.Addr().String()+"/ingest/line1")
+	testnet.WaitFor(t, 30*time.Second, "the push", func() bool { return strings.Contains(out.String(), "Pushing to the relay") })
+
+	p, resp, err := testproducer.Dial("ws://" + addr + "/ingest/framecast?token=" + publish)
+	if err != nil {
+		t.Fatalf("producer: %v %v", err, resp)
+	}
+	defer p.Close()
+	boxes := []protocol.Detection{{Label: "person", Score: 0.91, Box: [4]int{100, 120, 200, 300}}}
+	picture := testproducer.Picture(t, 640, 360)
+	stop, sent := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(sent)
+		tick := time.NewTicker(time.Second / 30)
+		defer tick.Stop()
+		for p.Send(picture, 640, 360, boxes) == nil {
+			select {
+			case <-stop:
+				return
+			case <-tick.C:
+			}
+		}
+	}()
+	defer func() { close(stop); <-sent }()
+
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	v, err := client.Dial(ctx, "ws://"+rl.Addr().String()+"/s/line1/ws?token="+token, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer v.Close()
+	boxed, deadline := 0, time.Now().Add(60*time.Second)
+	for boxed < 10 {
+		if time.Now().After(deadline) {
+			t.Fatalf("the relay's viewer got %d frames with the producer's box in 60 s", boxed)
+		}
+		m, err := v.NextFrame(20 * time.Second)
+		if err != nil {
+			t.Fatalf("the relay's viewer: %v (after %d frames with the producer's box)", err, boxed)
+		}
+		_ = v.Ack(m.Frame.Seq)
+		if !m.Frame.Placeholder && slices.Equal(m.Frame.Detections, boxes) {
+			boxed++
+		}
 	}
 }
