@@ -235,10 +235,13 @@ class Publisher:
             self._backoff.reset()
             self._log.info("framecast: connected to %s", self._where)
             self._set_connected(True)
+            why = "the session ended"
             try:
                 why = await self._session(ws, stopping)
             finally:
-                self._set_connected(False)
+                # Why goes with the news: whoever sees connected False sees
+                # last_error too.
+                self._set_connected(False, "" if self._stop.is_set() else f"link lost: {why}")
             if self._stop.is_set():
                 await ws.close(1001, "producer stopping")
                 return
@@ -280,11 +283,13 @@ class Publisher:
         self._log.warning("framecast: %s: %s; retrying in %.1f s", self._where, why, d)
         await asyncio.wait({stopping}, timeout=d)
 
-    def _set_connected(self, up: bool) -> None:
+    def _set_connected(self, up: bool, why: str = "") -> None:
         with self._lock:
             self._connected = up
             if not up:
                 self._viewers = None
+                if why:
+                    self._last_error = why
             else:
                 self._last_error = ""
             self._connected_cond.notify_all()
