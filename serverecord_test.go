@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"errors"
+	"framecast/backend/record"
 	"net/http"
 	"net/url"
 	"os"
@@ -116,6 +117,13 @@ func TestServeRefusesBadRecordingFlagsNamingThem(t *testing.T) {
 	if err := os.WriteFile(file, nil, 0o600); err != nil {
 		t.Fatal(err)
 	}
+	// A folder another framecast records into (this test holds it).
+	busy := t.TempDir()
+	held, err := record.Open(record.Options{Dir: busy})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer held.Close()
 	for _, tc := range []struct {
 		name string
 		args []string
@@ -127,6 +135,7 @@ func TestServeRefusesBadRecordingFlagsNamingThem(t *testing.T) {
 		{"a size that is no size", []string{"--record", "r", "--record-max-size", "50 G"}, 2, `"50 G": write a size such as 50GB`},
 		{"a keep too short to keep anything", []string{"--record", "r", "--record-keep", "10m"}, 1, "--record: keep 10m: must be at least 1h"},
 		{"a folder that is a file", []string{"--record", file}, 1, "--record " + file + ":"},
+		{"a folder recorded into already", []string{"--record", busy}, 1, "--record " + busy + ": record: another framecast records into this folder"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			code, out, errOut := runFramecast(t, append([]string{"serve", "--addr", "127.0.0.1:0"}, tc.args...)...)

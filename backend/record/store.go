@@ -37,6 +37,8 @@ type Store struct {
 	recorders map[string]*Recorder  // open recorders, by stream
 	closed    bool
 
+	lock *os.File // held from Open to Close (lockDir)
+
 	wake chan struct{} // asks retention to run now; capacity 1
 	stop chan struct{} // closed by Close
 	done chan struct{} // closed when retention's goroutine ends
@@ -70,21 +72,31 @@ func createFile(path string) (segFile, error) {
 
 // Open opens the store at o.Dir (making it), repairs any segment a crash
 // left, and starts retention, which runs now, after each segment closed
-// and every minute.
+// and every minute. A folder another store has open is refused
+// (ErrInUse) before anything in it is touched.
 func Open(o Options) (*Store, error) {
 	o.defaults()
 	if o.Dir == "" {
 		return nil, errors.New("record: no folder given")
 	}
+	if err := os.MkdirAll(o.Dir, 0o750); err != nil {
+		return nil, fmt.Errorf("record: %w", err)
+	}
+	lock, err := lockDir(o.Dir)
+	if err != nil {
+		return nil, err
+	}
 	if err := os.MkdirAll(filepath.Join(o.Dir, exportsDir), 0o750); err != nil {
+		lock.Close()
 		return nil, fmt.Errorf("record: %w", err)
 	}
 	s := &Store{
 		o: o, log: o.Log, create: createFile, retry: retryAfter, idle: gapAfter,
-		streams: map[string][]*segment{}, recorders: map[string]*Recorder{},
+		streams: map[string][]*segment{}, recorders: map[string]*Recorder{}, lock: lock,
 		wake: make(chan struct{}, 1), stop: make(chan struct{}), done: make(chan struct{}),
 	}
 	if err := s.load(); err != nil {
+		lock.Close()
 		return nil, err
 	}
 	s.wake <- struct{}{}
@@ -185,6 +197,8 @@ func (s *Store) Close() error {
 	}
 	close(s.stop)
 	<-s.done
+	// Last: the folder is free once nothing writes into it.
+	errs = append(errs, s.lock.Close())
 	return errors.Join(errs...)
 }
 
