@@ -203,6 +203,13 @@ func (sh *Handler) closeOwnViewers(reason string) {
 // operator is told how many lose the picture. The desktop's own preview is
 // told only why: it follows the move by itself. Close the server after.
 func (sh *Handler) Move(reason string) int {
+	// Counted before they are told: a viewer told leaves the hub at once.
+	n := 0
+	for _, st := range sh.hub.Viewers(time.Now()) {
+		if st.Kind != "preview" {
+			n++
+		}
+	}
 	sh.viewersMu.Lock()
 	for v := range sh.viewers {
 		bye := &protocol.Bye{Type: "bye", Reason: reason, Moved: v.sub.Kind != "preview"}
@@ -210,12 +217,6 @@ func (sh *Handler) Move(reason string) int {
 		v.sub.Poke()
 	}
 	sh.viewersMu.Unlock()
-	n := 0
-	for _, st := range sh.hub.Viewers(time.Now()) {
-		if st.Kind != "preview" {
-			n++
-		}
-	}
 	return n
 }
 
