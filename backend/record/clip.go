@@ -190,8 +190,14 @@ func (c *Clip) build(segs []clipSegment, start time.Time, d time.Duration) error
 	var total, ticks int64
 	for i, sr := range picked {
 		dur := int64(sr.dur)
-		if i+1 < len(picked) {
+		switch {
+		case i+1 < len(picked):
 			dur = max(1, picked[i+1].dts-sr.dts)
+		case endTick >= 0:
+			// The last frame shows until the clip's end, not past it: a
+			// frame captured late (a busy machine) would make the clip
+			// longer than asked.
+			dur = max(1, min(dur, endTick-sr.dts))
 		}
 		ticks += dur
 		total += int64(sr.size)

@@ -217,3 +217,41 @@ func TestANewSizeStartsASegmentAndEndsAClip(t *testing.T) {
 		t.Errorf("a clip over the size change lasts %v, want the 2 s before it", c.Duration())
 	}
 }
+
+// A frame captured late (a busy machine) at a clip's end shows until the
+// end asked, not past it: the clip is as long as asked.
+func TestALateFrameDoesNotLengthenAClip(t *testing.T) {
+	s := openStore(t, Options{})
+	r, err := s.Recorder("cam", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	units := encoded(t, 320, 240, 120)
+	feed(r, units, 320, 240, t0, 0, 60, nil)
+	// 150 ms late from frame 60 on: frame 59 shows for 183 ms.
+	feed(r, units, 320, 240, t0.Add(150*time.Millisecond), 60, 120, nil)
+	if err := r.Close(); err != nil {
+		t.Fatal(err)
+	}
+	want := 2*time.Second + 50*time.Millisecond // ends in frame 59's 183 ms
+	c, err := s.Clip("cam", frameTime(t0, 0), want)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !within(c.Duration(), want, time.Millisecond) {
+		t.Fatalf("the clip lasts %v, want %v", c.Duration(), want)
+	}
+	path := filepath.Join(t.TempDir(), "clip.mp4")
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := io.Copy(f, c); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	c.Close()
+	if p := testclip.ProbeMP4(t, path); p.Frames != 60 || !within(p.Duration, want, time.Millisecond) {
+		t.Fatalf("ffprobe: %d frames, %v; want 60 frames, %v", p.Frames, p.Duration, want)
+	}
+}
