@@ -55,7 +55,7 @@ type Feed struct {
 	seq    uint64   // the last picture's Seq; guarded by mu
 	// live is the producer connected now, or reserved for one whose
 	// upgrade is under way; nil: none. Guarded by mu.
-	live *producer
+	live *Link
 	// connected: the live producer's connection is open. Guarded by mu.
 	connected bool
 	// changed is closed (and replaced) at each new picture and each
@@ -106,7 +106,7 @@ func (f *Feed) notifyLocked() {
 }
 
 // put makes p the newest picture, if p's producer is still the live one.
-func (f *Feed) put(from *producer, p Picture) bool {
+func (f *Feed) put(from *Link, p Picture) bool {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if f.live != from {
@@ -136,6 +136,6 @@ func (f *Feed) Kick(reason string) {
 	p := f.live
 	f.mu.Unlock()
 	if p != nil {
-		p.kick(reason)
+		p.Kick(reason)
 	}
 }

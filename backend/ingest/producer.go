@@ -2,13 +2,11 @@ package ingest
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"image/jpeg"
 	"log/slog"
 	"net/http"
-	"sync"
 	"time"
 
 	"framecast/backend/protocol"
@@ -20,9 +18,6 @@ import (
 // settings allow at most (engine.Settings' max size).
 const maxWidth, maxHeight = 7680, 4320
 
-// maxRefusal bounds the text of an error message to the producer.
-const maxRefusal = 512
-
 // refusedLogEvery is how often refused messages are logged again, as one
 // line that counts them.
 const refusedLogEvery = 10 * time.Second
@@ -32,79 +27,6 @@ var (
 	ErrBusy       = errors.New("the stream has a live producer")
 	ErrFeedClosed = errors.New("the stream is closing")
 )
-
-var producerUpgrader = websocket.Upgrader{
-	ReadBufferSize:  64 << 10,
-	WriteBufferSize: 4096,
-	// Producers are programs, not pages: no browser Origin is expected, and
-	// a page from another site must not publish with a visitor's token.
-	CheckOrigin: func(r *http.Request) bool { return r.Header.Get("Origin") == "" },
-}
-
-// producer is the connection of a Feed's producer. The Feed's ServeHTTP
-// goroutine alone reads from conn; every write goes through writeMu.
-type producer struct {
-	writeMu sync.Mutex
-
-	mu sync.Mutex
-	// conn is nil while the producer's upgrade is under way; set once.
-	// Guarded by mu.
-	conn *websocket.Conn
-	// kicked is why the server ends the connection, once it does; after
-	// that the read deadline stays in the past. Guarded by mu.
-	kicked string
-}
-
-// kick ends the connection from the server's side: the reader wakes at once.
-func (p *producer) kick(reason string) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.kicked == "" {
-		p.kicked = reason
-	}
-	if p.conn != nil {
-		_ = p.conn.SetReadDeadline(time.Now())
-	}
-}
-
-// extend gives the producer ProducerPongWait more to say something, unless
-// it has been kicked.
-func (p *producer) extend() {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.kicked == "" {
-		_ = p.conn.SetReadDeadline(time.Now().Add(protocol.ProducerPongWait))
-	}
-}
-
-func (p *producer) kickReason() string {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return p.kicked
-}
-
-func (p *producer) write(kind int, data []byte) error {
-	p.writeMu.Lock()
-	defer p.writeMu.Unlock()
-	_ = p.conn.SetWriteDeadline(time.Now().Add(protocol.WriteWait))
-	return p.conn.WriteMessage(kind, data)
-}
-
-// send writes one control message to the producer.
-func (p *producer) send(m protocol.RelayMessage) error {
-	msg, err := json.Marshal(m)
-	if err != nil {
-		return fmt.Errorf("control message %T: %w", m, err)
-	}
-	return p.write(websocket.TextMessage, msg)
-}
-
-// closeWith sends a close frame with code and reason.
-func (p *producer) closeWith(code int, reason string) {
-	p.writeMu.Lock()
-	defer p.writeMu.Unlock()
-	_ = p.conn.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(code, reason), time.Now().Add(time.Second))
-}
 
 // ServeHTTP takes a producer on /ingest/<name>?token=P, in the relay's URL
 // form (its other parameters, such as view, are ignored). Every check
@@ -136,7 +58,7 @@ func (f *Feed) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer f.wg.Done()
-	conn, err := producerUpgrader.Upgrade(w, r, nil)
+	conn, err := Upgrade(w, r)
 	if err != nil {
 		f.release(p) // the upgrader has replied
 		return
@@ -145,12 +67,12 @@ func (f *Feed) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	log := f.log.With("producer", r.RemoteAddr)
 	if !f.attach(p, conn) {
 		f.release(p)
-		p.closeWith(websocket.CloseGoingAway, p.kickReason())
+		p.CloseWith(websocket.CloseGoingAway, p.Kicked())
 		return
 	}
 	log.Info("producer connected")
 	conn.SetReadLimit(int64(f.d.MaxFrame) + protocol.MaxHeaderSize + 4)
-	conn.SetPongHandler(func(string) error { p.extend(); return nil })
+	conn.SetPongHandler(func(string) error { p.Extend(); return nil })
 	stop := make(chan struct{})
 	told := make(chan struct{})
 	go func() {
@@ -166,7 +88,7 @@ func (f *Feed) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // reserve makes a new producer the live one before its upgrade, so a
 // second one is refused from then on.
-func (f *Feed) reserve() (*producer, error) {
+func (f *Feed) reserve() (*Link, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	switch {
@@ -175,7 +97,7 @@ func (f *Feed) reserve() (*producer, error) {
 	case f.live != nil:
 		return nil, ErrBusy
 	}
-	p := &producer{}
+	p := &Link{}
 	f.live = p
 	f.wg.Add(1)
 	return p, nil
@@ -183,12 +105,8 @@ func (f *Feed) reserve() (*producer, error) {
 
 // attach gives p its connection: the producer is connected from now on.
 // It reports false when p was kicked during its upgrade.
-func (f *Feed) attach(p *producer, conn *websocket.Conn) bool {
-	p.mu.Lock()
-	p.conn = conn
-	kicked := p.kicked != ""
-	p.mu.Unlock()
-	if kicked {
+func (f *Feed) attach(p *Link, conn *websocket.Conn) bool {
+	if !p.Attach(conn, protocol.ProducerPongWait) {
 		return false
 	}
 	f.mu.Lock()
@@ -199,7 +117,7 @@ func (f *Feed) attach(p *producer, conn *websocket.Conn) bool {
 }
 
 // release frees the feed for the next producer once p is done.
-func (f *Feed) release(p *producer) {
+func (f *Feed) release(p *Link) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if f.live == p {
@@ -211,7 +129,7 @@ func (f *Feed) release(p *producer) {
 // tell sends the producer how many watch, whenever that changes (so it
 // can stop capturing while nobody does), and pings it, until stop is
 // closed.
-func (f *Feed) tell(p *producer, stop <-chan struct{}) {
+func (f *Feed) tell(p *Link, stop <-chan struct{}) {
 	t := time.NewTicker(protocol.ProducerPingPeriod)
 	defer t.Stop()
 	last := -1
@@ -220,7 +138,7 @@ func (f *Feed) tell(p *producer, stop <-chan struct{}) {
 		if a := f.d.Audience; a != nil {
 			changed = a.Changed()
 			if n := a.Count(); n != last {
-				if p.send(protocol.NewViewerCount(n)) != nil {
+				if p.Send(protocol.NewViewerCount(n)) != nil {
 					return
 				}
 				last = n
@@ -231,10 +149,7 @@ func (f *Feed) tell(p *producer, stop <-chan struct{}) {
 			return
 		case <-changed:
 		case <-t.C:
-			p.writeMu.Lock()
-			err := p.conn.WriteControl(websocket.PingMessage, nil, time.Now().Add(protocol.WriteWait))
-			p.writeMu.Unlock()
-			if err != nil {
+			if p.Ping() != nil {
 				return
 			}
 		}
@@ -243,26 +158,26 @@ func (f *Feed) tell(p *producer, stop <-chan struct{}) {
 
 // read reads the producer's messages until it goes, and says why it went.
 // A refused message gets an error reply, and the connection carries on.
-func (f *Feed) read(p *producer, log *slog.Logger) string {
+func (f *Feed) read(p *Link, log *slog.Logger) string {
 	refused := refusals{log: log}
 	for {
-		p.extend()
-		kind, msg, err := p.conn.ReadMessage()
+		p.Extend()
+		kind, msg, err := p.Conn().ReadMessage()
 		if err != nil {
-			if kicked := p.kickReason(); kicked != "" {
-				p.closeWith(websocket.CloseGoingAway, kicked)
+			if kicked := p.Kicked(); kicked != "" {
+				p.CloseWith(websocket.CloseGoingAway, kicked)
 				return kicked
 			}
 			if errors.Is(err, websocket.ErrReadLimit) {
 				log.Warn("producer message over the size limit", "limit", f.d.MaxFrame)
-				p.closeWith(websocket.CloseMessageTooBig, fmt.Sprintf("a message over the limit of %d bytes", f.d.MaxFrame))
+				p.CloseWith(websocket.CloseMessageTooBig, fmt.Sprintf("a message over the limit of %d bytes", f.d.MaxFrame))
 				return "a message over the size limit"
 			}
 			return "the producer went away"
 		}
 		if err := f.handle(p, kind, msg, time.Now()); err != nil {
 			refused.add(err, time.Now())
-			if p.send(protocol.NewRefusal(protocol.Truncate(err.Error(), maxRefusal))) != nil {
+			if p.Refuse(err) != nil {
 				return "the producer went away"
 			}
 		}
@@ -271,7 +186,7 @@ func (f *Feed) read(p *producer, log *slog.Logger) string {
 
 // handle checks one producer message and takes it; a refused one's error
 // says why.
-func (f *Feed) handle(p *producer, kind int, msg []byte, now time.Time) error {
+func (f *Feed) handle(p *Link, kind int, msg []byte, now time.Time) error {
 	if kind == websocket.TextMessage {
 		if !protocol.IsControl(msg) {
 			return errors.New("text message: this server takes binary frames (docs/protocol.md), not the old setup's text")
@@ -290,7 +205,7 @@ func (f *Feed) handle(p *producer, kind int, msg []byte, now time.Time) error {
 		if len(offer.Codecs) > 0 {
 			want = protocol.NewRenditionsWant([]string{""}, true)
 		}
-		return p.send(want)
+		return p.Send(want)
 	}
 	pic, err := checkPicture(msg, f.d.MaxFrame)
 	if err != nil {

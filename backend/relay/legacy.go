@@ -108,7 +108,7 @@ func (rl *Relay) serveRoot(w http.ResponseWriter, r *http.Request) {
 		defer close(written)
 		c.writePump()
 		// A write that failed or timed out ends the client: wake the reader.
-		c.p.kick("the connection failed")
+		c.p.Kick("the connection failed")
 	}()
 	reason := c.readPump()
 	close(c.readDone)
@@ -122,12 +122,12 @@ func (rl *Relay) serveRoot(w http.ResponseWriter, r *http.Request) {
 // readPump reads the client's messages until it goes, and says why.
 func (c *rootClient) readPump() string {
 	c.conn.SetReadLimit(c.rl.readLimit())
-	c.conn.SetPongHandler(func(string) error { c.p.extend(); return nil })
+	c.conn.SetPongHandler(func(string) error { c.p.Extend(); return nil })
 	for {
-		c.p.extend()
+		c.p.Extend()
 		kind, rd, err := c.conn.NextReader()
 		if err != nil {
-			if kicked := c.p.kickReason(); kicked != "" {
+			if kicked := c.p.Kicked(); kicked != "" {
 				return kicked
 			}
 			return "the producer went away"
@@ -223,7 +223,7 @@ func (c *rootClient) writePump() {
 		case <-c.s.handler.Done():
 			_ = c.conn.WriteControl(websocket.CloseMessage,
 				websocket.FormatCloseMessage(websocket.CloseGoingAway, "the relay is shutting down"), time.Now().Add(time.Second))
-			c.p.kick("the relay is shutting down")
+			c.p.Kick("the relay is shutting down")
 			return
 		case <-ticker.C:
 			_ = c.conn.SetWriteDeadline(time.Now().Add(protocol.WriteWait))

@@ -2,14 +2,11 @@ package relay
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
-	"fmt"
 	"log/slog"
 	"maps"
 	"net/http"
 	"slices"
-	"sync"
 	"sync/atomic"
 	"time"
 
@@ -24,91 +21,23 @@ import (
 // ProducerPongWait, ProducerPingPeriod).
 const wantEvery = 250 * time.Millisecond
 
-var producerUpgrader = websocket.Upgrader{
-	ReadBufferSize:  64 << 10,
-	WriteBufferSize: 4096,
-	// Producers are programs, not pages: no browser Origin is expected, and
-	// a page from another site must not publish with a visitor's token.
-	CheckOrigin: func(r *http.Request) bool { return r.Header.Get("Origin") == "" },
-}
-
-// publisher is one producer connection. Its reader goroutine alone reads
-// from conn; writes (errors, pings, the closing frame) go through writeMu.
+// publisher is one producer connection: its ingest.Link (its reader
+// goroutine alone reads from the connection; every write goes through the
+// Link), and where and when it was heard from.
 type publisher struct {
-	conn    *websocket.Conn
-	addr    string
-	wait    time.Duration // how long it may stay silent
-	writeMu sync.Mutex
-	heard   atomic.Int64 // when it last sent a message, Unix ns
-
-	mu sync.Mutex
-	// kicked is why the relay ends the connection, once it does; after that
-	// the read deadline stays in the past. Guarded by mu.
-	kicked string
+	*ingest.Link
+	addr  string
+	heard atomic.Int64 // when it last sent a message, Unix ns
 }
 
 func newPublisher(conn *websocket.Conn, addr string, wait time.Duration) *publisher {
-	p := &publisher{conn: conn, addr: addr, wait: wait}
+	p := &publisher{Link: ingest.NewLink(conn, wait), addr: addr}
 	p.heard.Store(time.Now().UnixNano())
 	return p
 }
 
 // lastHeard is when the producer last sent a message.
 func (p *publisher) lastHeard() time.Time { return time.Unix(0, p.heard.Load()) }
-
-// kick ends the connection from the relay's side: the reader wakes at once.
-func (p *publisher) kick(reason string) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.kicked == "" {
-		p.kicked = reason
-	}
-	_ = p.conn.SetReadDeadline(time.Now())
-}
-
-// extend gives the producer its wait more to say something, unless it has
-// been kicked.
-func (p *publisher) extend() {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.kicked == "" {
-		_ = p.conn.SetReadDeadline(time.Now().Add(p.wait))
-	}
-}
-
-func (p *publisher) kickReason() string {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return p.kicked
-}
-
-func (p *publisher) write(kind int, data []byte) error {
-	p.writeMu.Lock()
-	defer p.writeMu.Unlock()
-	_ = p.conn.SetWriteDeadline(time.Now().Add(protocol.WriteWait))
-	return p.conn.WriteMessage(kind, data)
-}
-
-// closeWith sends a close frame with code and reason.
-func (p *publisher) closeWith(code int, reason string) {
-	p.writeMu.Lock()
-	defer p.writeMu.Unlock()
-	_ = p.conn.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(code, reason), time.Now().Add(time.Second))
-}
-
-// send writes one control message to the producer.
-func (p *publisher) send(m protocol.RelayMessage) error {
-	msg, err := json.Marshal(m)
-	if err != nil {
-		return fmt.Errorf("control message %T: %w", m, err)
-	}
-	return p.write(websocket.TextMessage, msg)
-}
-
-// refuse tells the producer why its message was not broadcast.
-func (p *publisher) refuse(err error) error {
-	return p.send(protocol.NewRefusal(protocol.Truncate(err.Error(), maxRefusal)))
-}
 
 // readLimit bounds one producer message: a picture, a third bigger in
 // base64, and its header.
@@ -117,7 +46,7 @@ func (rl *Relay) readLimit() int64 { return int64(rl.cfg.MaxFrame)*4/3 + 64<<10 
 // ingest runs one producer on /ingest, whose request has passed every
 // check, until it goes away or is replaced.
 func (rl *Relay) ingest(w http.ResponseWriter, r *http.Request, name, viewToken string) {
-	conn, err := producerUpgrader.Upgrade(w, r, nil)
+	conn, err := ingest.Upgrade(w, r)
 	if err != nil {
 		return // the upgrader has replied; nothing has changed
 	}
@@ -132,12 +61,12 @@ func (rl *Relay) ingest(w http.ResponseWriter, r *http.Request, name, viewToken 
 	if err != nil {
 		// Another producer took the stream between the check and now.
 		log.Info("producer refused", "err", err)
-		p.closeWith(websocket.ClosePolicyViolation, err.Error())
+		p.CloseWith(websocket.ClosePolicyViolation, err.Error())
 		return
 	}
 	log.Info("producer connected")
 	conn.SetReadLimit(rl.readLimit())
-	conn.SetPongHandler(func(string) error { p.extend(); return nil })
+	conn.SetPongHandler(func(string) error { p.Extend(); return nil })
 	stop := make(chan struct{})
 	pinged := make(chan struct{})
 	go func() {
@@ -200,18 +129,18 @@ func (p *publisher) tellViewers(s *Stream, stop <-chan struct{}) {
 	for {
 		changed, asked, audited := s.hub.Changed(), s.hub.KeyAsked(), s.audit.waiting()
 		if n, counts := s.viewers(), s.linkCounts(); n != last || !maps.Equal(counts, lastLinks) {
-			if p.send(protocol.NewViewerCount(n).WithLinks(counts)) != nil {
+			if p.Send(protocol.NewViewerCount(n).WithLinks(counts)) != nil {
 				return
 			}
 			last, lastLinks = n, counts
 		}
 		if want, exact := s.wanted(); !slices.Equal(want, lastWant) || exact != lastExact {
-			if p.send(protocol.NewRenditionsWant(want, exact)) != nil {
+			if p.Send(protocol.NewRenditionsWant(want, exact)) != nil {
 				return
 			}
 			lastWant, lastExact = want, exact
 		}
-		next, err := s.passKeys(time.Now(), func(key string) error { return p.send(protocol.NewKeyframeWant(key)) })
+		next, err := s.passKeys(time.Now(), func(key string) error { return p.Send(protocol.NewKeyframeWant(key)) })
 		if err != nil {
 			return
 		}
@@ -229,7 +158,7 @@ func (p *publisher) tellViewers(s *Stream, stop <-chan struct{}) {
 				return
 			}
 		case <-t.C:
-			if p.write(websocket.PingMessage, nil) != nil {
+			if p.Ping() != nil {
 				return
 			}
 		}
@@ -247,7 +176,7 @@ func (p *publisher) sendAudit(s *Stream) error {
 		if len(recs) == 0 {
 			return nil
 		}
-		if err := p.send(protocol.NewAuditRecords(recs)); err != nil {
+		if err := p.Send(protocol.NewAuditRecords(recs)); err != nil {
 			s.audit.add(recs...) // for the producer's next connection
 			return err
 		}
@@ -259,11 +188,11 @@ func (p *publisher) sendAudit(s *Stream) error {
 // reads them.
 func (rl *Relay) readProducer(p *publisher, s *Stream, log *slog.Logger) string {
 	for {
-		p.extend()
-		kind, msg, err := p.conn.ReadMessage()
+		p.Extend()
+		kind, msg, err := p.Conn().ReadMessage()
 		if err != nil {
-			if kicked := p.kickReason(); kicked != "" {
-				p.closeWith(websocket.CloseGoingAway, kicked)
+			if kicked := p.Kicked(); kicked != "" {
+				p.CloseWith(websocket.CloseGoingAway, kicked)
 				return kicked
 			}
 			if errors.Is(err, websocket.ErrReadLimit) {
@@ -274,7 +203,7 @@ func (rl *Relay) readProducer(p *publisher, s *Stream, log *slog.Logger) string 
 		now := time.Now()
 		p.heard.Store(now.UnixNano())
 		if err := rl.handleMessage(p, s, kind, msg, now); err != nil {
-			if p.refuse(err) != nil {
+			if p.Refuse(err) != nil {
 				return "the producer went away"
 			}
 		}

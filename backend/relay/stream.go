@@ -247,7 +247,7 @@ func (s *Stream) attachLegacy(p *publisher, now time.Time) error {
 // afresh, viewers see the stream live.
 func (s *Stream) started(old *publisher) {
 	if old != nil {
-		old.kick("replaced by a new publisher")
+		old.Kick("replaced by a new publisher")
 	}
 	s.hub.ResetMeta()
 	s.hub.RenditionsChanged() // the new producer offers no ladder until it says so
@@ -329,7 +329,7 @@ func (s *Stream) close(reason string) {
 	p := s.publisher
 	s.mu.Unlock()
 	if p != nil {
-		p.kick(reason)
+		p.Kick(reason)
 	}
 	if s.link != nil {
 		s.link.close()
