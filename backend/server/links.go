@@ -133,9 +133,3 @@ func (c *cutter) attach(v *wsViewer) {
 		v.kickWith(c.bye)
 	}
 }
-
-// kickWith ends the viewer from the server's side, telling it bye.
-func (v *wsViewer) kickWith(bye *protocol.Bye) {
-	v.kick.CompareAndSwap(nil, bye)
-	v.sub.Poke()
-}
