@@ -110,7 +110,7 @@ func listen(path string, lock *os.File, log *slog.Logger) (*Window, error) {
 		return nil, fmt.Errorf("window socket: %w", err)
 	}
 	if err := os.Chmod(path, 0o600); err != nil {
-		ln.Close()
+		_ = ln.Close()
 		lock.Close()
 		return nil, fmt.Errorf("window socket: %w", err)
 	}

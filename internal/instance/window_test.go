@@ -278,7 +278,9 @@ func TestHostileClientsNeitherHoldUpAShowNorRaiseTheWindow(t *testing.T) {
 	if _, err := Open(dir, nil); !errors.Is(err, ErrShown) {
 		t.Fatalf("a start beside the hostile clients: %v, want ErrShown", err)
 	}
-	if took := time.Since(start); took >= readWait {
+	// Served one after another, the four silent ones alone would take
+	// 4×readWait.
+	if took := time.Since(start); took >= 3*readWait {
 		t.Errorf("the show took %v: it waited for the hostile clients", took)
 	}
 	for range hostile {
