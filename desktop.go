@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io/fs"
@@ -15,6 +16,7 @@ import (
 	"framecast/app"
 	"framecast/backend/config"
 	"framecast/internal/cli"
+	"framecast/internal/instance"
 )
 
 // runDesktop opens the window. Without a display it says so in one line and
@@ -52,6 +54,22 @@ func runDesktop(args []string, assets fs.FS) error {
 		}
 		*recordings = filepath.Join(home, "Videos", "Framecast")
 	}
+	// One window to a settings folder: a second start brings the open
+	// window to the front and ends, having opened nothing.
+	win, err := instance.Open(dir, log)
+	if errors.Is(err, instance.ErrShown) {
+		fmt.Printf("Framecast is already open (settings in %s): its window was brought to the front.\n", dir)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	// Deferred first, run last: the folder is given up once all is written.
+	defer func() {
+		if err := win.Close(); err != nil {
+			log.Warn("close the window socket", "err", err)
+		}
+	}()
 	ls, err := desktopLinks(dir, log)
 	if err != nil {
 		return err
@@ -64,6 +82,7 @@ func runDesktop(args []string, assets fs.FS) error {
 	if err != nil {
 		return err
 	}
+	win.OnShow(func() { app.Raise(a) })
 	// As serve does: the links work whether or not anyone looks at the
 	// window, and a terminal is where an operator copies from.
 	fmt.Println("Framecast is open. Viewer links:")

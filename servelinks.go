@@ -7,10 +7,10 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
-	"syscall"
 
 	"framecast/backend/links"
 	"framecast/internal/cli"
+	"framecast/internal/instance"
 )
 
 // linkState is serve's customer links and their audit, kept in a folder
@@ -19,7 +19,7 @@ type linkState struct {
 	dir   string
 	book  *links.Book
 	audit *links.AuditLog
-	lock  *os.File // nil: none (the desktop app's)
+	lock  *os.File // nil: none (the desktop app locks its folder with its window: internal/instance)
 }
 
 // defaultStateDir is where serve keeps its links: ~/.config/framecast/serve.
@@ -42,16 +42,12 @@ func openLinks(dir, adminToken string, log *slog.Logger) (*linkState, error) {
 	if dir == "" {
 		return nil, errors.New("--state: no folder for the links and their audit (no home directory): give one")
 	}
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return nil, fmt.Errorf("--state %s: %w", dir, err)
+	lock, err := instance.LockDir(dir)
+	if errors.Is(err, instance.ErrLocked) {
+		return nil, fmt.Errorf("--state %s: another framecast serve keeps its links there (give each its own --state)", dir)
 	}
-	lock, err := os.OpenFile(filepath.Join(dir, ".lock"), os.O_CREATE|os.O_RDWR, 0o600)
 	if err != nil {
 		return nil, fmt.Errorf("--state %s: %w", dir, err)
-	}
-	if err := syscall.Flock(int(lock.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
-		lock.Close()
-		return nil, fmt.Errorf("--state %s: another framecast serve keeps its links there (give each its own --state)", dir)
 	}
 	ls, err := loadLinks(dir, log)
 	if err != nil {

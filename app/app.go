@@ -148,6 +148,14 @@ func (a *App) startup(rt Runtime) {
 	go a.statsLoop(ctx)
 }
 
+// windowGone is called once the window is gone, and its runtime with it:
+// what would reach the window from now on (an event, a Raise) does nothing.
+func (a *App) windowGone() {
+	a.mu.Lock()
+	a.rt = nil
+	a.mu.Unlock()
+}
+
 // close stops the stats loop and the stream.
 func (a *App) close() {
 	a.mu.Lock()

@@ -40,6 +40,7 @@ func Run(ctx context.Context, a *App, ui fs.FS, icon []byte) error {
 	w, h, minW, minH := windowSize(workArea())
 	ended := make(chan struct{}) // closed when the window is gone
 	defer close(ended)
+	defer a.windowGone()
 	var watch sync.Once // starts the goroutine that quits on ctx's end
 	return wails.Run(&options.App{
 		Title:            "Framecast",

@@ -18,6 +18,8 @@ type Runtime interface {
 	// Edit runs an editing command (cut, copy, paste, selectAll) on what
 	// has the focus in the window.
 	Edit(command string)
+	// Raise shows the window, un-minimised, in front and focused.
+	Raise()
 }
 
 // wailsRuntime is the real Runtime, bound to the context Wails gave Startup.
@@ -38,6 +40,14 @@ func (w wailsRuntime) OpenFile(title string) (string, error) {
 func (w wailsRuntime) CopyText(text string) error { return runtime.ClipboardSetText(w.ctx, text) }
 
 func (w wailsRuntime) Quit() { runtime.Quit(w.ctx) }
+
+// Raise: Show unhides the app (macOS), WindowShow a hidden window, and
+// WindowUnminimise presents it: un-minimised, raised and focused.
+func (w wailsRuntime) Raise() {
+	runtime.Show(w.ctx)
+	runtime.WindowShow(w.ctx)
+	runtime.WindowUnminimise(w.ctx)
+}
 
 func (w wailsRuntime) Edit(command string) {
 	runtime.WindowExecJS(w.ctx, "document.execCommand("+strconv.Quote(command)+")")

@@ -2,6 +2,7 @@ package app
 
 import (
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -15,6 +16,7 @@ type fakeRuntime struct {
 
 	OpenFileImpl func(title string) (string, error)
 	copied       string
+	raised       atomic.Int32 // Raise calls
 }
 
 func (f *fakeRuntime) Emit(event string, data any) {
@@ -66,6 +68,7 @@ func (f *fakeRuntime) OpenFile(title string) (string, error) { return f.OpenFile
 func (f *fakeRuntime) CopyText(text string) error            { f.copied = text; return nil }
 func (f *fakeRuntime) Quit()                                 {}
 func (f *fakeRuntime) Edit(string)                           {}
+func (f *fakeRuntime) Raise()                                { f.raised.Add(1) }
 
 func (f *fakeRuntime) last(event string) any {
 	f.mu.Lock()

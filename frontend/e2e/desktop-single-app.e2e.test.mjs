@@ -1,0 +1,189 @@
+// The real desktop app under Xvfb started twice with the same HOME: the
+// second start brings the open window to the front (it was unmapped, as a
+// hidden window is, and out of focus: it is mapped and focused again),
+// says so in one line and exits 0, having written nothing; the first still
+// serves its viewers and is the only Framecast of that HOME. With the first
+// stopped (SIGSTOP, as a hung process), a second start gives up within a
+// few seconds with an error naming the settings folder.
+import assert from 'node:assert/strict';
+import { execFile, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import { promisify } from 'node:util';
+import { startXvfb } from './desktop-app.mjs';
+import { waitFor } from './desktop-fake.mjs';
+import { freePort, serverBin } from './harness.mjs';
+
+const run = promisify(execFile);
+const token = 'desktop-single-app-token-0123';
+
+let xvfb;
+let display;
+let app;
+let appLog = '';
+let port;
+let home;
+let settingsDir;
+/** win is the window's X id. */
+let win = '';
+
+const camera = { name: 'line-1', stream: { source: 'test', quality: 80, maxWidth: 640, maxHeight: 360, fps: 15, enabled: true }, token };
+
+const appEnv = () => ({
+  ...process.env,
+  HOME: home,
+  DISPLAY: display,
+  XDG_CONFIG_HOME: path.join(home, '.config'),
+  XDG_CACHE_HOME: path.join(home, '.cache'),
+  WAYLAND_DISPLAY: '',
+});
+const xenv = () => ({ ...process.env, DISPLAY: display });
+const recordings = () => path.join(home, 'rec');
+
+/** startAgain starts the app a second time with the same HOME, and resolves with its exit code, output and time taken. */
+async function startAgain() {
+  const start = Date.now();
+  const proc = spawn(serverBin, ['--recordings', recordings()], { env: appEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  proc.stdout.on('data', (c) => (stdout += c));
+  proc.stderr.on('data', (c) => (stderr += c));
+  const timer = setTimeout(() => proc.kill('SIGKILL'), 20_000);
+  const [code] = await once(proc, 'exit');
+  clearTimeout(timer);
+  return { code, stdout, stderr, ms: Date.now() - start };
+}
+
+/** state reads line-1's api/state from the first app's server. */
+async function state() {
+  const res = await fetch(`http://127.0.0.1:${port}/s/line-1/api/state?token=${token}`, { signal: AbortSignal.timeout(3000) });
+  return { status: res.status, body: await res.json().catch(() => null) };
+}
+
+/** shown says whether the window is mapped and viewable (xdotool finds no window otherwise, and fails). */
+async function shown() {
+  const found = await run('xdotool', ['search', '--onlyvisible', '--name', '^Framecast$'], { env: xenv() }).catch(() => ({ stdout: '' }));
+  return found.stdout.trim().split('\n').includes(win);
+}
+
+/** focus is the X id of the window with the input focus; "" when the focus is on none (xdotool fails on PointerRoot). */
+async function focus() {
+  const got = await run('xdotool', ['getwindowfocus'], { env: xenv() }).catch(() => ({ stdout: '' }));
+  return got.stdout.trim();
+}
+
+/** snapshot lists the settings and recordings folders, each file with its size and time, and the settings' text. */
+async function snapshot() {
+  const out = [];
+  for (const dir of [settingsDir, recordings()]) {
+    const walk = async (d) => {
+      for (const e of await fs.readdir(d, { withFileTypes: true }).catch(() => [])) {
+        const p = path.join(d, e.name);
+        const st = await fs.stat(p);
+        out.push(`${p} ${st.size} ${st.mtimeMs}`);
+        if (e.isDirectory()) await walk(p);
+      }
+    };
+    await walk(dir);
+  }
+  out.push(await fs.readFile(path.join(settingsDir, 'settings.json'), 'utf8'));
+  return out.join('\n');
+}
+
+/** framecasts lists the pids of the Framecast processes run with this test's HOME. */
+async function framecasts() {
+  const bin = await fs.realpath(serverBin);
+  const pids = [];
+  for (const pid of await fs.readdir('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    try {
+      if ((await fs.readlink(`/proc/${pid}/exe`)) !== bin) continue;
+      const env = (await fs.readFile(`/proc/${pid}/environ`, 'utf8')).split('\0');
+      if (env.includes(`HOME=${home}`)) pids.push(Number(pid));
+    } catch {
+      // gone meanwhile, or not ours to read
+    }
+  }
+  return pids;
+}
+
+before(async () => {
+  ({ proc: xvfb, display } = await startXvfb());
+  port = await freePort();
+  home = await fs.mkdtemp(path.join(os.tmpdir(), 'framecast-desktop-single-'));
+  settingsDir = path.join(home, '.config', 'framecast');
+  await fs.mkdir(settingsDir, { recursive: true });
+  await fs.writeFile(path.join(settingsDir, 'settings.json'), JSON.stringify({ port, tls: false, cameras: [camera] }));
+  app = spawn(serverBin, ['--recordings', recordings()], { env: appEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+  const keep = (c) => {
+    appLog = (appLog + c).slice(-8000);
+  };
+  app.stdout.on('data', keep);
+  app.stderr.on('data', keep);
+});
+
+after(async () => {
+  if (app && app.exitCode === null && app.signalCode === null) {
+    app.kill('SIGCONT');
+    app.kill('SIGTERM');
+    await Promise.race([once(app, 'exit'), new Promise((r) => setTimeout(r, 5000))]);
+    if (app.exitCode === null && app.signalCode === null) app.kill('SIGKILL');
+  }
+  xvfb?.kill();
+  if (home) await fs.rm(home, { recursive: true, force: true, maxRetries: 5 });
+});
+
+test('the window comes up', async () => {
+  await waitFor(
+    async () => {
+      assert.equal(app.exitCode, null, `the app exited:\n${appLog}`);
+      const { body } = await state().catch(() => ({ body: null }));
+      return (body?.viewers ?? []).some((v) => v.kind === 'preview');
+    },
+    `the window's preview of line-1\n${appLog}`,
+    60_000,
+  );
+  const { stdout } = await run('xdotool', ['search', '--onlyvisible', '--name', '^Framecast$'], { env: xenv() });
+  win = stdout.trim().split('\n').pop();
+  assert.ok(await shown());
+});
+
+test('a second start brings the open window to the front, says so and exits 0, having opened and written nothing', async () => {
+  // Hidden, as a window put away is, and with the focus gone from it.
+  await run('xdotool', ['windowunmap', '--sync', win], { env: xenv() });
+  assert.equal(await shown(), false, 'the window is still shown');
+  assert.notEqual(await focus(), win, 'the hidden window kept the focus');
+  const before = await snapshot();
+
+  const second = await startAgain();
+  assert.equal(second.code, 0, `the second start: ${second.stdout}${second.stderr}`);
+  assert.equal(second.stdout, `Framecast is already open (settings in ${settingsDir}): its window was brought to the front.\n`);
+  assert.ok(second.ms < 5000, `the second start took ${second.ms} ms`);
+
+  await waitFor(shown, `the window shown again\n${appLog}`);
+  await waitFor(async () => (await focus()) === win, 'the focus on the window');
+  assert.match(appLog, /Framecast was started again: the window was brought to the front/);
+  assert.equal(await snapshot(), before, 'the second start changed the settings or recordings');
+  const { status, body } = await state();
+  assert.equal(status, 200, "the first app's viewer link no longer answers");
+  assert.equal(body.source, 'test');
+  assert.deepEqual(await framecasts(), [app.pid], 'Framecast processes of this HOME');
+});
+
+test('a second start gives up on a hung first, naming the folder, and exits 1', async () => {
+  app.kill('SIGSTOP');
+  try {
+    const second = await startAgain();
+    assert.equal(second.code, 1, `the second start: ${second.stdout}${second.stderr}`);
+    assert.equal(second.stdout, '');
+    assert.match(second.stderr, new RegExp(`another Framecast window has ${settingsDir.replaceAll('.', '\\.')} open; close it first`));
+    assert.ok(second.ms < 8000, `the second start took ${second.ms} ms to give up`);
+  } finally {
+    app.kill('SIGCONT');
+  }
+  assert.equal((await state()).status, 200, 'the first app no longer serves after it went on');
+  assert.deepEqual(await framecasts(), [app.pid], 'Framecast processes of this HOME');
+});
