@@ -6,8 +6,6 @@ import (
 	"encoding/json"
 	"image"
 	"image/jpeg"
-	"mime"
-	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -222,27 +220,6 @@ func TestAPausedProducerKeepsItsConnectionWhenTheSourceIsReopened(t *testing.T) 
 	}
 }
 
-// boxColoured counts the pixels of a picture near the colour boxes of
-// labels other than face and motion are drawn in (#34e681).
-func boxColoured(t *testing.T, b []byte) int {
-	t.Helper()
-	img, err := jpeg.Decode(bytes.NewReader(b))
-	if err != nil {
-		t.Fatalf("decode: %v", err)
-	}
-	n := 0
-	bounds := img.Bounds()
-	for y := bounds.Min.Y; y < bounds.Max.Y; y++ {
-		for x := bounds.Min.X; x < bounds.Max.X; x++ {
-			r, g, bl, _ := img.At(x, y).RGBA()
-			if near(r>>8, 0x34) && near(g>>8, 0xe6) && near(bl>>8, 0x81) {
-				n++
-			}
-		}
-	}
-	return n
-}
-
 // greyPicture is a flat grey w×h JPEG: no pixel near any box colour.
 func greyPicture(t *testing.T, w, h int) []byte {
 	t.Helper()
@@ -292,46 +269,12 @@ func TestTheProducersBoxesAreBurnedInForMJPEGAndSnapshots(t *testing.T) {
 			break
 		}
 	}
-	if n := boxColoured(t, ws.JPEG); n > 20 {
+	if n := coloured(t, ws.JPEG, otherColour); n > 20 {
 		t.Fatalf("the WebSocket picture has %d pixels of the box colour: the boxes were burned in", n)
 	}
 
-	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+host+"/stream.mjpg?token="+c.Token, nil)
-	mj, err := http.DefaultClient.Do(req)
-	if err != nil || mj.StatusCode != http.StatusOK {
-		t.Fatalf("MJPEG: %v %v", mj, err)
-	}
-	defer mj.Body.Close()
-	_, params, _ := mime.ParseMediaType(mj.Header.Get("Content-Type"))
-	parts := multipart.NewReader(mj.Body, params["boundary"])
-	burned := 0
-	for i := 0; i < 10 && burned < 500; i++ {
-		part, err := parts.NextPart()
-		if err != nil {
-			t.Fatalf("MJPEG part: %v", err)
-		}
-		var buf bytes.Buffer
-		if _, err := buf.ReadFrom(part); err != nil {
-			t.Fatal(err)
-		}
-		burned = boxColoured(t, buf.Bytes())
-	}
-	if burned < 500 {
-		t.Fatalf("the MJPEG picture has %d pixels of the box colour, want the boxes drawn in", burned)
-	}
-
-	snap, err := http.Get("http://" + host + "/snapshot.jpg?token=" + c.Token)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer snap.Body.Close()
-	var buf bytes.Buffer
-	if _, err := buf.ReadFrom(snap.Body); err != nil {
-		t.Fatal(err)
-	}
-	if n := boxColoured(t, buf.Bytes()); n < 500 {
-		t.Fatalf("the snapshot has %d pixels of the box colour, want the boxes drawn in", n)
-	}
+	burnedParts(t, mjpegParts(ctx, t, "http://"+host+"/stream.mjpg?token="+c.Token), 10, 500, otherColour)
+	burnedSnapshot(t, "http://"+host+"/snapshot.jpg?token="+c.Token, 500, otherColour)
 }
 
 // A stream set to ingest gets a publish token, saved, and says where its
