@@ -89,6 +89,8 @@ func boolInt(b bool) int {
 // Viewer describes a connection a Grant opens (Join).
 type Viewer struct {
 	Stream, Addr, Kind, Codec, Rendition string
+	// Clip is the span a clip download (KindClip) asked for (Record.Clip).
+	Clip string
 	// Cut ends the connection, telling the viewer text; it is called at
 	// most once, when the link is revoked or expires, and must not block.
 	Cut func(reason, text string)
@@ -102,7 +104,7 @@ type Viewer struct {
 // is reached, ErrNoLink when it was revoked or expired since Admit:
 // refused, nothing changes.
 func (g Grant) Join(v Viewer) (*Session, error) {
-	s := &Session{rec: Record{Link: g.Link, Stream: v.Stream, Addr: v.Addr, Kind: v.Kind, Codec: v.Codec, Rendition: v.Rendition}, cut: v.Cut, bytes: v.Bytes}
+	s := &Session{rec: Record{Link: g.Link, Stream: v.Stream, Addr: v.Addr, Kind: v.Kind, Codec: v.Codec, Rendition: v.Rendition, Clip: v.Clip}, cut: v.Cut, bytes: v.Bytes}
 	b := g.book
 	if b == nil {
 		s.rec.Start = time.Now()
@@ -126,8 +128,8 @@ func (g Grant) Join(v Viewer) (*Session, error) {
 	if e.Expired(now) {
 		return nil, ErrNoLink
 	}
-	if e.MaxViewers > 0 {
-		n := len(e.sessions)
+	if e.MaxViewers > 0 && v.Kind != KindClip {
+		n := e.watching()
 		for _, c := range e.shared {
 			n += c
 		}

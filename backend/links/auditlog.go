@@ -272,6 +272,7 @@ const (
 	maxAuditAddr   = 64
 	maxAuditName   = 64 // a link's or a stream's
 	maxAuditWord   = 32 // kind, codec, rendition
+	maxAuditClip   = 64
 	maxAuditReason = 128
 	maxAuditVia    = 256
 )
@@ -287,6 +288,7 @@ func bound(r Record) Record {
 	r.Kind = cut(r.Kind, maxAuditWord)
 	r.Codec = cut(r.Codec, maxAuditWord)
 	r.Rendition = cut(r.Rendition, maxAuditWord)
+	r.Clip = cut(r.Clip, maxAuditClip)
 	r.Reason = cut(r.Reason, maxAuditReason)
 	via, _, _ := strings.Cut(r.Via, "?")
 	via, _, _ = strings.Cut(via, "#")

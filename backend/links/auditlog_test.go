@@ -409,7 +409,7 @@ func TestConcurrentWritesEachGetASeqAndALine(t *testing.T) {
 func TestAnAuditRecordsStringsAreBounded(t *testing.T) {
 	a, _ := openAudit(t, t.TempDir(), AuditOptions{})
 	long := strings.Repeat("é", 200) // two bytes each: a cut may fall inside one
-	r := Record{Link: "x" + long, Stream: long, Addr: long, Kind: long, Codec: long, Rendition: long, Reason: long,
+	r := Record{Link: "x" + long, Stream: long, Addr: long, Kind: long, Codec: long, Rendition: long, Clip: long, Reason: long,
 		Via: "https://relay:hunter2@relay.example.com/eu?token=SECRETTOKEN#frag", Start: time.Now()}
 	a.Write(r)
 	a.Write(Record{Link: "bad\xffutf8", Via: strings.Repeat("v", 1000) + "?token=SECRETTOKEN"})
@@ -421,7 +421,7 @@ func TestAnAuditRecordsStringsAreBounded(t *testing.T) {
 		max          int
 	}{
 		{"link", got.Link, 64}, {"stream", got.Stream, 64}, {"addr", got.Addr, 64}, {"kind", got.Kind, 32},
-		{"codec", got.Codec, 32}, {"rendition", got.Rendition, 32}, {"reason", got.Reason, 128}, {"via", bad.Via, 256},
+		{"codec", got.Codec, 32}, {"rendition", got.Rendition, 32}, {"clip", got.Clip, 64}, {"reason", got.Reason, 128}, {"via", bad.Via, 256},
 	} {
 		if len(c.value) > c.max || len(c.value) < c.max-3 {
 			t.Errorf("%s is %d bytes, want at most %d (and near it)", c.field, len(c.value), c.max)

@@ -21,7 +21,10 @@ type BookDeps struct {
 	Save func([]Saved) error
 	// Audit keeps every connection's record; nil: none kept.
 	Audit Auditor
-	Log   *slog.Logger
+	// ClipWait is how long a clip download's record is held for the next
+	// request of the same playback (clipHolder); 0: 10 s.
+	ClipWait time.Duration
+	Log      *slog.Logger
 	// Now is the clock; nil: time.Now.
 	Now func() time.Time
 }
@@ -59,12 +62,24 @@ type entry struct {
 }
 
 func (e *entry) viewers() int {
-	n := len(e.sessions)
+	n := e.watching()
 	for _, c := range e.shared {
 		n += c
 	}
 	for _, c := range e.remote {
 		n += c
+	}
+	return n
+}
+
+// watching counts the sessions that watch the live stream here (clip
+// downloads are none).
+func (e *entry) watching() int {
+	n := 0
+	for s := range e.sessions {
+		if s.rec.Kind != KindClip {
+			n++
+		}
 	}
 	return n
 }
@@ -78,8 +93,9 @@ type tomb struct {
 // Book is a site's links (or a relay stream's), and the sessions opened
 // with them. It is the one owner of both.
 type Book struct {
-	d   BookDeps
-	log *slog.Logger
+	d     BookDeps
+	log   *slog.Logger
+	audit *clipHolder // before d.Audit; nil when none
 
 	mu      sync.Mutex
 	links   map[string]*entry // by name; guarded by mu
@@ -112,6 +128,9 @@ func NewBook(saved []Saved, d BookDeps) *Book {
 	}
 	b := &Book{d: d, log: d.Log.With("component", "links"), links: map[string]*entry{}, own: map[*Session]struct{}{},
 		changed: make(chan struct{})}
+	if d.Audit != nil {
+		b.audit = newClipHolder(d.Audit, d.ClipWait)
+	}
 	for _, s := range saved {
 		l := s.Link
 		if l.Token != "" {
@@ -335,6 +354,9 @@ func (b *Book) statusLocked(e *entry, now time.Time) Status {
 	st := Status{Link: e.Link, Viewers: e.viewers(), WatchSeconds: e.watched.Seconds(), LastSeen: e.lastSeen, Expired: e.Expired(now)}
 	st.Streams = slices.Clone(st.Streams)
 	for s := range e.sessions {
+		if s.rec.Kind == KindClip {
+			continue
+		}
 		st.WatchSeconds += now.Sub(s.rec.Start).Seconds()
 	}
 	if st.Viewers > 0 {
@@ -343,9 +365,10 @@ func (b *Book) statusLocked(e *entry, now time.Time) Status {
 	return st
 }
 
-// Close stops the expiry timer and saves what is unsaved. Sessions are
-// their servers' to end (closing a server ends its viewers, whose records
-// still reach the audit): close the Book after the servers.
+// Close stops the expiry timer, saves what is unsaved and writes the clip
+// records held to the audit. Sessions are their servers' to end (closing
+// a server ends its viewers, whose records still reach the audit): close
+// the Book after the servers, and the audit after the Book.
 func (b *Book) Close() {
 	b.mu.Lock()
 	if b.closed {
@@ -363,4 +386,7 @@ func (b *Book) Close() {
 	s, v := b.savedLocked(), b.version
 	b.mu.Unlock()
 	b.save(s, v)
+	if b.audit != nil {
+		b.audit.Close()
+	}
 }

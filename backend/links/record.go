@@ -12,19 +12,30 @@ type Record struct {
 	Link   string `json:"link"`
 	Stream string `json:"stream"`
 	Addr   string `json:"addr"`
-	// Kind is how it watched: "ws" (the viewer page, programs), "mjpeg".
-	Kind      string    `json:"kind"`
-	Codec     string    `json:"codec,omitempty"`
-	Rendition string    `json:"rendition,omitempty"`
-	Start     time.Time `json:"start"`
-	End       time.Time `json:"end,omitzero"`
-	Bytes     uint64    `json:"bytes"`
+	// Kind is how it watched: "ws" (the viewer page, programs), "mjpeg",
+	// "clip" (KindClip, a download of recorded footage).
+	Kind      string `json:"kind"`
+	Codec     string `json:"codec,omitempty"`
+	Rendition string `json:"rendition,omitempty"`
+	// Clip is the span of the recordings a clip download asked for, its
+	// start and duration ("2026-12-06T10:00:00.000Z/30s"); "" for a
+	// connection to the live stream.
+	Clip  string    `json:"clip,omitempty"`
+	Start time.Time `json:"start"`
+	End   time.Time `json:"end,omitzero"`
+	Bytes uint64    `json:"bytes"`
 	// Reason is why it ended when the server ended it ("revoked",
 	// "expired", …); "" when the viewer left.
 	Reason string `json:"reason,omitempty"`
 	// Via names the relay the viewer watched through; "" this server.
 	Via string `json:"via,omitempty"`
 }
+
+// KindClip is a download of recorded footage (clip.mp4). It is audited and
+// cut like a viewer, but it is no viewer of the live stream: it does not
+// count to a link's viewers, its cap or its watch time. The records of
+// one playback's requests are joined into one (clipHolder).
+const KindClip = "clip"
 
 // Auditor keeps records of ended connections (the disk log, AuditLog;
 // a relay's forwarding to its producer).

@@ -60,7 +60,9 @@ func (s *Session) End(bytes uint64) {
 	s.rec.End, s.rec.Bytes = now, bytes
 	if s.entry != nil {
 		delete(s.entry.sessions, s)
-		s.entry.watched += now.Sub(s.rec.Start)
+		if s.rec.Kind != KindClip {
+			s.entry.watched += now.Sub(s.rec.Start)
+		}
 		s.entry.lastSeen = now
 		b.usedLocked()
 	} else {
@@ -68,8 +70,8 @@ func (s *Session) End(bytes uint64) {
 	}
 	rec := s.rec
 	b.mu.Unlock()
-	if b.d.Audit != nil {
-		b.d.Audit.Write(rec)
+	if b.audit != nil {
+		b.audit.Write(rec)
 	}
 }
 
@@ -115,8 +117,8 @@ func (b *Book) Ended(rec Record) {
 		b.usedLocked()
 	}
 	b.mu.Unlock()
-	if b.d.Audit != nil {
-		b.d.Audit.Write(rec)
+	if b.audit != nil {
+		b.audit.Write(rec)
 	}
 }
 
@@ -159,7 +161,7 @@ func (b *Book) Counts() map[string]int {
 	defer b.mu.Unlock()
 	out := map[string]int{}
 	for name, e := range b.links {
-		if n := len(e.sessions); n > 0 {
+		if n := e.watching(); n > 0 {
 			out[name] = n
 		}
 	}
