@@ -22,8 +22,8 @@ func (sh *Handler) closeViewers(reason string) {
 }
 
 // closeOwnViewers tells the viewers of the stream's own link why and
-// disconnects them (WebSocket and MJPEG): customer links' viewers watch
-// on.
+// disconnects them (WebSocket, MJPEG, clip downloads): customer links'
+// viewers watch on.
 func (sh *Handler) closeOwnViewers(reason string) {
 	sh.viewersMu.Lock()
 	defer sh.viewersMu.Unlock()
@@ -32,7 +32,7 @@ func (sh *Handler) closeOwnViewers(reason string) {
 			v.kickWith(&protocol.Bye{Type: "bye", Reason: reason})
 		}
 	}
-	for stop := range sh.ownMJPEG {
+	for stop := range sh.ownStops {
 		(*stop)()
 	}
 }

@@ -104,9 +104,9 @@ type Handler struct {
 	// them: http.Server.Shutdown does not close hijacked connections.
 	viewersMu sync.Mutex
 	viewers   map[*wsViewer]struct{} // guarded by viewersMu
-	// ownMJPEG ends each MJPEG viewer of the stream's own link (a new
-	// link cuts them off); guarded by viewersMu.
-	ownMJPEG map[*context.CancelFunc]struct{}
+	// ownStops ends each MJPEG viewer and clip download of the stream's
+	// own link (a new link cuts them off); guarded by viewersMu.
+	ownStops map[*context.CancelFunc]struct{}
 	// handlers are the WebSocket viewers' handlers, which Close waits for.
 	handlers  httpx.Tracker
 	streaming int // WebSocket and MJPEG viewers now; guarded by viewersMu
@@ -128,7 +128,7 @@ func NewHandler(name, token string, d Deps) *Handler {
 	ctx, cancel := context.WithCancel(context.Background())
 	sh := &Handler{
 		name: name, hub: d.Hub, stream: d.Stream, assets: d.Assets, log: log.With("component", "server", "stream", name),
-		token: token, hash: protocol.HashToken(token), viewers: make(map[*wsViewer]struct{}), ownMJPEG: make(map[*context.CancelFunc]struct{}), ctx: ctx, cancel: cancel, guard: d.Guard,
+		token: token, hash: protocol.HashToken(token), viewers: make(map[*wsViewer]struct{}), ownStops: make(map[*context.CancelFunc]struct{}), ctx: ctx, cancel: cancel, guard: d.Guard,
 	}
 	if sh.guard == nil {
 		sh.guard = httpx.NewGuard(d.Limits)

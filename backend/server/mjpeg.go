@@ -34,11 +34,11 @@ func (sh *Handler) serveMJPEG(w http.ResponseWriter, r *http.Request) {
 	defer func() { session.End(sent.Load()) }()
 	if grantOf(r).Link == "" {
 		sh.viewersMu.Lock()
-		sh.ownMJPEG[&stop] = struct{}{}
+		sh.ownStops[&stop] = struct{}{}
 		sh.viewersMu.Unlock()
 		defer func() {
 			sh.viewersMu.Lock()
-			delete(sh.ownMJPEG, &stop)
+			delete(sh.ownStops, &stop)
 			sh.viewersMu.Unlock()
 		}()
 	}

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -9,6 +10,7 @@ import (
 	"time"
 
 	"framecast/backend/httpx"
+	"framecast/backend/links"
 	"framecast/backend/record"
 )
 
@@ -17,8 +19,19 @@ import (
 // recorded, and has nothing recorded, answers ErrNotRecorded.
 type Recordings interface {
 	Spans() ([]record.Span, error)
-	Clip(start time.Time, d time.Duration) (*record.Clip, error)
+	Clip(start time.Time, d time.Duration) (Clip, error)
 	Detections(q record.Query) ([]record.Detection, error)
+}
+
+// Clip is a clip as its viewer downloads it (a record.Clip): read from
+// its segments as the viewer takes it.
+type Clip interface {
+	io.ReadSeekCloser
+	// Start is the time of its first frame, the keyframe at or before
+	// the start asked.
+	Start() time.Time
+	// Name is the file name it is saved as.
+	Name() string
 }
 
 // ErrNotRecorded is what Recordings answer for a stream that is not
@@ -119,6 +132,15 @@ func (sh *Handler) serveClip(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer func() { _ = clip.Close() }()
+	cw := newClipWriter(w)
+	if r.Method != http.MethodHead { // HEAD carries no footage
+		session, ok := sh.joinClip(w, r, sp, cw)
+		if !ok {
+			return
+		}
+		defer func() { session.End(cw.sent.Load()) }()
+	}
+	defer cw.finish()
 	h := w.Header()
 	h.Set("Content-Type", "video/mp4")
 	h.Set("Cache-Control", "private, no-store")
@@ -126,22 +148,50 @@ func (sh *Handler) serveClip(w http.ResponseWriter, r *http.Request) {
 	if q.Get("download") == "1" {
 		h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": clip.Name()}))
 	}
-	http.ServeContent(w, r, "", time.Time{}, &paced{r: clip, rc: http.NewResponseController(w), done: sh.ctx.Done()})
+	http.ServeContent(cw, r, "", time.Time{}, &paced{r: clip, rc: cw.rc, done: sh.ctx.Done(), cut: cw.cutC})
+}
+
+// joinClip counts and audits a clip download under its request's grant
+// (links.KindClip), cut with cw. The desktop window's own timeline is the
+// operator: neither. A download with the stream's own link is cut too
+// when that link is replaced.
+func (sh *Handler) joinClip(w http.ResponseWriter, r *http.Request, sp span, cw *clipWriter) (*links.Session, bool) {
+	kind := links.KindClip
+	if onLoopbackListener(r.Context()) {
+		kind = "preview"
+	}
+	session, ok := sh.join(w, r, links.Viewer{Kind: kind, Clip: formatMillis(sp.start) + "/" + sp.d.String(), Cut: cw.stop, Bytes: cw.sent.Load})
+	if !ok || kind == "preview" || grantOf(r).Link != "" {
+		return session, ok
+	}
+	stop := context.CancelFunc(func() { cw.stop("", "") })
+	sh.viewersMu.Lock()
+	sh.ownStops[&stop] = struct{}{}
+	sh.viewersMu.Unlock()
+	context.AfterFunc(r.Context(), func() {
+		sh.viewersMu.Lock()
+		delete(sh.ownStops, &stop)
+		sh.viewersMu.Unlock()
+	})
+	return session, true
 }
 
 // paced is a clip as http.ServeContent reads it: each read gives the
 // viewer clipWriteWait to take what the last one read, and reads end when
-// the stream's handler closes.
+// the stream's handler closes or the download is cut.
 type paced struct {
 	r    io.ReadSeeker
 	rc   *http.ResponseController
 	done <-chan struct{}
+	cut  <-chan struct{}
 }
 
 func (p *paced) Read(b []byte) (int, error) {
 	select {
 	case <-p.done:
 		return 0, errors.New("the stream has ended")
+	case <-p.cut:
+		return 0, errClipCut
 	default:
 	}
 	_ = p.rc.SetWriteDeadline(time.Now().Add(clipWriteWait))

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -17,9 +18,11 @@ import (
 	"framecast/backend/record"
 )
 
-// fakeRecordings answer as told; Clip waits for release while hold is set.
+// fakeRecordings answer as told; Clip waits for release while hold is set,
+// and answers clip's bytes when given.
 type fakeRecordings struct {
 	err     error
+	clip    []byte
 	spans   []record.Span
 	found   []record.Detection
 	asked   chan record.Query
@@ -29,13 +32,27 @@ type fakeRecordings struct {
 
 func (f *fakeRecordings) Spans() ([]record.Span, error) { return f.spans, f.err }
 
-func (f *fakeRecordings) Clip(time.Time, time.Duration) (*record.Clip, error) {
+func (f *fakeRecordings) Clip(start time.Time, _ time.Duration) (Clip, error) {
 	if f.hold != nil {
 		f.entered <- struct{}{}
 		<-f.hold
 	}
+	if f.clip != nil {
+		return fakeClip{Reader: bytes.NewReader(f.clip), start: start}, nil
+	}
 	return nil, f.err
 }
+
+// fakeClip is a clip of the bytes given: the server does not look into
+// them.
+type fakeClip struct {
+	*bytes.Reader
+	start time.Time
+}
+
+func (c fakeClip) Start() time.Time { return c.start }
+func (c fakeClip) Name() string     { return "clip.mp4" }
+func (c fakeClip) Close() error     { return nil }
 
 func (f *fakeRecordings) Detections(q record.Query) ([]record.Detection, error) {
 	if f.asked != nil {

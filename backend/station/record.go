@@ -108,11 +108,15 @@ func (r recordings) readable() ([]record.Span, error) {
 
 func (r recordings) Spans() ([]record.Span, error) { return r.readable() }
 
-func (r recordings) Clip(start time.Time, d time.Duration) (*record.Clip, error) {
+func (r recordings) Clip(start time.Time, d time.Duration) (server.Clip, error) {
 	if _, err := r.readable(); err != nil {
 		return nil, err
 	}
-	return r.st.d.Store.Clip(r.st.Name(), start, d)
+	c, err := r.st.d.Store.Clip(r.st.Name(), start, d)
+	if err != nil {
+		return nil, err // not a nil *record.Clip, which is no nil Clip
+	}
+	return c, nil
 }
 
 func (r recordings) Detections(q record.Query) ([]record.Detection, error) {

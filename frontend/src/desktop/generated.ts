@@ -600,10 +600,19 @@ export interface LinksRecord {
   link: string;
   stream: string;
   addr: string;
-  /** Kind is how it watched: "ws" (the viewer page, programs), "mjpeg". */
+  /**
+   * Kind is how it watched: "ws" (the viewer page, programs), "mjpeg",
+   * "clip" (KindClip, a download of recorded footage).
+   */
   kind: string;
   codec?: string;
   rendition?: string;
+  /**
+   * Clip is the span of the recordings a clip download asked for, its
+   * start and duration ("2026-12-06T10:00:00.000Z/30s"); "" for a
+   * connection to the live stream.
+   */
+  clip?: string;
   start: string;
   end?: string;
   bytes: number;

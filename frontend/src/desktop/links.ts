@@ -9,6 +9,7 @@ import { Events, backend, errorText, onEvent, type Camera } from './backend';
 import { el, must, setProblem } from './dom';
 import {
   bytesText,
+  clipText,
   endedText,
   expiryText,
   lastSeenText,
@@ -334,7 +335,8 @@ function auditLine(r: AuditRecord, now: number): HTMLLIElement {
   const ended = el('span', endedText(r), 'cl-ended');
   const addr = el('span', r.addr, 'cl-addr');
   addr.title = `${r.addr} watching ${r.stream}${r.via ? ` via ${r.via}` : ''}`;
-  const how = [bytesText(r.bytes), [r.codec, r.rendition].filter(Boolean).join(' '), r.kind && r.kind !== 'ws' ? r.kind : '', r.via ? `via ${r.via}` : '']
+  const kind = r.kind === 'clip' && r.clip ? clipText(r.clip, now) : r.kind && r.kind !== 'ws' ? r.kind : '';
+  const how = [bytesText(r.bytes), [r.codec, r.rendition].filter(Boolean).join(' '), kind, r.via ? `via ${r.via}` : '']
     .filter(Boolean)
     .join(' · ');
   li.append(when, ended, addr, el('span', how, 'cl-how'));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { duration, endedText, expiryText, lastSeenText, linkSpec, recordDuration, span, streamsText, viewersText, type LinkForm } from './linktext';
+import { clipText, duration, endedText, expiryText, lastSeenText, linkSpec, recordDuration, span, streamsText, viewersText, type LinkForm } from './linktext';
 
 const now = Date.parse('2026-12-06T12:00:00Z');
 const before = (s: number) => new Date(now - s * 1000).toISOString();
@@ -54,6 +54,14 @@ describe('an audit record', () => {
   it('left when the viewer went', () => expect(endedText({ end: before(1), reason: '' })).toBe('left'));
   it('was cut when the link was revoked', () => expect(endedText({ end: before(1), reason: 'revoked' })).toBe('cut: link revoked'));
   it('was cut when the link expired', () => expect(endedText({ end: before(1), reason: 'expired' })).toBe('cut: link expired'));
+  it('is downloading while a clip download is open', () => expect(endedText({ kind: 'clip', reason: '' })).toBe('downloading'));
+  it('names the clip a download took', () => {
+    const start = new Date(now - 3600_000);
+    const at = start.toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+    expect(clipText(`${start.toISOString()}/1m30s`, now)).toBe(`clip of ${at}, 1 min 30 s`);
+    expect(clipText(`${start.toISOString()}/1h0m0s`, now)).toBe(`clip of ${at}, 1 h`);
+  });
+  it('shows a clip it cannot read as it is', () => expect(clipText('yesterday/30s', now)).toBe('clip yesterday/30s'));
   it('lasted from start to end', () => expect(recordDuration({ start: before(3600 + 600), end: before(0) }, now)).toBe('1 h 10 min'));
 });
 

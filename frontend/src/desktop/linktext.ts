@@ -67,8 +67,8 @@ export function bytesText(n: number): string {
 }
 
 /** endedText says how a connection of the audit ended, or that it is still open. */
-export function endedText(r: Pick<AuditRecord, 'end' | 'reason'>): string {
-  if (!r.end) return 'watching';
+export function endedText(r: Pick<AuditRecord, 'end' | 'reason'> & { kind?: string }): string {
+  if (!r.end) return r.kind === 'clip' ? 'downloading' : 'watching';
   if (!r.reason) return 'left';
   return r.reason === 'revoked' ? 'cut: link revoked' : r.reason === 'expired' ? 'cut: link expired' : `cut: ${r.reason}`;
 }
@@ -86,6 +86,29 @@ export function startText(start: string, now: number): string {
     return t.toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit', second: '2-digit' });
   }
   return `${t.toLocaleDateString('en-US', { month: 'short', day: 'numeric' })} ${t.toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit' })}`;
+}
+
+const UNIT_SECONDS: Record<string, number> = { h: HOUR, m: MIN, s: 1, ms: 1e-3, us: 1e-6, 'µs': 1e-6, ns: 1e-9 };
+
+/**
+ * clipText says which recording a clip download took, from the record's
+ * clip ("2026-12-06T10:00:00.000Z/30s", a Go duration): "clip of 10:00:00, 30 s"
+ * (the day too when not today), "clip of 10:00:00, 1 min 30 s".
+ */
+export function clipText(clip: string, now: number): string {
+  const slash = clip.lastIndexOf('/');
+  const start = clip.slice(0, slash);
+  const d = clip.slice(slash + 1);
+  let seconds = 0;
+  let rest = d;
+  for (const m of d.matchAll(/([0-9.]+)(h|ms|m|s|us|µs|ns)/g)) {
+    seconds += Number(m[1]) * (UNIT_SECONDS[m[2] ?? ''] ?? NaN);
+    rest = rest.replace(m[0], '');
+  }
+  if (slash < 0 || Number.isNaN(Date.parse(start)) || d === '' || rest !== '' || !Number.isFinite(seconds)) return `clip ${clip}`;
+  const whole = Math.round(seconds);
+  const length = whole >= MIN && whole < HOUR && whole % MIN !== 0 ? `${Math.floor(whole / MIN)} min ${whole % MIN} s` : duration(whole);
+  return `clip of ${startText(start, now)}, ${length}`;
 }
 
 /** LinkForm is what the "New link for a customer" form holds. */
