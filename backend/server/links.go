@@ -37,9 +37,10 @@ func (sh *Handler) Opens(token string) bool {
 	return ok
 }
 
-// join counts a streaming viewer (WebSocket, MJPEG) under its request's
-// grant. A link at its viewer cap is refused with 503, and one revoked or
-// expired since its token was checked with 401; nothing changes then.
+// join counts a streaming viewer (WebSocket, MJPEG) or a clip download
+// under its request's grant. A link at its viewer cap is refused with 503
+// (a clip download is no viewer: never), and one revoked or expired since
+// its token was checked with 401; nothing changes then.
 //
 // The desktop window's own preview is the operator watching: neither
 // counted nor audited (a nil Session, whose End does nothing).
