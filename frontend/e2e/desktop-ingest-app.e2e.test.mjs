@@ -13,75 +13,38 @@
 // is one).
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
-import { once } from 'node:events';
 import fs from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { promisify } from 'node:util';
-import { savePNG, startXvfb } from './desktop-app.mjs';
+import { OnScreen, findPage, startApp } from './desktop-app.mjs';
 import { openDesktopUI, waitFor, waitReady } from './desktop-fake.mjs';
-import { freePort, repoRoot, serverBin } from './harness.mjs';
+import { freePort, repoRoot } from './harness.mjs';
 import { readClipboard } from './xclipboard.mjs';
-import { Screen } from './xscreen.mjs';
 
 const run = promisify(execFile);
 const token = 'desktop-ingest-app-token-0123';
-const shots = path.join(repoRoot, 'build', 'e2e');
 /** PYTHON has python3-opencv and python3-numpy: Debian's, not a pyenv one. */
 const PYTHON = process.env.FRAMECAST_PYTHON || '/usr/bin/python3';
 const example = path.join(repoRoot, 'python', 'examples', 'yolo_shaped.py');
 
-let xvfb;
-let display;
+/** app is the desktop app started (desktop-app.mjs startApp); view its page on the screen. */
 let app;
-let appLog = '';
+let view;
 let producer;
 let producerLog = '';
 let port;
-let home;
-/** box is the page's place and size on the screen, under the window's menu bar. */
-let box;
 /** at are the places to click and look at, measured in Chromium (page coordinates). */
 let at;
-let screen;
 /** url is the producer URL the panel's Copy gave. */
 let url = '';
 
 const camera = { name: 'line-1', stream: { source: 'test', quality: 80, maxWidth: 1280, maxHeight: 720, fps: 15, enabled: true }, token };
 
-const env = () => ({ ...process.env, DISPLAY: display });
-
 /** api reads line-1's endpoint at rel (e.g. api/state) from the app's server. */
 async function api(rel) {
   const res = await fetch(`http://127.0.0.1:${port}/s/line-1/${rel}?token=${token}`, { signal: AbortSignal.timeout(3000) });
   return { status: res.status, body: await res.json().catch(() => null) };
-}
-
-/** click clicks the page at the centre of r, a rectangle in page coordinates. */
-async function click(r) {
-  const x = Math.round(box.x + r.x + r.width / 2);
-  const y = Math.round(box.y + r.y + r.height / 2);
-  await run('xdotool', ['mousemove', String(x), String(y), 'click', '1'], { env: env() });
-}
-
-/** colourIn counts the pixels of rectangle r (page coordinates) within 40 of rgb in each channel, their share, and the top one's row. */
-async function colourIn(r, [cr, cg, cb]) {
-  const pixels = await screen.grab();
-  let n = 0;
-  let all = 0;
-  let top = Infinity;
-  for (let y = Math.round(r.y); y < r.y + r.height; y++) {
-    for (let x = Math.round(r.x); x < r.x + r.width; x++) {
-      const i = ((box.y + y) * screen.width + box.x + x) * 4;
-      all++;
-      if (Math.abs(pixels[i + 2] - cr) < 40 && Math.abs(pixels[i + 1] - cg) < 40 && Math.abs(pixels[i] - cb) < 40) {
-        n++;
-        top = Math.min(top, y);
-      }
-    }
-  }
-  return { n, share: n / all, top };
 }
 
 /**
@@ -92,7 +55,7 @@ async function colourIn(r, [cr, cg, cb]) {
  */
 async function dotIn(rgb) {
   const band = { x: at.dot.x - 2, y: at.dot.y - 60, width: at.dot.width + 4, height: at.dot.height + 120 };
-  const c = await colourIn(band, rgb);
+  const c = await view.colourIn(band, rgb);
   return c.n >= (at.dot.width * at.dot.height) / 2 ? c.top : null;
 }
 
@@ -127,15 +90,6 @@ async function measure(width, height) {
   }
 }
 
-/** shot saves the page as the screen shows it now into build/e2e/name, and returns the file's path. */
-async function shot(name) {
-  await fs.mkdir(shots, { recursive: true });
-  const file = path.join(shots, name);
-  await savePNG(await screen.grab(), screen.width, screen.height, file);
-  await run('convert', [file, '-crop', `${box.width}x${box.height}+${box.x}+${box.y}`, '+repage', file]);
-  return file;
-}
-
 /** firstDetections reads frames of line-1 as a viewer until one carries detections, and returns them. */
 async function firstDetections(ms) {
   const ws = new WebSocket(`ws://127.0.0.1:${port}/s/line-1/ws?token=${token}`);
@@ -161,87 +115,53 @@ async function firstDetections(ms) {
 }
 
 before(async () => {
-  ({ proc: xvfb, display } = await startXvfb());
   port = await freePort();
-  home = await fs.mkdtemp(path.join(os.tmpdir(), 'framecast-desktop-ingest-'));
-  const config = path.join(home, '.config');
-  await fs.mkdir(path.join(config, 'framecast'), { recursive: true });
-  await fs.writeFile(path.join(config, 'framecast', 'settings.json'), JSON.stringify({ port, tls: false, cameras: [camera] }));
-  app = spawn(serverBin, [], {
-    env: { ...process.env, HOME: home, DISPLAY: display, XDG_CONFIG_HOME: config, XDG_CACHE_HOME: path.join(home, '.cache'), WAYLAND_DISPLAY: '' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const keep = (c) => {
-    appLog = (appLog + c).slice(-8000);
-  };
-  app.stdout.on('data', keep);
-  app.stderr.on('data', keep);
+  app = await startApp({ name: 'desktop-ingest', settings: { port, tls: false, cameras: [camera] } });
 });
 
 after(async () => {
-  screen?.close();
-  for (const proc of [producer, app]) {
-    if (proc && proc.exitCode === null) {
-      proc.kill('SIGTERM');
-      await Promise.race([once(proc, 'exit'), new Promise((r) => setTimeout(r, 3000))]);
-      if (proc.exitCode === null) proc.kill('SIGKILL');
-    }
-  }
-  xvfb?.kill();
-  if (home) await fs.rm(home, { recursive: true, force: true, maxRetries: 5 });
+  view?.close();
+  await app?.stop(producer);
 });
 
 test('the window comes up on the test pattern', async () => {
   await waitFor(
     async () => {
-      assert.equal(app.exitCode, null, `the app exited:\n${appLog}`);
+      assert.equal(app.proc.exitCode, null, `the app exited:\n${app.log()}`);
       const { body } = await api('api/state').catch(() => ({ body: null }));
       return (body?.viewers ?? []).some((v) => v.kind === 'preview');
     },
-    `the window's preview of line-1\n${appLog}`,
+    `the window's preview of line-1\n${app.log()}`,
     60_000,
   );
-  const { stdout } = await run('xdotool', ['search', '--onlyvisible', '--name', '^Framecast$'], { env: env() });
-  const win = stdout.trim().split('\n').pop();
-  const geo = (await run('xdotool', ['getwindowgeometry', '--shell', win], { env: env() })).stdout;
-  const g = Object.fromEntries(geo.trim().split('\n').map((l) => l.split('=')).map(([k, v]) => [k, Number(v)]));
-  screen = await Screen.open(display);
-  // The page starts under the menu bar (light): at the first dark row.
-  const pixels = await screen.grab();
-  const dark = (y) => {
-    const i = (y * screen.width + g.X + 8) * 4;
-    return pixels[i] < 40 && pixels[i + 1] < 40 && pixels[i + 2] < 40;
-  };
-  let top = g.Y;
-  while (top < g.Y + 100 && !dark(top)) top++;
-  assert.ok(top < g.Y + 100, 'no page under the menu bar');
-  box = { x: g.X, y: top, width: g.WIDTH, height: g.Y + g.HEIGHT - top };
-  at = await measure(box.width, box.height);
+  const { screen, box } = await findPage(app);
+  view = new OnScreen(app, screen, box);
+  at = await measure(view.box.width, view.box.height);
   assert.equal((await api('api/state')).body.source, 'test');
 });
 
 test('External producer chosen in the picker makes line-1 wait for a producer, and the panel says so', async () => {
   // The picker's menu opens on the option in force; the keys walk down to
   // External producer (over the disabled "No camera found") and take it.
-  await click(at.source);
+  await view.click(at.source);
   await new Promise((r) => setTimeout(r, 500)); // the menu has no state to wait on from here
-  for (let i = 0; i < at.steps; i++) await run('xdotool', ['key', 'Down'], { env: env() });
-  await run('xdotool', ['key', 'Return'], { env: env() });
+  for (let i = 0; i < at.steps; i++) await run('xdotool', ['key', 'Down'], { env: app.xenv() });
+  await run('xdotool', ['key', 'Return'], { env: app.xenv() });
   await waitFor(
     async () => {
       const { body } = await api('api/state');
       return body?.source === 'ingest' && body.state === 'no-signal';
     },
-    `line-1 on ingest, waiting\n${appLog}`,
+    `line-1 on ingest, waiting\n${app.log()}`,
     15_000,
   ).catch(async (err) => {
-    await shot('desktop-python-failed.png');
+    await view.shot('desktop-python-failed.png');
     throw err;
   });
   assert.match((await api('api/state')).body.error, /waiting for the producer/);
   const amber = [0xf5, 0xa5, 0x24];
   const top = await waitFor(() => dotIn(amber), "the panel's amber dot: waiting for the producer").catch(async (err) => {
-    await shot('desktop-python-failed.png');
+    await view.shot('desktop-python-failed.png');
     throw err;
   });
   // What is under the dot is where Chromium put it, give or take as much.
@@ -250,16 +170,16 @@ test('External producer chosen in the picker makes line-1 wait for a producer, a
 });
 
 test("the first producer URL's Copy gives the URL with the camera's new publish token", async () => {
-  await click(at.copyURL);
+  await view.click(at.copyURL);
   url = await waitFor(async () => {
-    const text = await readClipboard(display);
+    const text = await readClipboard(app.display);
     return /^ws:\/\/.+\/ingest\/line-1\?token=/.test(text) ? text : null;
   }, 'a producer URL on the clipboard');
   const published = new URL(url).searchParams.get('token');
   assert.ok(published.length >= 16, `publish token ${published}`);
   assert.notEqual(published, token, 'the publish token is the viewer token');
   // Made once and kept: the settings file has it.
-  const saved = JSON.parse(await fs.readFile(path.join(home, '.config', 'framecast', 'settings.json'), 'utf8'));
+  const saved = JSON.parse(await fs.readFile(path.join(app.settingsDir, 'settings.json'), 'utf8'));
   assert.equal(saved.cameras[0].publishToken, published);
 });
 
@@ -280,23 +200,23 @@ test("the Python producer's frames and boxes reach viewers and the window, which
       assert.equal(producer.exitCode, null, `the producer exited:\n${producerLog}`);
       return (await api('api/state')).body?.state === 'live';
     },
-    `line-1 live from the producer\n${producerLog}\n${appLog}`,
+    `line-1 live from the producer\n${producerLog}\n${app.log()}`,
     20_000,
   );
   const dets = await firstDetections(10_000);
   assert.equal(dets[0].label, 'sports ball');
   const green = [0x30, 0xa4, 0x6c];
   await waitFor(() => dotIn(green), "the panel's green dot: producer connected").catch(async (err) => {
-    await shot('desktop-python-failed.png');
+    await view.shot('desktop-python-failed.png');
     throw err;
   });
   // The picture is the producer's: its dark grey, not the test pattern's bars.
   const grey = [40, 40, 40];
   const picture = { x: at.stage.x + 20, y: at.stage.y + at.stage.height / 2 - 100, width: at.stage.width - 40, height: 200 };
-  await waitFor(async () => (await colourIn(picture, grey)).share > 0.6, "the producer's picture in the preview", 10_000);
+  await waitFor(async () => (await view.colourIn(picture, grey)).share > 0.6, "the producer's picture in the preview", 10_000);
   // For the person looking: the side column rolled down to the whole panel, its snippet too.
   const side = { x: at.dot.x, y: at.dot.y, width: 1, height: 1 };
-  await run('xdotool', ['mousemove', String(Math.round(box.x + side.x + 150)), String(Math.round(box.y + side.y)), 'click', '--repeat', '3', '5'], { env: env() });
+  await run('xdotool', ['mousemove', String(Math.round(view.box.x + side.x + 150)), String(Math.round(view.box.y + side.y)), 'click', '--repeat', '3', '5'], { env: app.xenv() });
   await new Promise((r) => setTimeout(r, 500)); // the scroll has no end to wait on from here
-  console.log(`screenshot: ${await shot('desktop-python.png')}`);
+  console.log(`screenshot: ${await view.shot('desktop-python.png')}`);
 });

@@ -9,44 +9,31 @@ import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import fs from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { promisify } from 'node:util';
-import { startXvfb } from './desktop-app.mjs';
+import { startApp } from './desktop-app.mjs';
 import { waitFor } from './desktop-fake.mjs';
 import { freePort, serverBin } from './harness.mjs';
 
 const run = promisify(execFile);
 const token = 'desktop-single-app-token-0123';
 
-let xvfb;
-let display;
+/** app is the first start of the desktop app (desktop-app.mjs startApp). */
 let app;
-let appLog = '';
 let port;
-let home;
-let settingsDir;
 /** win is the window's X id. */
 let win = '';
 
 const camera = { name: 'line-1', stream: { source: 'test', quality: 80, maxWidth: 640, maxHeight: 360, fps: 15, enabled: true }, token };
 
-const appEnv = () => ({
-  ...process.env,
-  HOME: home,
-  DISPLAY: display,
-  XDG_CONFIG_HOME: path.join(home, '.config'),
-  XDG_CACHE_HOME: path.join(home, '.cache'),
-  WAYLAND_DISPLAY: '',
-});
-const xenv = () => ({ ...process.env, DISPLAY: display });
-const recordings = () => path.join(home, 'rec');
+const xenv = () => app.xenv();
+const recordings = () => path.join(app.home, 'rec');
 
 /** startAgain starts the app a second time with the same HOME, and resolves with its exit code, output and time taken. */
 async function startAgain() {
   const start = Date.now();
-  const proc = spawn(serverBin, ['--recordings', recordings()], { env: appEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(serverBin, ['--recordings', recordings()], { env: app.appEnv, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   proc.stdout.on('data', (c) => (stdout += c));
@@ -78,7 +65,7 @@ async function focus() {
 /** snapshot lists the settings and recordings folders, each file with its size and time, and the settings' text. */
 async function snapshot() {
   const out = [];
-  for (const dir of [settingsDir, recordings()]) {
+  for (const dir of [app.settingsDir, recordings()]) {
     const walk = async (d) => {
       for (const e of await fs.readdir(d, { withFileTypes: true }).catch(() => [])) {
         const p = path.join(d, e.name);
@@ -89,7 +76,7 @@ async function snapshot() {
     };
     await walk(dir);
   }
-  out.push(await fs.readFile(path.join(settingsDir, 'settings.json'), 'utf8'));
+  out.push(await fs.readFile(path.join(app.settingsDir, 'settings.json'), 'utf8'));
   return out.join('\n');
 }
 
@@ -102,7 +89,7 @@ async function framecasts() {
     try {
       if ((await fs.readlink(`/proc/${pid}/exe`)) !== bin) continue;
       const env = (await fs.readFile(`/proc/${pid}/environ`, 'utf8')).split('\0');
-      if (env.includes(`HOME=${home}`)) pids.push(Number(pid));
+      if (env.includes(`HOME=${app.home}`)) pids.push(Number(pid));
     } catch {
       // gone meanwhile, or not ours to read
     }
@@ -111,39 +98,22 @@ async function framecasts() {
 }
 
 before(async () => {
-  ({ proc: xvfb, display } = await startXvfb());
   port = await freePort();
-  home = await fs.mkdtemp(path.join(os.tmpdir(), 'framecast-desktop-single-'));
-  settingsDir = path.join(home, '.config', 'framecast');
-  await fs.mkdir(settingsDir, { recursive: true });
-  await fs.writeFile(path.join(settingsDir, 'settings.json'), JSON.stringify({ port, tls: false, cameras: [camera] }));
-  app = spawn(serverBin, ['--recordings', recordings()], { env: appEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
-  const keep = (c) => {
-    appLog = (appLog + c).slice(-8000);
-  };
-  app.stdout.on('data', keep);
-  app.stderr.on('data', keep);
+  app = await startApp({ name: 'desktop-single', settings: { port, tls: false, cameras: [camera] }, args: (home) => ['--recordings', path.join(home, 'rec')] });
 });
 
 after(async () => {
-  if (app && app.exitCode === null && app.signalCode === null) {
-    app.kill('SIGCONT');
-    app.kill('SIGTERM');
-    await Promise.race([once(app, 'exit'), new Promise((r) => setTimeout(r, 5000))]);
-    if (app.exitCode === null && app.signalCode === null) app.kill('SIGKILL');
-  }
-  xvfb?.kill();
-  if (home) await fs.rm(home, { recursive: true, force: true, maxRetries: 5 });
+  await app?.stop();
 });
 
 test('the window comes up', async () => {
   await waitFor(
     async () => {
-      assert.equal(app.exitCode, null, `the app exited:\n${appLog}`);
+      assert.equal(app.proc.exitCode, null, `the app exited:\n${app.log()}`);
       const { body } = await state().catch(() => ({ body: null }));
       return (body?.viewers ?? []).some((v) => v.kind === 'preview');
     },
-    `the window's preview of line-1\n${appLog}`,
+    `the window's preview of line-1\n${app.log()}`,
     60_000,
   );
   const { stdout } = await run('xdotool', ['search', '--onlyvisible', '--name', '^Framecast$'], { env: xenv() });
@@ -160,30 +130,30 @@ test('a second start brings the open window to the front, says so and exits 0, h
 
   const second = await startAgain();
   assert.equal(second.code, 0, `the second start: ${second.stdout}${second.stderr}`);
-  assert.equal(second.stdout, `Framecast is already open (settings in ${settingsDir}): its window was brought to the front.\n`);
+  assert.equal(second.stdout, `Framecast is already open (settings in ${app.settingsDir}): its window was brought to the front.\n`);
   assert.ok(second.ms < 5000, `the second start took ${second.ms} ms`);
 
-  await waitFor(shown, `the window shown again\n${appLog}`);
+  await waitFor(shown, `the window shown again\n${app.log()}`);
   await waitFor(async () => (await focus()) === win, 'the focus on the window');
-  assert.match(appLog, /Framecast was started again: the window was brought to the front/);
+  assert.match(app.log(), /Framecast was started again: the window was brought to the front/);
   assert.equal(await snapshot(), before, 'the second start changed the settings or recordings');
   const { status, body } = await state();
   assert.equal(status, 200, "the first app's viewer link no longer answers");
   assert.equal(body.source, 'test');
-  assert.deepEqual(await framecasts(), [app.pid], 'Framecast processes of this HOME');
+  assert.deepEqual(await framecasts(), [app.proc.pid], 'Framecast processes of this HOME');
 });
 
 test('a second start gives up on a hung first, naming the folder, and exits 1', async () => {
-  app.kill('SIGSTOP');
+  app.proc.kill('SIGSTOP');
   try {
     const second = await startAgain();
     assert.equal(second.code, 1, `the second start: ${second.stdout}${second.stderr}`);
     assert.equal(second.stdout, '');
-    assert.match(second.stderr, new RegExp(`another Framecast window has ${settingsDir.replaceAll('.', '\\.')} open; close it first`));
+    assert.match(second.stderr, new RegExp(`another Framecast window has ${app.settingsDir.replaceAll('.', '\\.')} open; close it first`));
     assert.ok(second.ms < 8000, `the second start took ${second.ms} ms to give up`);
   } finally {
-    app.kill('SIGCONT');
+    app.proc.kill('SIGCONT');
   }
   assert.equal((await state()).status, 200, 'the first app no longer serves after it went on');
-  assert.deepEqual(await framecasts(), [app.pid], 'Framecast processes of this HOME');
+  assert.deepEqual(await framecasts(), [app.proc.pid], 'Framecast processes of this HOME');
 });
