@@ -17,6 +17,7 @@ import (
 
 	"framecast/backend/protocol"
 	"framecast/internal/testclip"
+	"framecast/internal/testnet"
 )
 
 // onDisk counts the frames in a segment file's whole fragments, read as a
@@ -105,14 +106,18 @@ func TestAPlaceholderIsAGapUntilTheNextKeyframe(t *testing.T) {
 	}
 }
 
-// gatedFile is a file whose writes wait while its gate is shut.
+// gatedFile is a file whose writes wait while its gate is shut; waiting
+// counts the writes waiting.
 type gatedFile struct {
 	*os.File
-	gate *sync.RWMutex
+	gate    *sync.RWMutex
+	waiting *atomic.Int32
 }
 
 func (f gatedFile) Write(b []byte) (int, error) {
+	f.waiting.Add(1)
 	f.gate.RLock()
+	f.waiting.Add(-1)
 	defer f.gate.RUnlock()
 	return f.File.Write(b)
 }
@@ -120,9 +125,10 @@ func (f gatedFile) Write(b []byte) (int, error) {
 func TestWriteNeverBlocksAndSkipsToAKeyframe(t *testing.T) {
 	s := openStore(t, Options{})
 	var gate sync.RWMutex
+	var waiting atomic.Int32
 	s.create = func(path string) (segFile, error) {
 		f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL|os.O_APPEND, 0o644)
-		return gatedFile{f, &gate}, err
+		return gatedFile{f, &gate, &waiting}, err
 	}
 	var asked atomic.Int32
 	r, err := s.Recorder("cam", func() { asked.Add(1) })
@@ -132,8 +138,20 @@ func TestWriteNeverBlocksAndSkipsToAKeyframe(t *testing.T) {
 	units := encoded(t, 320, 240, 120)
 	feed(r, units, 320, 240, t0, 0, 60, nil)
 	gate.Lock() // the disk stalls
+	// Frames one at a time until the recorder waits on the disk (its next
+	// fragment): on a busy machine a flood at once could fill the queue
+	// before it gets there, and then skip again once it drained a little.
+	i := 60
+	for ; waiting.Load() == 0; i++ {
+		if i == 60+queueFrames/2 {
+			t.Fatalf("the recorder never wrote to the disk in %d frames", i-60)
+		}
+		feed(r, units, 320, 240, t0, i, i+1, nil)
+		testnet.WaitUntil(t, "the frame taken or the recorder at the disk", func() bool { return len(r.queue) == 0 || waiting.Load() > 0 })
+	}
 	var slowest time.Duration
-	for i := 60; i < 60+2*queueFrames; i++ {
+	end := i + 2*queueFrames
+	for ; i < end; i++ {
 		u := units[i%len(units)]
 		start := time.Now()
 		r.Write(protocol.Header{TS: frameTime(t0, i).UnixMicro(), Key: u.key}, u.au)
@@ -146,7 +164,7 @@ func TestWriteNeverBlocksAndSkipsToAKeyframe(t *testing.T) {
 		t.Errorf("a keyframe was asked for %d times, want at the start and once when frames were skipped", asked.Load())
 	}
 	gate.Unlock()
-	feed(r, units, 320, 240, t0, 60+2*queueFrames, 60+2*queueFrames+120, nil)
+	feed(r, units, 320, 240, t0, end, end+120, nil)
 	if err := r.Close(); err != nil {
 		t.Fatal(err)
 	}
