@@ -143,6 +143,8 @@ type entry struct {
 	// the relays reading them.
 	Links   []protocol.LinkOffer `json:"links,omitempty"`
 	LinksAt time.Time            `json:"links_at,omitzero"`
+	// LinksHeld: its new producer has not offered its links yet.
+	LinksHeld bool `json:"links_held,omitempty"`
 }
 
 // Lookup returns the stream's live entry. An entry its relay has not
@@ -170,7 +172,7 @@ func (b *Bus) get(name string) (*relay.Entry, uint64, error) {
 		return nil, kve.Revision(), nil // not ours to read: treated as absent
 	}
 	e := &relay.Entry{Relay: row.Relay, Since: row.Since, Viewers: row.Viewers, At: kve.Created(), Ladder: row.Ladder, Codecs: row.Codecs, Steps: row.Steps,
-		Links: row.Links, LinksAt: row.LinksAt}
+		Links: row.Links, LinksAt: row.LinksAt, LinksHeld: row.LinksHeld}
 	copy(e.Hash[:], row.Hash)
 	if time.Since(e.At) > relay.HolderTimeout {
 		return nil, kve.Revision(), nil
@@ -193,7 +195,7 @@ func (b *Bus) Claim(name string, e relay.Entry) error {
 	}
 	hash := e.Hash
 	v, _ := json.Marshal(entry{Hash: hash[:], Relay: b.name, Since: e.Since, Viewers: e.Viewers, Ladder: e.Ladder, Codecs: e.Codecs, Steps: e.Steps,
-		Links: e.Links, LinksAt: e.LinksAt})
+		Links: e.Links, LinksAt: e.LinksAt, LinksHeld: e.LinksHeld})
 	var err error
 	// A revision conflict means the row changed under us (another relay,
 	// or this one refreshing at the same moment): read it again.

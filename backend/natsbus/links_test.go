@@ -90,7 +90,12 @@ func TestCustomerLinksAcrossThreeRelays(t *testing.T) {
 	_, stop := pushFramesWith(t, a, []protocol.Rendition{{Name: "180p", W: 320, H: 180, Quality: 80}}, func(cfg *push.Config) {
 		cfg.Links, cfg.Stream = book, func() string { return "line" }
 	})
-	defer stop()
+	stopped := false
+	defer func() {
+		if !stopped {
+			stop()
+		}
+	}()
 	for _, addr := range []string{b, c} {
 		testnet.WaitFor(t, 10*time.Second, "the relay knows the stream", func() bool {
 			_, code := state(t, addr, beta.Token)
@@ -158,6 +163,32 @@ func TestCustomerLinksAcrossThreeRelays(t *testing.T) {
 	for _, r := range sink.of("Acme QA") {
 		if r.Reason != links.RefusedRevoked || r.Via != "ws://"+a+"/ingest/line" || r.Stream != "line" || r.Bytes == 0 || r.End.Before(r.Start) {
 			t.Fatalf("record %+v", r)
+		}
+	}
+
+	// Another producer (another view token, no links) takes the stream on
+	// A: Beta's link stops opening it on B and C at once, held (refused as
+	// a token nobody has: "not yet" on a relay), not only when A revokes it
+	// after its grace.
+	stop()
+	stopped = true
+	_, stopOther := pushFramesWith(t, a, []protocol.Rendition{{Name: "180p", W: 320, H: 180, Quality: 80}}, func(cfg *push.Config) {
+		cfg.ViewToken = "another-producers-view-token-0123"
+	})
+	defer stopOther()
+	for _, addr := range []string{b, c} {
+		var why string
+		testnet.WaitFor(t, 10*time.Second, "Beta's link refused on "+addr, func() bool {
+			resp, err := http.Get("http://" + addr + "/s/line/?token=" + url.QueryEscape(beta.Token))
+			if err != nil {
+				return false
+			}
+			resp.Body.Close()
+			why = resp.Header.Get(protocol.RefusedHeader)
+			return resp.StatusCode == http.StatusUnauthorized
+		})
+		if why != protocol.RefusedNotYet {
+			t.Fatalf("Beta's link on %s was first refused as %q, want %q (held): it opened the other producer's stream until revoked", addr, why, protocol.RefusedNotYet)
 		}
 	}
 }

@@ -52,6 +52,9 @@ type Entry struct {
 	// linkEvery, in case it missed a KindLinks.
 	Links   []protocol.LinkOffer
 	LinksAt time.Time
+	// LinksHeld: the holder's new producer has not offered its links yet
+	// (linksNote.Held): they open nothing new.
+	LinksHeld bool
 }
 
 // Kind names a stream's subjects on the bus.
@@ -233,7 +236,7 @@ func (l *link) step(now time.Time) {
 		l.set(l.bus.ID(), local+remote, remote)
 		n := l.s.offeredLinks()
 		e := Entry{Hash: l.s.handler.TokenHash(), Since: since, Viewers: local + remote, Ladder: ladder, Codecs: codecs, Steps: steps,
-			Links: n.Links, LinksAt: n.At}
+			Links: n.Links, LinksAt: n.At, LinksHeld: n.Held}
 		if err := l.bus.Claim(name, e); err != nil {
 			l.s.log.Warn("cluster claim", "err", err)
 		}
@@ -273,7 +276,7 @@ func (l *link) step(now time.Time) {
 	l.s.adoptHash(e.Hash)
 	l.s.adoptOffer(e.Ladder, e.Codecs, e.Steps)
 	l.ensure(&l.unsubLinks, KindLinks, l.onLinks)
-	l.s.adoptLinks(linksNote{At: e.LinksAt, Links: e.Links})
+	l.s.adoptLinks(linksNote{At: e.LinksAt, Links: e.Links, Held: e.LinksHeld})
 	l.following = true
 	l.follow(takes) // nothing while nobody here watches
 	if local > 0 {

@@ -56,6 +56,59 @@ func TestARevokedLinkIsCutOnAnotherRelayOfTheClusterAtOnce(t *testing.T) {
 	}
 }
 
+// A new producer with another view token on the holder holds the last
+// producer's links on every relay at once, not only on the holder: none
+// lets them open the new producer's stream during the grace the holder
+// gives it to offer its links. Offered again, they open it again
+// everywhere, and their viewers watched on; never offered, they are
+// revoked everywhere.
+func TestANewProducersHoldOfTheLinksReachesTheOtherRelaysAtOnce(t *testing.T) {
+	net := newBusNet()
+	ra := startRelayWith(t, func(_ *Config, d *Deps) { d.Bus = net.bus("a", 1<<20) })
+	rb := startRelayWith(t, func(_ *Config, d *Deps) { d.Bus = net.bus("b", 1<<20) })
+	prod := produce(t, ra, "cam", viewToken)
+	offerLinks(t, prod, linkOffer("Acme QA", acmeToken, 0))
+	watch(t, rb, "cam", viewToken, "")
+	a, b := ra.table.Lookup("cam"), rb.table.Lookup("cam")
+	waitFor(t, "b following the stream's links", func() bool { return net.listeners(KindLinks, "cam") == 1 && admits(b, acmeToken) == "" })
+	acme, cut, err := join(t, b, acmeToken)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer acme.End(0)
+	prod.Close()
+	waitFor(t, "the producer gone", func() bool { p, _ := a.producing(); return !p })
+	// b cannot read the table: the hold must come over the bus.
+	net.setAway(true)
+
+	again := produce(t, ra, "cam", "a-new-view-token-0123456789")
+	// Held, not revoked (that comes after the grace): refused as a token
+	// nobody has.
+	waitFor(t, "b holding Acme's link", func() bool { return admits(b, acmeToken) == "refused " })
+	offerLinks(t, again, linkOffer("Acme QA", acmeToken, 0))
+	waitFor(t, "Acme's link offered again, on b", func() bool { return admits(b, acmeToken) == "" })
+	select {
+	case why := <-cut:
+		t.Fatalf("Acme's viewer on b was cut: %q", why)
+	case <-time.After(linksGrace + 500*time.Millisecond):
+	}
+	again.Close()
+	waitFor(t, "the producer gone", func() bool { p, _ := a.producing(); return !p })
+
+	other := produce(t, ra, "cam", "another-producers-token-0123")
+	defer other.Close()
+	waitFor(t, "b holding Acme's link", func() bool { return admits(b, acmeToken) == "refused " })
+	select {
+	case why := <-cut:
+		if why != links.RefusedRevoked {
+			t.Fatalf("cut as %q", why)
+		}
+	case <-time.After(linksGrace + 5*time.Second):
+		t.Fatal("Acme's viewer on b watches another producer's stream")
+	}
+	waitFor(t, "Acme's link revoked on b", func() bool { return admits(b, acmeToken) == "refused revoked" })
+}
+
 func TestARelayNeverGoesBackToOlderLinksItReadsInTheTable(t *testing.T) {
 	net, _, b, prod := linkedRelays(t, 0)
 	old, _ := net.row("cam")

@@ -56,18 +56,27 @@ func (s *Stream) offerLinks(p *publisher, o protocol.LinksOffer) error {
 const linksGrace = 2 * time.Second
 
 // holdLinks follows a producer with another view token: the links the
-// last one offered open nothing new from now on, and unless the new one
-// offers them again within linksGrace (a Framecast producer offers its
-// links as it connects) they are revoked, their viewers cut off: one
-// producer's customers never watch another's stream on the same name.
+// last one offered open nothing new from now on, on every relay of a
+// cluster (told at once), and unless the new one offers them again within
+// linksGrace (a Framecast producer offers its links as it connects) they
+// are revoked, their viewers cut off: one producer's customers never
+// watch another's stream on the same name.
 func (s *Stream) holdLinks() {
 	s.linksMu.Lock()
-	had, at := len(s.linkOffers) > 0, s.linksAt
+	had, offers := len(s.linkOffers) > 0, s.linkOffers
+	at := time.Now()
+	if had {
+		if !at.After(s.linksAt) {
+			at = s.linksAt.Add(time.Nanosecond)
+		}
+		s.linksAt, s.linksHeld = at, true
+	}
 	s.linksMu.Unlock()
 	if !had {
 		return
 	}
 	s.book.Hold()
+	s.publishLinks(linksNote{At: at, Links: offers, Held: true})
 	time.AfterFunc(linksGrace, func() {
 		s.linksMu.Lock()
 		offered := !s.linksAt.Equal(at)
@@ -83,25 +92,32 @@ func (s *Stream) holdLinks() {
 // is claimed again.
 func (s *Stream) setLinks(offers []protocol.LinkOffer, ls []links.Link) {
 	at, changed := s.applyLinks(offers, ls, time.Now(), true)
-	if !changed {
-		s.book.Set(ls) // the same links: no longer held
+	if changed {
+		s.publishLinks(linksNote{At: at, Links: offers})
+	}
+}
+
+// publishLinks tells the other relays of a cluster the links at once, and
+// has the table's entry claimed again with them.
+func (s *Stream) publishLinks(n linksNote) {
+	if s.link == nil {
 		return
 	}
-	if s.link != nil {
-		b, _ := json.Marshal(linksNote{At: at, Links: offers})
-		if err := s.bus.Publish(KindLinks, s.Name, b); err != nil {
-			s.log.Warn("telling the cluster of the links", "err", err)
-		}
-		s.link.poke()
+	b, _ := json.Marshal(n)
+	if err := s.bus.Publish(KindLinks, s.Name, b); err != nil {
+		s.log.Warn("telling the cluster of the links", "err", err)
 	}
+	s.link.poke()
 }
 
 // linksNote is the links as the holder publishes them on the bus (and
 // keeps them in the table's entry): At orders them, so a relay never goes
-// back to older ones it reads later.
+// back to older ones it reads later. Held: a new producer has not offered
+// its links yet; they open nothing new until it does (holdLinks).
 type linksNote struct {
 	At    time.Time            `json:"at"`
 	Links []protocol.LinkOffer `json:"links"`
+	Held  bool                 `json:"held,omitempty"`
 }
 
 // applyLinks makes ls (checked, from offers) the stream's links, as of at,
@@ -119,10 +135,11 @@ func (s *Stream) applyLinks(offers []protocol.LinkOffer, ls []links.Link, at tim
 		at = s.linksAt.Add(time.Nanosecond)
 	}
 	s.linksAt = at
-	if s.linkOffers != nil && slices.Equal(offers, s.linkOffers) {
+	if s.linkOffers != nil && slices.Equal(offers, s.linkOffers) && !s.linksHeld {
 		return at, false
 	}
-	s.linkOffers = slices.Clone(offers)
+	// Offered again after a hold, the same links are no longer held.
+	s.linkOffers, s.linksHeld = slices.Clone(offers), false
 	s.book.Set(ls)
 	return at, true
 }
@@ -132,6 +149,10 @@ func (s *Stream) applyLinks(offers []protocol.LinkOffer, ls []links.Link, at tim
 func (s *Stream) adoptLinks(n linksNote) {
 	if n.At.IsZero() {
 		return // the holder's producer offers none
+	}
+	if n.Held {
+		s.adoptHold(n.At)
+		return
 	}
 	ls, err := checkLinks(n.Links)
 	if err != nil {
@@ -144,11 +165,23 @@ func (s *Stream) adoptLinks(n linksNote) {
 	s.applyLinks(n.Links, ls, n.At, false)
 }
 
+// adoptHold holds the stream's links as the holder did at at (its
+// producer changed), unless the stream has later ones.
+func (s *Stream) adoptHold(at time.Time) {
+	s.linksMu.Lock()
+	defer s.linksMu.Unlock()
+	if !at.After(s.linksAt) {
+		return
+	}
+	s.linksAt, s.linksHeld = at, true
+	s.book.Hold()
+}
+
 // offeredLinks is the links as the stream has them, for the table.
 func (s *Stream) offeredLinks() linksNote {
 	s.linksMu.Lock()
 	defer s.linksMu.Unlock()
-	return linksNote{At: s.linksAt, Links: s.linkOffers}
+	return linksNote{At: s.linksAt, Links: s.linkOffers, Held: s.linksHeld}
 }
 
 // checkLinks turns a producer's offers into the Book's links: at most

@@ -92,7 +92,7 @@ func (rl *Relay) attach(p *publisher, name, viewToken string) (*Stream, error) {
 		if err == nil && rl.bus != nil {
 			// One producer cluster-wide: claimed before any frame goes out.
 			n := s.offeredLinks()
-			e := Entry{Hash: protocol.HashToken(viewToken), Since: time.Now(), Viewers: s.viewers(), Links: n.Links, LinksAt: n.At}
+			e := Entry{Hash: protocol.HashToken(viewToken), Since: time.Now(), Viewers: s.viewers(), Links: n.Links, LinksAt: n.At, LinksHeld: n.Held}
 			if err = rl.bus.Claim(name, e); err != nil {
 				s.detach(p, "refused by the cluster")
 			}

@@ -273,7 +273,7 @@ func (rl *Relay) remoteStream(name string) *Stream {
 	// Before the viewer's hello lists the renditions and codec, and
 	// before its token is checked.
 	s.adoptOffer(e.Ladder, e.Codecs, e.Steps)
-	s.adoptLinks(linksNote{At: e.LinksAt, Links: e.Links})
+	s.adoptLinks(linksNote{At: e.LinksAt, Links: e.Links, Held: e.LinksHeld})
 	return s
 }
 

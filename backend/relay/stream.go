@@ -61,10 +61,12 @@ type Stream struct {
 	book  *links.Book
 	audit *auditQueue
 	// linksMu orders changes of the links. linkOffers are the links as last
-	// offered (nil: none yet), as of linksAt. Guarded by linksMu.
+	// offered (nil: none yet), as of linksAt; linksHeld: they open nothing
+	// new until offered again (holdLinks). Guarded by linksMu.
 	linksMu    sync.Mutex
 	linkOffers []protocol.LinkOffer
 	linksAt    time.Time
+	linksHeld  bool
 
 	mu        sync.Mutex
 	publisher *publisher // the producer now; guarded by mu
@@ -209,13 +211,17 @@ func (s *Stream) attach(p *publisher, viewToken string) error {
 		s.mu.Unlock()
 		return ErrConflict
 	}
-	if !s.handler.KnowToken(viewToken) {
+	newToken := !s.handler.KnowToken(viewToken)
+	if newToken {
 		s.handler.SetToken(viewToken)
-		s.holdLinks()
 	}
 	old := s.publisher
 	s.publisher, s.since, s.ladder, s.told, s.steps = p, time.Now(), nil, false, false
 	s.mu.Unlock()
+	if newToken {
+		// Before p's first message is read: its links offer comes after.
+		s.holdLinks()
+	}
 	s.started(old)
 	return nil
 }
