@@ -71,10 +71,12 @@ func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		switch r.Method {
 		case http.MethodGet:
 			a.get(w, name)
+		case http.MethodPatch:
+			a.update(w, r, name)
 		case http.MethodDelete:
 			a.revoke(w, name)
 		default:
-			notAllowed(w, r, "GET, DELETE")
+			notAllowed(w, r, "GET, PATCH, DELETE")
 		}
 	case path == "/api/audit":
 		if r.Method != http.MethodGet {
@@ -122,47 +124,92 @@ func (a *API) get(w http.ResponseWriter, name string) {
 // add makes a link from the body's Spec.
 func (a *API) add(w http.ResponseWriter, r *http.Request) {
 	var spec Spec
+	if !a.decode(w, r, &spec) || !a.knownStreams(w, spec.Streams) {
+		return
+	}
+	l, err := a.Book.Add(spec)
+	if !answerError(w, err) {
+		return
+	}
+	a.answerLink(w, http.StatusCreated, l)
+}
+
+// update changes the link called name as the body's Change says.
+func (a *API) update(w http.ResponseWriter, r *http.Request, name string) {
+	var ch Change
+	if !a.decode(w, r, &ch) {
+		return
+	}
+	if ch.Streams != nil && !a.knownStreams(w, *ch.Streams) {
+		return
+	}
+	l, err := a.Book.Update(name, ch)
+	if !answerError(w, err) {
+		return
+	}
+	a.answerLink(w, http.StatusOK, l)
+}
+
+// decode reads the body, one JSON object of at most maxSpecBody, into v;
+// false: it answered why not.
+func (a *API) decode(w http.ResponseWriter, r *http.Request, v any) bool {
 	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxSpecBody))
 	dec.DisallowUnknownFields()
-	if err := dec.Decode(&spec); err != nil {
+	if err := dec.Decode(v); err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
 			httpx.WriteJSONError(w, http.StatusRequestEntityTooLarge, fmt.Sprintf("the body is over %d KiB", maxSpecBody>>10))
 		} else {
 			httpx.WriteJSONError(w, http.StatusBadRequest, "the body must be a JSON object of a link's settings: "+protocol.Quote(err.Error()))
 		}
-		return
+		return false
 	}
 	if dec.More() {
 		httpx.WriteJSONError(w, http.StatusBadRequest, "the body must be one JSON object")
-		return
+		return false
 	}
-	if a.Streams != nil {
-		known := a.Streams()
-		for _, s := range spec.Streams {
-			if !slices.Contains(known, s) {
-				httpx.WriteJSONError(w, http.StatusBadRequest, fmt.Sprintf("streams: no stream %s", protocol.Quote(s)))
-				return
-			}
+	return true
+}
+
+// knownStreams answers 400 for a stream name the site has none of.
+func (a *API) knownStreams(w http.ResponseWriter, streams []string) bool {
+	if a.Streams == nil {
+		return true
+	}
+	known := a.Streams()
+	for _, s := range streams {
+		if !slices.Contains(known, s) {
+			httpx.WriteJSONError(w, http.StatusBadRequest, fmt.Sprintf("streams: no stream %s", protocol.Quote(s)))
+			return false
 		}
 	}
-	l, err := a.Book.Add(spec)
+	return true
+}
+
+// answerError answers a Book's refusal of a change; true: err is nil.
+func answerError(w http.ResponseWriter, err error) bool {
 	switch {
+	case err == nil:
+		return true
+	case errors.Is(err, ErrNoLink):
+		httpx.WriteJSONError(w, http.StatusNotFound, err.Error())
 	case errors.Is(err, ErrExists), errors.Is(err, ErrTooMany):
 		httpx.WriteJSONError(w, http.StatusConflict, err.Error())
-		return
 	case errors.Is(err, ErrClosed):
 		httpx.WriteJSONError(w, http.StatusServiceUnavailable, err.Error())
-		return
-	case err != nil:
+	default:
 		httpx.WriteJSONError(w, http.StatusBadRequest, err.Error())
-		return
 	}
+	return false
+}
+
+// answerLink answers l, made or changed, with its status now.
+func (a *API) answerLink(w http.ResponseWriter, code int, l Link) {
 	st, ok := a.Book.Get(l.Name)
 	if !ok || st.Hash != l.Hash {
 		st = Status{Link: l} // revoked already, by another request
 	}
-	httpx.WriteJSON(w, http.StatusCreated, a.answer(st))
+	httpx.WriteJSON(w, code, a.answer(st))
 }
 
 func (a *API) revoke(w http.ResponseWriter, name string) {

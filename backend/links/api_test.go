@@ -11,6 +11,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 )
 
 // apiSite is an admin API over a real Book and audit.
@@ -149,6 +150,27 @@ func TestTheLinksAPIMakesListsGetsAndRevokesLinks(t *testing.T) {
 			t.Fatalf("%d %s", a.status, a.body)
 		}
 	})
+	t.Run("changed, it keeps its token: renamed, another stream, no expiry, no cap", func(t *testing.T) {
+		a := s.do(t, http.MethodPatch, "/api/links/Globex", `{"name":"Globex Corp","streams":["line2"],"expires_in":"","max_viewers":0}`)
+		var got LinkAnswer
+		a.decode(t, &got)
+		if a.status != 200 || got.Name != "Globex Corp" || got.Token != globex.Token || !reflect.DeepEqual(got.Streams, []string{"line2"}) ||
+			!got.Expires.IsZero() || got.URL != "https://cams.example.com/s/line2/#token="+globex.Token {
+			t.Fatalf("%d %s", a.status, a.body)
+		}
+		if _, _, ok := s.book.Admit("line2", globex.Token); !ok {
+			t.Fatal("the changed link does not open line2")
+		}
+		if _, _, ok := s.book.Admit("line1", globex.Token); ok {
+			t.Fatal("the changed link still opens line1")
+		}
+		later := time.Now().AddDate(1, 0, 0).UTC().Truncate(time.Second)
+		a = s.do(t, http.MethodPatch, "/api/links/Acme%20QA", `{"expires_at":"`+later.Format(time.RFC3339)+`"}`)
+		a.decode(t, &got)
+		if a.status != 200 || got.Name != "Acme QA" || !got.Expires.Equal(later) || got.MaxViewers != 3 || !got.Recordings {
+			t.Fatalf("extended: %d %s", a.status, a.body)
+		}
+	})
 	t.Run("revoked, it is gone, and revoking it again is 404", func(t *testing.T) {
 		a := s.do(t, http.MethodDelete, "/api/links/Acme%20QA", "")
 		if a.status != 200 || a.body != "{\"revoked\":\"Acme QA\"}\n" {
@@ -205,6 +227,7 @@ func TestALinksNameRoundTripsEscapedThroughTheAPI(t *testing.T) {
 func TestTheLinksAPIRefusesBadRequestsChangingNothing(t *testing.T) {
 	s := newAPISite(t, true)
 	s.add(t, `{"name":"Acme QA","streams":["line1"]}`)
+	s.add(t, `{"name":"Beta","streams":["line2"]}`)
 	cases := []struct {
 		name, method, path, body string
 		status                   int
@@ -227,6 +250,15 @@ func TestTheLinksAPIRefusesBadRequestsChangingNothing(t *testing.T) {
 		{"no such link to get", "GET", "/api/links/nobody", "", 404, `no link "nobody"`},
 		{"no such link to revoke", "DELETE", "/api/links/nobody", "", 404, `"nobody"`},
 		{"an empty name", "DELETE", "/api/links/", "", 404, "no link"},
+		{"a change of no link", "PATCH", "/api/links/nobody", `{"max_viewers":2}`, 404, `no link of that name: "nobody"`},
+		{"a change naming nothing", "PATCH", "/api/links/Acme%20QA", `{}`, 400, "nothing to change"},
+		{"a change with an unknown key", "PATCH", "/api/links/Acme%20QA", `{"colour":"red"}`, 400, `colour`},
+		{"a change over 16 KiB", "PATCH", "/api/links/Acme%20QA", `{"name":"` + strings.Repeat("x", 17<<10) + `"}`, 413, "16 KiB"},
+		{"a rename to a name taken", "PATCH", "/api/links/Acme%20QA", `{"name":"Beta"}`, 409, "exists"},
+		{"a rename with a control character", "PATCH", "/api/links/Acme%20QA", `{"name":"a\u0007b"}`, 400, "control"},
+		{"a change to an unknown stream", "PATCH", "/api/links/Acme%20QA", `{"streams":["nope"]}`, 400, `no stream "nope"`},
+		{"a change of both expiries", "PATCH", "/api/links/Acme%20QA", `{"expires_in":"1h","expires_at":"2099-01-01T00:00:00Z"}`, 400, "not both"},
+		{"a change of the token", "PATCH", "/api/links/Acme%20QA", `{"token":"acme-new-token-0123456789"}`, 400, `token`},
 		{"PUT on the list", "PUT", "/api/links", `{}`, 405, `"PUT"`},
 		{"POST on a link", "POST", "/api/links/Acme%20QA", `{}`, 405, `"POST"`},
 		{"DELETE on the audit", "DELETE", "/api/audit", "", 405, `"DELETE"`},
@@ -250,8 +282,8 @@ func TestTheLinksAPIRefusesBadRequestsChangingNothing(t *testing.T) {
 		})
 	}
 	t.Run("405 says which methods are", func(t *testing.T) {
-		for path, want := range map[string]string{"/api/links": "GET, POST", "/api/links/x": "GET, DELETE", "/api/audit": "GET"} {
-			if got := s.do(t, http.MethodPatch, path, "").header.Get("Allow"); got != want {
+		for path, want := range map[string]string{"/api/links": "GET, POST", "/api/links/x": "GET, PATCH, DELETE", "/api/audit": "GET"} {
+			if got := s.do(t, http.MethodPut, path, "").header.Get("Allow"); got != want {
 				t.Errorf("%s: Allow %q, want %q", path, got, want)
 			}
 		}
@@ -273,6 +305,14 @@ func TestTheLinksAPIRefusesBadRequestsChangingNothing(t *testing.T) {
 		}
 		refused(t, `{"name":"one too many","streams":["line1"]}`, `stream \"line1\" has 100 links already`)
 		refused(t, `{"name":"one for every stream"}`, `has 100 links already`)
+		// Beta, of line2, may not open line1 too.
+		before := s.list(t)
+		if a := s.do(t, http.MethodPatch, "/api/links/Beta", `{"streams":["line1","line2"]}`); a.status != 409 || !strings.Contains(a.body, `stream \"line1\" has 100 links already`) {
+			t.Fatalf("%d %s", a.status, a.body)
+		}
+		if s.list(t) != before {
+			t.Fatal("the refused change changed the links")
+		}
 	})
 	t.Run("past the links of a Book the Book's message says so", func(t *testing.T) {
 		for i := len(s.book.Links()); i < MaxLinks; i++ {

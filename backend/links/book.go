@@ -216,7 +216,7 @@ func (b *Book) Add(spec Spec) (Link, error) {
 			return Link{}, fmt.Errorf("link %s has that token", protocol.Quote(e.Name))
 		}
 	}
-	if err := b.checkPerStreamLocked(l); err != nil {
+	if err := b.checkPerStreamLocked(l, l.Name); err != nil {
 		return Link{}, err
 	}
 	b.links[l.Name] = &entry{Link: l, sessions: map[*Session]struct{}{}}
@@ -226,13 +226,14 @@ func (b *Book) Add(spec Spec) (Link, error) {
 }
 
 // checkPerStreamLocked refuses a link that would make a stream's links
-// more than MaxPerStream (a link for every stream counts for each).
-func (b *Book) checkPerStreamLocked(l Link) error {
+// more than MaxPerStream (a link for every stream counts for each); the
+// link called replacing is not counted (the one l replaces).
+func (b *Book) checkPerStreamLocked(l Link, replacing string) error {
 	const every = "\x00every" // no stream's name: counts the links for every stream
 	count := func(stream string) int {
 		n := 0
 		for _, e := range b.links {
-			if e.Name != l.Name && e.Opens(stream) {
+			if e.Name != replacing && e.Opens(stream) {
 				n++
 			}
 		}

@@ -24,8 +24,9 @@ func (b *Book) isHeld() bool {
 
 // Set replaces the links with links, as a relay's producer tells them
 // (hashes, no tokens). A link no longer among them is revoked: its
-// viewers are cut off and its hash refused as revoked. Their use is kept
-// for links that stay.
+// viewers are cut off and its hash refused as revoked. Links that stay
+// (the same hash, under the same name or a new one) keep their viewers
+// and use.
 func (b *Book) Set(links []Link) {
 	now := b.d.Now()
 	b.mu.Lock()
@@ -34,7 +35,12 @@ func (b *Book) Set(links []Link) {
 		return
 	}
 	b.held = false
+	byHash := make(map[[32]byte]*entry, len(b.links))
+	for _, e := range b.links {
+		byHash[e.Hash] = e
+	}
 	next := map[string]*entry{}
+	kept := map[*entry]bool{}
 	for _, l := range links {
 		if len(next) >= MaxLinks || next[l.Name] != nil {
 			break
@@ -46,19 +52,23 @@ func (b *Book) Set(links []Link) {
 			continue
 		}
 		l.Streams = slices.Clone(l.Streams)
-		e := b.links[l.Name]
-		if e != nil && e.Hash == l.Hash {
+		e := byHash[l.Hash]
+		if e != nil && !kept[e] {
 			if !l.Expires.Equal(e.Expires) {
 				e.cut = false
+			}
+			for s := range e.sessions {
+				s.rec.Link = l.Name // renamed, perhaps
 			}
 			e.Link = l
 		} else {
 			e = &entry{Link: l, sessions: map[*Session]struct{}{}}
 		}
+		kept[e] = true
 		next[l.Name] = e
 	}
-	for name, e := range b.links {
-		if next[name] != e {
+	for _, e := range b.links {
+		if !kept[e] {
 			b.removeLocked(e, RefusedRevoked, now)
 		}
 	}
