@@ -76,7 +76,7 @@ func TestServesCustomerLinksAreMadeWatchedRevokedAuditedAndKept(t *testing.T) {
 	// too many).
 	for _, bad := range []string{"", token, acme.Token, "wrong-admin-token-0123"} {
 		for _, req := range [][2]string{{"GET", "/api/links"}, {"POST", "/api/links"}, {"GET", "/api/links/Acme%20QA"},
-			{"DELETE", "/api/links/Acme%20QA"}, {"GET", "/api/audit"}} {
+			{"PATCH", "/api/links/Acme%20QA"}, {"DELETE", "/api/links/Acme%20QA"}, {"GET", "/api/audit"}} {
 			if code, body := httpDo(t, req[0], base+req[1], bad, `{"name":"Mallory"}`); (code != 401 && code != 429) || strings.Contains(body, acme.Token) {
 				t.Fatalf("%s %s with %q: %d %s", req[0], req[1], bad, code, body)
 			}
@@ -120,6 +120,14 @@ func TestServesCustomerLinksAreMadeWatchedRevokedAuditedAndKept(t *testing.T) {
 		t.Fatalf("the audit record: %+v", r)
 	}
 
+	// Globex renamed and given an expiry: its viewer watches on.
+	if code, body := httpDo(t, "PATCH", base+"/api/links/Globex", admin, `{"name":"Globex Corp","expires_in":"30d"}`); code != 200 || !strings.Contains(body, `"name":"Globex Corp"`) {
+		t.Fatalf("PATCH: %d %s", code, body)
+	}
+	if _, ended := globexViewer.Wait(500 * time.Millisecond); ended {
+		t.Fatal("the renamed link's viewer was closed")
+	}
+
 	// Stopped and started again: the links and the audit are kept.
 	if err := syscall.Kill(-cmd.Process.Pid, syscall.SIGINT); err != nil {
 		t.Fatal(err)
@@ -136,6 +144,9 @@ func TestServesCustomerLinksAreMadeWatchedRevokedAuditedAndKept(t *testing.T) {
 	}
 	if code, _ := httpDo(t, "GET", base+"/api/state?token="+url.QueryEscape(globex.Token), "", ""); code != 200 {
 		t.Fatalf("the kept link after a restart: %d", code)
+	}
+	if code, body := httpDo(t, "GET", base+"/api/links/"+url.PathEscape("Globex Corp"), admin, ""); code != 200 || !strings.Contains(body, `"expires_at"`) {
+		t.Fatalf("the renamed link after a restart: %d %s", code, body)
 	}
 	_, body = httpDo(t, "GET", base+"/api/audit", admin, "")
 	if err := json.Unmarshal([]byte(body), &page); err != nil || len(page.Records) < 2 {
