@@ -139,6 +139,61 @@ func (a *App) NewCustomerLink(spec LinkSpec) (CustomerLink, error) {
 	return a.customerLink(st)
 }
 
+// LinkChange is what the Share panel's Change… form changes of a link: a
+// field left out stays as it is. The token stays: the customer keeps the
+// link they were given.
+type LinkChange struct {
+	// Name renames the link; its viewers watch on under the new name.
+	Name *string `json:"name,omitempty"`
+	// Cameras it opens from now, by name; empty: every camera.
+	Cameras *[]string `json:"cameras,omitempty"`
+	// ExpiresIn is "" (never), "1h", "24h", "7d" or "30d", from now: an
+	// expired link opens again.
+	ExpiresIn  *string `json:"expiresIn,omitempty"`
+	MaxViewers *int    `json:"maxViewers,omitempty"` // 0: no cap
+	Recordings *bool   `json:"recordings,omitempty"`
+}
+
+// ChangeLink changes the customer link called name as change says,
+// keeping its token, and answers the link as it is now. A refused change
+// changes nothing.
+func (a *App) ChangeLink(name string, change LinkChange) (CustomerLink, error) {
+	if a.links == nil {
+		return CustomerLink{}, ErrNoCustomerLinks
+	}
+	if change == (LinkChange{}) {
+		return CustomerLink{}, errors.New("nothing to change: change its name, cameras, expiry, viewer cap or recordings")
+	}
+	if change.ExpiresIn != nil && !slices.Contains(expiryChoices, *change.ExpiresIn) {
+		return CustomerLink{}, fmt.Errorf("expiry %s: choose never, 1h, 24h, 7d or 30d", protocol.Quote(*change.ExpiresIn))
+	}
+	if change.MaxViewers != nil && (*change.MaxViewers < 0 || *change.MaxViewers > links.MaxViewersCap) {
+		return CustomerLink{}, fmt.Errorf("a cap of %d viewers: leave it empty for no cap, or give 1 to %d", *change.MaxViewers, links.MaxViewersCap)
+	}
+	if change.Cameras != nil {
+		for _, cam := range *change.Cameras {
+			if a.site.Station(cam) == nil {
+				return CustomerLink{}, fmt.Errorf("camera %s: there is none of that name", protocol.Quote(cam))
+			}
+		}
+	}
+	l, err := a.links.Update(name, links.Change{Name: change.Name, Streams: change.Cameras, ExpiresIn: change.ExpiresIn,
+		MaxViewers: change.MaxViewers, Recordings: change.Recordings})
+	switch {
+	case errors.Is(err, links.ErrExists):
+		return CustomerLink{}, fmt.Errorf("a link named “%s” exists already: give this one another name", *change.Name)
+	case errors.Is(err, links.ErrNoLink):
+		return CustomerLink{}, fmt.Errorf("there is no link named %s: it may have been revoked", protocol.Quote(name))
+	case err != nil:
+		return CustomerLink{}, err
+	}
+	st, ok := a.links.Get(l.Name)
+	if !ok {
+		return CustomerLink{}, fmt.Errorf("link “%s” was revoked as it was changed", l.Name)
+	}
+	return a.customerLink(st)
+}
+
 // RevokeLink revokes the customer link called name at once: its viewers
 // are told and disconnected, and it opens nothing from now on.
 func (a *App) RevokeLink(name string) error {

@@ -20,16 +20,21 @@ import (
 // a temporary folder, as the desktop keeps them.
 func newLinksApp(t *testing.T) (*App, *links.Book, *links.AuditLog, string) {
 	t.Helper()
+	return newLinksAppWith(t, nil)
+}
+
+// newLinksAppWith is newLinksApp with a Book that starts with saved.
+func newLinksAppWith(t *testing.T, saved []links.Saved) (*App, *links.Book, *links.AuditLog, string) {
+	t.Helper()
 	dir := t.TempDir()
 	path := filepath.Join(dir, "links.json")
 	audit, err := links.OpenAudit(filepath.Join(dir, "audit"), links.AuditOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	book := links.NewBook(nil, links.BookDeps{Save: func(s []links.Saved) error { return links.SaveFile(path, s) }, Audit: audit})
-	saved := smallSaved(t)
+	book := links.NewBook(saved, links.BookDeps{Save: func(s []links.Saved) error { return links.SaveFile(path, s) }, Audit: audit})
 	st := config.Store{Path: filepath.Join(dir, config.FileName)}
-	if err := st.Save(saved); err != nil {
+	if err := st.Save(smallSaved(t)); err != nil {
 		t.Fatal(err)
 	}
 	a, err := New(Deps{Store: st, Assets: fstest.MapFS{}, Listen: "127.0.0.1", FindCameras: noCameras, Links: book, Audit: audit})
@@ -154,6 +159,109 @@ func TestABadLinkIsRefusedWithAReasonAndChangesNothing(t *testing.T) {
 			}
 			if list, _ := a.CustomerLinks(); len(list) != 1 {
 				t.Fatalf("after a refusal there are %d links", len(list))
+			}
+		})
+	}
+}
+
+func TestAChangedLinkKeepsItsTokenAndSaysWhatItIsNow(t *testing.T) {
+	const token = "Zm9yLXRoZS10ZXN0LW9ubHk" // an expired link's, kept from before
+	expired := links.Saved{Link: links.Link{Name: "Initech", Token: token, Expires: time.Now().Add(-time.Minute).Truncate(time.Second),
+		Created: time.Now().Add(-48 * time.Hour)}}
+	a, book, _, path := newLinksAppWith(t, []links.Saved{expired})
+	if _, err := a.AddCamera("dock", ""); err != nil {
+		t.Fatal(err)
+	}
+	acme, err := a.NewCustomerLink(LinkSpec{Name: "Acme QA", Cameras: []string{"dock"}, ExpiresIn: "1h"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, _ := url.Parse(acme.URL)
+	acmeToken := u.Query().Get("token")
+
+	// A rename alone keeps the rest: the same URL, expiry and cameras.
+	name := "Acme Quality"
+	got, err := a.ChangeLink("Acme QA", LinkChange{Name: &name})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Name != name || got.URL != acme.URL || got.QR != acme.QR || !got.ExpiresAt.Equal(acme.ExpiresAt) || strings.Join(got.Streams, ",") != "dock" {
+		t.Fatalf("renamed: %+v, was %+v", got, acme)
+	}
+	savedNamesIn(t, path, "Initech,Acme Quality")
+
+	// Its cameras, cap, right and expiry: the token stays and opens what
+	// it opens now.
+	all, cap, rec, month := []string{}, 4, true, "30d"
+	got, err = a.ChangeLink(name, LinkChange{Cameras: &all, MaxViewers: &cap, ExpiresIn: &month, Recordings: &rec})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := time.Until(got.ExpiresAt); len(got.Streams) != 0 || got.MaxViewers != 4 || !got.Recordings || d < 29*24*time.Hour || d > 30*24*time.Hour {
+		t.Fatalf("changed: %+v", got)
+	}
+	if g, _ := url.Parse(got.URL); g == nil || g.Query().Get("token") != acmeToken {
+		t.Fatalf("the link changed is %q, its token was %q", got.URL, acmeToken)
+	}
+	if _, reason, ok := book.Admit("camera", acmeToken); !ok {
+		t.Fatalf("its token does not open every camera now: %q", reason)
+	}
+
+	// The expired link, extended, opens again; never is never.
+	list, _ := a.CustomerLinks()
+	if len(list) != 2 || list[0].Name != "Initech" || !list[0].Expired {
+		t.Fatalf("before extending Initech: %+v", list)
+	}
+	if _, reason, ok := book.Admit("camera", token); ok || reason != links.RefusedExpired {
+		t.Fatalf("the expired token: admitted %v, reason %q", ok, reason)
+	}
+	week := "7d"
+	if got, err = a.ChangeLink("Initech", LinkChange{ExpiresIn: &week}); err != nil || got.Expired || time.Until(got.ExpiresAt) < 6*24*time.Hour {
+		t.Fatalf("Initech extended: %+v, %v", got, err)
+	}
+	if _, reason, ok := book.Admit("camera", token); !ok {
+		t.Fatalf("Initech extended does not open: %q", reason)
+	}
+	never := ""
+	if got, err = a.ChangeLink("Initech", LinkChange{ExpiresIn: &never}); err != nil || !got.ExpiresAt.IsZero() || got.Expired {
+		t.Fatalf("Initech never expiring: %+v, %v", got, err)
+	}
+}
+
+func TestARefusedChangeSaysWhyAndChangesNothing(t *testing.T) {
+	a, _, _, _ := newLinksApp(t)
+	for _, n := range []string{"Acme QA", "Globex line 2"} {
+		if _, err := a.NewCustomerLink(LinkSpec{Name: n, ExpiresIn: "24h", MaxViewers: 2}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	before, _ := a.CustomerLinks()
+	str := func(s string) *string { return &s }
+	num := func(n int) *int { return &n }
+	for _, c := range []struct {
+		name   string
+		link   string
+		change LinkChange
+		want   string
+	}{
+		{"a name taken says so", "Acme QA", LinkChange{Name: str("Globex line 2")}, "a link named “Globex line 2” exists already"},
+		{"a change of nothing is refused", "Acme QA", LinkChange{}, "nothing to change"},
+		{"a link that is not there is named", "Initech", LinkChange{Name: str("Umbrella")}, `no link named "Initech"`},
+		{"an empty name is refused", "Acme QA", LinkChange{Name: str("")}, "needs a name"},
+		{"a name of control characters is refused", "Acme QA", LinkChange{Name: str("Acme\nQA")}, "control or invisible character"},
+		{"a camera that does not run is named", "Acme QA", LinkChange{Cameras: &[]string{"nope"}}, `camera "nope": there is none`},
+		{"an expiry not offered is refused", "Acme QA", LinkChange{ExpiresIn: str("2h")}, `expiry "2h": choose never, 1h, 24h, 7d or 30d`},
+		{"a negative viewer cap is refused", "Acme QA", LinkChange{MaxViewers: num(-1)}, "a cap of -1 viewers"},
+		{"a cap beyond the Book's is refused", "Acme QA", LinkChange{MaxViewers: num(links.MaxViewersCap + 1)}, "give 1 to 10000"},
+		{"a good part does not pass with a bad one", "Acme QA", LinkChange{Name: str("Initech"), ExpiresIn: str("2h")}, `expiry "2h"`},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := a.ChangeLink(c.link, c.change)
+			if err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Fatalf("err %v, want one saying %q", err, c.want)
+			}
+			if after, _ := a.CustomerLinks(); fmt.Sprint(after) != fmt.Sprint(before) {
+				t.Fatalf("after a refusal the links are %+v, were %+v", after, before)
 			}
 		})
 	}

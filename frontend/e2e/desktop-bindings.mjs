@@ -169,6 +169,11 @@ export function fakeBindings({ base, token, qrPNG, contract, gated = false }) {
       { link: 'Acme QA', stream: 'camera', addr: '198.51.100.9:40002', kind: 'mjpeg', codec: 'jpeg', start: iso(started - 30_000), bytes: 900_000 },
     ],
   };
+  // A test's: the link called name expired a minute ago, as the Book would say.
+  window.__expireLink = (/** @type {string} */ name) => {
+    const l = customers.find((x) => x.name === name);
+    if (l) Object.assign(l, { expired: true, expiresAt: iso(Date.now() - 60_000) });
+  };
   window.__calls = calls;
   window.__emit = (name, data) => (handlers[name] || []).forEach((cb) => cb(data));
   window.runtime = { EventsOn: (name, cb) => ((handlers[name] ||= []).push(cb), () => {}) };
@@ -313,6 +318,37 @@ export function fakeBindings({ base, token, qrPNG, contract, gated = false }) {
             ...(hours ? { expiresAt: iso(Date.now() + hours * 3600_000) } : {}) };
           customers.push(link);
           return copy(link);
+        },
+        // As app.ChangeLink and the Book's Update check a change: all of it or nothing; the token stays.
+        ChangeLink: async (name, change) => {
+          calls.push(['ChangeLink', name, copy(change)]);
+          const l = customers.find((x) => x.name === name);
+          if (!l) throw `there is no link named "${name}": it may have been revoked`;
+          if (Object.values(change).every((v) => v === undefined || v === null)) throw 'nothing to change: change its name, cameras, expiry, viewer cap or recordings';
+          if (change.expiresIn != null && !['', '1h', '24h', '7d', '30d'].includes(change.expiresIn)) throw `expiry "${change.expiresIn}": choose never, 1h, 24h, 7d or 30d`;
+          if (change.maxViewers != null && !(change.maxViewers >= 0 && change.maxViewers <= 10000)) throw `a cap of ${change.maxViewers} viewers: leave it empty for no cap, or give 1 to 10000`;
+          for (const c of change.cameras ?? []) if (!cams.some((x) => x.name === c)) throw `camera "${c}": there is none of that name`;
+          if (change.name === '') throw "a link needs a name (such as the customer's)";
+          if (change.name != null && change.name !== name && customers.some((x) => x.name === change.name)) {
+            throw `a link named “${change.name}” exists already: give this one another name`;
+          }
+          if (change.name != null) l.name = change.name;
+          if (change.cameras != null) {
+            // The same token, at the page of what it opens now.
+            const t = new URL(l.url).searchParams.get('token');
+            l.streams = [...change.cameras];
+            l.url = newCustomer(l.name, l.streams).url.replace(/token=.*$/, `token=${t}`);
+            l.urls = [l.url];
+          }
+          if (change.expiresIn != null) {
+            const hours = { '': 0, '1h': 1, '24h': 24, '7d': 168, '30d': 720 }[change.expiresIn] ?? 0;
+            delete l.expiresAt;
+            if (hours) l.expiresAt = iso(Date.now() + hours * 3600_000);
+            l.expired = false;
+          }
+          if (change.maxViewers != null) l.maxViewers = change.maxViewers;
+          if (change.recordings != null) l.recordings = change.recordings;
+          return copy(l);
         },
         RevokeLink: async (name) => {
           calls.push(['RevokeLink', name]);

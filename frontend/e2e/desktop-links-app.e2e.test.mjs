@@ -1,8 +1,9 @@
 // The real desktop app under Xvfb makes two customer links in its Share
 // panel (Acme QA, Globex line 2: typed into the form, as a person would),
 // keeps them in the settings folder's links.json, counts a real viewer on
-// Acme's link ("● 1 watching", polled while the fold is open) and shows
-// Acme's audit with that viewer's connection open. HOME and the settings
+// Acme's link ("● 1 watching", polled while the fold is open), shows
+// Acme's audit with that viewer's connection open, and gives Globex's link
+// an expiry in its Change… form, with the keyboard, keeping its token. HOME and the settings
 // are temporary folders. There is no way into the webview's DOM from here:
 // where to click is measured on the same page in Chromium at the window's
 // size (desktop-fake.mjs), with the side column scrolled to its end in both,
@@ -105,6 +106,9 @@ async function measure(width, height) {
     await toEndHere();
     out.acme = await rect('#customer-links li');
     out.audit = await rect("#customer-links li [aria-label^=\"Audit of Acme QA's link\"]");
+    out.change = await rect("#customer-links li [aria-label=\"Change Globex line 2's link\"]");
+    await page.click("#customer-links li [aria-label=\"Change Globex line 2's link\"]");
+    out.expires = await rect("#customer-links li:nth-child(2) form select");
     return out;
   } finally {
     await ui.close();
@@ -218,4 +222,38 @@ test("a real viewer on Acme's link shows as 1 watching, and its audit shows the 
   // The open connection's "watching", green too.
   await waitFor(async () => (await colourIn(column, ok)) > before + 40, "Acme's audit with the open connection", 10_000).catch(failing);
   console.log(`screenshot: ${await view.shot('desktop-links-app.png')}`);
+});
+
+test("Globex's link given 7 days in its Change… form expires then in links.json, with its token", async () => {
+  const [, globex] = await saved();
+  assert.equal(globex.expires_at ?? '', '', 'Globex expires already');
+  // Acme's audit closed first: its times change with every poll, and toEnd
+  // would take that for the column still scrolling.
+  await view.click(at.audit);
+  await toEnd();
+  const shown = async (what, before) => {
+    await waitFor(async () => !(await view.area(at.expires)).equals(before), what, 10_000).catch(failing);
+    return view.area(at.expires);
+  };
+  let looks = await view.area(at.expires);
+  await view.click(at.change);
+  looks = await shown('the Change… form', looks);
+  // The name has the focus; past the cameras (All, and the camera's box) to
+  // the expiry, down from "As it is" past Never, 1 hour and 24 hours to 7
+  // days (WebKitGTK's arrows choose without a popup; a space or a letter's
+  // type-ahead may open one), then to the cap and Enter. Each step waits
+  // for the expiry box to show it.
+  const keys = (...k) => run('xdotool', ['key', '--delay', '80', ...k], { env: app.xenv() });
+  await keys('Tab', 'Tab', 'Tab');
+  looks = await shown('the expiry focused', looks);
+  await keys('Down', 'Down', 'Down', 'Down');
+  await shown('7 days chosen', looks);
+  await keys('Tab', 'Return');
+  const changed = await waitFor(async () => {
+    const l = (await saved()).find((x) => x.name === 'Globex line 2');
+    return l?.expires_at ? l : null;
+  }, `Globex's expiry in links.json\n${app.log()}`, 15_000).catch(failing);
+  const days = (Date.parse(changed.expires_at) - Date.now()) / 86_400_000;
+  assert.ok(days > 6.9 && days <= 7, `Globex expires in ${days} days`);
+  assert.equal(changed.token, globex.token, 'the change gave Globex another token');
 });

@@ -4,9 +4,11 @@
 // server. Checks that the fold lists the links and asks for them again
 // while open (viewers come and go), that the form makes a third link and
 // shows it ready to copy, that Go's refusal is shown beside the form, that
-// Revoke asks in the row first, that the audit shows a link's connections
-// and loads older ones, that a hostile name is shown as text, that all of
-// it is reached with the keyboard, and that the layout holds at 1440×900
+// Revoke asks in the row first, that Change… changes a link in its row (an
+// expired one extended, a rename that keeps its row, QR code and link, a
+// refusal that changes nothing), that the audit shows a link's connections
+// and loads older ones, that a hostile name is shown as text, also given
+// in a rename, that all of it is reached with the keyboard, and that the layout holds at 1440×900
 // and 1024×640. (The real window under Xvfb: desktop-links-app.e2e.test.mjs.)
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
@@ -26,6 +28,18 @@ let page;
 const names = () => page.locator('#customer-links .cl-name').allTextContents();
 /** row is the row of the link called name. */
 const row = (name) => page.locator('#customer-links .customer').filter({ has: page.locator('.cl-name', { hasText: name }) });
+/** focused says what has the focus: its label, or its text. */
+const focused = () =>
+  page.evaluate(() => {
+    const a = /** @type {HTMLInputElement} */ (document.activeElement);
+    return a?.getAttribute('aria-label') ?? a?.labels?.[0]?.textContent?.trim() ?? a?.textContent ?? '';
+  });
+/** polled resolves once the list has been asked for twice more: a poll has been shown since. */
+const polled = async () => {
+  const asked = async () => (await ui.calls()).filter((c) => c[0] === 'CustomerLinks').length;
+  const now = await asked();
+  await waitFor(async () => (await asked()) >= now + 2, 'a poll');
+};
 
 before(async () => {
   ui = await openDesktopUI(TOKEN, { width: 1440, height: 900 });
@@ -152,6 +166,111 @@ test('Revoke asks in the row first: Keep (or Escape) keeps the link, Revoke revo
   assert.equal(await row('Acme QA').locator('.cl-log li').count(), 62);
 });
 
+test('Change… extends an expired link in its row, asking Go for the expiry alone; the focus goes back to Change…', async () => {
+  await page.evaluate(() => window.__expireLink('Initech'));
+  const initech = row('Initech');
+  await waitFor(async () => (await initech.locator('.cl-expiry').textContent()) === 'expired', 'Initech expired');
+  await initech.getByRole('button', { name: "Change Initech's link" }).click();
+  const form = initech.getByRole('form', { name: "Change Initech's link" });
+  assert.ok(await form.isVisible());
+  assert.equal(await initech.getByRole('button', { name: "Change Initech's link" }).getAttribute('aria-expanded'), 'true');
+  // Filled with the link as it is, its expiry kept; the name has the focus.
+  assert.equal(await focused(), 'Name');
+  assert.equal(await form.getByLabel('Name').inputValue(), 'Initech');
+  assert.equal(await form.getByLabel('Expires').inputValue(), 'keep');
+  assert.deepEqual(await form.getByLabel('Expires').locator('option').allTextContents(), [
+    'As it is: expired', 'Never', 'In 1 hour', 'In 24 hours', 'In 7 days', 'In 30 days',
+  ]);
+  assert.equal(await form.getByLabel('Viewers at once').inputValue(), '4');
+  assert.ok(await form.getByLabel('May watch the recordings').isChecked());
+  assert.ok(await form.getByLabel('These:').isChecked());
+  assert.ok(await form.getByRole('group', { name: "Cameras Initech's link opens" }).getByLabel('camera').isChecked());
+  // Tab goes through the form in its order, to Save and Cancel.
+  const order = [];
+  for (let i = 0; i < 7; i++) {
+    await page.keyboard.press('Tab');
+    order.push(await focused());
+  }
+  assert.deepEqual(order, ['These:', 'camera', 'Expires', 'Viewers at once', 'May watch the recordings', "Save the change of Initech's link", "Cancel the change of Initech's link"]);
+  await form.getByLabel('Expires').selectOption('7d');
+  // Enter in any field saves.
+  await form.getByLabel('Expires').press('Enter');
+  await waitFor(async () => !(await form.isVisible()), 'the form closed');
+  assert.deepEqual(await ui.lastCall('ChangeLink'), ['ChangeLink', 'Initech', { expiresIn: '7d' }]);
+  assert.equal(await focused(), "Change Initech's link");
+  assert.equal(await initech.getByRole('button', { name: "Change Initech's link" }).getAttribute('aria-expanded'), 'false');
+  assert.equal(await initech.locator('.cl-meta').textContent(), 'last seen never · expires in 6 d · camera');
+  assert.equal(await initech.getAttribute('data-expired'), 'false');
+  await polled();
+  assert.equal(await initech.locator('.cl-expiry').textContent(), 'expires in 6 d', 'a poll says it expired again');
+});
+
+test('a rename keeps the row in its place with its QR code open, and Copy gives the same link', async () => {
+  const before = await names();
+  const initech = row('Initech');
+  await initech.getByRole('button', { name: "Copy Initech's link" }).click();
+  const [, url] = await ui.lastCall('CopyText');
+  await initech.getByRole('button', { name: "QR code of Initech's link" }).click();
+  const li = await initech.elementHandle();
+  await initech.getByRole('button', { name: "Change Initech's link" }).click();
+  const form = initech.getByRole('form', { name: "Change Initech's link" });
+  await form.getByLabel('Name').fill('Initech Corp');
+  await form.getByRole('button', { name: /^Save/ }).click();
+  await waitFor(async () => (await names()).includes('Initech Corp'), 'the new name');
+  assert.deepEqual(await ui.lastCall('ChangeLink'), ['ChangeLink', 'Initech', { name: 'Initech Corp' }]);
+  assert.deepEqual(await names(), before.map((n) => (n === 'Initech' ? 'Initech Corp' : n)));
+  await polled();
+  const corp = row('Initech Corp');
+  assert.deepEqual(await names(), before.map((n) => (n === 'Initech' ? 'Initech Corp' : n)), 'a poll moved it');
+  assert.ok(await corp.evaluate((el, was) => el === was, li), 'the row was made again');
+  assert.ok(await corp.locator('img.cl-qr').isVisible(), 'its QR code closed');
+  assert.equal(await corp.locator('img.cl-qr').getAttribute('alt'), "QR code of Initech Corp's link");
+  await corp.getByRole('button', { name: "Copy Initech Corp's link" }).click();
+  assert.equal((await ui.lastCall('CopyText'))[1], url);
+  await corp.getByRole('button', { name: "QR code of Initech Corp's link" }).click();
+});
+
+test("a refused change shows Go's reason in the row and changes nothing; Escape and Cancel close it", async () => {
+  const corp = row('Initech Corp');
+  const change = corp.getByRole('button', { name: "Change Initech Corp's link" });
+  const form = corp.getByRole('form', { name: "Change Initech Corp's link" });
+  const help = form.locator('.help');
+  const before = await names();
+  await change.click();
+  await form.getByLabel('Name').fill('Acme QA');
+  await form.getByLabel('Name').press('Enter');
+  await waitFor(async () => /exists already/.test(await help.textContent()), "Go's refusal");
+  assert.equal(await help.textContent(), 'a link named “Acme QA” exists already: give this one another name');
+  assert.equal(await form.getByLabel('Name').getAttribute('aria-invalid'), 'true');
+  assert.ok(await form.isVisible(), 'the form closed on a refusal');
+  await polled();
+  assert.deepEqual(await names(), before);
+  // What the page can tell itself is said without asking Go.
+  const asked = (await ui.calls()).filter((c) => c[0] === 'ChangeLink').length;
+  await form.getByLabel('Name').fill('Initech Corp');
+  await form.getByLabel('Viewers at once').fill('0');
+  await form.getByLabel('Viewers at once').press('Enter');
+  assert.match(await help.textContent(), /whole number from 1/);
+  // Nothing changed: Save just closes.
+  await form.getByLabel('Viewers at once').fill('4');
+  await form.getByLabel('Viewers at once').press('Enter');
+  await waitFor(async () => !(await form.isVisible()), 'the form closed');
+  assert.equal((await ui.calls()).filter((c) => c[0] === 'ChangeLink').length, asked);
+  // Escape closes it, and opened again it holds the link as it is.
+  await change.click();
+  await form.getByLabel('Name').fill('Umbrella');
+  await page.keyboard.press('Escape');
+  assert.equal(await form.isVisible(), false);
+  assert.equal(await focused(), "Change Initech Corp's link");
+  await change.click();
+  assert.equal(await form.getByLabel('Name').inputValue(), 'Initech Corp');
+  assert.equal(await help.textContent(), 'The customer keeps the link they have');
+  await form.getByRole('button', { name: /^Cancel/ }).click();
+  assert.equal(await form.isVisible(), false);
+  assert.equal(await focused(), "Change Initech Corp's link");
+  assert.equal((await ui.calls()).filter((c) => c[0] === 'ChangeLink').length, asked);
+});
+
 test('a hostile name is shown as text, in the row, its buttons and the confirmation', async () => {
   const hostile = '<img src=x onerror=alert(1)>';
   let dialog = false;
@@ -166,7 +285,18 @@ test('a hostile name is shown as text, in the row, its buttons and the confirmat
   await r.getByRole('button', { name: `Revoke ${hostile}'s link` }).click();
   assert.equal(await r.locator('.cl-confirm span').textContent(), `Revoke “${hostile}”? Its viewers are disconnected at once, and the link stops working.`);
   await r.getByRole('button', { name: `No, keep ${hostile}'s link` }).click();
+  // And given as a new name.
+  const renamed = '"><svg onload=alert(2)>';
+  await r.getByRole('button', { name: `Change ${hostile}'s link` }).click();
+  await r.getByRole('form').getByLabel('Name').fill(renamed);
+  await r.getByRole('form').getByLabel('Name').press('Enter');
+  await waitFor(async () => (await names()).includes(renamed), 'the hostile rename');
+  const r2 = row(renamed);
+  await r2.getByRole('button', { name: `Revoke ${renamed}'s link` }).click();
+  assert.equal(await r2.locator('.cl-confirm span').textContent(), `Revoke “${renamed}”? Its viewers are disconnected at once, and the link stops working.`);
+  await r2.getByRole('button', { name: `No, keep ${renamed}'s link` }).click();
   assert.equal(await page.locator('#customers img:not(.qr)').count(), 0, 'the name became an element');
+  assert.equal(await page.locator('#customers svg').count(), 0, 'the new name became an element');
   assert.equal(dialog, false, 'the name ran as script');
 });
 
@@ -178,11 +308,11 @@ test('the fold is reached and worked with the keyboard alone', async () => {
   assert.equal(await page.evaluate(() => document.getElementById('customers').open), true);
   // Tab from the summary reaches the first row's buttons, each with a name that says its link.
   const labels = [];
-  for (let i = 0; i < 4; i++) {
+  for (let i = 0; i < 5; i++) {
     await page.keyboard.press('Tab');
     labels.push(await page.evaluate(() => document.activeElement?.getAttribute('aria-label') ?? document.activeElement?.id));
   }
-  assert.deepEqual(labels, ["Copy Acme QA's link", "QR code of Acme QA's link", "Audit of Acme QA's link: its connections", "Revoke Acme QA's link"]);
+  assert.deepEqual(labels, ["Copy Acme QA's link", "QR code of Acme QA's link", "Audit of Acme QA's link: its connections", "Change Acme QA's link", "Revoke Acme QA's link"]);
   // Every field of the form has a label.
   const unlabelled = await page.evaluate(() =>
     [...document.querySelectorAll('#customer-form input, #customer-form select')].filter((i) => i.labels.length === 0 && !i.getAttribute('aria-label')).map((i) => i.id),
@@ -190,9 +320,12 @@ test('the fold is reached and worked with the keyboard alone', async () => {
   assert.deepEqual(unlabelled, []);
 });
 
-test('with QR codes, an audit and a confirmation open the layout holds at 1440×900 and 1024×640', async () => {
+test('with QR codes, an audit, a confirmation and a change open the layout holds at 1440×900 and 1024×640', async () => {
   await row('Initech').getByRole('button', { name: /QR code/ }).click();
   await row('Initech').getByRole('button', { name: /^Revoke/ }).click();
+  await row('Acme QA').getByRole('button', { name: /^Change/ }).click();
+  await row('Acme QA').getByRole('form').getByLabel('Name').fill('A customer with a name long enough to wrap in the side column');
+  await page.keyboard.press('Tab');
   // The page's own tooltip of whatever the pointer was left on is not the layout.
   await page.mouse.move(0, 0);
   await fs.mkdir(shots, { recursive: true });

@@ -22,6 +22,8 @@ declare global {
     __recordError?: string;
     /** __recordSwitched, a test's, hears SetRecord switch a camera's recording before it answers. */
     __recordSwitched?: (camera: string, on: boolean) => Promise<void>;
+    /** __expireLink makes the customer link called name expired a minute ago, as the Book would list it. */
+    __expireLink: (name: string) => void;
   }
 }
 

@@ -23,6 +23,12 @@ export interface Backend {
   Cameras(): Promise<AppCamera[]>;
   /** Chain returns the processing chain in force. */
   Chain(): Promise<ProtocolChainItem[]>;
+  /**
+   * ChangeLink changes the customer link called name as change says,
+   * keeping its token, and answers the link as it is now. A refused change
+   * changes nothing.
+   */
+  ChangeLink(name: string, change: AppLinkChange): Promise<AppCustomerLink>;
   /** CopyText puts text on the clipboard. */
   CopyText(text: string): Promise<void>;
   /**
@@ -327,6 +333,28 @@ export interface AppLink {
   url: string;
   /** a PNG data URL */
   qr: string;
+}
+
+/**
+ * app.LinkChange
+ *
+ * LinkChange is what the Share panel's Change… form changes of a link: a
+ * field left out stays as it is. The token stays: the customer keeps the
+ * link they were given.
+ */
+export interface AppLinkChange {
+  /** Name renames the link; its viewers watch on under the new name. */
+  name?: string | null;
+  /** Cameras it opens from now, by name; empty: every camera. */
+  cameras?: string[] | null;
+  /**
+   * ExpiresIn is "" (never), "1h", "24h", "7d" or "30d", from now: an
+   * expired link opens again.
+   */
+  expiresIn?: string | null;
+  /** 0: no cap */
+  maxViewers?: number | null;
+  recordings?: boolean | null;
 }
 
 /**

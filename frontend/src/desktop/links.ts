@@ -1,12 +1,14 @@
 // "Customer links" in the share panel: a row per customer's link (its
 // name, who watches now, when it was last used, when it expires, what it
-// opens) with Copy, its QR code, its audit and Revoke (confirmed in the
-// row), and a form for a new one. While the fold is open the list is asked
+// opens) with Copy, its QR code, its audit, Change (a form in the row,
+// linkchange.ts) and Revoke (confirmed in the row), and a form for a new
+// one. While the fold is open the list is asked
 // for every two seconds, and the rows are updated in place, so a QR code,
 // an audit or a confirmation open in one stays open. Names are the
 // operator's typing, shown as text only.
 import { Events, backend, errorText, onEvent, type Camera } from './backend';
 import { el, must, setProblem } from './dom';
+import { newChangeForm, type ChangeForm } from './linkchange';
 import {
   bytesText,
   clipText,
@@ -38,6 +40,8 @@ interface Row {
   qr: HTMLImageElement;
   qrButton: HTMLButtonElement;
   auditButton: HTMLButtonElement;
+  changeButton: HTMLButtonElement;
+  change: ChangeForm;
   revoke: HTMLButtonElement;
   confirm: HTMLElement;
   audit: HTMLElement;
@@ -47,6 +51,8 @@ interface Row {
   next: number;
   /** paged: more than the first page is shown, so a poll leaves the audit be. */
   paged: boolean;
+  /** named shows name in the row and in its buttons' labels (after a rename too). */
+  named: (name: string) => void;
 }
 
 // Module state, owned by this file and changed only on the UI thread.
@@ -54,6 +60,13 @@ const rows = new Map<string, Row>();
 let timer: number | undefined;
 /** ids numbers the rows' parts for aria-controls. */
 let ids = 0;
+/** cameras are the cameras running, by name, as the form's boxes list them. */
+let cameras: string[] = [];
+/**
+ * changes counts the changes made here (a change, a revocation): a list
+ * asked for before one is older than the rows, and is not shown.
+ */
+let changes = 0;
 
 /** setupCustomerLinks wires the fold and the form; the list is asked for when the fold opens. */
 export function setupCustomerLinks(): void {
@@ -81,8 +94,11 @@ export function setupCustomerLinks(): void {
 
 /** refresh asks Go for the links and shows them. */
 async function refresh(): Promise<void> {
+  const before = changes;
   try {
-    showLinks(await backend().CustomerLinks(), Date.now());
+    const list = await backend().CustomerLinks();
+    if (before !== changes) return; // the refresh after the change shows it
+    showLinks(list, Date.now());
     resolve('customer-links');
   } catch (err) {
     notify(`Customer links: ${errorText(err)}`, 'error', 'customer-links');
@@ -100,6 +116,7 @@ async function fillPicks(): Promise<void> {
 
 /** showPicks puts a box per camera in the form, keeping those ticked. */
 function showPicks(cams: Camera[]): void {
+  cameras = cams.map((c) => c.name);
   const box = must('cl-picks', HTMLElement);
   const ticked = new Set([...box.querySelectorAll<HTMLInputElement>('input:checked')].map((i) => i.value));
   box.replaceChildren(
@@ -192,10 +209,9 @@ function button(text: string, label: string, className = ''): HTMLButtonElement 
 /** newRow makes the row of link. */
 function newRow(link: CustomerLink): Row {
   const id = `cl-${++ids}`;
-  const who = `${link.name}'s link`;
   const li = el('li', '', 'customer');
   const head = el('div', '', 'cl-head');
-  const name = el('span', link.name, 'cl-name');
+  const name = el('span', '', 'cl-name');
   const viewers = el('span', '', 'cl-viewers');
   head.append(name, viewers);
   const meta = el('p', '', 'cl-meta');
@@ -205,42 +221,80 @@ function newRow(link: CustomerLink): Row {
   meta.append(lastSeen, ' · ', expiry, ' · ', streams);
 
   const actions = el('div', '', 'row cl-actions');
-  const copy = button('Copy', `Copy ${who}`, 'copy');
-  const qrButton = button('QR', `QR code of ${who}`);
-  const auditButton = button('Audit', `Audit of ${who}: its connections`);
-  const revoke = button('Revoke…', `Revoke ${who}`, 'danger');
-  for (const [b, part] of [[qrButton, 'qr'], [auditButton, 'audit']] as const) {
+  const copy = button('Copy', '', 'copy');
+  const qrButton = button('QR', '');
+  const auditButton = button('Audit', '');
+  const changeButton = button('Change…', '');
+  const revoke = button('Revoke…', '', 'danger');
+  for (const [b, part] of [[qrButton, 'qr'], [auditButton, 'audit'], [changeButton, 'change']] as const) {
     b.setAttribute('aria-expanded', 'false');
     b.setAttribute('aria-controls', `${id}-${part}`);
   }
-  actions.append(copy, qrButton, auditButton, revoke);
+  actions.append(copy, qrButton, auditButton, changeButton, revoke);
 
   const confirm = el('div', '', 'cl-confirm');
   confirm.hidden = true;
   confirm.setAttribute('role', 'group');
-  confirm.setAttribute('aria-label', `Revoke ${who}?`);
-  const question = el('span', `Revoke “${link.name}”? Its viewers are disconnected at once, and the link stops working.`);
-  const yes = button('Revoke', `Yes, revoke ${who}`, 'danger');
-  const no = button('Keep', `No, keep ${who}`);
+  const question = el('span');
+  const yes = button('Revoke', '', 'danger');
+  const no = button('Keep', '');
   confirm.append(question, yes, no);
 
   const qr = el('img', '', 'qr cl-qr');
   qr.id = `${id}-qr`;
   qr.hidden = true;
-  qr.alt = `QR code of ${who}`;
 
   const audit = el('div', '', 'cl-audit');
   audit.id = `${id}-audit`;
   audit.hidden = true;
   // A list, not a table: six columns do not fit the side column.
   const log = el('ol', '', 'cl-log');
-  log.setAttribute('aria-label', `Connections made with ${who}, newest first`);
-  const more = button('Load more', `Load older connections of ${who}`);
+  const more = button('Load more', '');
   more.hidden = true;
   audit.append(log, more);
 
-  li.append(head, meta, actions, confirm, qr, audit);
-  const row: Row = { link, li, viewers, lastSeen, expiry, streams, qr, qrButton, auditButton, revoke, confirm, audit, log, more, next: 0, paged: false };
+  const change = newChangeForm(
+    id,
+    () => row.link,
+    (changed) => {
+      changes++;
+      if (changed.name !== row.link.name && rows.get(row.link.name) === row) {
+        rows.delete(row.link.name);
+        rows.set(changed.name, row);
+      }
+      fillRow(row, changed, Date.now());
+      void refresh();
+    },
+    () => {
+      changeButton.setAttribute('aria-expanded', 'false');
+      changeButton.focus();
+    },
+  );
+
+  li.append(head, meta, actions, confirm, change.form, qr, audit);
+  // Every text that names the link, set again on a rename; as text only.
+  const named = (n: string) => {
+    const who = `${n}'s link`;
+    name.textContent = n;
+    copy.setAttribute('aria-label', `Copy ${who}`);
+    qrButton.setAttribute('aria-label', `QR code of ${who}`);
+    auditButton.setAttribute('aria-label', `Audit of ${who}: its connections`);
+    changeButton.setAttribute('aria-label', `Change ${who}`);
+    revoke.setAttribute('aria-label', `Revoke ${who}`);
+    confirm.setAttribute('aria-label', `Revoke ${who}?`);
+    question.textContent = `Revoke “${n}”? Its viewers are disconnected at once, and the link stops working.`;
+    yes.setAttribute('aria-label', `Yes, revoke ${who}`);
+    no.setAttribute('aria-label', `No, keep ${who}`);
+    qr.alt = `QR code of ${who}`;
+    log.setAttribute('aria-label', `Connections made with ${who}, newest first`);
+    more.setAttribute('aria-label', `Load older connections of ${who}`);
+    change.name(n);
+  };
+  named(link.name);
+  const row: Row = {
+    link, li, viewers, lastSeen, expiry, streams, qr, qrButton, auditButton, changeButton, change, revoke, confirm, audit, log, more,
+    next: 0, paged: false, named,
+  };
 
   wireCopy(copy, () => row.link.url);
   qrButton.addEventListener('click', () => {
@@ -253,7 +307,17 @@ function newRow(link: CustomerLink): Row {
     if (!audit.hidden) void loadAudit(row, 0);
   });
   more.addEventListener('click', () => void loadAudit(row, row.next));
+  changeButton.addEventListener('click', () => {
+    if (!change.form.hidden) {
+      change.close();
+      return;
+    }
+    confirm.hidden = true;
+    changeButton.setAttribute('aria-expanded', 'true');
+    change.open(row.link, cameras);
+  });
   revoke.addEventListener('click', () => {
+    change.close();
     confirm.hidden = false;
     yes.focus();
   });
@@ -269,6 +333,7 @@ function newRow(link: CustomerLink): Row {
     yes.disabled = true;
     try {
       await backend().RevokeLink(row.link.name);
+      changes++;
       resolve('customer-links');
       notify(`“${row.link.name}” was revoked: its viewers were disconnected.`, 'notice');
     } catch (err) {
@@ -288,6 +353,7 @@ function setText(node: HTMLElement, text: string): void {
 
 /** fillRow shows link's state now in its row. */
 function fillRow(row: Row, link: CustomerLink, now: number): void {
+  if (link.name !== row.link.name) row.named(link.name);
   row.link = link;
   setText(row.viewers, viewersText(link));
   row.viewers.dataset.live = String(link.viewers > 0);

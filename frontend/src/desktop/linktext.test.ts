@@ -1,5 +1,22 @@
 import { describe, expect, it } from 'vitest';
-import { clipText, duration, endedText, expiryText, lastSeenText, linkSpec, recordDuration, span, streamsText, viewersText, type LinkForm } from './linktext';
+import {
+  clipText,
+  duration,
+  endedText,
+  expiryText,
+  keepText,
+  KEEP,
+  lastSeenText,
+  linkChange,
+  linkForm,
+  linkSpec,
+  recordDuration,
+  span,
+  streamsText,
+  viewersText,
+  type CustomerLink,
+  type LinkForm,
+} from './linktext';
 
 const now = Date.parse('2026-12-06T12:00:00Z');
 const before = (s: number) => new Date(now - s * 1000).toISOString();
@@ -78,4 +95,31 @@ describe('linkSpec', () => {
   for (const cap of ['0', '-2', '1.5', 'x']) {
     it(`refuses a cap of ${cap}`, () => expect(linkSpec(form({ cap }))).toEqual({ problem: expect.stringMatching(/whole number from 1/) }));
   }
+});
+
+describe('linkChange', () => {
+  const link: CustomerLink = {
+    name: 'Acme QA', streams: ['dock', 'gate'], url: 'http://h/?token=t', urls: ['http://h/?token=t'], qr: 'data:,', viewers: 0, watchSeconds: 0,
+    expiresAt: after(3600), expired: false, maxViewers: 3, recordings: false, created: before(86400),
+  };
+  it('is filled with what the link is, its expiry kept', () =>
+    expect(linkForm(link)).toEqual({ name: 'Acme QA', all: false, picked: ['dock', 'gate'], expiresIn: KEEP, cap: '3', recordings: false }));
+  it('asks for nothing when nothing changed', () => expect(linkChange(link, linkForm(link))).toEqual({ change: {} }));
+  it('asks for nothing when the cameras are ticked in another order', () =>
+    expect(linkChange(link, { ...linkForm(link), picked: ['gate', 'dock'] })).toEqual({ change: {} }));
+  it('asks only for the new name, trimmed, on a rename', () =>
+    expect(linkChange(link, { ...linkForm(link), name: ' Acme Quality ' })).toEqual({ change: { name: 'Acme Quality' } }));
+  it('asks for every camera, the expiry, no cap and recordings as changed', () =>
+    expect(linkChange(link, { ...linkForm(link), all: true, expiresIn: '7d', cap: '', recordings: true })).toEqual({
+      change: { cameras: [], expiresIn: '7d', maxViewers: 0, recordings: true },
+    }));
+  it('asks for never expiring', () => expect(linkChange(link, { ...linkForm(link), expiresIn: '' })).toEqual({ change: { expiresIn: '' } }));
+  it('asks for a camera less', () => expect(linkChange(link, { ...linkForm(link), picked: ['gate'] })).toEqual({ change: { cameras: ['gate'] } }));
+  it('asks for a name', () => expect(linkChange(link, { ...linkForm(link), name: ' ' })).toEqual({ problem: expect.stringMatching(/name/) }));
+  it('refuses a cap of 0', () => expect(linkChange(link, { ...linkForm(link), cap: '0' })).toEqual({ problem: expect.stringMatching(/whole number from 1/) }));
+  it('says how the expiry is kept', () => {
+    expect(keepText(link, now)).toBe('As it is: expires in 1 h');
+    expect(keepText({ ...link, expired: true }, now)).toBe('As it is: expired');
+    expect(keepText({ expired: false }, now)).toBe('As it is: never expires');
+  });
 });

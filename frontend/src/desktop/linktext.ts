@@ -1,12 +1,14 @@
 // What the customer links' rows and audit say, kept apart from the DOM so
 // it is easy to test: how long ago a link was used, when it expires, who
 // watches, and each connection of its audit.
-import type { AppCustomerLink, AppLinkSpec, LinksRecord } from './generated';
+import type { AppCustomerLink, AppLinkChange, AppLinkSpec, LinksRecord } from './generated';
 
 /** CustomerLink is app.CustomerLink: one customer's link in the Share panel. */
 export type CustomerLink = AppCustomerLink;
 /** LinkSpec is app.LinkSpec: what "New link for a customer" asks Go for. */
 export type LinkSpec = AppLinkSpec;
+/** LinkChange is app.LinkChange: what a row's Change… form asks Go to change, the rest left as it is. */
+export type LinkChange = AppLinkChange;
 /** AuditRecord is links.Record: one connection made with a link. */
 export type AuditRecord = LinksRecord;
 
@@ -111,12 +113,13 @@ export function clipText(clip: string, now: number): string {
   return `clip of ${startText(start, now)}, ${length}`;
 }
 
-/** LinkForm is what the "New link for a customer" form holds. */
+/** LinkForm is what the "New link for a customer" form holds, or a row's Change… form. */
 export interface LinkForm {
   name: string;
   /** all: every camera; otherwise picked are the cameras ticked. */
   all: boolean;
   picked: string[];
+  /** expiresIn is one of the expiry choices; in the Change… form also KEEP. */
   expiresIn: string;
   /** cap is the viewer cap box as typed: empty for no cap. */
   cap: string;
@@ -128,6 +131,14 @@ export interface LinkForm {
  * first; Go checks the rest and says why it refuses.
  */
 export function linkSpec(f: LinkForm): { spec: LinkSpec } | { problem: string } {
+  const checked = checkForm(f);
+  if ('problem' in checked) return checked;
+  const { name, maxViewers } = checked;
+  return { spec: { name, cameras: f.all ? [] : [...f.picked], expiresIn: f.expiresIn, maxViewers, recordings: f.recordings } };
+}
+
+/** checkForm says what to fix first in a link's form, or gives its name trimmed and its cap (0: none). */
+function checkForm(f: LinkForm): { name: string; maxViewers: number } | { problem: string } {
   const name = f.name.trim();
   if (name === '') return { problem: "Give the link a name, such as the customer's" };
   if (!f.all && f.picked.length === 0) return { problem: 'Pick at least one camera, or choose all cameras' };
@@ -136,5 +147,43 @@ export function linkSpec(f: LinkForm): { spec: LinkSpec } | { problem: string } 
     maxViewers = Number(f.cap);
     if (!Number.isInteger(maxViewers) || maxViewers < 1) return { problem: 'A viewer cap is a whole number from 1 up; leave it empty for no cap' };
   }
-  return { spec: { name, cameras: f.all ? [] : [...f.picked], expiresIn: f.expiresIn, maxViewers, recordings: f.recordings } };
+  return { name, maxViewers };
+}
+
+/** KEEP is the Change… form's expiry choice that leaves the expiry as it is. */
+export const KEEP = 'keep';
+
+/** keepText is the Change… form's first expiry choice: "As it is: expires in 23 h", "As it is: expired". */
+export function keepText(l: Pick<CustomerLink, 'expiresAt' | 'expired'>, now: number): string {
+  return `As it is: ${expiryText(l, now)}`;
+}
+
+/** linkForm is the Change… form filled with what link is now, its expiry kept. */
+export function linkForm(l: CustomerLink): LinkForm {
+  return {
+    name: l.name,
+    all: l.streams.length === 0,
+    picked: [...l.streams],
+    expiresIn: KEEP,
+    cap: l.maxViewers > 0 ? String(l.maxViewers) : '',
+    recordings: l.recordings,
+  };
+}
+
+/**
+ * linkChange is what of the Change… form differs from link, the only
+ * parts Go is asked to change (none: nothing to ask), or what to fix
+ * first; Go checks the rest and says why it refuses.
+ */
+export function linkChange(l: CustomerLink, f: LinkForm): { change: LinkChange } | { problem: string } {
+  const checked = checkForm(f);
+  if ('problem' in checked) return checked;
+  const change: LinkChange = {};
+  if (checked.name !== l.name) change.name = checked.name;
+  const cameras = f.all ? [] : [...new Set(f.picked)];
+  if (cameras.length !== l.streams.length || cameras.some((c) => !l.streams.includes(c))) change.cameras = cameras;
+  if (f.expiresIn !== KEEP) change.expiresIn = f.expiresIn;
+  if (checked.maxViewers !== l.maxViewers) change.maxViewers = checked.maxViewers;
+  if (f.recordings !== l.recordings) change.recordings = f.recordings;
+  return { change };
 }
