@@ -137,6 +137,9 @@ func TestAPlaybacksRangeRequestsMakeOneRecordWithTheirBytes(t *testing.T) {
 		}
 		sum += len(body)
 	}
+	// The client has the body before the handler returns and ends the
+	// session.
+	testnet.WaitUntil(t, "the requests' sessions ended", func() bool { return len(c.book.Open()) == 0 })
 	if got := c.audit.records(); len(got) != 0 {
 		t.Fatalf("records %+v before the playback's wait is over", got)
 	}
