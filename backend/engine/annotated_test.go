@@ -95,17 +95,20 @@ func TestALostSourceIsReopenedWhenItSaysItResumed(t *testing.T) {
 	var opens atomic.Int32
 	opened := make(chan struct{}, 16)
 	open := func(source.Spec, source.Options) (source.Source, error) {
-		opens.Add(1)
-		opened <- struct{}{}
 		mu.Lock()
-		defer mu.Unlock()
-		return &resumable{
+		src := &resumable{
 			fakeSource: fakeSource{
 				ReadImpl:  func(*gocv.Mat) error { return errors.New("waiting for the producer") },
 				CloseImpl: func() error { return nil },
 			},
 			resumed: wake,
-		}, nil
+		}
+		mu.Unlock()
+		// Told once the source has its resumption: the one the test
+		// closes next is this source's.
+		opens.Add(1)
+		opened <- struct{}{}
+		return src, nil
 	}
 	set := small()
 	set.Source = "ingest"
