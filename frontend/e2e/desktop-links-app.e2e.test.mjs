@@ -239,7 +239,7 @@ test("Globex's link given 7 days in its Change… form expires then in links.jso
   await view.click(at.change);
   looks = await shown('the Change… form', looks);
   // The name has the focus; past the cameras (All, and the camera's box) to
-  // the expiry, down from "As it is" past Never, 1 hour and 24 hours to 7
+  // the expiry, down from "Keep" past Never, 1 hour and 24 hours to 7
   // days (WebKitGTK's arrows choose without a popup; a space or a letter's
   // type-ahead may open one), then to the cap and Enter. Each step waits
   // for the expiry box to show it.

@@ -179,7 +179,7 @@ test('Change… extends an expired link in its row, asking Go for the expiry alo
   assert.equal(await form.getByLabel('Name').inputValue(), 'Initech');
   assert.equal(await form.getByLabel('Expires').inputValue(), 'keep');
   assert.deepEqual(await form.getByLabel('Expires').locator('option').allTextContents(), [
-    'As it is: expired', 'Never', 'In 1 hour', 'In 24 hours', 'In 7 days', 'In 30 days',
+    'Keep: expired', 'Never', 'In 1 hour', 'In 24 hours', 'In 7 days', 'In 30 days',
   ]);
   assert.equal(await form.getByLabel('Viewers at once').inputValue(), '4');
   assert.ok(await form.getByLabel('May watch the recordings').isChecked());

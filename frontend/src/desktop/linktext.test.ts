@@ -118,8 +118,8 @@ describe('linkChange', () => {
   it('asks for a name', () => expect(linkChange(link, { ...linkForm(link), name: ' ' })).toEqual({ problem: expect.stringMatching(/name/) }));
   it('refuses a cap of 0', () => expect(linkChange(link, { ...linkForm(link), cap: '0' })).toEqual({ problem: expect.stringMatching(/whole number from 1/) }));
   it('says how the expiry is kept', () => {
-    expect(keepText(link, now)).toBe('As it is: expires in 1 h');
-    expect(keepText({ ...link, expired: true }, now)).toBe('As it is: expired');
-    expect(keepText({ expired: false }, now)).toBe('As it is: never expires');
+    expect(keepText(link, now)).toBe('Keep: expires in 1 h');
+    expect(keepText({ ...link, expired: true }, now)).toBe('Keep: expired');
+    expect(keepText({ expired: false }, now)).toBe('Keep: never expires');
   });
 });

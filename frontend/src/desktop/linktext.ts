@@ -153,9 +153,9 @@ function checkForm(f: LinkForm): { name: string; maxViewers: number } | { proble
 /** KEEP is the Change… form's expiry choice that leaves the expiry as it is. */
 export const KEEP = 'keep';
 
-/** keepText is the Change… form's first expiry choice: "As it is: expires in 23 h", "As it is: expired". */
+/** keepText is the Change… form's first expiry choice: "Keep: expires in 23 h", "Keep: expired". */
 export function keepText(l: Pick<CustomerLink, 'expiresAt' | 'expired'>, now: number): string {
-  return `As it is: ${expiryText(l, now)}`;
+  return `Keep: ${expiryText(l, now)}`;
 }
 
 /** linkForm is the Change… form filled with what link is now, its expiry kept. */
