@@ -9,20 +9,8 @@
 import { Events, backend, errorText, onEvent, type Camera } from './backend';
 import { el, must, setProblem } from './dom';
 import { newChangeForm, type ChangeForm } from './linkchange';
-import {
-  bytesText,
-  clipText,
-  endedText,
-  expiryText,
-  lastSeenText,
-  linkSpec,
-  recordDuration,
-  startText,
-  streamsText,
-  viewersText,
-  type AuditRecord,
-  type CustomerLink,
-} from './linktext';
+import { auditLine } from './linkaudit';
+import { expiryText, lastSeenText, linkSpec, streamsText, viewersText, type CustomerLink } from './linktext';
 import { notify, resolve } from './notices';
 import { fillLink, wireCopy } from './share';
 
@@ -388,23 +376,4 @@ async function loadAudit(row: Row, before: number): Promise<void> {
   } catch (err) {
     notify(`Audit of “${name}”: ${errorText(err)}`, 'error', 'customer-links');
   }
-}
-
-/**
- * auditLine is one connection of the audit: when it started, how long it
- * lasted and how it ended; then from where, how much was sent, and in what.
- */
-function auditLine(r: AuditRecord, now: number): HTMLLIElement {
-  const li = el('li', '', 'cl-conn');
-  if (!r.end) li.dataset.open = '';
-  const when = el('span', `${startText(r.start, now)} · ${recordDuration(r, now)}`, 'cl-when');
-  const ended = el('span', endedText(r), 'cl-ended');
-  const addr = el('span', r.addr, 'cl-addr');
-  addr.title = `${r.addr} watching ${r.stream}${r.via ? ` via ${r.via}` : ''}`;
-  const kind = r.kind === 'clip' && r.clip ? clipText(r.clip, now) : r.kind && r.kind !== 'ws' ? r.kind : '';
-  const how = [bytesText(r.bytes), [r.codec, r.rendition].filter(Boolean).join(' '), kind, r.via ? `via ${r.via}` : '']
-    .filter(Boolean)
-    .join(' · ');
-  li.append(when, ended, addr, el('span', how, 'cl-how'));
-  return li;
 }
